@@ -1,0 +1,8 @@
+"""Shared building blocks of every Municipia app."""
+
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "municipia.core"
+    verbose_name = "Core"

@@ -1,0 +1,37 @@
+"""Abstract base models shared by every app."""
+
+from django.db import models
+
+
+class TimeStampedModel(models.Model):
+    """Adds creation and last-change timestamps."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class RequiresOneLanguageMixin:
+    """Model mixin: each field in `required_translations` needs a value in at least one language.
+
+    modeltranslation makes every language column optional; a title written in Catalan only is
+    fine (other languages fall back to it), a title in no language is not.
+    """
+
+    required_translations: tuple[str, ...] = ()
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+        from django.utils.translation import gettext as _
+
+        from municipia.core.i18n import language_codes
+
+        errors = {}
+        for field in self.required_translations:
+            if not any((getattr(self, f"{field}_{code}", "") or "").strip() for code in language_codes()):
+                errors[f"{field}_{language_codes()[0]}"] = _("Write this in at least one language.")
+        if errors:
+            raise ValidationError(errors)
+        super().clean()

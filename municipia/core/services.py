@@ -1,0 +1,38 @@
+"""Shared write helpers used by every app's services."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import models
+
+
+def apply_fields(instance: models.Model, values: dict[str, Any], allowed: Iterable[str]) -> None:
+    """Sets the allowed fields present in `values` (forms and API send only what they edit)."""
+    allowed = set(allowed)
+    unknown = set(values) - allowed
+    if unknown:
+        raise ValueError(f"Fields not editable here: {', '.join(sorted(unknown))}")
+    for name, value in values.items():
+        setattr(instance, name, value)
+
+
+def save_with_history(
+    instance: models.Model, *, acting_user: AbstractBaseUser | AnonymousUser | None, reason: str = ""
+) -> models.Model:
+    """Validates and saves, recording the acting user and reason in the change history."""
+    instance.full_clean()
+    if acting_user is not None and getattr(acting_user, "is_authenticated", False):
+        instance._history_user = acting_user
+    if reason:
+        instance._change_reason = reason
+    instance.save()
+    return instance
+
+
+def delete_with_history(
+    instance: models.Model, *, acting_user: AbstractBaseUser | AnonymousUser | None
+) -> None:
+    if acting_user is not None and getattr(acting_user, "is_authenticated", False):
+        instance._history_user = acting_user
+    instance.delete()

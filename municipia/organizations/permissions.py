@@ -1,0 +1,71 @@
+"""Who may do what with organisations; the role look-up every other app's rules build on.
+
+A role on an organisation (editor of a council, coordinator of a network) lets a user edit
+that organisation's content; site administrators (superusers) may edit everything.
+"""
+
+import rules
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from municipia.organizations.models import Department, Organization, Person, Role
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def editable_organization_ids(user: User) -> frozenset[int]:
+    """Ids of the organisations whose content `user` edits; one query, then cached on the user."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_municipia_org_ids", None)
+    if cached is None:
+        cached = frozenset(Role.objects.filter(user_id=user.pk).values_list("organization_id", flat=True))
+        user._municipia_org_ids = cached
+    return cached
+
+
+@rules.predicate
+def is_site_admin(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_superuser)
+
+
+@rules.predicate
+def has_any_role(user: User) -> bool:
+    return bool(editable_organization_ids(user))
+
+
+def organization_id_of(obj: object) -> int | None:
+    if isinstance(obj, Organization):
+        return obj.pk
+    if isinstance(obj, Department | Person):
+        return obj.organization_id
+    return None
+
+
+@rules.predicate
+def edits_organization(user: User, obj: object) -> bool:
+    org_id = organization_id_of(obj)
+    return org_id is not None and org_id in editable_organization_ids(user)
+
+
+can_edit_organization = is_site_admin | edits_organization
+
+rules.add_perm("organizations.view_organization", rules.always_allow)
+rules.add_perm("organizations.add_organization", is_site_admin)
+rules.add_perm("organizations.change_organization", can_edit_organization)
+rules.add_perm("organizations.delete_organization", is_site_admin)
+rules.add_perm("organizations.view_department", rules.always_allow)
+rules.add_perm("organizations.add_department", can_edit_organization)
+rules.add_perm("organizations.change_department", can_edit_organization)
+rules.add_perm("organizations.delete_department", can_edit_organization)
+rules.add_perm("organizations.view_person", rules.is_authenticated)
+rules.add_perm("organizations.add_person", can_edit_organization)
+rules.add_perm("organizations.change_person", can_edit_organization)
+rules.add_perm("organizations.delete_person", can_edit_organization)
+rules.add_perm("organizations.view_networkmembership", rules.always_allow)
+rules.add_perm("organizations.add_networkmembership", is_site_admin)
+rules.add_perm("organizations.change_networkmembership", is_site_admin)
+rules.add_perm("organizations.delete_networkmembership", is_site_admin)
+rules.add_perm("organizations.view_role", is_site_admin)
+rules.add_perm("organizations.add_role", is_site_admin)
+rules.add_perm("organizations.change_role", is_site_admin)
+rules.add_perm("organizations.delete_role", is_site_admin)

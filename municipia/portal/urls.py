@@ -1,0 +1,6 @@
+"""URLs of the portal pages."""
+
+from django.urls import path
+
+app_name = "portal"
+urlpatterns: list = []

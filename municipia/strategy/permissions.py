@@ -1,0 +1,77 @@
+"""Who may see and change plans and their content: one set of rules for pages, admin and API.
+
+- Everyone sees published plans; the owner's editors/coordinators and site admins see all.
+- The owner's editors (a council's) or coordinators (a network's) change a plan and its
+  content while the plan is not closed; site admins always may.
+- Creating a plan needs a role on the organisation that will own it (the object passed in).
+- Only drafts may be deleted by editors; approved plans carry a public record.
+"""
+
+import rules
+
+from municipia.organizations.models import Organization
+from municipia.organizations.permissions import edits_organization, editable_organization_ids, is_site_admin
+from municipia.strategy.choices import PlanStatus
+from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
+
+
+def plan_of(obj: object) -> Plan | None:
+    """The plan an element belongs to (callers select_related the chain to avoid queries)."""
+    if isinstance(obj, Plan):
+        return obj
+    if isinstance(obj, Action):
+        return obj.plan
+    if isinstance(obj, Axis):
+        return obj.plan
+    if isinstance(obj, Challenge | Objective):
+        return obj.axis.plan
+    if isinstance(obj, Milestone):
+        return obj.action.plan
+    return None
+
+
+@rules.predicate
+def edits_plan_owner(user, obj) -> bool:
+    plan = plan_of(obj)
+    return plan is not None and plan.owner_id in editable_organization_ids(user)
+
+
+@rules.predicate
+def plan_is_published(user, obj) -> bool:
+    plan = plan_of(obj)
+    return plan is not None and plan.is_published
+
+
+@rules.predicate
+def plan_is_open(user, obj) -> bool:
+    plan = plan_of(obj)
+    return plan is not None and plan.status != PlanStatus.CLOSED
+
+
+@rules.predicate
+def plan_is_draft(user, obj) -> bool:
+    plan = plan_of(obj)
+    return plan is not None and plan.status in (PlanStatus.DRAFT, PlanStatus.DIAGNOSIS)
+
+
+@rules.predicate
+def is_plan_owner_candidate(user, obj) -> bool:
+    return isinstance(obj, Organization) and edits_organization(user, obj)
+
+
+can_view = plan_is_published | is_site_admin | edits_plan_owner
+can_edit = is_site_admin | (edits_plan_owner & plan_is_open)
+
+rules.add_perm("strategy.view_plan", can_view)
+rules.add_perm("strategy.add_plan", is_site_admin | is_plan_owner_candidate)
+rules.add_perm("strategy.change_plan", can_edit)
+rules.add_perm("strategy.approve_plan", can_edit)
+rules.add_perm("strategy.delete_plan", is_site_admin | (edits_plan_owner & plan_is_draft))
+rules.add_perm("strategy.view_history", is_site_admin | edits_plan_owner)
+
+# Children of a plan: `add_*` receives the plan (or the parent element), the others the element.
+for model_name in ("axis", "challenge", "objective", "action", "milestone"):
+    rules.add_perm(f"strategy.view_{model_name}", can_view)
+    rules.add_perm(f"strategy.add_{model_name}", can_edit)
+    rules.add_perm(f"strategy.change_{model_name}", can_edit)
+    rules.add_perm(f"strategy.delete_{model_name}", can_edit)

@@ -1,0 +1,346 @@
+"""Every write to plans and their content: forms, admin, API and data loads call these."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from municipia.core.i18n import translated_names
+from municipia.core.services import apply_fields, delete_with_history, save_with_history
+from municipia.organizations.choices import OrganizationKind
+from municipia.organizations.models import Organization
+from municipia.strategy.choices import PLAN_TRANSITIONS, PlanStatus
+from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan, PlanVersion
+
+PLAN_FIELDS = [
+    *translated_names("title", "summary", "vision", "mission"),
+    "slug",
+    "period_start",
+    "period_end",
+    "is_published",
+]
+AXIS_FIELDS = [*translated_names("title", "description"), "code", "weight", "position"]
+CHALLENGE_FIELDS = [*translated_names("title", "description"), "code"]
+OBJECTIVE_FIELDS = [*translated_names("title", "description"), "code", "weight"]
+ACTION_FIELDS = [
+    *translated_names("title", "description"),
+    "code",
+    "objective",
+    "owner_department",
+    "lead",
+    "start_date",
+    "end_date",
+    "status",
+    "progress",
+    "budget",
+    "weight",
+]
+MILESTONE_FIELDS = [*translated_names("title"), "due_date", "completed_on"]
+
+
+def _unique_plan_slug(plan: Plan) -> str:
+    base = slugify(plan.title or "plan")[:100] or "plan"
+    slug, n = base, 2
+    while Plan.objects.filter(slug=slug).exclude(pk=plan.pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+# --- Plans
+
+
+@transaction.atomic
+def plan_create(*, acting_user, owner: Organization, data: dict[str, Any]) -> Plan:
+    plan = Plan(owner=owner)
+    apply_fields(plan, data, PLAN_FIELDS)
+    if not plan.slug:
+        plan.slug = _unique_plan_slug(plan)
+    return save_with_history(plan, acting_user=acting_user)
+
+
+@transaction.atomic
+def plan_update(*, acting_user, plan: Plan, data: dict[str, Any]) -> Plan:
+    apply_fields(plan, data, PLAN_FIELDS)
+    if "period_start" in data or "period_end" in data:
+        _check_actions_within_period(plan)
+    return save_with_history(plan, acting_user=acting_user)
+
+
+def _check_actions_within_period(plan: Plan) -> None:
+    if not plan.pk or not plan.period_start or not plan.period_end:
+        return
+    outside = Action.objects.filter(plan=plan).filter(
+        Q(start_date__lt=plan.period_start) | Q(end_date__gt=plan.period_end)
+    )
+    codes = list(outside.values_list("code", flat=True)[:5])
+    if codes:
+        raise ValidationError(
+            {"period_start": _("Actions %(codes)s have dates outside this period.") % {"codes": ", ".join(codes)}}
+        )
+
+
+@transaction.atomic
+def plan_change_status(*, acting_user, plan: Plan, status: str, note: str = "") -> Plan:
+    """Moves a plan along its lifecycle; moving to "approved" keeps a version of it."""
+    if status not in PlanStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    if status == plan.status:
+        return plan
+    if status not in PLAN_TRANSITIONS[plan.status]:
+        raise ValidationError(
+            {
+                "status": _("A plan cannot go from “%(old)s” to “%(new)s”.")
+                % {"old": PlanStatus(plan.status).label, "new": PlanStatus(status).label}
+            }
+        )
+    plan.status = status
+    save_with_history(plan, acting_user=acting_user, reason=note)
+    if status == PlanStatus.APPROVED:
+        _keep_version(plan=plan, acting_user=acting_user, note=note)
+    return plan
+
+
+def _keep_version(*, plan: Plan, acting_user, note: str) -> PlanVersion:
+    from municipia.strategy.selectors import plan_snapshot
+
+    last = plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    return PlanVersion.objects.create(
+        plan=plan,
+        number=last + 1,
+        approved_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        note=note,
+        snapshot=plan_snapshot(plan),
+    )
+
+
+@transaction.atomic
+def plan_delete(*, acting_user, plan: Plan) -> None:
+    delete_with_history(plan, acting_user=acting_user)
+
+
+# --- Axes, challenges, objectives
+
+
+@transaction.atomic
+def axis_create(*, acting_user, plan: Plan, data: dict[str, Any]) -> Axis:
+    axis = Axis(plan=plan)
+    apply_fields(axis, data, AXIS_FIELDS)
+    return save_with_history(axis, acting_user=acting_user)
+
+
+@transaction.atomic
+def axis_update(*, acting_user, axis: Axis, data: dict[str, Any]) -> Axis:
+    apply_fields(axis, data, AXIS_FIELDS)
+    return save_with_history(axis, acting_user=acting_user)
+
+
+@transaction.atomic
+def axis_delete(*, acting_user, axis: Axis) -> None:
+    delete_with_history(axis, acting_user=acting_user)
+
+
+@transaction.atomic
+def challenge_create(*, acting_user, axis: Axis, data: dict[str, Any]) -> Challenge:
+    challenge = Challenge(axis=axis)
+    apply_fields(challenge, data, CHALLENGE_FIELDS)
+    return save_with_history(challenge, acting_user=acting_user)
+
+
+@transaction.atomic
+def challenge_update(*, acting_user, challenge: Challenge, data: dict[str, Any]) -> Challenge:
+    apply_fields(challenge, data, CHALLENGE_FIELDS)
+    return save_with_history(challenge, acting_user=acting_user)
+
+
+@transaction.atomic
+def challenge_delete(*, acting_user, challenge: Challenge) -> None:
+    delete_with_history(challenge, acting_user=acting_user)
+
+
+def _check_challenges(axis: Axis, challenges: Iterable[Challenge]) -> list[Challenge]:
+    challenges = list(challenges)
+    foreign = [c for c in challenges if c.axis_id != axis.pk]
+    if foreign:
+        raise ValidationError({"challenges": _("Choose challenges of the objective's own axis.")})
+    return challenges
+
+
+@transaction.atomic
+def objective_create(
+    *, acting_user, axis: Axis, data: dict[str, Any], challenges: Iterable[Challenge] | None = None
+) -> Objective:
+    objective = Objective(axis=axis)
+    apply_fields(objective, data, OBJECTIVE_FIELDS)
+    save_with_history(objective, acting_user=acting_user)
+    if challenges is not None:
+        objective.challenges.set(_check_challenges(axis, challenges))
+    return objective
+
+
+@transaction.atomic
+def objective_update(
+    *, acting_user, objective: Objective, data: dict[str, Any], challenges: Iterable[Challenge] | None = None
+) -> Objective:
+    apply_fields(objective, data, OBJECTIVE_FIELDS)
+    save_with_history(objective, acting_user=acting_user)
+    if challenges is not None:
+        objective.challenges.set(_check_challenges(objective.axis, challenges))
+    return objective
+
+
+@transaction.atomic
+def objective_delete(*, acting_user, objective: Objective) -> None:
+    delete_with_history(objective, acting_user=acting_user)
+
+
+# --- Actions
+
+
+def _check_action_links(
+    action: Action,
+    participants: list[Organization] | None,
+    dependencies: list[Action] | None,
+) -> None:
+    """Cross-object rules a single model's clean() cannot see."""
+    errors: dict[str, str] = {}
+    plan = action.plan
+    if action.objective_id and action.objective.axis.plan_id != plan.pk:
+        errors["objective"] = _("Choose an objective of this action's plan.")
+    if participants is not None:
+        wrong = [o.name for o in participants if o.kind != OrganizationKind.MUNICIPALITY]
+        if wrong:
+            errors["participants"] = _("Only councils can participate: %(names)s is not one.") % {
+                "names": ", ".join(wrong)
+            }
+    if action.owner_department_id:
+        allowed_orgs = {plan.owner_id}
+        if plan.owner.kind == OrganizationKind.NETWORK:
+            allowed_orgs |= set(plan.owner.memberships.values_list("member_id", flat=True))
+        if participants is not None:
+            allowed_orgs |= {o.pk for o in participants}
+        elif action.pk:
+            allowed_orgs |= set(action.participants.values_list("pk", flat=True))
+        if action.owner_department.organization_id not in allowed_orgs:
+            errors["owner_department"] = _("Choose a department of the plan's owner or of a participating council.")
+    if dependencies is not None:
+        message = _dependency_error(action, dependencies)
+        if message:
+            errors["dependencies"] = message
+    if errors:
+        raise ValidationError(errors)
+
+
+def _dependency_error(action: Action, dependencies: list[Action]) -> str | None:
+    if any(dep.plan_id != action.plan_id for dep in dependencies):
+        return _("An action can only depend on actions of the same plan.")
+    if action.pk and any(dep.pk == action.pk for dep in dependencies):
+        return _("An action cannot depend on itself.")
+    if not action.pk:
+        return None  # a new action has no dependents yet, so it cannot close a cycle
+    # Walk the plan's dependency graph (one query) from each new dependency; reaching the
+    # action itself means the new edges would close a cycle.
+    edges: dict[int, set[int]] = {}
+    through = Action.dependencies.through.objects.filter(from_action__plan_id=action.plan_id)
+    for src, dst in through.values_list("from_action_id", "to_action_id"):
+        edges.setdefault(src, set()).add(dst)
+    edges[action.pk] = {dep.pk for dep in dependencies}
+    codes = {dep.pk: dep.code for dep in dependencies}
+    for start in edges[action.pk]:
+        seen, stack = set(), [start]
+        while stack:
+            node = stack.pop()
+            if node == action.pk:
+                return _("Depending on %(code)s would create a cycle of dependencies.") % {"code": codes[start]}
+            if node in seen:
+                continue
+            seen.add(node)
+            stack.extend(edges.get(node, ()))
+    return None
+
+
+def _save_action(
+    action: Action,
+    *,
+    acting_user,
+    participants: Iterable[Organization] | None,
+    dependencies: Iterable[Action] | None,
+) -> Action:
+    participants = list(participants) if participants is not None else None
+    dependencies = list(dependencies) if dependencies is not None else None
+    # Field errors and link errors are reported together, so a form shows all of them at once.
+    errors: dict[str, list] = {}
+    try:
+        action.full_clean()
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        _check_action_links(action, participants, dependencies)
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            errors.setdefault(key, messages)
+    if errors:
+        raise ValidationError(errors)
+    save_with_history(action, acting_user=acting_user)
+    if participants is not None:
+        action.participants.set(participants)
+    if dependencies is not None:
+        action.dependencies.set(dependencies)
+    return action
+
+
+@transaction.atomic
+def action_create(
+    *,
+    acting_user,
+    plan: Plan,
+    data: dict[str, Any],
+    participants: Iterable[Organization] | None = None,
+    dependencies: Iterable[Action] | None = None,
+) -> Action:
+    action = Action(plan=plan)
+    apply_fields(action, data, ACTION_FIELDS)
+    return _save_action(action, acting_user=acting_user, participants=participants, dependencies=dependencies)
+
+
+@transaction.atomic
+def action_update(
+    *,
+    acting_user,
+    action: Action,
+    data: dict[str, Any],
+    participants: Iterable[Organization] | None = None,
+    dependencies: Iterable[Action] | None = None,
+) -> Action:
+    apply_fields(action, data, ACTION_FIELDS)
+    return _save_action(action, acting_user=acting_user, participants=participants, dependencies=dependencies)
+
+
+@transaction.atomic
+def action_delete(*, acting_user, action: Action) -> None:
+    delete_with_history(action, acting_user=acting_user)
+
+
+# --- Milestones
+
+
+@transaction.atomic
+def milestone_create(*, acting_user, action: Action, data: dict[str, Any]) -> Milestone:
+    milestone = Milestone(action=action)
+    apply_fields(milestone, data, MILESTONE_FIELDS)
+    return save_with_history(milestone, acting_user=acting_user)
+
+
+@transaction.atomic
+def milestone_update(*, acting_user, milestone: Milestone, data: dict[str, Any]) -> Milestone:
+    apply_fields(milestone, data, MILESTONE_FIELDS)
+    return save_with_history(milestone, acting_user=acting_user)
+
+
+@transaction.atomic
+def milestone_delete(*, acting_user, milestone: Milestone) -> None:
+    delete_with_history(milestone, acting_user=acting_user)
+

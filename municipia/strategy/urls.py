@@ -1,0 +1,6 @@
+"""URLs of the strategy pages."""
+
+from django.urls import path
+
+app_name = "strategy"
+urlpatterns: list = []

@@ -1,0 +1,22 @@
+"""Top-level URLs: pages under a language prefix (/en/, /es/, /ca/, /bg/), API and admin without."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/", include("municipia.api.urls")),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("organizations/", include("municipia.organizations.urls")),
+    path("", include("municipia.strategy.urls")),
+    path("", include("municipia.portal.urls")),
+    prefix_default_language=True,
+)
