@@ -30,9 +30,7 @@ def save_with_history(
     return instance
 
 
-def delete_with_history(
-    instance: models.Model, *, acting_user: AbstractBaseUser | AnonymousUser | None
-) -> None:
+def delete_with_history(instance: models.Model, *, acting_user: AbstractBaseUser | AnonymousUser | None) -> None:
     if acting_user is not None and getattr(acting_user, "is_authenticated", False):
         instance._history_user = acting_user
     instance.delete()

@@ -19,8 +19,12 @@ class OrganizationFilter(django_filters.FilterSet):
         to_field_name="slug",
         label=_("Member of network"),
     )
-    min_population = django_filters.NumberFilter(field_name="population", lookup_expr="gte", label=_("Minimum population"))
-    max_population = django_filters.NumberFilter(field_name="population", lookup_expr="lte", label=_("Maximum population"))
+    min_population = django_filters.NumberFilter(
+        field_name="population", lookup_expr="gte", label=_("Minimum population")
+    )
+    max_population = django_filters.NumberFilter(
+        field_name="population", lookup_expr="lte", label=_("Maximum population")
+    )
 
     class Meta:
         model = Organization

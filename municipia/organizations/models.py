@@ -85,9 +85,7 @@ class NetworkMembership(models.Model):
         verbose_name_plural = _("network memberships")
         constraints = [
             models.UniqueConstraint(fields=["network", "member"], name="networkmembership_unique"),
-            models.CheckConstraint(
-                condition=~models.Q(network=models.F("member")), name="networkmembership_not_self"
-            ),
+            models.CheckConstraint(condition=~models.Q(network=models.F("member")), name="networkmembership_not_self"),
         ]
 
     def __str__(self) -> str:

@@ -2,5 +2,9 @@
 
 from django.urls import path
 
+from municipia.portal import views
+
 app_name = "portal"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+]

@@ -29,9 +29,7 @@ class ActionFilter(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(
         field_name="plan", queryset=Plan.objects.all(), to_field_name="slug", label=_("Plan")
     )
-    axis = django_filters.ModelChoiceFilter(
-        field_name="objective__axis", queryset=Axis.objects.all(), label=_("Axis")
-    )
+    axis = django_filters.ModelChoiceFilter(field_name="objective__axis", queryset=Axis.objects.all(), label=_("Axis"))
     objective = django_filters.ModelChoiceFilter(queryset=Objective.objects.all(), label=_("Objective"))
     status = django_filters.ChoiceFilter(choices=ActionStatus.choices, label=_("Status"))
     owner = django_filters.ModelChoiceFilter(

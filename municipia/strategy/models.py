@@ -46,9 +46,7 @@ class Plan(RequiresOneLanguageMixin, TimeStampedModel):
 
     required_translations = ("title",)
 
-    owner = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="plans", verbose_name=_("owner")
-    )
+    owner = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="plans", verbose_name=_("owner"))
     title = models.CharField(_("title"), max_length=250)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     summary = models.TextField(_("summary"), blank=True)

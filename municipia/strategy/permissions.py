@@ -10,7 +10,7 @@
 import rules
 
 from municipia.organizations.models import Organization
-from municipia.organizations.permissions import edits_organization, editable_organization_ids, is_site_admin
+from municipia.organizations.permissions import editable_organization_ids, edits_organization, is_site_admin
 from municipia.strategy.choices import PlanStatus
 from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
 

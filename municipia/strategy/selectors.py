@@ -41,18 +41,14 @@ def action_get(user, *, pk: int) -> Action:
         "plan__owner", "objective__axis", "owner_department__organization", "lead__organization"
     )
     try:
-        return queryset.prefetch_related(
-            "participants", "dependencies", "dependents", "milestones"
-        ).get(pk=pk)
+        return queryset.prefetch_related("participants", "dependencies", "dependents", "milestones").get(pk=pk)
     except (Action.DoesNotExist, ValueError):
         raise Http404 from None
 
 
 def action_list(user) -> QuerySet[Action]:
     """Actions for lists: everything a row shows, without a query per row."""
-    return actions_visible_to(user).select_related(
-        "plan__owner", "objective__axis", "owner_department", "lead"
-    )
+    return actions_visible_to(user).select_related("plan__owner", "objective__axis", "owner_department", "lead")
 
 
 # --- Progress roll-up: action → objective → axis → plan, each level a weighted mean.

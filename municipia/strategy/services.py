@@ -343,4 +343,3 @@ def milestone_update(*, acting_user, milestone: Milestone, data: dict[str, Any])
 @transaction.atomic
 def milestone_delete(*, acting_user, milestone: Milestone) -> None:
     delete_with_history(milestone, acting_user=acting_user)
-

@@ -36,8 +36,13 @@ def test_admin_rejects_end_before_start_and_keeps_input(client, site_admin):
     client.force_login(site_admin)
     response = client.post(
         reverse("admin:strategy_plan_add"),
-        {"owner": owner.pk, "title_en": "Typed title", "slug": "p", "period_start": "2025-01-01",
-         "period_end": "2024-01-01"},
+        {
+            "owner": owner.pk,
+            "title_en": "Typed title",
+            "slug": "p",
+            "period_start": "2025-01-01",
+            "period_end": "2024-01-01",
+        },
     )
     assert response.status_code == 200
     assert "The end of the period must not be before its start." in response.content.decode()

@@ -32,8 +32,11 @@ def test_plan_title_in_catalan_only_is_enough_and_slug_is_made(site_admin):
     plan = services.plan_create(
         acting_user=site_admin,
         owner=OrganizationFactory(),
-        data={"title_ca": "Agenda digital", "period_start": datetime.date(2024, 1, 1),
-              "period_end": datetime.date(2026, 12, 31)},
+        data={
+            "title_ca": "Agenda digital",
+            "period_start": datetime.date(2024, 1, 1),
+            "period_end": datetime.date(2026, 12, 31),
+        },
     )
     assert plan.slug == "agenda-digital"
     assert plan.history.first().history_user == site_admin
@@ -88,8 +91,13 @@ def test_action_end_before_start_is_rejected(site_admin):
         services.action_create(
             acting_user=site_admin,
             plan=objective.axis.plan,
-            data={"title_en": "X", "code": "9", "objective": objective,
-                  "start_date": datetime.date(2025, 1, 1), "end_date": datetime.date(2024, 6, 1)},
+            data={
+                "title_en": "X",
+                "code": "9",
+                "objective": objective,
+                "start_date": datetime.date(2025, 1, 1),
+                "end_date": datetime.date(2024, 6, 1),
+            },
         )
     assert "end_date" in exc.value.message_dict
 

@@ -1,0 +1,91 @@
+"""Serializer building blocks shared by every app's API: translated fields, links, progress."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.urls import NoReverseMatch
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from municipia.core.i18n import translated_names
+
+
+def translated_fields(*names: str) -> list[str]:
+    """Field names for translated content: the read-only value in the request's language
+    (`title`) followed by one writable field per language (`title_en`, `title_es`, …)."""
+    return [*names, *translated_names(*names)]
+
+
+def translated_read_only_kwargs(*names: str) -> dict[str, dict[str, Any]]:
+    """`extra_kwargs` for `translated_fields`: the bare name is read-only and says so."""
+    return {
+        name: {
+            "read_only": True,
+            "help_text": _("The %(name)s in the request's language (Accept-Language), with fallback.") % {"name": name},
+        }
+        for name in names
+    }
+
+
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True, "readOnly": True})
+class HtmlUrlField(serializers.Field):
+    """Absolute link to the object's page on the site, in the request's language.
+
+    `page_of(obj)` returns the site path; None (or a page that does not exist) gives null.
+    """
+
+    def __init__(self, page_of: Callable[[Any], str | None] | None = None, **kwargs):
+        self.page_of = page_of or (lambda obj: obj.get_absolute_url())
+        kwargs.update(source="*", read_only=True)
+        kwargs.setdefault("help_text", _("Link to the object's page on the site."))
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj) -> str | None:
+        try:
+            path = self.page_of(obj)
+        except NoReverseMatch:
+            return None
+        if not path:
+            return None
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+
+@extend_schema_field(OpenApiTypes.FLOAT)
+class RollupProgressField(serializers.Field):
+    """Weighted progress (0–100, one decimal) from `progress_rollup`; null when nothing below
+    it carries weight. The list serializer computes the roll-up once for the whole page."""
+
+    def __init__(self, level: str, **kwargs):
+        self.level = level
+        kwargs.update(source="*", read_only=True, allow_null=True)
+        kwargs.setdefault(
+            "help_text", _("Weighted progress of its actions (0–100); null when it has no weighted actions.")
+        )
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj) -> float | None:
+        from municipia.strategy.selectors import progress_rollup
+
+        context = self.context
+        rollup = context.get("rollup")
+        if rollup is None or obj.pk not in getattr(rollup, self.level):
+            # A single object (detail, create, update) outside a page: its own plan's roll-up.
+            rollup = progress_rollup([self.parent.plan_id_of(obj)])
+            context["rollup"] = rollup
+        value = getattr(rollup, self.level).get(obj.pk)
+        return None if value is None else round(value, 1)
+
+
+class RollupListSerializer(serializers.ListSerializer):
+    """Computes the progress roll-up of every plan on the page in one go (fixed queries)."""
+
+    def to_representation(self, data):
+        from municipia.strategy.selectors import progress_rollup
+
+        items = list(data.all() if hasattr(data, "all") else data)
+        plan_ids = sorted({self.child.plan_id_of(item) for item in items})
+        self.context["rollup"] = progress_rollup(plan_ids)
+        return super().to_representation(items)

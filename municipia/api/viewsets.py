@@ -1,0 +1,59 @@
+"""The base of every API viewset: scoped reads through selectors, writes through services.
+
+A viewset does three things: check the `rules` permission, call a selector or a service,
+serialize. Subclasses provide:
+
+- `get_queryset()`: a selector's queryset, scoped to what the user may see, with the
+  select_related/prefetch_related its serializer needs (so a list costs fixed queries);
+- `parent_of(validated_data)`: the object whose `add_*` permission governs creation;
+- `create_object(parent, data)`, `update_object(instance, data)` and `delete_object(instance)`:
+  calls to the app's services, which validate and record history.
+"""
+
+from typing import Any
+
+from django.db import models
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import viewsets
+
+from municipia.api.pagination import StandardPagination
+from municipia.api.permissions import RulesPermission
+
+
+class ServiceModelViewSet(viewsets.ModelViewSet):
+    permission_classes = [RulesPermission]
+    # The FilterSets already offer `search`; DRF's SearchFilter would be a second way.
+    filter_backends = [DjangoFilterBackend]
+    pagination_class = StandardPagination
+    # False when new objects have no parent: `add_*` is then checked before the body is read.
+    create_has_parent = True
+
+    def parent_of(self, data: dict[str, Any]) -> models.Model | None:
+        raise NotImplementedError
+
+    def create_object(self, parent: models.Model | None, data: dict[str, Any]) -> models.Model:
+        raise NotImplementedError
+
+    def update_object(self, instance: models.Model, data: dict[str, Any]) -> models.Model:
+        raise NotImplementedError
+
+    def delete_object(self, instance: models.Model) -> None:
+        raise NotImplementedError
+
+    def refetched(self, instance: models.Model) -> models.Model:
+        """The saved object as the detail endpoint reads it (related objects prefetched)."""
+        return self.get_queryset().get(pk=instance.pk)
+
+    def perform_create(self, serializer) -> None:
+        data = dict(serializer.validated_data)
+        parent = self.parent_of(data)
+        if self.create_has_parent:
+            self.check_object_permissions(self.request, parent)
+        serializer.instance = self.refetched(self.create_object(parent, data))
+
+    def perform_update(self, serializer) -> None:
+        instance = self.update_object(serializer.instance, dict(serializer.validated_data))
+        serializer.instance = self.refetched(instance)
+
+    def perform_destroy(self, instance: models.Model) -> None:
+        self.delete_object(instance)

@@ -1,0 +1,179 @@
+"""View building blocks shared by the apps' pages: one permission check, service-backed forms."""
+
+from django import forms
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.text import capfirst
+from django.utils.translation import get_language_info
+from django.views import View
+
+from municipia.core.i18n import language_codes
+
+PAGE_SIZE = 50
+
+
+class NeedsLogin(Exception):
+    """Raised for anonymous visitors on an editors' page; answered with the login page."""
+
+
+def require_perm(request, permission: str, obj=None) -> None:
+    """The one permission check of every page: login for visitors, 403 for users without the right."""
+    if request.user.has_perm(permission, obj):
+        return
+    if not request.user.is_authenticated:
+        raise NeedsLogin
+    raise PermissionDenied
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE):
+    """A page of `queryset` (the page number comes from ?page=, out-of-range numbers give the last page)."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def attach_errors(form, exc: ValidationError) -> None:
+    """Puts a service's ValidationError on the form: on the field it names, or on the form itself."""
+    if hasattr(exc, "error_dict"):
+        for name, messages in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+class EditorView(View):
+    """A page for editors. Subclasses set `permission` and implement `load(**kwargs)`.
+
+    `load` fetches the objects through scoped selectors (so unseen content is 404) and returns
+    the object the permission is checked on.
+    """
+
+    permission: str = ""
+
+    def load(self, **kwargs):
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            target = self.load(**kwargs)
+            require_perm(request, self.permission, target)
+        except NeedsLogin:
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ServiceFormView(EditorView):
+    """Shows a form; on a valid POST calls the service through `save(form)` and redirects.
+
+    A service `ValidationError` is attached to the form, which is shown again with what the
+    user typed and status 400.
+    """
+
+    template_name = "form_page.html"
+    form_class = None
+    title = ""
+
+    def get_form(self, data=None):
+        return self.form_class(data=data, **self.get_form_kwargs())
+
+    def get_form_kwargs(self) -> dict:
+        return {}
+
+    def get_context(self) -> dict:
+        return {}
+
+    def save(self, form):
+        raise NotImplementedError
+
+    def success_url(self, obj) -> str:
+        return obj.get_absolute_url()
+
+    def cancel_url(self) -> str:
+        return ""
+
+    def render_form(self, form, status: int = 200):
+        context = {"form": form, "title": self.title, "cancel_url": self.cancel_url(), **self.get_context()}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_form(self.get_form())
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(data=request.POST)
+        if form.is_valid():
+            try:
+                obj = self.save(form)
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                return HttpResponseRedirect(self.success_url(obj))
+        return self.render_form(form, status=400)
+
+
+class ServiceDeleteView(EditorView):
+    """Asks for confirmation, then deletes through the service on POST."""
+
+    template_name = "confirm_delete.html"
+
+    def perform_delete(self) -> str:
+        """Calls the service and returns where to go next."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def cancel_url(self) -> str:
+        return ""
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"object_label": self.describe(), "cancel_url": self.cancel_url()})
+
+    def post(self, request, *args, **kwargs):
+        return HttpResponseRedirect(self.perform_delete())
+
+
+class ServiceModelForm(forms.ModelForm):
+    """A ModelForm that only cleans its fields; the service validates the model and saves it.
+
+    Every language column of a translated field (`title_en`, `title_es`…) is optional here; the
+    service requires one of them. `language_groups()` lets templates show one fieldset per language.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, form_field in self.fields.items():
+            if self._language_of(name):
+                # The fieldset's legend names the language, so the label does not repeat "[ca]".
+                form_field.required = False
+                form_field.label = capfirst(self._meta.model._meta.get_field(name.rpartition("_")[0]).verbose_name)
+            if isinstance(form_field, forms.DateField):
+                form_field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+            elif isinstance(form_field.widget, forms.Textarea):
+                form_field.widget.attrs["rows"] = 3
+
+    def _language_of(self, name: str) -> str | None:
+        base, _sep, code = name.rpartition("_")
+        if base and code in language_codes():
+            return code
+        return None
+
+    def _post_clean(self):
+        # Model validation runs once, in the service, so the form must not build or check the instance.
+        pass
+
+    def language_groups(self) -> list[dict]:
+        groups = []
+        for code in language_codes():
+            fields = [self[name] for name in self.fields if self._language_of(name) == code]
+            if fields:
+                info = get_language_info(code)
+                groups.append({"code": code, "name": info["name_local"], "fields": fields})
+        return groups
+
+    def common_fields(self) -> list:
+        return [self[name] for name in self.fields if not self._language_of(name)]
+
+    def service_data(self, *, exclude: tuple[str, ...] = ()) -> dict:
+        """The cleaned values the service accepts (many-to-many values are passed separately)."""
+        return {name: value for name, value in self.cleaned_data.items() if name not in exclude}

@@ -1,0 +1,61 @@
+"""The site's shell and home page: landmarks, language switcher, published content, fixed cost."""
+
+import pytest
+from django.urls import reverse
+
+from municipia.organizations.tests.factories import NetworkFactory, NetworkMembershipFactory, OrganizationFactory
+from municipia.strategy.tests.factories import ActionFactory, PlanFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_shows_published_plans_with_progress_and_networks_with_member_counts(client):
+    plan = PlanFactory(title_en="Sofia digital", owner=OrganizationFactory(name_en="Sofia"))
+    ActionFactory(objective__axis__plan=plan, progress=30)
+    PlanFactory(title_en="Hidden draft", is_published=False)
+    network = NetworkFactory(name_en="Xarxa")
+    for _ in range(3):
+        NetworkMembershipFactory(network=network)
+    content = client.get("/en/").content.decode()
+    assert "Sofia digital" in content and "Hidden draft" not in content
+    assert '<progress max="100" value="30"' in content
+    assert "Xarxa" in content and "3 member councils" in content
+
+
+def test_every_page_has_landmarks_skip_link_and_language_switcher(client):
+    content = client.get("/en/").content.decode()
+    assert '<html lang="en">' in content
+    assert 'href="#main"' in content and '<main id="main"' in content
+    assert "<header" in content and "<footer" in content and "<nav" in content
+    for code in ("en", "es", "ca", "bg"):
+        assert f'name="language" value="{code}"' in content
+    assert 'name="next" value="/bg/"' in content
+    assert reverse("login") in content
+
+
+def test_home_in_bulgarian_marks_the_language(client):
+    content = client.get("/bg/").content.decode()
+    assert '<html lang="bg">' in content
+    assert 'lang="bg" aria-current="true"' in content
+
+
+def test_unknown_page_uses_the_site_404_page(client, settings):
+    settings.DEBUG = False
+    response = client.get("/en/plans/no-such-plan/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_login_page_has_labelled_fields(client):
+    content = client.get(reverse("login")).content.decode()
+    assert '<label for="id_username">' in content and '<label for="id_password">' in content
+
+
+@pytest.mark.parametrize("size", [1, 20])
+def test_home_queries_do_not_grow(client, django_assert_max_num_queries, size):
+    for _ in range(size):
+        plan = PlanFactory()
+        ActionFactory(objective__axis__plan=plan)
+        NetworkMembershipFactory()
+    with django_assert_max_num_queries(5):
+        assert client.get("/en/").status_code == 200

@@ -1,0 +1,302 @@
+"""Every write route of the site and the API × every role: no one writes where they don't belong.
+
+Each request carries valid data, so the only thing that can stop it is the permission system;
+a database fingerprint (row and history counts) shows whether anything was written.
+"""
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+
+from municipia.organizations.choices import RoleKind
+from municipia.organizations.tests.factories import (
+    NetworkFactory,
+    NetworkMembershipFactory,
+    OrganizationFactory,
+    RoleFactory,
+    UserFactory,
+)
+from municipia.strategy.choices import PlanStatus
+from municipia.strategy.tests.factories import (
+    ActionFactory,
+    ChallengeFactory,
+    MilestoneFactory,
+    PlanFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "plain user", "other council's editor", "network coordinator", "own editor", "site admin"]
+ALLOWED = {"own editor", "site admin"}
+
+TRACKED = [
+    "organizations.Organization",
+    "organizations.Department",
+    "strategy.Plan",
+    "strategy.Axis",
+    "strategy.Challenge",
+    "strategy.Objective",
+    "strategy.Action",
+    "strategy.Milestone",
+    "strategy.PlanVersion",
+]
+
+
+def fingerprint() -> tuple:
+    counts = []
+    for label in TRACKED:
+        model = apps.get_model(label)
+        counts.append(model.objects.count())
+        if hasattr(model, "history"):
+            counts.append(model.history.count())
+    return tuple(counts)
+
+
+@pytest.fixture
+def world():
+    council = OrganizationFactory(slug="own-council")
+    network = NetworkFactory()
+    NetworkMembershipFactory(network=network, member=council)
+    plan = PlanFactory(owner=council, status=PlanStatus.DRAFT, is_published=True, slug="own-plan")
+    challenge = ChallengeFactory(axis__plan=plan, code="C1")
+    action = ActionFactory(objective__axis=challenge.axis, code="1.1.1")
+    milestone = MilestoneFactory(action=action)
+    users = {
+        "anonymous": None,
+        "plain user": UserFactory(),
+        "other council's editor": RoleFactory(organization=OrganizationFactory()).user,
+        "network coordinator": RoleFactory(organization=network, kind=RoleKind.COORDINATOR).user,
+        "own editor": RoleFactory(organization=council).user,
+        "site admin": UserFactory(is_superuser=True, is_staff=True),
+    }
+    return {
+        "council": council,
+        "plan": plan,
+        "axis": challenge.axis,
+        "challenge": challenge,
+        "objective": action.objective,
+        "action": action,
+        "milestone": milestone,
+        "users": users,
+    }
+
+
+def _texts(title: str) -> dict:
+    return {"title_en": title, "title_es": "", "title_ca": "", "title_bg": "", "description_en": ""}
+
+
+# name → (url(world), data(world)); the data is complete and valid for the form.
+PAGE_ROUTES = {
+    "plan-create": (
+        lambda w: reverse("strategy:plan-create") + f"?owner={w['council'].slug}",
+        lambda w: {"title_en": "New plan", "period_start": "2024-01-01", "period_end": "2026-12-31"},
+    ),
+    "plan-update": (
+        lambda w: reverse("strategy:plan-update", args=[w["plan"].slug]),
+        lambda w: {
+            "title_en": "Renamed",
+            "slug": "own-plan",
+            "period_start": "2024-01-01",
+            "period_end": "2027-12-31",
+            "is_published": "on",
+        },
+    ),
+    "plan-status": (
+        lambda w: reverse("strategy:plan-status", args=[w["plan"].slug]),
+        lambda w: {"status": PlanStatus.APPROVED, "note": ""},
+    ),
+    "plan-delete": (lambda w: reverse("strategy:plan-delete", args=[w["plan"].slug]), lambda w: {}),
+    "axis-create": (
+        lambda w: reverse("strategy:axis-create", args=[w["plan"].slug]),
+        lambda w: {**_texts("New axis"), "code": "9", "weight": "1", "position": "9"},
+    ),
+    "axis-update": (
+        lambda w: reverse("strategy:axis-update", args=[w["axis"].pk]),
+        lambda w: {**_texts("Renamed axis"), "code": w["axis"].code, "weight": "2", "position": "1"},
+    ),
+    "axis-delete": (lambda w: reverse("strategy:axis-delete", args=[w["axis"].pk]), lambda w: {}),
+    "challenge-create": (
+        lambda w: reverse("strategy:challenge-create", args=[w["axis"].pk]),
+        lambda w: {**_texts("New challenge"), "code": "C9"},
+    ),
+    "challenge-update": (
+        lambda w: reverse("strategy:challenge-update", args=[w["challenge"].pk]),
+        lambda w: {**_texts("Renamed challenge"), "code": "C1"},
+    ),
+    "challenge-delete": (lambda w: reverse("strategy:challenge-delete", args=[w["challenge"].pk]), lambda w: {}),
+    "objective-create": (
+        lambda w: reverse("strategy:objective-create", args=[w["axis"].pk]),
+        lambda w: {**_texts("New objective"), "code": "O9", "weight": "1", "challenges": [w["challenge"].pk]},
+    ),
+    "objective-update": (
+        lambda w: reverse("strategy:objective-update", args=[w["objective"].pk]),
+        lambda w: {**_texts("Renamed objective"), "code": w["objective"].code, "weight": "1"},
+    ),
+    "objective-delete": (lambda w: reverse("strategy:objective-delete", args=[w["objective"].pk]), lambda w: {}),
+    "action-create": (
+        lambda w: reverse("strategy:action-create", args=[w["plan"].slug]),
+        lambda w: {
+            **_texts("New action"),
+            "code": "1.1.9",
+            "objective": w["objective"].pk,
+            "status": "planned",
+            "progress": "0",
+            "weight": "1",
+        },
+    ),
+    "action-update": (
+        lambda w: reverse("strategy:action-update", args=[w["action"].pk]),
+        lambda w: {
+            **_texts("Renamed action"),
+            "code": "1.1.1",
+            "objective": w["objective"].pk,
+            "status": "in_progress",
+            "progress": "55",
+            "weight": "1",
+            "start_date": "2024-03-01",
+            "end_date": "2025-06-30",
+        },
+    ),
+    "action-delete": (lambda w: reverse("strategy:action-delete", args=[w["action"].pk]), lambda w: {}),
+    "milestone-create": (
+        lambda w: reverse("strategy:milestone-create", args=[w["action"].pk]),
+        lambda w: {"title_en": "Pilot live", "due_date": "2025-01-31"},
+    ),
+    "milestone-update": (
+        lambda w: reverse("strategy:milestone-update", args=[w["milestone"].pk]),
+        lambda w: {"title_en": "Renamed milestone", "due_date": "2025-02-28"},
+    ),
+    "milestone-delete": (lambda w: reverse("strategy:milestone-delete", args=[w["milestone"].pk]), lambda w: {}),
+    "organization-update": (
+        lambda w: reverse("organizations:organization-update", args=[w["council"].slug]),
+        lambda w: {"name_en": "Renamed council", "website": "https://example.org"},
+    ),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", PAGE_ROUTES)
+def test_page_write_route_by_role(client, world, route, role):
+    url_of, data_of = PAGE_ROUTES[route]
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    before = fingerprint()
+    response = client.post(url_of(world), data_of(world))
+    after = fingerprint()
+    if role in ALLOWED:
+        assert response.status_code == 302, (route, role, response.status_code, response.content.decode()[:1500])
+        assert after != before, f"{route} by {role} wrote nothing"
+    else:
+        assert after == before, f"{route} by {role} changed the database"
+        if user is None:
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        else:
+            assert response.status_code in (403, 404)
+
+
+def test_matrix_covers_every_write_route_of_the_site():
+    """A new editing page must be added to the matrix above."""
+    from municipia.organizations import urls as org_urls
+    from municipia.strategy import urls as strategy_urls
+
+    names = set()
+    for pattern in strategy_urls.urlpatterns + org_urls.urlpatterns:
+        if pattern.name.endswith(("-create", "-update", "-delete", "-status")):
+            names.add(pattern.name)
+    assert names == set(PAGE_ROUTES)
+
+
+# name → (method, url(world), data(world)) for the API; the data is valid for the endpoint.
+API_ROUTES = {
+    "plans-create": (
+        "post",
+        lambda w: "/api/v1/plans/",
+        lambda w: {
+            "owner": w["council"].slug,
+            "title_en": "API plan",
+            "period_start": "2024-01-01",
+            "period_end": "2026-12-31",
+        },
+    ),
+    "plans-update": ("patch", lambda w: f"/api/v1/plans/{w['plan'].slug}/", lambda w: {"title_en": "Renamed"}),
+    "plans-status": (
+        "post",
+        lambda w: f"/api/v1/plans/{w['plan'].slug}/status/",
+        lambda w: {"status": PlanStatus.APPROVED},
+    ),
+    "plans-delete": ("delete", lambda w: f"/api/v1/plans/{w['plan'].slug}/", lambda w: None),
+    "axes-create": (
+        "post",
+        lambda w: "/api/v1/axes/",
+        lambda w: {"plan": w["plan"].slug, "code": "9", "title_en": "New axis"},
+    ),
+    "axes-update": ("patch", lambda w: f"/api/v1/axes/{w['axis'].pk}/", lambda w: {"weight": "2.00"}),
+    "axes-delete": ("delete", lambda w: f"/api/v1/axes/{w['axis'].pk}/", lambda w: None),
+    "challenges-create": (
+        "post",
+        lambda w: "/api/v1/challenges/",
+        lambda w: {"axis": w["axis"].pk, "code": "C9", "title_en": "New challenge"},
+    ),
+    "challenges-update": (
+        "patch",
+        lambda w: f"/api/v1/challenges/{w['challenge'].pk}/",
+        lambda w: {"title_en": "Renamed"},
+    ),
+    "challenges-delete": ("delete", lambda w: f"/api/v1/challenges/{w['challenge'].pk}/", lambda w: None),
+    "objectives-create": (
+        "post",
+        lambda w: "/api/v1/objectives/",
+        lambda w: {"axis": w["axis"].pk, "code": "O9", "title_en": "New objective"},
+    ),
+    "objectives-update": (
+        "patch",
+        lambda w: f"/api/v1/objectives/{w['objective'].pk}/",
+        lambda w: {"title_en": "Renamed"},
+    ),
+    "objectives-delete": ("delete", lambda w: f"/api/v1/objectives/{w['objective'].pk}/", lambda w: None),
+    "actions-create": (
+        "post",
+        lambda w: "/api/v1/actions/",
+        lambda w: {"plan": w["plan"].slug, "objective": w["objective"].pk, "code": "1.1.9", "title_en": "New"},
+    ),
+    "actions-update": ("patch", lambda w: f"/api/v1/actions/{w['action'].pk}/", lambda w: {"progress": 80}),
+    "actions-delete": ("delete", lambda w: f"/api/v1/actions/{w['action'].pk}/", lambda w: None),
+    "milestones-create": (
+        "post",
+        lambda w: "/api/v1/milestones/",
+        lambda w: {"action": w["action"].pk, "title_en": "Pilot live", "due_date": "2025-01-31"},
+    ),
+    "milestones-update": (
+        "patch",
+        lambda w: f"/api/v1/milestones/{w['milestone'].pk}/",
+        lambda w: {"completed_on": "2025-02-01"},
+    ),
+    "milestones-delete": ("delete", lambda w: f"/api/v1/milestones/{w['milestone'].pk}/", lambda w: None),
+    "organizations-update": (
+        "patch",
+        lambda w: f"/api/v1/organizations/{w['council'].slug}/",
+        lambda w: {"website": "https://example.org"},
+    ),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", API_ROUTES)
+def test_api_write_route_by_role(world, route, role):
+    from rest_framework.test import APIClient
+
+    method, url_of, data_of = API_ROUTES[route]
+    client = APIClient()
+    user = world["users"][role]
+    if user is not None:
+        client.force_authenticate(user)
+    before = fingerprint()
+    response = getattr(client, method)(url_of(world), data_of(world), format="json")
+    after = fingerprint()
+    if role in ALLOWED:
+        assert response.status_code in (200, 201, 204), (route, role, response.status_code, response.content[:800])
+        assert after != before, f"{route} by {role} wrote nothing"
+    else:
+        assert after == before, f"{route} by {role} changed the database"
+        assert response.status_code in (401, 403, 404), (route, role, response.status_code)

@@ -1,0 +1,21 @@
+"""The public home page."""
+
+from django.shortcuts import render
+
+from municipia.organizations.selectors import network_list
+from municipia.strategy.selectors import plans_visible_to, progress_rollup
+
+HOME_PLANS = 12
+HOME_NETWORKS = 12
+
+
+def home(request):
+    # Capped lists keep the page's cost the same however many plans and networks there are.
+    plans = list(plans_visible_to(request.user).filter(is_published=True).select_related("owner")[:HOME_PLANS])
+    progress = progress_rollup([plan.pk for plan in plans])
+    networks = list(network_list().order_by("name")[:HOME_NETWORKS])
+    context = {
+        "plans": [(plan, progress.plans.get(plan.pk)) for plan in plans],
+        "networks": networks,
+    }
+    return render(request, "portal/home.html", context)

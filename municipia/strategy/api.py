@@ -1,0 +1,543 @@
+"""API of plans and their content: serializers and viewsets; reads via selectors, writes via services.
+
+Related objects are named by readable keys where they are unique: a plan by its slug, an
+organisation (owner, participating council) by its slug, a dependency by the action's code
+within the same plan. Axes, challenges, objectives, actions, milestones, departments and
+people are named by id.
+"""
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
+from rest_framework.decorators import action as viewset_action
+from rest_framework.response import Response
+
+from municipia.api.serializers import (
+    HtmlUrlField,
+    RollupListSerializer,
+    RollupProgressField,
+    translated_fields,
+    translated_read_only_kwargs,
+)
+from municipia.api.viewsets import ServiceModelViewSet
+from municipia.organizations.models import Organization
+from municipia.strategy import services
+from municipia.strategy.choices import PlanStatus
+from municipia.strategy.filters import (
+    ActionFilter,
+    AxisFilter,
+    ChallengeFilter,
+    MilestoneFilter,
+    ObjectiveFilter,
+    PlanFilter,
+)
+from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
+from municipia.strategy.selectors import action_list, actions_visible_to, plans_visible_to
+
+FIXED_AFTER_CREATION = _("This cannot be changed once created.")
+
+
+def _user_of(serializer) -> Any:
+    request = serializer.context.get("request")
+    return request.user if request is not None else AnonymousUser()
+
+
+def _only(data: dict[str, Any], allowed: list[str]) -> dict[str, Any]:
+    return {name: value for name, value in data.items() if name in allowed}
+
+
+class StrategySerializer(serializers.ModelSerializer):
+    """Base: related choices limited to what the user may see; parents fixed after creation."""
+
+    # The field naming the parent (plan, axis or action); it may be given on creation only.
+    parent_field = ""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        user = _user_of(self)
+        scoped = {
+            "plan": lambda: plans_visible_to(user),
+            "axis": lambda: Axis.objects.filter(plan__in=plans_visible_to(user)),
+            "objective": lambda: Objective.objects.filter(axis__plan__in=plans_visible_to(user)),
+            "action": lambda: actions_visible_to(user),
+        }
+        for name, queryset in scoped.items():
+            field = fields.get(name)
+            if field is not None and not field.read_only:
+                field.queryset = queryset()
+        return fields
+
+    def get_validators(self) -> list:
+        # Unique codes are checked by the services, whose message names the `code` field.
+        return []
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        name = self.parent_field
+        if self.instance is not None and name in attrs and attrs[name] != getattr(self.instance, name):
+            raise serializers.ValidationError({name: [FIXED_AFTER_CREATION]})
+        return attrs
+
+
+# --- Plans
+
+
+class PlanSerializer(StrategySerializer):
+    """A strategic plan of a council or a network, with its weighted progress."""
+
+    parent_field = "owner"
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:plan-detail", lookup_field="slug")
+    html_url = HtmlUrlField()
+    owner = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Organization.objects.all(),
+        help_text=_("Slug of the owning council or network; fixed once the plan exists."),
+    )
+    progress = RollupProgressField("plans")
+
+    class Meta:
+        model = Plan
+        fields = [
+            "url",
+            "html_url",
+            "slug",
+            "owner",
+            *translated_fields("title", "summary", "vision", "mission"),
+            "period_start",
+            "period_end",
+            "status",
+            "is_published",
+            "progress",
+        ]
+        read_only_fields = ["status"]
+        extra_kwargs = {
+            **translated_read_only_kwargs("title", "summary", "vision", "mission"),
+            "slug": {"required": False, "help_text": _("Made from the title when left out.")},
+            "status": {"help_text": _("Changed with POST …/status/ (approving keeps a version).")},
+        }
+        list_serializer_class = RollupListSerializer
+
+    @staticmethod
+    def plan_id_of(plan: Plan) -> int:
+        return plan.pk
+
+
+class PlanStatusSerializer(serializers.Serializer):
+    """A move of the plan along its lifecycle, with an optional note."""
+
+    status = serializers.ChoiceField(choices=PlanStatus.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+@extend_schema_view(change_status=extend_schema(request=PlanStatusSerializer, responses=PlanSerializer))
+class PlanViewSet(ServiceModelViewSet):
+    """Strategic plans. Anonymous users see published plans; editors also their own drafts."""
+
+    serializer_class = PlanSerializer
+    filterset_class = PlanFilter
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    rules_actions = {"change_status": "approve"}
+
+    def get_queryset(self):
+        return plans_visible_to(self.request.user).select_related("owner")
+
+    def parent_of(self, data: dict[str, Any]) -> Organization:
+        return data["owner"]
+
+    def create_object(self, parent: Organization, data: dict[str, Any]) -> Plan:
+        return services.plan_create(acting_user=self.request.user, owner=parent, data=_only(data, services.PLAN_FIELDS))
+
+    def update_object(self, instance: Plan, data: dict[str, Any]) -> Plan:
+        return services.plan_update(
+            acting_user=self.request.user, plan=instance, data=_only(data, services.PLAN_FIELDS)
+        )
+
+    def delete_object(self, instance: Plan) -> None:
+        services.plan_delete(acting_user=self.request.user, plan=instance)
+
+    @viewset_action(detail=True, methods=["post"], url_path="status")
+    def change_status(self, request, slug=None):
+        """Moves the plan along its lifecycle; approving it keeps a version of its content."""
+        plan = self.get_object()
+        serializer = PlanStatusSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.plan_change_status(acting_user=request.user, plan=plan, **serializer.validated_data)
+        return Response(self.get_serializer(self.refetched(plan)).data)
+
+
+# --- Axes, challenges, objectives
+
+
+class AxisSerializer(StrategySerializer):
+    """A strategic axis of a plan, with its weighted progress."""
+
+    parent_field = "plan"
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:axis-detail")
+    html_url = HtmlUrlField()
+    plan = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Plan.objects.none(), help_text=_("Slug of the plan; fixed once created.")
+    )
+    progress = RollupProgressField("axes")
+
+    class Meta:
+        model = Axis
+        fields = [
+            "url",
+            "html_url",
+            "id",
+            "plan",
+            "code",
+            *translated_fields("title", "description"),
+            "weight",
+            "position",
+            "progress",
+        ]
+        extra_kwargs = translated_read_only_kwargs("title", "description")
+        list_serializer_class = RollupListSerializer
+
+    @staticmethod
+    def plan_id_of(axis: Axis) -> int:
+        return axis.plan_id
+
+
+class AxisViewSet(ServiceModelViewSet):
+    """Strategic axes of plans."""
+
+    serializer_class = AxisSerializer
+    filterset_class = AxisFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return Axis.objects.filter(plan__in=plans_visible_to(self.request.user)).select_related("plan")
+
+    def parent_of(self, data: dict[str, Any]) -> Plan:
+        return data["plan"]
+
+    def create_object(self, parent: Plan, data: dict[str, Any]) -> Axis:
+        return services.axis_create(acting_user=self.request.user, plan=parent, data=_only(data, services.AXIS_FIELDS))
+
+    def update_object(self, instance: Axis, data: dict[str, Any]) -> Axis:
+        return services.axis_update(
+            acting_user=self.request.user, axis=instance, data=_only(data, services.AXIS_FIELDS)
+        )
+
+    def delete_object(self, instance: Axis) -> None:
+        services.axis_delete(acting_user=self.request.user, axis=instance)
+
+
+def _axis_page(element: Challenge | Objective) -> str:
+    return element.axis.get_absolute_url()
+
+
+class ChallengeSerializer(StrategySerializer):
+    """A challenge identified for an axis."""
+
+    parent_field = "axis"
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:challenge-detail")
+    html_url = HtmlUrlField(_axis_page)
+    axis = serializers.PrimaryKeyRelatedField(
+        queryset=Axis.objects.none(), help_text=_("Id of the axis; fixed once created.")
+    )
+    plan = serializers.SlugRelatedField(source="axis.plan", slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Challenge
+        fields = ["url", "html_url", "id", "plan", "axis", "code", *translated_fields("title", "description")]
+        extra_kwargs = translated_read_only_kwargs("title", "description")
+
+
+class ChallengeViewSet(ServiceModelViewSet):
+    """Challenges identified for an axis."""
+
+    serializer_class = ChallengeSerializer
+    filterset_class = ChallengeFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return Challenge.objects.filter(axis__plan__in=plans_visible_to(self.request.user)).select_related("axis__plan")
+
+    def parent_of(self, data: dict[str, Any]) -> Axis:
+        return data["axis"]
+
+    def create_object(self, parent: Axis, data: dict[str, Any]) -> Challenge:
+        return services.challenge_create(
+            acting_user=self.request.user, axis=parent, data=_only(data, services.CHALLENGE_FIELDS)
+        )
+
+    def update_object(self, instance: Challenge, data: dict[str, Any]) -> Challenge:
+        return services.challenge_update(
+            acting_user=self.request.user, challenge=instance, data=_only(data, services.CHALLENGE_FIELDS)
+        )
+
+    def delete_object(self, instance: Challenge) -> None:
+        services.challenge_delete(acting_user=self.request.user, challenge=instance)
+
+
+class ObjectiveSerializer(StrategySerializer):
+    """A strategic objective of an axis, with its weighted progress."""
+
+    parent_field = "axis"
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:objective-detail")
+    html_url = HtmlUrlField(_axis_page)
+    axis = serializers.PrimaryKeyRelatedField(
+        queryset=Axis.objects.none(), help_text=_("Id of the axis; fixed once created.")
+    )
+    plan = serializers.SlugRelatedField(source="axis.plan", slug_field="slug", read_only=True)
+    challenges = serializers.PrimaryKeyRelatedField(
+        many=True,
+        required=False,
+        queryset=Challenge.objects.all(),
+        help_text=_("Ids of the challenges of the same axis that the objective answers."),
+    )
+    progress = RollupProgressField("objectives")
+
+    class Meta:
+        model = Objective
+        fields = [
+            "url",
+            "html_url",
+            "id",
+            "plan",
+            "axis",
+            "code",
+            *translated_fields("title", "description"),
+            "weight",
+            "challenges",
+            "progress",
+        ]
+        extra_kwargs = translated_read_only_kwargs("title", "description")
+        list_serializer_class = RollupListSerializer
+
+    @staticmethod
+    def plan_id_of(objective: Objective) -> int:
+        return objective.axis.plan_id
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["challenges"].child_relation.queryset = Challenge.objects.filter(
+            axis__plan__in=plans_visible_to(_user_of(self))
+        )
+        return fields
+
+
+class ObjectiveViewSet(ServiceModelViewSet):
+    """Strategic objectives of an axis."""
+
+    serializer_class = ObjectiveSerializer
+    filterset_class = ObjectiveFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return (
+            Objective.objects.filter(axis__plan__in=plans_visible_to(self.request.user))
+            .select_related("axis__plan")
+            .prefetch_related(Prefetch("challenges", queryset=Challenge.objects.only("id")))
+        )
+
+    def parent_of(self, data: dict[str, Any]) -> Axis:
+        return data["axis"]
+
+    def create_object(self, parent: Axis, data: dict[str, Any]) -> Objective:
+        return services.objective_create(
+            acting_user=self.request.user,
+            axis=parent,
+            data=_only(data, services.OBJECTIVE_FIELDS),
+            challenges=data.get("challenges"),
+        )
+
+    def update_object(self, instance: Objective, data: dict[str, Any]) -> Objective:
+        return services.objective_update(
+            acting_user=self.request.user,
+            objective=instance,
+            data=_only(data, services.OBJECTIVE_FIELDS),
+            challenges=data.get("challenges"),
+        )
+
+    def delete_object(self, instance: Objective) -> None:
+        services.objective_delete(acting_user=self.request.user, objective=instance)
+
+
+# --- Actions and milestones
+
+
+class ActionCodesField(serializers.ListField):
+    """Actions of the same plan named by their codes, e.g. `["1.2.1", "2.3"]`."""
+
+    child = serializers.CharField(max_length=20)
+
+    def to_representation(self, data) -> list[str]:
+        return [action.code for action in data.all()]
+
+
+class ActionSerializer(StrategySerializer):
+    """An action of a plan."""
+
+    parent_field = "plan"
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:action-detail")
+    html_url = HtmlUrlField()
+    plan = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Plan.objects.none(), help_text=_("Slug of the plan; fixed once created.")
+    )
+    objective = serializers.PrimaryKeyRelatedField(
+        queryset=Objective.objects.none(), help_text=_("Id of a strategic objective of the same plan.")
+    )
+    axis = serializers.IntegerField(
+        source="objective.axis_id", read_only=True, help_text=_("Id of the objective's axis.")
+    )
+    participants = serializers.SlugRelatedField(
+        slug_field="slug",
+        many=True,
+        required=False,
+        queryset=Organization.objects.all(),
+        help_text=_("Slugs of the participating councils."),
+    )
+    dependencies = ActionCodesField(
+        required=False, help_text=_("Codes of the actions of the same plan that this action depends on.")
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "url",
+            "html_url",
+            "id",
+            "plan",
+            "axis",
+            "objective",
+            "code",
+            *translated_fields("title", "description"),
+            "owner_department",
+            "lead",
+            "participants",
+            "start_date",
+            "end_date",
+            "status",
+            "progress",
+            "budget",
+            "weight",
+            "dependencies",
+        ]
+        extra_kwargs = translated_read_only_kwargs("title", "description")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        codes = attrs.get("dependencies")
+        if codes is not None:
+            plan = attrs.get("plan") or self.instance.plan
+            found = {a.code: a for a in Action.objects.filter(plan=plan, code__in=codes)}
+            unknown = [code for code in codes if code not in found]
+            if unknown:
+                raise serializers.ValidationError(
+                    {"dependencies": [_("No action of this plan has code %(codes)s.") % {"codes": ", ".join(unknown)}]}
+                )
+            attrs["dependencies"] = [found[code] for code in dict.fromkeys(codes)]
+        return attrs
+
+
+def _action_queryset(user):
+    return action_list(user).prefetch_related(
+        Prefetch("participants", queryset=Organization.objects.only("id", "slug").order_by("slug")),
+        Prefetch("dependencies", queryset=Action.objects.only("id", "code").order_by("code")),
+    )
+
+
+class ActionViewSet(ServiceModelViewSet):
+    """Actions of plans: who does what, when, with which budget, and how far it has got."""
+
+    serializer_class = ActionSerializer
+    filterset_class = ActionFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return _action_queryset(self.request.user)
+
+    def parent_of(self, data: dict[str, Any]) -> Plan:
+        return data["plan"]
+
+    def create_object(self, parent: Plan, data: dict[str, Any]) -> Action:
+        return services.action_create(
+            acting_user=self.request.user,
+            plan=parent,
+            data=_only(data, services.ACTION_FIELDS),
+            participants=data.get("participants"),
+            dependencies=data.get("dependencies"),
+        )
+
+    def update_object(self, instance: Action, data: dict[str, Any]) -> Action:
+        return services.action_update(
+            acting_user=self.request.user,
+            action=instance,
+            data=_only(data, services.ACTION_FIELDS),
+            participants=data.get("participants"),
+            dependencies=data.get("dependencies"),
+        )
+
+    def delete_object(self, instance: Action) -> None:
+        services.action_delete(acting_user=self.request.user, action=instance)
+
+
+class MilestoneSerializer(StrategySerializer):
+    """A dated step of an action."""
+
+    parent_field = "action"
+
+    url = serializers.HyperlinkedIdentityField(view_name="api:milestone-detail")
+    html_url = HtmlUrlField(lambda milestone: milestone.action.get_absolute_url())
+    action = serializers.PrimaryKeyRelatedField(
+        queryset=Action.objects.none(), help_text=_("Id of the action; fixed once created.")
+    )
+    plan = serializers.SlugRelatedField(source="action.plan", slug_field="slug", read_only=True)
+    is_done = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "url",
+            "html_url",
+            "id",
+            "plan",
+            "action",
+            *translated_fields("title"),
+            "due_date",
+            "completed_on",
+            "is_done",
+        ]
+        extra_kwargs = translated_read_only_kwargs("title")
+
+
+class MilestoneViewSet(ServiceModelViewSet):
+    """Dated steps of actions."""
+
+    serializer_class = MilestoneSerializer
+    filterset_class = MilestoneFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return Milestone.objects.filter(action__plan__in=plans_visible_to(self.request.user)).select_related(
+            "action__plan"
+        )
+
+    def parent_of(self, data: dict[str, Any]) -> Action:
+        return data["action"]
+
+    def create_object(self, parent: Action, data: dict[str, Any]) -> Milestone:
+        return services.milestone_create(
+            acting_user=self.request.user, action=parent, data=_only(data, services.MILESTONE_FIELDS)
+        )
+
+    def update_object(self, instance: Milestone, data: dict[str, Any]) -> Milestone:
+        return services.milestone_update(
+            acting_user=self.request.user, milestone=instance, data=_only(data, services.MILESTONE_FIELDS)
+        )
+
+    def delete_object(self, instance: Milestone) -> None:
+        services.milestone_delete(acting_user=self.request.user, milestone=instance)

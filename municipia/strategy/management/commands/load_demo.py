@@ -1,0 +1,40 @@
+"""`manage.py load_demo`: builds the demo plans of the three situations in DESIGN.md (idempotent)."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from municipia.organizations.choices import OrganizationKind
+from municipia.organizations.loaders import ReferenceDataError, load_municipalities
+from municipia.organizations.models import Organization
+from municipia.strategy.demo import PASSWORD, USERS, DemoError, build_demo
+
+LOGINS = {
+    "admin": gettext_lazy("site administrator"),
+    "editor-barcelona": gettext_lazy("editor of Barcelona"),
+    "coordinator-catalunya": gettext_lazy("coordinator of the Catalan network's agenda"),
+    "editor-jerez": gettext_lazy("editor of Jerez de la Frontera"),
+    "editor-sofia": gettext_lazy("editor of Sofia"),
+}
+
+
+class Command(BaseCommand):
+    help = "Builds the demo: the Catalan network's agenda, Jerez's Smart City plan and Sofia's plan (idempotent)."
+
+    def handle(self, *args, **options) -> None:
+        try:
+            with transaction.atomic():
+                if not Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY).exists():
+                    self.stdout.write(_("No municipalities yet: loading the reference lists first."))
+                    load_municipalities()
+                summary = build_demo()
+        except (DemoError, ReferenceDataError) as exc:
+            raise CommandError(str(exc)) from exc
+        for slug in summary.created_plans:
+            self.stdout.write(_("Created plan %(slug)s.") % {"slug": slug})
+        for slug in summary.existing_plans:
+            self.stdout.write(_("Plan %(slug)s already exists; left unchanged.") % {"slug": slug})
+        self.stdout.write(_("Demo logins (password “%(password)s”):") % {"password": PASSWORD})
+        for username in USERS:
+            self.stdout.write(f"  {username:<22} {LOGINS.get(username, '')}")
