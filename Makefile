@@ -22,12 +22,7 @@ demo: install
 	DEBUG=1 $(PY) manage.py load_municipalities
 	DEBUG=1 $(PY) manage.py load_demo
 	@echo ""
-	@echo "Municipia demo: http://127.0.0.1:$(PORT)/"
-	@echo "  site admin     admin / municipia-demo"
-	@echo "  Barcelona      editor-barcelona / municipia-demo (edits Barcelona's content)"
-	@echo "  Catalan network coordinator-catalunya / municipia-demo (edits the network's agenda)"
-	@echo "  Jerez          editor-jerez / municipia-demo"
-	@echo "  Sofia          editor-sofia / municipia-demo"
+	@echo "Municipia demo: http://127.0.0.1:$(PORT)/  (logins above; password municipia-demo)"
 	@echo ""
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -46,6 +46,30 @@ def action_get(user, *, pk: int) -> Action:
         raise Http404 from None
 
 
+def _element_get(model, user, pk, plan_path: str):
+    queryset = model.objects.select_related(f"{plan_path}__owner")
+    try:
+        return queryset.filter(**{f"{plan_path}__in": plans_visible_to(user)}).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def axis_get(user, *, pk: int) -> Axis:
+    return _element_get(Axis, user, pk, "plan")
+
+
+def challenge_get(user, *, pk: int) -> Challenge:
+    return _element_get(Challenge, user, pk, "axis__plan")
+
+
+def objective_get(user, *, pk: int) -> Objective:
+    return _element_get(Objective, user, pk, "axis__plan")
+
+
+def milestone_get(user, *, pk: int) -> Milestone:
+    return _element_get(Milestone, user, pk, "action__plan")
+
+
 def action_list(user) -> QuerySet[Action]:
     """Actions for lists: everything a row shows, without a query per row."""
     return actions_visible_to(user).select_related("plan__owner", "objective__axis", "owner_department", "lead")

@@ -36,6 +36,10 @@ from municipia.strategy.models import Action, Axis, Challenge, Milestone, Object
 from municipia.strategy.selectors import (
     action_get,
     action_list,
+    axis_get,
+    challenge_get,
+    milestone_get,
+    objective_get,
     plan_get,
     plan_page,
     plan_snapshot,
@@ -46,31 +50,6 @@ from municipia.strategy.selectors import (
 from municipia.strategy.versions import diff_snapshots
 
 PLANS_PER_PAGE = 20
-
-
-def _scoped(model, user, pk, plan_path: str):
-    """An element of a plan the user may see, by id; 404 alike for missing and unseen."""
-    queryset = model.objects.select_related(f"{plan_path}__owner")
-    try:
-        return queryset.filter(**{f"{plan_path}__in": plans_visible_to(user)}).get(pk=pk)
-    except (model.DoesNotExist, ValueError):
-        raise Http404 from None
-
-
-def _axis_get(user, pk) -> Axis:
-    return _scoped(Axis, user, pk, "plan")
-
-
-def _challenge_get(user, pk) -> Challenge:
-    return _scoped(Challenge, user, pk, "axis__plan")
-
-
-def _objective_get(user, pk) -> Objective:
-    return _scoped(Objective, user, pk, "axis__plan")
-
-
-def _milestone_get(user, pk) -> Milestone:
-    return _scoped(Milestone, user, pk, "action__plan")
 
 
 # --- Public pages
@@ -387,7 +366,7 @@ class AxisUpdateView(PlanElementMixin, ServiceFormView):
     title = gettext_lazy("Edit axis")
 
     def load(self, pk):
-        self.axis = _axis_get(self.request.user, pk)
+        self.axis = axis_get(self.request.user, pk=pk)
         self.plan = self.axis.plan
         return self.axis
 
@@ -402,7 +381,7 @@ class AxisDeleteView(ServiceDeleteView):
     permission = "strategy.delete_axis"
 
     def load(self, pk):
-        self.axis = _axis_get(self.request.user, pk)
+        self.axis = axis_get(self.request.user, pk=pk)
         return self.axis
 
     def describe(self):
@@ -418,7 +397,7 @@ class AxisDeleteView(ServiceDeleteView):
 
 class AxisChildMixin(PlanElementMixin):
     def load(self, pk):
-        self.axis = _axis_get(self.request.user, pk)
+        self.axis = axis_get(self.request.user, pk=pk)
         self.plan = self.axis.plan
         return self.axis
 
@@ -442,7 +421,7 @@ class ChallengeUpdateView(PlanElementMixin, ServiceFormView):
     title = gettext_lazy("Edit challenge")
 
     def load(self, pk):
-        self.challenge = _challenge_get(self.request.user, pk)
+        self.challenge = challenge_get(self.request.user, pk=pk)
         self.plan = self.challenge.axis.plan
         return self.challenge
 
@@ -458,7 +437,7 @@ class ChallengeDeleteView(ServiceDeleteView):
     permission = "strategy.delete_challenge"
 
     def load(self, pk):
-        self.challenge = _challenge_get(self.request.user, pk)
+        self.challenge = challenge_get(self.request.user, pk=pk)
         return self.challenge
 
     def describe(self):
@@ -496,7 +475,7 @@ class ObjectiveUpdateView(PlanElementMixin, ServiceFormView):
     title = gettext_lazy("Edit strategic objective")
 
     def load(self, pk):
-        self.objective = _objective_get(self.request.user, pk)
+        self.objective = objective_get(self.request.user, pk=pk)
         self.plan = self.objective.axis.plan
         return self.objective
 
@@ -517,7 +496,7 @@ class ObjectiveDeleteView(ServiceDeleteView):
     permission = "strategy.delete_objective"
 
     def load(self, pk):
-        self.objective = _objective_get(self.request.user, pk)
+        self.objective = objective_get(self.request.user, pk=pk)
         return self.objective
 
     def describe(self):
@@ -637,7 +616,7 @@ class MilestoneUpdateView(ServiceFormView):
     title = gettext_lazy("Edit milestone")
 
     def load(self, pk):
-        self.milestone = _milestone_get(self.request.user, pk)
+        self.milestone = milestone_get(self.request.user, pk=pk)
         return self.milestone
 
     def get_form_kwargs(self):
@@ -658,7 +637,7 @@ class MilestoneDeleteView(ServiceDeleteView):
     permission = "strategy.delete_milestone"
 
     def load(self, pk):
-        self.milestone = _milestone_get(self.request.user, pk)
+        self.milestone = milestone_get(self.request.user, pk=pk)
         return self.milestone
 
     def describe(self):
