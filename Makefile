@@ -28,6 +28,7 @@ demo: install
 
 ## Runs every test (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: install
+	mkdir -p var
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	MUNICIPIA_TESTING=1 $(PY) manage.py makemigrations --check --dry-run

@@ -15,13 +15,25 @@ def network_list() -> QuerySet[Organization]:
     return Organization.objects.filter(kind=OrganizationKind.NETWORK).annotate(member_count=Count("memberships"))
 
 
+MEMBERS_ON_PAGE = 60
+
+
 def organization_get(*, slug: str) -> Organization:
-    memberships = NetworkMembership.objects.select_related("member").order_by("member__name")
+    """One organisation with its departments, networks and its first member councils.
+
+    A network can have thousands of members (every council of a region); the page lists the
+    largest `MEMBERS_ON_PAGE` and counts the rest (`member_count`), linking to the filtered list.
+    """
+    memberships = NetworkMembership.objects.select_related("member").order_by("-member__population", "member__name")
     try:
-        return Organization.objects.prefetch_related(
-            Prefetch("memberships", queryset=memberships),
-            Prefetch("network_memberships", queryset=NetworkMembership.objects.select_related("network")),
-            Prefetch("departments", queryset=Department.objects.order_by("name")),
-        ).get(slug=slug)
+        return (
+            Organization.objects.annotate(member_count=Count("memberships", distinct=True))
+            .prefetch_related(
+                Prefetch("memberships", queryset=memberships[:MEMBERS_ON_PAGE], to_attr="first_memberships"),
+                Prefetch("network_memberships", queryset=NetworkMembership.objects.select_related("network")),
+                Prefetch("departments", queryset=Department.objects.order_by("name")),
+            )
+            .get(slug=slug)
+        )
     except Organization.DoesNotExist:
         raise Http404 from None

@@ -41,7 +41,7 @@ def organization_detail(request, slug):
     context = {
         "organization": organization,
         "plans": [(plan, progress.plans.get(plan.pk)) for plan in plans],
-        "members": [m.member for m in organization.memberships.all()],
+        "members": [m.member for m in organization.first_memberships],
         "networks": [m.network for m in organization.network_memberships.all()],
         "departments": list(organization.departments.all()),
         "can_edit": can_edit,

@@ -122,3 +122,19 @@ def test_list_and_page_queries_do_not_grow(client, django_assert_max_num_queries
         assert client.get(reverse("organizations:organization-list"), {"kind": "municipality"}).status_code == 200
     with django_assert_max_num_queries(8):
         assert client.get(network.get_absolute_url()).status_code == 200
+
+
+def test_large_network_page_lists_the_biggest_members_and_links_to_all(client):
+    network = NetworkFactory()
+    for i in range(65):
+        NetworkMembershipFactory(network=network, member=OrganizationFactory(population=1000 + i))
+    response = client.get(reverse("organizations:organization-detail", args=[network.slug]))
+    html = response.content.decode()
+    assert "65 member councils" in html
+    assert html.count('class="cards small"') == 1
+    assert "See all 65 member councils" in html
+    assert f"?network={network.slug}" in html
+    biggest = network.memberships.order_by("-member__population").first().member
+    smallest = network.memberships.order_by("member__population").first().member
+    assert f'href="{biggest.get_absolute_url()}"' in html
+    assert f'href="{smallest.get_absolute_url()}"' not in html
