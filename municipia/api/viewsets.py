@@ -18,9 +18,43 @@ from rest_framework import viewsets
 
 from municipia.api.pagination import StandardPagination
 from municipia.api.permissions import RulesPermission
+from municipia.core.cache import cache_key, cached_response, store_response
 
 
-class ServiceModelViewSet(viewsets.ModelViewSet):
+class PublicCacheMixin:
+    """Anonymous reads are answered from the public cache (see municipia.core.cache).
+
+    The look-up happens in `list`/`retrieve`, after DRF has authenticated the request, so any
+    authenticated caller (token, session or otherwise) bypasses the cache; the rendered bytes
+    are stored in `finalize_response`, once DRF has chosen the renderer.
+    """
+
+    _public_cache_key: str | None = None
+
+    def _from_cache(self, request, handler, *args, **kwargs):
+        key = cache_key(request)
+        if key is not None:
+            hit = cached_response(key)
+            if hit is not None:
+                return hit
+            self._public_cache_key = key
+        return handler(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        return self._from_cache(request, super().list, *args, **kwargs)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._from_cache(request, super().retrieve, *args, **kwargs)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if self._public_cache_key is not None and response.status_code == 200:
+            response.render()
+            store_response(self._public_cache_key, response)
+        return response
+
+
+class ServiceModelViewSet(PublicCacheMixin, viewsets.ModelViewSet):
     permission_classes = [RulesPermission]
     # The FilterSets already offer `search`; DRF's SearchFilter would be a second way.
     filter_backends = [DjangoFilterBackend]

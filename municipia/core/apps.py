@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "municipia.core"
     verbose_name = "Core"
+
+    def ready(self) -> None:
+        from municipia.core import signals
+
+        signals.connect()

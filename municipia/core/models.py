@@ -35,3 +35,20 @@ class RequiresOneLanguageMixin:
         if errors:
             raise ValidationError(errors)
         super().clean()
+
+
+class ContentVersion(models.Model):
+    """A single counter bumped by every change to published content; public page caches key on it.
+
+    It lives in the database so that every web worker (and host) sees the same value without a
+    shared cache, and it is bumped inside the writing transaction, so a page cached under a
+    version never shows content older than that version.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "content version"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from municipia.api.pagination import StandardPagination
 from municipia.api.permissions import RulesPermission
 from municipia.api.serializers import HtmlUrlField, translated_fields, translated_read_only_kwargs
-from municipia.api.viewsets import ServiceModelViewSet
+from municipia.api.viewsets import PublicCacheMixin, ServiceModelViewSet
 from municipia.organizations import selectors, services
 from municipia.organizations.filters import OrganizationFilter
 from municipia.organizations.models import NetworkMembership, Organization
@@ -154,7 +154,7 @@ class OrganizationViewSet(ServiceModelViewSet):
         parameters=[OpenApiParameter("member_slug", str, OpenApiParameter.PATH, description=_("Slug of the member."))],
     ),
 )
-class NetworkViewSet(viewsets.ReadOnlyModelViewSet):
+class NetworkViewSet(PublicCacheMixin, viewsets.ReadOnlyModelViewSet):
     """Networks of councils with their member councils. Memberships are changed by site
     administrators only."""
 

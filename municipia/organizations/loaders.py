@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from municipia.core.cache import content_changed
 from municipia.core.i18n import translated_names
 from municipia.organizations.choices import Country, OrganizationKind
 from municipia.organizations.models import Organization
@@ -363,6 +364,9 @@ def load_records(records: list[MunicipalityRecord], *, acting_user=None) -> Load
             default_user=acting_user,
             default_change_reason=CHANGE_REASON,
         )
+    if to_create or to_update:
+        # Bulk writes send no model signals; public pages must still be rendered afresh.
+        content_changed()
     return result
 
 

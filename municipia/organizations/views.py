@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from municipia.core.cache import public_cache
 from municipia.core.history import object_history
 from municipia.core.views import ServiceFormView, paginate
 from municipia.organizations import services
@@ -18,6 +19,7 @@ from municipia.strategy.selectors import plans_visible_to, progress_rollup
 PLANS_ON_PAGE = 50
 
 
+@public_cache
 def organization_list_view(request):
     filterset = OrganizationFilter(request.GET or None, queryset=organization_list(), request=request)
     if not filterset.is_bound:
@@ -32,6 +34,7 @@ def organization_list_view(request):
     return render(request, "organizations/organization_list.html", {"filterset": filterset, "page": page})
 
 
+@public_cache
 def organization_detail(request, slug):
     organization = organization_get(slug=slug)
     user = request.user

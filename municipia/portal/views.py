@@ -2,6 +2,7 @@
 
 from django.shortcuts import render
 
+from municipia.core.cache import public_cache
 from municipia.organizations.selectors import network_list
 from municipia.strategy.selectors import plans_visible_to, progress_rollup
 
@@ -9,6 +10,7 @@ HOME_PLANS = 12
 HOME_NETWORKS = 12
 
 
+@public_cache
 def home(request):
     # Capped lists keep the page's cost the same however many plans and networks there are.
     plans = list(plans_visible_to(request.user).filter(is_published=True).select_related("owner")[:HOME_PLANS])

@@ -14,6 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 
+from municipia.core.cache import public_cache
 from municipia.core.history import history_entries, object_history
 from municipia.core.i18n import language_codes
 from municipia.core.views import EditorView, ServiceDeleteView, ServiceFormView, paginate, require_perm
@@ -55,6 +56,7 @@ PLANS_PER_PAGE = 20
 # --- Public pages
 
 
+@public_cache
 def plan_list(request):
     plans = plans_visible_to(request.user).select_related("owner")
     page = paginate(request, plans, PLANS_PER_PAGE)
@@ -66,6 +68,7 @@ def plan_list(request):
     return render(request, "strategy/plan_list.html", {"page": page, "rows": rows, "editable_owners": editable})
 
 
+@public_cache
 def plan_detail(request, slug):
     plan = plan_get(request.user, slug=slug)
     page = plan_page(plan)
@@ -153,6 +156,7 @@ def readable_changes(changes) -> list[ChangeRow]:
     return rows
 
 
+@public_cache
 def plan_changes(request, slug):
     plan = plan_get(request.user, slug=slug)
     last_version = plan_versions(plan).first()
@@ -184,6 +188,7 @@ class PlanHistoryView(EditorView):
         return render(request, "strategy/plan_history.html", {"plan": plan, "entries": entries})
 
 
+@public_cache
 def action_list_view(request):
     filterset = ActionFilter(request.GET or None, queryset=action_list(request.user), request=request)
     if not filterset.is_bound:
@@ -220,6 +225,7 @@ def _filter_choices(request, filterset) -> dict:
     return context
 
 
+@public_cache
 def action_detail(request, pk):
     action = action_get(request.user, pk=pk)
     user = request.user

@@ -10,7 +10,11 @@ register = template.Library()
 
 @register.inclusion_tag("portal/includes/language_switcher.html", takes_context=True)
 def language_switcher(context):
-    """One small form per language, each posting to set_language with this page's address in that language."""
+    """A link per language to this same page in that language.
+
+    Plain links (not set_language forms) keep public pages free of per-visitor CSRF tokens, so
+    they can be cached whole; the language prefix of the URL selects the language.
+    """
     request = context["request"]
     current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
     path = request.get_full_path()
@@ -20,7 +24,7 @@ def language_switcher(context):
         languages.append(
             {"code": code, "name": info["name_local"], "next": translate_url(path, code), "current": code == current}
         )
-    return {"languages": languages, "csrf_token": context.get("csrf_token")}
+    return {"languages": languages}
 
 
 @register.inclusion_tag("portal/includes/progress.html")

@@ -1,0 +1,90 @@
+"""Caching of public pages and API reads for anonymous visitors, invalidated by any content change.
+
+Anonymous GETs of the portal's pages and of the API's lists and details are stored whole,
+keyed on the content version, the language and the full path. Any save, delete or
+many-to-many change of organisations or plan content bumps the version (`content_changed`,
+connected to Django's model signals in `municipia.core.signals`), so the next request renders
+afresh. Signed-in users, requests with an Authorization header and requests carrying flash
+messages are never served from the cache.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.utils.translation import get_language
+
+from municipia.core.models import ContentVersion
+
+CACHE_SECONDS = 600
+CACHED_HEADERS = ("Content-Type", "Content-Language", "Allow", "Vary")
+
+
+def content_version() -> int:
+    value = ContentVersion.objects.filter(pk=1).values_list("value", flat=True).first()
+    return value or 0
+
+
+def content_changed() -> None:
+    """Marks all cached public content as stale (one UPDATE, inside the caller's transaction)."""
+    table = ContentVersion._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET value = value + 1 WHERE id = 1")  # noqa: S608 - table name is ours
+        if cursor.rowcount == 0:
+            ContentVersion.objects.get_or_create(pk=1, defaults={"value": 1})
+
+
+def cache_key(request) -> str | None:
+    """The cache key of an anonymous read, or None when the request must not use the cache.
+
+    `request` may be Django's or DRF's; with DRF, pass its request after authentication so
+    `request.user` is whoever the API authenticated.
+    """
+    if (
+        request.method not in ("GET", "HEAD")
+        or request.user.is_authenticated
+        or "HTTP_AUTHORIZATION" in request.META
+        or "messages" in request.COOKIES
+    ):
+        return None
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"public:{content_version()}:{get_language()}:{request.method}:{digest}"
+
+
+def cached_response(key: str) -> HttpResponse | None:
+    stored = cache.get(key)
+    if stored is None:
+        return None
+    status, headers, content = stored
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def store_response(key: str, response: HttpResponse) -> None:
+    """Keeps a rendered 200 response that sets no cookie."""
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        headers = [(name, response[name]) for name in CACHED_HEADERS if response.has_header(name)]
+        cache.set(key, (response.status_code, headers, response.content), CACHE_SECONDS)
+
+
+def public_cache(view):
+    """Decorator for a public page: anonymous reads are served from the cache."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        key = cache_key(request)
+        if key is None:
+            return view(request, *args, **kwargs)
+        response = cached_response(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render") and not getattr(response, "is_rendered", True):
+                response.render()
+            store_response(key, response)
+        return response
+
+    return wrapper

@@ -1,0 +1,107 @@
+"""The public cache: anonymous reads are stored whole, and any content change invalidates them."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from municipia.core.cache import content_version
+from municipia.organizations.tests.factories import OrganizationFactory, RoleFactory
+from municipia.strategy import services
+from municipia.strategy.tests.factories import ActionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def action():
+    return ActionFactory(title_en="Open data portal", objective__axis__plan__slug="agenda")
+
+
+def test_second_anonymous_read_costs_one_query(client, action, django_assert_num_queries):
+    url = reverse("strategy:plan-detail", args=["agenda"])
+    first = client.get(url)
+    with django_assert_num_queries(1):  # the content version
+        second = client.get(url)
+    assert second.status_code == 200
+    assert second.content == first.content
+
+
+def test_a_change_through_a_service_shows_at_once(client, action, site_admin):
+    url = reverse("strategy:action-detail", args=[action.pk])
+    assert "Open data portal" in client.get(url).content.decode()
+    services.action_update(acting_user=site_admin, action=action, data={"title_en": "Open data portal 2.0"})
+    assert "Open data portal 2.0" in client.get(url).content.decode()
+
+
+def test_a_many_to_many_change_invalidates(client, action, site_admin):
+    council = OrganizationFactory(name_en="Tremp")
+    url = reverse("strategy:action-detail", args=[action.pk])
+    assert "Tremp" not in client.get(url).content.decode()
+    before = content_version()
+    services.action_update(acting_user=site_admin, action=action, data={}, participants=[council])
+    assert content_version() > before
+    assert "Tremp" in client.get(url).content.decode()
+
+
+def test_signed_in_editors_never_get_the_anonymous_page(client, action):
+    url = reverse("strategy:plan-detail", args=["agenda"])
+    client.get(url)  # fills the cache for visitors
+    editor = RoleFactory(organization=action.plan.owner).user
+    client.force_login(editor)
+    content = client.get(url).content.decode()
+    assert reverse("strategy:plan-update", args=["agenda"]) in content
+
+
+def test_each_language_is_cached_apart(client, action):
+    action.plan.title_ca = "Agenda digital"
+    action.plan.title_en = "Digital agenda"
+    action.plan.save()
+    assert "Digital agenda" in client.get("/en/plans/agenda/").content.decode()
+    assert "Agenda digital" in client.get("/ca/plans/agenda/").content.decode()
+
+
+def test_not_found_is_not_cached(client, action):
+    action.plan.is_published = False
+    action.plan.save()
+    assert client.get("/en/plans/agenda/").status_code == 404
+    action.plan.is_published = True
+    action.plan.save()
+    assert client.get("/en/plans/agenda/").status_code == 200
+
+
+def test_api_reads_are_cached_for_anonymous_only(action, django_assert_num_queries):
+    anonymous = APIClient()
+    url = f"/api/v1/actions/{action.pk}/"
+    anonymous.get(url)
+    with django_assert_num_queries(1):
+        assert anonymous.get(url).json()["title_en"] == "Open data portal"
+    # An authenticated caller goes through permissions and serializers every time, whatever
+    # way DRF authenticated it.
+    editor = RoleFactory(organization=action.plan.owner).user
+    authenticated = APIClient()
+    authenticated.force_authenticate(editor)
+    action.plan.is_published = False
+    action.plan.save()
+    assert authenticated.get(url).status_code == 200
+    assert anonymous.get(url).status_code == 404
+
+
+def test_loading_reference_data_invalidates(tmp_path):
+    from municipia.organizations.loaders import load_municipalities
+
+    es = tmp_path / "es.csv"
+    es.write_text(
+        "ine_code,name,name_display,province_code,province,ccaa_code,autonomous_community,"
+        "population_2025,men_2025,women_2025,longitude,latitude\n"
+        "25219,Tremp,Tremp,25,Lleida,09,Cataluña,6000,3000,3000,0.89,42.16\n",
+        encoding="utf-8",
+    )
+    bg = tmp_path / "bg.csv"
+    bg.write_text(
+        "obshtina_code,ekatte_admin_centre,name_bg,name_latin,oblast_code,oblast_bg,oblast_latin,nuts2_code,"
+        "population_2013\n",
+        encoding="utf-8",
+    )
+    before = content_version()
+    load_municipalities(es_path=es, bg_path=bg)
+    assert content_version() > before
