@@ -124,6 +124,9 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Anonymous public pages and API reads are cached whole (municipia.core.cache); PUBLIC_CACHE=0
+# turns it off, e.g. to measure the uncached cost.
+PUBLIC_CACHE = env_bool("PUBLIC_CACHE", True)
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",

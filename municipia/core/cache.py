@@ -11,6 +11,7 @@ messages are never served from the cache.
 import hashlib
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
@@ -43,7 +44,8 @@ def cache_key(request) -> str | None:
     `request.user` is whoever the API authenticated.
     """
     if (
-        request.method not in ("GET", "HEAD")
+        not settings.PUBLIC_CACHE
+        or request.method not in ("GET", "HEAD")
         or request.user.is_authenticated
         or "HTTP_AUTHORIZATION" in request.META
         or "messages" in request.COOKIES

@@ -31,7 +31,6 @@ from municipia.strategy.forms import (
     ObjectiveForm,
     PlanForm,
     PlanStatusForm,
-    participant_choices,
 )
 from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
 from municipia.strategy.selectors import (
@@ -201,23 +200,43 @@ def action_list_view(request):
     return render(request, "strategy/action_list.html", context)
 
 
+PLAN_OPTIONS_MAX = 100
+
+
 def _filter_choices(request, filterset) -> dict:
-    """Options of the filter form, kept small: axes, departments and councils of the chosen plan only."""
-    plans = plans_visible_to(request.user).only("pk", "slug", *[f"title_{c}" for c in language_codes()])
-    context = {"plan_options": plans.order_by("title_en", "pk"), "axis_options": [], "department_options": []}
-    context["council_options"] = []
+    """Options of the filter form, kept small whatever the data size.
+
+    Plans: a drop-down only while there are at most PLAN_OPTIONS_MAX of them (a country-wide
+    site has thousands; there, a plan is chosen from its own page). Axes, departments and
+    councils: those of the chosen plan's actions only.
+    """
     plan = None
     slug = request.GET.get("plan")
     if slug:
         plan = plans_visible_to(request.user).select_related("owner").filter(slug=slug).first()
-    context["selected_plan"] = plan
+    plans = plans_visible_to(request.user).only("pk", "slug", *[f"title_{c}" for c in language_codes()])
+    options = list(plans.order_by("title_en", "pk")[: PLAN_OPTIONS_MAX + 1])
+    truncated = len(options) > PLAN_OPTIONS_MAX
+    if truncated:
+        options = [plan] if plan else []
+    context = {
+        "plan_options": options,
+        "plan_options_truncated": truncated,
+        "selected_plan": plan,
+        "axis_options": [],
+        "department_options": [],
+        "council_options": [],
+    }
     if plan is not None:
         context["axis_options"] = list(plan.axes.all())
-        councils = list(participant_choices(plan).order_by("name"))
-        context["council_options"] = councils
-        org_ids = {plan.owner_id, *(c.pk for c in councils)}
+        context["council_options"] = list(
+            Organization.objects.filter(participating_actions__plan=plan)
+            .distinct()
+            .only("pk", "slug", *[f"name_{c}" for c in language_codes()])
+            .order_by("name")
+        )
         context["department_options"] = list(
-            Department.objects.filter(organization_id__in=org_ids, actions__plan=plan)
+            Department.objects.filter(actions__plan=plan)
             .select_related("organization")
             .distinct()
             .order_by("organization__name", "name")

@@ -497,3 +497,25 @@ def test_action_history_names_added_dependencies_and_participants(editor_client,
     assert changes["dependencies"].before == "—"
     assert changes["dependencies"].after == "1.1.2. Data platform"
     assert changes["participants"].after == "Jerez de la Frontera"
+
+
+def test_action_list_drops_the_plan_drop_down_when_plans_are_too_many(client, plan, action, settings):
+    from municipia.strategy import views
+
+    PlanFactory.create_batch(views.PLAN_OPTIONS_MAX)
+    everything = client.get(url("action-list")).content.decode()
+    assert everything.count('<option value="digital-plan-') == 0
+    assert "too many plans to list here" in everything
+    one_plan = client.get(url("action-list") + "?plan=smart-jerez").content.decode()
+    assert '<option value="smart-jerez" selected>' in one_plan
+
+
+def test_action_list_offers_the_councils_taking_part_in_the_plan(client, plan, action, site_admin):
+    from municipia.strategy import services
+
+    taking_part = OrganizationFactory(name_en="Tremp", slug="tremp")
+    OrganizationFactory(name_en="Barcelona", slug="barcelona")
+    services.action_update(acting_user=site_admin, action=action, data={}, participants=[taking_part])
+    content = client.get(url("action-list") + "?plan=smart-jerez").content.decode()
+    assert '<option value="tremp"' in content
+    assert '<option value="barcelona"' not in content

@@ -1,0 +1,435 @@
+"""The country-sized benchmark: gunicorn on SQLite, driven by wrk at 8 concurrent clients.
+
+    .venv/bin/python benchmarks/run.py [--duration 15] [--warmup 3] [--clients 8] [--workers N]
+
+Builds the data set if it is missing (benchmarks/generate.py), collects the static files, starts
+gunicorn with the benchmark settings (the product plus a bare Django view at /bench/bare/), checks
+that every target answers 200, then measures each target in turn from a second process (wrk), the
+bare view first. Prints p50/p95 latency, throughput and throughput relative to the bare view, writes
+benchmarks/results/latest.{json,md}, and ends with one line: `worst ratio R, worst p95 P ms`.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import resource
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_DIR = BENCH_DIR.parent
+if str(REPO_DIR) not in sys.path:
+    sys.path.insert(0, str(REPO_DIR))
+
+from benchmarks.generate import DEFAULT_DB, configure_django  # noqa: E402
+
+RESULTS_DIR = BENCH_DIR / "results"
+SETTINGS_MODULE = "benchmarks.settings"
+TARGET_P95_MS = 50.0
+TARGET_RATIO = 0.5
+SEARCH_TERM = "cybersecurity"
+
+# wrk reports through this script: the done() hook prints the run's figures as one JSON line.
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'WRK-JSON {"requests": %d, "duration_us": %d, "bytes": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, '
+    .. '"mean_us": %.1f, "max_us": %d, "errors": {"connect": %d, "read": %d, "write": %d, "status": %d, '
+    .. '"timeout": %d}}\\n',
+    summary.requests, summary.duration, summary.bytes, latency:percentile(50), latency:percentile(95),
+    latency:percentile(99), latency.mean, latency.max, e.connect, e.read, e.write, e.status, e.timeout))
+end
+"""
+
+
+class BenchmarkError(Exception):
+    """Something that makes the figures meaningless: the run stops and says why."""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_env(db_path: Path) -> dict[str, str]:
+    """The production-like environment of the server: DEBUG off, a secret key, one allowed host."""
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE=SETTINGS_MODULE,
+        DATABASE_URL=f"sqlite:///{db_path}",
+        DEBUG="0",
+        SECRET_KEY="municipia-benchmark-only-not-a-secret",
+        ALLOWED_HOSTS="127.0.0.1",
+        HTTPS="0",
+        PYTHONPATH=str(REPO_DIR),
+        LOG_LEVEL="WARNING",
+    )
+    env.pop("MUNICIPIA_TESTING", None)
+    return env
+
+
+def ensure_data_set(db_path: Path) -> None:
+    if db_path.exists():
+        return
+    print(f"No data set at {db_path}: building it (a few minutes, once).", flush=True)
+    subprocess.run([sys.executable, str(BENCH_DIR / "generate.py"), "--db", str(db_path)], check=True)
+
+
+def ensure_wrk() -> str:
+    wrk = shutil.which("wrk")
+    if wrk:
+        return wrk
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        print("Installing wrk from Debian …", flush=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, stdout=subprocess.DEVNULL)
+        wrk = shutil.which("wrk")
+    if not wrk:
+        raise BenchmarkError("wrk is missing: install it (Debian: apt-get install wrk) and run again.")
+    return wrk
+
+
+def collect_static(env: dict[str, str]) -> None:
+    # A data set built by an older checkout gets this checkout's schema changes first.
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "--verbosity", "0"], cwd=REPO_DIR, env=env, check=True
+    )
+    # Without DEBUG the product serves hashed static files from a manifest, which collectstatic writes.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
+        cwd=REPO_DIR,
+        env=env,
+        check=True,
+    )
+
+
+def pick_targets(db_path: Path) -> list[tuple[str, str]]:
+    """(name, path) of every target, read from the data set: a typical published council plan."""
+    configure_django(db_path, SETTINGS_MODULE)
+    from django.db import connection
+    from django.urls import reverse
+    from django.utils import translation
+
+    from municipia.organizations.choices import OrganizationKind
+    from municipia.strategy.choices import ActionStatus, PlanStatus
+    from municipia.strategy.models import Plan
+
+    candidates = list(
+        Plan.objects.filter(
+            is_published=True,
+            status=PlanStatus.IN_EXECUTION,
+            owner__kind=OrganizationKind.MUNICIPALITY,
+            actions__status=ActionStatus.IN_PROGRESS,
+        )
+        .distinct()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not candidates:
+        raise BenchmarkError(f"No published council plan in execution in {db_path}; rebuild it with --rebuild.")
+    plan = Plan.objects.get(pk=candidates[len(candidates) // 2])  # the median one: nothing special about it
+    action = plan.actions.order_by("code").first()
+    with translation.override("en"):
+        plan_url = reverse("strategy:plan-detail", kwargs={"slug": plan.slug})
+        action_list_url = reverse("strategy:action-list")
+    connection.close()
+    return [
+        ("bare view", f"/bench/bare/?plan={plan.slug}"),
+        ("plan page", plan_url),
+        ("action list, filtered", f"{action_list_url}?plan={plan.slug}&status={ActionStatus.IN_PROGRESS}"),
+        ("action list, search", f"{action_list_url}?search={SEARCH_TERM}"),
+        ("API action list", f"/api/v1/actions/?plan={plan.slug}"),
+        ("API action detail", f"/api/v1/actions/{action.pk}/"),
+    ]
+
+
+def get(port: int, path: str) -> tuple[int, bytes, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read(), response.getheader("Content-Type", "")
+    finally:
+        conn.close()
+
+
+def start_server(env: dict[str, str], port: int, workers: int, log_path: Path) -> subprocess.Popen:
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "municipia.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--preload",
+        "--error-logfile",
+        str(log_path),
+        "--log-level",
+        "warning",
+    ]
+    log = log_path.open("ab")
+    return subprocess.Popen(command, cwd=REPO_DIR, env=env, stdout=log, stderr=log, start_new_session=True)
+
+
+def wait_until_ready(server: subprocess.Popen, port: int, path: str, log_path: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise BenchmarkError(f"gunicorn exited with code {server.returncode}; see {log_path}.")
+        try:
+            get(port, path)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise BenchmarkError(f"gunicorn did not answer within {timeout:.0f} s; see {log_path}.")
+
+
+def check_targets(port: int, targets: list[tuple[str, str]]) -> None:
+    """Every target must answer 200 itself (no redirect, no error page), or nothing is measured."""
+    failures = []
+    for name, path in targets:
+        status, body, content_type = get(port, path)
+        print(f"  {status}  {len(body):>7} B  {content_type.split(';')[0]:<18} {name}: {path}", flush=True)
+        if status != 200:
+            failures.append(f"{name} ({path}) answered {status}")
+    if failures:
+        raise BenchmarkError("Not every target answers 200: " + "; ".join(failures))
+
+
+def run_wrk(wrk: str, script: Path, url: str, clients: int, threads: int, seconds: float) -> dict:
+    command = [wrk, f"-t{threads}", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "30s", "-s", str(script), url]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    for line in completed.stdout.splitlines():
+        if line.startswith("WRK-JSON "):
+            return json.loads(line.removeprefix("WRK-JSON "))
+    raise BenchmarkError(f"wrk gave no figures for {url}:\n{completed.stdout}\n{completed.stderr}")
+
+
+def workers_cpu_seconds(master_pid: int) -> float | None:
+    """CPU time (user + system) used so far by gunicorn's workers, from /proc (Linux only)."""
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == master_pid:  # fields after the name: state, ppid, …, utime (12), stime (13)
+            total += int(fields[11]) + int(fields[12])
+            found = True
+    return total / ticks if found else None
+
+
+def machine_busy_seconds() -> float | None:
+    """CPU time the whole machine has spent busy since boot, from /proc/stat (Linux only)."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def measure(wrk: str, script: Path, server: subprocess.Popen, port: int, name: str, path: str, args) -> dict:
+    url = f"http://127.0.0.1:{port}{path}"
+    threads = max(1, min(args.clients, 2))
+    run_wrk(wrk, script, url, args.clients, threads, args.warmup)  # warm caches and workers; discarded
+    time.sleep(0.5)
+    busy_before, wrk_before, cpu_before = (
+        machine_busy_seconds(),
+        children_cpu_seconds(),
+        workers_cpu_seconds(server.pid),
+    )
+    figures = run_wrk(wrk, script, url, args.clients, threads, args.duration)
+    busy_after, wrk_after, cpu_after = machine_busy_seconds(), children_cpu_seconds(), workers_cpu_seconds(server.pid)
+    # Requests still running when wrk stops would slow the next target: let the workers finish them.
+    time.sleep(min(figures["max_us"] / 1e6, 30) + 0.2)
+    timeouts = figures["errors"].pop("timeout")
+    errors = {kind: n for kind, n in figures["errors"].items() if n}
+    if errors:
+        raise BenchmarkError(f"{name}: errors during the run {errors} ({url})")
+    if not figures["requests"]:
+        raise BenchmarkError(f"{name}: no request completed in {args.duration:g} s ({url})")
+    seconds = figures["duration_us"] / 1e6
+    other_cores = None
+    if None not in (busy_before, busy_after, cpu_before, cpu_after):
+        # What the rest of the machine (other programs, not gunicorn nor wrk) used meanwhile.
+        other = (busy_after - busy_before) - (cpu_after - cpu_before) - (wrk_after - wrk_before)
+        other_cores = round(max(other, 0) / seconds, 2)
+    return {
+        "name": name,
+        "path": path,
+        "requests": figures["requests"],
+        "throughput_rps": figures["requests"] / seconds,
+        "p50_ms": figures["p50_us"] / 1000,
+        "p95_ms": figures["p95_us"] / 1000,
+        "p99_ms": figures["p99_us"] / 1000,
+        "max_ms": figures["max_us"] / 1000,
+        "timeouts": timeouts,
+        "kb_per_response": figures["bytes"] / max(figures["requests"], 1) / 1024,
+        # Server CPU per request does not depend on what else the machine runs, unlike throughput.
+        "cpu_ms_per_request": (
+            (cpu_after - cpu_before) * 1000 / figures["requests"] if cpu_before is not None else None
+        ),
+        "other_programs_cores": other_cores,
+    }
+
+
+def markdown_table(results: list[dict]) -> str:
+    lines = [
+        "| target | p50 (ms) | p95 (ms) | throughput (req/s) | ratio to bare view | server CPU (ms/req) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        cpu = f"{r['cpu_ms_per_request']:.1f}" if r["cpu_ms_per_request"] is not None else "n/a"
+        lines.append(
+            f"| {r['name']} (`{r['path']}`) | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
+            f"{r['throughput_rps']:.0f} | {r['ratio']:.2f} | {cpu} |"
+        )
+    return "\n".join(lines)
+
+
+def write_results(results: list[dict], meta: dict, summary: str) -> None:
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    stamp = meta["finished_at"].replace(":", "").replace("-", "")[:15]
+    payload = {"meta": meta, "results": results, "summary": summary}
+    markdown = (
+        f"Measured {meta['finished_at']} with `{meta['command']}`: gunicorn, {meta['workers']} sync workers "
+        f"(--preload), SQLite, DEBUG off; wrk, {meta['clients']} concurrent clients, {meta['duration_s']:g} s per "
+        f"target after {meta['warmup_s']:g} s of warm-up; {meta['cpus']} CPUs, {meta['machine']}.\n\n"
+        f"{markdown_table(results)}\n\n{summary}\n"
+    )
+    for name in ("latest", stamp):
+        (RESULTS_DIR / f"{name}.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+        (RESULTS_DIR / f"{name}.md").write_text(markdown, encoding="utf-8")
+
+
+def stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.terminate()  # gunicorn's master stops its workers gracefully
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)  # the process group of our own gunicorn only
+            server.wait()
+
+
+def main(argv: list[str] | None = None) -> int:
+    cpus = os.cpu_count() or 1
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB, help="SQLite data set (built if missing).")
+    parser.add_argument("--rebuild", action="store_true", help="Rebuild the data set first.")
+    parser.add_argument("--duration", type=float, default=15, help="Seconds measured per target (default 15).")
+    parser.add_argument("--warmup", type=float, default=3, help="Seconds of discarded warm-up per target.")
+    parser.add_argument("--clients", type=int, default=8, help="Concurrent connections (default 8).")
+    parser.add_argument("--workers", type=int, default=2 * cpus, help="gunicorn workers (default 2 × CPUs).")
+    parser.add_argument("--only", action="append", default=[], help="Measure only targets whose name contains this.")
+    parser.add_argument("--check", action="store_true", help="Exit with status 1 when a target is missed.")
+    args = parser.parse_args(argv)
+
+    db_path = args.db.resolve()
+    if args.rebuild:
+        subprocess.run([sys.executable, str(BENCH_DIR / "generate.py"), "--db", str(db_path), "--force"], check=True)
+    ensure_data_set(db_path)
+    wrk = ensure_wrk()
+    env = server_env(db_path)
+    targets = pick_targets(db_path)
+    if args.only:
+        targets = [targets[0], *[t for t in targets[1:] if any(word in t[0] for word in args.only)]]
+    print("Collecting static files …", flush=True)
+    collect_static(env)
+
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    log_path = RESULTS_DIR / "gunicorn.log"
+    port = free_port()
+    print(f"Starting gunicorn on 127.0.0.1:{port} with {args.workers} workers …", flush=True)
+    server = start_server(env, port, args.workers, log_path)
+    results = []
+    try:
+        wait_until_ready(server, port, targets[0][1], log_path)
+        print("Checking the targets:", flush=True)
+        check_targets(port, targets)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script_file:
+            script_file.write(WRK_SCRIPT)
+        script = Path(script_file.name)
+        try:
+            print(f"Measuring, {args.clients} clients, {args.warmup:g} s warm-up + {args.duration:g} s per target:")
+            for name, path in targets:
+                result = measure(wrk, script, server, port, name, path, args)
+                results.append(result)
+                cpu = result["cpu_ms_per_request"]
+                print(
+                    f"  {name:<24} p50 {result['p50_ms']:7.1f} ms   p95 {result['p95_ms']:7.1f} ms   "
+                    f"{result['throughput_rps']:7.0f} req/s   server CPU "
+                    + (f"{cpu:6.1f} ms/req" if cpu is not None else "   n/a")
+                    + (f"   (others used {other:.1f} cores)" if (other := result["other_programs_cores"]) else "")
+                    + (f"   {result['timeouts']} TIMEOUTS (> 30 s)" if result["timeouts"] else ""),
+                    flush=True,
+                )
+        finally:
+            script.unlink(missing_ok=True)
+    finally:
+        stop(server)
+
+    bare = results[0]
+    for result in results:
+        result["ratio"] = result["throughput_rps"] / bare["throughput_rps"]
+        cpu = result["cpu_ms_per_request"]
+        result["cpu_ratio"] = bare["cpu_ms_per_request"] / cpu if cpu and bare["cpu_ms_per_request"] else None
+    product = results[1:] or results
+    worst_ratio = min(r["ratio"] for r in product)
+    worst_p95 = max(r["p95_ms"] for r in product)
+    summary = f"worst ratio {worst_ratio:.2f}, worst p95 {worst_p95:.1f} ms"
+    met = worst_ratio >= TARGET_RATIO and worst_p95 < TARGET_P95_MS
+    meta = {
+        "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "command": " ".join(["benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])]),
+        "workers": args.workers,
+        "clients": args.clients,
+        "duration_s": args.duration,
+        "warmup_s": args.warmup,
+        "cpus": cpus,
+        "machine": f"{platform.system()} {platform.machine()}, Python {platform.python_version()}",
+        "data_set": str(db_path),
+        "targets": {"p95_ms_below": TARGET_P95_MS, "ratio_at_least": TARGET_RATIO, "met": met},
+    }
+    write_results(results, meta, summary)
+
+    print()
+    print(markdown_table(results))
+    print()
+    print(f"Results: {RESULTS_DIR / 'latest.md'} and latest.json")
+    busiest = max(r["other_programs_cores"] or 0 for r in results)
+    if busiest > 0.2:
+        print(
+            f"Warning: other programs used up to {busiest:.1f} of the {cpus} CPUs during the run; throughput "
+            "and latency are pessimistic and the ratios noisy. Server CPU per request is much less affected."
+        )
+    print(f"Targets (p95 < {TARGET_P95_MS:g} ms, ratio ≥ {TARGET_RATIO:g}): {'met' if met else 'MISSED'}")
+    print(summary)
+    return 1 if args.check and not met else 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except BenchmarkError as exc:
+        print(f"BENCHMARK FAILED: {exc}", file=sys.stderr)
+        sys.exit(2)
