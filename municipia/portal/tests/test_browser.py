@@ -90,7 +90,7 @@ def test_visitor_switches_language_and_editor_updates_action_progress(browser, l
     assert browser.find_element(By.TAG_NAME, "h1").text == "Digital agenda of the municipalities of Catalonia"
 
     # The switcher is a row of buttons, each a form posting to set_language.
-    browser.find_element(By.CSS_SELECTOR, '.languages button[lang="ca"]').click()
+    browser.find_element(By.CSS_SELECTOR, '.languages a[lang="ca"]').click()
     wait.until(ec.url_contains(f"/ca/plans/{plan.slug}/"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Agenda digital dels municipis de Catalunya"
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ca"
