@@ -2,20 +2,10 @@
 
 import shutil
 import tempfile
+from io import StringIO
 from pathlib import Path
 
 import pytest
-
-from municipia.organizations.choices import RoleKind
-from municipia.organizations.tests.factories import (
-    NetworkFactory,
-    NetworkMembershipFactory,
-    OrganizationFactory,
-    RoleFactory,
-    UserFactory,
-)
-from municipia.strategy.choices import PlanStatus
-from municipia.strategy.tests.factories import ActionFactory, AxisFactory, ObjectiveFactory, PlanFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,22 +50,20 @@ def browser():
 
 @pytest.fixture
 def demo():
-    """A small copy of the demo: the Catalan network's agenda with one action, and its coordinator."""
-    network = NetworkFactory(name_en="Network of Catalan municipalities", slug="xarxa")
-    for name in ("Barcelona", "Tremp"):
-        NetworkMembershipFactory(network=network, member=OrganizationFactory(name_en=name))
-    plan = PlanFactory(
-        owner=network,
-        slug="agenda-digital",
-        title_en="Digital agenda of the municipalities of Catalonia",
-        title_ca="Agenda digital dels municipis de Catalunya",
-        status=PlanStatus.IN_EXECUTION,
-    )
-    objective = ObjectiveFactory(axis=AxisFactory(plan=plan, code="1", title_en="Smart administration"), code="1.1")
-    action = ActionFactory(objective=objective, code="1.1.1", title_en="Shared e-government platform", progress=40)
-    coordinator = UserFactory(username="coordinator")
-    RoleFactory(user=coordinator, organization=network, kind=RoleKind.COORDINATOR)
-    return {"plan": plan, "action": action, "username": "coordinator", "password": "pass-for-tests"}
+    """The demo itself (`load_demo`) on the reference lists of Catalonia, Jerez and Sofia."""
+    from django.core.management import call_command
+
+    from municipia.organizations.loaders import load_records, read_bulgarian, read_spanish
+    from municipia.strategy.demo import PASSWORD
+    from municipia.strategy.models import Plan
+
+    records = [r for r in read_spanish() if r.values["region_code"] == "09" or r.values["official_code"] == "11020"]
+    records += [r for r in read_bulgarian() if r.values["official_code"] == "SOF46"]
+    load_records(records)
+    call_command("load_demo", stdout=StringIO())
+    plan = Plan.objects.get(slug="agenda-digital-dels-municipis-de-catalunya")
+    action = plan.actions.order_by("code").first()
+    return {"plan": plan, "action": action, "username": "coordinator-catalunya", "password": PASSWORD}
 
 
 def test_visitor_switches_language_and_editor_updates_action_progress(browser, live_server, demo):
@@ -87,12 +75,12 @@ def test_visitor_switches_language_and_editor_updates_action_progress(browser, l
     plan, action = demo["plan"], demo["action"]
 
     browser.get(f"{live_server.url}/en/plans/{plan.slug}/")
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Digital agenda of the municipalities of Catalonia"
+    assert browser.find_element(By.TAG_NAME, "h1").text == plan.title_en
 
-    # The switcher is a row of buttons, each a form posting to set_language.
+    # The switcher is a row of links to the same page in each language.
     browser.find_element(By.CSS_SELECTOR, '.languages a[lang="ca"]').click()
     wait.until(ec.url_contains(f"/ca/plans/{plan.slug}/"))
-    assert browser.find_element(By.TAG_NAME, "h1").text == "Agenda digital dels municipis de Catalunya"
+    assert browser.find_element(By.TAG_NAME, "h1").text == plan.title_ca != plan.title_en
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "ca"
 
     browser.get(f"{live_server.url}/en/accounts/login/?next=/en/actions/{action.pk}/edit/")
