@@ -21,7 +21,10 @@ def save_with_history(
     instance: models.Model, *, acting_user: AbstractBaseUser | AnonymousUser | None, reason: str = ""
 ) -> models.Model:
     """Validates and saves, recording the acting user and reason in the change history."""
-    instance.full_clean()
+    # The untranslated column behind a translated field (`title` beside `title_en`…) is checked
+    # by RequiresOneLanguageMixin.clean per language; validating it too would repeat the error
+    # without naming a field the user can see.
+    instance.full_clean(exclude=list(getattr(instance, "required_translations", ())))
     if acting_user is not None and getattr(acting_user, "is_authenticated", False):
         instance._history_user = acting_user
     if reason:

@@ -274,7 +274,7 @@ def _save_action(
     # Field errors and link errors are reported together, so a form shows all of them at once.
     errors: dict[str, list] = {}
     try:
-        action.full_clean()
+        action.full_clean(exclude=list(action.required_translations))
     except ValidationError as exc:
         errors.update(exc.message_dict)
     try:
