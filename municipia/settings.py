@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "municipia.core",
     "municipia.organizations",
     "municipia.strategy",
+    "municipia.governance",
     "municipia.portal",
     "municipia.api",
 ]
