@@ -1,0 +1,1 @@
+"""Who may do what in governance (filled in by the governance work)."""
