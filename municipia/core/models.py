@@ -1,6 +1,20 @@
 """Abstract base models shared by every app."""
 
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
 from django.db import models
+
+
+def finish_clean(errors: dict[str, str], parent_clean: Callable[[], None]) -> None:
+    """Ends a model's clean(): runs the parent classes' checks and raises every error at once."""
+    try:
+        parent_clean()
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, messages[0])
+    if errors:
+        raise ValidationError(errors)
 
 
 class TimeStampedModel(models.Model):
@@ -23,7 +37,6 @@ class RequiresOneLanguageMixin:
     required_translations: tuple[str, ...] = ()
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
         from django.utils.translation import gettext as _
 
         from municipia.core.i18n import language_codes

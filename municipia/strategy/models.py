@@ -3,13 +3,12 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from municipia.core.models import RequiresOneLanguageMixin, TimeStampedModel
+from municipia.core.models import RequiresOneLanguageMixin, TimeStampedModel, finish_clean
 from municipia.organizations.models import Department, Organization, Person
 from municipia.strategy.choices import ActionStatus, PlanStatus
 
@@ -33,12 +32,7 @@ class UniqueCodeMixin:
                     "code": self.code,
                     "scope": self._meta.get_field(self.code_scope).verbose_name,
                 }
-        try:
-            super().clean()
-        except ValidationError as exc:
-            errors.update({k: v[0] for k, v in exc.message_dict.items()})
-        if errors:
-            raise ValidationError(errors)
+        finish_clean(errors, super().clean)
 
 
 class Plan(RequiresOneLanguageMixin, TimeStampedModel):
@@ -81,12 +75,7 @@ class Plan(RequiresOneLanguageMixin, TimeStampedModel):
         errors: dict[str, str] = {}
         if self.period_start and self.period_end and self.period_end < self.period_start:
             errors["period_end"] = _("The end of the period must not be before its start.")
-        try:
-            super().clean()
-        except ValidationError as exc:
-            errors.update({k: v[0] for k, v in exc.message_dict.items()})
-        if errors:
-            raise ValidationError(errors)
+        finish_clean(errors, super().clean)
 
 
 class Axis(UniqueCodeMixin, RequiresOneLanguageMixin, TimeStampedModel):
@@ -253,12 +242,7 @@ class Action(UniqueCodeMixin, RequiresOneLanguageMixin, TimeStampedModel):
                         "start": plan.period_start.isoformat(),
                         "end": plan.period_end.isoformat(),
                     }
-        try:
-            super().clean()
-        except ValidationError as exc:
-            errors.update({k: v[0] for k, v in exc.message_dict.items()})
-        if errors:
-            raise ValidationError(errors)
+        finish_clean(errors, super().clean)
 
 
 class Milestone(RequiresOneLanguageMixin, TimeStampedModel):
@@ -288,12 +272,7 @@ class Milestone(RequiresOneLanguageMixin, TimeStampedModel):
                     "start": plan.period_start.isoformat(),
                     "end": plan.period_end.isoformat(),
                 }
-        try:
-            super().clean()
-        except ValidationError as exc:
-            errors.update({k: v[0] for k, v in exc.message_dict.items()})
-        if errors:
-            raise ValidationError(errors)
+        finish_clean(errors, super().clean)
 
     @property
     def is_done(self) -> bool:
