@@ -1,9 +1,11 @@
 """Serializer building blocks shared by every app's API: translated fields, links, progress."""
 
+import re
 from collections.abc import Callable
 from typing import Any
 
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -29,18 +31,83 @@ def translated_read_only_kwargs(*names: str) -> dict[str, dict[str, Any]]:
     }
 
 
+# Lookup values that appear unchanged in a reversed path (ids and slugs), and a stand-in for them
+# that both the int and the slug path converters accept.
+_PATH_SAFE = re.compile(r"[-a-zA-Z0-9_]+")
+_PLACEHOLDER = "2147483647"
+
+
+def _split_at_placeholder(url: str) -> tuple[str, str] | None:
+    prefix, found, suffix = url.partition(_PLACEHOLDER)
+    return (prefix, suffix) if found and _PLACEHOLDER not in suffix else None
+
+
+class LinkField(serializers.HyperlinkedIdentityField):
+    """`HyperlinkedIdentityField` that reverses once per serializer rather than once per object.
+
+    The first object's link is reversed with a placeholder lookup value; the others are the same
+    text with their own value, as long as it needs no quoting (ids, slugs). A list serializer
+    shares one field between its rows, and a field lives for one request only.
+    """
+
+    def get_url(self, obj, view_name, request, format):
+        if hasattr(obj, "pk") and obj.pk in (None, ""):
+            return None
+        value = str(getattr(obj, self.lookup_field))
+        if not _PATH_SAFE.fullmatch(value):
+            return super().get_url(obj, view_name, request, format)
+        templates = self.__dict__.setdefault("_url_templates", {})
+        if format not in templates:
+            url = self.reverse(view_name, kwargs={self.lookup_url_kwarg: _PLACEHOLDER}, request=request, format=format)
+            templates[format] = _split_at_placeholder(url)
+        template = templates[format]
+        if template is None:
+            return super().get_url(obj, view_name, request, format)
+        return f"{template[0]}{value}{template[1]}"
+
+
 @extend_schema_field({"type": "string", "format": "uri", "nullable": True, "readOnly": True})
 class HtmlUrlField(serializers.Field):
     """Absolute link to the object's page on the site, in the request's language.
 
-    `page_of(obj)` returns the site path; None (or a page that does not exist) gives null.
+    `page_of(obj)` returns the site path; None (or a page that does not exist) gives null. Or
+    `view_name` (with `lookup`, "pk" by default) names the page when the model's
+    get_absolute_url is exactly `reverse(view_name, kwargs={lookup: obj.<lookup>})`: the path is
+    then reversed once per serializer rather than once per object.
     """
 
-    def __init__(self, page_of: Callable[[Any], str | None] | None = None, **kwargs):
+    def __init__(
+        self,
+        page_of: Callable[[Any], str | None] | None = None,
+        *,
+        view_name: str | None = None,
+        lookup: str = "pk",
+        **kwargs,
+    ):
+        if view_name is not None:
+            page_of = self._page_by_view(view_name, lookup)
         self.page_of = page_of or (lambda obj: obj.get_absolute_url())
         kwargs.update(source="*", read_only=True)
         kwargs.setdefault("help_text", _("Link to the object's page on the site."))
         super().__init__(**kwargs)
+
+    def _page_by_view(self, view_name: str, lookup: str) -> Callable[[Any], str | None]:
+        # The template is kept per field (one request, one language) and per active language.
+        def page_of(obj) -> str | None:
+            raw = getattr(obj, lookup)
+            value = str(raw)
+            if raw is None or not _PATH_SAFE.fullmatch(value):
+                return reverse(view_name, kwargs={lookup: raw})
+            templates = self.__dict__.setdefault("_page_templates", {})
+            language = get_language()
+            if language not in templates:
+                templates[language] = _split_at_placeholder(reverse(view_name, kwargs={lookup: _PLACEHOLDER}))
+            template = templates[language]
+            if template is None:
+                return reverse(view_name, kwargs={lookup: value})
+            return f"{template[0]}{value}{template[1]}"
+
+        return page_of
 
     def to_representation(self, obj) -> str | None:
         try:

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from municipia.api.pagination import StandardPagination
 from municipia.api.permissions import RulesPermission
-from municipia.api.serializers import HtmlUrlField, translated_fields, translated_read_only_kwargs
+from municipia.api.serializers import HtmlUrlField, LinkField, translated_fields, translated_read_only_kwargs
 from municipia.api.viewsets import PublicCacheMixin, ServiceModelViewSet
 from municipia.organizations import selectors, services
 from municipia.organizations.filters import OrganizationFilter
@@ -44,7 +44,7 @@ ORGANIZATION_API_FIELDS = [
 class OrganizationSerializer(serializers.ModelSerializer):
     """A council, network, partner organisation or other public body."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:organization-detail", lookup_field="slug")
+    url = LinkField(view_name="api:organization-detail", lookup_field="slug")
     html_url = HtmlUrlField()
     networks = serializers.SlugRelatedField(
         slug_field="slug",
@@ -96,8 +96,8 @@ class MembershipSerializer(serializers.ModelSerializer):
 class NetworkSerializer(OrganizationSerializer):
     """A network of councils with its member councils."""
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:network-detail", lookup_field="slug")
-    organization_url = serializers.HyperlinkedIdentityField(view_name="api:organization-detail", lookup_field="slug")
+    url = LinkField(view_name="api:network-detail", lookup_field="slug")
+    organization_url = LinkField(view_name="api:organization-detail", lookup_field="slug")
     member_count = serializers.IntegerField(read_only=True)
     members = MembershipSerializer(source="memberships", many=True, read_only=True)
 

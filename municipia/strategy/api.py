@@ -14,10 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action as viewset_action
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from municipia.api.serializers import (
     HtmlUrlField,
+    LinkField,
     RollupListSerializer,
     RollupProgressField,
     translated_fields,
@@ -58,6 +60,11 @@ class StrategySerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and request.method in SAFE_METHODS:
+            # Only writes choose related objects; reads (every page of a list) need no choices.
+            # The browsable API's forms are built with the method overridden to POST or PUT.
+            return fields
         user = _user_of(self)
         scoped = {
             "plan": lambda: plans_visible_to(user),
@@ -90,7 +97,7 @@ class PlanSerializer(StrategySerializer):
 
     parent_field = "owner"
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:plan-detail", lookup_field="slug")
+    url = LinkField(view_name="api:plan-detail", lookup_field="slug")
     html_url = HtmlUrlField()
     owner = serializers.SlugRelatedField(
         slug_field="slug",
@@ -178,7 +185,7 @@ class AxisSerializer(StrategySerializer):
 
     parent_field = "plan"
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:axis-detail")
+    url = LinkField(view_name="api:axis-detail")
     html_url = HtmlUrlField()
     plan = serializers.SlugRelatedField(
         slug_field="slug", queryset=Plan.objects.none(), help_text=_("Slug of the plan; fixed once created.")
@@ -240,7 +247,7 @@ class ChallengeSerializer(StrategySerializer):
 
     parent_field = "axis"
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:challenge-detail")
+    url = LinkField(view_name="api:challenge-detail")
     html_url = HtmlUrlField(_axis_page)
     axis = serializers.PrimaryKeyRelatedField(
         queryset=Axis.objects.none(), help_text=_("Id of the axis; fixed once created.")
@@ -285,7 +292,7 @@ class ObjectiveSerializer(StrategySerializer):
 
     parent_field = "axis"
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:objective-detail")
+    url = LinkField(view_name="api:objective-detail")
     html_url = HtmlUrlField(_axis_page)
     axis = serializers.PrimaryKeyRelatedField(
         queryset=Axis.objects.none(), help_text=_("Id of the axis; fixed once created.")
@@ -382,8 +389,8 @@ class ActionSerializer(StrategySerializer):
 
     parent_field = "plan"
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:action-detail")
-    html_url = HtmlUrlField()
+    url = LinkField(view_name="api:action-detail")
+    html_url = HtmlUrlField(view_name="strategy:action-detail")
     plan = serializers.SlugRelatedField(
         slug_field="slug", queryset=Plan.objects.none(), help_text=_("Slug of the plan; fixed once created.")
     )
@@ -490,7 +497,7 @@ class MilestoneSerializer(StrategySerializer):
 
     parent_field = "action"
 
-    url = serializers.HyperlinkedIdentityField(view_name="api:milestone-detail")
+    url = LinkField(view_name="api:milestone-detail")
     html_url = HtmlUrlField(lambda milestone: milestone.action.get_absolute_url())
     action = serializers.PrimaryKeyRelatedField(
         queryset=Action.objects.none(), help_text=_("Id of the action; fixed once created.")

@@ -72,7 +72,19 @@ def milestone_get(user, *, pk: int) -> Milestone:
 
 def action_list(user) -> QuerySet[Action]:
     """Actions for lists: everything a row shows, without a query per row."""
-    return actions_visible_to(user).select_related("plan__owner", "objective__axis", "owner_department", "lead")
+    # Rows show the plan's title and slug, the axis's code and the department's name; the API
+    # names the lead by id only. The related objects' long texts (every language) are not loaded.
+    return (
+        actions_visible_to(user)
+        .select_related("plan", "objective__axis", "owner_department")
+        .defer(
+            *[f"plan__{name}" for name in ("summary", "vision", "mission", "created_at", "updated_at")],
+            *[f"{path}__{name}" for path in ("objective", "objective__axis") for name in _UNSHOWN_ELEMENT_FIELDS],
+        )
+    )
+
+
+_UNSHOWN_ELEMENT_FIELDS = ("description", "created_at", "updated_at")
 
 
 # --- Progress roll-up: action → objective → axis → plan, each level a weighted mean.
@@ -147,12 +159,19 @@ class PlanPage:
 
 def plan_page(plan: Plan) -> PlanPage:
     """Everything the plan page shows: axes → challenges, objectives → actions, and progress."""
-    actions = Action.objects.select_related("owner_department").order_by("code")
-    objectives = Objective.objects.prefetch_related(Prefetch("actions", queryset=actions))
+    # The page shows only the axes' descriptions: the others (every language) are not loaded.
+    actions = (
+        Action.objects.select_related("owner_department")
+        .defer("description", "created_at", "updated_at", "start_date", "end_date", "lead_id")
+        .order_by("code")
+    )
+    objectives = Objective.objects.defer("description", "created_at", "updated_at").prefetch_related(
+        Prefetch("actions", queryset=actions)
+    )
+    challenges = Challenge.objects.defer("description", "created_at", "updated_at").order_by("code")
     axes = list(
         plan.axes.prefetch_related(
-            Prefetch("objectives", queryset=objectives),
-            Prefetch("challenges", queryset=Challenge.objects.order_by("code")),
+            Prefetch("objectives", queryset=objectives), Prefetch("challenges", queryset=challenges)
         )
     )
     status_counts: dict[str, int] = {}

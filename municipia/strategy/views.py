@@ -4,6 +4,7 @@ Each view checks the permission (`require_perm` / `EditorView`), calls a selecto
 and renders. Objects are fetched through selectors scoped to what the user may see.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -50,6 +51,21 @@ from municipia.strategy.selectors import (
 from municipia.strategy.versions import diff_snapshots
 
 PLANS_PER_PAGE = 20
+_URL_PLACEHOLDER = "2147483647"  # matches both the int and the slug path converters
+
+
+def url_by(viewname: str, kwarg: str = "pk") -> Callable[[object], str]:
+    """`reverse(viewname, kwargs={kwarg: value})` for many rows: one reverse, then string formatting.
+
+    For pks and slugs only, whose characters need no quoting in a path.
+    """
+    prefix, _sep, suffix = reverse(viewname, kwargs={kwarg: _URL_PLACEHOLDER}).partition(_URL_PLACEHOLDER)
+    return lambda value: f"{prefix}{value}{suffix}"
+
+
+def status_labels() -> dict[str, str]:
+    """The actions' status labels in the active language, translated once per request."""
+    return {value: str(label) for value, label in ActionStatus.choices}
 
 
 # --- Public pages
@@ -72,11 +88,21 @@ def plan_detail(request, slug):
     plan = plan_get(request.user, slug=slug)
     page = plan_page(plan)
     user = request.user
+    # Per-row values computed once here rather than per row in the template (reverse() and
+    # get_status_display() were a large share of rendering a plan with many actions).
+    action_url = url_by("strategy:action-detail")
+    labels = status_labels()
     axes = []
     for axis in page.axes:
-        objectives = [(o, page.progress.objectives.get(o.pk), list(o.actions.all())) for o in axis.objectives.all()]
+        objectives = []
+        for objective in axis.objectives.all():
+            actions = list(objective.actions.all())
+            for action in actions:
+                action.detail_url = action_url(action.pk)
+                action.status_label = labels.get(action.status, action.status)
+            objectives.append((objective, page.progress.objectives.get(objective.pk), actions))
         axes.append({"axis": axis, "progress": page.progress.axes.get(axis.pk), "objectives": objectives})
-    status_counts = [(label, page.status_counts.get(value, 0)) for value, label in ActionStatus.choices]
+    status_counts = [(labels[value], page.status_counts.get(value, 0)) for value in ActionStatus.values]
     context = {
         "plan": plan,
         "page": page,
@@ -195,6 +221,13 @@ def action_list_view(request):
     else:
         actions = filterset.qs if filterset.is_valid() else Action.objects.none()
     page = paginate(request, actions)
+    page.object_list = list(page.object_list)
+    action_url, plan_url = url_by("strategy:action-detail"), url_by("strategy:plan-detail", "slug")
+    labels = status_labels()
+    for action in page.object_list:
+        action.detail_url = action_url(action.pk)
+        action.plan_url = plan_url(action.plan.slug)
+        action.status_label = labels.get(action.status, action.status)
     filterset.form.fields["status"].choices = [("", _("All statuses")), *ActionStatus.choices]
     context = {"filterset": filterset, "page": page, **_filter_choices(request, filterset)}
     return render(request, "strategy/action_list.html", context)
@@ -213,12 +246,19 @@ def _filter_choices(request, filterset) -> dict:
     plan = None
     slug = request.GET.get("plan")
     if slug:
-        plan = plans_visible_to(request.user).select_related("owner").filter(slug=slug).first()
-    plans = plans_visible_to(request.user).only("pk", "slug", *[f"title_{c}" for c in language_codes()])
-    options = list(plans.order_by("title_en", "pk")[: PLAN_OPTIONS_MAX + 1])
-    truncated = len(options) > PLAN_OPTIONS_MAX
+        # The filter has already fetched the plan; a published one is visible to everyone.
+        cleaned = getattr(filterset.form, "cleaned_data", {}).get("plan")
+        if cleaned is not None and cleaned.slug == slug and cleaned.is_published:
+            plan = cleaned
+        else:
+            plan = plans_visible_to(request.user).filter(slug=slug).first()
+    plans = plans_visible_to(request.user).order_by("title_en", "pk")
+    # Ask whether there are too many plans before loading any: a country-wide site has thousands.
+    truncated = plans[PLAN_OPTIONS_MAX : PLAN_OPTIONS_MAX + 1].exists()
     if truncated:
         options = [plan] if plan else []
+    else:
+        options = list(plans.only("pk", "slug", *[f"title_{c}" for c in language_codes()]))
     context = {
         "plan_options": options,
         "plan_options_truncated": truncated,
