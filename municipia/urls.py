@@ -9,6 +9,8 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", include("municipia.api.urls")),
+    # Calendar feeds keep one address whatever the language, for calendar applications to subscribe.
+    path("governance/", include("municipia.governance.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,123 @@
+"""Admin for governance bodies, series, meetings, decisions and tasks; writes go through the services."""
+
+from django.contrib import admin
+from rules.contrib.admin import ObjectPermissionsModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from municipia.core.admin import ServiceModelAdmin
+from municipia.core.services import apply_fields, save_with_history
+from municipia.governance import services
+from municipia.governance.models import AgendaItem, Body, BodyMember, Decision, Meeting, MeetingSeries, Task
+from municipia.governance.services import MEMBER_FIELDS
+
+
+@admin.register(Body)
+class BodyAdmin(ServiceModelAdmin):
+    list_display = ["name", "kind", "plan", "holiday_region", "is_public"]
+    list_filter = ["kind", "is_public", "holiday_region"]
+    list_select_related = ["plan"]
+    search_fields = ["name_en", "name_es", "name_ca", "name_bg"]
+    autocomplete_fields = ["plan", "axis", "action", "followed_up_by"]
+    service_fields = services.BODY_FIELDS
+
+    def create(self, request, obj, data):
+        return services.body_create(acting_user=request.user, plan=obj.plan, data=data)
+
+    def update(self, request, obj, data):
+        return services.body_update(acting_user=request.user, body=obj, data=data)
+
+
+@admin.register(BodyMember)
+class BodyMemberAdmin(ObjectPermissionsModelAdmin, SimpleHistoryAdmin):
+    list_display = ["person", "body", "role", "organization", "start_date", "end_date"]
+    list_filter = ["role"]
+    list_select_related = ["person", "body", "organization"]
+    autocomplete_fields = ["body", "person", "organization"]
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in MEMBER_FIELDS if name in form.cleaned_data}
+        if change:
+            services.member_update(acting_user=request.user, member=obj, data=data)
+        else:
+            organization = data.pop("organization", None)
+            created = services.member_add(
+                acting_user=request.user, body=obj.body, person=obj.person, organization=organization, data=data
+            )
+            obj.pk = created.pk
+
+
+@admin.register(MeetingSeries)
+class MeetingSeriesAdmin(ServiceModelAdmin):
+    list_display = ["title", "body", "rrule", "first_start", "time_zone", "on_holiday"]
+    list_select_related = ["body"]
+    search_fields = ["title_en", "title_es", "title_ca", "title_bg"]
+    autocomplete_fields = ["body"]
+    service_fields = services.SERIES_FIELDS
+
+    def create(self, request, obj, data):
+        return services.series_create(acting_user=request.user, body=obj.body, data=data)
+
+    def update(self, request, obj, data):
+        # Changing the rule of a materialised series (regenerating future meetings) is not built yet.
+        apply_fields(obj, {k: v for k, v in data.items() if k not in ("rrule", "first_start")}, services.SERIES_FIELDS)
+        return save_with_history(obj, acting_user=request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["rrule", "first_start"] if obj else []
+
+
+class AgendaItemInline(admin.TabularInline):
+    model = AgendaItem
+    extra = 0
+    fields = ["position", "title_en", "title_es", "title_ca", "title_bg", "presenter", "action"]
+    autocomplete_fields = ["presenter", "action"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ServiceModelAdmin):
+    list_display = ["title", "body", "starts_at", "is_cancelled", "minutes_status"]
+    list_filter = ["is_cancelled", "minutes_status"]
+    list_select_related = ["body"]
+    search_fields = ["title_en", "title_es", "title_ca", "title_bg"]
+    autocomplete_fields = ["body"]
+    date_hierarchy = "starts_at"
+    service_fields = services.MEETING_FIELDS
+    readonly_fields = ["series", "original_start", "is_cancelled", "minutes_status", "minutes_approved_by"]
+    inlines = [AgendaItemInline]
+
+    def create(self, request, obj, data):
+        return services.meeting_create(acting_user=request.user, body=obj.body, data=data)
+
+    def update(self, request, obj, data):
+        return services.meeting_update(acting_user=request.user, meeting=obj, data=data)
+
+
+@admin.register(Decision)
+class DecisionAdmin(ServiceModelAdmin):
+    list_display = ["number", "body", "meeting", "action"]
+    list_select_related = ["body", "meeting", "action"]
+    search_fields = ["text_en", "text_es", "text_ca", "text_bg"]
+    autocomplete_fields = ["body", "meeting", "action"]
+    service_fields = services.DECISION_FIELDS
+
+    def create(self, request, obj, data):
+        return services.decision_record(acting_user=request.user, body=obj.body, data=data)
+
+    def update(self, request, obj, data):
+        return services.decision_update(acting_user=request.user, decision=obj, data=data)
+
+
+@admin.register(Task)
+class TaskAdmin(ServiceModelAdmin):
+    list_display = ["title", "body", "owner", "due_date", "status"]
+    list_filter = ["status"]
+    list_select_related = ["body", "owner"]
+    search_fields = ["title_en", "title_es", "title_ca", "title_bg"]
+    autocomplete_fields = ["body", "decision", "action", "owner"]
+    service_fields = services.TASK_FIELDS
+
+    def create(self, request, obj, data):
+        return services.task_create(acting_user=request.user, body=obj.body, data=data)
+
+    def update(self, request, obj, data):
+        return services.task_update(acting_user=request.user, task=obj, data=data)

@@ -1,0 +1,182 @@
+"""Expands a meeting series' RFC 5545 rule into dated occurrences around public holidays.
+
+Pure functions: no database. Rules are expanded on naive wall-clock times in the series' time
+zone and only then given that zone, so a 17:00 meeting stays at 17:00 across daylight-saving
+changes (its UTC offset changes instead).
+"""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import holidays
+from dateutil.rrule import DAILY, rrule, rrulestr
+from django.utils.translation import gettext as _
+
+# Finer rules (hourly, every minute…) are not meeting series and could expand to millions of rows.
+COARSEST_ALLOWED_FREQ = DAILY
+WEEKEND = (5, 6)  # Saturday, Sunday
+# A holiday move looks this far ahead for a working day (Christmas to New Year is the longest run).
+MAX_HOLIDAY_SHIFT_DAYS = 14
+
+_UNTIL = re.compile(r"UNTIL=(\d{8})(T(\d{6})(Z?))?", re.IGNORECASE)
+
+
+class RecurrenceError(ValueError):
+    """The rule cannot be used; the message says why, for the `rrule` field."""
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One meeting of a series: where the rule put it (`slot`) and where it takes place."""
+
+    slot: dt.datetime
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+    @property
+    def is_moved(self) -> bool:
+        return self.slot != self.starts_at
+
+
+def is_known_time_zone(name: str) -> bool:
+    if not name or name not in _time_zone_names():
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _time_zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def _until_in_local_time(text: str, zone: ZoneInfo) -> str:
+    """Rewrites UNTIL as a local wall-clock time, as dateutil needs with a naive start.
+
+    A date-only UNTIL includes that whole day (RFC 5545); a UTC one is converted to local time.
+    """
+
+    def replace(match: re.Match) -> str:
+        day, _time_part, clock, utc = match.groups()
+        if clock is None:
+            return f"UNTIL={day}T235959"
+        if utc:
+            instant = dt.datetime.strptime(day + clock, "%Y%m%d%H%M%S").replace(tzinfo=dt.UTC)
+            return "UNTIL=" + instant.astimezone(zone).strftime("%Y%m%dT%H%M%S")
+        return f"UNTIL={day}T{clock}"
+
+    return _UNTIL.sub(replace, text)
+
+
+def parse_rule(text: str, *, first_local: dt.datetime, zone: ZoneInfo) -> rrule:
+    """Parses one RRULE (with or without the `RRULE:` prefix) starting at a naive local time."""
+    text = (text or "").strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[len("RRULE:") :]
+    if not text or "\n" in text or ":" in text:
+        raise RecurrenceError(_("Write a single recurrence rule, e.g. FREQ=MONTHLY;BYDAY=-1TU."))
+    try:
+        rule = rrulestr(_until_in_local_time(text, zone), dtstart=first_local, ignoretz=True)
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        raise RecurrenceError(_("This recurrence rule cannot be read (%(reason)s).") % {"reason": exc}) from exc
+    if not isinstance(rule, rrule):
+        raise RecurrenceError(_("Write a single recurrence rule, e.g. FREQ=MONTHLY;BYDAY=-1TU."))
+    if rule._freq > COARSEST_ALLOWED_FREQ:
+        raise RecurrenceError(_("A meeting series repeats daily at most often."))
+    return rule
+
+
+def split_region(region: str) -> tuple[str, str | None]:
+    """`"ES-CT"` → `("ES", "CT")`; `"BG"` → `("BG", None)`."""
+    country, _sep, subdivision = region.partition("-")
+    return country.upper(), (subdivision.upper() or None)
+
+
+@lru_cache(maxsize=256)
+def public_holidays(region: str, year: int) -> frozenset[dt.date]:
+    """Public holidays of a country or region (ISO 3166-2) in one year; empty for no region."""
+    if not region:
+        return frozenset()
+    country, subdivision = split_region(region)
+    return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year))
+
+
+def is_holiday(day: dt.date, region: str) -> bool:
+    return day in public_holidays(region, day.year)
+
+
+def is_working_day(day: dt.date, region: str) -> bool:
+    return day.weekday() not in WEEKEND and not is_holiday(day, region)
+
+
+def next_working_day(day: dt.date, region: str) -> dt.date:
+    """The first working day after `day` (not a weekend, not a public holiday)."""
+    candidate = day
+    for _step in range(MAX_HOLIDAY_SHIFT_DAYS):
+        candidate += dt.timedelta(days=1)
+        if is_working_day(candidate, region):
+            return candidate
+    return candidate
+
+
+def _localise(naive: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    # A wall time inside the spring-forward gap is normalised through UTC to a real time.
+    return naive.replace(tzinfo=zone).astimezone(dt.UTC).astimezone(zone)
+
+
+def expand(
+    *,
+    rule: str,
+    first_start: dt.datetime,
+    time_zone: str,
+    duration_minutes: int,
+    holiday_region: str = "",
+    on_holiday: str = "next_working_day",
+    until: dt.date,
+    since: dt.date | None = None,
+    limit: int | None = None,
+) -> list[Occurrence]:
+    """Occurrences of a series from `since` (default: its first start) to `until`, both inclusive.
+
+    `first_start` is aware (or naive local time in `time_zone`); `until` bounds rules without an
+    end of their own (the plan's period end). Occurrences on a public holiday of `holiday_region`
+    move to the next working day, are skipped, or are kept, per `on_holiday`; two occurrences
+    landing on the same time become one. Times are aware, in
+    the series' zone. At most `limit` + 1 occurrences are returned, so callers can detect excess.
+    """
+    if not is_known_time_zone(time_zone):
+        raise RecurrenceError(_("Unknown time zone “%(name)s”.") % {"name": time_zone})
+    zone = ZoneInfo(time_zone)
+    first_local = first_start.astimezone(zone) if first_start.tzinfo else first_start.replace(tzinfo=zone)
+    first_local = first_local.replace(tzinfo=None, microsecond=0)
+    parsed = parse_rule(rule, first_local=first_local, zone=zone)
+    window_start = dt.datetime.combine(since, dt.time.min) if since else first_local
+    window_end = dt.datetime.combine(until, dt.time.max)
+    duration = dt.timedelta(minutes=duration_minutes)
+
+    occurrences: list[Occurrence] = []
+    taken: set[dt.datetime] = set()
+    for naive in parsed.xafter(window_start, inc=True):
+        if naive > window_end:
+            break
+        day = naive.date()
+        if holiday_region and on_holiday != "keep" and is_holiday(day, holiday_region):
+            if on_holiday == "skip":
+                continue
+            moved = dt.datetime.combine(next_working_day(day, holiday_region), naive.time())
+        else:
+            moved = naive
+        if moved in taken:
+            continue  # a holiday pushed an earlier occurrence onto this one: meet once
+        taken.add(moved)
+        starts_at = _localise(moved, zone)
+        occurrences.append(Occurrence(slot=_localise(naive, zone), starts_at=starts_at, ends_at=starts_at + duration))
+        if limit is not None and len(occurrences) > limit:
+            break
+    return occurrences
