@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BodyKind(models.TextChoices):
@@ -56,8 +57,9 @@ class HolidayRegion(models.TextChoices):
 
 
 class MinutesStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    APPROVED = "approved", _("Approved")
+    # A context of their own: "minutes" is feminine in Spanish and Catalan ("acta aprobada").
+    DRAFT = "draft", pgettext_lazy("minutes", "Draft")
+    APPROVED = "approved", pgettext_lazy("minutes", "Approved")
 
 
 class TaskStatus(models.TextChoices):
