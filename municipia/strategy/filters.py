@@ -14,7 +14,7 @@ class PlanFilter(django_filters.FilterSet):
     owner = django_filters.ModelChoiceFilter(
         field_name="owner", queryset=Organization.objects.all(), to_field_name="slug", label=_("Owner")
     )
-    status = django_filters.ChoiceFilter(choices=PlanStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(choices=PlanStatus.choices, label=_("Status"), empty_label=_("All statuses"))
 
     class Meta:
         model = Plan
@@ -31,7 +31,7 @@ class ActionFilter(django_filters.FilterSet):
     )
     axis = django_filters.ModelChoiceFilter(field_name="objective__axis", queryset=Axis.objects.all(), label=_("Axis"))
     objective = django_filters.ModelChoiceFilter(queryset=Objective.objects.all(), label=_("Objective"))
-    status = django_filters.ChoiceFilter(choices=ActionStatus.choices, label=_("Status"))
+    status = django_filters.ChoiceFilter(choices=ActionStatus.choices, label=_("Status"), empty_label=_("All statuses"))
     owner = django_filters.ModelChoiceFilter(
         field_name="owner_department", queryset=Department.objects.all(), label=_("Owner department")
     )

@@ -228,7 +228,6 @@ def action_list_view(request):
         action.detail_url = action_url(action.pk)
         action.plan_url = plan_url(action.plan.slug)
         action.status_label = labels.get(action.status, action.status)
-    filterset.form.fields["status"].choices = [("", _("All statuses")), *ActionStatus.choices]
     context = {"filterset": filterset, "page": page, **_filter_choices(request, filterset)}
     return render(request, "strategy/action_list.html", context)
 

@@ -138,3 +138,9 @@ def test_large_network_page_lists_the_biggest_members_and_links_to_all(client):
     smallest = network.memberships.order_by("member__population").first().member
     assert f'href="{biggest.get_absolute_url()}"' in html
     assert f'href="{smallest.get_absolute_url()}"' not in html
+
+
+def test_network_page_has_no_departments_section(client):
+    network = NetworkFactory()
+    html = client.get(reverse("organizations:organization-detail", args=[network.slug])).content.decode()
+    assert 'id="departments-heading"' not in html

@@ -519,3 +519,10 @@ def test_action_list_offers_the_councils_taking_part_in_the_plan(client, plan, a
     content = client.get(url("action-list") + "?plan=smart-jerez").content.decode()
     assert '<option value="tremp"' in content
     assert '<option value="barcelona"' not in content
+
+
+def test_status_filter_offers_all_statuses_first_and_no_dashes(client, plan, action):
+    content = client.get(url("action-list")).content.decode()
+    status_select = content.split('id="id_status"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="" selected>All statuses</option>' in status_select
+    assert "---------" not in status_select
