@@ -28,10 +28,12 @@ TESTING = env_bool("MUNICIPIA_TESTING", False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if DEBUG or TESTING:
-        SECRET_KEY = "insecure-demo-key-never-use-in-production"
-    else:
+    # The web server (gunicorn through wsgi.py sets MUNICIPIA_SERVING) refuses to start without
+    # a key; management commands and the demo may run with a throw-away one. Deployments set
+    # SECRET_KEY for every process, Celery workers included (see the README).
+    if env_bool("MUNICIPIA_SERVING") and not (DEBUG or TESTING):
         raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for the local demo).")
+    SECRET_KEY = "insecure-demo-key-never-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
