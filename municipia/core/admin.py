@@ -1,6 +1,8 @@
 """Admin base class: rules-based object permissions, translated fields, history, service writes."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from modeltranslation.admin import TranslationAdmin
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
@@ -42,11 +44,9 @@ class ServiceModelAdmin(ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin, Tr
         try:
             return super()._changeform_view(request, object_id, form_url, extra_context)
         except ValidationError as exc:
-            from django.contrib import messages
-
+            # Only cross-object rules reach here (a dependency cycle, say): the admin's own form
+            # has already checked each field. The service has rolled its own changes back; the page says why.
             for field, errors in exc.message_dict.items():
                 for error in errors:
                     messages.error(request, f"{field}: {error}")
-            from django.http import HttpResponseRedirect
-
             return HttpResponseRedirect(request.get_full_path())

@@ -1,10 +1,24 @@
 """Helpers for content translated with django-modeltranslation."""
 
 from django.conf import settings
+from django.utils.translation import get_language
 
 
 def language_codes() -> list[str]:
     return [code for code, _name in settings.LANGUAGES]
+
+
+def current_language() -> str:
+    """The active language's base code ("ca" for "ca-es"), or the default language."""
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+
+
+def split_translated(name: str) -> tuple[str, str | None]:
+    """`"title_ca"` → `("title", "ca")`; a name that is not a language column → `(name, None)`."""
+    base, _sep, code = name.rpartition("_")
+    if base and code in language_codes():
+        return base, code
+    return name, None
 
 
 def translated_names(*fields: str) -> list[str]:

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
+from django.utils.text import slugify
 
 
 def apply_fields(instance: models.Model, values: dict[str, Any], allowed: Iterable[str]) -> None:
@@ -37,3 +38,12 @@ def delete_with_history(instance: models.Model, *, acting_user: AbstractBaseUser
     if acting_user is not None and getattr(acting_user, "is_authenticated", False):
         instance._history_user = acting_user
     instance.delete()
+
+
+def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, **scope) -> str:
+    """A slug made from `text`, suffixed -2, -3… until no other row of `model` in `scope` has it."""
+    base = slugify(text)[:100] or model._meta.model_name
+    slug, n = base, 2
+    while model._default_manager.filter(slug=slug, **scope).exclude(pk=exclude_pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug

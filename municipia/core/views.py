@@ -1,16 +1,11 @@
 """View building blocks shared by the apps' pages: one permission check, service-backed forms."""
 
-from django import forms
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
-from django.utils.text import capfirst
-from django.utils.translation import get_language_info
 from django.views import View
-
-from municipia.core.i18n import language_codes
 
 PAGE_SIZE = 50
 
@@ -131,49 +126,3 @@ class ServiceDeleteView(EditorView):
 
     def post(self, request, *args, **kwargs):
         return HttpResponseRedirect(self.perform_delete())
-
-
-class ServiceModelForm(forms.ModelForm):
-    """A ModelForm that only cleans its fields; the service validates the model and saves it.
-
-    Every language column of a translated field (`title_en`, `title_es`…) is optional here; the
-    service requires one of them. `language_groups()` lets templates show one fieldset per language.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, form_field in self.fields.items():
-            if self._language_of(name):
-                # The fieldset's legend names the language, so the label does not repeat "[ca]".
-                form_field.required = False
-                form_field.label = capfirst(self._meta.model._meta.get_field(name.rpartition("_")[0]).verbose_name)
-            if isinstance(form_field, forms.DateField):
-                form_field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-            elif isinstance(form_field.widget, forms.Textarea):
-                form_field.widget.attrs["rows"] = 3
-
-    def _language_of(self, name: str) -> str | None:
-        base, _sep, code = name.rpartition("_")
-        if base and code in language_codes():
-            return code
-        return None
-
-    def _post_clean(self):
-        # Model validation runs once, in the service, so the form must not build or check the instance.
-        pass
-
-    def language_groups(self) -> list[dict]:
-        groups = []
-        for code in language_codes():
-            fields = [self[name] for name in self.fields if self._language_of(name) == code]
-            if fields:
-                info = get_language_info(code)
-                groups.append({"code": code, "name": info["name_local"], "fields": fields})
-        return groups
-
-    def common_fields(self) -> list:
-        return [self[name] for name in self.fields if not self._language_of(name)]
-
-    def service_data(self, *, exclude: tuple[str, ...] = ()) -> dict:
-        """The cleaned values the service accepts (many-to-many values are passed separately)."""
-        return {name: value for name, value in self.cleaned_data.items() if name not in exclude}

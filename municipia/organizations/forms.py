@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from municipia.core.views import ServiceModelForm
+from municipia.core.forms import ServiceModelForm
 from municipia.organizations.models import Organization
 from municipia.organizations.services import ORGANIZATION_PROFILE_FIELDS
 

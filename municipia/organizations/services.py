@@ -4,11 +4,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from municipia.core.i18n import translated_names
-from municipia.core.services import apply_fields, delete_with_history, save_with_history
+from municipia.core.services import apply_fields, delete_with_history, save_with_history, unique_slug
 from municipia.organizations.choices import OrganizationKind, RoleKind
 from municipia.organizations.models import Department, NetworkMembership, Organization, Person, Role
 
@@ -32,14 +31,6 @@ ORGANIZATION_FIELDS = [
 ORGANIZATION_PROFILE_FIELDS = [*translated_names("name", "description"), "website"]
 DEPARTMENT_FIELDS = [*translated_names("name"), "slug"]
 PERSON_FIELDS = [*translated_names("position"), "full_name", "email", "organization", "user"]
-
-
-def unique_slug(model, text: str, *, exclude_pk=None, **scope) -> str:
-    base = slugify(text)[:100] or model._meta.model_name
-    slug, n = base, 2
-    while model.objects.filter(slug=slug, **scope).exclude(pk=exclude_pk).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
 
 
 @transaction.atomic

@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from municipia.core.views import ServiceModelForm
+from municipia.core.forms import ServiceModelForm
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.models import Department, NetworkMembership, Organization, Person
 from municipia.strategy import services

@@ -6,11 +6,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from municipia.core.i18n import translated_names
-from municipia.core.services import apply_fields, delete_with_history, save_with_history
+from municipia.core.services import apply_fields, delete_with_history, save_with_history, unique_slug
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.models import Organization
 from municipia.strategy.choices import PLAN_TRANSITIONS, PlanStatus
@@ -42,14 +41,6 @@ ACTION_FIELDS = [
 MILESTONE_FIELDS = [*translated_names("title"), "due_date", "completed_on"]
 
 
-def _unique_plan_slug(plan: Plan) -> str:
-    base = slugify(plan.title or "plan")[:100] or "plan"
-    slug, n = base, 2
-    while Plan.objects.filter(slug=slug).exclude(pk=plan.pk).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 # --- Plans
 
 
@@ -58,7 +49,7 @@ def plan_create(*, acting_user, owner: Organization, data: dict[str, Any]) -> Pl
     plan = Plan(owner=owner)
     apply_fields(plan, data, PLAN_FIELDS)
     if not plan.slug:
-        plan.slug = _unique_plan_slug(plan)
+        plan.slug = unique_slug(Plan, plan.title or "plan", exclude_pk=plan.pk)
     return save_with_history(plan, acting_user=acting_user)
 
 

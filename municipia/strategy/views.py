@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from municipia.core.cache import public_cache
 from municipia.core.history import history_entries, object_history
-from municipia.core.i18n import language_codes
+from municipia.core.i18n import current_language, language_codes, split_translated
 from municipia.core.views import EditorView, ServiceDeleteView, ServiceFormView, paginate, require_perm
 from municipia.organizations.models import Department, Organization
 from municipia.organizations.permissions import editable_organization_ids
@@ -132,8 +132,8 @@ KIND_LABELS = {"added": gettext_lazy("Added"), "removed": gettext_lazy("Removed"
 
 
 def _field_label(model, name: str) -> str:
-    base, _sep, code = name.rpartition("_")
-    if base and code in language_codes():
+    base, code = split_translated(name)
+    if code:
         return f"{capfirst(model._meta.get_field(base).verbose_name)} ({get_language_info(code)['name_local']})"
     if name == "milestones":
         return capfirst(Milestone._meta.verbose_name_plural)
@@ -150,18 +150,12 @@ def _value_text(name: str, value) -> str:
         return ", ".join(str(v) for v in value)
     if isinstance(value, dict):
         # An added or removed element: show its title in the active language, or any language.
-        titles = [value.get(f"title_{code}") for code in [_current_code(), *language_codes()]]
+        titles = [value.get(f"title_{code}") for code in [current_language(), *language_codes()]]
         return next((t for t in titles if t), "")
     if name == "status":
         choices = dict(ActionStatus.choices) | dict(PlanStatus.choices)
         return str(choices.get(value, value))
     return str(value)
-
-
-def _current_code() -> str:
-    from django.utils.translation import get_language
-
-    return (get_language() or "en").split("-")[0]
 
 
 def readable_changes(changes) -> list[ChangeRow]:

@@ -1,10 +1,11 @@
 """Template helpers of the site's shell: language switcher and progress bars."""
 
 from django import template
-from django.conf import settings
 from django.urls import translate_url
 from django.utils.html import format_html
-from django.utils.translation import get_language, get_language_info, gettext
+from django.utils.translation import get_language_info, gettext
+
+from municipia.core.i18n import current_language, language_codes
 
 register = template.Library()
 
@@ -17,10 +18,10 @@ def language_switcher(context):
     they can be cached whole; the language prefix of the URL selects the language.
     """
     request = context["request"]
-    current = (get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    current = current_language()
     path = request.get_full_path()
     languages = []
-    for code, _name in settings.LANGUAGES:
+    for code in language_codes():
         info = get_language_info(code)
         languages.append(
             {"code": code, "name": info["name_local"], "next": translate_url(path, code), "current": code == current}
