@@ -1,10 +1,9 @@
 """Serializer building blocks shared by every app's API: translated fields, links, progress."""
 
-import re
 from collections.abc import Callable
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -12,6 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from municipia.core.i18n import translated_names
+from municipia.core.links import reverse_many, url_maker
 
 
 def translated_fields(*names: str) -> list[str]:
@@ -31,17 +31,6 @@ def translated_read_only_kwargs(*names: str) -> dict[str, dict[str, Any]]:
     }
 
 
-# Lookup values that appear unchanged in a reversed path (ids and slugs), and a stand-in for them
-# that both the int and the slug path converters accept.
-_PATH_SAFE = re.compile(r"[-a-zA-Z0-9_]+")
-_PLACEHOLDER = "2147483647"
-
-
-def _split_at_placeholder(url: str) -> tuple[str, str] | None:
-    prefix, found, suffix = url.partition(_PLACEHOLDER)
-    return (prefix, suffix) if found and _PLACEHOLDER not in suffix else None
-
-
 class LinkField(serializers.HyperlinkedIdentityField):
     """`HyperlinkedIdentityField` that reverses once per serializer rather than once per object.
 
@@ -53,17 +42,14 @@ class LinkField(serializers.HyperlinkedIdentityField):
     def get_url(self, obj, view_name, request, format):
         if hasattr(obj, "pk") and obj.pk in (None, ""):
             return None
-        value = str(getattr(obj, self.lookup_field))
-        if not _PATH_SAFE.fullmatch(value):
-            return super().get_url(obj, view_name, request, format)
-        templates = self.__dict__.setdefault("_url_templates", {})
-        if format not in templates:
-            url = self.reverse(view_name, kwargs={self.lookup_url_kwarg: _PLACEHOLDER}, request=request, format=format)
-            templates[format] = _split_at_placeholder(url)
-        template = templates[format]
-        if template is None:
-            return super().get_url(obj, view_name, request, format)
-        return f"{template[0]}{value}{template[1]}"
+        makers = self.__dict__.setdefault("_url_makers", {})
+        if format not in makers:
+            makers[format] = url_maker(
+                lambda value: self.reverse(
+                    view_name, kwargs={self.lookup_url_kwarg: value}, request=request, format=format
+                )
+            )
+        return makers[format](getattr(obj, self.lookup_field))
 
 
 @extend_schema_field({"type": "string", "format": "uri", "nullable": True, "readOnly": True})
@@ -92,20 +78,16 @@ class HtmlUrlField(serializers.Field):
         super().__init__(**kwargs)
 
     def _page_by_view(self, view_name: str, lookup: str) -> Callable[[Any], str | None]:
-        # The template is kept per field (one request, one language) and per active language.
+        # One maker per field (one request) and per active language.
         def page_of(obj) -> str | None:
             raw = getattr(obj, lookup)
-            value = str(raw)
-            if raw is None or not _PATH_SAFE.fullmatch(value):
-                return reverse(view_name, kwargs={lookup: raw})
-            templates = self.__dict__.setdefault("_page_templates", {})
+            if raw is None:
+                return None
+            makers = self.__dict__.setdefault("_page_makers", {})
             language = get_language()
-            if language not in templates:
-                templates[language] = _split_at_placeholder(reverse(view_name, kwargs={lookup: _PLACEHOLDER}))
-            template = templates[language]
-            if template is None:
-                return reverse(view_name, kwargs={lookup: value})
-            return f"{template[0]}{value}{template[1]}"
+            if language not in makers:
+                makers[language] = reverse_many(view_name, lookup)
+            return makers[language](raw)
 
         return page_of
 

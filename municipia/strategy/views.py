@@ -4,7 +4,6 @@ Each view checks the permission (`require_perm` / `EditorView`), calls a selecto
 and renders. Objects are fetched through selectors scoped to what the user may see.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 from municipia.core.cache import public_cache
 from municipia.core.history import history_entries, object_history
 from municipia.core.i18n import current_language, language_codes, split_translated
+from municipia.core.links import reverse_many
 from municipia.core.views import EditorView, ServiceDeleteView, ServiceFormView, paginate, require_perm
 from municipia.organizations.models import Department, Organization
 from municipia.organizations.permissions import editable_organization_ids
@@ -54,15 +54,6 @@ PLANS_PER_PAGE = 20
 _URL_PLACEHOLDER = "2147483647"  # matches both the int and the slug path converters
 
 
-def url_by(viewname: str, kwarg: str = "pk") -> Callable[[object], str]:
-    """`reverse(viewname, kwargs={kwarg: value})` for many rows: one reverse, then string formatting.
-
-    For pks and slugs only, whose characters need no quoting in a path.
-    """
-    prefix, _sep, suffix = reverse(viewname, kwargs={kwarg: _URL_PLACEHOLDER}).partition(_URL_PLACEHOLDER)
-    return lambda value: f"{prefix}{value}{suffix}"
-
-
 def status_labels() -> dict[str, str]:
     """The actions' status labels in the active language, translated once per request."""
     return {value: str(label) for value, label in ActionStatus.choices}
@@ -90,7 +81,7 @@ def plan_detail(request, slug):
     user = request.user
     # Per-row values computed once here rather than per row in the template (reverse() and
     # get_status_display() were a large share of rendering a plan with many actions).
-    action_url = url_by("strategy:action-detail")
+    action_url = reverse_many("strategy:action-detail")
     labels = status_labels()
     axes = []
     for axis in page.axes:
@@ -216,7 +207,7 @@ def action_list_view(request):
         actions = filterset.qs if filterset.is_valid() else Action.objects.none()
     page = paginate(request, actions)
     page.object_list = list(page.object_list)
-    action_url, plan_url = url_by("strategy:action-detail"), url_by("strategy:plan-detail", "slug")
+    action_url, plan_url = reverse_many("strategy:action-detail"), reverse_many("strategy:plan-detail", "slug")
     labels = status_labels()
     for action in page.object_list:
         action.detail_url = action_url(action.pk)
