@@ -1,4 +1,4 @@
-"""Cache busting: any change to organisations or plan content bumps the content version."""
+"""Cache busting: any change to organisations, plans or governance bumps the content version."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
