@@ -1,4 +1,4 @@
-"""Admin for governance bodies, series, meetings, decisions and tasks; writes go through the services."""
+"""Admin for governance bodies, series, meetings, decisions, tasks and reports; writes go through the services."""
 
 from django.contrib import admin
 from rules.contrib.admin import ObjectPermissionsModelAdmin
@@ -7,7 +7,18 @@ from simple_history.admin import SimpleHistoryAdmin
 from municipia.core.admin import ServiceModelAdmin
 from municipia.core.services import apply_fields, save_with_history
 from municipia.governance import services
-from municipia.governance.models import AgendaItem, Body, BodyMember, Decision, Meeting, MeetingSeries, Task
+from municipia.governance.models import (
+    AgendaItem,
+    Attendance,
+    Body,
+    BodyMember,
+    Decision,
+    Meeting,
+    MeetingSeries,
+    ReminderSent,
+    Report,
+    Task,
+)
 from municipia.governance.services import MEMBER_FIELDS
 
 
@@ -121,3 +132,51 @@ class TaskAdmin(ServiceModelAdmin):
 
     def update(self, request, obj, data):
         return services.task_update(acting_user=request.user, task=obj, data=data)
+
+
+@admin.register(Report)
+class ReportAdmin(ServiceModelAdmin):
+    list_display = ["body", "addressed_to", "period_start", "period_end", "progress_percent"]
+    list_select_related = ["body", "addressed_to"]
+    autocomplete_fields = ["body"]
+    readonly_fields = ["addressed_to", "filed_by"]
+    service_fields = services.REPORT_FIELDS
+
+    def create(self, request, obj, data):
+        return services.report_file(acting_user=request.user, body=obj.body, data=data)
+
+    def update(self, request, obj, data):
+        return services.report_update(acting_user=request.user, report=obj, data=data)
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(ObjectPermissionsModelAdmin, SimpleHistoryAdmin):
+    list_display = ["meeting", "person", "organization", "status"]
+    list_filter = ["status"]
+    list_select_related = ["meeting", "person", "organization"]
+    autocomplete_fields = ["meeting", "person", "organization"]
+
+    def save_model(self, request, obj, form, change):
+        organizations = {obj.person: obj.organization} if obj.organization_id else None
+        (saved,) = services.attendance_record(
+            acting_user=request.user,
+            meeting=obj.meeting,
+            statuses={obj.person: obj.status},
+            organizations=organizations,
+        )
+        obj.pk = saved.pk
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    """Read-only: what the reminder command has sent, for support questions."""
+
+    list_display = ["kind", "key", "recipient", "sent_at"]
+    list_filter = ["kind"]
+    search_fields = ["recipient", "key"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -66,3 +66,15 @@ class TaskStatus(models.TextChoices):
     OPEN = "open", _("Open")
     DONE = "done", _("Done")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    EXCUSED = "excused", _("Excused")
+    ABSENT = "absent", _("Absent")
+
+
+class ReminderKind(models.TextChoices):
+    AGENDA = "agenda", _("Agenda of an upcoming meeting")
+    MINUTES_AWAITING_APPROVAL = "minutes", _("Minutes awaiting approval")
+    OVERDUE_TASKS = "overdue_tasks", _("Digest of overdue tasks")

@@ -1,12 +1,21 @@
-"""Governance bodies of a plan, their members, recurring meetings, decisions and follow-up tasks."""
+"""Governance bodies of a plan, their members, recurring meetings, attendance, decisions, tasks and reports."""
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.models import RequiresOneLanguageMixin, TimeStampedModel, finish_clean
-from municipia.governance.choices import BodyKind, HolidayPolicy, HolidayRegion, MemberRole, MinutesStatus, TaskStatus
+from municipia.governance.choices import (
+    AttendanceStatus,
+    BodyKind,
+    HolidayPolicy,
+    HolidayRegion,
+    MemberRole,
+    MinutesStatus,
+    ReminderKind,
+    TaskStatus,
+)
 from municipia.governance.recurrence import is_known_time_zone
 from municipia.organizations.models import Organization, Person
 from municipia.strategy.models import Action, Axis, Plan
@@ -383,3 +392,138 @@ class Task(RequiresOneLanguageMixin, TimeStampedModel):
         if self.action_id and self.body_id:
             _check_same_plan(errors, "action", self.action, self.body.plan_id)
         finish_clean(errors, super().clean)
+
+
+class Attendance(TimeStampedModel):
+    """Whether a person attended a meeting, and for which organisation (so attendance counts per council)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendances", verbose_name=_("meeting")
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("person"))
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attendances",
+        verbose_name=_("organisation represented"),
+    )
+    status = models.CharField(
+        _("attendance"), max_length=20, choices=AttendanceStatus.choices, default=AttendanceStatus.PRESENT
+    )
+
+    class Meta:
+        ordering = ["meeting_id", "person__full_name", "id"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="attendance_unique_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_status_display()}"
+
+
+class Report(RequiresOneLanguageMixin, TimeStampedModel):
+    """A periodic status report a body (usually a working group) files to the body that follows it up.
+
+    `addressed_to` records the follower at filing time, so a later reorganisation does not
+    move old reports.
+    """
+
+    required_translations = ("progress",)
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="reports", verbose_name=_("body"))
+    addressed_to = models.ForeignKey(
+        Body,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="received_reports",
+        verbose_name=_("addressed to"),
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    progress_percent = models.PositiveSmallIntegerField(
+        _("progress (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    progress = models.TextField(_("progress"))
+    issues = models.TextField(_("issues"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("filed by"),
+    )
+
+    class Meta:
+        ordering = ["body_id", "-period_end", "-id"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")), name="report_period_ordered"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress_percent__isnull=True) | models.Q(progress_percent__lte=100),
+                name="report_progress_percent_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["addressed_to", "-period_end"])]
+
+    def __str__(self) -> str:
+        return f"{self.body} · {self.period_start} – {self.period_end}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            errors["period_end"] = _("The end date must not be before the start date.")
+        finish_clean(errors, super().clean)
+
+
+class CalendarToken(TimeStampedModel):
+    """The secret in a person's private calendar feed address; revoking it makes the address stop working."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="calendar_tokens", verbose_name=_("person")
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["person_id", "-created_at", "-id"]
+        verbose_name = _("calendar token")
+        verbose_name_plural = _("calendar tokens")
+        constraints = [
+            # At most one working address per person.
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(revoked_at__isnull=True), name="calendartoken_one_active"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.token[:6]}…"
+
+
+class ReminderSent(models.Model):
+    """A reminder e-mail already sent: the unique key makes sending idempotent."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ReminderKind.choices)
+    key = models.CharField(
+        _("key"), max_length=100, help_text=_("What the reminder was about, e.g. meeting-12 or 2026-11-23.")
+    )
+    recipient = models.EmailField(_("recipient"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key", "recipient"], name="remindersent_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.key} → {self.recipient}"

@@ -13,7 +13,17 @@ import rules
 from django.utils import timezone
 
 from municipia.governance.choices import OFFICER_ROLES, MinutesStatus
-from municipia.governance.models import AgendaItem, Body, BodyMember, Decision, Meeting, MeetingSeries, Task
+from municipia.governance.models import (
+    AgendaItem,
+    Attendance,
+    Body,
+    BodyMember,
+    Decision,
+    Meeting,
+    MeetingSeries,
+    Report,
+    Task,
+)
 from municipia.organizations.permissions import editable_organization_ids, is_site_admin
 from municipia.strategy.models import Plan
 from municipia.strategy.permissions import can_edit as can_edit_plan
@@ -25,9 +35,9 @@ def body_of(obj: object) -> Body | None:
     """The body an object belongs to (callers select_related the chain to avoid queries)."""
     if isinstance(obj, Body):
         return obj
-    if isinstance(obj, BodyMember | MeetingSeries | Meeting | Decision | Task):
+    if isinstance(obj, BodyMember | MeetingSeries | Meeting | Decision | Task | Report):
         return obj.body
-    if isinstance(obj, AgendaItem):
+    if isinstance(obj, AgendaItem | Attendance):
         return obj.meeting.body
     return None
 
@@ -98,6 +108,11 @@ def minutes_are_draft(user, obj) -> bool:
     return isinstance(obj, Meeting) and obj.minutes_status == MinutesStatus.DRAFT
 
 
+@rules.predicate
+def is_member_of_addressee(user, obj) -> bool:
+    return isinstance(obj, Report) and obj.addressed_to_id is not None and obj.addressed_to_id in member_body_ids(user)
+
+
 can_view_body = is_site_admin | edits_body_plan_owner | is_body_member | body_is_public_in_visible_plan
 can_edit_body = is_site_admin | edits_body_plan
 can_run_meetings = can_edit_body | (is_body_officer & body_plan_is_open)
@@ -115,7 +130,7 @@ for model_name in ("bodymember", "meetingseries"):
     rules.add_perm(f"governance.change_{model_name}", can_edit_body)
     rules.add_perm(f"governance.delete_{model_name}", can_edit_body)
 
-for model_name in ("meeting", "agendaitem", "decision", "task"):
+for model_name in ("meeting", "agendaitem", "attendance", "decision", "task"):
     rules.add_perm(f"governance.view_{model_name}", can_view_body)
     rules.add_perm(f"governance.add_{model_name}", can_run_meetings)
     rules.add_perm(f"governance.change_{model_name}", can_run_meetings)
@@ -124,3 +139,10 @@ for model_name in ("meeting", "agendaitem", "decision", "task"):
 # Minutes: drafted and approved by those who run the meetings; once approved, frozen.
 rules.add_perm("governance.change_minutes", is_site_admin | (can_run_meetings & minutes_are_draft))
 rules.add_perm("governance.approve_minutes", is_site_admin | (can_run_meetings & minutes_are_draft))
+
+# Reports: filed by those who run the reporting body's meetings; read also by the members of
+# the body they are addressed to.
+rules.add_perm("governance.view_report", can_view_body | is_member_of_addressee)
+rules.add_perm("governance.add_report", can_run_meetings)
+rules.add_perm("governance.change_report", can_run_meetings)
+rules.add_perm("governance.delete_report", can_run_meetings)

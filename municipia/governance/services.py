@@ -1,10 +1,11 @@
-"""Every write to governance bodies, members, meetings, decisions and tasks.
+"""Every write to governance bodies, members, meetings, attendance, decisions, tasks, reports and feed tokens.
 
 Forms, admin, API and data loads call these: keyword-only, `acting_user=`, atomic, validated,
 with the change history recorded.
 """
 
 import datetime as dt
+import secrets
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,8 +17,19 @@ from django.utils.translation import gettext as _
 
 from municipia.core.i18n import language_codes, translated_names
 from municipia.core.services import apply_fields, save_with_history
-from municipia.governance.choices import MinutesStatus, TaskStatus
-from municipia.governance.models import Body, BodyMember, Decision, Meeting, MeetingSeries, Task
+from municipia.governance.choices import AttendanceStatus, MinutesStatus, TaskStatus
+from municipia.governance.models import (
+    AgendaItem,
+    Attendance,
+    Body,
+    BodyMember,
+    CalendarToken,
+    Decision,
+    Meeting,
+    MeetingSeries,
+    Report,
+    Task,
+)
 from municipia.governance.recurrence import Occurrence, RecurrenceError, expand, is_known_time_zone
 from municipia.organizations.models import Organization, Person
 from municipia.strategy.models import Plan
@@ -44,7 +56,14 @@ SERIES_FIELDS = [
     "on_holiday",
 ]
 MEETING_FIELDS = [*translated_names("title"), "starts_at", "ends_at", "place", "online_url", "minutes"]
+AGENDA_ITEM_FIELDS = [*translated_names("title"), "position", "presenter", "action"]
 DECISION_FIELDS = [*translated_names("text"), "meeting", "action"]
+REPORT_FIELDS = [
+    *translated_names("progress", "issues", "next_steps"),
+    "period_start",
+    "period_end",
+    "progress_percent",
+]
 TASK_FIELDS = [*translated_names("title"), "decision", "action", "owner", "due_date", "status"]
 
 # A series expanding to more meetings than this within its plan's period is a mistake in the rule.
@@ -259,6 +278,33 @@ def minutes_approve(*, acting_user, meeting: Meeting) -> Meeting:
     return save_with_history(meeting, acting_user=acting_user)
 
 
+# --- Agenda
+
+
+def _check_agenda_action(item: AgendaItem) -> None:
+    if item.action_id and item.action.plan_id != item.meeting.body.plan_id:
+        raise ValidationError({"action": _("This belongs to another plan.")})
+
+
+@transaction.atomic
+def agenda_item_create(*, acting_user, meeting: Meeting, data: dict[str, Any]) -> AgendaItem:
+    """Adds an item to a meeting's agenda; without a position it goes last."""
+    item = AgendaItem(meeting=meeting)
+    apply_fields(item, data, AGENDA_ITEM_FIELDS)
+    if not data.get("position"):
+        last = AgendaItem.objects.filter(meeting=meeting).aggregate(last=Max("position"))["last"]
+        item.position = 1 if last is None else last + 1
+    _check_agenda_action(item)
+    return save_with_history(item, acting_user=acting_user)
+
+
+@transaction.atomic
+def agenda_item_update(*, acting_user, item: AgendaItem, data: dict[str, Any]) -> AgendaItem:
+    apply_fields(item, data, AGENDA_ITEM_FIELDS)
+    _check_agenda_action(item)
+    return save_with_history(item, acting_user=acting_user)
+
+
 # --- Decisions
 
 
@@ -320,3 +366,78 @@ def task_update(*, acting_user, task: Task, data: dict[str, Any]) -> Task:
     if task.owner_id != stored_owner_id:
         _check_owner(task)
     return save_with_history(task, acting_user=acting_user)
+
+
+# --- Attendance
+
+
+@transaction.atomic
+def attendance_record(
+    *,
+    acting_user,
+    meeting: Meeting,
+    statuses: dict[Person, str],
+    organizations: dict[Person, Organization] | None = None,
+) -> list[Attendance]:
+    """Records who was present, excused or absent; one row per person, updated when recorded again.
+
+    Everyone must be a member of the body on the meeting's day; an unknown status or a
+    non-member refuses the whole call.
+    """
+    organizations = organizations or {}
+    day = meeting.starts_at.date()
+    member_orgs = dict(
+        BodyMember.objects.filter(body_id=meeting.body_id, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .values_list("person_id", "organization_id")
+    )
+    for person, status in statuses.items():
+        if status not in AttendanceStatus.values:
+            raise ValidationError({"status": _("Unknown attendance status “%(status)s”.") % {"status": status}})
+        if person.pk not in member_orgs:
+            raise ValidationError(
+                {"person": _("%(person)s is not a member of this body on the meeting's day.") % {"person": person}}
+            )
+    existing = {row.person_id: row for row in Attendance.objects.select_for_update().filter(meeting=meeting)}
+    rows = []
+    for person, status in statuses.items():
+        row = existing.get(person.pk) or Attendance(meeting=meeting, person=person)
+        row.status = status
+        organization = organizations.get(person)
+        row.organization_id = organization.pk if organization else member_orgs[person.pk]
+        rows.append(save_with_history(row, acting_user=acting_user))
+    return rows
+
+
+# --- Reports
+
+
+@transaction.atomic
+def report_file(*, acting_user, body: Body, data: dict[str, Any]) -> Report:
+    """Files a status report to the body that follows this one up (if any) at this moment."""
+    report = Report(body=body, addressed_to_id=body.followed_up_by_id)
+    apply_fields(report, data, REPORT_FIELDS)
+    report.filed_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    return save_with_history(report, acting_user=acting_user)
+
+
+@transaction.atomic
+def report_update(*, acting_user, report: Report, data: dict[str, Any]) -> Report:
+    apply_fields(report, data, REPORT_FIELDS)
+    return save_with_history(report, acting_user=acting_user)
+
+
+# --- Private calendar feed tokens
+
+
+@transaction.atomic
+def calendar_token_issue(*, person: Person) -> CalendarToken:
+    """A new secret feed address for the person; any previous address stops working."""
+    calendar_token_revoke(person=person)
+    return CalendarToken.objects.create(person=person, token=secrets.token_urlsafe(32))
+
+
+@transaction.atomic
+def calendar_token_revoke(*, person: Person) -> int:
+    """Revokes the person's working feed address; returns how many were revoked (0 or 1)."""
+    return CalendarToken.objects.filter(person=person, revoked_at__isnull=True).update(revoked_at=timezone.now())

@@ -6,7 +6,17 @@ History is registered after translation so that historical tables keep every lan
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as register_history
 
-from municipia.governance.models import AgendaItem, Body, BodyMember, Decision, Meeting, MeetingSeries, Task
+from municipia.governance.models import (
+    AgendaItem,
+    Attendance,
+    Body,
+    BodyMember,
+    Decision,
+    Meeting,
+    MeetingSeries,
+    Report,
+    Task,
+)
 
 
 @register(Body)
@@ -39,6 +49,11 @@ class TaskTranslation(TranslationOptions):
     fields = ("title",)
 
 
+@register(Report)
+class ReportTranslation(TranslationOptions):
+    fields = ("progress", "issues", "next_steps")
+
+
 register_history(Body, app=__package__)
 register_history(BodyMember, app=__package__)
 register_history(MeetingSeries, app=__package__)
@@ -46,3 +61,5 @@ register_history(Meeting, app=__package__)
 register_history(AgendaItem, app=__package__)
 register_history(Decision, app=__package__)
 register_history(Task, app=__package__)
+register_history(Attendance, app=__package__)
+register_history(Report, app=__package__)

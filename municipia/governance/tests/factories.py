@@ -5,8 +5,18 @@ from zoneinfo import ZoneInfo
 
 import factory
 
-from municipia.governance.choices import BodyKind, HolidayRegion, MemberRole, TaskStatus
-from municipia.governance.models import AgendaItem, Body, BodyMember, Decision, Meeting, MeetingSeries, Task
+from municipia.governance.choices import AttendanceStatus, BodyKind, HolidayRegion, MemberRole, TaskStatus
+from municipia.governance.models import (
+    AgendaItem,
+    Attendance,
+    Body,
+    BodyMember,
+    Decision,
+    Meeting,
+    MeetingSeries,
+    Report,
+    Task,
+)
 from municipia.organizations.tests.factories import PersonFactory
 from municipia.strategy.tests.factories import PlanFactory
 
@@ -85,3 +95,25 @@ class TaskFactory(factory.django.DjangoModelFactory):
     owner = factory.SubFactory(PersonFactory)
     due_date = dt.date(2023, 7, 31)
     status = TaskStatus.OPEN
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    meeting = factory.SubFactory(MeetingFactory)
+    person = factory.SubFactory(PersonFactory)
+    organization = factory.LazyAttribute(lambda a: a.person.organization)
+    status = AttendanceStatus.PRESENT
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Report
+
+    body = factory.SubFactory(BodyFactory, kind=BodyKind.WORKING_GROUP)
+    addressed_to = factory.LazyAttribute(lambda r: r.body.followed_up_by)
+    period_start = dt.date(2023, 6, 1)
+    period_end = dt.date(2023, 6, 30)
+    progress_percent = 30
+    progress_en = factory.Sequence(lambda n: f"Progress {n}")
