@@ -10,7 +10,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", include("municipia.api.urls")),
     # Calendar feeds keep one address whatever the language, for calendar applications to subscribe.
-    path("governance/", include("municipia.governance.urls")),
+    path("calendars/", include("municipia.governance.feed_urls")),
     path("admin/", admin.site.urls),
 ]
 
@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("organizations/", include("municipia.organizations.urls")),
+    path("governance/", include("municipia.governance.urls")),
     path("", include("municipia.strategy.urls")),
     path("", include("municipia.portal.urls")),
     prefix_default_language=True,

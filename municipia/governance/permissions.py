@@ -108,12 +108,15 @@ def minutes_are_draft(user, obj) -> bool:
     return isinstance(obj, Meeting) and obj.minutes_status == MinutesStatus.DRAFT
 
 
-@rules.predicate
-def is_member_of_addressee(user, obj) -> bool:
-    return isinstance(obj, Report) and obj.addressed_to_id is not None and obj.addressed_to_id in member_body_ids(user)
-
-
 can_view_body = is_site_admin | edits_body_plan_owner | is_body_member | body_is_public_in_visible_plan
+
+
+@rules.predicate
+def can_view_addressee(user, obj) -> bool:
+    """Whoever sees the body a report is addressed to sees the report (callers select_related it)."""
+    return isinstance(obj, Report) and obj.addressed_to_id is not None and can_view_body.test(user, obj.addressed_to)
+
+
 can_edit_body = is_site_admin | edits_body_plan
 can_run_meetings = can_edit_body | (is_body_officer & body_plan_is_open)
 
@@ -140,9 +143,9 @@ for model_name in ("meeting", "agendaitem", "attendance", "decision", "task"):
 rules.add_perm("governance.change_minutes", is_site_admin | (can_run_meetings & minutes_are_draft))
 rules.add_perm("governance.approve_minutes", is_site_admin | (can_run_meetings & minutes_are_draft))
 
-# Reports: filed by those who run the reporting body's meetings; read also by the members of
-# the body they are addressed to.
-rules.add_perm("governance.view_report", can_view_body | is_member_of_addressee)
+# Reports: filed by those who run the reporting body's meetings; read also by whoever sees the
+# body they are addressed to (the same answer as `selectors.reports_visible_to`).
+rules.add_perm("governance.view_report", can_view_body | can_view_addressee)
 rules.add_perm("governance.add_report", can_run_meetings)
 rules.add_perm("governance.change_report", can_run_meetings)
 rules.add_perm("governance.delete_report", can_run_meetings)

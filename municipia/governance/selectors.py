@@ -5,7 +5,17 @@ from django.http import Http404
 from django.utils import timezone
 
 from municipia.core.i18n import language_codes
-from municipia.governance.models import Body, BodyMember, Meeting
+from municipia.governance.models import (
+    AgendaItem,
+    Attendance,
+    Body,
+    BodyMember,
+    Decision,
+    Meeting,
+    MeetingSeries,
+    Report,
+    Task,
+)
 from municipia.organizations.permissions import editable_organization_ids
 from municipia.strategy.selectors import plans_visible_to
 
@@ -36,6 +46,40 @@ def body_get(user, *, pk: int) -> Body:
         return bodies_visible_to(user).select_related("plan").get(pk=pk)
     except (Body.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def members_visible_to(user) -> QuerySet[BodyMember]:
+    return BodyMember.objects.filter(body__in=bodies_visible_to(user))
+
+
+def series_visible_to(user) -> QuerySet[MeetingSeries]:
+    return MeetingSeries.objects.filter(body__in=bodies_visible_to(user))
+
+
+def meetings_visible_to(user) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(body__in=bodies_visible_to(user))
+
+
+def agenda_items_visible_to(user) -> QuerySet[AgendaItem]:
+    return AgendaItem.objects.filter(meeting__body__in=bodies_visible_to(user))
+
+
+def attendances_visible_to(user) -> QuerySet[Attendance]:
+    return Attendance.objects.filter(meeting__body__in=bodies_visible_to(user))
+
+
+def decisions_visible_to(user) -> QuerySet[Decision]:
+    return Decision.objects.filter(body__in=bodies_visible_to(user))
+
+
+def tasks_visible_to(user) -> QuerySet[Task]:
+    return Task.objects.filter(body__in=bodies_visible_to(user))
+
+
+def reports_visible_to(user) -> QuerySet[Report]:
+    """Reports of bodies the user sees, and reports addressed to bodies the user sees."""
+    visible = bodies_visible_to(user)
+    return Report.objects.filter(Q(body__in=visible) | Q(addressed_to__in=visible))
 
 
 def body_calendar_meetings(body: Body) -> QuerySet[Meeting]:

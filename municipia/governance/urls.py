@@ -1,11 +1,9 @@
-"""Governance URLs (feeds need no language prefix: calendar applications subscribe to one address)."""
+"""Governance pages, under the language prefix."""
 
-from django.urls import path
+from django.urls import path  # noqa: F401
 
-from municipia.governance import views
+from municipia.governance import views  # noqa: F401
 
 app_name = "governance"
 
-urlpatterns = [
-    path("bodies/<int:pk>/calendar.ics", views.body_calendar, name="body-calendar"),
-]
+urlpatterns: list = []

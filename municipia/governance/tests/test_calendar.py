@@ -19,7 +19,7 @@ UTC = dt.UTC
 
 
 def _feed(client, body) -> icalendar.Calendar:
-    response = client.get(reverse("governance:body-calendar", kwargs={"pk": body.pk}))
+    response = client.get(reverse("calendars:body", kwargs={"pk": body.pk}))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     return icalendar.Calendar.from_ical(response.content)
@@ -98,20 +98,20 @@ def test_anonymous_visitors_see_only_public_bodies_of_published_plans(client):
     private = BodyFactory(is_public=False)
     unpublished = BodyFactory(plan=PlanFactory(is_published=False))
     for body in (private, unpublished):
-        assert client.get(reverse("governance:body-calendar", kwargs={"pk": body.pk})).status_code == 404
-    assert client.get(reverse("governance:body-calendar", kwargs={"pk": 999999})).status_code == 404
+        assert client.get(reverse("calendars:body", kwargs={"pk": body.pk})).status_code == 404
+    assert client.get(reverse("calendars:body", kwargs={"pk": 999999})).status_code == 404
 
 
 def test_members_and_plan_editors_see_a_private_body(client):
     body = BodyFactory(is_public=False)
     member = BodyMemberFactory(body=body, person__user=UserFactory())
     client.force_login(member.person.user)
-    assert client.get(reverse("governance:body-calendar", kwargs={"pk": body.pk})).status_code == 200
+    assert client.get(reverse("calendars:body", kwargs={"pk": body.pk})).status_code == 200
     editor = RoleFactory(organization=body.plan.owner).user
     client.force_login(editor)
-    assert client.get(reverse("governance:body-calendar", kwargs={"pk": body.pk})).status_code == 200
+    assert client.get(reverse("calendars:body", kwargs={"pk": body.pk})).status_code == 200
     client.force_login(UserFactory())
-    assert client.get(reverse("governance:body-calendar", kwargs={"pk": body.pk})).status_code == 404
+    assert client.get(reverse("calendars:body", kwargs={"pk": body.pk})).status_code == 404
 
 
 @pytest.mark.parametrize("count", [20, 200])
@@ -126,7 +126,7 @@ def test_feed_uses_a_constant_number_of_queries(client, django_assert_max_num_qu
 def test_a_member_sees_the_feed_of_a_body_in_an_unpublished_plan(client):
     body = BodyFactory(is_public=True, plan=PlanFactory(is_published=False))
     member = BodyMemberFactory(body=body, person__user=UserFactory())
-    url = reverse("governance:body-calendar", kwargs={"pk": body.pk})
+    url = reverse("calendars:body", kwargs={"pk": body.pk})
     assert client.get(url).status_code == 404
     client.force_login(member.person.user)
     assert client.get(url).status_code == 200
