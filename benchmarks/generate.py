@@ -5,7 +5,8 @@
 Every Spanish and Bulgarian municipality (through the product's `load_municipalities` command),
 regional networks of councils, 2,000 plans (owned by councils and by networks, most of them
 published), 4 axes per plan with challenges and objectives, 100,000 actions (50 per plan) with
-participating councils, owner departments, leads, milestones and dependencies.
+participating councils, owner departments, leads, milestones and dependencies; then the governance
+part (benchmarks/governance.py): 500 bodies with members, 10,000 meetings in 500 series, tasks.
 
 This is a data-set generator, not product code: it writes with `bulk_create` (no services, no
 history) so that the whole country loads in about a minute. It still fills every language column
@@ -293,6 +294,12 @@ def build(db_path: Path) -> None:
     connection.features.max_query_params = 30_000
     with transaction.atomic():
         fill(random.Random(SEED), timer)
+    # Issue 3's bodies and meetings, on top (benchmarks/governance.py; its own seed).
+    from benchmarks.governance import SEED as GOVERNANCE_SEED
+    from benchmarks.governance import fill as fill_governance
+
+    with transaction.atomic():
+        fill_governance(random.Random(GOVERNANCE_SEED), timer)
     with connection.cursor() as cursor:
         # One self-contained file: no -wal/-shm beside it once the connection closes.
         cursor.execute("PRAGMA journal_mode=DELETE")

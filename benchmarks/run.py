@@ -2,11 +2,13 @@
 
     .venv/bin/python benchmarks/run.py [--duration 15] [--warmup 3] [--clients 8] [--workers N]
 
-Builds the data set if it is missing (benchmarks/generate.py), collects the static files, starts
-gunicorn with the benchmark settings (the product plus a bare Django view at /bench/bare/), checks
-that every target answers 200, then measures each target in turn from a second process (wrk), the
-bare view first. Prints p50/p95 latency, throughput and throughput relative to the bare view, writes
-benchmarks/results/latest.{json,md}, and ends with one line: `worst ratio R, worst p95 P ms`.
+Builds the data set if it is missing (benchmarks/generate.py; the governance part is added to a data
+set built before it, benchmarks/governance.py), collects the static files, measures the governance
+query counts and feed build times in process, starts gunicorn with the benchmark settings (the
+product plus a bare Django view at /bench/bare/), checks that every target answers 200, then measures
+each target in turn from a second process (wrk), the bare view first. Prints p50/p95 latency,
+throughput and throughput relative to the bare view, writes benchmarks/results/latest.{json,md}, and
+ends with one line: `worst ratio R, worst p95 P ms`.
 """
 
 import argparse
@@ -18,6 +20,7 @@ import resource
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -86,6 +89,41 @@ def ensure_data_set(db_path: Path) -> None:
     subprocess.run([sys.executable, str(BENCH_DIR / "generate.py"), "--db", str(db_path)], check=True)
 
 
+def ensure_governance(db_path: Path) -> None:
+    """Adds issue 3's bodies and meetings to a data set built before they existed."""
+    try:
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
+            if db.execute("SELECT 1 FROM governance_body LIMIT 1").fetchone():
+                return
+    except sqlite3.Error:
+        pass  # no governance table yet: the generator migrates first
+    print("The data set has no governance bodies: adding them (about half a minute, once).", flush=True)
+    subprocess.run([sys.executable, str(BENCH_DIR / "governance.py"), "generate", "--db", str(db_path)], check=True)
+
+
+def measure_governance(env: dict[str, str], db_path: Path, runs: int) -> dict | None:
+    """Issue 3's in-process figures (query counts, feed build times), in a process with the page cache off."""
+    from benchmarks.governance import JSON_PREFIX
+
+    completed = subprocess.run(
+        [sys.executable, str(BENCH_DIR / "governance.py"), "measure", "--db", str(db_path), "--runs", str(runs)],
+        cwd=REPO_DIR,
+        env={**env, "PUBLIC_CACHE": "0"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    result = None
+    for line in completed.stdout.splitlines():
+        if line.startswith(JSON_PREFIX):
+            result = json.loads(line.removeprefix(JSON_PREFIX))
+        else:
+            print(line, flush=True)
+    if result is None:
+        print(f"Governance measurements failed (exit {completed.returncode}):\n{completed.stderr[-2000:]}", flush=True)
+    return result
+
+
 def ensure_wrk() -> str:
     wrk = shutil.which("wrk")
     if wrk:
@@ -113,11 +151,18 @@ def collect_static(env: dict[str, str]) -> None:
     )
 
 
+# A target whose single request takes longer than this in process would time out under wrk and tie up
+# every worker for the targets after it: it is reported (in-process build time) but not loaded.
+WRK_MAX_BUILD_MS = 2_000
+# Issue 3's targets: (name, URL name); skipped with a message while their pages do not exist.
+GOVERNANCE_TARGETS = [("public calendar page", "governance:calendar"), ("public feed", "calendars:public")]
+
+
 def pick_targets(db_path: Path) -> list[tuple[str, str]]:
     """(name, path) of every target, read from the data set: a typical published council plan."""
     configure_django(db_path, SETTINGS_MODULE)
     from django.db import connection
-    from django.urls import reverse
+    from django.urls import NoReverseMatch, reverse
     from django.utils import translation
 
     from municipia.organizations.choices import OrganizationKind
@@ -142,6 +187,12 @@ def pick_targets(db_path: Path) -> list[tuple[str, str]]:
     with translation.override("en"):
         plan_url = reverse("strategy:plan-detail", kwargs={"slug": plan.slug})
         action_list_url = reverse("strategy:action-list")
+        governance = []
+        for name, url_name in GOVERNANCE_TARGETS:
+            try:
+                governance.append((name, reverse(url_name)))
+            except NoReverseMatch:
+                print(f"SKIPPED target {name}: no URL named {url_name} in this checkout.", flush=True)
     connection.close()
     return [
         ("bare view", f"/bench/bare/?plan={plan.slug}"),
@@ -150,6 +201,7 @@ def pick_targets(db_path: Path) -> list[tuple[str, str]]:
         ("action list, search", f"{action_list_url}?search={SEARCH_TERM}"),
         ("API action list", f"/api/v1/actions/?plan={plan.slug}"),
         ("API action detail", f"/api/v1/actions/{action.pk}/"),
+        *governance,
     ]
 
 
@@ -342,12 +394,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2 * cpus, help="gunicorn workers (default 2 × CPUs).")
     parser.add_argument("--only", action="append", default=[], help="Measure only targets whose name contains this.")
     parser.add_argument("--check", action="store_true", help="Exit with status 1 when a target is missed.")
+    parser.add_argument("--feed-runs", type=int, default=7, help="Runs per in-process feed build timing (median).")
     args = parser.parse_args(argv)
 
     db_path = args.db.resolve()
     if args.rebuild:
         subprocess.run([sys.executable, str(BENCH_DIR / "generate.py"), "--db", str(db_path), "--force"], check=True)
     ensure_data_set(db_path)
+    ensure_governance(db_path)
     wrk = ensure_wrk()
     env = server_env(db_path)
     targets = pick_targets(db_path)
@@ -355,6 +409,18 @@ def main(argv: list[str] | None = None) -> int:
         targets = [targets[0], *[t for t in targets[1:] if any(word in t[0] for word in args.only)]]
     print("Collecting static files …", flush=True)
     collect_static(env)
+    governance = None
+    if any(name in dict(GOVERNANCE_TARGETS) for name, _path in targets):
+        governance = measure_governance(env, db_path, args.feed_runs)
+        build_ms = {row["path"]: row["median_ms"] for row in (governance or {}).get("feed_build", {}).values()}
+        for name, path in list(targets):
+            if build_ms.get(path, 0) > WRK_MAX_BUILD_MS:
+                print(
+                    f"SKIPPED target {name} ({path}): one request takes {build_ms[path] / 1000:.1f} s in process "
+                    f"(> {WRK_MAX_BUILD_MS / 1000:g} s), so wrk would only time out; see the in-process figure above.",
+                    flush=True,
+                )
+                targets.remove((name, path))
 
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     log_path = RESULTS_DIR / "gunicorn.log"
@@ -409,6 +475,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": f"{platform.system()} {platform.machine()}, Python {platform.python_version()}",
         "data_set": str(db_path),
         "targets": {"p95_ms_below": TARGET_P95_MS, "ratio_at_least": TARGET_RATIO, "met": met},
+        "governance": governance,
     }
     write_results(results, meta, summary)
 

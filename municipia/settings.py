@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +60,8 @@ INSTALLED_APPS = [
     "municipia.organizations",
     "municipia.strategy",
     "municipia.governance",
+    "municipia.indicators",
+    "municipia.alignment",
     "municipia.portal",
     "municipia.api",
 ]
@@ -127,6 +130,14 @@ else:
     CELERY_BROKER_URL = "memory://"
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Run by `celery -A municipia beat` (one host) when REDIS_URL is set; without it, cron can run
+# `manage.py send_reminders` instead. Hourly: each run sends only what is due and not yet sent.
+CELERY_BEAT_SCHEDULE = {
+    "send-reminders": {
+        "task": "municipia.governance.tasks.send_reminders",
+        "schedule": crontab(minute=5),
+    },
+}
 # Anonymous public pages and API reads are cached whole (municipia.core.cache); PUBLIC_CACHE=0
 # turns it off, e.g. to measure the uncached cost.
 PUBLIC_CACHE = env_bool("PUBLIC_CACHE", True)
@@ -195,6 +206,11 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Municipia <no-reply@localhost>")
+# Links in e-mails are absolute: the address the site is served at.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The agenda of a meeting goes out this many days before it; draft minutes are chased when the
+# body's next meeting is this close.
+REMINDER_AGENDA_DAYS = int(os.environ.get("REMINDER_AGENDA_DAYS", "3"))
 
 # --- Security: strict by default, relaxed only by DEBUG for the local demo.
 SESSION_COOKIE_HTTPONLY = True
@@ -237,6 +253,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PlanStatusEnum": "municipia.strategy.choices.PlanStatus",
         "ActionStatusEnum": "municipia.strategy.choices.ActionStatus",
+        # Organisations and governance bodies both have a `kind`: name each enum after its model.
+        "KindEnum": "municipia.organizations.choices.OrganizationKind",
+        "BodyKindEnum": "municipia.governance.choices.BodyKind",
     },
 }
 

@@ -19,6 +19,8 @@ urlpatterns += i18n_patterns(
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("organizations/", include("municipia.organizations.urls")),
     path("governance/", include("municipia.governance.urls")),
+    path("alignment/", include("municipia.alignment.urls")),
+    path("indicators/", include("municipia.indicators.urls")),
     path("", include("municipia.strategy.urls")),
     path("", include("municipia.portal.urls")),
     prefix_default_language=True,

@@ -6,6 +6,27 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 from rest_framework.throttling import ScopedRateThrottle
 
+from municipia.alignment.api import (
+    AlignmentViewSet,
+    CoverageViewSet,
+    FrameworkItemViewSet,
+    FrameworkViewSet,
+    PlanFrameworkViewSet,
+    SuggestionFeedbackViewSet,
+    SuggestionViewSet,
+)
+from municipia.governance.api import (
+    AgendaItemViewSet,
+    AttendanceViewSet,
+    BodyMemberViewSet,
+    BodyViewSet,
+    DecisionViewSet,
+    MeetingSeriesViewSet,
+    MeetingViewSet,
+    ReportViewSet,
+    TaskViewSet,
+)
+from municipia.indicators.api import BaselineViewSet, IndicatorViewSet, ObservationViewSet, TargetViewSet
 from municipia.organizations.api import NetworkViewSet, OrganizationViewSet
 from municipia.strategy.api import (
     ActionViewSet,
@@ -35,6 +56,26 @@ router.register("challenges", ChallengeViewSet, basename="challenge")
 router.register("objectives", ObjectiveViewSet, basename="objective")
 router.register("actions", ActionViewSet, basename="action")
 router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("frameworks", FrameworkViewSet, basename="framework")
+router.register("framework-items", FrameworkItemViewSet, basename="framework-item")
+router.register("alignments", AlignmentViewSet, basename="alignment")
+router.register("plan-frameworks", PlanFrameworkViewSet, basename="plan-framework")
+router.register("coverage", CoverageViewSet, basename="coverage")
+router.register("suggestions", SuggestionViewSet, basename="suggestion")
+router.register("suggestion-feedback", SuggestionFeedbackViewSet, basename="suggestion-feedback")
+router.register("bodies", BodyViewSet, basename="body")
+router.register("body-members", BodyMemberViewSet, basename="bodymember")
+router.register("meeting-series", MeetingSeriesViewSet, basename="meetingseries")
+router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("agenda-items", AgendaItemViewSet, basename="agendaitem")
+router.register("attendances", AttendanceViewSet, basename="attendance")
+router.register("decisions", DecisionViewSet, basename="decision")
+router.register("tasks", TaskViewSet, basename="task")
+router.register("reports", ReportViewSet, basename="report")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("baselines", BaselineViewSet, basename="baseline")
+router.register("targets", TargetViewSet, basename="target")
+router.register("observations", ObservationViewSet, basename="observation")
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="token"),

@@ -4,7 +4,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from municipia.core.cache import content_changed
 
-CONTENT_APPS = {"organizations", "strategy", "governance"}
+CONTENT_APPS = {"organizations", "strategy", "governance", "indicators", "alignment"}
 
 
 def _is_content(sender) -> bool:

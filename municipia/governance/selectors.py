@@ -1,22 +1,31 @@
 """Reads of governance bodies and meetings, scoped to what the user may see, in fixed queries."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from municipia.core.i18n import language_codes
+from municipia.governance.choices import TaskStatus
 from municipia.governance.models import (
     AgendaItem,
     Attendance,
     Body,
     BodyMember,
+    CalendarToken,
     Decision,
     Meeting,
     MeetingSeries,
     Report,
     Task,
 )
+from municipia.organizations.models import Person
 from municipia.organizations.permissions import editable_organization_ids
+from municipia.strategy.models import Plan
 from municipia.strategy.selectors import plans_visible_to
 
 
@@ -104,3 +113,274 @@ def body_calendar_meetings(body: Body) -> QuerySet[Meeting]:
         )
         .order_by("starts_at", "id")
     )
+
+
+# --- Pages: everything one page shows, in a fixed number of queries.
+
+UPCOMING_ON_BODY_PAGE = 8
+PAST_ON_BODY_PAGE = 12
+OVERDUE_ON_PLAN_PAGE = 10
+
+
+def _current_members(on: dt.date) -> Q:
+    return Q(start_date__lte=on) & (Q(end_date__isnull=True) | Q(end_date__gte=on))
+
+
+def _overdue(today: dt.date) -> Q:
+    return Q(status=TaskStatus.OPEN, due_date__lt=today)
+
+
+def _next_meeting(now: dt.datetime) -> QuerySet[Meeting]:
+    """The first meeting still to come of the outer body, for use in a Subquery."""
+    return Meeting.objects.filter(body_id=OuterRef("pk"), starts_at__gte=now, is_cancelled=False).order_by(
+        "starts_at", "id"
+    )
+
+
+def plan_bodies(user, plan: Plan) -> list[Body]:
+    """A plan's bodies that the user sees, with member count, next meeting and overdue tasks; one query."""
+    now = timezone.now()
+    today = timezone.localdate()
+    next_meeting = _next_meeting(now)
+    members = (
+        BodyMember.objects.filter(body_id=OuterRef("pk"))
+        .filter(_current_members(today))
+        .order_by()
+        .values("body_id")
+        .annotate(n=Count("person_id", distinct=True))
+        .values("n")
+    )
+    overdue = (
+        Task.objects.filter(body_id=OuterRef("pk"))
+        .filter(_overdue(today))
+        .order_by()
+        .values("body_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return list(
+        bodies_visible_to(user)
+        .filter(plan=plan)
+        .select_related("axis", "action", "followed_up_by")
+        .annotate(
+            member_count=Coalesce(Subquery(members), 0),
+            overdue_count=Coalesce(Subquery(overdue), 0),
+            next_meeting_at=Subquery(next_meeting.values("starts_at")[:1]),
+            next_meeting_id=Subquery(next_meeting.values("id")[:1]),
+        )
+        .order_by("kind", "name", "id")
+    )
+
+
+def plan_overdue_tasks(user, plan: Plan, *, limit: int = OVERDUE_ON_PLAN_PAGE) -> list[Task]:
+    """The oldest overdue tasks of the plan's bodies the user sees; one query."""
+    return list(
+        tasks_visible_to(user)
+        .filter(body__plan=plan)
+        .filter(_overdue(timezone.localdate()))
+        .select_related("body", "owner")
+        .order_by("due_date", "id")[:limit]
+    )
+
+
+@dataclass
+class BodyPage:
+    """What a body's page shows (each list fetched once)."""
+
+    body: Body
+    members: list[BodyMember]
+    series: list[MeetingSeries]
+    upcoming: list[Meeting]
+    past: list[Meeting]
+    decisions: list[Decision]
+    tasks: list[Task]
+    reports: list[Report]
+    followed: list[Body]
+    followed_reports: dict[int, Report] = field(default_factory=dict)
+    followed_overdue: list[Task] = field(default_factory=list)
+    followed_next: dict[int, Meeting] = field(default_factory=dict)
+
+
+def body_page_get(user, *, pk: int) -> Body:
+    """A body for its page, with its plan, axis, action and follower; 404 alike for missing and forbidden."""
+    try:
+        return (
+            bodies_visible_to(user).select_related("plan__owner", "axis__plan", "action", "followed_up_by").get(pk=pk)
+        )
+    except (Body.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def body_page(user, body: Body) -> BodyPage:
+    """A body's members, series, meetings, register of decisions, tasks and reports.
+
+    For a body that follows others up, also each followed group's latest report, next meeting
+    and overdue tasks: one query per list whatever the number of groups.
+    """
+    now = timezone.now()
+    today = timezone.localdate()
+    # Through the related manager, each meeting knows its body without a query (for its time zone).
+    meetings = body.meetings.select_related("series")
+    followed = list(
+        bodies_visible_to(user).filter(followed_up_by=body).select_related("action").order_by("kind", "name", "id")
+    )
+    page = BodyPage(
+        body=body,
+        members=list(
+            BodyMember.objects.filter(body=body)
+            .select_related("person", "organization")
+            .order_by("role", "person__full_name", "start_date", "id")
+        ),
+        series=list(MeetingSeries.objects.filter(body=body).order_by("first_start", "id")),
+        upcoming=list(meetings.filter(starts_at__gte=now).order_by("starts_at", "id")[:UPCOMING_ON_BODY_PAGE]),
+        past=list(meetings.filter(starts_at__lt=now).order_by("-starts_at", "-id")[:PAST_ON_BODY_PAGE]),
+        decisions=list(Decision.objects.filter(body=body).select_related("meeting", "action").order_by("-number")),
+        tasks=list(
+            Task.objects.filter(body=body).select_related("owner", "decision", "action").order_by("due_date", "id")
+        ),
+        reports=list(
+            Report.objects.filter(body=body).select_related("addressed_to", "filed_by").order_by("-period_end", "-id")
+        ),
+        followed=followed,
+    )
+    if followed:
+        ids = [group.pk for group in followed]
+        latest = Report.objects.filter(body_id=OuterRef("body_id")).order_by("-period_end", "-id").values("pk")[:1]
+        page.followed_reports = {
+            report.body_id: report for report in Report.objects.filter(body_id__in=ids, pk=Subquery(latest))
+        }
+        first = (
+            Meeting.objects.filter(body_id=OuterRef("body_id"), starts_at__gte=now, is_cancelled=False)
+            .order_by("starts_at", "id")
+            .values("pk")[:1]
+        )
+        page.followed_next = {
+            meeting.body_id: meeting
+            for meeting in Meeting.objects.filter(body_id__in=ids, pk=Subquery(first)).select_related("series", "body")
+        }
+        page.followed_overdue = list(
+            Task.objects.filter(body_id__in=ids)
+            .filter(_overdue(today))
+            .select_related("owner", "body")
+            .order_by("due_date", "id")
+        )
+    return page
+
+
+def meeting_get(user, *, pk: int) -> Meeting:
+    """A meeting with its body, plan and series; 404 alike for missing and forbidden."""
+    try:
+        return meetings_visible_to(user).select_related("body__plan__owner", "series", "minutes_approved_by").get(pk=pk)
+    except (Meeting.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def meeting_members(meeting: Meeting) -> list[BodyMember]:
+    """Who sits in the meeting's body on the meeting's day, one row per person; one query."""
+    day = timezone.localtime(meeting.starts_at, ZoneInfo(meeting.time_zone)).date()
+    rows = (
+        BodyMember.objects.filter(body_id=meeting.body_id)
+        .filter(_current_members(day))
+        .select_related("person", "organization")
+        .order_by("person__full_name", "person_id", "role", "id")
+    )
+    seen: set[int] = set()
+    members = []
+    for row in rows:
+        if row.person_id not in seen:
+            seen.add(row.person_id)
+            members.append(row)
+    return members
+
+
+@dataclass
+class MeetingPage:
+    meeting: Meeting
+    agenda: list[AgendaItem]
+    attendances: list[Attendance]
+    members: list[BodyMember]
+    decisions: list[Decision]
+    tasks: list[Task]
+
+
+def meeting_page(meeting: Meeting) -> MeetingPage:
+    """A meeting's agenda, attendance, members, decisions and the tasks arising from them."""
+    return MeetingPage(
+        meeting=meeting,
+        agenda=list(
+            AgendaItem.objects.filter(meeting=meeting).select_related("presenter", "action").order_by("position", "id")
+        ),
+        attendances=list(
+            Attendance.objects.filter(meeting=meeting)
+            .select_related("person", "organization")
+            .order_by("person__full_name", "id")
+        ),
+        members=meeting_members(meeting),
+        decisions=list(Decision.objects.filter(meeting=meeting).select_related("action").order_by("number")),
+        tasks=list(
+            Task.objects.filter(decision__meeting=meeting)
+            .select_related("owner", "decision", "action")
+            .order_by("due_date", "id")
+        ),
+    )
+
+
+def calendar_meetings(
+    user,
+    *,
+    plan: Plan | None = None,
+    body: Body | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> QuerySet[Meeting]:
+    """Meetings the user sees from `start` (today by default) to `end`, soonest first."""
+    meetings = meetings_visible_to(user).select_related("body__plan", "series")
+    if plan is not None:
+        meetings = meetings.filter(body__plan=plan)
+    if body is not None:
+        meetings = meetings.filter(body=body)
+    since = dt.datetime.combine(start or timezone.localdate(), dt.time.min, tzinfo=timezone.get_current_timezone())
+    meetings = meetings.filter(starts_at__gte=since)
+    if end is not None:
+        until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone())
+        meetings = meetings.filter(starts_at__lt=until)
+    return meetings.order_by("starts_at", "id")
+
+
+@dataclass
+class PersonPage:
+    """A signed-in person's governance: bodies, next meetings, tasks and private feed."""
+
+    person: Person | None
+    memberships: list[BodyMember] = field(default_factory=list)
+    upcoming: list[Meeting] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    token: CalendarToken | None = None
+
+
+def person_page(user, *, upcoming_limit: int = 10) -> PersonPage:
+    person = Person.objects.filter(user_id=user.pk).first()
+    if person is None:
+        return PersonPage(person=None)
+    today = timezone.localdate()
+    memberships = list(
+        BodyMember.objects.filter(person=person)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+        .select_related("body__plan", "organization")
+        .order_by("body__name", "start_date", "id")
+    )
+    body_ids = {m.body_id for m in memberships}
+    upcoming = list(
+        meetings_visible_to(user)
+        .filter(body_id__in=body_ids, starts_at__gte=timezone.now())
+        .select_related("body", "series")
+        .order_by("starts_at", "id")[:upcoming_limit]
+    )
+    tasks = list(
+        tasks_visible_to(user)
+        .filter(owner=person, status=TaskStatus.OPEN)
+        .select_related("body", "decision", "owner")
+        .order_by("due_date", "id")
+    )
+    token = CalendarToken.objects.filter(person=person, revoked_at__isnull=True).first()
+    return PersonPage(person=person, memberships=memberships, upcoming=upcoming, tasks=tasks, token=token)

@@ -47,7 +47,8 @@ class DepartmentAdmin(ServiceModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(ServiceModelAdmin):
-    list_display = ["full_name", "position", "organization", "email"]
+    list_display = ["full_name", "position", "organization", "email", "language"]
+    list_filter = ["language"]
     list_select_related = ["organization"]
     search_fields = ["full_name", "email"]
     autocomplete_fields = ["organization", "user"]

@@ -137,6 +137,13 @@ class Person(TimeStampedModel):
         related_name="person",
         verbose_name=_("user account"),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the e-mails this person receives; empty: the site's default language."),
+    )
 
     class Meta:
         ordering = ["full_name", "id"]

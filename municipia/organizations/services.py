@@ -30,7 +30,7 @@ ORGANIZATION_FIELDS = [
 # What a council's own editors may change on their organisation's profile.
 ORGANIZATION_PROFILE_FIELDS = [*translated_names("name", "description"), "website"]
 DEPARTMENT_FIELDS = [*translated_names("name"), "slug"]
-PERSON_FIELDS = [*translated_names("position"), "full_name", "email", "organization", "user"]
+PERSON_FIELDS = [*translated_names("position"), "full_name", "email", "organization", "user", "language"]
 
 
 @transaction.atomic

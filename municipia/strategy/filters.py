@@ -3,6 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from municipia.alignment.filters import AlignedToFilter
 from municipia.core.filters import search_translated
 from municipia.organizations.models import Department, Organization
 from municipia.strategy.choices import ActionStatus, PlanStatus
@@ -41,10 +42,11 @@ class ActionFilter(django_filters.FilterSet):
         to_field_name="slug",
         label=_("Participating council"),
     )
+    aligned_to = AlignedToFilter()
 
     class Meta:
         model = Action
-        fields = ["search", "plan", "axis", "objective", "status", "owner", "council"]
+        fields = ["search", "plan", "axis", "objective", "status", "owner", "council", "aligned_to"]
 
     def filter_search(self, queryset, name, value):
         return search_translated(queryset, value, "title", "description", exact=("code",))

@@ -104,8 +104,20 @@ def plan_detail(request, slug):
         "can_delete": user.has_perm("strategy.delete_plan", plan),
         "can_view_history": user.has_perm("strategy.view_history", plan),
         "status_form": PlanStatusForm(plan=plan) if user.has_perm("strategy.change_plan", plan) else None,
+        **_plan_governance(user, plan),
     }
     return render(request, "strategy/plan_detail.html", context)
+
+
+def _plan_governance(user, plan: Plan) -> dict:
+    """The plan page's governance section: its bodies and overdue tasks (two queries)."""
+    # Imported here: governance builds on strategy, not the other way round.
+    from municipia.governance.selectors import plan_bodies, plan_overdue_tasks
+
+    return {
+        "governance_bodies": plan_bodies(user, plan),
+        "governance_overdue": plan_overdue_tasks(user, plan),
+    }
 
 
 @dataclass

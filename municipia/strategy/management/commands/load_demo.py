@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from municipia.alignment.demo import build_alignment_demo
+from municipia.governance.demo import GOVERNANCE_USERS, build_governance_demo
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.loaders import ReferenceDataError, load_municipalities
 from municipia.organizations.models import Organization
@@ -29,12 +31,20 @@ class Command(BaseCommand):
                     self.stdout.write(_("No municipalities yet: loading the reference lists first."))
                     load_municipalities()
                 summary = build_demo()
+                governance = build_governance_demo()
+                build_alignment_demo()
         except (DemoError, ReferenceDataError) as exc:
             raise CommandError(str(exc)) from exc
         for slug in summary.created_plans:
             self.stdout.write(_("Created plan %(slug)s.") % {"slug": slug})
         for slug in summary.existing_plans:
             self.stdout.write(_("Plan %(slug)s already exists; left unchanged.") % {"slug": slug})
+        self.stdout.write(
+            _("Governance: %(created)s bodies created, %(existing)s already there (left unchanged).")
+            % {"created": len(governance.created_bodies), "existing": len(governance.existing_bodies)}
+        )
         self.stdout.write(_("Demo logins (password “%(password)s”):") % {"password": PASSWORD})
         for username in USERS:
             self.stdout.write(f"  {username:<22} {LOGINS.get(username, '')}")
+        for username, description in GOVERNANCE_USERS.items():
+            self.stdout.write(f"  {username:<22} {description}")

@@ -1,0 +1,570 @@
+"""Reads of frameworks, alignments, coverage and suggestions, each in a fixed number of queries."""
+
+import threading
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.http import Http404
+
+from municipia.alignment.choices import ItemLevel
+from municipia.alignment.models import Alignment, Framework, FrameworkItem, PlanFramework, SuggestionFeedback
+from municipia.core.i18n import language_codes
+from municipia.organizations.choices import OrganizationKind
+from municipia.organizations.models import Organization
+from municipia.strategy.models import Action, Axis, Objective, Plan
+from municipia.strategy.selectors import plans_visible_to
+
+SDG, PRTR, DIGITAL_RIGHTS = "SDG", "PRTR", "DIGITAL-RIGHTS"
+
+
+def _titles(prefix: str = "") -> list[str]:
+    return [f"{prefix}{name}_{code}" for name in ("title", "short_title") for code in language_codes()]
+
+
+# --- Frameworks
+
+
+def framework_list() -> QuerySet[Framework]:
+    return Framework.objects.select_related("owner").annotate(item_count=Count("items"))
+
+
+def framework_get(*, code: str) -> Framework:
+    try:
+        return Framework.objects.select_related("owner").get(code=code)
+    except Framework.DoesNotExist:
+        raise Http404 from None
+
+
+def item_get(*, pk: int) -> FrameworkItem:
+    try:
+        return FrameworkItem.objects.select_related("framework__owner", "owner", "parent").get(pk=pk)
+    except (FrameworkItem.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+@dataclass
+class TreeRow:
+    item: FrameworkItem
+    depth: int
+    matches: bool = True
+
+
+def framework_tree(framework: Framework, *, search: str = "", levels: tuple[str, ...] = ()) -> list[TreeRow]:
+    """The framework's items depth first (one query); with `search`, the matches and their ancestors."""
+    items = list(framework.items.select_related("owner").order_by("position", "id"))
+    if levels:
+        items = [item for item in items if item.level in levels]
+    children: dict[int | None, list[FrameworkItem]] = {}
+    known = {item.pk for item in items}
+    for item in items:
+        parent = item.parent_id if item.parent_id in known else None
+        children.setdefault(parent, []).append(item)
+    rows: list[TreeRow] = []
+    stack = [(item, 0) for item in reversed(children.get(None, []))]
+    while stack:
+        item, depth = stack.pop()
+        rows.append(TreeRow(item, depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(item.pk, [])))
+    needle = search.strip().casefold()[:200]
+    if not needle:
+        return rows
+    by_pk = {item.pk: item for item in items}
+    keep: set[int] = set()
+    for row in rows:
+        texts = [row.item.code, *(getattr(row.item, name) or "" for name in _titles())]
+        row.matches = any(needle in text.casefold() for text in texts)
+        if row.matches:
+            pk = row.item.pk
+            while pk is not None and pk not in keep:
+                keep.add(pk)
+                pk = by_pk[pk].parent_id if pk in by_pk else None
+    return [row for row in rows if row.item.pk in keep]
+
+
+def plan_frameworks(plan: Plan) -> list[Framework]:
+    """The frameworks `plan` is aligned to: the default ones (the SDGs) and those it chose, in one query."""
+    return list(
+        Framework.objects.filter(Q(is_default=True) | Q(plan_frameworks__plan=plan)).distinct().order_by("position")
+    )
+
+
+def plan_framework_rows(plan: Plan) -> list[PlanFramework]:
+    return list(PlanFramework.objects.filter(plan=plan).select_related("framework"))
+
+
+def frameworks_available_to(plan: Plan) -> list[Framework]:
+    """Frameworks the plan could add: reference ones and its owner's (or network members') own."""
+    owner_ids = [plan.owner_id]
+    if plan.owner.kind == OrganizationKind.NETWORK:
+        owner_ids += list(plan.owner.memberships.values_list("member_id", flat=True))
+    return list(
+        Framework.objects.filter(Q(owner__isnull=True) | Q(owner_id__in=owner_ids))
+        .filter(is_default=False)
+        .exclude(plan_frameworks__plan=plan)
+        .order_by("position", "code")
+    )
+
+
+def taggable_items(plan: Plan) -> list[FrameworkItem]:
+    """Items an element of `plan` may be aligned to (indicators left out of the form's list), one query."""
+    owner_ids = [plan.owner_id]
+    if plan.owner.kind == OrganizationKind.NETWORK:
+        owner_ids += list(plan.owner.memberships.values_list("member_id", flat=True))
+    frameworks = Q(framework__is_default=True) | Q(framework__plan_frameworks__plan=plan)
+    return list(
+        FrameworkItem.objects.filter(frameworks)
+        .filter(Q(owner__isnull=True) | Q(owner_id__in=owner_ids))
+        .exclude(level=ItemLevel.INDICATOR)
+        .select_related("framework")
+        .distinct()
+        .order_by("framework__position", "position", "id")
+    )
+
+
+# --- Alignments
+
+
+def alignments_visible_to(user) -> QuerySet[Alignment]:
+    return Alignment.objects.filter(in_plan__in=plans_visible_to(user))
+
+
+def alignment_get(user, *, pk: int) -> Alignment:
+    queryset = alignments_visible_to(user).select_related(
+        "in_plan__owner",
+        "plan__owner",
+        "axis__plan__owner",
+        "objective__axis__plan__owner",
+        "action__plan__owner",
+        "item__framework",
+    )
+    try:
+        return queryset.get(pk=pk)
+    except (Alignment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def alignment_list(user) -> QuerySet[Alignment]:
+    return alignments_visible_to(user).select_related("in_plan", "item__framework", "created_by")
+
+
+def element_alignments(**element) -> list[Alignment]:
+    """Alignments of one element (e.g. `action=action`), primary first, with their items."""
+    return list(
+        Alignment.objects.filter(**element)
+        .select_related("item__framework", "item__parent")
+        .order_by("item__framework__position", "-is_primary", "item__position")
+    )
+
+
+@dataclass
+class ElementRow:
+    kind: str
+    element: object
+    label: str
+    alignments: list[Alignment] = field(default_factory=list)
+
+
+def plan_alignment_rows(plan: Plan) -> list[ElementRow]:
+    """The plan, its axes and objectives with their alignments (actions have their own pages): 3 queries."""
+    axes = list(plan.axes.prefetch_related("objectives").order_by("position", "code"))
+    alignments = list(
+        Alignment.objects.filter(in_plan=plan, action__isnull=True)
+        .select_related("item__framework")
+        .order_by("item__framework__position", "-is_primary", "item__position")
+    )
+    by_key: dict[tuple[str, int], list[Alignment]] = {}
+    for alignment in alignments:
+        kind = alignment.element_kind
+        by_key.setdefault((kind, getattr(alignment, f"{kind}_id")), []).append(alignment)
+    rows = [ElementRow("plan", plan, plan.title, by_key.get(("plan", plan.pk), []))]
+    for axis in axes:
+        rows.append(ElementRow("axis", axis, str(axis), by_key.get(("axis", axis.pk), [])))
+        for objective in axis.objectives.all():
+            rows.append(ElementRow("objective", objective, str(objective), by_key.get(("objective", objective.pk), [])))
+    return rows
+
+
+# --- Coverage
+
+
+@dataclass
+class Cell:
+    actions: int = 0
+    budget: Decimal = Decimal("0")
+
+
+@dataclass
+class CoverageRow:
+    label: str
+    code: str
+    cells: list[Cell]
+    actions: int = 0
+    budget: Decimal = Decimal("0")
+
+
+@dataclass
+class GoalTotal:
+    goal: FrameworkItem
+    actions: int = 0
+    budget: Decimal = Decimal("0")
+    bar: float = 0.0  # width of the chart's bar, 0–100
+    action_ids: list[int] = field(default_factory=list)
+
+    @property
+    def target_count(self) -> int:
+        return len(self.served_targets) + len(self.unserved_targets)
+
+    served_targets: list[FrameworkItem] = field(default_factory=list)
+    unserved_targets: list[FrameworkItem] = field(default_factory=list)
+
+
+@dataclass
+class ShareRow:
+    item: FrameworkItem
+    actions: int = 0
+    budget: Decimal = Decimal("0")
+    share: float | None = None  # percentage of the total budget
+
+
+@dataclass
+class PrincipleRow:
+    item: FrameworkItem
+    depth: int
+    elements: int = 0
+
+
+@dataclass
+class Coverage:
+    rows: list[CoverageRow]
+    goals: list[GoalTotal]
+    pillars: list[ShareRow]
+    principles: list[PrincipleRow]
+    action_count: int
+    aligned_action_count: int
+    budget_total: Decimal
+    plans: list[Plan]
+    uses_prtr: bool = False
+    uses_rights: bool = False
+
+    @property
+    def served_target_count(self) -> int:
+        return sum(len(goal.served_targets) for goal in self.goals)
+
+    @property
+    def principles_touched(self) -> int:
+        return sum(1 for row in self.principles if row.elements)
+
+
+def _reference_items() -> list[FrameworkItem]:
+    return list(
+        FrameworkItem.objects.filter(
+            Q(framework__code=SDG, level__in=(ItemLevel.GOAL, ItemLevel.TARGET), owner__isnull=True)
+            | Q(framework__code=PRTR, level=ItemLevel.PILLAR)
+            | Q(framework__code=DIGITAL_RIGHTS)
+        )
+        .select_related("framework")
+        .only("id", "code", "level", "parent_id", "position", "framework__code", "framework__id", *_titles())
+        .order_by("framework__position", "position", "id")
+    )
+
+
+def coverage_of(plans: list[Plan], *, by_plan: bool = False) -> Coverage:
+    """Axes (or, for several plans, plans) × SDGs, targets served, PRTR pillar shares, rights touched.
+
+    An action counts towards an item when the action, its objective or its axis is aligned to it
+    (for an SDG, to the goal or to any target, indicator or local target under it). An action
+    serving several SDGs counts in each, so a row's cells may add up to more than its total.
+    Seven queries whatever the size of the plans.
+    """
+    plan_ids = [plan.pk for plan in plans]
+    axes = list(
+        Axis.objects.filter(plan_id__in=plan_ids)
+        .only("id", "plan_id", "code", "position", *[f"title_{c}" for c in language_codes()])
+        .order_by("plan_id", "position", "code")
+    )
+    objective_axis = dict(Objective.objects.filter(axis__plan_id__in=plan_ids).values_list("id", "axis_id"))
+    actions = list(Action.objects.filter(plan_id__in=plan_ids).values_list("id", "plan_id", "objective_id", "budget"))
+    alignments = list(
+        Alignment.objects.filter(in_plan_id__in=plan_ids).values_list(
+            "plan_id", "axis_id", "objective_id", "action_id", "item_id"
+        )
+    )
+    reference = _reference_items()
+    by_pk = {item.pk: item for item in reference}
+    # Items aligned but not fetched above (indicators, local targets): their parents lead to a target.
+    extra_ids = {row[4] for row in alignments} - set(by_pk)
+    parents: dict[int, int | None] = {}
+    for pk, parent_id, grandparent_id in FrameworkItem.objects.filter(pk__in=extra_ids).values_list(
+        "id", "parent_id", "parent__parent_id"
+    ):
+        parents[pk] = parent_id if parent_id in by_pk else grandparent_id
+
+    def reference_item(item_id: int) -> FrameworkItem | None:
+        item = by_pk.get(item_id)
+        if item is None and parents.get(item_id) in by_pk:
+            item = by_pk[parents[item_id]]
+        return item
+
+    def goal_and_target(item: FrameworkItem | None) -> tuple[int | None, int | None]:
+        if item is None or item.framework.code != SDG:
+            return None, None
+        if item.level == ItemLevel.GOAL:
+            return item.pk, None
+        return item.parent_id, item.pk
+
+    goals = [item for item in reference if item.framework.code == SDG and item.level == ItemLevel.GOAL]
+    goal_index = {goal.pk: i for i, goal in enumerate(goals)}
+    pillars = [item for item in reference if item.framework.code == PRTR]
+    principles = [item for item in reference if item.framework.code == DIGITAL_RIGHTS]
+
+    # Items of each element, resolved to SDG goals, SDG targets, pillars and rights.
+    element_goals: dict[tuple[str, int], set[int]] = {}
+    element_pillars: dict[tuple[str, int], set[int]] = {}
+    served_targets: set[int] = set()
+    touched_goals: set[int] = set()
+    rights_count: dict[int, int] = {}
+    pillar_ids = {item.pk for item in pillars}
+    for plan_id, axis_id, objective_id, action_id, item_id in alignments:
+        key = (
+            ("action", action_id)
+            if action_id
+            else ("objective", objective_id)
+            if objective_id
+            else ("axis", axis_id)
+            if axis_id
+            else ("plan", plan_id)
+        )
+        item = reference_item(item_id)
+        goal_id, target_id = goal_and_target(item)
+        if goal_id is not None:
+            element_goals.setdefault(key, set()).add(goal_id)
+            touched_goals.add(goal_id)
+        if target_id is not None:
+            served_targets.add(target_id)
+        if item is not None and item.pk in pillar_ids:
+            element_pillars.setdefault(key, set()).add(item.pk)
+        if item is not None and item.framework.code == DIGITAL_RIGHTS:
+            rights_count[item.pk] = rights_count.get(item.pk, 0) + 1
+
+    if by_plan:
+        rows = [CoverageRow(f"{plan.owner} — {plan.title}", plan.slug, [Cell() for _ in goals]) for plan in plans]
+        row_of_action = {plan.pk: i for i, plan in enumerate(plans)}
+    else:
+        rows = [CoverageRow(str(axis.title), axis.code, [Cell() for _ in goals]) for axis in axes]
+        row_of_action = {axis.pk: i for i, axis in enumerate(axes)}
+    totals = [GoalTotal(goal) for goal in goals]
+    pillar_rows = [ShareRow(item) for item in pillars]
+    pillar_index = {item.pk: i for i, item in enumerate(pillars)}
+    budget_total = Decimal("0")
+    aligned = 0
+    for action_id, plan_id, objective_id, budget in actions:
+        budget = budget or Decimal("0")
+        budget_total += budget
+        axis_id = objective_axis.get(objective_id)
+        keys = [("action", action_id), ("objective", objective_id), ("axis", axis_id)]
+        action_goals = set().union(*(element_goals.get(key, set()) for key in keys))
+        action_pillars = set().union(*(element_pillars.get(key, set()) for key in keys))
+        row_index = row_of_action.get(plan_id if by_plan else axis_id)
+        if action_goals:
+            aligned += 1
+        if row_index is not None:
+            rows[row_index].actions += 1
+            rows[row_index].budget += budget
+        for goal_id in action_goals:
+            i = goal_index[goal_id]
+            totals[i].actions += 1
+            totals[i].budget += budget
+            totals[i].action_ids.append(action_id)
+            if row_index is not None:
+                rows[row_index].cells[i].actions += 1
+                rows[row_index].cells[i].budget += budget
+        for pillar_id in action_pillars:
+            pillar_rows[pillar_index[pillar_id]].actions += 1
+            pillar_rows[pillar_index[pillar_id]].budget += budget
+
+    targets_by_goal: dict[int, list[FrameworkItem]] = {}
+    for item in reference:
+        if item.framework.code == SDG and item.level == ItemLevel.TARGET:
+            targets_by_goal.setdefault(item.parent_id, []).append(item)
+    top = max((total.budget for total in totals), default=Decimal("0"))
+    for total in totals:
+        total.bar = float(total.budget / top * 100) if top else 0.0
+        for target in targets_by_goal.get(total.goal.pk, []):
+            (total.served_targets if target.pk in served_targets else total.unserved_targets).append(target)
+    for row in pillar_rows:
+        row.share = float(row.budget / budget_total * 100) if budget_total else None
+
+    depth_of: dict[int, int] = {}
+    principle_rows = []
+    for item in principles:
+        depth_of[item.pk] = depth_of.get(item.parent_id, -1) + 1 if item.parent_id else 0
+        principle_rows.append(PrincipleRow(item, depth_of[item.pk], rights_count.get(item.pk, 0)))
+    # A chapter is touched when it or any of its principles is.
+    for row in principle_rows:
+        if row.depth == 0:
+            row.elements += sum(r.elements for r in principle_rows if r.item.parent_id == row.item.pk)
+    return Coverage(
+        rows=rows,
+        goals=totals,
+        pillars=pillar_rows,
+        principles=principle_rows,
+        action_count=len(actions),
+        aligned_action_count=aligned,
+        budget_total=budget_total,
+        plans=plans,
+    )
+
+
+def plan_coverage(plan: Plan) -> Coverage:
+    coverage = coverage_of([plan])
+    used = {framework.code for framework in plan_frameworks(plan)}
+    coverage.uses_prtr, coverage.uses_rights = PRTR in used, DIGITAL_RIGHTS in used
+    return coverage
+
+
+@dataclass
+class ReviewGoal:
+    total: GoalTotal
+    actions: list[Action]
+
+
+def review_goals(coverage: Coverage) -> list[ReviewGoal]:
+    """Per SDG, the actions that serve it (one query for all of them), for the draft local review."""
+    ids = {pk for total in coverage.goals for pk in total.action_ids}
+    actions = {
+        action.pk: action
+        for action in Action.objects.filter(pk__in=ids)
+        .only("id", "code", "budget", "status", "progress", *[f"title_{c}" for c in language_codes()])
+        .order_by("code")
+    }
+    return [
+        ReviewGoal(total, sorted((actions[pk] for pk in total.action_ids), key=lambda a: a.code))
+        for total in coverage.goals
+    ]
+
+
+def network_plans(user, network: Organization) -> list[Plan]:
+    """The network's own plans and its member councils' plans that `user` may see (one query)."""
+    members = network.memberships.values("member_id")
+    return list(
+        plans_visible_to(user)
+        .filter(Q(owner=network) | Q(owner_id__in=members))
+        .select_related("owner")
+        .order_by("owner__name", "title", "pk")
+    )
+
+
+def network_coverage(user, network: Organization) -> Coverage:
+    plans = network_plans(user, network)
+    coverage = coverage_of(plans, by_plan=True)
+    coverage.uses_prtr = coverage.uses_rights = True
+    return coverage
+
+
+# --- Suggestions
+
+
+_suggesters: dict[tuple, object] = {}
+_suggesters_lock = threading.Lock()
+
+
+def suggester():
+    """The packaged suggester, taught with every kept answer; rebuilt only when the answers change."""
+    from municipia.alignment.suggester import Suggester
+
+    state = SuggestionFeedback.objects.aggregate(count=Count("id"), last=Max("id"))
+    key = (state["count"], state["last"])
+    cached = _suggesters.get(key)
+    if cached is not None:
+        return cached
+    base = Suggester.default()
+    examples = list(SuggestionFeedback.objects.values_list("text", "goal", "accepted"))
+    built = base.with_feedback(examples) if examples else base
+    with _suggesters_lock:
+        _suggesters.clear()
+        _suggesters[key] = built
+    return built
+
+
+@dataclass
+class SuggestionRow:
+    goal: FrameworkItem
+    score: float
+    percent: int
+    targets: list[tuple[FrameworkItem, float]]
+
+
+def action_suggestions(
+    action: Action, *, language: str, limit: int = 3, alignments: list[Alignment] | None = None
+) -> list[SuggestionRow]:
+    """Likely SDGs for the action's text, leaving out goals it is aligned to or whose suggestion was rejected."""
+    from municipia.alignment.services import suggestion_text
+    from municipia.alignment.suggester import SuggesterInputError
+
+    text = suggestion_text(action)
+    if not text.strip():
+        return []
+    try:
+        suggestions = suggester().suggest(text, language=language, limit=limit + 4)
+    except SuggesterInputError:
+        return []
+    if alignments is None:
+        alignments = element_alignments(action=action)
+    taken = {
+        (item.parent.code if item.level != ItemLevel.GOAL and item.parent else item.code).split(".")[0]
+        for item in (alignment.item for alignment in alignments)
+        if item.framework.code == SDG
+    }
+    rejected = set(SuggestionFeedback.objects.filter(action=action, accepted=False).values_list("goal", flat=True))
+    wanted = [s for s in suggestions if s.goal not in taken and s.goal not in rejected][:limit]
+    codes = {s.goal for s in wanted} | {code for s in wanted for code, _score in s.targets}
+    items = {
+        item.code: item
+        for item in FrameworkItem.objects.filter(framework__code=SDG, code__in=codes, owner__isnull=True).only(
+            "id", "code", "level", *_titles()
+        )
+    }
+    rows = []
+    for suggestion in wanted:
+        goal = items.get(suggestion.goal)
+        if goal is None:
+            continue
+        targets = [(items[code], score) for code, score in suggestion.targets if code in items]
+        rows.append(SuggestionRow(goal, suggestion.score, round(suggestion.score * 100), targets))
+    return rows
+
+
+def item_by_code(*, framework_code: str, code: str, frameworks: list[Framework]) -> FrameworkItem:
+    """The item `code` of one of `frameworks` (those a plan uses); errors name the field at fault."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    framework = next((f for f in frameworks if f.code == (framework_code or "").strip().upper()), None)
+    if framework is None:
+        raise ValidationError(
+            {"framework": _("Unknown framework code “%(code)s” for this plan.") % {"code": framework_code}}
+        )
+    item = (
+        FrameworkItem.objects.select_related("framework").filter(framework=framework, code=(code or "").strip()).first()
+    )
+    if item is None:
+        raise ValidationError(
+            {"code": _("%(framework)s has no item “%(code)s”.") % {"framework": framework.code, "code": code}}
+        )
+    return item
+
+
+def element_get(user, *, kind: str, pk: int):
+    """A plan, axis, objective or action by id, scoped to what `user` sees (404 alike for missing and hidden)."""
+    from municipia.strategy import selectors as strategy
+
+    if kind == "plan":
+        try:
+            return plans_visible_to(user).select_related("owner").get(pk=pk)
+        except (Plan.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None
+    getters = {"axis": strategy.axis_get, "objective": strategy.objective_get, "action": strategy.action_get}
+    if kind not in getters:
+        raise Http404
+    return getters[kind](user, pk=pk)

@@ -1,0 +1,323 @@
+"""Every write of the alignment app: frameworks, items and local targets, plan frameworks, alignments, feedback."""
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from municipia.alignment.choices import SUGGESTION_LANGUAGES, ItemLevel
+from municipia.alignment.models import (
+    ELEMENT_MODELS,
+    Alignment,
+    Framework,
+    FrameworkItem,
+    PlanFramework,
+    SuggestionFeedback,
+)
+from municipia.core.i18n import translated_names
+from municipia.core.services import apply_fields, delete_with_history, save_with_history
+from municipia.organizations.choices import OrganizationKind
+from municipia.organizations.models import Organization
+from municipia.strategy.models import Action, Axis, Objective, Plan
+from municipia.strategy.permissions import plan_of
+
+FRAMEWORK_FIELDS = [*translated_names("name", "description"), "code", "source", "licence", "position"]
+ITEM_FIELDS = [*translated_names("short_title", "title"), "code", "level", "position"]
+ALIGNMENT_FIELDS = [*translated_names("rationale"), "is_primary"]
+SDG = "SDG"
+MAX_FEEDBACK_TEXT = 10_000
+
+Element = Plan | Axis | Objective | Action
+
+
+# --- Frameworks
+
+
+@transaction.atomic
+def framework_create(*, acting_user, owner: Organization | None, data: dict[str, Any]) -> Framework:
+    """A reference framework (owner None, site admins) or a council's own framework."""
+    framework = Framework(owner=owner)
+    apply_fields(framework, data, FRAMEWORK_FIELDS)
+    framework.code = (framework.code or "").strip().upper()
+    return save_with_history(framework, acting_user=acting_user)
+
+
+@transaction.atomic
+def framework_update(*, acting_user, framework: Framework, data: dict[str, Any]) -> Framework:
+    if (
+        "code" in data
+        and data["code"] != framework.code
+        and Alignment.objects.filter(item__framework=framework).exists()
+    ):
+        raise ValidationError({"code": _("This framework is in use; its code cannot change.")})
+    apply_fields(framework, data, FRAMEWORK_FIELDS)
+    return save_with_history(framework, acting_user=acting_user)
+
+
+@transaction.atomic
+def framework_delete(*, acting_user, framework: Framework) -> None:
+    if Alignment.objects.filter(item__framework=framework).exists():
+        raise ValidationError(
+            {"code": _("Plan elements are aligned to this framework; remove those alignments first.")}
+        )
+    delete_with_history(framework, acting_user=acting_user)
+
+
+def _item_errors(item: FrameworkItem) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    parent = item.parent
+    if parent is not None and parent.framework_id != item.framework_id:
+        errors["parent"] = _("Choose a parent item of the same framework.")
+    if parent is not None and item.pk and parent.pk == item.pk:
+        errors["parent"] = _("An item cannot be its own parent.")
+    if item.code and item.framework_id:
+        clash = FrameworkItem.objects.filter(framework_id=item.framework_id, code=item.code).exclude(pk=item.pk)
+        if clash.exists():
+            errors["code"] = _("Code %(code)s is already used in %(framework)s.") % {
+                "code": item.code,
+                "framework": item.framework.code,
+            }
+    return errors
+
+
+def _save_item(item: FrameworkItem, *, acting_user) -> FrameworkItem:
+    errors: dict[str, list] = {}
+    try:
+        item.full_clean(exclude=["title", "framework", *item.required_translations])
+        item.clean()
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    for name, message in _item_errors(item).items():
+        errors.setdefault(name, [message])
+    if errors:
+        raise ValidationError(errors)
+    return save_with_history(item, acting_user=acting_user)
+
+
+@transaction.atomic
+def framework_item_create(
+    *, acting_user, framework: Framework, data: dict[str, Any], parent: FrameworkItem | None = None
+) -> FrameworkItem:
+    """An item of a council's own framework (or, by site admins, of a reference one)."""
+    item = FrameworkItem(framework=framework, parent=parent)
+    apply_fields(item, data, ITEM_FIELDS)
+    if "position" not in data:
+        item.position = (framework.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    return _save_item(item, acting_user=acting_user)
+
+
+@transaction.atomic
+def local_target_create(
+    *, acting_user, parent: FrameworkItem, owner: Organization, data: dict[str, Any]
+) -> FrameworkItem:
+    """A council's own target under an item of a reference framework (e.g. under SDG 11.3)."""
+    if not parent.framework.is_reference:
+        raise ValidationError({"parent": _("Local targets go under items of reference frameworks.")})
+    if parent.owner_id is not None:
+        raise ValidationError({"parent": _("Choose an item of the reference framework, not another local target.")})
+    item = FrameworkItem(framework=parent.framework, parent=parent, owner=owner, level=ItemLevel.TARGET)
+    apply_fields(item, data, ITEM_FIELDS)
+    if not item.code:
+        raise ValidationError({"code": _("This field cannot be blank.")})
+    item.position = (parent.framework.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    return _save_item(item, acting_user=acting_user)
+
+
+@transaction.atomic
+def framework_item_update(*, acting_user, item: FrameworkItem, data: dict[str, Any]) -> FrameworkItem:
+    apply_fields(item, data, ITEM_FIELDS)
+    return _save_item(item, acting_user=acting_user)
+
+
+@transaction.atomic
+def framework_item_delete(*, acting_user, item: FrameworkItem) -> None:
+    if Alignment.objects.filter(item__in=_with_descendants(item)).exists():
+        raise ValidationError({"code": _("Plan elements are aligned to this item; remove those alignments first.")})
+    delete_with_history(item, acting_user=acting_user)
+
+
+def _with_descendants(item: FrameworkItem) -> list[int]:
+    """Ids of the item and of every item under it (one query for the framework's tree)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in FrameworkItem.objects.filter(framework_id=item.framework_id).values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, stack = [], [item.pk]
+    while stack:
+        pk = stack.pop()
+        found.append(pk)
+        stack.extend(children.get(pk, ()))
+    return found
+
+
+# --- Frameworks a plan uses
+
+
+def frameworks_used_by(plan: Plan) -> set[int]:
+    """Ids of the frameworks `plan` may be aligned to: the default ones and those it has chosen."""
+    default = set(Framework.objects.filter(is_default=True).values_list("pk", flat=True))
+    return default | set(PlanFramework.objects.filter(plan=plan).values_list("framework_id", flat=True))
+
+
+def _plan_owner_ids(plan: Plan) -> set[int]:
+    """The plan's owner and, for a network's plan, its member councils."""
+    owner_ids = {plan.owner_id}
+    if plan.owner.kind == OrganizationKind.NETWORK:
+        owner_ids |= set(plan.owner.memberships.values_list("member_id", flat=True))
+    return owner_ids
+
+
+@transaction.atomic
+def plan_framework_add(*, acting_user, plan: Plan, framework: Framework) -> PlanFramework:
+    if framework.owner_id is not None and framework.owner_id not in _plan_owner_ids(plan):
+        raise ValidationError({"framework": _("This framework belongs to another organisation.")})
+    existing = PlanFramework.objects.filter(plan=plan, framework=framework).first()
+    if existing is not None or framework.is_default:
+        if existing is None:
+            raise ValidationError({"framework": _("Every plan already uses %(code)s.") % {"code": framework.code}})
+        return existing
+    row = PlanFramework(plan=plan, framework=framework)
+    return save_with_history(row, acting_user=acting_user)
+
+
+@transaction.atomic
+def plan_framework_remove(*, acting_user, plan_framework: PlanFramework) -> None:
+    if Alignment.objects.filter(
+        in_plan_id=plan_framework.plan_id, item__framework_id=plan_framework.framework_id
+    ).exists():
+        raise ValidationError(
+            {"framework": _("Elements of this plan are aligned to this framework; remove those alignments first.")}
+        )
+    delete_with_history(plan_framework, acting_user=acting_user)
+
+
+# --- Alignments
+
+
+def element_kwargs(element: Element) -> dict[str, Element]:
+    """`{"action": action}` for an action, and so on: the Alignment field naming the element."""
+    for kind, model in ELEMENT_MODELS.items():
+        if isinstance(element, model):
+            return {str(kind): element}
+    raise ValidationError({"element": _("Only plans, axes, objectives and actions can be aligned.")})
+
+
+def _check_alignment(alignment: Alignment, plan: Plan) -> None:
+    item = alignment.item
+    if item.framework_id not in frameworks_used_by(plan):
+        raise ValidationError(
+            {
+                "item": _("The plan “%(plan)s” does not use the framework %(framework)s; add it to the plan first.")
+                % {"plan": plan.title, "framework": item.framework.code}
+            }
+        )
+    local_owner = item.owner_id
+    if local_owner is not None and local_owner not in _plan_owner_ids(plan):
+        raise ValidationError({"item": _("This local target belongs to another organisation.")})
+    clash = Alignment.objects.filter(item=item, **element_kwargs(alignment.element)).exclude(pk=alignment.pk)
+    if clash.exists():
+        raise ValidationError({"item": _("This element is already aligned to %(item)s.") % {"item": item.label}})
+
+
+@transaction.atomic
+def alignment_create(
+    *, acting_user, element: Element, item: FrameworkItem, data: dict[str, Any] | None = None
+) -> Alignment:
+    """Aligns a plan, axis, objective or action to an item of a framework its plan uses."""
+    plan = plan_of(element)
+    alignment = Alignment(in_plan=plan, item=item, **element_kwargs(element))
+    apply_fields(alignment, data or {}, ALIGNMENT_FIELDS)
+    if getattr(acting_user, "is_authenticated", False):
+        alignment.created_by = acting_user
+    _check_alignment(alignment, plan)
+    return save_with_history(alignment, acting_user=acting_user)
+
+
+@transaction.atomic
+def alignment_update(*, acting_user, alignment: Alignment, data: dict[str, Any]) -> Alignment:
+    apply_fields(alignment, data, ALIGNMENT_FIELDS)
+    return save_with_history(alignment, acting_user=acting_user)
+
+
+@transaction.atomic
+def alignment_delete(*, acting_user, alignment: Alignment) -> None:
+    delete_with_history(alignment, acting_user=acting_user)
+
+
+# --- Suggestions and the editors' answers
+
+
+def _check_feedback(*, text: str, language: str, goal: str) -> dict[str, str]:
+    errors = {}
+    if not (text or "").strip():
+        errors["text"] = _("The text is empty.")
+    elif len(text) > MAX_FEEDBACK_TEXT:
+        errors["text"] = _("The text is longer than %(max)d characters.") % {"max": MAX_FEEDBACK_TEXT}
+    if language and language not in SUGGESTION_LANGUAGES:
+        errors["language"] = _("Choose one of: %(codes)s.") % {"codes": ", ".join(SUGGESTION_LANGUAGES)}
+    if goal not in {str(n) for n in range(1, 18)}:
+        errors["goal"] = _("“%(goal)s” is not an SDG; use a number from 1 to 17.") % {"goal": goal}
+    return errors
+
+
+@transaction.atomic
+def feedback_record(
+    *,
+    acting_user,
+    text: str,
+    language: str,
+    goal: str,
+    accepted: bool,
+    action: Action | None = None,
+    objective: Objective | None = None,
+) -> SuggestionFeedback:
+    """Keeps an editor's answer to a suggestion; later suggestions learn from it."""
+    goal = str(goal).strip()
+    errors = _check_feedback(text=text, language=language, goal=goal)
+    if errors:
+        raise ValidationError(errors)
+    return SuggestionFeedback.objects.create(
+        text=text,
+        language=language or "",
+        goal=goal,
+        accepted=accepted,
+        user=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        action=action,
+        objective=objective,
+    )
+
+
+def suggestion_text(element: Action | Objective) -> str:
+    """The text the suggester reads for an element: its title and description in the active language."""
+    return "\n".join(part for part in (element.title, element.description) if part)
+
+
+@transaction.atomic
+def suggestion_accept(*, acting_user, action: Action, goal: str, language: str = "") -> Alignment:
+    """Aligns the action to the suggested SDG and keeps the answer as positive feedback."""
+    goal = str(goal).strip()
+    item = FrameworkItem.objects.filter(framework__code=SDG, code=goal, level=ItemLevel.GOAL).first()
+    if item is None:
+        raise ValidationError({"goal": _("“%(goal)s” is not an SDG; use a number from 1 to 17.") % {"goal": goal}})
+    alignment = alignment_create(acting_user=acting_user, element=action, item=item)
+    feedback_record(
+        acting_user=acting_user,
+        text=suggestion_text(action),
+        language=language,
+        goal=goal,
+        accepted=True,
+        action=action,
+    )
+    return alignment
+
+
+@transaction.atomic
+def suggestion_reject(*, acting_user, action: Action, goal: str, language: str = "") -> SuggestionFeedback:
+    return feedback_record(
+        acting_user=acting_user,
+        text=suggestion_text(action),
+        language=language,
+        goal=str(goal).strip(),
+        accepted=False,
+        action=action,
+    )

@@ -1,0 +1,526 @@
+"""Pages of frameworks, alignments, coverage and suggestions, and the editors' forms.
+
+Each view checks the permission (`require_perm` / `EditorView`), calls a selector or a service,
+and renders.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from municipia.alignment import selectors, services
+from municipia.alignment.exports import coverage_rows, safe_row
+from municipia.alignment.forms import (
+    AlignmentForm,
+    AlignmentUpdateForm,
+    FrameworkForm,
+    FrameworkItemForm,
+    LocalTargetForm,
+    PlanFrameworkForm,
+    SuggestionAnswerForm,
+)
+from municipia.core.cache import public_cache
+from municipia.core.i18n import current_language
+from municipia.core.views import EditorView, ServiceDeleteView, ServiceFormView, attach_errors, require_perm
+from municipia.organizations.choices import OrganizationKind
+from municipia.organizations.models import Organization
+from municipia.organizations.permissions import editable_organization_ids
+from municipia.strategy.permissions import plan_of
+from municipia.strategy.selectors import action_get, plan_get
+
+# --- Frameworks
+
+
+@public_cache
+def framework_list(request):
+    frameworks = list(selectors.framework_list())
+    editable = []
+    if request.user.is_authenticated:
+        editable = list(Organization.objects.filter(pk__in=editable_organization_ids(request.user)))
+    context = {
+        "reference": [f for f in frameworks if f.owner_id is None],
+        "own": [f for f in frameworks if f.owner_id is not None],
+        "editable_owners": editable,
+        "can_add_reference": request.user.has_perm("alignment.add_framework", None),
+    }
+    return render(request, "alignment/framework_list.html", context)
+
+
+@public_cache
+def framework_detail(request, code):
+    framework = selectors.framework_get(code=code)
+    search = request.GET.get("q", "")
+    rows = selectors.framework_tree(framework, search=search)
+    user = request.user
+    can_manage = user.has_perm("alignment.change_framework", framework)
+    context = {
+        "framework": framework,
+        "rows": rows,
+        "search": search,
+        "can_manage": can_manage,
+        # Any council editor may add a local target under a reference framework's item.
+        "local_target_owners": (
+            list(Organization.objects.filter(pk__in=editable_organization_ids(user)))
+            if framework.is_reference and user.is_authenticated
+            else []
+        ),
+    }
+    return render(request, "alignment/framework_detail.html", context)
+
+
+class FrameworkCreateView(ServiceFormView):
+    permission = "alignment.add_framework"
+    form_class = FrameworkForm
+    title = gettext_lazy("New framework")
+
+    def load(self, **kwargs):
+        slug = self.request.GET.get("owner") or self.request.POST.get("owner")
+        self.owner = Organization.objects.filter(slug=slug).first() if slug else None
+        if slug and self.owner is None:
+            raise Http404
+        return self.owner
+
+    def get_context(self):
+        if self.owner is None:
+            return {"subtitle": _("A reference framework, for every plan.")}
+        return {"subtitle": str(self.owner), "hidden": {"owner": self.owner.slug}}
+
+    def cancel_url(self):
+        return reverse("alignment:framework-list")
+
+    def save(self, form):
+        framework = services.framework_create(acting_user=self.request.user, owner=self.owner, data=form.service_data())
+        messages.success(self.request, _("Framework created."))
+        return framework
+
+
+class FrameworkUpdateView(ServiceFormView):
+    permission = "alignment.change_framework"
+    form_class = FrameworkForm
+    title = gettext_lazy("Edit framework")
+
+    def load(self, code):
+        self.framework = selectors.framework_get(code=code)
+        return self.framework
+
+    def get_form_kwargs(self):
+        return {"instance": self.framework}
+
+    def cancel_url(self):
+        return self.framework.get_absolute_url()
+
+    def save(self, form):
+        framework = services.framework_update(
+            acting_user=self.request.user, framework=self.framework, data=form.service_data()
+        )
+        messages.success(self.request, _("Framework saved."))
+        return framework
+
+
+class FrameworkDeleteView(ServiceDeleteView):
+    permission = "alignment.delete_framework"
+
+    def load(self, code):
+        self.framework = selectors.framework_get(code=code)
+        return self.framework
+
+    def describe(self):
+        return str(self.framework)
+
+    def cancel_url(self):
+        return self.framework.get_absolute_url()
+
+    def perform_delete(self):
+        try:
+            services.framework_delete(acting_user=self.request.user, framework=self.framework)
+        except ValidationError as exc:
+            messages.error(self.request, " ".join(exc.messages))
+            return self.framework.get_absolute_url()
+        messages.success(self.request, _("Framework deleted."))
+        return reverse("alignment:framework-list")
+
+
+class FrameworkItemCreateView(ServiceFormView):
+    permission = "alignment.add_frameworkitem"
+    form_class = FrameworkItemForm
+    title = gettext_lazy("New item")
+
+    def load(self, code):
+        self.framework = selectors.framework_get(code=code)
+        return self.framework
+
+    def get_form_kwargs(self):
+        return {"framework": self.framework}
+
+    def get_context(self):
+        return {"subtitle": str(self.framework)}
+
+    def cancel_url(self):
+        return self.framework.get_absolute_url()
+
+    def success_url(self, obj):
+        return self.framework.get_absolute_url()
+
+    def save(self, form):
+        item = services.framework_item_create(
+            acting_user=self.request.user,
+            framework=self.framework,
+            parent=form.cleaned_data.get("parent"),
+            data=form.service_data(exclude=("parent",)),
+        )
+        messages.success(self.request, _("Item added."))
+        return item
+
+
+class LocalTargetCreateView(ServiceFormView):
+    """A council's own target under an item of a reference framework (`?owner=<council slug>`)."""
+
+    permission = "alignment.add_frameworkitem"
+    form_class = LocalTargetForm
+    title = gettext_lazy("New local target")
+
+    def load(self, pk):
+        self.parent = selectors.item_get(pk=pk)
+        slug = self.request.GET.get("owner") or self.request.POST.get("owner")
+        self.owner = Organization.objects.filter(slug=slug).first() if slug else None
+        if self.owner is None:
+            raise Http404
+        return self.owner
+
+    def get_context(self):
+        return {"subtitle": f"{self.owner} · {self.parent}", "hidden": {"owner": self.owner.slug}}
+
+    def cancel_url(self):
+        return self.parent.framework.get_absolute_url()
+
+    def success_url(self, obj):
+        return self.parent.framework.get_absolute_url()
+
+    def save(self, form):
+        item = services.local_target_create(
+            acting_user=self.request.user, parent=self.parent, owner=self.owner, data=form.service_data()
+        )
+        messages.success(self.request, _("Local target added."))
+        return item
+
+
+class FrameworkItemUpdateView(ServiceFormView):
+    permission = "alignment.change_frameworkitem"
+    form_class = FrameworkItemForm
+    title = gettext_lazy("Edit item")
+
+    def load(self, pk):
+        self.item = selectors.item_get(pk=pk)
+        return self.item
+
+    def get_form_kwargs(self):
+        return {"instance": self.item}
+
+    def cancel_url(self):
+        return self.item.framework.get_absolute_url()
+
+    def success_url(self, obj):
+        return self.item.framework.get_absolute_url()
+
+    def save(self, form):
+        item = services.framework_item_update(acting_user=self.request.user, item=self.item, data=form.service_data())
+        messages.success(self.request, _("Item saved."))
+        return item
+
+
+class FrameworkItemDeleteView(ServiceDeleteView):
+    permission = "alignment.delete_frameworkitem"
+
+    def load(self, pk):
+        self.item = selectors.item_get(pk=pk)
+        return self.item
+
+    def describe(self):
+        return str(self.item)
+
+    def cancel_url(self):
+        return self.item.framework.get_absolute_url()
+
+    def perform_delete(self):
+        try:
+            services.framework_item_delete(acting_user=self.request.user, item=self.item)
+        except ValidationError as exc:
+            messages.error(self.request, " ".join(exc.messages))
+            return self.cancel_url()
+        messages.success(self.request, _("Item deleted."))
+        return self.cancel_url()
+
+
+# --- A plan's alignments and the frameworks it uses
+
+
+def plan_alignments(request, slug):
+    plan = plan_get(request.user, slug=slug)
+    can_edit = request.user.has_perm("alignment.add_alignment", plan)
+    context = {
+        "plan": plan,
+        "rows": selectors.plan_alignment_rows(plan),
+        "frameworks": selectors.plan_frameworks(plan),
+        "chosen": selectors.plan_framework_rows(plan),
+        "can_edit": can_edit,
+        "add_form": (PlanFrameworkForm(frameworks=selectors.frameworks_available_to(plan)) if can_edit else None),
+    }
+    return render(request, "alignment/plan_alignments.html", context)
+
+
+class PlanFrameworkAddView(EditorView):
+    permission = "alignment.add_planframework"
+
+    def load(self, slug):
+        self.plan = plan_get(self.request.user, slug=slug)
+        return self.plan
+
+    def post(self, request, slug):
+        form = PlanFrameworkForm(request.POST, frameworks=selectors.frameworks_available_to(self.plan))
+        if not form.is_valid():
+            messages.error(request, _("Framework: %(errors)s") % {"errors": " ".join(form.errors.get("framework", []))})
+        else:
+            framework = selectors.framework_get(code=form.cleaned_data["framework"])
+            try:
+                services.plan_framework_add(acting_user=request.user, plan=self.plan, framework=framework)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("The plan now uses %(code)s.") % {"code": framework.code})
+        return HttpResponseRedirect(reverse("alignment:plan-alignments", args=[self.plan.slug]))
+
+
+class PlanFrameworkRemoveView(EditorView):
+    permission = "alignment.delete_planframework"
+
+    def load(self, slug, pk):
+        self.plan = plan_get(self.request.user, slug=slug)
+        self.row = next((row for row in selectors.plan_framework_rows(self.plan) if row.pk == pk), None)
+        if self.row is None:
+            raise Http404
+        return self.row
+
+    def post(self, request, slug, pk):
+        try:
+            services.plan_framework_remove(acting_user=request.user, plan_framework=self.row)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Framework removed from the plan."))
+        return HttpResponseRedirect(reverse("alignment:plan-alignments", args=[self.plan.slug]))
+
+
+def _element_page(element) -> str:
+    plan = plan_of(element)
+    if element.__class__.__name__ == "Action":
+        return element.get_absolute_url()
+    return reverse("alignment:plan-alignments", args=[plan.slug])
+
+
+class AlignmentCreateView(EditorView):
+    """Aligns an element: choose the framework and type the item's code (a list of codes helps)."""
+
+    permission = "alignment.add_alignment"
+    template_name = "alignment/alignment_form.html"
+
+    def load(self, kind, pk):
+        self.element = selectors.element_get(self.request.user, kind=kind, pk=pk)
+        self.plan = plan_of(self.element)
+        self.frameworks = selectors.plan_frameworks(self.plan)
+        return self.element
+
+    def render_form(self, form, status=200):
+        context = {
+            "form": form,
+            "element": self.element,
+            "plan": self.plan,
+            "items": selectors.taggable_items(self.plan),
+            "cancel_url": _element_page(self.element),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, kind, pk):
+        initial = {"framework": request.GET.get("framework", "SDG"), "code": request.GET.get("code", "")}
+        return self.render_form(AlignmentForm(initial=initial, frameworks=self.frameworks))
+
+    def post(self, request, kind, pk):
+        form = AlignmentForm(request.POST, frameworks=self.frameworks)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                item = selectors.item_by_code(
+                    framework_code=data["framework"], code=data["code"], frameworks=self.frameworks
+                )
+                services.alignment_create(
+                    acting_user=request.user,
+                    element=self.element,
+                    item=item,
+                    data={"is_primary": data["is_primary"], f"rationale_{current_language()}": data["rationale"]},
+                )
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(request, _("Aligned to %(item)s.") % {"item": str(item)})
+                return HttpResponseRedirect(_element_page(self.element))
+        return self.render_form(form, status=400)
+
+
+class AlignmentUpdateView(ServiceFormView):
+    permission = "alignment.change_alignment"
+    form_class = AlignmentUpdateForm
+    title = gettext_lazy("Edit alignment")
+
+    def load(self, pk):
+        self.alignment = selectors.alignment_get(self.request.user, pk=pk)
+        return self.alignment
+
+    def get_form(self, data=None):
+        initial = {"is_primary": self.alignment.is_primary, "rationale": self.alignment.rationale}
+        return AlignmentUpdateForm(data=data, initial=initial)
+
+    def get_context(self):
+        return {"subtitle": f"{self.alignment.element} → {self.alignment.item}"}
+
+    def cancel_url(self):
+        return _element_page(self.alignment.element)
+
+    def success_url(self, obj):
+        return self.cancel_url()
+
+    def save(self, form):
+        data = {
+            "is_primary": form.cleaned_data["is_primary"],
+            f"rationale_{current_language()}": form.cleaned_data["rationale"],
+        }
+        alignment = services.alignment_update(acting_user=self.request.user, alignment=self.alignment, data=data)
+        messages.success(self.request, _("Alignment saved."))
+        return alignment
+
+
+class AlignmentDeleteView(ServiceDeleteView):
+    permission = "alignment.delete_alignment"
+
+    def load(self, pk):
+        self.alignment = selectors.alignment_get(self.request.user, pk=pk)
+        return self.alignment
+
+    def describe(self):
+        return f"{self.alignment.element} → {self.alignment.item}"
+
+    def cancel_url(self):
+        return _element_page(self.alignment.element)
+
+    def perform_delete(self):
+        back = self.cancel_url()
+        services.alignment_delete(acting_user=self.request.user, alignment=self.alignment)
+        messages.success(self.request, _("Alignment removed."))
+        return back
+
+
+# --- Suggestions
+
+
+class SuggestionAnswerView(EditorView):
+    """Accepts (aligns the action and keeps positive feedback) or rejects (keeps negative feedback)."""
+
+    permission = "alignment.add_suggestionfeedback"
+    accept = True
+
+    def load(self, pk):
+        self.action = action_get(self.request.user, pk=pk)
+        return self.action
+
+    def post(self, request, pk):
+        form = SuggestionAnswerForm(request.POST)
+        if form.is_valid():
+            goal, language = form.cleaned_data["goal"], form.cleaned_data["language"] or current_language()
+            service = services.suggestion_accept if self.accept else services.suggestion_reject
+            try:
+                service(acting_user=request.user, action=self.action, goal=goal, language=language)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                text = _("Aligned to SDG %(goal)s.") if self.accept else _("Suggestion of SDG %(goal)s dismissed.")
+                messages.success(request, text % {"goal": goal})
+        else:
+            messages.error(request, _("The suggestion could not be read; reload the page and try again."))
+        return HttpResponseRedirect(self.action.get_absolute_url() + "#alignment-heading")
+
+
+# --- Coverage
+
+
+def _coverage_context(coverage, **extra) -> dict:
+    return {"coverage": coverage, **extra}
+
+
+@public_cache
+def plan_coverage(request, slug):
+    plan = plan_get(request.user, slug=slug)
+    require_perm(request, "alignment.view_coverage", plan)
+    coverage = selectors.plan_coverage(plan)
+    context = _coverage_context(
+        coverage,
+        plan=plan,
+        csv_url=reverse("alignment:plan-coverage-csv", args=[plan.slug]),
+        row_heading=_("Axis"),
+        can_edit=request.user.has_perm("alignment.add_alignment", plan),
+    )
+    return render(request, "alignment/coverage.html", context)
+
+
+def _network_get(slug: str) -> Organization:
+    network = Organization.objects.filter(slug=slug, kind=OrganizationKind.NETWORK).first()
+    if network is None:
+        raise Http404
+    return network
+
+
+@public_cache
+def network_coverage(request, slug):
+    network = _network_get(slug)
+    coverage = selectors.network_coverage(request.user, network)
+    context = _coverage_context(
+        coverage,
+        network=network,
+        csv_url=reverse("alignment:network-coverage-csv", args=[network.slug]),
+        row_heading=_("Plan"),
+    )
+    return render(request, "alignment/coverage.html", context)
+
+
+def _csv_response(coverage, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # spreadsheets then read the file as UTF-8
+    writer = csv.writer(response)
+    for row in coverage_rows(coverage):
+        writer.writerow(safe_row(row))
+    return response
+
+
+def plan_coverage_csv(request, slug):
+    plan = plan_get(request.user, slug=slug)
+    require_perm(request, "alignment.view_coverage", plan)
+    return _csv_response(selectors.plan_coverage(plan), f"{plan.slug}-coverage.csv")
+
+
+def network_coverage_csv(request, slug):
+    network = _network_get(slug)
+    return _csv_response(selectors.network_coverage(request.user, network), f"{network.slug}-coverage.csv")
+
+
+@public_cache
+def plan_review(request, slug):
+    """A draft Voluntary Local Review: the plan's contribution to each SDG, printable, for the council to edit."""
+    plan = plan_get(request.user, slug=slug)
+    require_perm(request, "alignment.view_coverage", plan)
+    coverage = selectors.plan_coverage(plan)
+    context = {"plan": plan, "coverage": coverage, "goals": selectors.review_goals(coverage)}
+    return render(request, "alignment/plan_review.html", context)

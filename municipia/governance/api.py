@@ -1,0 +1,852 @@
+"""API of governance bodies, members, meeting series, meetings, agenda, attendance, decisions, tasks and reports.
+
+Reads are scoped by the selectors' `*_visible_to(user)`; writes go through the services and
+are allowed by the `rules` permissions of `municipia.governance.permissions` (creating checks
+`add_<model>` against the body, or the meeting for agenda items and attendance; creating a
+body checks `add_body` against its plan). Related objects named in a request body are looked
+up among those the user may see, so an invisible body answers like a missing one.
+
+Datetimes are ISO 8601. Meeting times are written out in the meeting's own time zone (given
+as `time_zone`), with their offset; a time sent without an offset is read in that zone.
+"""
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import serializers
+from rest_framework.decorators import action as viewset_action
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
+
+from municipia.api.serializers import HtmlUrlField, LinkField, translated_fields, translated_read_only_kwargs
+from municipia.api.viewsets import ServiceModelViewSet
+from municipia.core.links import reverse_many
+from municipia.core.services import delete_with_history
+from municipia.governance import selectors, services
+from municipia.governance.choices import TaskStatus
+from municipia.governance.filters import (
+    AgendaItemFilter,
+    AttendanceFilter,
+    BodyFilter,
+    BodyMemberFilter,
+    DecisionFilter,
+    MeetingFilter,
+    MeetingSeriesFilter,
+    ReportFilter,
+    TaskFilter,
+)
+from municipia.governance.models import (
+    AgendaItem,
+    Attendance,
+    Body,
+    BodyMember,
+    Decision,
+    Meeting,
+    MeetingSeries,
+    Report,
+    Task,
+)
+from municipia.governance.recurrence import is_known_time_zone
+from municipia.organizations.models import Organization, Person
+from municipia.strategy.models import Axis, Plan
+from municipia.strategy.selectors import actions_visible_to, plans_visible_to
+
+FIXED_AFTER_CREATION = _("This cannot be changed once created.")
+USE_MOVE = _("Use POST …/move/ to move a meeting, so that its series keeps its slot.")
+
+
+def _user_of(serializer) -> Any:
+    request = serializer.context.get("request")
+    return request.user if request is not None else AnonymousUser()
+
+
+def _only(data: dict[str, Any], allowed: list[str]) -> dict[str, Any]:
+    return {name: value for name, value in data.items() if name in allowed}
+
+
+@transaction.atomic
+def _delete(instance, *, acting_user) -> None:
+    # The governance services have no `<noun>_delete` yet; this is what they would do.
+    delete_with_history(instance, acting_user=acting_user)
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    return ZoneInfo(name) if name and is_known_time_zone(name) else None
+
+
+def _aware(value: dt.datetime | None, zone_name: str | None) -> dt.datetime | None:
+    """A time sent without an offset is read in the given zone (else in the site's)."""
+    if value is None or timezone.is_aware(value):
+        return value
+    return timezone.make_aware(value, _zone(zone_name) or timezone.get_current_timezone())
+
+
+def _in_zone(value: dt.datetime | None, zone_name: str) -> str | None:
+    if value is None:
+        return None
+    zone = _zone(zone_name)
+    return (value.astimezone(zone) if zone else timezone.localtime(value)).isoformat()
+
+
+class LocalDateTimeField(serializers.DateTimeField):
+    """Keeps a time sent without an offset naive, so the serializer can read it in the right zone."""
+
+    def enforce_timezone(self, value):
+        if timezone.is_naive(value):
+            return value
+        return super().enforce_timezone(value)
+
+
+class PageField(HtmlUrlField):
+    """Link to a governance page by the id in `attribute` (the object's, its body's or meeting's).
+
+    Reversed once per field and language; null while the page does not exist.
+    """
+
+    def __init__(self, view_name: str, attribute: str = "pk", **kwargs):
+        self.view_name = view_name
+        self.attribute = attribute
+        super().__init__(page_of=self._page, **kwargs)
+
+    def _page(self, obj) -> str | None:
+        value = getattr(obj, self.attribute)
+        if value is None:
+            return None
+        makers = self.__dict__.setdefault("_governance_page_makers", {})
+        language = get_language()
+        if language not in makers:
+            makers[language] = reverse_many(self.view_name)
+        return makers[language](value)
+
+
+class GovernanceSerializer(serializers.ModelSerializer):
+    """Base: related choices limited to what the user may see; some fields fixed after creation."""
+
+    # Fields that may be given on creation only (the body, the meeting, the person).
+    fixed_fields: tuple[str, ...] = ()
+    # Datetime fields written out in the object's time zone (see `zone_of`).
+    zoned_fields: tuple[str, ...] = ()
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and request.method in SAFE_METHODS:
+            return fields  # reads need no choices
+        user = _user_of(self)
+        scoped = {
+            "plan": lambda: plans_visible_to(user),
+            "body": lambda: selectors.bodies_visible_to(user),
+            "followed_up_by": lambda: selectors.bodies_visible_to(user),
+            "meeting": lambda: selectors.meetings_visible_to(user).select_related("body__plan", "series"),
+            "decision": lambda: selectors.decisions_visible_to(user),
+            "axis": lambda: Axis.objects.filter(plan__in=plans_visible_to(user)),
+            "action": lambda: actions_visible_to(user),
+        }
+        for name, queryset in scoped.items():
+            field = fields.get(name)
+            if field is not None and not field.read_only:
+                field.queryset = queryset()
+        if "body" in fields and not fields["body"].read_only:
+            # The rules need the body's plan.
+            fields["body"].queryset = fields["body"].queryset.select_related("plan")
+        return fields
+
+    def get_validators(self) -> list:
+        return []  # the services validate and name the field
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is not None:
+            changed = [
+                name for name in self.fixed_fields if name in attrs and attrs[name] != getattr(self.instance, name)
+            ]
+            if changed:
+                raise serializers.ValidationError({name: [FIXED_AFTER_CREATION] for name in changed})
+        return attrs
+
+    def zone_of(self, instance) -> str:
+        return instance.time_zone
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if self.zoned_fields:
+            zone_name = self.zone_of(instance)
+            for name in self.zoned_fields:
+                data[name] = _in_zone(getattr(instance, name), zone_name)
+        return data
+
+
+def _body_field(**kwargs) -> serializers.PrimaryKeyRelatedField:
+    kwargs.setdefault("help_text", _("Id of the body; fixed once created."))
+    return serializers.PrimaryKeyRelatedField(queryset=Body.objects.none(), **kwargs)
+
+
+def _person_field(help_text) -> serializers.PrimaryKeyRelatedField:
+    return serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), help_text=help_text)
+
+
+def _organization_field(help_text) -> serializers.SlugRelatedField:
+    return serializers.SlugRelatedField(
+        slug_field="slug", queryset=Organization.objects.all(), required=False, allow_null=True, help_text=help_text
+    )
+
+
+class GovernanceViewSet(ServiceModelViewSet):
+    """Governance lists are filtered by their FilterSet; details, updates and actions are not."""
+
+    lookup_value_regex = r"\d+"
+
+    def filter_queryset(self, queryset):
+        if self.detail:
+            # A FilterSet default (such as leaving out cancelled meetings) must not hide one object.
+            return queryset
+        return super().filter_queryset(queryset)
+
+    def delete_object(self, instance) -> None:
+        _delete(instance, acting_user=self.request.user)
+
+
+# --- Bodies
+
+
+class BodySerializer(GovernanceSerializer):
+    """A steering committee, coordination group, working group or other committee of a plan."""
+
+    fixed_fields = ("plan",)
+
+    url = LinkField(view_name="api:body-detail")
+    html_url = PageField("governance:body-detail")
+    plan = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Plan.objects.none(), help_text=_("Slug of the plan; fixed once created.")
+    )
+    axis = serializers.PrimaryKeyRelatedField(
+        queryset=Axis.objects.none(), required=False, allow_null=True, help_text=_("Id of an axis of the same plan.")
+    )
+    followed_up_by = serializers.PrimaryKeyRelatedField(
+        queryset=Body.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=_("Id of the body of the same plan that follows this one up."),
+    )
+
+    class Meta:
+        model = Body
+        fields = [
+            "url",
+            "html_url",
+            "id",
+            "plan",
+            "kind",
+            *translated_fields("name", "mandate"),
+            "axis",
+            "action",
+            "followed_up_by",
+            "holiday_region",
+            "time_zone",
+            "is_public",
+        ]
+        extra_kwargs = {
+            **translated_read_only_kwargs("name", "mandate"),
+            "action": {"help_text": _("Id of an action of the same plan.")},
+            "time_zone": {"help_text": _("An IANA time zone name, e.g. Europe/Madrid or Europe/Sofia.")},
+        }
+
+
+class BodyViewSet(GovernanceViewSet):
+    """Bodies of plans. Anonymous users see public bodies of published plans; members, plan
+    editors and site administrators also see private ones."""
+
+    serializer_class = BodySerializer
+    filterset_class = BodyFilter
+
+    def get_queryset(self):
+        return selectors.bodies_visible_to(self.request.user).select_related("plan")
+
+    def parent_of(self, data: dict[str, Any]) -> Plan:
+        return data["plan"]
+
+    def create_object(self, parent: Plan, data: dict[str, Any]) -> Body:
+        return services.body_create(acting_user=self.request.user, plan=parent, data=_only(data, services.BODY_FIELDS))
+
+    def update_object(self, instance: Body, data: dict[str, Any]) -> Body:
+        return services.body_update(
+            acting_user=self.request.user, body=instance, data=_only(data, services.BODY_FIELDS)
+        )
+
+
+# --- Members
+
+
+class BodyMemberSerializer(GovernanceSerializer):
+    """A person sitting in a body for a period, representing an organisation in a role."""
+
+    fixed_fields = ("body", "person")
+
+    url = LinkField(view_name="api:bodymember-detail")
+    html_url = PageField("governance:body-detail", "body_id")
+    body = _body_field()
+    person = _person_field(_("Id of the person; fixed once created."))
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+    organization = _organization_field(_("Slug of the organisation represented; by default the person's own."))
+
+    class Meta:
+        model = BodyMember
+        fields = [
+            "url",
+            "html_url",
+            "id",
+            "body",
+            "person",
+            "person_name",
+            "organization",
+            "role",
+            "start_date",
+            "end_date",
+        ]
+        extra_kwargs = {"start_date": {"required": False, "help_text": _("Today when left out.")}}
+
+
+class BodyMemberViewSet(GovernanceViewSet):
+    """Members of bodies."""
+
+    serializer_class = BodyMemberSerializer
+    filterset_class = BodyMemberFilter
+
+    def get_queryset(self):
+        return selectors.members_visible_to(self.request.user).select_related("body__plan", "person", "organization")
+
+    def parent_of(self, data: dict[str, Any]) -> Body:
+        return data["body"]
+
+    def create_object(self, parent: Body, data: dict[str, Any]) -> BodyMember:
+        return services.member_add(
+            acting_user=self.request.user,
+            body=parent,
+            person=data["person"],
+            data=_only(data, services.MEMBER_FIELDS),
+        )
+
+    def update_object(self, instance: BodyMember, data: dict[str, Any]) -> BodyMember:
+        return services.member_update(
+            acting_user=self.request.user, member=instance, data=_only(data, services.MEMBER_FIELDS)
+        )
+
+
+# --- Meeting series
+
+
+class MeetingSeriesSerializer(GovernanceSerializer):
+    """Meetings of a body that recur by an RFC 5545 rule; creating a series creates its meetings."""
+
+    fixed_fields = ("body",)
+    zoned_fields = ("first_start",)
+
+    url = LinkField(view_name="api:meetingseries-detail")
+    html_url = PageField("governance:body-detail", "body_id")
+    body = _body_field()
+    first_start = LocalDateTimeField(
+        help_text=_("The first meeting's start; without an offset it is read in the series' time zone.")
+    )
+    meeting_count = serializers.IntegerField(read_only=True, help_text=_("How many meetings the series has."))
+
+    class Meta:
+        model = MeetingSeries
+        fields = [
+            "url",
+            "html_url",
+            "id",
+            "body",
+            *translated_fields("title"),
+            "rrule",
+            "first_start",
+            "time_zone",
+            "duration_minutes",
+            "place",
+            "online_url",
+            "on_holiday",
+            "meeting_count",
+        ]
+        extra_kwargs = {
+            **translated_read_only_kwargs("title"),
+            "time_zone": {"required": False, "help_text": _("An IANA time zone name; the body's when left out.")},
+        }
+
+
+class MeetingSeriesViewSet(GovernanceViewSet):
+    """Recurring meeting series. Creating one materialises its meetings over the plan's period;
+    single meetings are then moved or cancelled on /meetings/. Series are not changed or deleted
+    through the API."""
+
+    serializer_class = MeetingSeriesSerializer
+    filterset_class = MeetingSeriesFilter
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            selectors.series_visible_to(self.request.user)
+            .select_related("body__plan")
+            .annotate(meeting_count=Count("meetings"))
+        )
+
+    def parent_of(self, data: dict[str, Any]) -> Body:
+        return data["body"]
+
+    def create_object(self, parent: Body, data: dict[str, Any]) -> MeetingSeries:
+        return services.series_create(
+            acting_user=self.request.user, body=parent, data=_only(data, services.SERIES_FIELDS)
+        )
+
+
+# --- Meetings
+
+
+class MeetingSerializer(GovernanceSerializer):
+    """One meeting of a body, with its minutes; times in the meeting's time zone."""
+
+    fixed_fields = ("body",)
+    zoned_fields = ("starts_at", "ends_at", "original_start")
+
+    url = LinkField(view_name="api:meeting-detail")
+    html_url = PageField("governance:meeting-detail")
+    body = _body_field()
+    starts_at = LocalDateTimeField(help_text=_("Without an offset it is read in the body's time zone."))
+    ends_at = LocalDateTimeField(help_text=_("Without an offset it is read in the body's time zone."))
+    time_zone = serializers.CharField(read_only=True, help_text=_("The time zone the meeting is held in."))
+    is_moved = serializers.BooleanField(read_only=True, help_text=_("Moved away from its series' slot."))
+    minutes_approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "url",
+            "html_url",
+            "id",
+            "body",
+            "series",
+            *translated_fields("title"),
+            "starts_at",
+            "ends_at",
+            "time_zone",
+            "original_start",
+            "is_moved",
+            "is_cancelled",
+            "place",
+            "online_url",
+            "minutes",
+            "minutes_status",
+            "minutes_approved_by",
+            "minutes_approved_at",
+        ]
+        read_only_fields = [
+            "series",
+            "original_start",
+            "is_cancelled",
+            "minutes_status",
+            "minutes_approved_at",
+        ]
+        extra_kwargs = {
+            **translated_read_only_kwargs("title"),
+            "is_cancelled": {"help_text": _("Changed with POST …/cancel/.")},
+            "minutes_status": {"help_text": _("Changed with POST …/approve-minutes/.")},
+        }
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        zone_name = attrs["body"].time_zone if self.instance is None else self.instance.time_zone
+        for name in ("starts_at", "ends_at"):
+            if name in attrs:
+                attrs[name] = _aware(attrs[name], zone_name)
+        if self.instance is not None:
+            moved = [
+                name
+                for name in ("starts_at", "ends_at")
+                if name in attrs and attrs[name] != getattr(self.instance, name)
+            ]
+            if moved:
+                raise serializers.ValidationError({name: [USE_MOVE] for name in moved})
+        return attrs
+
+
+class MeetingMoveSerializer(serializers.Serializer):
+    """A new start (and end) for one meeting; its series keeps the original slot."""
+
+    starts_at = LocalDateTimeField(help_text=_("Without an offset it is read in the meeting's time zone."))
+    ends_at = LocalDateTimeField(
+        required=False, help_text=_("By default the start plus the meeting's current duration.")
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+class MeetingCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
+
+
+@extend_schema_view(
+    move=extend_schema(request=MeetingMoveSerializer, responses=MeetingSerializer),
+    cancel=extend_schema(request=MeetingCancelSerializer, responses=MeetingSerializer),
+    approve_minutes=extend_schema(request=None, responses=MeetingSerializer),
+)
+class MeetingViewSet(GovernanceViewSet):
+    """Meetings of bodies, with their minutes. The list leaves out cancelled meetings unless
+    `include_cancelled=true`. Approved minutes are not changed any more (400 naming `minutes`)."""
+
+    serializer_class = MeetingSerializer
+    filterset_class = MeetingFilter
+    rules_actions = {"move": "change", "cancel": "change", "approve_minutes": "governance.approve_minutes"}
+
+    def get_queryset(self):
+        return selectors.meetings_visible_to(self.request.user).select_related(
+            "body__plan", "series", "minutes_approved_by"
+        )
+
+    def parent_of(self, data: dict[str, Any]) -> Body:
+        return data["body"]
+
+    def create_object(self, parent: Body, data: dict[str, Any]) -> Meeting:
+        return services.meeting_create(
+            acting_user=self.request.user, body=parent, data=_only(data, services.MEETING_FIELDS)
+        )
+
+    def update_object(self, instance: Meeting, data: dict[str, Any]) -> Meeting:
+        data = _only(data, services.MEETING_FIELDS)
+        if data.get("minutes") == instance.minutes:
+            data.pop("minutes")  # a full update repeating the minutes does not change them
+        if "minutes" in data and not self.request.user.has_perm("governance.change_minutes", instance):
+            # The user runs this body's meetings (the update was allowed), so the minutes are approved.
+            raise ValidationError({"minutes": _("Approved minutes cannot be changed.")})
+        return services.meeting_update(acting_user=self.request.user, meeting=instance, data=data)
+
+    def _answer(self, meeting: Meeting) -> Response:
+        return Response(self.get_serializer(self.refetched(meeting)).data)
+
+    @viewset_action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        """Moves one meeting; an occurrence of a series remembers its slot."""
+        meeting = self.get_object()
+        serializer = MeetingMoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        services.meeting_move(
+            acting_user=request.user,
+            meeting=meeting,
+            starts_at=_aware(data["starts_at"], meeting.time_zone),
+            ends_at=_aware(data.get("ends_at"), meeting.time_zone),
+            reason=data["reason"],
+        )
+        return self._answer(meeting)
+
+    @viewset_action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancels one meeting; it stays in the calendar feeds as cancelled."""
+        meeting = self.get_object()
+        serializer = MeetingCancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.meeting_cancel(acting_user=request.user, meeting=meeting, reason=serializer.validated_data["reason"])
+        return self._answer(meeting)
+
+    @viewset_action(detail=True, methods=["post"], url_path="approve-minutes")
+    def approve_minutes(self, request, pk=None):
+        """Approves the meeting's minutes, which are then frozen."""
+        meeting = self.get_object()
+        services.minutes_approve(acting_user=request.user, meeting=meeting)
+        return self._answer(meeting)
+
+
+# --- Agenda
+
+
+class AgendaItemSerializer(GovernanceSerializer):
+    """An item of a meeting's agenda, in order."""
+
+    fixed_fields = ("meeting",)
+
+    url = LinkField(view_name="api:agendaitem-detail")
+    html_url = PageField("governance:meeting-detail", "meeting_id")
+    meeting = serializers.PrimaryKeyRelatedField(
+        queryset=Meeting.objects.none(), help_text=_("Id of the meeting; fixed once created.")
+    )
+    body = serializers.IntegerField(source="meeting.body_id", read_only=True, help_text=_("Id of the body."))
+    presenter = serializers.PrimaryKeyRelatedField(
+        queryset=Person.objects.all(), required=False, allow_null=True, help_text=_("Id of the person presenting it.")
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "url",
+            "html_url",
+            "id",
+            "meeting",
+            "body",
+            "position",
+            *translated_fields("title"),
+            "presenter",
+            "action",
+        ]
+        extra_kwargs = {
+            **translated_read_only_kwargs("title"),
+            "position": {"required": False, "help_text": _("Last when left out.")},
+            "action": {"help_text": _("Id of an action of the body's plan.")},
+        }
+
+
+class AgendaItemViewSet(GovernanceViewSet):
+    """Agenda items of meetings."""
+
+    serializer_class = AgendaItemSerializer
+    filterset_class = AgendaItemFilter
+
+    def get_queryset(self):
+        return selectors.agenda_items_visible_to(self.request.user).select_related("meeting__body__plan")
+
+    def parent_of(self, data: dict[str, Any]) -> Meeting:
+        return data["meeting"]
+
+    def create_object(self, parent: Meeting, data: dict[str, Any]) -> AgendaItem:
+        return services.agenda_item_create(
+            acting_user=self.request.user, meeting=parent, data=_only(data, services.AGENDA_ITEM_FIELDS)
+        )
+
+    def update_object(self, instance: AgendaItem, data: dict[str, Any]) -> AgendaItem:
+        return services.agenda_item_update(
+            acting_user=self.request.user, item=instance, data=_only(data, services.AGENDA_ITEM_FIELDS)
+        )
+
+
+# --- Attendance
+
+
+class AttendanceSerializer(GovernanceSerializer):
+    """Whether a member attended a meeting, and for which organisation."""
+
+    fixed_fields = ("meeting", "person")
+
+    url = LinkField(view_name="api:attendance-detail")
+    html_url = PageField("governance:meeting-detail", "meeting_id")
+    meeting = serializers.PrimaryKeyRelatedField(
+        queryset=Meeting.objects.none(), help_text=_("Id of the meeting; fixed once created.")
+    )
+    person = _person_field(_("Id of a member of the body; fixed once created."))
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+    organization = _organization_field(_("Slug of the organisation represented; by default the member's."))
+
+    class Meta:
+        model = Attendance
+        fields = ["url", "html_url", "id", "meeting", "person", "person_name", "organization", "status"]
+
+
+class AttendanceViewSet(GovernanceViewSet):
+    """Attendance of meetings. Recording a person again updates their row."""
+
+    serializer_class = AttendanceSerializer
+    filterset_class = AttendanceFilter
+
+    def get_queryset(self):
+        return selectors.attendances_visible_to(self.request.user).select_related(
+            "meeting__body__plan", "person", "organization"
+        )
+
+    def parent_of(self, data: dict[str, Any]) -> Meeting:
+        return data["meeting"]
+
+    def _record(self, meeting: Meeting, person: Person, data: dict[str, Any], default_status: str) -> Attendance:
+        organization = data.get("organization")
+        rows = services.attendance_record(
+            acting_user=self.request.user,
+            meeting=meeting,
+            statuses={person: data.get("status", default_status)},
+            organizations={person: organization} if organization else None,
+        )
+        return rows[0]
+
+    def create_object(self, parent: Meeting, data: dict[str, Any]) -> Attendance:
+        return self._record(parent, data["person"], data, Attendance._meta.get_field("status").default)
+
+    def update_object(self, instance: Attendance, data: dict[str, Any]) -> Attendance:
+        return self._record(instance.meeting, instance.person, data, instance.status)
+
+
+# --- Decisions
+
+
+class DecisionSerializer(GovernanceSerializer):
+    """A decision in a body's register, numbered by the body."""
+
+    fixed_fields = ("body",)
+
+    url = LinkField(view_name="api:decision-detail")
+    html_url = PageField("governance:body-detail", "body_id")
+    body = _body_field()
+    meeting = serializers.PrimaryKeyRelatedField(
+        queryset=Meeting.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=_("Id of the meeting of the same body where it was taken."),
+    )
+
+    class Meta:
+        model = Decision
+        fields = ["url", "html_url", "id", "body", "number", "meeting", *translated_fields("text"), "action"]
+        read_only_fields = ["number"]
+        extra_kwargs = {
+            **translated_read_only_kwargs("text"),
+            "number": {"help_text": _("1, 2, 3… per body, given when recorded.")},
+            "action": {"help_text": _("Id of an action of the body's plan.")},
+        }
+
+
+class DecisionViewSet(GovernanceViewSet):
+    """The register of decisions of each body."""
+
+    serializer_class = DecisionSerializer
+    filterset_class = DecisionFilter
+
+    def get_queryset(self):
+        return selectors.decisions_visible_to(self.request.user).select_related("body__plan")
+
+    def parent_of(self, data: dict[str, Any]) -> Body:
+        return data["body"]
+
+    def create_object(self, parent: Body, data: dict[str, Any]) -> Decision:
+        return services.decision_record(
+            acting_user=self.request.user, body=parent, data=_only(data, services.DECISION_FIELDS)
+        )
+
+    def update_object(self, instance: Decision, data: dict[str, Any]) -> Decision:
+        return services.decision_update(
+            acting_user=self.request.user, decision=instance, data=_only(data, services.DECISION_FIELDS)
+        )
+
+
+# --- Tasks
+
+
+class TaskSerializer(GovernanceSerializer):
+    """A follow-up task of a body, owned by one of its members."""
+
+    fixed_fields = ("body",)
+
+    url = LinkField(view_name="api:task-detail")
+    html_url = PageField("governance:body-detail", "body_id")
+    body = _body_field()
+    owner = _person_field(_("Id of a member of the body."))
+    owner_name = serializers.CharField(source="owner.full_name", read_only=True)
+    decision = serializers.PrimaryKeyRelatedField(
+        queryset=Decision.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=_("Id of the decision of the same body it follows up."),
+    )
+    is_overdue = serializers.SerializerMethodField(help_text=_("Open and past its due date."))
+
+    class Meta:
+        model = Task
+        fields = [
+            "url",
+            "html_url",
+            "id",
+            "body",
+            *translated_fields("title"),
+            "owner",
+            "owner_name",
+            "due_date",
+            "status",
+            "is_overdue",
+            "decision",
+            "action",
+        ]
+        extra_kwargs = {
+            **translated_read_only_kwargs("title"),
+            "action": {"help_text": _("Id of an action of the body's plan.")},
+        }
+
+    def get_is_overdue(self, task: Task) -> bool:
+        today = self.context.setdefault("today", timezone.localdate())
+        return task.status == TaskStatus.OPEN and task.due_date < today
+
+
+class TaskViewSet(GovernanceViewSet):
+    """Follow-up tasks; `overdue=true` lists open tasks past their due date."""
+
+    serializer_class = TaskSerializer
+    filterset_class = TaskFilter
+
+    def get_queryset(self):
+        return selectors.tasks_visible_to(self.request.user).select_related("body__plan", "owner")
+
+    def parent_of(self, data: dict[str, Any]) -> Body:
+        return data["body"]
+
+    def create_object(self, parent: Body, data: dict[str, Any]) -> Task:
+        return services.task_create(acting_user=self.request.user, body=parent, data=_only(data, services.TASK_FIELDS))
+
+    def update_object(self, instance: Task, data: dict[str, Any]) -> Task:
+        return services.task_update(
+            acting_user=self.request.user, task=instance, data=_only(data, services.TASK_FIELDS)
+        )
+
+
+# --- Reports
+
+
+class ReportSerializer(GovernanceSerializer):
+    """A status report a body files to the body that follows it up."""
+
+    fixed_fields = ("body",)
+
+    url = LinkField(view_name="api:report-detail")
+    html_url = PageField("governance:body-detail", "body_id")
+    body = _body_field(help_text=_("Id of the reporting body; fixed once created."))
+    filed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Report
+        fields = [
+            "url",
+            "html_url",
+            "id",
+            "body",
+            "addressed_to",
+            "period_start",
+            "period_end",
+            "progress_percent",
+            *translated_fields("progress", "issues", "next_steps"),
+            "filed_by",
+            "created_at",
+        ]
+        read_only_fields = ["addressed_to", "created_at"]
+        extra_kwargs = {
+            **translated_read_only_kwargs("progress", "issues", "next_steps"),
+            "addressed_to": {"help_text": _("The body that followed up the reporting body when it was filed.")},
+        }
+
+
+class ReportViewSet(GovernanceViewSet):
+    """Status reports, seen by whoever sees the reporting body or the body it is addressed to."""
+
+    serializer_class = ReportSerializer
+    filterset_class = ReportFilter
+
+    def get_queryset(self):
+        return selectors.reports_visible_to(self.request.user).select_related("body__plan", "filed_by")
+
+    def parent_of(self, data: dict[str, Any]) -> Body:
+        return data["body"]
+
+    def create_object(self, parent: Body, data: dict[str, Any]) -> Report:
+        return services.report_file(
+            acting_user=self.request.user, body=parent, data=_only(data, services.REPORT_FIELDS)
+        )
+
+    def update_object(self, instance: Report, data: dict[str, Any]) -> Report:
+        return services.report_update(
+            acting_user=self.request.user, report=instance, data=_only(data, services.REPORT_FIELDS)
+        )

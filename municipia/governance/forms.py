@@ -1,0 +1,390 @@
+"""Forms of the governance pages; they clean input, the services validate and save."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from municipia.core.forms import ServiceModelForm
+from municipia.governance import services
+from municipia.governance.choices import AttendanceStatus
+from municipia.governance.models import (
+    AgendaItem,
+    Body,
+    BodyMember,
+    Decision,
+    Meeting,
+    MeetingSeries,
+    Report,
+    Task,
+)
+from municipia.governance.recurrence import is_known_time_zone
+from municipia.organizations.models import Organization, Person
+from municipia.strategy.forms import participant_choices
+from municipia.strategy.models import Action, Axis, Plan
+
+# Offered as suggestions (a <datlist>), not as the only choices: any IANA name is accepted.
+COMMON_TIME_ZONES = [
+    "Europe/Madrid",
+    "Atlantic/Canary",
+    "Europe/Sofia",
+    "Europe/Lisbon",
+    "Europe/Paris",
+    "Europe/Brussels",
+    "Europe/Berlin",
+    "Europe/Rome",
+    "Europe/London",
+    "UTC",
+]
+
+# (rule, label): suggestions under the recurrence field.
+RRULE_PRESETS = [
+    ("FREQ=MONTHLY;BYDAY=-1TU", _("Monthly on the last Tuesday")),
+    ("FREQ=MONTHLY;BYDAY=1MO", _("Monthly on the first Monday")),
+    ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", _("Every two weeks on Thursday")),
+    ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TH;COUNT=7", _("Every two weeks on Thursday, seven meetings")),
+    ("FREQ=WEEKLY;BYDAY=WE", _("Weekly on Wednesday")),
+    ("FREQ=MONTHLY;INTERVAL=3;BYDAY=2WE", _("Every three months on the second Wednesday")),
+]
+
+WALL_CLOCK_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S"]
+
+
+class WallClockField(forms.DateTimeField):
+    """A date and time as read on the meeting room's clock; the form gives it its time zone."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, dt.datetime):
+            return value.replace(tzinfo=None)
+        text = str(value).strip()
+        for pattern in WALL_CLOCK_FORMATS:
+            try:
+                return dt.datetime.strptime(text, pattern)
+            except ValueError:
+                continue
+        raise ValidationError(_("Enter a date and time such as 2023-05-30 17:00."), code="invalid")
+
+
+def wall_clock(value: dt.datetime | None, zone: str) -> dt.datetime | None:
+    """An instant as the clock shows it in `zone` (naive), for a WallClockField's initial value."""
+    if value is None:
+        return None
+    return timezone.localtime(value, ZoneInfo(zone)).replace(tzinfo=None)
+
+
+def in_zone(value: dt.datetime | None, zone: str) -> dt.datetime | None:
+    return None if value is None else value.replace(tzinfo=ZoneInfo(zone))
+
+
+def _time_zone_widget() -> forms.TextInput:
+    return forms.TextInput(attrs={"list": "time-zone-suggestions", "autocomplete": "off"})
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Person) -> str:
+        return f"{obj.full_name} ({obj.organization})" if obj.organization_id else obj.full_name
+
+
+def plan_people(plan: Plan, *, extra: Q | None = None):
+    """People who may sit in a plan's bodies: those of the plan's owner and of the councils taking part."""
+    condition = Q(organization_id=plan.owner_id) | Q(organization__in=participant_choices(plan))
+    if extra is not None:
+        condition |= extra
+    return Person.objects.filter(condition).select_related("organization").order_by("full_name", "id")
+
+
+def plan_organizations(plan: Plan, *, extra: Q | None = None):
+    condition = Q(pk=plan.owner_id) | Q(pk__in=participant_choices(plan).values("pk"))
+    if extra is not None:
+        condition |= extra
+    return Organization.objects.filter(condition).order_by("name")
+
+
+def plan_actions(plan: Plan):
+    return Action.objects.filter(plan=plan).order_by("code")
+
+
+class BodyForm(ServiceModelForm):
+    class Meta:
+        model = Body
+        fields = services.BODY_FIELDS
+        widgets = {"time_zone": _time_zone_widget()}
+
+    def __init__(self, *args, plan: Plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["axis"].queryset = Axis.objects.filter(plan=plan).order_by("position", "code")
+        self.fields["action"].queryset = plan_actions(plan)
+        followers = Body.objects.filter(plan=plan).order_by("kind", "name")
+        if self.instance.pk:
+            followers = followers.exclude(pk=self.instance.pk)
+        self.fields["followed_up_by"].queryset = followers
+        self.fields["time_zone"].help_text = _("A time zone name such as Europe/Madrid or Europe/Sofia.")
+
+
+class MemberForm(ServiceModelForm):
+    """The person is chosen when adding a member; afterwards only role, organisation and dates change."""
+
+    person = PersonChoiceField(label=_("Person"), queryset=Person.objects.none())
+
+    class Meta:
+        model = BodyMember
+        fields = ["person", *services.MEMBER_FIELDS]
+
+    def __init__(self, *args, body: Body, **kwargs):
+        super().__init__(*args, **kwargs)
+        plan = body.plan
+        if self.instance.pk:
+            del self.fields["person"]
+            extra = Q(pk=self.instance.organization_id) if self.instance.organization_id else None
+        else:
+            self.fields["person"].queryset = plan_people(plan)
+            extra = None
+        self.fields["organization"].queryset = plan_organizations(plan, extra=extra)
+        self.fields["organization"].help_text = _("Left empty, the person's own organisation.")
+
+    def service_data(self, **kwargs) -> dict:
+        data = super().service_data(exclude=("person",))
+        if data.get("organization") is None and not self.instance.pk:
+            data.pop("organization", None)
+        return data
+
+
+class SeriesForm(ServiceModelForm):
+    """A series: its rule, and its first meeting as a local date and time in the chosen time zone."""
+
+    first_start = WallClockField(
+        label=_("First meeting"),
+        help_text=_("Date and time of the first meeting, as read on a clock in the series' time zone."),
+    )
+
+    class Meta:
+        model = MeetingSeries
+        fields = services.SERIES_FIELDS
+        widgets = {
+            "rrule": forms.TextInput(attrs={"list": "rrule-presets", "autocomplete": "off", "spellcheck": "false"}),
+            "time_zone": _time_zone_widget(),
+        }
+
+    def __init__(self, *args, body: Body, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].initial = body.time_zone
+        self.fields["rrule"].help_text = _(
+            "An RFC 5545 rule. Examples: FREQ=MONTHLY;BYDAY=-1TU (monthly on the last Tuesday); "
+            "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH;UNTIL=20230915 (every two weeks on Thursday until 15 September). "
+            "Meetings are created up to the end of the plan's period."
+        )
+        self.fields["time_zone"].help_text = _("A time zone name such as Europe/Madrid or Europe/Sofia.")
+
+    def clean(self):
+        cleaned = super().clean()
+        zone = (cleaned.get("time_zone") or "").strip()
+        if zone and not is_known_time_zone(zone):
+            self.add_error(
+                "time_zone",
+                _("Unknown time zone “%(name)s”; use a name such as Europe/Madrid or Europe/Sofia.") % {"name": zone},
+            )
+        elif cleaned.get("first_start") is not None and zone:
+            cleaned["first_start"] = in_zone(cleaned["first_start"], zone)
+        return cleaned
+
+
+class MeetingForm(ServiceModelForm):
+    """A single meeting; start and end are read in the meeting's time zone."""
+
+    starts_at = WallClockField(label=_("Starts at"))
+    ends_at = WallClockField(label=_("Ends at"))
+
+    class Meta:
+        model = Meeting
+        fields = [f for f in services.MEETING_FIELDS if f != "minutes"]
+
+    def __init__(self, *args, time_zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone = time_zone
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].help_text = _("Local time in %(zone)s.") % {"zone": time_zone}
+            if self.instance.pk:
+                self.initial[name] = wall_clock(getattr(self.instance, name), time_zone)
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("starts_at", "ends_at"):
+            cleaned[name] = in_zone(cleaned.get(name), self.time_zone)
+        if cleaned.get("starts_at") and cleaned.get("ends_at") and cleaned["ends_at"] <= cleaned["starts_at"]:
+            self.add_error("ends_at", _("The end must be after the start."))
+        return cleaned
+
+
+class MeetingMoveForm(forms.Form):
+    starts_at = WallClockField(label=_("New start"))
+    ends_at = WallClockField(
+        label=_("New end"), required=False, help_text=_("Left empty, the meeting keeps its length.")
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=250)
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.time_zone = meeting.time_zone
+        self.fields["starts_at"].help_text = _("Local time in %(zone)s.") % {"zone": self.time_zone}
+        self.initial.setdefault("starts_at", wall_clock(meeting.starts_at, self.time_zone))
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("starts_at", "ends_at"):
+            cleaned[name] = in_zone(cleaned.get(name), self.time_zone)
+        if cleaned.get("starts_at") and cleaned.get("ends_at") and cleaned["ends_at"] <= cleaned["starts_at"]:
+            self.add_error("ends_at", _("The end must be after the start."))
+        return cleaned
+
+
+class MeetingCancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=250)
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_("Plain text; blank lines separate paragraphs."),
+    )
+
+
+class AgendaItemForm(ServiceModelForm):
+    presenter = PersonChoiceField(label=_("Presenter"), queryset=Person.objects.none(), required=False)
+
+    class Meta:
+        model = AgendaItem
+        fields = services.AGENDA_ITEM_FIELDS
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        plan = meeting.body.plan
+        members = Q(body_memberships__body_id=meeting.body_id)
+        if self.instance.presenter_id:
+            members |= Q(pk=self.instance.presenter_id)
+        self.fields["presenter"].queryset = plan_people(plan, extra=members).distinct()
+        self.fields["action"].queryset = plan_actions(plan)
+        self.fields["position"].required = False
+        self.fields["position"].help_text = _("Left empty, the item goes last.")
+
+
+class AttendanceForm(forms.Form):
+    """One present / excused / absent choice per member of the body on the meeting's day."""
+
+    def __init__(self, *args, members: list[BodyMember], recorded: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = members
+        for member in members:
+            self.fields[f"person-{member.person_id}"] = forms.ChoiceField(
+                label=member.person.full_name,
+                choices=AttendanceStatus.choices,
+                widget=forms.RadioSelect,
+                initial=recorded.get(member.person_id, ""),
+                required=False,
+            )
+
+    def rows(self) -> list[tuple[BodyMember, forms.BoundField]]:
+        return [(member, self[f"person-{member.person_id}"]) for member in self.members]
+
+    def statuses(self) -> dict[Person, str]:
+        return {
+            member.person: self.cleaned_data[f"person-{member.person_id}"]
+            for member in self.members
+            if self.cleaned_data.get(f"person-{member.person_id}")
+        }
+
+
+class DecisionForm(ServiceModelForm):
+    class Meta:
+        model = Decision
+        fields = services.DECISION_FIELDS
+
+    def __init__(self, *args, body: Body, meeting: Meeting | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if meeting is not None:
+            # Recorded from a meeting's page: the meeting is fixed.
+            del self.fields["meeting"]
+        else:
+            # Meetings that have begun: decisions are taken at meetings, not before them.
+            self.fields["meeting"].queryset = Meeting.objects.filter(
+                body=body, starts_at__lte=timezone.now() + dt.timedelta(days=1)
+            ).order_by("-starts_at")
+        self.fields["action"].queryset = plan_actions(body.plan)
+
+
+class TaskForm(ServiceModelForm):
+    """The owner is chosen among the body's current members."""
+
+    owner = PersonChoiceField(label=_("Owner"), queryset=Person.objects.none())
+
+    class Meta:
+        model = Task
+        fields = services.TASK_FIELDS
+
+    def __init__(self, *args, body: Body, meeting: Meeting | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        current = BodyMember.objects.filter(body=body, start_date__lte=today).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=today)
+        )
+        people = Q(pk__in=current.values("person_id"))
+        if self.instance.owner_id:
+            people |= Q(pk=self.instance.owner_id)
+        self.fields["owner"].queryset = (
+            Person.objects.filter(people).select_related("organization").order_by("full_name", "id")
+        )
+        self.fields["owner"].help_text = _("A current member of the body.")
+        decisions = Decision.objects.filter(body=body)
+        if meeting is not None:
+            decisions = decisions.filter(meeting=meeting)
+        self.fields["decision"].queryset = decisions.order_by("-number")
+        self.fields["action"].queryset = plan_actions(body.plan)
+        if not self.instance.pk:
+            del self.fields["status"]
+
+
+class ReportForm(ServiceModelForm):
+    class Meta:
+        model = Report
+        fields = services.REPORT_FIELDS
+        widgets = {"progress_percent": forms.NumberInput(attrs={"min": 0, "max": 100})}
+
+
+class CalendarFilterForm(forms.Form):
+    """The public calendar's filters: ?plan=<slug>&body=<id>&from=<date>&to=<date>."""
+
+    plan = forms.ChoiceField(label=_("Plan"), required=False)
+    body = forms.IntegerField(label=_("Body"), required=False, min_value=1)
+    from_ = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    def __init__(self, *args, plans: list[Plan], **kwargs):
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword: the field is declared as from_ and renamed here.
+        self.fields["from"] = self.fields.pop("from_")
+        self.fields["to"] = self.fields.pop("to")
+        self.plans = {plan.slug: plan for plan in plans}
+        self.fields["plan"].choices = [("", _("All plans")), *((plan.slug, plan.title) for plan in plans)]
+
+    def clean_plan(self):
+        slug = self.cleaned_data.get("plan")
+        return self.plans.get(slug) if slug else None
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and end < start:
+            self.add_error("to", _("The end date must not be before the start date."))
+        return cleaned

@@ -1,0 +1,469 @@
+"""API of indicators, baselines, targets, observations, imports and status; reads via selectors, writes via services.
+
+Organisations are named by slug, indicators, objectives and actions by id. Values are decimal
+strings with six decimals, as stored.
+"""
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, status
+from rest_framework.decorators import action as viewset_action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS
+from rest_framework.response import Response
+
+from municipia.api.serializers import HtmlUrlField, LinkField, translated_fields, translated_read_only_kwargs
+from municipia.api.viewsets import ServiceModelViewSet
+from municipia.indicators import selectors, services
+from municipia.indicators.choices import IndicatorStatus, Trend
+from municipia.indicators.filters import BaselineFilter, IndicatorFilter, ObservationFilter, TargetFilter
+from municipia.indicators.models import VALUE_DECIMALS, VALUE_DIGITS, Baseline, Indicator, Observation, Target
+from municipia.organizations.models import Organization
+from municipia.strategy.models import Action, Objective
+from municipia.strategy.selectors import plans_visible_to
+
+FIXED_AFTER_CREATION = _("This cannot be changed once created.")
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def _user_of(serializer) -> Any:
+    request = serializer.context.get("request")
+    return request.user if request is not None else AnonymousUser()
+
+
+def _only(data: dict[str, Any], allowed: list[str]) -> dict[str, Any]:
+    return {name: value for name, value in data.items() if name in allowed}
+
+
+def _is_read(serializer) -> bool:
+    request = serializer.context.get("request")
+    return request is not None and request.method in SAFE_METHODS
+
+
+class FixedParentsMixin:
+    """The fields in `fixed_fields` may be given on creation only."""
+
+    fixed_fields: tuple[str, ...] = ()
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is not None:
+            errors = {
+                name: [FIXED_AFTER_CREATION]
+                for name in self.fixed_fields
+                if name in attrs and attrs[name] != getattr(self.instance, name)
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return attrs
+
+    def get_validators(self) -> list:
+        # Uniqueness is checked by the services (full_clean), whose message names the field.
+        return []
+
+
+# --- Indicators
+
+
+class IndicatorSerializer(FixedParentsMixin, serializers.ModelSerializer):
+    """An indicator: what is measured, in which unit, how often, which way is better, and what it serves."""
+
+    fixed_fields = ("owner_organization",)
+
+    url = LinkField(view_name="api:indicator-detail")
+    html_url = HtmlUrlField(view_name="indicators:indicator-detail")
+    owner_organization = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Organization.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text=_("Slug of the owning council or network; null for site-wide indicators. Fixed once created."),
+    )
+    objectives = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Objective.objects.none(), help_text=_("Ids of strategic objectives.")
+    )
+    actions = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Action.objects.none(), help_text=_("Ids of actions.")
+    )
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "url",
+            "html_url",
+            "id",
+            "code",
+            *translated_fields("name", "description"),
+            "unit",
+            "direction",
+            "frequency",
+            "data_source",
+            "framework_code",
+            "owner_organization",
+            "owner_person",
+            "objectives",
+            "actions",
+            "is_public",
+        ]
+        extra_kwargs = translated_read_only_kwargs("name", "description")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if _is_read(self):
+            return fields
+        plans = plans_visible_to(_user_of(self))
+        fields["objectives"].child_relation.queryset = Objective.objects.filter(axis__plan__in=plans)
+        fields["actions"].child_relation.queryset = Action.objects.filter(plan__in=plans)
+        return fields
+
+
+class AssessmentSerializer(serializers.Serializer):
+    """The state of an indicator for one organisation (rules: municipia/indicators/status.py)."""
+
+    organization = serializers.CharField(help_text=_("Slug of the organisation."))
+    status = serializers.ChoiceField(choices=IndicatorStatus.choices)
+    latest_date = serializers.DateField(allow_null=True)
+    latest_value = serializers.DecimalField(VALUE_DIGITS, VALUE_DECIMALS, allow_null=True)
+    previous_date = serializers.DateField(allow_null=True)
+    previous_value = serializers.DecimalField(VALUE_DIGITS, VALUE_DECIMALS, allow_null=True)
+    trend = serializers.ChoiceField(choices=Trend.choices, allow_null=True)
+    improving = serializers.BooleanField(
+        allow_null=True, help_text=_("Whether the trend goes the better way; null when flat or unknown.")
+    )
+    expected_value = serializers.DecimalField(
+        VALUE_DIGITS,
+        VALUE_DECIMALS,
+        allow_null=True,
+        help_text=_("Where the path from the baseline to the targets says the value should be on the latest date."),
+    )
+    next_target_year = serializers.IntegerField(allow_null=True)
+    next_target_value = serializers.DecimalField(VALUE_DIGITS, VALUE_DECIMALS, allow_null=True)
+    stale = serializers.BooleanField(help_text=_("The latest value is older than the frequency allows."))
+
+
+class IndicatorStatusSerializer(serializers.Serializer):
+    """An indicator and its state for every organisation with observations."""
+
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    organizations = AssessmentSerializer(many=True)
+
+
+def _assessment_rows(table: selectors.StatusTable) -> dict[int, list[dict]]:
+    """Assessments as plain rows for the serializers, grouped by indicator (one query for slugs)."""
+    org_ids = {org_id for (_ind, org_id) in table.assessments}
+    slugs = dict(Organization.objects.filter(pk__in=org_ids).values_list("id", "slug"))
+    rows: dict[int, list[dict]] = {}
+    for (indicator_id, org_id), a in sorted(table.assessments.items(), key=lambda item: slugs.get(item[0][1], "")):
+        rows.setdefault(indicator_id, []).append(
+            {
+                "organization": slugs.get(org_id, ""),
+                "status": a.status,
+                "latest_date": a.latest.date if a.latest else None,
+                "latest_value": a.latest.value if a.latest else None,
+                "previous_date": a.previous.date if a.previous else None,
+                "previous_value": a.previous.value if a.previous else None,
+                "trend": a.trend,
+                "improving": a.improving,
+                "expected_value": a.expected,
+                "next_target_year": a.next_target.date.year if a.next_target else None,
+                "next_target_value": a.next_target.value if a.next_target else None,
+                "stale": a.stale,
+            }
+        )
+    return rows
+
+
+@extend_schema_view(
+    status=extend_schema(operation_id="v1_indicators_status_retrieve", responses=AssessmentSerializer(many=True)),
+    statuses=extend_schema(operation_id="v1_indicators_status_list", responses=IndicatorStatusSerializer(many=True)),
+)
+class IndicatorViewSet(ServiceModelViewSet):
+    """Indicators. Anonymous users see public indicators; editors also their organisation's private ones."""
+
+    serializer_class = IndicatorSerializer
+    filterset_class = IndicatorFilter
+    lookup_value_regex = r"\d+"
+    rules_actions = {"status": "view"}
+
+    def get_queryset(self):
+        return selectors.indicators_with_links(self.request.user)
+
+    def parent_of(self, data: dict[str, Any]) -> Organization | None:
+        return data.get("owner_organization")
+
+    def create_object(self, parent: Organization | None, data: dict[str, Any]) -> Indicator:
+        return services.indicator_create(
+            acting_user=self.request.user,
+            owner=parent,
+            data=_only(data, services.INDICATOR_FIELDS),
+            objectives=data.get("objectives"),
+            actions=data.get("actions"),
+        )
+
+    def update_object(self, instance: Indicator, data: dict[str, Any]) -> Indicator:
+        return services.indicator_update(
+            acting_user=self.request.user,
+            indicator=instance,
+            data=_only(data, services.INDICATOR_FIELDS),
+            objectives=data.get("objectives"),
+            actions=data.get("actions"),
+        )
+
+    def delete_object(self, instance: Indicator) -> None:
+        services.indicator_delete(acting_user=self.request.user, indicator=instance)
+
+    @viewset_action(detail=True, methods=["get"], url_path="status", pagination_class=None)
+    def status(self, request, pk=None):
+        """Latest value, trend, trajectory status and staleness of the indicator for each organisation."""
+        indicator = self.get_object()
+        rows = _assessment_rows(selectors.indicator_status([indicator]))
+        return Response(AssessmentSerializer(rows.get(indicator.pk, []), many=True).data)
+
+    @viewset_action(detail=False, methods=["get"], url_path="status")
+    def statuses(self, request):
+        """The status of a page of indicators (the list's filters apply), each for every organisation."""
+        # The links (objectives, actions) are not shown here: the plain list selector suffices.
+        indicators = self.paginate_queryset(self.filter_queryset(selectors.indicator_list(request.user)))
+        rows = _assessment_rows(selectors.indicator_status(indicators))
+        data = [{"id": i.pk, "code": i.code, "organizations": rows.get(i.pk, [])} for i in indicators]
+        return self.get_paginated_response(IndicatorStatusSerializer(data, many=True).data)
+
+
+# --- Baselines and targets
+
+
+class IndicatorValueSerializer(FixedParentsMixin, serializers.ModelSerializer):
+    fixed_fields = ("indicator", "organization")
+
+    indicator = serializers.PrimaryKeyRelatedField(
+        queryset=Indicator.objects.none(), help_text=_("Id of the indicator; fixed once created.")
+    )
+    organization = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Organization.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text=_("Slug of the organisation it applies to; null for every organisation. Fixed once created."),
+    )
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if not _is_read(self):
+            fields["indicator"].queryset = selectors.indicators_visible_to(_user_of(self))
+        return fields
+
+
+class BaselineSerializer(IndicatorValueSerializer):
+    """Where an indicator started, for one organisation or for all."""
+
+    url = LinkField(view_name="api:baseline-detail")
+
+    class Meta:
+        model = Baseline
+        fields = ["url", "id", "indicator", "organization", "date", "value", "source"]
+
+
+class TargetSerializer(IndicatorValueSerializer):
+    """The value an indicator should reach by 31 December of a year, for one organisation or for all."""
+
+    url = LinkField(view_name="api:target-detail")
+
+    class Meta:
+        model = Target
+        fields = ["url", "id", "indicator", "organization", "year", "value"]
+
+
+class IndicatorValueViewSet(ServiceModelViewSet):
+    lookup_value_regex = r"\d+"
+    model: type = Target
+    fields: list[str] = []
+
+    def parent_of(self, data: dict[str, Any]):
+        # The rule looks at the indicator and at the organisation of the value being created.
+        return self.model(indicator=data["indicator"], organization=data.get("organization"))
+
+
+class BaselineViewSet(IndicatorValueViewSet):
+    """Baselines of indicators."""
+
+    serializer_class = BaselineSerializer
+    filterset_class = BaselineFilter
+    model = Baseline
+
+    def get_queryset(self):
+        return selectors.baselines_visible_to(self.request.user).select_related("indicator", "organization")
+
+    def create_object(self, parent: Baseline, data: dict[str, Any]) -> Baseline:
+        return services.baseline_create(
+            acting_user=self.request.user, indicator=parent.indicator, data=_only(data, services.BASELINE_FIELDS)
+        )
+
+    def update_object(self, instance: Baseline, data: dict[str, Any]) -> Baseline:
+        return services.baseline_update(
+            acting_user=self.request.user, baseline=instance, data=_only(data, services.BASELINE_FIELDS)
+        )
+
+    def delete_object(self, instance: Baseline) -> None:
+        services.baseline_delete(acting_user=self.request.user, baseline=instance)
+
+
+class TargetViewSet(IndicatorValueViewSet):
+    """Yearly targets of indicators."""
+
+    serializer_class = TargetSerializer
+    filterset_class = TargetFilter
+    model = Target
+
+    def get_queryset(self):
+        return selectors.targets_visible_to(self.request.user).select_related("indicator", "organization")
+
+    def create_object(self, parent: Target, data: dict[str, Any]) -> Target:
+        return services.target_create(
+            acting_user=self.request.user, indicator=parent.indicator, data=_only(data, services.TARGET_FIELDS)
+        )
+
+    def update_object(self, instance: Target, data: dict[str, Any]) -> Target:
+        return services.target_update(
+            acting_user=self.request.user, target=instance, data=_only(data, services.TARGET_FIELDS)
+        )
+
+    def delete_object(self, instance: Target) -> None:
+        services.target_delete(acting_user=self.request.user, target=instance)
+
+
+# --- Observations and imports
+
+
+class ObservationSerializer(IndicatorValueSerializer):
+    """A measured value of an indicator for an organisation on a date."""
+
+    url = LinkField(view_name="api:observation-detail")
+    organization = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Organization.objects.all(),
+        help_text=_("Slug of the organisation; fixed once created."),
+    )
+
+    class Meta:
+        model = Observation
+        fields = ["url", "id", "indicator", "organization", "date", "value", "source", "note", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class ObservationImportSerializer(serializers.Serializer):
+    """A CSV or XLSX file of observations (columns: indicator, organization, date, value, source, note)."""
+
+    file = serializers.FileField(help_text=_("The CSV or XLSX file; the first row names the columns."))
+    replace = serializers.BooleanField(
+        default=False, help_text=_("Overwrite stored values for the same indicator, organisation and date.")
+    )
+    dry_run = serializers.BooleanField(default=False, help_text=_("Check the file without importing it."))
+
+    def validate_file(self, value):
+        if value.size > MAX_UPLOAD_BYTES:
+            raise serializers.ValidationError(_("The file is larger than 20 MB: split it."))
+        return value
+
+
+class ImportResultSerializer(serializers.Serializer):
+    rows = serializers.IntegerField(help_text=_("Rows of data in the file."))
+    created = serializers.IntegerField(help_text=_("Observations added (or that would be, in a dry run)."))
+    replaced = serializers.IntegerField(help_text=_("Stored observations overwritten (or that would be)."))
+    dry_run = serializers.BooleanField()
+
+
+class RowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text=_("Row number as a spreadsheet shows it (the header is row 1)."))
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportErrorsSerializer(serializers.Serializer):
+    rows = RowErrorSerializer(many=True, required=False, help_text=_("Every bad row; nothing was imported."))
+    file = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+@extend_schema_view(
+    import_file=extend_schema(
+        request=ObservationImportSerializer,
+        responses={
+            201: ImportResultSerializer,
+            200: OpenApiResponse(ImportResultSerializer, description=_("Dry run: nothing was imported.")),
+            400: ImportErrorsSerializer,
+        },
+    )
+)
+class ObservationViewSet(IndicatorValueViewSet):
+    """Observations of indicators, one by one or in bulk from a file (all rows or none)."""
+
+    serializer_class = ObservationSerializer
+    filterset_class = ObservationFilter
+    model = Observation
+    rules_actions = {"import_file": "indicators.import_observations"}
+
+    def get_queryset(self):
+        return (
+            selectors.observations_visible_to(self.request.user)
+            .select_related("indicator", "organization")
+            .order_by("indicator_id", "organization_id", "-date")
+        )
+
+    def parent_of(self, data: dict[str, Any]) -> Observation:
+        return Observation(indicator=data["indicator"], organization=data["organization"])
+
+    def create_object(self, parent: Observation, data: dict[str, Any]) -> Observation:
+        return services.observation_create(
+            acting_user=self.request.user,
+            indicator=parent.indicator,
+            organization=parent.organization,
+            data=_only(data, services.OBSERVATION_FIELDS),
+        )
+
+    def update_object(self, instance: Observation, data: dict[str, Any]) -> Observation:
+        return services.observation_update(
+            acting_user=self.request.user, observation=instance, data=_only(data, services.OBSERVATION_FIELDS)
+        )
+
+    def delete_object(self, instance: Observation) -> None:
+        services.observation_delete(acting_user=self.request.user, observation=instance)
+
+    @viewset_action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser],
+        serializer_class=ObservationImportSerializer,
+    )
+    def import_file(self, request):
+        """Imports observations from a CSV or XLSX file: every row, or none with every bad row listed."""
+        self.check_object_permissions(request, None)
+        serializer = ObservationImportSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        outcome = services.observations_import(
+            acting_user=request.user,
+            name=upload.name or "",
+            content=upload.read(),
+            replace=serializer.validated_data["replace"],
+            dry_run=serializer.validated_data["dry_run"],
+        )
+        check = outcome.check
+        if not check.ok:
+            body: dict[str, list] = {}
+            for error in check.errors:
+                if error.row == 0:
+                    body.setdefault("file", []).append(error.message)
+                else:
+                    body.setdefault("rows", []).append(error.as_dict())
+            return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        dry_run = serializer.validated_data["dry_run"]
+        result = {
+            "rows": check.row_count,
+            "created": len(check.rows) - check.replace_count if dry_run else outcome.created,
+            "replaced": check.replace_count if dry_run else outcome.replaced,
+            "dry_run": dry_run,
+        }
+        return Response(result, status=status.HTTP_200_OK if dry_run else status.HTTP_201_CREATED)

@@ -1,0 +1,301 @@
+"""Every write to indicators, baselines, targets and observations: forms, admin, API, importer and commands."""
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from municipia.core.cache import content_changed
+from municipia.core.i18n import translated_names
+from municipia.core.services import apply_fields, delete_with_history, save_with_history
+from municipia.indicators import importer
+from municipia.indicators.choices import ImportStatus
+from municipia.indicators.models import Baseline, Indicator, Observation, ObservationImport, Target
+from municipia.organizations.models import Organization
+from municipia.strategy.models import Action, Objective
+
+INDICATOR_FIELDS = [
+    *translated_names("name", "description"),
+    "code",
+    "unit",
+    "direction",
+    "frequency",
+    "data_source",
+    "framework_code",
+    "owner_person",
+    "is_public",
+]
+BASELINE_FIELDS = ["organization", "date", "value", "source"]
+TARGET_FIELDS = ["organization", "year", "value"]
+OBSERVATION_FIELDS = ["date", "value", "source", "note"]
+BULK_BATCH = 2000
+INSERT_CHUNK = 5000
+
+
+# --- Indicators
+
+
+def _set_links(indicator: Indicator, objectives, actions) -> None:
+    if objectives is not None:
+        indicator.objectives.set(list(objectives))
+    if actions is not None:
+        indicator.actions.set(list(actions))
+
+
+@transaction.atomic
+def indicator_create(
+    *,
+    acting_user,
+    owner: Organization | None,
+    data: dict[str, Any],
+    objectives: Iterable[Objective] | None = None,
+    actions: Iterable[Action] | None = None,
+) -> Indicator:
+    indicator = Indicator(owner_organization=owner)
+    apply_fields(indicator, data, INDICATOR_FIELDS)
+    save_with_history(indicator, acting_user=acting_user)
+    _set_links(indicator, objectives, actions)
+    return indicator
+
+
+@transaction.atomic
+def indicator_update(
+    *,
+    acting_user,
+    indicator: Indicator,
+    data: dict[str, Any],
+    objectives: Iterable[Objective] | None = None,
+    actions: Iterable[Action] | None = None,
+) -> Indicator:
+    apply_fields(indicator, data, INDICATOR_FIELDS)
+    save_with_history(indicator, acting_user=acting_user)
+    _set_links(indicator, objectives, actions)
+    return indicator
+
+
+@transaction.atomic
+def indicator_delete(*, acting_user, indicator: Indicator) -> None:
+    delete_with_history(indicator, acting_user=acting_user)
+
+
+# --- Baselines and targets
+
+
+@transaction.atomic
+def baseline_create(*, acting_user, indicator: Indicator, data: dict[str, Any]) -> Baseline:
+    baseline = Baseline(indicator=indicator)
+    apply_fields(baseline, data, BASELINE_FIELDS)
+    return save_with_history(baseline, acting_user=acting_user)
+
+
+@transaction.atomic
+def baseline_update(*, acting_user, baseline: Baseline, data: dict[str, Any]) -> Baseline:
+    apply_fields(baseline, data, BASELINE_FIELDS)
+    return save_with_history(baseline, acting_user=acting_user)
+
+
+@transaction.atomic
+def baseline_delete(*, acting_user, baseline: Baseline) -> None:
+    delete_with_history(baseline, acting_user=acting_user)
+
+
+@transaction.atomic
+def target_create(*, acting_user, indicator: Indicator, data: dict[str, Any]) -> Target:
+    target = Target(indicator=indicator)
+    apply_fields(target, data, TARGET_FIELDS)
+    return save_with_history(target, acting_user=acting_user)
+
+
+@transaction.atomic
+def target_update(*, acting_user, target: Target, data: dict[str, Any]) -> Target:
+    apply_fields(target, data, TARGET_FIELDS)
+    return save_with_history(target, acting_user=acting_user)
+
+
+@transaction.atomic
+def target_delete(*, acting_user, target: Target) -> None:
+    delete_with_history(target, acting_user=acting_user)
+
+
+# --- Observations, one at a time
+
+
+def _check_not_future(observation: Observation) -> None:
+    if observation.date and observation.date > timezone.localdate():
+        raise ValidationError({"date": _("%(date)s is in the future.") % {"date": observation.date.isoformat()}})
+
+
+@transaction.atomic
+def observation_create(
+    *, acting_user, indicator: Indicator, organization: Organization, data: dict[str, Any]
+) -> Observation:
+    observation = Observation(indicator=indicator, organization=organization)
+    apply_fields(observation, data, OBSERVATION_FIELDS)
+    if getattr(acting_user, "is_authenticated", False):
+        observation.created_by = acting_user
+    _check_not_future(observation)
+    return save_with_history(observation, acting_user=acting_user)
+
+
+@transaction.atomic
+def observation_update(*, acting_user, observation: Observation, data: dict[str, Any]) -> Observation:
+    apply_fields(observation, data, OBSERVATION_FIELDS)
+    _check_not_future(observation)
+    return save_with_history(observation, acting_user=acting_user)
+
+
+@transaction.atomic
+def observation_delete(*, acting_user, observation: Observation) -> None:
+    delete_with_history(observation, acting_user=acting_user)
+
+
+# --- Imports
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did (or, with errors, why it did nothing)."""
+
+    check: importer.CheckResult
+    created: int = 0
+    replaced: int = 0
+    record: ObservationImport | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.check.ok
+
+
+def observations_import(
+    *,
+    acting_user,
+    name: str,
+    content: bytes,
+    replace: bool = False,
+    dry_run: bool = False,
+    record: ObservationImport | None = None,
+) -> ImportOutcome:
+    """Imports every row of a CSV/XLSX file, or none: with any bad row, nothing is written.
+
+    The rows the user may not record (see permissions.may_record) are bad rows too. `dry_run`
+    checks only. `record` is the pending upload being confirmed; without one, a record of the
+    import is created.
+    """
+    check = importer.check_file(name=name, content=content, acting_user=acting_user, replace=replace)
+    outcome = ImportOutcome(check=check)
+    if not check.ok or dry_run:
+        return outcome
+    with transaction.atomic():
+        outcome.record = _write(check, acting_user=acting_user, name=name, replace=replace, record=record)
+    outcome.created = outcome.record.created_count
+    outcome.replaced = outcome.record.replaced_count
+    return outcome
+
+
+def _write(check: importer.CheckResult, *, acting_user, name: str, replace: bool, record) -> ObservationImport:
+    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    if record is None:
+        record = ObservationImport(created_by=user, file_name=name[:250], replace=replace)
+    new_rows = [row for row in check.rows if row.existing_id is None]
+    old_rows = [row for row in check.rows if row.existing_id is not None]
+    record.status = ImportStatus.IMPORTED
+    record.content = b""
+    record.row_count = len(check.rows)
+    record.created_count = len(new_rows)
+    record.replaced_count = len(old_rows)
+    record.imported_at = timezone.now()
+    record.save()
+    _insert_observations(new_rows, user_id=user.pk if user else None, batch_id=record.pk)
+    if old_rows:
+        Observation.objects.bulk_update(
+            [
+                Observation(
+                    pk=row.existing_id,
+                    value=row.value,
+                    source=row.source,
+                    note=row.note,
+                    created_by=user,
+                    batch=record,
+                )
+                for row in old_rows
+            ],
+            ["value", "source", "note", "created_by", "batch"],
+            batch_size=BULK_BATCH,
+        )
+    # Bulk writes send no model signals: mark public pages stale here.
+    content_changed()
+    return record
+
+
+INSERT_COLUMNS = ("indicator", "organization", "date", "value", "source", "note", "created_by", "batch", "created_at")
+
+
+def _insert_observations(rows: list, *, user_id: int | None, batch_id) -> None:
+    """One prepared INSERT run with executemany, in chunks: the rows are already checked.
+
+    Building a model instance per row (bulk_create) cost more than the database itself on
+    large files; the values here go through each field's own database preparation all the same.
+    """
+    fields = {name: Observation._meta.get_field(name) for name in INSERT_COLUMNS}
+    table = connection.ops.quote_name(Observation._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in INSERT_COLUMNS)
+    marks = ", ".join(["%s"] * len(INSERT_COLUMNS))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - names come from the model
+    prepare_date = fields["date"].get_db_prep_save
+    prepare_value = fields["value"].get_db_prep_save
+    batch = fields["batch"].get_db_prep_save(batch_id, connection)
+    now = fields["created_at"].get_db_prep_save(timezone.now(), connection)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_CHUNK):
+            cursor.executemany(
+                sql,
+                [
+                    (
+                        row.indicator_id,
+                        row.organization_id,
+                        prepare_date(row.date, connection),
+                        prepare_value(row.value, connection),
+                        row.source,
+                        row.note,
+                        user_id,
+                        batch,
+                        now,
+                    )
+                    for row in rows[start : start + INSERT_CHUNK]
+                ],
+            )
+
+
+# Pending uploads older than this are removed when a new one arrives.
+PENDING_UPLOAD_HOURS = 24
+
+
+@transaction.atomic
+def upload_keep(*, acting_user, name: str, content: bytes, replace: bool) -> ObservationImport:
+    """Keeps an uploaded file until its owner confirms the import (see ObservationImport)."""
+    cutoff = timezone.now() - dt.timedelta(hours=PENDING_UPLOAD_HOURS)
+    ObservationImport.objects.filter(status=ImportStatus.PENDING, created_at__lt=cutoff).delete()
+    return ObservationImport.objects.create(
+        created_by=acting_user, file_name=name[:250], content=content, replace=replace
+    )
+
+
+@transaction.atomic
+def upload_discard(*, acting_user, upload: ObservationImport) -> None:
+    upload.delete()
+
+
+def upload_confirm(*, acting_user, upload: ObservationImport) -> ImportOutcome:
+    """Imports a kept upload, checking it again (the data may have changed since the preview)."""
+    return observations_import(
+        acting_user=acting_user,
+        name=upload.file_name,
+        content=bytes(upload.content),
+        replace=upload.replace,
+        record=upload,
+    )

@@ -1,0 +1,13 @@
+"""URLs of the indicator pages."""
+
+from django.urls import path
+
+from municipia.indicators import views
+
+app_name = "indicators"
+urlpatterns = [
+    path("", views.indicator_list_view, name="indicator-list"),
+    path("<int:pk>/", views.indicator_detail, name="indicator-detail"),
+    path("import/", views.ObservationUploadView.as_view(), name="observation-import"),
+    path("import/<uuid:pk>/", views.ObservationImportPreviewView.as_view(), name="observation-import-preview"),
+]

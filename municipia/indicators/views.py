@@ -1,0 +1,190 @@
+"""Pages of indicators and the import of observation files (upload → preview → confirm).
+
+Each view checks the permission (`require_perm` / `EditorView`), calls a selector or a service,
+and renders. Indicators are fetched through selectors scoped to what the user may see.
+"""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from municipia.core.cache import public_cache
+from municipia.core.i18n import language_codes
+from municipia.core.links import reverse_many
+from municipia.core.views import EditorView, paginate
+from municipia.indicators import importer, services
+from municipia.indicators.choices import ImportStatus, IndicatorStatus
+from municipia.indicators.filters import IndicatorFilter, ObservationFilter
+from municipia.indicators.forms import ObservationUploadForm
+from municipia.indicators.models import Indicator, ObservationImport
+from municipia.indicators.selectors import (
+    indicator_get,
+    indicator_list,
+    indicator_observations,
+    indicator_page,
+    indicator_status,
+)
+from municipia.strategy.selectors import plans_visible_to
+
+PLAN_OPTIONS_MAX = 100
+OBSERVATIONS_PER_PAGE = 50
+# The order status counts are shown in, worst first.
+STATUS_ORDER = [
+    IndicatorStatus.OFF_TRACK,
+    IndicatorStatus.AT_RISK,
+    IndicatorStatus.ON_TRACK,
+    IndicatorStatus.NO_TARGET,
+    IndicatorStatus.NO_DATA,
+]
+
+
+def _plan_options(request, filterset) -> dict:
+    """The plan drop-down: every visible plan while there are few, else only the chosen one."""
+    plans = plans_visible_to(request.user).order_by("title_en", "pk")
+    truncated = plans[PLAN_OPTIONS_MAX : PLAN_OPTIONS_MAX + 1].exists()
+    selected = getattr(filterset.form, "cleaned_data", {}).get("plan")
+    if truncated:
+        options = [selected] if selected else []
+    else:
+        options = list(plans.only("pk", "slug", *[f"title_{c}" for c in language_codes()]))
+    return {"plan_options": options, "selected_plan": selected}
+
+
+@public_cache
+def indicator_list_view(request):
+    queryset = indicator_list(request.user)
+    filterset = IndicatorFilter(request.GET or None, queryset=queryset, request=request)
+    if filterset.is_bound:
+        indicators = filterset.qs if filterset.is_valid() else Indicator.objects.none()
+    else:
+        indicators = queryset
+    page = paginate(request, indicators)
+    page.object_list = list(page.object_list)
+    table = indicator_status(page.object_list)
+    detail_url = reverse_many("indicators:indicator-detail")
+    labels = dict(IndicatorStatus.choices)
+    rows = []
+    for indicator in page.object_list:
+        counts = table.counts(indicator.pk)
+        rows.append(
+            {
+                "indicator": indicator,
+                "url": detail_url(indicator.pk),
+                "counts": [(status, labels[status], counts[status]) for status in STATUS_ORDER if counts.get(status)],
+                "stale": table.stale_count(indicator.pk),
+            }
+        )
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "rows": rows,
+        "can_import": request.user.has_perm("indicators.import_observations"),
+        **_plan_options(request, filterset),
+    }
+    return render(request, "indicators/indicator_list.html", context)
+
+
+@public_cache
+def indicator_detail(request, pk):
+    indicator = indicator_get(request.user, pk=pk)
+    page = indicator_page(request.user, indicator)
+    observations = indicator_observations(indicator)
+    filterset = ObservationFilter(request.GET or None, queryset=observations, request=request)
+    if filterset.is_bound and filterset.is_valid():
+        observations = filterset.qs
+    observation_page = paginate(request, observations, OBSERVATIONS_PER_PAGE)
+    context = {
+        "indicator": indicator,
+        "page": page,
+        "observation_page": observation_page,
+        "filterset": filterset,
+        "organization_options": [row.organization for row in page.rows],
+        "can_edit": request.user.has_perm("indicators.change_indicator", indicator),
+        "can_import": request.user.has_perm("indicators.import_observations"),
+    }
+    return render(request, "indicators/indicator_detail.html", context)
+
+
+# --- Import: upload → preview → confirm
+
+
+class ObservationUploadView(EditorView):
+    """Upload of a CSV/XLSX file; the file is kept (ObservationImport) and the preview shown next."""
+
+    permission = "indicators.import_observations"
+    template_name = "indicators/observation_upload.html"
+
+    def load(self, **kwargs):
+        return None
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": ObservationUploadForm()})
+
+    def post(self, request):
+        form = ObservationUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form}, status=400)
+        upload = form.cleaned_data["file"]
+        kept = services.upload_keep(
+            acting_user=request.user, name=upload.name, content=upload.read(), replace=form.cleaned_data["replace"]
+        )
+        return HttpResponseRedirect(reverse("indicators:observation-import-preview", kwargs={"pk": kept.pk}))
+
+
+class ObservationImportPreviewView(EditorView):
+    """What the kept file would import, with every bad row; POST imports it (or discards it)."""
+
+    permission = "indicators.import_observations"
+    template_name = "indicators/observation_preview.html"
+
+    def load(self, pk):
+        # Only the person who uploaded a file sees it; anyone else gets "not found".
+        self.upload = ObservationImport.objects.filter(
+            pk=pk, created_by_id=self.request.user.pk, status=ImportStatus.PENDING
+        ).first()
+        if self.request.user.is_authenticated and self.upload is None:
+            raise Http404
+        return None
+
+    def render_preview(self, check: importer.CheckResult, status: int = 200):
+        context = {
+            "upload": self.upload,
+            "check": check,
+            "new_count": len(check.rows) - check.replace_count,
+            "file_errors": [e for e in check.errors if e.row == 0],
+            "row_errors": [e for e in check.errors if e.row != 0],
+            "error_rows": len({e.row for e in check.errors if e.row != 0}),
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        check = importer.check_file(
+            name=self.upload.file_name,
+            content=bytes(self.upload.content),
+            acting_user=request.user,
+            replace=self.upload.replace,
+        )
+        return self.render_preview(check)
+
+    def post(self, request, pk):
+        if request.POST.get("discard"):
+            services.upload_discard(acting_user=request.user, upload=self.upload)
+            messages.info(request, _("The file was discarded; nothing was imported."))
+            return HttpResponseRedirect(reverse("indicators:observation-import"))
+        outcome = services.upload_confirm(acting_user=request.user, upload=self.upload)
+        if not outcome.ok:
+            # The data changed since the preview (another import, say): show why, import nothing.
+            return self.render_preview(outcome.check, status=400)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s observation imported (%(replaced)s replaced).",
+                "%(count)s observations imported (%(replaced)s replaced).",
+                outcome.created + outcome.replaced,
+            )
+            % {"count": outcome.created + outcome.replaced, "replaced": outcome.replaced},
+        )
+        return HttpResponseRedirect(reverse("indicators:indicator-list"))
