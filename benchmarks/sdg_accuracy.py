@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from municipia.alignment.suggester import DATA_DIR, GOALS, LANGUAGES, Suggester, tokenize  # noqa: E402
+from municipia.alignment.suggester import GOALS, LANGUAGES, SDG_DIR, Suggester, tokenize  # noqa: E402
 
 EVAL_DIR = Path(__file__).resolve().parent / "sdg_eval"
 ANCHORS = (
@@ -56,11 +56,11 @@ class TargetTextBaseline:
 
     def __init__(self):
         documents: dict[str, dict[str, list[str]]] = {language: defaultdict(list) for language in LANGUAGES}
-        with (DATA_DIR / "sdg_targets.csv").open(encoding="utf-8", newline="") as handle:
+        with (SDG_DIR / "sdg_targets.csv").open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 for language in ("en", "es", "ca"):
                     documents[language][row["goal"]] += tokenize(row[f"title_{language}"], language)
-        with (DATA_DIR / "sdg_goals.csv").open(encoding="utf-8", newline="") as handle:
+        with (SDG_DIR / "sdg_goals.csv").open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 documents["bg"][row["code"]] += tokenize(row["short_bg"], "bg")
         self.idf: dict[str, dict[str, float]] = {}

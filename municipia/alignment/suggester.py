@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent / "data" / "suggester"
+# The SDG texts are the alignment app's own copy; the word lists are the suggester's.
+SDG_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = SDG_DIR / "suggester"
 LANGUAGES = ("en", "es", "ca", "bg")
 GOALS = tuple(str(number) for number in range(1, 18))
 
@@ -274,13 +276,13 @@ def _term_stems(term: str, language: str, prefix: bool) -> tuple[str, ...]:
 def _read_sdg_texts() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
     """Goal texts and target texts per language (no Bulgarian target texts exist in the data)."""
     goal_texts: dict[str, dict[str, str]] = {language: {} for language in LANGUAGES}
-    with (DATA_DIR / "sdg_goals.csv").open(encoding="utf-8", newline="") as handle:
+    with (SDG_DIR / "sdg_goals.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             for language in ("en", "es", "ca"):
                 goal_texts[language][row["code"]] = f"{row[f'short_{language}']}. {row[f'title_{language}']}"
             goal_texts["bg"][row["code"]] = row["short_bg"]
     target_texts: dict[str, dict[str, str]] = {language: {} for language in LANGUAGES}
-    with (DATA_DIR / "sdg_targets.csv").open(encoding="utf-8", newline="") as handle:
+    with (SDG_DIR / "sdg_targets.csv").open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
             for language in ("en", "es", "ca"):
                 target_texts[language][row["code"]] = row[f"title_{language}"]
