@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "municipia.governance",
     "municipia.indicators",
     "municipia.alignment",
+    "municipia.diagnosis",
+    "municipia.reports",
     "municipia.portal",
     "municipia.api",
 ]
@@ -136,6 +138,10 @@ CELERY_BEAT_SCHEDULE = {
     "send-reminders": {
         "task": "municipia.governance.tasks.send_reminders",
         "schedule": crontab(minute=5),
+    },
+    "send-indicator-reminders": {
+        "task": "municipia.indicators.tasks.send_indicator_reminders",
+        "schedule": crontab(hour=7, minute=15),
     },
 }
 # Anonymous public pages and API reads are cached whole (municipia.core.cache); PUBLIC_CACHE=0

@@ -4,17 +4,8 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value) -> str:
-    """A cell a spreadsheet shows as text: one starting like a formula gets a leading quote."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def safe_row(row: list) -> list[str]:
-    return [safe_cell(value) for value in row]
+# The one neutralisation rule of every export; re-exported for the coverage CSV view.
+from municipia.core.exports import safe_cell, safe_row  # noqa: F401
 
 
 def coverage_rows(coverage) -> Iterator[list]:

@@ -1,15 +1,20 @@
 """Reads of frameworks, alignments, coverage and suggestions, each in a fixed number of queries."""
 
 import threading
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from municipia.alignment.choices import ItemLevel
 from municipia.alignment.models import Alignment, Framework, FrameworkItem, PlanFramework, SuggestionFeedback
 from municipia.core.i18n import language_codes
+from municipia.indicators.choices import IndicatorStatus
+from municipia.indicators.models import Indicator
+from municipia.indicators.selectors import indicator_status, indicators_visible_to
+from municipia.indicators.status import Point
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.models import Organization
 from municipia.strategy.models import Action, Axis, Objective, Plan
@@ -424,13 +429,56 @@ def plan_coverage(plan: Plan) -> Coverage:
 
 
 @dataclass
+class ReviewIndicator:
+    indicator: Indicator
+    status_counts: list[tuple[str, int]]
+    owner_latest: Point | None
+
+
+@dataclass
 class ReviewGoal:
     total: GoalTotal
     actions: list[Action]
+    indicators: list[ReviewIndicator] = field(default_factory=list)
 
 
-def review_goals(coverage: Coverage) -> list[ReviewGoal]:
-    """Per SDG, the actions that serve it (one query for all of them), for the draft local review."""
+def _review_indicators(user, plan: Plan, goal_actions: dict[str, set[int]]) -> dict[str, list[ReviewIndicator]]:
+    """The plan's indicators per SDG, with their status across councils, in four queries.
+
+    An indicator counts for a goal when it measures one of the goal's actions, or when its
+    framework code is one of the goal's SDG indicators or targets (e.g. `11.6.2` → SDG 11)
+    and it is linked to the plan's objectives or actions.
+    """
+    linked = Q(actions__plan=plan) | Q(objectives__axis__plan=plan)
+    indicator_ids = set(indicators_visible_to(user).filter(linked).values_list("pk", flat=True))
+    if not indicator_ids:
+        return {}
+    indicators = list(
+        Indicator.objects.filter(pk__in=indicator_ids)
+        .prefetch_related(Prefetch("actions", queryset=Action.objects.only("id")))
+        .order_by("code", "pk")
+    )
+    table = indicator_status(indicators)
+    labels = dict(IndicatorStatus.choices)
+    result: dict[str, list[ReviewIndicator]] = defaultdict(list)
+    for indicator in indicators:
+        measured = {action.pk for action in indicator.actions.all()}
+        code_goal = (indicator.framework_code or "").split(".", 1)[0].strip()
+        counts = table.counts(indicator.pk)
+        owner = table.assessments.get((indicator.pk, plan.owner_id))
+        entry = ReviewIndicator(
+            indicator,
+            [(str(labels[status]), count) for status, count in sorted(counts.items())],
+            owner.latest if owner else None,
+        )
+        for goal, action_ids in goal_actions.items():
+            if measured & action_ids or code_goal == goal:
+                result[goal].append(entry)
+    return result
+
+
+def review_goals(coverage: Coverage, *, user=None, plan: Plan | None = None) -> list[ReviewGoal]:
+    """Per SDG, the actions that serve it and the plan's indicators for it, for the draft local review."""
     ids = {pk for total in coverage.goals for pk in total.action_ids}
     actions = {
         action.pk: action
@@ -438,8 +486,14 @@ def review_goals(coverage: Coverage) -> list[ReviewGoal]:
         .only("id", "code", "budget", "status", "progress", *[f"title_{c}" for c in language_codes()])
         .order_by("code")
     }
+    goal_actions = {str(total.goal.code): set(total.action_ids) for total in coverage.goals}
+    indicators = _review_indicators(user, plan, goal_actions) if plan is not None else {}
     return [
-        ReviewGoal(total, sorted((actions[pk] for pk in total.action_ids), key=lambda a: a.code))
+        ReviewGoal(
+            total,
+            sorted((actions[pk] for pk in total.action_ids), key=lambda a: a.code),
+            indicators.get(str(total.goal.code), []),
+        )
         for total in coverage.goals
     ]
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("plans/<slug:slug>/coverage/", views.plan_coverage, name="plan-coverage"),
     path("plans/<slug:slug>/coverage.csv", views.plan_coverage_csv, name="plan-coverage-csv"),
     path("plans/<slug:slug>/local-review/", views.plan_review, name="plan-review"),
+    path("plans/<slug:slug>/local-review.pdf", views.plan_review_pdf, name="plan-review-pdf"),
     path("networks/<slug:slug>/coverage/", views.network_coverage, name="network-coverage"),
     path("networks/<slug:slug>/coverage.csv", views.network_coverage_csv, name="network-coverage-csv"),
     path("elements/<str:kind>/<int:pk>/align/", views.AlignmentCreateView.as_view(), name="alignment-create"),

@@ -31,6 +31,7 @@ from municipia.core.views import EditorView, ServiceDeleteView, ServiceFormView,
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids
+from municipia.reports.pdf import render_pdf
 from municipia.strategy.permissions import plan_of
 from municipia.strategy.selectors import action_get, plan_get
 
@@ -519,8 +520,21 @@ def network_coverage_csv(request, slug):
 @public_cache
 def plan_review(request, slug):
     """A draft Voluntary Local Review: the plan's contribution to each SDG, printable, for the council to edit."""
+    return render(request, "alignment/plan_review.html", _review_context(request, slug))
+
+
+def _review_context(request, slug: str) -> dict:
     plan = plan_get(request.user, slug=slug)
     require_perm(request, "alignment.view_coverage", plan)
     coverage = selectors.plan_coverage(plan)
-    context = {"plan": plan, "coverage": coverage, "goals": selectors.review_goals(coverage)}
-    return render(request, "alignment/plan_review.html", context)
+    return {"plan": plan, "coverage": coverage, "goals": selectors.review_goals(coverage, user=request.user, plan=plan)}
+
+
+@public_cache
+def plan_review_pdf(request, slug):
+    """The draft Voluntary Local Review as a PDF (WeasyPrint), in the request's language."""
+    context = _review_context(request, slug)
+    content = render_pdf("alignment/plan_review_pdf.html", context, request=request)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="local-review-{context["plan"].slug}.pdf"'
+    return response

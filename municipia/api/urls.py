@@ -15,6 +15,14 @@ from municipia.alignment.api import (
     SuggestionFeedbackViewSet,
     SuggestionViewSet,
 )
+from municipia.diagnosis.api import (
+    CampaignViewSet,
+    FindingViewSet,
+    MaturityAssessmentViewSet,
+    MaturityDimensionViewSet,
+    QuestionnaireViewSet,
+    ResponseViewSet,
+)
 from municipia.governance.api import (
     AgendaItemViewSet,
     AttendanceViewSet,
@@ -26,8 +34,15 @@ from municipia.governance.api import (
     ReportViewSet,
     TaskViewSet,
 )
-from municipia.indicators.api import BaselineViewSet, IndicatorViewSet, ObservationViewSet, TargetViewSet
+from municipia.indicators.api import (
+    BaselineViewSet,
+    IndicatorViewSet,
+    ObservationViewSet,
+    PlanMonitoringViewSet,
+    TargetViewSet,
+)
 from municipia.organizations.api import NetworkViewSet, OrganizationViewSet
+from municipia.reports.api import IndicatorExportViewSet, ObservationExportViewSet
 from municipia.strategy.api import (
     ActionViewSet,
     AxisViewSet,
@@ -76,6 +91,15 @@ router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("baselines", BaselineViewSet, basename="baseline")
 router.register("targets", TargetViewSet, basename="target")
 router.register("observations", ObservationViewSet, basename="observation")
+router.register("plan-monitoring", PlanMonitoringViewSet, basename="plan-monitoring")
+router.register("questionnaires", QuestionnaireViewSet, basename="questionnaire")
+router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("responses", ResponseViewSet, basename="response")
+router.register("maturity-dimensions", MaturityDimensionViewSet, basename="maturity-dimension")
+router.register("maturity-assessments", MaturityAssessmentViewSet, basename="maturity-assessment")
+router.register("findings", FindingViewSet, basename="finding")
+router.register("indicator-exports", IndicatorExportViewSet, basename="indicator-export")
+router.register("observation-exports", ObservationExportViewSet, basename="observation-export")
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="token"),

@@ -5,7 +5,6 @@ from rules.contrib.admin import ObjectPermissionsModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from municipia.core.admin import ServiceModelAdmin
-from municipia.core.services import apply_fields, save_with_history
 from municipia.governance import services
 from municipia.governance.models import (
     AgendaItem,
@@ -19,7 +18,7 @@ from municipia.governance.models import (
     Report,
     Task,
 )
-from municipia.governance.services import MEMBER_FIELDS
+from municipia.governance.services import AGENDA_ITEM_FIELDS, MEMBER_FIELDS
 
 
 @admin.register(Body)
@@ -69,15 +68,13 @@ class MeetingSeriesAdmin(ServiceModelAdmin):
         return services.series_create(acting_user=request.user, body=obj.body, data=data)
 
     def update(self, request, obj, data):
-        # Changing the rule of a materialised series (regenerating future meetings) is not built yet.
-        apply_fields(obj, {k: v for k, v in data.items() if k not in ("rrule", "first_start")}, services.SERIES_FIELDS)
-        return save_with_history(obj, acting_user=request.user)
-
-    def get_readonly_fields(self, request, obj=None):
-        return ["rrule", "first_start"] if obj else []
+        # The service brings the meetings still to come in line with the changed series.
+        return services.series_update(acting_user=request.user, series=obj, data=data)
 
 
 class AgendaItemInline(admin.TabularInline):
+    """Agenda items edited on their meeting; `MeetingAdmin.save_formset` saves them through the services."""
+
     model = AgendaItem
     extra = 0
     fields = ["position", "title_en", "title_es", "title_ca", "title_bg", "presenter", "action"]
@@ -102,6 +99,32 @@ class MeetingAdmin(ServiceModelAdmin):
     def update(self, request, obj, data):
         return services.meeting_update(acting_user=request.user, meeting=obj, data=data)
 
+    def save_formset(self, request, form, formset, change):
+        """Agenda items go through `agenda_item_create/update/delete`, like the pages and the API."""
+        if formset.model is not AgendaItem:
+            return super().save_formset(request, form, formset, change)
+        meeting = form.instance
+        deleted = {id(item_form) for item_form in formset.deleted_forms}
+        # The admin's change message reads what the formset's own save() would have recorded.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for item_form in formset.forms:
+            item = item_form.instance
+            if id(item_form) in deleted:
+                if item.pk:
+                    services.agenda_item_delete(acting_user=request.user, item=item)
+                    formset.deleted_objects.append(item)
+                continue
+            if not item_form.has_changed():
+                continue
+            data = {name: item_form.cleaned_data[name] for name in AGENDA_ITEM_FIELDS if name in item_form.cleaned_data}
+            if item.pk:
+                services.agenda_item_update(acting_user=request.user, item=item, data=data)
+                formset.changed_objects.append((item, item_form.changed_data))
+            else:
+                created = services.agenda_item_create(acting_user=request.user, meeting=meeting, data=data)
+                formset.new_objects.append(created)
+        return None
+
 
 @admin.register(Decision)
 class DecisionAdmin(ServiceModelAdmin):
@@ -124,7 +147,7 @@ class TaskAdmin(ServiceModelAdmin):
     list_filter = ["status"]
     list_select_related = ["body", "owner"]
     search_fields = ["title_en", "title_es", "title_ca", "title_bg"]
-    autocomplete_fields = ["body", "decision", "action", "owner"]
+    autocomplete_fields = ["body", "meeting", "decision", "action", "owner"]
     service_fields = services.TASK_FIELDS
 
     def create(self, request, obj, data):

@@ -15,8 +15,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -30,7 +28,6 @@ from rest_framework.response import Response
 from municipia.api.serializers import HtmlUrlField, LinkField, translated_fields, translated_read_only_kwargs
 from municipia.api.viewsets import ServiceModelViewSet
 from municipia.core.links import reverse_many
-from municipia.core.services import delete_with_history
 from municipia.governance import selectors, services
 from municipia.governance.choices import TaskStatus
 from municipia.governance.filters import (
@@ -71,12 +68,6 @@ def _user_of(serializer) -> Any:
 
 def _only(data: dict[str, Any], allowed: list[str]) -> dict[str, Any]:
     return {name: value for name, value in data.items() if name in allowed}
-
-
-@transaction.atomic
-def _delete(instance, *, acting_user) -> None:
-    # The governance services have no `<noun>_delete` yet; this is what they would do.
-    delete_with_history(instance, acting_user=acting_user)
 
 
 def _zone(name: str | None) -> ZoneInfo | None:
@@ -210,9 +201,6 @@ class GovernanceViewSet(ServiceModelViewSet):
             return queryset
         return super().filter_queryset(queryset)
 
-    def delete_object(self, instance) -> None:
-        _delete(instance, acting_user=self.request.user)
-
 
 # --- Bodies
 
@@ -281,6 +269,9 @@ class BodyViewSet(GovernanceViewSet):
             acting_user=self.request.user, body=instance, data=_only(data, services.BODY_FIELDS)
         )
 
+    def delete_object(self, instance: Body) -> None:
+        services.body_delete(acting_user=self.request.user, body=instance)
+
 
 # --- Members
 
@@ -339,6 +330,10 @@ class BodyMemberViewSet(GovernanceViewSet):
             acting_user=self.request.user, member=instance, data=_only(data, services.MEMBER_FIELDS)
         )
 
+    def delete_object(self, instance: BodyMember) -> None:
+        # For rows entered by mistake; to record that someone left, PATCH `end_date`.
+        services.member_remove(acting_user=self.request.user, member=instance)
+
 
 # --- Meeting series
 
@@ -382,12 +377,13 @@ class MeetingSeriesSerializer(GovernanceSerializer):
 
 class MeetingSeriesViewSet(GovernanceViewSet):
     """Recurring meeting series. Creating one materialises its meetings over the plan's period;
-    single meetings are then moved or cancelled on /meetings/. Series are not changed or deleted
-    through the API."""
+    single meetings are then moved or cancelled on /meetings/. Changing a series changes its
+    meetings still to come (a new rule, first start, time zone or holiday policy replaces the
+    future meetings nobody has worked on); deleting it deletes those and keeps the others as
+    single meetings."""
 
     serializer_class = MeetingSeriesSerializer
     filterset_class = MeetingSeriesFilter
-    http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
         return (
@@ -403,6 +399,15 @@ class MeetingSeriesViewSet(GovernanceViewSet):
         return services.series_create(
             acting_user=self.request.user, body=parent, data=_only(data, services.SERIES_FIELDS)
         )
+
+    def update_object(self, instance: MeetingSeries, data: dict[str, Any]) -> MeetingSeries:
+        data = _only(data, services.SERIES_FIELDS)
+        if "first_start" in data:
+            data["first_start"] = _aware(data["first_start"], data.get("time_zone") or instance.time_zone)
+        return services.series_update(acting_user=self.request.user, series=instance, data=data)
+
+    def delete_object(self, instance: MeetingSeries) -> None:
+        services.series_delete(acting_user=self.request.user, series=instance)
 
 
 # --- Meetings
@@ -489,18 +494,30 @@ class MeetingCancelSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)
 
 
+class MinutesReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=80, help_text=_("Why the approved minutes must change."))
+
+
 @extend_schema_view(
     move=extend_schema(request=MeetingMoveSerializer, responses=MeetingSerializer),
     cancel=extend_schema(request=MeetingCancelSerializer, responses=MeetingSerializer),
     approve_minutes=extend_schema(request=None, responses=MeetingSerializer),
+    reopen_minutes=extend_schema(request=MinutesReopenSerializer, responses=MeetingSerializer),
 )
 class MeetingViewSet(GovernanceViewSet):
     """Meetings of bodies, with their minutes. The list leaves out cancelled meetings unless
-    `include_cancelled=true`. Approved minutes are not changed any more (400 naming `minutes`)."""
+    `include_cancelled=true`. Approved minutes are frozen for everyone (400 naming `minutes`) until
+    a site administrator reopens them with POST …/reopen-minutes/. A meeting with decisions or
+    approved minutes is not deleted (400)."""
 
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilter
-    rules_actions = {"move": "change", "cancel": "change", "approve_minutes": "governance.approve_minutes"}
+    rules_actions = {
+        "move": "change",
+        "cancel": "change",
+        "approve_minutes": "governance.approve_minutes",
+        "reopen_minutes": "governance.reopen_minutes",
+    }
 
     def get_queryset(self):
         return selectors.meetings_visible_to(self.request.user).select_related(
@@ -519,10 +536,11 @@ class MeetingViewSet(GovernanceViewSet):
         data = _only(data, services.MEETING_FIELDS)
         if data.get("minutes") == instance.minutes:
             data.pop("minutes")  # a full update repeating the minutes does not change them
-        if "minutes" in data and not self.request.user.has_perm("governance.change_minutes", instance):
-            # The user runs this body's meetings (the update was allowed), so the minutes are approved.
-            raise ValidationError({"minutes": _("Approved minutes cannot be changed.")})
+        # Approved minutes are refused by the service, for everyone (see `reopen_minutes`).
         return services.meeting_update(acting_user=self.request.user, meeting=instance, data=data)
+
+    def delete_object(self, instance: Meeting) -> None:
+        services.meeting_delete(acting_user=self.request.user, meeting=instance)
 
     def _answer(self, meeting: Meeting) -> Response:
         return Response(self.get_serializer(self.refetched(meeting)).data)
@@ -557,6 +575,15 @@ class MeetingViewSet(GovernanceViewSet):
         """Approves the meeting's minutes, which are then frozen."""
         meeting = self.get_object()
         services.minutes_approve(acting_user=request.user, meeting=meeting)
+        return self._answer(meeting)
+
+    @viewset_action(detail=True, methods=["post"], url_path="reopen-minutes")
+    def reopen_minutes(self, request, pk=None):
+        """Site administrators only: turns approved minutes back into a draft, recording who and why."""
+        meeting = self.get_object()
+        serializer = MinutesReopenSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.minutes_reopen(acting_user=request.user, meeting=meeting, reason=serializer.validated_data["reason"])
         return self._answer(meeting)
 
 
@@ -620,6 +647,9 @@ class AgendaItemViewSet(GovernanceViewSet):
             acting_user=self.request.user, item=instance, data=_only(data, services.AGENDA_ITEM_FIELDS)
         )
 
+    def delete_object(self, instance: AgendaItem) -> None:
+        services.agenda_item_delete(acting_user=self.request.user, item=instance)
+
 
 # --- Attendance
 
@@ -673,6 +703,9 @@ class AttendanceViewSet(GovernanceViewSet):
     def update_object(self, instance: Attendance, data: dict[str, Any]) -> Attendance:
         return self._record(instance.meeting, instance.person, data, instance.status)
 
+    def delete_object(self, instance: Attendance) -> None:
+        services.attendance_delete(acting_user=self.request.user, attendance=instance)
+
 
 # --- Decisions
 
@@ -704,7 +737,8 @@ class DecisionSerializer(GovernanceSerializer):
 
 
 class DecisionViewSet(GovernanceViewSet):
-    """The register of decisions of each body."""
+    """The register of decisions of each body. A decision that tasks follow up, or taken at a
+    meeting whose minutes are approved, is not deleted (400)."""
 
     serializer_class = DecisionSerializer
     filterset_class = DecisionFilter
@@ -724,6 +758,9 @@ class DecisionViewSet(GovernanceViewSet):
         return services.decision_update(
             acting_user=self.request.user, decision=instance, data=_only(data, services.DECISION_FIELDS)
         )
+
+    def delete_object(self, instance: Decision) -> None:
+        services.decision_delete(acting_user=self.request.user, decision=instance)
 
 
 # --- Tasks
@@ -745,6 +782,12 @@ class TaskSerializer(GovernanceSerializer):
         allow_null=True,
         help_text=_("Id of the decision of the same body it follows up."),
     )
+    meeting = serializers.PrimaryKeyRelatedField(
+        queryset=Meeting.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=_("Id of the meeting of the same body where the task was set."),
+    )
     is_overdue = serializers.SerializerMethodField(help_text=_("Open and past its due date."))
 
     class Meta:
@@ -760,6 +803,7 @@ class TaskSerializer(GovernanceSerializer):
             "due_date",
             "status",
             "is_overdue",
+            "meeting",
             "decision",
             "action",
         ]
@@ -792,6 +836,9 @@ class TaskViewSet(GovernanceViewSet):
         return services.task_update(
             acting_user=self.request.user, task=instance, data=_only(data, services.TASK_FIELDS)
         )
+
+    def delete_object(self, instance: Task) -> None:
+        services.task_delete(acting_user=self.request.user, task=instance)
 
 
 # --- Reports
@@ -850,3 +897,6 @@ class ReportViewSet(GovernanceViewSet):
         return services.report_update(
             acting_user=self.request.user, report=instance, data=_only(data, services.REPORT_FIELDS)
         )
+
+    def delete_object(self, instance: Report) -> None:
+        services.report_delete(acting_user=self.request.user, report=instance)

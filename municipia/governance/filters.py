@@ -7,6 +7,7 @@ a private body's id answers "not a valid choice" exactly like a missing one.
 import datetime as dt
 
 import django_filters
+from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils import timezone
@@ -84,8 +85,27 @@ class BodyFilter(django_filters.FilterSet):
         return search_translated(queryset, value, "name", "mandate")
 
 
+class MeetingFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and end < start:
+            self.add_error("to", _("The end date must not be before the start date."))
+        return cleaned
+
+
+def _date_filter(method: str, label) -> django_filters.DateFilter:
+    return django_filters.DateFilter(
+        method=method, label=label, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
 class MeetingFilter(django_filters.FilterSet):
-    """Meetings by plan, body, kind of body and dates; cancelled meetings only when asked for."""
+    """Meetings by plan, body, kind of body and dates; cancelled meetings only when asked for.
+
+    The API's meeting list and the public calendar page use it with the same parameters; the
+    page only changes two defaults (from today on, cancelled meetings shown as such).
+    """
 
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     plan = _plan_filter("body__plan")
@@ -94,13 +114,14 @@ class MeetingFilter(django_filters.FilterSet):
         field_name="body__kind", choices=BodyKind.choices, label=_("Kind of body"), empty_label=_("All kinds")
     )
     # `from` and `to` are Python keywords: declared through the class namespace.
-    locals()["from"] = django_filters.DateFilter(method="filter_from", label=_("From (date)"))
-    locals()["to"] = django_filters.DateFilter(method="filter_to", label=_("To (date)"))
+    locals()["from"] = _date_filter("filter_from", _("From"))
+    locals()["to"] = _date_filter("filter_to", _("To"))
     include_cancelled = django_filters.BooleanFilter(method="filter_include_cancelled", label=_("Include cancelled"))
 
     class Meta:
         model = Meeting
         fields = ["search", "plan", "body", "kind", "from", "to", "include_cancelled"]
+        form = MeetingFilterForm
 
     def filter_search(self, queryset, name, value):
         return search_translated(queryset, value, "title")

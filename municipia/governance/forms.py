@@ -182,6 +182,18 @@ class SeriesForm(ServiceModelForm):
             "Meetings are created up to the end of the plan's period."
         )
         self.fields["time_zone"].help_text = _("A time zone name such as Europe/Madrid or Europe/Sofia.")
+        if self.instance.pk:
+            self.initial["first_start"] = wall_clock(self.instance.first_start, self.instance.time_zone)
+            self.fields["rrule"].help_text = _(
+                "An RFC 5545 rule. Changing the rule, first meeting, time zone or holiday policy replaces the "
+                "future meetings nobody has worked on yet; past meetings never change."
+            )
+        if self.instance.pk:
+            self.initial["first_start"] = wall_clock(self.instance.first_start, self.instance.time_zone)
+            self.fields["rrule"].help_text = _(
+                "An RFC 5545 rule. Changing the rule, first meeting, time zone or holiday policy replaces the "
+                "future meetings nobody has worked on yet; past meetings never change."
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -247,6 +259,21 @@ class MeetingMoveForm(forms.Form):
 
 class MeetingCancelForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, max_length=250)
+
+
+class MinutesReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=80,
+        help_text=_("Why the approved minutes must change; kept in the meeting's history."),
+    )
+
+
+class MemberEndForm(forms.Form):
+    end_date = forms.DateField(
+        label=_("Last day of membership"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
 
 
 class MinutesForm(forms.Form):
@@ -345,6 +372,11 @@ class TaskForm(ServiceModelForm):
         decisions = Decision.objects.filter(body=body)
         if meeting is not None:
             decisions = decisions.filter(meeting=meeting)
+            # Set from the meeting's page: the view records that meeting.
+            del self.fields["meeting"]
+        else:
+            self.fields["meeting"].queryset = Meeting.objects.filter(body=body).order_by("-starts_at", "-id")
+            self.fields["meeting"].help_text = _("The meeting of this body where the task was set, if any.")
         self.fields["decision"].queryset = decisions.order_by("-number")
         self.fields["action"].queryset = plan_actions(body.plan)
         if not self.instance.pk:
@@ -356,35 +388,3 @@ class ReportForm(ServiceModelForm):
         model = Report
         fields = services.REPORT_FIELDS
         widgets = {"progress_percent": forms.NumberInput(attrs={"min": 0, "max": 100})}
-
-
-class CalendarFilterForm(forms.Form):
-    """The public calendar's filters: ?plan=<slug>&body=<id>&from=<date>&to=<date>."""
-
-    plan = forms.ChoiceField(label=_("Plan"), required=False)
-    body = forms.IntegerField(label=_("Body"), required=False, min_value=1)
-    from_ = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-
-    def __init__(self, *args, plans: list[Plan], **kwargs):
-        super().__init__(*args, **kwargs)
-        # "from" is a Python keyword: the field is declared as from_ and renamed here.
-        self.fields["from"] = self.fields.pop("from_")
-        self.fields["to"] = self.fields.pop("to")
-        self.plans = {plan.slug: plan for plan in plans}
-        self.fields["plan"].choices = [("", _("All plans")), *((plan.slug, plan.title) for plan in plans)]
-
-    def clean_plan(self):
-        slug = self.cleaned_data.get("plan")
-        return self.plans.get(slug) if slug else None
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("from"), cleaned.get("to")
-        if start and end and end < start:
-            self.add_error("to", _("The end date must not be before the start date."))
-        return cleaned

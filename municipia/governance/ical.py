@@ -7,6 +7,11 @@ override VEVENT (RECURRENCE-ID = the slot) for each meeting that differs from th
 cancelled, retitled, elsewhere, or with an agenda of its own. The recurrence set is computed
 here the way a calendar application will compute it, so a meeting the rule cannot reproduce
 (a rule edited since, a slot in a daylight-saving gap) is published as a single event instead.
+
+The events are written here as RFC 5545 content lines (`_Event`): a feed holds thousands of them,
+and building and serialising icalendar components for each cost most of a large feed's time.
+icalendar still writes the calendar's header and the VTIMEZONE definitions, which need the
+time-zone rules.
 """
 
 import datetime as dt
@@ -32,6 +37,62 @@ PRODID = "-//Municipia//Governance calendar//EN"
 TIME_ZONE_MARGIN = dt.timedelta(days=366)
 
 LinkMaker = Callable[[object], str]
+
+# RFC 5545 §3.3.11: backslash, semicolon, comma and newline are escaped in TEXT values.
+_TEXT_ESCAPES = str.maketrans({"\\": "\\\\", ";": "\\;", ",": "\\,", "\n": "\\n"})
+# §3.1: content lines are folded at 75 octets; a continuation line starts with one space.
+LINE_OCTETS = 75
+UTC_ZONE_NAMES = frozenset({"UTC", "Etc/UTC"})
+
+
+def escape_text(value: str) -> str:
+    """A TEXT value: line breaks of any kind become \\n, and \\ ; , are escaped."""
+    return value.replace("\r\n", "\n").replace("\r", "\n").translate(_TEXT_ESCAPES)
+
+
+def fold(line: str) -> bytes:
+    """One content line as UTF-8 with CRLF, folded at 75 octets without splitting a character."""
+    data = line.encode("utf-8")
+    if len(data) <= LINE_OCTETS:
+        return data + b"\r\n"
+    parts, start, limit = [], 0, LINE_OCTETS
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its character
+            end -= 1
+        parts.append(data[start:end])
+        start, limit = end, LINE_OCTETS - 1  # the leading space takes one octet
+    parts.append(data[start:])
+    return b"\r\n ".join(parts) + b"\r\n"
+
+
+def _stamp_text(instant: dt.datetime) -> str:
+    """An instant in UTC, form #2 of RFC 5545 §3.3.5 (20230530T150000Z)."""
+    d = instant.astimezone(dt.UTC)
+    return f"{d.year:04d}{d.month:02d}{d.day:02d}T{d.hour:02d}{d.minute:02d}{d.second:02d}Z"
+
+
+def _local_text(local: dt.datetime) -> str:
+    return f"{local.year:04d}{local.month:02d}{local.day:02d}T{local.hour:02d}{local.minute:02d}{local.second:02d}"
+
+
+class _Event:
+    """The content lines of one VEVENT, unfolded until `to_ical`."""
+
+    __slots__ = ("lines",)
+
+    def __init__(self) -> None:
+        self.lines = ["BEGIN:VEVENT"]
+
+    def text(self, name: str, value: str) -> None:
+        self.lines.append(f"{name}:{escape_text(value)}")
+
+    def raw(self, name: str, value: str) -> None:
+        # Values that are not TEXT (URIs, status words, rules) must still fit on one logical line.
+        self.lines.append(f"{name}:{value.replace(chr(13), '').replace(chr(10), '')}")
+
+    def to_ical(self) -> bytes:
+        return b"".join(fold(line) for line in self.lines) + b"END:VEVENT\r\n"
 
 
 def meeting_uid(meeting: Meeting, *, domain: str) -> str:
@@ -79,27 +140,35 @@ class _Writer:
         self.body_link = body_link
         self.first: dt.datetime | None = None
         self.last: dt.datetime | None = None
+        self.zones: set[str] = set()
+
+    def _when(self, name: str, instant: dt.datetime, zone: ZoneInfo) -> str:
+        """`DTSTART;TZID=Europe/Madrid:20230530T170000` (a UTC zone is written with Z instead)."""
+        if zone.key in UTC_ZONE_NAMES:
+            return f"{name}:{_stamp_text(instant)}"
+        self.zones.add(zone.key)
+        return f"{name};TZID={zone.key}:{_local_text(instant.astimezone(zone))}"
 
     def _seen(self, instant: dt.datetime) -> None:
         self.first = instant if self.first is None or instant < self.first else self.first
         self.last = instant if self.last is None or instant > self.last else self.last
 
-    def _stamp(self, event: icalendar.Event, updated_at: dt.datetime | None) -> None:
+    def _stamp(self, event: _Event, updated_at: dt.datetime | None) -> None:
         # DTSTAMP from the content rather than the clock: an unchanged feed is byte-identical (ETag).
-        event.add("dtstamp", (updated_at or timezone.now()).astimezone(dt.UTC))
+        event.raw("DTSTAMP", _stamp_text(updated_at or timezone.now()))
         if updated_at:
-            event.add("last-modified", updated_at.astimezone(dt.UTC))
+            event.raw("LAST-MODIFIED", _stamp_text(updated_at))
 
-    def _where(self, event: icalendar.Event, place: str, online_url: str) -> None:
+    def _where(self, event: _Event, place: str, online_url: str) -> None:
         location = place or online_url
         if location:
-            event.add("location", location)
+            event.text("LOCATION", location)
         if online_url:
-            event.add("url", online_url)
+            event.raw("URL", online_url)
 
     def _meeting_description(self, meeting: Meeting) -> str:
         lines = []
-        items = list(meeting.agenda_items.all())
+        items = _agenda(meeting)
         if items:
             lines.append(_("Agenda:"))
             lines.extend(f"{number}. {item.title}" for number, item in enumerate(items, start=1))
@@ -109,26 +178,26 @@ class _Writer:
             lines.append(self.meeting_link(meeting.pk))
         return "\n".join(lines)
 
-    def _meeting_properties(self, event: icalendar.Event, meeting: Meeting, zone: ZoneInfo, fallback: str) -> None:
+    def _meeting_properties(self, event: _Event, meeting: Meeting, zone: ZoneInfo, fallback: str) -> None:
         self._stamp(event, meeting.updated_at)
-        event.add("dtstart", meeting.starts_at.astimezone(zone))
+        event.lines.append(self._when("DTSTART", meeting.starts_at, zone))
         if meeting.ends_at and meeting.ends_at > meeting.starts_at:
-            event.add("dtend", meeting.ends_at.astimezone(zone))
-        event.add("summary", meeting.title or fallback or str(meeting.pk))
+            event.lines.append(self._when("DTEND", meeting.ends_at, zone))
+        event.text("SUMMARY", meeting.title or fallback or str(meeting.pk))
         self._where(event, meeting.place, meeting.online_url)
         description = self._meeting_description(meeting)
         if description:
-            event.add("description", description)
-        event.add("status", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
+            event.text("DESCRIPTION", description)
+        event.raw("STATUS", "CANCELLED" if meeting.is_cancelled else "CONFIRMED")
         self._seen(meeting.starts_at)
 
-    def single(self, meeting: Meeting) -> icalendar.Event:
-        event = icalendar.Event()
-        event.add("uid", meeting_uid(meeting, domain=self.domain))
+    def single(self, meeting: Meeting) -> _Event:
+        event = _Event()
+        event.text("UID", meeting_uid(meeting, domain=self.domain))
         self._meeting_properties(event, meeting, _zone(meeting.time_zone), meeting.body.name)
         return event
 
-    def series(self, series: MeetingSeries, meetings: list[Meeting], *, complete: bool) -> list[icalendar.Event]:
+    def series(self, series: MeetingSeries, meetings: list[Meeting], *, complete: bool) -> list[_Event]:
         """The master event of a series and its overrides; meetings the rule cannot place come back single."""
         zone = _zone(series.time_zone)
         by_slot: dict[dt.datetime, Meeting] = {}
@@ -162,43 +231,53 @@ class _Writer:
 
         uid = series_uid(series, domain=self.domain)
         duration = dt.timedelta(minutes=series.duration_minutes or 1)
-        master = icalendar.Event()
-        master.add("uid", uid)
+        master = _Event()
+        master.text("UID", uid)
         self._stamp(master, series.updated_at)
-        master.add("dtstart", _aware(start, zone))
-        master.add("dtend", _aware(start, zone) + duration)
-        master.add("rrule", icalendar.vRecur.from_ical(rule_text))
+        master.lines.append(self._when("DTSTART", _aware(start, zone), zone))
+        master.lines.append(self._when("DTEND", _aware(start, zone) + duration, zone))
+        master.raw("RRULE", rule_text)
         missing = [_aware(slot, zone) for slot in slots if slot not in by_slot]
         if missing:
-            master.add("exdate", missing)
-        master.add("summary", series.title or series.body.name or str(series.pk))
+            first, *others = (self._when("EXDATE", instant, zone) for instant in missing)
+            # One EXDATE with every date, after the first one's TZID (or with Z for UTC).
+            master.lines.append(",".join([first, *(line.rsplit(":", 1)[1] for line in others)]))
+        master.text("SUMMARY", series.title or series.body.name or str(series.pk))
         self._where(master, series.place, series.online_url)
         if self.body_link is not None:
-            master.add("description", self.body_link(series.body_id))
-        master.add("status", "CONFIRMED")
+            master.text("DESCRIPTION", self.body_link(series.body_id))
+        master.raw("STATUS", "CONFIRMED")
         self._seen(_aware(start, zone))
         events = [master]
         for slot, meeting in overrides:
             if _differs(meeting, series, _aware(slot, zone), duration):
-                event = icalendar.Event()
-                event.add("uid", uid)
-                event.add("recurrence-id", _aware(slot, zone))
+                event = _Event()
+                event.text("UID", uid)
+                event.lines.append(self._when("RECURRENCE-ID", _aware(slot, zone), zone))
                 self._meeting_properties(event, meeting, zone, series.title)
                 events.append(event)
         events.extend(self.single(meeting) for meeting in sorted(singles, key=lambda m: (m.starts_at, m.pk)))
         return events
 
-    def task(self, task: Task) -> icalendar.Event:
+    def task(self, task: Task) -> _Event:
         """An open task as an all-day entry on its due date: calendars show it where VTODOs are ignored."""
-        event = icalendar.Event()
-        event.add("uid", task_uid(task, domain=self.domain))
+        event = _Event()
+        event.text("UID", task_uid(task, domain=self.domain))
         self._stamp(event, task.updated_at)
-        event.add("dtstart", task.due_date)
-        event.add("dtend", task.due_date + dt.timedelta(days=1))
-        event.add("summary", _("Task due: %(title)s") % {"title": task.title or task.pk})
-        event.add("description", task.body.name)
-        event.add("transp", "TRANSPARENT")  # a due date does not make the person busy
+        event.raw("DTSTART;VALUE=DATE", task.due_date.strftime("%Y%m%d"))
+        event.raw("DTEND;VALUE=DATE", (task.due_date + dt.timedelta(days=1)).strftime("%Y%m%d"))
+        event.text("SUMMARY", _("Task due: %(title)s") % {"title": task.title or task.pk})
+        event.text("DESCRIPTION", task.body.name)
+        event.raw("TRANSP", "TRANSPARENT")  # a due date does not make the person busy
         return event
+
+
+def _agenda(meeting: Meeting) -> list:
+    """The meeting's prefetched agenda, read once: each `.all()` builds a new queryset, costly over thousands."""
+    items = meeting.__dict__.get("_ical_agenda")
+    if items is None:
+        items = meeting.__dict__["_ical_agenda"] = list(meeting.agenda_items.all())
+    return items
 
 
 def _differs(meeting: Meeting, series: MeetingSeries, slot: dt.datetime, duration: dt.timedelta) -> bool:
@@ -210,7 +289,7 @@ def _differs(meeting: Meeting, series: MeetingSeries, slot: dt.datetime, duratio
         or meeting.place != series.place
         or meeting.online_url != series.online_url
         or any(getattr(meeting, f"title_{code}") != getattr(series, f"title_{code}") for code in language_codes())
-        or bool(meeting.agenda_items.all())
+        or bool(_agenda(meeting))
     )
 
 
@@ -223,7 +302,11 @@ def _rule_parts(text: str) -> list[str]:
 
 def _rule_until(text: str, last: dt.datetime) -> str:
     """The stored rule with its COUNT/UNTIL replaced by UNTIL = `last` in UTC (RFC 5545 §3.3.10)."""
-    parts = [part for part in _rule_parts(text) if part.split("=")[0].strip().upper() not in ("COUNT", "UNTIL")]
+    parts = [
+        part.strip().upper()
+        for part in _rule_parts(text)
+        if part.split("=")[0].strip().upper() not in ("COUNT", "UNTIL")
+    ]
     parts.append("UNTIL=" + last.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ"))
     return ";".join(parts)
 
@@ -257,7 +340,7 @@ def feed_calendar(
         calendar.add("x-wr-timezone", feed.time_zone)
 
     by_series: dict[int, list[Meeting]] = defaultdict(list)
-    events: list[tuple[dt.datetime, int, list[icalendar.Event]]] = []
+    events: list[tuple[dt.datetime, int, list[_Event]]] = []
     for meeting in feed.meetings:
         if meeting.series_id:
             by_series[meeting.series_id].append(meeting)
@@ -266,13 +349,24 @@ def feed_calendar(
     for meetings in by_series.values():
         series = meetings[0].series
         events.append((meetings[0].starts_at, 0, writer.series(series, meetings, complete=feed.complete_series)))
-    for _start, _order, components in sorted(events, key=lambda row: (row[0], row[1])):
-        for component in components:
-            calendar.add_component(component)
-    for task in feed.tasks:
-        calendar.add_component(writer.task(task))
+    body = [
+        component.to_ical()
+        for _start, _order, components in sorted(events, key=lambda row: (row[0], row[1]))
+        for component in components
+    ]
+    body.extend(writer.task(task).to_ical() for task in feed.tasks)
     if writer.first is not None:
-        calendar.add_missing_timezones(
-            first_date=(writer.first - TIME_ZONE_MARGIN).date(), last_date=(writer.last + TIME_ZONE_MARGIN).date()
-        )
-    return calendar.to_ical()
+        # What `Calendar.add_missing_timezones` does for icalendar's own events, in a stable order.
+        for tzid in sorted(writer.zones):
+            try:
+                definition = icalendar.Timezone.from_tzid(
+                    tzid,
+                    first_date=(writer.first - TIME_ZONE_MARGIN).date(),
+                    last_date=(writer.last + TIME_ZONE_MARGIN).date(),
+                )
+            except ValueError:
+                continue  # a zone icalendar does not know: calendars fall back to their own rules
+            calendar.add_component(definition)
+    header = calendar.to_ical()
+    closing = b"END:VCALENDAR\r\n"
+    return header[: -len(closing)] + b"".join(body) + closing

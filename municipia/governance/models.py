@@ -367,6 +367,15 @@ class Task(RequiresOneLanguageMixin, TimeStampedModel):
     action = models.ForeignKey(
         Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks", verbose_name=_("action")
     )
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tasks",
+        verbose_name=_("meeting"),
+        help_text=_("The meeting of the same body where the task was set."),
+    )
     owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("owner"))
     due_date = models.DateField(_("due date"))
     status = models.CharField(
@@ -389,6 +398,8 @@ class Task(RequiresOneLanguageMixin, TimeStampedModel):
         errors: dict[str, str] = {}
         if self.decision_id and self.body_id and self.decision.body_id != self.body_id:
             errors["decision"] = _("This decision belongs to another body.")
+        if self.meeting_id and self.body_id and self.meeting.body_id != self.body_id:
+            errors["meeting"] = _("This meeting belongs to another body.")
         if self.action_id and self.body_id:
             _check_same_plan(errors, "action", self.action, self.body.plan_id)
         finish_clean(errors, super().clean)

@@ -6,7 +6,9 @@
   bodies, their members and meeting series.
 - A body's current chair and secretary (a member whose person is the user) also run its
   meetings, agenda, minutes, decisions and tasks, while the plan is not closed.
-- Approved minutes are no longer changed, except by site admins.
+- Approved minutes are frozen for everyone. A site admin may reopen them (`reopen_minutes`,
+  service `minutes_reopen`, which records who and why); reopened minutes are a draft again,
+  changed and approved as before.
 """
 
 import rules
@@ -108,6 +110,11 @@ def minutes_are_draft(user, obj) -> bool:
     return isinstance(obj, Meeting) and obj.minutes_status == MinutesStatus.DRAFT
 
 
+@rules.predicate
+def minutes_are_approved(user, obj) -> bool:
+    return isinstance(obj, Meeting) and obj.minutes_status == MinutesStatus.APPROVED
+
+
 can_view_body = is_site_admin | edits_body_plan_owner | is_body_member | body_is_public_in_visible_plan
 
 
@@ -139,9 +146,11 @@ for model_name in ("meeting", "agendaitem", "attendance", "decision", "task"):
     rules.add_perm(f"governance.change_{model_name}", can_run_meetings)
     rules.add_perm(f"governance.delete_{model_name}", can_run_meetings)
 
-# Minutes: drafted and approved by those who run the meetings; once approved, frozen.
-rules.add_perm("governance.change_minutes", is_site_admin | (can_run_meetings & minutes_are_draft))
-rules.add_perm("governance.approve_minutes", is_site_admin | (can_run_meetings & minutes_are_draft))
+# Minutes: drafted and approved by those who run the meetings; once approved, frozen for
+# everyone (the same answer as `services.meeting_update`) until a site admin reopens them.
+rules.add_perm("governance.change_minutes", can_run_meetings & minutes_are_draft)
+rules.add_perm("governance.approve_minutes", can_run_meetings & minutes_are_draft)
+rules.add_perm("governance.reopen_minutes", is_site_admin & minutes_are_approved)
 
 # Reports: filed by those who run the reporting body's meetings; read also by whoever sees the
 # body they are addressed to (the same answer as `selectors.reports_visible_to`).

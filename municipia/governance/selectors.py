@@ -304,7 +304,7 @@ class MeetingPage:
 
 
 def meeting_page(meeting: Meeting) -> MeetingPage:
-    """A meeting's agenda, attendance, members, decisions and the tasks arising from them."""
+    """A meeting's agenda, attendance, members, decisions and the tasks set at it or arising from its decisions."""
     return MeetingPage(
         meeting=meeting,
         agenda=list(
@@ -318,32 +318,23 @@ def meeting_page(meeting: Meeting) -> MeetingPage:
         members=meeting_members(meeting),
         decisions=list(Decision.objects.filter(meeting=meeting).select_related("action").order_by("number")),
         tasks=list(
-            Task.objects.filter(decision__meeting=meeting)
+            # Set at this meeting, or following up a decision taken at it.
+            Task.objects.filter(Q(meeting=meeting) | Q(decision__meeting=meeting))
             .select_related("owner", "decision", "action")
             .order_by("due_date", "id")
         ),
     )
 
 
-def calendar_meetings(
-    user,
-    *,
-    plan: Plan | None = None,
-    body: Body | None = None,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-) -> QuerySet[Meeting]:
-    """Meetings the user sees from `start` (today by default) to `end`, soonest first."""
+def calendar_meetings(user, *, upcoming: bool = True) -> QuerySet[Meeting]:
+    """Meetings the user sees, soonest first; with `upcoming`, only from today on.
+
+    The calendar page narrows this with `filters.MeetingFilter`, as the API does.
+    """
     meetings = meetings_visible_to(user).select_related("body__plan", "series")
-    if plan is not None:
-        meetings = meetings.filter(body__plan=plan)
-    if body is not None:
-        meetings = meetings.filter(body=body)
-    since = dt.datetime.combine(start or timezone.localdate(), dt.time.min, tzinfo=timezone.get_current_timezone())
-    meetings = meetings.filter(starts_at__gte=since)
-    if end is not None:
-        until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=timezone.get_current_timezone())
-        meetings = meetings.filter(starts_at__lt=until)
+    if upcoming:
+        since = dt.datetime.combine(timezone.localdate(), dt.time.min, tzinfo=timezone.get_current_timezone())
+        meetings = meetings.filter(starts_at__gte=since)
     return meetings.order_by("starts_at", "id")
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from municipia.core.i18n import language_codes, translated_names
-from municipia.core.services import apply_fields, save_with_history
+from municipia.core.services import apply_fields, delete_with_history, save_with_history
 from municipia.governance.choices import AttendanceStatus, MinutesStatus, TaskStatus
 from municipia.governance.models import (
     AgendaItem,
@@ -64,11 +64,19 @@ REPORT_FIELDS = [
     "period_end",
     "progress_percent",
 ]
-TASK_FIELDS = [*translated_names("title"), "decision", "action", "owner", "due_date", "status"]
+TASK_FIELDS = [*translated_names("title"), "meeting", "decision", "action", "owner", "due_date", "status"]
 
+# The history table keeps a change reason of at most this many characters.
+HISTORY_REASON_LENGTH = 100
 # A series expanding to more meetings than this within its plan's period is a mistake in the rule.
 MAX_MEETINGS_PER_SERIES = 500
 DECISION_NUMBER_ATTEMPTS = 5
+
+
+def _history_reason(text: str) -> str:
+    """A change reason cut to what the history table stores (longer text would fail on PostgreSQL)."""
+    text = (text or "").strip()
+    return text if len(text) <= HISTORY_REASON_LENGTH else text[: HISTORY_REASON_LENGTH - 1] + "…"
 
 
 # --- Bodies
@@ -85,6 +93,19 @@ def body_create(*, acting_user, plan: Plan, data: dict[str, Any]) -> Body:
 def body_update(*, acting_user, body: Body, data: dict[str, Any]) -> Body:
     apply_fields(body, data, BODY_FIELDS)
     return save_with_history(body, acting_user=acting_user)
+
+
+@transaction.atomic
+def body_delete(*, acting_user, body: Body) -> None:
+    """Deletes a body with its members, series, meetings, agenda, attendance, decisions, tasks and reports.
+
+    Bodies it followed up are no longer followed up, and reports addressed to it stay with the
+    bodies that filed them (`addressed_to` is emptied).
+    """
+    # A decision protects its meeting; the body's decisions go first so its meetings can follow.
+    for decision in Decision.objects.filter(body=body):
+        delete_with_history(decision, acting_user=acting_user)
+    delete_with_history(body, acting_user=acting_user)
 
 
 # --- Members
@@ -118,6 +139,23 @@ def member_update(*, acting_user, member: BodyMember, data: dict[str, Any]) -> B
     member.full_clean()
     _check_member_overlap(member)
     return save_with_history(member, acting_user=acting_user)
+
+
+@transaction.atomic
+def member_end(*, acting_user, member: BodyMember, end_date: dt.date | None = None) -> BodyMember:
+    """Ends a membership on `end_date` (today by default): the usual way someone leaves a body.
+
+    The row stays, so past attendance, tasks and the body's history still show who sat in it.
+    """
+    member.end_date = end_date or timezone.localdate()
+    member.full_clean()
+    return save_with_history(member, acting_user=acting_user, reason="membership ended")
+
+
+@transaction.atomic
+def member_remove(*, acting_user, member: BodyMember) -> None:
+    """Deletes a membership row entered by mistake (to record that someone left, use `member_end`)."""
+    delete_with_history(member, acting_user=acting_user)
 
 
 def _check_member_overlap(member: BodyMember) -> None:
@@ -230,6 +268,90 @@ def _materialise(series: MeetingSeries, occurrences: list[Occurrence]) -> None:
     Meeting.objects.bulk_create(meetings, batch_size=500)
 
 
+def _untouched_future_meetings(series: MeetingSeries, now: dt.datetime):
+    """The series' meetings still to come that nobody has worked on, which the series may replace.
+
+    Worked on: minutes, decisions, attendance, agenda items or tasks recorded, or moved or
+    cancelled one by one.
+    """
+    return (
+        Meeting.objects.filter(series=series, starts_at__gt=now, is_cancelled=False, original_start__isnull=True)
+        .filter(minutes="")
+        .exclude(minutes_status=MinutesStatus.APPROVED)
+        .filter(decisions__isnull=True, attendances__isnull=True, agenda_items__isnull=True, tasks__isnull=True)
+    )
+
+
+SCHEDULE_FIELDS = ("rrule", "first_start", "time_zone", "on_holiday")
+
+
+@transaction.atomic
+def series_update(*, acting_user, series: MeetingSeries, data: dict[str, Any]) -> MeetingSeries:
+    """Changes a series; its meetings still to come follow the change, past meetings never change.
+
+    - Title, place, link and duration: each future meeting takes the new value where it still had
+      the series' old one (a meeting given its own title or room keeps it).
+    - Rule, first start, time zone or holiday policy: the future meetings nobody has worked on
+      (see `_untouched_future_meetings`) are deleted and the new rule's future occurrences are
+      created in their place; future meetings with work in them are kept, and the rule does not
+      add a second meeting on their slot.
+    """
+    stored = MeetingSeries.objects.get(pk=series.pk)
+    apply_fields(series, data, SERIES_FIELDS)
+    series.full_clean(exclude=["title"])
+    reschedule = any(getattr(series, name) != getattr(stored, name) for name in SCHEDULE_FIELDS)
+    occurrences = _series_occurrences(series) if reschedule else []
+    save_with_history(series, acting_user=acting_user)
+    now = timezone.now()
+    if reschedule:
+        _untouched_future_meetings(series, now).delete()
+        zone = ZoneInfo(series.time_zone)
+        kept = {
+            (meeting.original_start or meeting.starts_at).astimezone(zone).replace(tzinfo=None)
+            for meeting in Meeting.objects.filter(series=series, starts_at__gt=now)
+        }
+        _materialise(
+            series,
+            [
+                occurrence
+                for occurrence in occurrences
+                if occurrence.starts_at > now and occurrence.slot.astimezone(zone).replace(tzinfo=None) not in kept
+            ],
+        )
+    old_duration = dt.timedelta(minutes=stored.duration_minutes)
+    new_duration = dt.timedelta(minutes=series.duration_minutes)
+    copied = ["place", "online_url", *(f"title_{code}" for code in language_codes())]
+    changed: set[str] = set()
+    meetings = list(Meeting.objects.filter(series=series, starts_at__gt=now))
+    for meeting in meetings:
+        for name in copied:
+            if getattr(meeting, name) == getattr(stored, name) != getattr(series, name):
+                setattr(meeting, name, getattr(series, name))
+                changed.add(name)
+        if new_duration != old_duration and meeting.ends_at - meeting.starts_at == old_duration:
+            meeting.ends_at = meeting.starts_at + new_duration
+            changed.add("ends_at")
+    if changed:
+        # Like the series' creation, its history entry records the change of its meetings.
+        Meeting.objects.bulk_update(meetings, sorted(changed), batch_size=500)
+    return series
+
+
+@transaction.atomic
+def series_delete(*, acting_user, series: MeetingSeries) -> tuple[int, int]:
+    """Deletes a series and its future meetings nobody has worked on; returns (deleted, kept).
+
+    Past meetings, and future ones with minutes, decisions, attendance, agenda or tasks (or moved
+    or cancelled one by one), are kept as single meetings of the body, detached from the series.
+    """
+    untouched = list(_untouched_future_meetings(series, timezone.now()).values_list("pk", flat=True))
+    Meeting.objects.filter(pk__in=untouched).delete()
+    deleted = len(untouched)
+    kept = Meeting.objects.filter(series=series).count()
+    delete_with_history(series, acting_user=acting_user)
+    return deleted, kept
+
+
 # --- Meetings
 
 
@@ -243,7 +365,9 @@ def meeting_create(*, acting_user, body: Body, data: dict[str, Any]) -> Meeting:
 @transaction.atomic
 def meeting_update(*, acting_user, meeting: Meeting, data: dict[str, Any]) -> Meeting:
     if "minutes" in data and meeting.minutes_status == MinutesStatus.APPROVED:
-        raise ValidationError({"minutes": _("Approved minutes cannot be changed.")})
+        raise ValidationError(
+            {"minutes": _("Approved minutes cannot be changed; a site administrator can reopen them.")}
+        )
     apply_fields(meeting, data, MEETING_FIELDS)
     return save_with_history(meeting, acting_user=acting_user)
 
@@ -259,23 +383,64 @@ def meeting_move(
         meeting.original_start = meeting.starts_at
     meeting.starts_at = starts_at
     meeting.ends_at = ends_at
-    return save_with_history(meeting, acting_user=acting_user, reason=reason)
+    return save_with_history(meeting, acting_user=acting_user, reason=_history_reason(reason))
 
 
 @transaction.atomic
 def meeting_cancel(*, acting_user, meeting: Meeting, reason: str = "") -> Meeting:
     meeting.is_cancelled = True
-    return save_with_history(meeting, acting_user=acting_user, reason=reason)
+    return save_with_history(meeting, acting_user=acting_user, reason=_history_reason(reason))
+
+
+@transaction.atomic
+def meeting_delete(*, acting_user, meeting: Meeting) -> None:
+    """Deletes a meeting entered by mistake, with its agenda and attendance.
+
+    Refused while it has decisions (the register keeps them; delete or move them first) or
+    approved minutes (an approved record is not deleted; cancel the meeting instead). Tasks set
+    at it stay with the body.
+    """
+    if meeting.minutes_status == MinutesStatus.APPROVED:
+        raise ValidationError(_("This meeting's minutes are approved; an approved record cannot be deleted."))
+    numbers = list(Decision.objects.filter(meeting=meeting).order_by("number").values_list("number", flat=True))
+    if numbers:
+        raise ValidationError(
+            _("Decisions %(numbers)s were taken at this meeting; delete them or link them to another meeting first.")
+            % {"numbers": ", ".join(str(number) for number in numbers)}
+        )
+    delete_with_history(meeting, acting_user=acting_user)
 
 
 @transaction.atomic
 def minutes_approve(*, acting_user, meeting: Meeting) -> Meeting:
+    if meeting.minutes_status == MinutesStatus.APPROVED:
+        raise ValidationError({"minutes": _("These minutes are already approved.")})
     if not meeting.minutes.strip():
         raise ValidationError({"minutes": _("There are no minutes to approve.")})
     meeting.minutes_status = MinutesStatus.APPROVED
     meeting.minutes_approved_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
     meeting.minutes_approved_at = timezone.now()
     return save_with_history(meeting, acting_user=acting_user)
+
+
+@transaction.atomic
+def minutes_reopen(*, acting_user, meeting: Meeting, reason: str) -> Meeting:
+    """Turns approved minutes back into a draft, for a site admin to correct an approved record.
+
+    Who reopened them and why are kept in the meeting's history (user and change reason); the
+    minutes are then changed and approved again as usual.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the approved minutes are reopened.")})
+    if meeting.minutes_status != MinutesStatus.APPROVED:
+        raise ValidationError({"minutes": _("These minutes are not approved; there is nothing to reopen.")})
+    meeting.minutes_status = MinutesStatus.DRAFT
+    meeting.minutes_approved_by = None
+    meeting.minutes_approved_at = None
+    return save_with_history(
+        meeting, acting_user=acting_user, reason=_history_reason(_("Minutes reopened: %(reason)s") % {"reason": reason})
+    )
 
 
 # --- Agenda
@@ -303,6 +468,11 @@ def agenda_item_update(*, acting_user, item: AgendaItem, data: dict[str, Any]) -
     apply_fields(item, data, AGENDA_ITEM_FIELDS)
     _check_agenda_action(item)
     return save_with_history(item, acting_user=acting_user)
+
+
+@transaction.atomic
+def agenda_item_delete(*, acting_user, item: AgendaItem) -> None:
+    delete_with_history(item, acting_user=acting_user)
 
 
 # --- Decisions
@@ -339,6 +509,27 @@ def decision_update(*, acting_user, decision: Decision, data: dict[str, Any]) ->
     return save_with_history(decision, acting_user=acting_user)
 
 
+@transaction.atomic
+def decision_delete(*, acting_user, decision: Decision) -> None:
+    """Deletes a decision recorded by mistake.
+
+    Refused while tasks follow it up (they would lose what they carry out: unlink or delete them
+    first) or once the minutes of the meeting where it was taken are approved. The numbers of
+    the other decisions do not change; the highest number, if deleted, is given again.
+    """
+    if decision.meeting_id and decision.meeting.minutes_status == MinutesStatus.APPROVED:
+        raise ValidationError(
+            _("The minutes of the meeting where this decision was taken are approved; it cannot be deleted.")
+        )
+    titles = list(Task.objects.filter(decision=decision).order_by("due_date", "id").values_list("title", flat=True))
+    if titles:
+        raise ValidationError(
+            _("Tasks follow up this decision (%(tasks)s); unlink or delete them first.")
+            % {"tasks": ", ".join(f"“{title}”" for title in titles)}
+        )
+    delete_with_history(decision, acting_user=acting_user)
+
+
 # --- Tasks
 
 
@@ -366,6 +557,11 @@ def task_update(*, acting_user, task: Task, data: dict[str, Any]) -> Task:
     if task.owner_id != stored_owner_id:
         _check_owner(task)
     return save_with_history(task, acting_user=acting_user)
+
+
+@transaction.atomic
+def task_delete(*, acting_user, task: Task) -> None:
+    delete_with_history(task, acting_user=acting_user)
 
 
 # --- Attendance
@@ -409,6 +605,11 @@ def attendance_record(
     return rows
 
 
+@transaction.atomic
+def attendance_delete(*, acting_user, attendance: Attendance) -> None:
+    delete_with_history(attendance, acting_user=acting_user)
+
+
 # --- Reports
 
 
@@ -425,6 +626,11 @@ def report_file(*, acting_user, body: Body, data: dict[str, Any]) -> Report:
 def report_update(*, acting_user, report: Report, data: dict[str, Any]) -> Report:
     apply_fields(report, data, REPORT_FIELDS)
     return save_with_history(report, acting_user=acting_user)
+
+
+@transaction.atomic
+def report_delete(*, acting_user, report: Report) -> None:
+    delete_with_history(report, acting_user=acting_user)
 
 
 # --- Private calendar feed tokens

@@ -4,9 +4,10 @@ import datetime as dt
 from collections import OrderedDict
 from zoneinfo import ZoneInfo
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,27 +19,39 @@ from django.views.decorators.http import require_POST
 
 from municipia.core.cache import public_cache
 from municipia.core.i18n import language_codes
-from municipia.core.views import EditorView, ServiceFormView, paginate
+from municipia.core.views import EditorView, ServiceDeleteView, ServiceFormView, paginate
 from municipia.governance import selectors, services
 from municipia.governance.choices import AttendanceStatus, BodyKind, TaskStatus
+from municipia.governance.filters import MeetingFilter
 from municipia.governance.forms import (
     COMMON_TIME_ZONES,
     RRULE_PRESETS,
     AgendaItemForm,
     AttendanceForm,
     BodyForm,
-    CalendarFilterForm,
     DecisionForm,
     MeetingCancelForm,
     MeetingForm,
     MeetingMoveForm,
+    MemberEndForm,
     MemberForm,
     MinutesForm,
+    MinutesReopenForm,
     ReportForm,
     SeriesForm,
     TaskForm,
 )
-from municipia.governance.models import AgendaItem, Attendance, Body, BodyMember, Decision, Meeting, Report, Task
+from municipia.governance.models import (
+    AgendaItem,
+    Attendance,
+    Body,
+    BodyMember,
+    Decision,
+    Meeting,
+    MeetingSeries,
+    Report,
+    Task,
+)
 from municipia.organizations.models import Person
 from municipia.strategy.selectors import plan_get, plans_visible_to
 
@@ -133,7 +146,10 @@ def describe_rule(text: str) -> str:
 
 
 def _can(user, permission: str, obj) -> bool:
-    return user.has_perm(permission, obj)
+    # The rules themselves, not `user.has_perm`: Django's auth backend lets a superuser through
+    # every permission, which would offer site admins forms that rules about state (approved
+    # minutes are frozen) and the services then refuse.
+    return rules.has_perm(permission, user, obj)
 
 
 def _overdue_ids(tasks, today: dt.date) -> set[int]:
@@ -253,6 +269,8 @@ def meeting_detail(request, pk):
         },
         "can_run": can_run,
         "can_change_minutes": _can(user, "governance.change_minutes", meeting),
+        "can_reopen_minutes": _can(user, "governance.reopen_minutes", meeting),
+        "can_delete_meeting": _can(user, "governance.delete_meeting", meeting),
         "can_approve_minutes": _can(user, "governance.approve_minutes", meeting) and bool(meeting.minutes.strip()),
         "attendance_form": AttendanceForm(members=page.members, recorded=recorded) if can_record_attendance else None,
         "minutes_form": None,
@@ -270,37 +288,33 @@ def meeting_detail(request, pk):
 
 @public_cache
 def calendar(request):
-    """Upcoming meetings the visitor may see, grouped by month, with filters and the public feed."""
+    """Upcoming meetings the visitor may see, grouped by month, filtered by `MeetingFilter` like the API.
+
+    Two defaults differ from the API's list: without `from`, meetings from today on; cancelled
+    meetings are shown (marked) unless `include_cancelled=false`.
+    """
     user = request.user
-    plan_options = list(
+    data = request.GET.copy()
+    data.setdefault("include_cancelled", "true")
+    meetings = selectors.calendar_meetings(user, upcoming=not data.get("from"))
+    filterset = MeetingFilter(data, queryset=meetings, request=request)
+    form = filterset.form
+    # The list offers the plans with bodies the visitor sees; the filter still accepts any visible
+    # plan, as the API does.
+    plan_options = (
         plans_visible_to(user)
         .filter(bodies__in=selectors.bodies_visible_to(user))
         .distinct()
         .only("pk", "slug", *[f"title_{code}" for code in language_codes()])
         .order_by("title_en", "pk")[:200]
     )
-    form = CalendarFilterForm(request.GET or None, plans=plan_options)
-    filters: dict = {}
+    form.fields["plan"].widget.choices = [("", _("All plans")), *((plan.slug, plan.title) for plan in plan_options)]
+    valid = filterset.is_valid()
     body_options: list[Body] = []
-    if form.is_bound and form.is_valid():
-        plan = form.cleaned_data.get("plan")
-        filters = {
-            "plan": plan,
-            "start": form.cleaned_data.get("from"),
-            "end": form.cleaned_data.get("to"),
-        }
-        if plan is not None:
-            body_options = list(selectors.bodies_visible_to(user).filter(plan=plan).order_by("kind", "name"))
-            body_pk = form.cleaned_data.get("body")
-            filters["body"] = next((b for b in body_options if b.pk == body_pk), None)
-            if body_pk and filters["body"] is None:
-                filters["body"] = Body(pk=0)  # a body not in the plan matches nothing
-        elif form.cleaned_data.get("body"):
-            filters["body"] = selectors.bodies_visible_to(user).filter(pk=form.cleaned_data["body"]).first() or Body(
-                pk=0
-            )
-    meetings = selectors.calendar_meetings(user, **filters) if not form.errors else Meeting.objects.none()
-    page = paginate(request, meetings, CALENDAR_PAGE_SIZE)
+    plan = form.cleaned_data.get("plan") if valid else None
+    if plan is not None:
+        body_options = list(selectors.bodies_visible_to(user).filter(plan=plan).order_by("kind", "name"))
+    page = paginate(request, filterset.qs if valid else Meeting.objects.none(), CALENDAR_PAGE_SIZE)
     months: list[dict] = []
     for meeting in page.object_list:
         local = timezone.localtime(meeting.starts_at, ZoneInfo(meeting.time_zone))
@@ -310,7 +324,14 @@ def calendar(request):
         if not months or months[-1]["key"] != key:
             months.append({"key": key, "date": local.date().replace(day=1), "meetings": []})
         months[-1]["meetings"].append(meeting)
-    context = {"form": form, "page": page, "months": months, "body_options": body_options}
+    selected_body = form.cleaned_data.get("body") if valid else None
+    context = {
+        "form": form,
+        "page": page,
+        "months": months,
+        "body_options": body_options,
+        "selected_body_id": selected_body.pk if selected_body else None,
+    }
     return render(request, "governance/calendar.html", context)
 
 
@@ -411,6 +432,93 @@ class MeetingScopedMixin:
         return meeting_url(self.meeting)
 
 
+class MemberLoadMixin:
+    """Loads the membership (404 when not visible) and what its pages need."""
+
+    def load(self, pk):
+        try:
+            self.member = (
+                selectors.members_visible_to(self.request.user)
+                .select_related("body__plan__owner", "person", "organization")
+                .get(pk=pk)
+            )
+        except (BodyMember.DoesNotExist, ValueError):
+            raise Http404 from None
+        self.body = self.member.body
+        return self.member
+
+
+class AgendaItemLoadMixin:
+    """Loads the agenda item (404 when not visible) and what its pages need."""
+
+    def load(self, pk):
+        try:
+            self.item = (
+                selectors.agenda_items_visible_to(self.request.user)
+                .select_related("meeting__body__plan__owner", "meeting__series")
+                .get(pk=pk)
+            )
+        except (AgendaItem.DoesNotExist, ValueError):
+            raise Http404 from None
+        self.meeting = self.item.meeting
+        self.body = self.meeting.body
+        return self.item
+
+
+class DecisionLoadMixin:
+    """Loads the decision (404 when not visible) and what its pages need."""
+
+    def load(self, pk):
+        try:
+            self.decision = (
+                selectors.decisions_visible_to(self.request.user).select_related("body__plan__owner").get(pk=pk)
+            )
+        except (Decision.DoesNotExist, ValueError):
+            raise Http404 from None
+        self.body = self.decision.body
+        return self.decision
+
+
+class TaskLoadMixin:
+    """Loads the task (404 when not visible) and what its pages need."""
+
+    def load(self, pk):
+        try:
+            self.task = selectors.tasks_visible_to(self.request.user).select_related("body__plan__owner").get(pk=pk)
+        except (Task.DoesNotExist, ValueError):
+            raise Http404 from None
+        self.body = self.task.body
+        return self.task
+
+
+class ReportLoadMixin:
+    """Loads the report (404 when not visible) and what its pages need."""
+
+    def load(self, pk):
+        try:
+            self.report = (
+                selectors.reports_visible_to(self.request.user)
+                .select_related("body__plan__owner", "body__followed_up_by")
+                .get(pk=pk)
+            )
+        except (Report.DoesNotExist, ValueError):
+            raise Http404 from None
+        self.body = self.report.body
+        return self.report
+
+
+class SeriesLoadMixin:
+    """Loads the meeting series (404 when not visible)."""
+
+    def load(self, pk):
+        try:
+            self.series = selectors.series_visible_to(self.request.user).select_related("body__plan__owner").get(pk=pk)
+        except (MeetingSeries.DoesNotExist, ValueError):
+            raise Http404 from None
+        self.body = self.series.body
+        return self.series
+
+
 class BodyCreateView(GovernanceFormView):
     permission = "governance.add_body"
     form_class = BodyForm
@@ -471,22 +579,10 @@ class MemberCreateView(BodyScopedMixin, GovernanceFormView):
         return member
 
 
-class MemberUpdateView(BodyScopedMixin, GovernanceFormView):
+class MemberUpdateView(MemberLoadMixin, BodyScopedMixin, GovernanceFormView):
     permission = "governance.change_bodymember"
     form_class = MemberForm
     title = gettext_lazy("Edit member")
-
-    def load(self, pk):
-        try:
-            self.member = (
-                selectors.members_visible_to(self.request.user)
-                .select_related("body__plan__owner", "person", "organization")
-                .get(pk=pk)
-            )
-        except (BodyMember.DoesNotExist, ValueError):
-            raise Http404 from None
-        self.body = self.member.body
-        return self.member
 
     def get_form_kwargs(self):
         return {"body": self.body, "instance": self.member}
@@ -592,7 +688,17 @@ class MeetingCancelView(MeetingScopedMixin, GovernanceFormView):
         return meeting
 
 
-class MinutesUpdateView(MeetingScopedMixin, GovernanceFormView):
+class MinutesStateMixin(MeetingScopedMixin):
+    """Minutes pages follow the minutes' state for everyone, site admins included (see `_can`)."""
+
+    def load(self, pk):
+        meeting = super().load(pk)
+        if self.request.user.is_authenticated and not _can(self.request.user, self.permission, meeting):
+            raise PermissionDenied
+        return meeting
+
+
+class MinutesUpdateView(MinutesStateMixin, GovernanceFormView):
     permission = "governance.change_minutes"
     form_class = MinutesForm
     title = gettext_lazy("Minutes")
@@ -611,7 +717,7 @@ class MinutesUpdateView(MeetingScopedMixin, GovernanceFormView):
         return meeting_url(self.meeting) + "#minutes"
 
 
-class MinutesApproveView(MeetingScopedMixin, EditorView):
+class MinutesApproveView(MinutesStateMixin, EditorView):
     """Approves the minutes (POST only); approved minutes are frozen."""
 
     permission = "governance.approve_minutes"
@@ -666,23 +772,10 @@ class AgendaItemCreateView(MeetingScopedMixin, GovernanceFormView):
         return meeting_url(self.meeting) + "#agenda"
 
 
-class AgendaItemUpdateView(MeetingScopedMixin, GovernanceFormView):
+class AgendaItemUpdateView(AgendaItemLoadMixin, MeetingScopedMixin, GovernanceFormView):
     permission = "governance.change_agendaitem"
     form_class = AgendaItemForm
     title = gettext_lazy("Edit agenda item")
-
-    def load(self, pk):
-        try:
-            self.item = (
-                selectors.agenda_items_visible_to(self.request.user)
-                .select_related("meeting__body__plan__owner", "meeting__series")
-                .get(pk=pk)
-            )
-        except (AgendaItem.DoesNotExist, ValueError):
-            raise Http404 from None
-        self.meeting = self.item.meeting
-        self.body = self.meeting.body
-        return self.item
 
     def get_form_kwargs(self):
         return {"meeting": self.meeting, "instance": self.item}
@@ -731,20 +824,10 @@ class MeetingDecisionCreateView(MeetingScopedMixin, GovernanceFormView):
         return meeting_url(self.meeting) + "#decisions"
 
 
-class DecisionUpdateView(BodyScopedMixin, GovernanceFormView):
+class DecisionUpdateView(DecisionLoadMixin, BodyScopedMixin, GovernanceFormView):
     permission = "governance.change_decision"
     form_class = DecisionForm
     title = gettext_lazy("Edit decision")
-
-    def load(self, pk):
-        try:
-            self.decision = (
-                selectors.decisions_visible_to(self.request.user).select_related("body__plan__owner").get(pk=pk)
-            )
-        except (Decision.DoesNotExist, ValueError):
-            raise Http404 from None
-        self.body = self.decision.body
-        return self.decision
 
     def get_form_kwargs(self):
         return {"body": self.body, "instance": self.decision}
@@ -784,29 +867,19 @@ class MeetingTaskCreateView(MeetingScopedMixin, GovernanceFormView):
         return TaskForm(data=data, body=self.body, meeting=self.meeting, prefix="task")
 
     def save(self, form):
-        task = services.task_create(acting_user=self.request.user, body=self.body, data=form.service_data())
-        if task.decision_id:
-            messages.success(self.request, _("Task added."))
-        else:
-            messages.success(self.request, _("Task added to the body's tasks (it is linked to no decision)."))
+        data = {**form.service_data(), "meeting": self.meeting}
+        task = services.task_create(acting_user=self.request.user, body=self.body, data=data)
+        messages.success(self.request, _("Task added."))
         return task
 
     def success_url(self, obj):
         return meeting_url(self.meeting) + "#tasks"
 
 
-class TaskUpdateView(BodyScopedMixin, GovernanceFormView):
+class TaskUpdateView(TaskLoadMixin, BodyScopedMixin, GovernanceFormView):
     permission = "governance.change_task"
     form_class = TaskForm
     title = gettext_lazy("Edit task")
-
-    def load(self, pk):
-        try:
-            self.task = selectors.tasks_visible_to(self.request.user).select_related("body__plan__owner").get(pk=pk)
-        except (Task.DoesNotExist, ValueError):
-            raise Http404 from None
-        self.body = self.task.body
-        return self.task
 
     def get_form_kwargs(self):
         return {"body": self.body, "instance": self.task}
@@ -840,22 +913,10 @@ class ReportCreateView(BodyScopedMixin, GovernanceFormView):
         return body_url(self.body) + "#reports"
 
 
-class ReportUpdateView(BodyScopedMixin, GovernanceFormView):
+class ReportUpdateView(ReportLoadMixin, BodyScopedMixin, GovernanceFormView):
     permission = "governance.change_report"
     form_class = ReportForm
     title = gettext_lazy("Edit report")
-
-    def load(self, pk):
-        try:
-            self.report = (
-                selectors.reports_visible_to(self.request.user)
-                .select_related("body__plan__owner", "body__followed_up_by")
-                .get(pk=pk)
-            )
-        except (Report.DoesNotExist, ValueError):
-            raise Http404 from None
-        self.body = self.report.body
-        return self.report
 
     def get_form_kwargs(self):
         return {"instance": self.report}
@@ -866,4 +927,252 @@ class ReportUpdateView(BodyScopedMixin, GovernanceFormView):
         return report
 
     def success_url(self, obj):
+        return body_url(self.body) + "#reports"
+
+
+# --- Ending memberships, changing series, reopening minutes
+
+
+class MemberEndView(MemberLoadMixin, BodyScopedMixin, GovernanceFormView):
+    """Ends a membership: the usual way someone leaves a body (the row and its history stay)."""
+
+    permission = "governance.change_bodymember"
+    form_class = MemberEndForm
+    title = gettext_lazy("End membership")
+
+    def get_form(self, data=None):
+        return MemberEndForm(data=data, initial={"end_date": timezone.localdate()})
+
+    def get_context(self):
+        return {
+            "subtitle": f"{self.body} · {self.member.person}",
+            "intro": _(
+                "The person stays in the body's history and past attendance; they no longer sit in it after this day."
+            ),
+            "submit_label": _("End membership"),
+        }
+
+    def save(self, form):
+        member = services.member_end(
+            acting_user=self.request.user, member=self.member, end_date=form.cleaned_data["end_date"]
+        )
+        messages.success(self.request, _("Membership ended."))
+        return member
+
+
+class SeriesUpdateView(SeriesLoadMixin, BodyScopedMixin, GovernanceFormView):
+    permission = "governance.change_meetingseries"
+    form_class = SeriesForm
+    title = gettext_lazy("Edit meeting series")
+
+    def get_form_kwargs(self):
+        return {"body": self.body, "instance": self.series}
+
+    def get_context(self):
+        return {
+            "subtitle": f"{self.body} · {self.series}",
+            "intro": _("Changes apply to the meetings still to come; past meetings never change."),
+        }
+
+    def save(self, form):
+        series = services.series_update(acting_user=self.request.user, series=self.series, data=form.service_data())
+        messages.success(self.request, _("Series saved."))
+        return series
+
+
+class MinutesReopenView(MinutesStateMixin, GovernanceFormView):
+    """A site admin turns approved minutes back into a draft, saying why."""
+
+    permission = "governance.reopen_minutes"
+    form_class = MinutesReopenForm
+    title = gettext_lazy("Reopen the approved minutes")
+
+    def get_context(self):
+        return {
+            **super().get_context(),
+            "intro": _(
+                "The minutes become a draft again, to be changed and approved anew. "
+                "Your name and reason are kept in the meeting's history."
+            ),
+            "submit_label": _("Reopen the minutes"),
+            "danger": True,
+        }
+
+    def save(self, form):
+        meeting = services.minutes_reopen(
+            acting_user=self.request.user, meeting=self.meeting, reason=form.cleaned_data["reason"]
+        )
+        messages.success(self.request, _("Minutes reopened as a draft."))
+        return meeting
+
+    def success_url(self, obj):
+        return meeting_url(self.meeting) + "#minutes"
+
+
+# --- Deleting
+
+
+class GovernanceDeleteView(ServiceDeleteView):
+    """Confirms, then deletes through the service; a service's refusal is shown on the page (400)."""
+
+    template_name = "governance/confirm_delete.html"
+    consequences = ""
+
+    def render_confirm(self, refusal: str = "", status: int = 200):
+        context = {
+            "object_label": self.describe(),
+            "cancel_url": self.cancel_url(),
+            "consequences": self.consequences,
+            "refusal": refusal,
+        }
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_confirm()
+
+    def post(self, request, *args, **kwargs):
+        try:
+            return HttpResponseRedirect(self.perform_delete())
+        except ValidationError as exc:
+            return self.render_confirm(" ".join(exc.messages), status=400)
+
+
+class BodyDeleteView(GovernanceDeleteView):
+    permission = "governance.delete_body"
+    consequences = gettext_lazy(
+        "Its members, meeting series, meetings, agenda, attendance, decisions, tasks and reports are deleted too."
+    )
+
+    def load(self, pk):
+        self.body = selectors.body_page_get(self.request.user, pk=pk)
+        return self.body
+
+    def describe(self):
+        return str(self.body)
+
+    def cancel_url(self):
+        return body_url(self.body)
+
+    def perform_delete(self):
+        plan = self.body.plan
+        services.body_delete(acting_user=self.request.user, body=self.body)
+        messages.success(self.request, _("Body deleted."))
+        return reverse("governance:plan-bodies", kwargs={"slug": plan.slug})
+
+
+class MemberDeleteView(MemberLoadMixin, GovernanceDeleteView):
+    permission = "governance.delete_bodymember"
+    consequences = gettext_lazy(
+        "Only for a membership entered by mistake: to record that someone left the body, end the membership instead."
+    )
+
+    def describe(self):
+        return str(self.member)
+
+    def cancel_url(self):
+        return body_url(self.body) + "#members"
+
+    def perform_delete(self):
+        services.member_remove(acting_user=self.request.user, member=self.member)
+        messages.success(self.request, _("Membership deleted."))
+        return body_url(self.body) + "#members"
+
+
+class SeriesDeleteView(SeriesLoadMixin, GovernanceDeleteView):
+    permission = "governance.delete_meetingseries"
+    consequences = gettext_lazy(
+        "Its meetings still to come are deleted unless someone has worked on them (minutes, decisions, attendance, "
+        "agenda or tasks); past meetings and those are kept as single meetings of the body."
+    )
+
+    def describe(self):
+        return str(self.series)
+
+    def cancel_url(self):
+        return body_url(self.body)
+
+    def perform_delete(self):
+        deleted, kept = services.series_delete(acting_user=self.request.user, series=self.series)
+        messages.success(
+            self.request,
+            _("Series deleted: %(deleted)s future meetings deleted, %(kept)s meetings kept.")
+            % {"deleted": deleted, "kept": kept},
+        )
+        return body_url(self.body)
+
+
+class MeetingDeleteView(MeetingScopedMixin, GovernanceDeleteView):
+    permission = "governance.delete_meeting"
+    consequences = gettext_lazy(
+        "Only for a meeting entered by mistake: its agenda and attendance are deleted too. To call a meeting off, "
+        "cancel it instead."
+    )
+
+    def describe(self):
+        return str(self.meeting)
+
+    def perform_delete(self):
+        services.meeting_delete(acting_user=self.request.user, meeting=self.meeting)
+        messages.success(self.request, _("Meeting deleted."))
+        return body_url(self.body)
+
+
+class AgendaItemDeleteView(AgendaItemLoadMixin, GovernanceDeleteView):
+    permission = "governance.delete_agendaitem"
+
+    def describe(self):
+        return str(self.item)
+
+    def cancel_url(self):
+        return meeting_url(self.meeting) + "#agenda"
+
+    def perform_delete(self):
+        services.agenda_item_delete(acting_user=self.request.user, item=self.item)
+        messages.success(self.request, _("Agenda item deleted."))
+        return meeting_url(self.meeting) + "#agenda"
+
+
+class DecisionDeleteView(DecisionLoadMixin, GovernanceDeleteView):
+    permission = "governance.delete_decision"
+    consequences = gettext_lazy("Only for a decision recorded by mistake; the other decisions keep their numbers.")
+
+    def describe(self):
+        return str(self.decision)
+
+    def cancel_url(self):
+        return body_url(self.body) + "#decisions"
+
+    def perform_delete(self):
+        services.decision_delete(acting_user=self.request.user, decision=self.decision)
+        messages.success(self.request, _("Decision deleted."))
+        return body_url(self.body) + "#decisions"
+
+
+class TaskDeleteView(TaskLoadMixin, GovernanceDeleteView):
+    permission = "governance.delete_task"
+
+    def describe(self):
+        return str(self.task)
+
+    def cancel_url(self):
+        return body_url(self.body) + "#tasks"
+
+    def perform_delete(self):
+        services.task_delete(acting_user=self.request.user, task=self.task)
+        messages.success(self.request, _("Task deleted."))
+        return body_url(self.body) + "#tasks"
+
+
+class ReportDeleteView(ReportLoadMixin, GovernanceDeleteView):
+    permission = "governance.delete_report"
+
+    def describe(self):
+        return str(self.report)
+
+    def cancel_url(self):
+        return body_url(self.body) + "#reports"
+
+    def perform_delete(self):
+        services.report_delete(acting_user=self.request.user, report=self.report)
+        messages.success(self.request, _("Report deleted."))
         return body_url(self.body) + "#reports"

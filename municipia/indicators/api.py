@@ -4,12 +4,14 @@ Organisations are named by slug, indicators, objectives and actions by id. Value
 strings with six decimals, as stored.
 """
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers, status
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action as viewset_action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
@@ -18,12 +20,14 @@ from rest_framework.response import Response
 from municipia.api.serializers import HtmlUrlField, LinkField, translated_fields, translated_read_only_kwargs
 from municipia.api.viewsets import ServiceModelViewSet
 from municipia.indicators import selectors, services
-from municipia.indicators.choices import IndicatorStatus, Trend
+from municipia.indicators.benchmarking import network_benchmark, network_get
+from municipia.indicators.choices import ActionHealth, IndicatorStatus, Trend
 from municipia.indicators.filters import BaselineFilter, IndicatorFilter, ObservationFilter, TargetFilter
 from municipia.indicators.models import VALUE_DECIMALS, VALUE_DIGITS, Baseline, Indicator, Observation, Target
+from municipia.indicators.monitoring import plan_monitoring
 from municipia.organizations.models import Organization
-from municipia.strategy.models import Action, Objective
-from municipia.strategy.selectors import plans_visible_to
+from municipia.strategy.models import Action, Axis, Objective
+from municipia.strategy.selectors import plan_get, plans_visible_to
 
 FIXED_AFTER_CREATION = _("This cannot be changed once created.")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -176,6 +180,91 @@ def _assessment_rows(table: selectors.StatusTable) -> dict[int, list[dict]]:
     return rows
 
 
+# --- Benchmarking and plan monitoring (read-only; rules in benchmarking.py and monitoring.py)
+
+
+class SummarySerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    q1 = serializers.DecimalField(VALUE_DIGITS, VALUE_DECIMALS, allow_null=True)
+    median = serializers.DecimalField(VALUE_DIGITS, VALUE_DECIMALS, allow_null=True)
+    q3 = serializers.DecimalField(VALUE_DIGITS, VALUE_DECIMALS, allow_null=True)
+    best = serializers.DecimalField(VALUE_DIGITS, VALUE_DECIMALS, allow_null=True)
+    worst = serializers.DecimalField(VALUE_DIGITS, VALUE_DECIMALS, allow_null=True)
+
+
+class PeerGroupSerializer(serializers.Serializer):
+    band = serializers.IntegerField(help_text=_("0: under 5,000 inhabitants … 5: 500,000 and over; 6: unknown."))
+    label = serializers.CharField()
+    members = serializers.IntegerField()
+    summary = SummarySerializer()
+
+
+class BenchmarkMemberSerializer(serializers.Serializer):
+    organization = serializers.CharField(help_text=_("Slug of the council."))
+    name = serializers.CharField()
+    population = serializers.IntegerField(allow_null=True)
+    band = serializers.IntegerField()
+    rank = serializers.IntegerField(allow_null=True, help_text=_("1 is best; equal values share a rank."))
+    band_rank = serializers.IntegerField(allow_null=True)
+    latest_date = serializers.DateField(allow_null=True)
+    latest_value = serializers.DecimalField(VALUE_DIGITS, VALUE_DECIMALS, allow_null=True)
+    status = serializers.ChoiceField(choices=IndicatorStatus.choices)
+    stale = serializers.BooleanField()
+
+
+class BenchmarkSerializer(serializers.Serializer):
+    indicator = serializers.IntegerField()
+    code = serializers.CharField()
+    network = serializers.CharField(help_text=_("Slug of the network."))
+    direction = serializers.CharField()
+    ranked = serializers.IntegerField(help_text=_("Members with a value."))
+    overall = SummarySerializer()
+    groups = PeerGroupSerializer(many=True)
+    members = BenchmarkMemberSerializer(many=True)
+    highlighted = serializers.CharField(allow_null=True, help_text=_("Slug of the highlighted council, if any."))
+
+
+def _quantize(value):
+    return value.quantize(Decimal(1).scaleb(-VALUE_DECIMALS)) if value is not None else None
+
+
+def _summary(summary) -> dict:
+    return {name: _quantize(getattr(summary, name)) for name in ("q1", "median", "q3", "best", "worst")} | {
+        "count": summary.count
+    }
+
+
+def benchmark_data(result) -> dict:
+    return {
+        "indicator": result.indicator.pk,
+        "code": result.indicator.code,
+        "network": result.network.slug,
+        "direction": result.indicator.direction,
+        "ranked": result.ranked,
+        "overall": _summary(result.overall),
+        "groups": [
+            {"band": g.band, "label": g.label, "members": g.members, "summary": _summary(g.summary)}
+            for g in result.groups
+        ],
+        "members": [
+            {
+                "organization": row.organization.slug,
+                "name": str(row.organization.name),
+                "population": row.organization.population,
+                "band": row.band,
+                "rank": row.rank,
+                "band_rank": row.band_rank,
+                "latest_date": row.assessment.latest.date if row.assessment.latest else None,
+                "latest_value": row.value,
+                "status": row.assessment.status,
+                "stale": row.assessment.stale,
+            }
+            for row in result.rows
+        ],
+        "highlighted": result.highlighted.organization.slug if result.highlighted else None,
+    }
+
+
 @extend_schema_view(
     status=extend_schema(operation_id="v1_indicators_status_retrieve", responses=AssessmentSerializer(many=True)),
     statuses=extend_schema(operation_id="v1_indicators_status_list", responses=IndicatorStatusSerializer(many=True)),
@@ -186,7 +275,7 @@ class IndicatorViewSet(ServiceModelViewSet):
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilter
     lookup_value_regex = r"\d+"
-    rules_actions = {"status": "view"}
+    rules_actions = {"status": "view", "benchmark": "view"}
 
     def get_queryset(self):
         return selectors.indicators_with_links(self.request.user)
@@ -221,6 +310,23 @@ class IndicatorViewSet(ServiceModelViewSet):
         indicator = self.get_object()
         rows = _assessment_rows(selectors.indicator_status([indicator]))
         return Response(AssessmentSerializer(rows.get(indicator.pk, []), many=True).data)
+
+    @extend_schema(
+        operation_id="v1_indicators_benchmark_retrieve",
+        parameters=[
+            OpenApiParameter("network", str, OpenApiParameter.PATH, description=_("Slug of the network.")),
+            OpenApiParameter("council", str, description=_("Slug of a member council to highlight.")),
+        ],
+        responses={200: BenchmarkSerializer, 404: OpenApiResponse(description=_("Unknown indicator or network."))},
+    )
+    @viewset_action(
+        detail=True, methods=["get"], url_path=r"benchmark/(?P<network>[-a-zA-Z0-9_]+)", pagination_class=None
+    )
+    def benchmark(self, request, pk=None, network=None):
+        """Every member council's latest value, ranks, median and quartiles overall and by population band."""
+        indicator = self.get_object()
+        result = network_benchmark(indicator, network_get(slug=network), council=request.query_params.get("council"))
+        return Response(BenchmarkSerializer(benchmark_data(result)).data)
 
     @viewset_action(detail=False, methods=["get"], url_path="status")
     def statuses(self, request):
@@ -467,3 +573,95 @@ class ObservationViewSet(IndicatorValueViewSet):
             "dry_run": dry_run,
         }
         return Response(result, status=status.HTTP_200_OK if dry_run else status.HTTP_201_CREATED)
+
+
+class ElementHealthSerializer(serializers.Serializer):
+    progress = serializers.FloatField(allow_null=True, help_text=_("Weighted progress, 0–100."))
+    health = serializers.ChoiceField(choices=ActionHealth.choices, allow_null=True)
+    shares = serializers.DictField(
+        child=serializers.FloatField(), help_text=_("Weighted share of the actions in each health, 0–1.")
+    )
+    counts = serializers.DictField(child=serializers.IntegerField(), help_text=_("Actions in each health."))
+
+
+class AxisHealthSerializer(ElementHealthSerializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+
+
+class ObjectiveHealthSerializer(ElementHealthSerializer):
+    id = serializers.IntegerField()
+    axis = serializers.IntegerField()
+    code = serializers.CharField()
+
+
+class ActionHealthSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    objective = serializers.IntegerField()
+    health = serializers.ChoiceField(choices=ActionHealth.choices)
+    rule = serializers.CharField(help_text=_("Which rule decided the health (see monitoring.py)."))
+    progress = serializers.IntegerField()
+    expected_progress = serializers.IntegerField(allow_null=True)
+    end_date = serializers.DateField(allow_null=True)
+
+
+class PlanMonitoringSerializer(serializers.Serializer):
+    plan = serializers.CharField(help_text=_("Slug of the plan."))
+    date = serializers.DateField(help_text=_("The day the status was judged on."))
+    overall = ElementHealthSerializer()
+    axes = AxisHealthSerializer(many=True)
+    objectives = ObjectiveHealthSerializer(many=True)
+    actions = ActionHealthSerializer(many=True)
+
+
+def _element(element) -> dict:
+    return {"progress": element.progress, "health": element.health, "shares": element.shares, "counts": element.counts}
+
+
+@extend_schema_view(
+    retrieve=extend_schema(
+        operation_id="v1_plan_monitoring_retrieve",
+        responses={200: PlanMonitoringSerializer, 404: OpenApiResponse(description=_("Unknown plan."))},
+    )
+)
+class PlanMonitoringViewSet(viewsets.ViewSet):
+    """Status of a plan's actions (from dates, milestones and progress) rolled up to objectives, axes and plan."""
+
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    serializer_class = PlanMonitoringSerializer
+
+    def retrieve(self, request, slug=None):
+        plan = plan_get(request.user, slug=slug)
+        today = timezone.localdate()
+        result = plan_monitoring([plan.pk], today=today)
+        axes = dict(Axis.objects.filter(plan=plan).values_list("id", "code"))
+        objectives = {
+            pk: (axis_id, code)
+            for pk, axis_id, code in Objective.objects.filter(axis__plan=plan).values_list("id", "axis_id", "code")
+        }
+        data = {
+            "plan": plan.slug,
+            "date": today,
+            "overall": _element(result.plans[plan.pk]),
+            "axes": [{"id": pk, "code": axes[pk], **_element(e)} for pk, e in result.axes.items()],
+            "objectives": [
+                {"id": pk, "axis": objectives[pk][0], "code": objectives[pk][1], **_element(e)}
+                for pk, e in result.objectives.items()
+            ],
+            "actions": [
+                {
+                    "id": pk,
+                    "code": state.action.code,
+                    "objective": state.action.objective_id,
+                    "health": state.health,
+                    "rule": state.verdict.reason,
+                    "progress": state.action.progress,
+                    "expected_progress": state.verdict.expected_progress,
+                    "end_date": state.action.end_date,
+                }
+                for pk, state in result.actions.items()
+            ],
+        }
+        return Response(PlanMonitoringSerializer(data).data)

@@ -44,3 +44,14 @@ class Trend(models.TextChoices):
 class ImportStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for confirmation")
     IMPORTED = "imported", _("Imported")
+
+
+class ActionHealth(models.TextChoices):
+    """How an action (or an objective, axis or plan rolled up from its actions) is doing; see monitoring.py."""
+
+    DONE = "done", _("Done")
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    LATE = "late", _("Late")
+    NOT_STARTED = "not_started", _("Not started")
+    CANCELLED = "cancelled", _("Cancelled")

@@ -304,3 +304,33 @@ class Observation(models.Model):
             if clash.exists():
                 errors["date"] = _("There is already a value for this organisation on this date.")
         finish_clean(errors, super().clean)
+
+
+class IndicatorReminder(models.Model):
+    """A log of the "please update" e-mails sent about stale indicator values; makes sending idempotent.
+
+    One row per (indicator, organisation, date of the stale latest value, recipient): a value
+    that stays stale is reminded about once; a new observation that later goes stale again gets
+    a new reminder. See `municipia.indicators.reminders`.
+    """
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+", verbose_name=_("indicator"))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    latest_date = models.DateField(_("date of the latest value"))
+    recipient = models.EmailField(_("recipient"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "id"]
+        verbose_name = _("indicator reminder sent")
+        verbose_name_plural = _("indicator reminders sent")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "organization", "latest_date", "recipient"], name="indicator_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} · {self.organization_id} · {self.latest_date} → {self.recipient}"

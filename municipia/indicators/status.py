@@ -45,6 +45,7 @@ stale; `no_data` says it.
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -114,6 +115,8 @@ def _better_or_equal(direction: str, value: Decimal, reference: Decimal) -> bool
     return value >= reference if direction == Direction.HIGHER else value <= reference
 
 
+# Cached: a network's councils mostly share their latest dates, and relativedelta is slow.
+@lru_cache(maxsize=4096)
 def is_stale(frequency: str, latest: dt.date, today: dt.date) -> bool:
     months = FREQUENCY_MONTHS.get(frequency, 12)
     grace = dt.timedelta(days=round(months * 365.25 / 24))

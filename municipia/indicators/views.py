@@ -15,7 +15,8 @@ from municipia.core.cache import public_cache
 from municipia.core.i18n import language_codes
 from municipia.core.links import reverse_many
 from municipia.core.views import EditorView, paginate
-from municipia.indicators import importer, services
+from municipia.indicators import figures, importer, monitoring, services
+from municipia.indicators.benchmarking import network_benchmark, network_get, networks_of_owner
 from municipia.indicators.choices import ImportStatus, IndicatorStatus
 from municipia.indicators.filters import IndicatorFilter, ObservationFilter
 from municipia.indicators.forms import ObservationUploadForm
@@ -25,12 +26,14 @@ from municipia.indicators.selectors import (
     indicator_list,
     indicator_observations,
     indicator_page,
+    indicator_series,
     indicator_status,
 )
-from municipia.strategy.selectors import plans_visible_to
+from municipia.strategy.selectors import plan_get, plans_visible_to
 
 PLAN_OPTIONS_MAX = 100
 OBSERVATIONS_PER_PAGE = 50
+BENCHMARK_ROWS_PER_PAGE = 100
 # The order status counts are shown in, worst first.
 STATUS_ORDER = [
     IndicatorStatus.OFF_TRACK,
@@ -96,9 +99,17 @@ def indicator_detail(request, pk):
     if filterset.is_bound and filterset.is_valid():
         observations = filterset.qs
     observation_page = paginate(request, observations, OBSERVATIONS_PER_PAGE)
+    chosen = next(
+        (row.organization for row in page.rows if row.organization.slug == request.GET.get("organization")), None
+    )
     context = {
         "indicator": indicator,
         "page": page,
+        "figure": figures.indicator_page_chart(
+            page, indicator_series(indicator, organization_ids=[chosen.pk] if chosen else None), chosen
+        ),
+        "chosen_organization": chosen,
+        "networks": networks_of_owner(indicator),
         "observation_page": observation_page,
         "filterset": filterset,
         "organization_options": [row.organization for row in page.rows],
@@ -106,6 +117,39 @@ def indicator_detail(request, pk):
         "can_import": request.user.has_perm("indicators.import_observations"),
     }
     return render(request, "indicators/indicator_detail.html", context)
+
+
+@public_cache
+def plan_dashboard(request, slug):
+    plan = plan_get(request.user, slug=slug)
+    dashboard = monitoring.plan_dashboard(request.user, plan)
+    context = {
+        "plan": plan,
+        "dashboard": dashboard,
+        "axis_chart": figures.axis_progress_chart(dashboard),
+        "health_chart": figures.action_health_chart(dashboard),
+        "indicator_chart": figures.indicator_status_chart(dashboard),
+        "indicator_statuses": [(status, label) for status, label in IndicatorStatus.choices],
+        "stale_action_days": monitoring.STALE_ACTION_DAYS,
+    }
+    return render(request, "indicators/plan_dashboard.html", context)
+
+
+@public_cache
+def indicator_benchmark(request, pk, network):
+    indicator = indicator_get(request.user, pk=pk)
+    network = network_get(slug=network)
+    benchmark = network_benchmark(indicator, network, council=request.GET.get("council") or None)
+    context = {
+        "indicator": indicator,
+        "network": network,
+        "benchmark": benchmark,
+        "chart": figures.benchmark_chart(benchmark),
+        "chart_rows": figures.BENCHMARK_CHART_ROWS,
+        "rows_page": paginate(request, benchmark.rows, BENCHMARK_ROWS_PER_PAGE),
+        "members": sorted((row.organization for row in benchmark.rows), key=lambda org: str(org.name)),
+    }
+    return render(request, "indicators/indicator_benchmark.html", context)
 
 
 # --- Import: upload → preview → confirm

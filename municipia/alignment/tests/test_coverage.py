@@ -1,13 +1,15 @@
 """Coverage of a hand-made plan: the matrix, targets, pillar shares, rights; page, CSV, API and query counts."""
 
 import csv
+import datetime as dt
 import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from municipia.alignment import services
+from municipia.alignment import selectors, services
 from municipia.alignment.selectors import plan_coverage
 from municipia.organizations.tests.factories import NetworkFactory, NetworkMembershipFactory, UserFactory
 from municipia.strategy.tests.factories import ActionFactory, AxisFactory, ObjectiveFactory, PlanFactory
@@ -113,10 +115,31 @@ def test_network_coverage_spans_its_councils_plans(client, plan):
     assert "Plans × SDGs" in response.content.decode() and "Hand-made plan" in response.content.decode()
 
 
-def test_draft_local_review_lists_actions_per_sdg(client, plan):
+def test_draft_local_review_lists_actions_and_indicators_per_sdg(client, plan):
+    from municipia.indicators.tests.factories import IndicatorFactory, ObservationFactory
+
+    action_a = plan.actions.get(code="A")
+    broadband = IndicatorFactory(name_en="Homes with gigabit coverage")
+    broadband.actions.add(action_a)  # A serves SDG 9: the indicator shows under SDG 9
+    ObservationFactory(indicator=broadband, organization=plan.owner, date=dt.date(2025, 6, 30), value=Decimal("61.5"))
+    air = IndicatorFactory(name_en="Air quality sensors online", framework_code="11.6.2")
+    air.objectives.add(action_a.objective)  # linked to the plan; its code says SDG 11
+    unrelated = IndicatorFactory(name_en="Another plan's indicator", framework_code="9.c.1")
+
+    goals = {
+        entry.total.goal.code: entry
+        for entry in selectors.review_goals(selectors.plan_coverage(plan), user=AnonymousUser(), plan=plan)
+    }
+    assert [item.indicator for item in goals["9"].indicators] == [broadband]
+    assert goals["9"].indicators[0].owner_latest.value == Decimal("61.5")
+    assert [item.indicator for item in goals["11"].indicators] == [air]
+    assert all(unrelated not in [i.indicator for i in entry.indicators] for entry in goals.values())
+
     response = client.get(reverse("alignment:plan-review", args=[plan.slug]))
     html = response.content.decode()
-    assert response.status_code == 200 and "no indicators yet" in html.lower()
+    assert response.status_code == 200
+    assert "Homes with gigabit coverage" in html and "61.5" in html and "11.6.2" in html
+    assert "Another plan" not in html
 
 
 def test_unpublished_plan_coverage_is_not_found_for_visitors(client, frameworks):
@@ -150,3 +173,17 @@ def test_coverage_page_uses_a_constant_number_of_queries(client, frameworks, dja
     with django_assert_max_num_queries(10):
         response = client.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("language", ["bg", "ca"])
+def test_draft_local_review_pdf_carries_the_plan_title_in_its_language(client, plan, language):
+    import pypdf
+
+    plan.title_bg = "Примерен план на общината"
+    plan.title_ca = "Pla d'exemple de l'ajuntament: ciutat intel·ligent"
+    plan.save()
+    response = client.get(f"/{language}/alignment/plans/{plan.slug}/local-review.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages)
+    expected = plan.title_bg if language == "bg" else plan.title_ca
+    assert expected.split(":")[0] in text

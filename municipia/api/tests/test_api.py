@@ -452,4 +452,12 @@ def test_api_root_lists_the_resources(api, db):
         "baselines",
         "targets",
         "observations",
+        "questionnaires",
+        "campaigns",
+        "responses",
+        "maturity-dimensions",
+        "maturity-assessments",
+        "findings",
+        "indicator-exports",
+        "observation-exports",
     }

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from municipia.governance.choices import BodyKind
-from municipia.governance.models import Body, Meeting
+from municipia.governance.models import AgendaItem, Body, Meeting
 from municipia.governance.tests.factories import (
     BodyFactory,
     BodyMemberFactory,
@@ -15,7 +15,7 @@ from municipia.governance.tests.factories import (
     MeetingSeriesFactory,
     TaskFactory,
 )
-from municipia.strategy.tests.factories import PlanFactory
+from municipia.strategy.tests.factories import ActionFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,3 +77,54 @@ def test_admin_creates_a_body_through_the_service(client, site_admin):
     assert response.status_code == 302
     body = Body.objects.get()
     assert body.history.first().history_user == site_admin
+
+
+def _meeting_change_data(meeting, items: list[dict], initial: int = 0) -> dict:
+    data = {
+        "body": meeting.body_id,
+        "title_en": meeting.title_en,
+        "starts_at_0": "2023-06-13",
+        "starts_at_1": "10:00",
+        "ends_at_0": "2023-06-13",
+        "ends_at_1": "11:00",
+        "place": "",
+        "online_url": "",
+        "minutes": "",
+        "agenda_items-TOTAL_FORMS": str(len(items)),
+        "agenda_items-INITIAL_FORMS": str(initial),
+        "agenda_items-MIN_NUM_FORMS": "0",
+        "agenda_items-MAX_NUM_FORMS": "1000",
+    }
+    for index, item in enumerate(items):
+        data.update({f"agenda_items-{index}-{key}": value for key, value in item.items()})
+    return data
+
+
+def test_admin_agenda_inline_saves_through_the_services(client, site_admin):
+    meeting = MeetingFactory()
+    client.force_login(site_admin)
+    change = reverse("admin:governance_meeting_change", args=[meeting.pk])
+    response = client.post(
+        change, _meeting_change_data(meeting, [{"title_en": "Budget 2024", "position": "0", "meeting": meeting.pk}])
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    item = AgendaItem.objects.get(meeting=meeting)
+    assert item.position == 1  # the service put it last
+    assert item.history.first().history_user == site_admin
+
+    foreign = ActionFactory()  # an action of another plan: the service refuses it
+    data = _meeting_change_data(
+        meeting,
+        [{"id": item.pk, "title_en": "Budget 2024", "position": "1", "action": foreign.pk, "meeting": meeting.pk}],
+        initial=1,
+    )
+    client.post(change, data)
+    item.refresh_from_db()
+    assert item.action_id is None
+
+    data = _meeting_change_data(
+        meeting, [{"id": item.pk, "title_en": "Budget 2024", "position": "1", "DELETE": "on", "meeting": meeting.pk}], 1
+    )
+    assert client.post(change, data).status_code == 302
+    assert not AgendaItem.objects.exists()
+    assert AgendaItem.history.filter(history_type="-").get().history_user == site_admin

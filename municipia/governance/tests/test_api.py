@@ -318,11 +318,15 @@ def test_creating_a_series_materialises_its_meetings(api, world):
     assert {row["series"] for row in listed} == {series["id"]}
 
 
-def test_series_are_not_changed_through_the_api(api, world):
+def test_series_are_changed_and_deleted_through_the_api_keeping_past_meetings(api, world):
     _as(api, world, "site admin")
     url = f"/api/v1/meeting-series/{world['series'].pk}/"
-    assert api.patch(url, {"place": "Elsewhere"}).status_code == 405
-    assert api.delete(url).status_code == 405
+    changed = api.patch(url, {"place": "Elsewhere"})
+    assert changed.status_code == 200 and changed.json()["place"] == "Elsewhere"
+    assert api.patch(url, {"time_zone": "Mars/Olympus"}).status_code == 400
+    assert api.delete(url).status_code == 204
+    world["meeting"].refresh_from_db()
+    assert world["meeting"].series_id is None  # a past meeting stays, detached
 
 
 def test_member_added_and_ended(api, world):
@@ -374,10 +378,11 @@ def test_body_created_by_plan_editor(api, world):
     assert api.patch(response.json()["url"], {"plan": PlanFactory().slug}).status_code == 400
 
 
-def test_deleting_a_meeting_with_decisions_answers_conflict(api, world):
+def test_deleting_a_meeting_with_decisions_is_refused_naming_them(api, world):
     _as(api, world, "own editor")
     response = api.delete(f"/api/v1/meetings/{world['meeting'].pk}/")
-    assert response.status_code == 409
+    assert response.status_code == 400
+    assert "Decisions 1 were taken at this meeting" in str(response.json())
     assert Meeting.objects.filter(pk=world["meeting"].pk).exists()
 
 

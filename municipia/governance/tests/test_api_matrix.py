@@ -7,14 +7,14 @@ fingerprint (row and history counts, minutes states) shows whether anything was 
 import pytest
 from rest_framework.test import APIClient
 
-from municipia.governance.choices import MemberRole
+from municipia.governance.choices import MemberRole, MinutesStatus
 from municipia.governance.tests.conftest import (
     GOVERNANCE_ROLES,
     MEETING_WRITERS,
     STRUCTURE_WRITERS,
     governance_fingerprint,
 )
-from municipia.governance.tests.factories import AttendanceFactory, MeetingFactory
+from municipia.governance.tests.factories import AttendanceFactory, DecisionFactory, MeetingFactory
 from municipia.organizations.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +26,8 @@ def world(governance_world):
     w["spare_meeting"] = MeetingFactory(body=w["body"])  # no decisions: it can be deleted
     w["attendance"] = AttendanceFactory(meeting=w["meeting"], person=w["member"].person)
     w["newcomer"] = PersonFactory(organization=w["council"])
+    w["spare_decision"] = DecisionFactory(body=w["body"], number=2)  # no tasks follow it: it can be deleted
+    w["approved_meeting"] = MeetingFactory(body=w["body"], minutes="Agreed.", minutes_status=MinutesStatus.APPROVED)
     return w
 
 
@@ -81,6 +83,24 @@ API_ROUTES = {
             "first_start": "2024-01-03T10:00:00+01:00",
         },
         STRUCTURE_WRITERS,
+    ),
+    "meeting-series-update": (
+        "patch",
+        lambda w: f"/api/v1/meeting-series/{w['series'].pk}/",
+        lambda w: {"place": "Sala 3", "duration_minutes": 120},
+        STRUCTURE_WRITERS,
+    ),
+    "meeting-series-delete": (
+        "delete",
+        lambda w: f"/api/v1/meeting-series/{w['series'].pk}/",
+        lambda w: None,
+        STRUCTURE_WRITERS,
+    ),
+    "meetings-reopen-minutes": (
+        "post",
+        lambda w: f"/api/v1/meetings/{w['approved_meeting'].pk}/reopen-minutes/",
+        lambda w: {"reason": "Wrong date in item 2"},
+        {"site admin"},
     ),
     "meetings-create": (
         "post",
@@ -164,7 +184,7 @@ API_ROUTES = {
     ),
     "decisions-delete": (
         "delete",
-        lambda w: f"/api/v1/decisions/{w['decision'].pk}/",
+        lambda w: f"/api/v1/decisions/{w['spare_decision'].pk}/",
         lambda w: None,
         MEETING_WRITERS,
     ),

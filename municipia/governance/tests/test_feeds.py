@@ -554,3 +554,59 @@ def test_feeds_use_a_constant_number_of_queries(client, site_admin, django_asser
     assert len(expanded(person)) == total
     assert len([e for e in person.vevent_list if e.uid.value.startswith("task-")]) == 1
     assert comparable(expanded(plan)) == stored(Meeting.objects.all())
+
+
+# --- Our own content lines: escaping and folding (RFC 5545 §3.3.11, §3.1)
+
+
+def test_text_values_escape_commas_semicolons_backslashes_and_line_breaks():
+    from municipia.governance.ical import escape_text
+
+    assert escape_text("Sala 2, planta 1; C:\\actes\r\nsegona línia\rtercera") == (
+        "Sala 2\\, planta 1\\; C:\\\\actes\\nsegona línia\\ntercera"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Заседание на работната група за цифрова трансформация на Столична община, " * 4,  # 2-byte letters
+        "Reunió del grup de coordinació: administració intel·ligent i serveis públics; línia 2 « ERDF » " * 3,
+        "€ ☃ 𝄞 " * 40,  # 3- and 4-byte characters
+    ],
+)
+def test_long_lines_fold_at_75_octets_without_splitting_a_character(text):
+    from municipia.governance.ical import escape_text, fold
+
+    folded = fold("SUMMARY:" + escape_text(text))
+    lines = folded.split(b"\r\n")
+    assert lines[-1] == b"" and len(lines) > 2
+    for index, line in enumerate(lines[:-1]):
+        assert len(line) <= 75
+        assert index == 0 or line.startswith(b" ")
+        line.decode("utf-8")  # every physical line is whole UTF-8: no character was cut
+    unfolded = folded.replace(b"\r\n ", b"").decode("utf-8")
+    assert unfolded == "SUMMARY:" + escape_text(text) + "\r\n"
+
+
+def test_cyrillic_and_catalan_titles_with_separators_survive_an_independent_parser(client, site_admin):
+    plan = PlanFactory(
+        is_published=True,
+        status=PlanStatus.IN_EXECUTION,
+        period_start=dt.date(2023, 1, 1),
+        period_end=dt.date(2024, 12, 31),
+    )
+    body = BodyFactory(plan=plan, is_public=True, time_zone="Europe/Sofia")
+    title_bg = "Първа оперативна среща на Столична община и IAB България, посветена на дезинформацията; " * 2
+    title_ca = "Reunió de coordinació, eix 1; administració intel·ligent \\ serveis públics\nsegona línia " * 2
+    MeetingFactory(
+        body=body,
+        title_en=title_bg,
+        place=title_ca,
+        starts_at=dt.datetime(2023, 6, 13, 10, tzinfo=ZoneInfo("Europe/Sofia")),
+    )
+    response = client.get(reverse("calendars:plan", kwargs={"slug": plan.slug}))
+    assert all(len(line) <= 75 for line in response.content.split(b"\r\n"))
+    (event,) = parse(response.content).vevent_list
+    assert event.summary.value == title_bg
+    assert event.location.value == title_ca

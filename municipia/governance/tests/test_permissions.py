@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import rules
 from django.contrib.auth.models import AnonymousUser
 
 from municipia.governance.choices import MemberRole, MinutesStatus
@@ -75,11 +76,16 @@ def test_meetings_decisions_and_tasks_are_run_by_chair_secretary_and_editors(bod
         assert user.has_perm("governance.change_minutes", meeting) is expected, name
 
 
-def test_approved_minutes_are_frozen_except_for_site_admins(body, users):
-    meeting = MeetingFactory(body=body, minutes="Agreed.", minutes_status=MinutesStatus.APPROVED)
+def test_approved_minutes_are_frozen_for_everyone_and_only_site_admins_may_reopen_them(body, users):
+    # The rules themselves: Django's auth backend waves superusers through every `has_perm`.
+    approved = MeetingFactory(body=body, minutes="Agreed.", minutes_status=MinutesStatus.APPROVED)
+    draft = MeetingFactory(body=body, minutes="Draft.")
     for name, user in users.items():
-        assert user.has_perm("governance.change_minutes", meeting) is (name == "site_admin"), name
-        assert user.has_perm("governance.approve_minutes", meeting) is (name == "site_admin"), name
+        assert rules.has_perm("governance.change_minutes", user, approved) is False, name
+        assert rules.has_perm("governance.approve_minutes", user, approved) is False, name
+        assert rules.has_perm("governance.reopen_minutes", user, approved) is (name == "site_admin"), name
+        assert rules.has_perm("governance.reopen_minutes", user, draft) is False, name
+        assert rules.has_perm("governance.change_minutes", user, draft) is (name in RUNS_MEETINGS), name
 
 
 def test_closed_plan_stops_officers_and_editors_but_not_site_admins(body, users):

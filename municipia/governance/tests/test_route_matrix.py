@@ -8,14 +8,15 @@ import pytest
 from django.urls import reverse
 
 from municipia.governance import urls as governance_urls
-from municipia.governance.choices import AttendanceStatus, BodyKind, MemberRole, TaskStatus
-from municipia.governance.models import CalendarToken
+from municipia.governance.choices import AttendanceStatus, BodyKind, MemberRole, MinutesStatus, TaskStatus
+from municipia.governance.models import CalendarToken, Meeting
 from municipia.governance.tests.conftest import (
     GOVERNANCE_ROLES,
     MEETING_WRITERS,
     STRUCTURE_WRITERS,
     governance_fingerprint,
 )
+from municipia.governance.tests.factories import DecisionFactory, MeetingFactory
 from municipia.organizations.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +28,11 @@ PERSONAL_ROUTES = {"calendar-token-issue", "calendar-token-revoke"}
 
 def gov(name: str, *args) -> str:
     return reverse(f"governance:{name}", args=args)
+
+
+def _approved_minutes_url(w) -> str:
+    Meeting.objects.filter(pk=w["meeting"].pk).update(minutes_status=MinutesStatus.APPROVED)
+    return gov("minutes-reopen", w["meeting"].pk)
 
 
 def _meeting_times(start: str = "2023-09-26T17:00", end: str = "2023-09-26T18:30") -> dict:
@@ -180,6 +186,41 @@ PAGE_ROUTES = {
         lambda w: gov("report-update", w["report"].pk),
         lambda w: {"period_start": "2023-06-01", "period_end": "2023-06-30", "progress_en": "Revised"},
     ),
+    "body-delete": (STRUCTURE_WRITERS, lambda w: gov("body-delete", w["working_group"].pk), lambda w: {}),
+    "member-end": (
+        STRUCTURE_WRITERS,
+        lambda w: gov("member-end", w["member"].pk),
+        lambda w: {"end_date": "2030-12-31"},
+    ),
+    "member-delete": (STRUCTURE_WRITERS, lambda w: gov("member-delete", w["member"].pk), lambda w: {}),
+    "series-update": (
+        STRUCTURE_WRITERS,
+        lambda w: gov("series-update", w["series"].pk),
+        lambda w: {
+            "title_en": "Monthly coordination",
+            "rrule": "FREQ=MONTHLY;BYDAY=-1TU",
+            "first_start": "2023-05-30T17:00",
+            "time_zone": "Europe/Madrid",
+            "duration_minutes": "120",
+            "place": "Sala 3",
+            "on_holiday": "next_working_day",
+        },
+    ),
+    "series-delete": (STRUCTURE_WRITERS, lambda w: gov("series-delete", w["series"].pk), lambda w: {}),
+    "meeting-delete": (
+        MEETING_WRITERS,
+        lambda w: gov("meeting-delete", MeetingFactory(body=w["body"]).pk),  # no decisions: deletable
+        lambda w: {},
+    ),
+    "minutes-reopen": ({"site admin"}, _approved_minutes_url, lambda w: {"reason": "Wrong date in item 2"}),
+    "agenda-item-delete": (MEETING_WRITERS, lambda w: gov("agenda-item-delete", w["agenda_item"].pk), lambda w: {}),
+    "decision-delete": (
+        MEETING_WRITERS,
+        lambda w: gov("decision-delete", DecisionFactory(body=w["body"], number=2).pk),  # no tasks follow it
+        lambda w: {},
+    ),
+    "task-delete": (MEETING_WRITERS, lambda w: gov("task-delete", w["task"].pk), lambda w: {}),
+    "report-delete": (MEETING_WRITERS, lambda w: gov("report-delete", w["report"].pk), lambda w: {}),
 }
 
 

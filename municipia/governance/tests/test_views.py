@@ -632,3 +632,24 @@ def test_my_governance_queries_do_not_grow(client, django_assert_max_num_queries
     with django_assert_max_num_queries(9):
         response = client.get(url("my-governance"))
     assert len(response.context["page"].memberships) == size + 1
+
+
+def test_calendar_page_takes_the_api_meeting_filter_parameters(client, governance_world):
+    w = governance_world
+    MeetingFactory(body=w["body"], title_en="Coordination upcoming", starts_at=future(2))
+    MeetingFactory(body=w["working_group"], title_en="Working upcoming", starts_at=future(3))
+    called_off = MeetingFactory(body=w["body"], title_en="Called off", starts_at=future(4))
+    services.meeting_cancel(acting_user=w["users"]["site admin"], meeting=called_off)
+
+    def titles(params):
+        response = client.get(url("calendar"), params)
+        assert response.status_code == 200
+        return [m.title for month in response.context["months"] for m in month["meetings"]]
+
+    assert titles({}) == ["Coordination upcoming", "Working upcoming", "Called off"]  # cancelled shown, marked
+    assert titles({"kind": BodyKind.WORKING_GROUP}) == ["Working upcoming"]
+    assert titles({"search": "coordination"}) == ["Coordination upcoming"]
+    assert titles({"include_cancelled": "false"}) == ["Coordination upcoming", "Working upcoming"]
+    api = client.get("/api/v1/meetings/", {"kind": BodyKind.WORKING_GROUP, "from": future(0).date().isoformat()})
+    assert [row["title_en"] for row in api.json()["results"]] == ["Working upcoming"]
+    assert client.get("/api/v1/meetings/", {"from": "2030-06-30", "to": "2030-06-01"}).status_code == 400

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import template
 from django.utils import formats
 
+from municipia.indicators.choices import ActionHealth
+
 register = template.Library()
 
 
@@ -16,3 +18,23 @@ def measure(value) -> str:
     number = Decimal(value).normalize()
     places = max(0, -number.as_tuple().exponent)
     return formats.number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def get(mapping, key):
+    """`counts|get:status`: a dictionary's value in a template (None when missing)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def health_label(value) -> str:
+    """The translated name of an action health (see monitoring.py)."""
+    return str(ActionHealth(value).label) if value in ActionHealth.values else ""
+
+
+@register.filter
+def approx(value) -> str:
+    """A computed value (an expected value, a median) rounded to two decimals, then shown like `measure`."""
+    if value is None or value == "":
+        return "—"
+    return measure(Decimal(value).quantize(Decimal("0.01")))

@@ -6,7 +6,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from municipia.alignment.demo import build_alignment_demo
+from municipia.diagnosis.demo import build_jerez_diagnosis_demo
+from municipia.diagnosis.sofia_demo import build_sofia_demo
 from municipia.governance.demo import GOVERNANCE_USERS, build_governance_demo
+from municipia.indicators.demo import build_indicator_demo
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.loaders import ReferenceDataError, load_municipalities
 from municipia.organizations.models import Organization
@@ -33,6 +36,9 @@ class Command(BaseCommand):
                 summary = build_demo()
                 governance = build_governance_demo()
                 build_alignment_demo()
+                indicators = build_indicator_demo()
+                jerez_diagnosis = build_jerez_diagnosis_demo()
+                sofia_study = build_sofia_demo()
         except (DemoError, ReferenceDataError) as exc:
             raise CommandError(str(exc)) from exc
         for slug in summary.created_plans:
@@ -42,6 +48,17 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Governance: %(created)s bodies created, %(existing)s already there (left unchanged).")
             % {"created": len(governance.created_bodies), "existing": len(governance.existing_bodies)}
+        )
+        self.stdout.write(
+            _("Indicators: %(created)s created with %(observations)s illustrative values.")
+            % {"created": len(indicators.created), "observations": indicators.observations}
+        )
+        self.stdout.write(
+            _("Jerez's diagnosis: %(assessments)s department self-assessments, %(findings)s findings.")
+            % {"assessments": jerez_diagnosis.assessments, "findings": jerez_diagnosis.findings}
+        )
+        self.stdout.write(
+            _("Sofia's citizen study (IAB Bulgaria): %(count)s synthetic responses.") % {"count": sofia_study.responses}
         )
         self.stdout.write(_("Demo logins (password “%(password)s”):") % {"password": PASSWORD})
         for username in USERS:

@@ -1,0 +1,89 @@
+"""Admin of the diagnosis; writes go through diagnosis.services. Responses are read-only (and an
+anonymous one shows nothing that identifies its respondent: there is nothing to show)."""
+
+from django.contrib import admin
+
+from municipia.core.admin import ServiceModelAdmin
+from municipia.diagnosis import services
+from municipia.diagnosis.models import Campaign, Finding, MaturityDimension, Questionnaire, RefusedSubmission, Response
+
+
+@admin.register(Questionnaire)
+class QuestionnaireAdmin(ServiceModelAdmin):
+    list_display = ["title", "owner", "kind", "is_template"]
+    list_filter = ["kind", "is_template"]
+    search_fields = ["title_en", "title_es", "title_ca", "title_bg"]
+    list_select_related = ["owner"]
+    autocomplete_fields = ["owner"]
+    service_fields = services.QUESTIONNAIRE_FIELDS
+    exclude = ["copied_from"]
+
+    def create(self, request, obj, data):
+        return services.questionnaire_create(acting_user=request.user, owner=obj.owner, data=data)
+
+    def update(self, request, obj, data):
+        return services.questionnaire_update(acting_user=request.user, questionnaire=obj, data=data)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(ServiceModelAdmin):
+    list_display = ["title", "owner", "audience", "access", "status", "wave_number"]
+    list_filter = ["status", "audience", "access", "is_anonymous"]
+    search_fields = ["title_en", "title_es", "title_ca", "title_bg", "slug"]
+    list_select_related = ["owner"]
+    autocomplete_fields = ["owner", "results_published_to", "plan"]
+    service_fields = services.CAMPAIGN_FIELDS
+    readonly_fields = ["status", "wave_of", "wave_number"]
+
+    def create(self, request, obj, data):
+        return services.campaign_create(
+            acting_user=request.user, owner=obj.owner, questionnaire=obj.questionnaire, data=data
+        )
+
+    def update(self, request, obj, data):
+        return services.campaign_update(acting_user=request.user, campaign=obj, data=data)
+
+
+@admin.register(Finding)
+class FindingAdmin(ServiceModelAdmin):
+    list_display = ["title", "plan", "kind", "challenge"]
+    list_filter = ["kind"]
+    list_select_related = ["plan", "challenge"]
+    search_fields = ["title_en", "title_es", "title_ca", "title_bg"]
+    autocomplete_fields = ["plan"]
+    service_fields = services.FINDING_FIELDS
+    readonly_fields = ["challenge"]
+
+    def create(self, request, obj, data):
+        return services.finding_create(acting_user=request.user, plan=obj.plan, data=data)
+
+    def update(self, request, obj, data):
+        return services.finding_update(acting_user=request.user, finding=obj, data=data)
+
+
+@admin.register(MaturityDimension)
+class MaturityDimensionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "position"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Response)
+class ResponseAdmin(ReadOnlyAdmin):
+    list_display = ["id", "campaign", "submitted_at", "language", "weight"]
+    list_filter = ["language"]
+    list_select_related = ["campaign"]
+    exclude = ["user", "invitation"]
+
+
+@admin.register(RefusedSubmission)
+class RefusedSubmissionAdmin(ReadOnlyAdmin):
+    list_display = ["campaign", "reason", "created_at"]
+    list_filter = ["reason"]
+    list_select_related = ["campaign"]

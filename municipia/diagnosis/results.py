@@ -1,0 +1,663 @@
+"""A campaign's results: load its answers in a fixed number of queries, weight them, analyse, cache.
+
+How and when results are computed: on demand, the first time someone asks for them after a
+change. The computed `CampaignResults` is kept in Django's cache under a key made of the
+campaign id, its highest response id (so any new submission makes a new key) and a digest of
+its population margins (so changing the weighting does too); stale entries simply expire.
+Reading the key costs one index look-up; a page built from cached results therefore does a
+constant, small number of queries whatever the number of responses.
+
+Statistics are in `analysis.py`; this module only turns rows into the sequences it expects.
+Answers and options are keyed by their codes (not ids), so two waves of a campaign, whose
+questionnaires are copies, can be compared question by question.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.cache import cache
+from django.db.models import Count, Max, Prefetch, QuerySet
+
+from municipia.diagnosis import analysis
+from municipia.diagnosis.choices import QuestionKind
+from municipia.diagnosis.models import (
+    Answer,
+    Campaign,
+    MaturityAssessment,
+    MaturityDimension,
+    MaturityRating,
+    Option,
+    Question,
+    Response,
+)
+from municipia.organizations.models import Organization
+
+OTHER = "__other__"
+CACHE_SECONDS = 24 * 3600
+CHUNK = 20_000
+DATA = Path(__file__).resolve().parent / "data"
+
+# Population margins per campaign slug, read from CSV files in data/ (margin,category,population).
+# Temporary home until campaigns store their margins in the database (see the report); a
+# margin named "age_band|sex" is the joint margin of the age-band and sex profile questions.
+MARGIN_FILES: dict[str, str] = {"sofia-citizens-digital-services": "sofia_population_margins.csv"}
+
+CHOICE_KINDS = {QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE}
+SCALE_KINDS = {QuestionKind.LIKERT, QuestionKind.NUMBER}
+
+
+# ---------------------------------------------------------------------------------------------
+# Margins
+# ---------------------------------------------------------------------------------------------
+
+
+def read_margins(path: Path) -> dict[str, dict[str, float]]:
+    """Margins from a CSV with columns margin, category, population (comment lines start with #)."""
+    margins: dict[str, dict[str, float]] = {}
+    with path.open(encoding="utf-8") as handle:
+        rows = csv.DictReader(line for line in handle if line.strip() and not line.startswith("#"))
+        for row in rows:
+            margins.setdefault(row["margin"].strip(), {})[row["category"].strip()] = float(row["population"])
+    return margins
+
+
+def campaign_margins(campaign: Campaign) -> dict[str, dict[str, float]]:
+    """The population margins a campaign's sample is weighted to ({} when it is not weighted)."""
+    stored = getattr(campaign, "population_margins", None)
+    if stored:
+        return stored
+    name = MARGIN_FILES.get(campaign.slug)
+    return read_margins(DATA / name) if name else {}
+
+
+def margins_version(margins: dict) -> str:
+    return hashlib.sha256(json.dumps(margins, sort_keys=True).encode()).hexdigest()[:12] if margins else "none"
+
+
+# ---------------------------------------------------------------------------------------------
+# Computed results
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class QuestionResult:
+    """The analysis of one question; which fields are set depends on its kind."""
+
+    code: str
+    kind: str
+    answered: int = 0
+    frequencies: analysis.FrequencyTable | None = None
+    mean: analysis.MeanEstimate | None = None
+    weighted_mean: analysis.MeanEstimate | None = None
+    # Matrix: one frequency table per row option code.
+    matrix: dict[str, analysis.FrequencyTable] = field(default_factory=dict)
+    # Ranking: mean rank (1 = first) per option code.
+    ranks: dict[str, analysis.MeanEstimate] = field(default_factory=dict)
+
+
+@dataclass
+class MarginCheck:
+    """One category of a margin: the population share, the sample's and the weighted sample's."""
+
+    margin: str
+    category: str
+    population: float
+    sample: float
+    weighted: float
+
+
+@dataclass
+class Weighting:
+    """How the sample was weighted, or why it could not be."""
+
+    margins: dict[str, dict[str, float]]
+    result: analysis.RakingResult | None = None
+    problems: list[analysis.RakingProblem] = field(default_factory=list)
+    excluded: int = 0
+    checks: list[MarginCheck] = field(default_factory=list)
+    milliseconds: float = 0.0
+    # Respondents with the same profile get the same weight: (category per margin) → weight, and
+    # the profile question codes of each margin, so an export can weigh a row from its answers.
+    cell_weights: dict[tuple[str, ...], float] = field(default_factory=dict)
+    margin_questions: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def applied(self) -> bool:
+        return self.result is not None
+
+    def weight_of(self, answers_by_code: dict[str, object]) -> float | None:
+        """The weight of a respondent from its profile answers (None when it is left out)."""
+        cell = []
+        for codes in self.margin_questions.values():
+            parts = [answers_by_code.get(code) for code in codes]
+            if any(part is None or part == "" for part in parts):
+                return None
+            cell.append(analysis.joint_category(*parts))
+        return self.cell_weights.get(tuple(cell))
+
+
+@dataclass
+class CampaignResults:
+    campaign_id: int
+    responses: int
+    questions: dict[str, QuestionResult]
+    weighting: Weighting | None
+    computed_at: float
+    milliseconds: float
+    key: str = ""
+
+
+def results_key(campaign: Campaign) -> str:
+    """The cache key of a campaign's current results: changes with every response and margin change."""
+    # The highest response id alone: an index look-up, where COUNT(*) reads every response of
+    # the campaign (7 ms at 100,000). Responses are only ever added (no service deletes one; a
+    # campaign's deletion removes its results too), so a new response is a new highest id.
+    last = Response.objects.filter(campaign=campaign).aggregate(last=Max("id"))["last"]
+    version = margins_version(campaign_margins(campaign))
+    return f"diagnosis:results:{campaign.pk}:{last or 0}:{version}"
+
+
+def campaign_results(campaign: Campaign, *, use_cache: bool = True) -> CampaignResults:
+    """The campaign's results, from the cache when nothing changed since they were computed."""
+    key = results_key(campaign)
+    if use_cache:
+        cached = cache.get(key)
+        if cached is not None:
+            return cached
+    results, weights = compute_results(campaign)
+    results.key = key
+    if use_cache:
+        cache.set(key, results, CACHE_SECONDS)
+        if weights is not None:
+            cache.set(key + ":weights", weights, CACHE_SECONDS)
+    return results
+
+
+def campaign_questions(campaign: Campaign) -> list[Question]:
+    return list(
+        Question.objects.filter(questionnaire_id=campaign.questionnaire_id)
+        .select_related("section")
+        .prefetch_related(Prefetch("options", queryset=Option.objects.order_by("is_row", "position", "id")))
+    )
+
+
+def _profile_margin_questions(questions: list[Question], margins: dict) -> dict[str, list[Question]]:
+    """For each margin, its profile questions: "age_band|sex" → [the age-band question, the sex question]."""
+    by_kind = {q.profile_kind: q for q in questions if q.is_profile and q.profile_kind}
+    by_code = {q.code: q for q in questions}
+    mapping: dict[str, list[Question]] = {}
+    for name in margins:
+        parts = []
+        for part in name.split("|"):
+            question = by_kind.get(part) or by_code.get(part)
+            if question is not None:
+                parts.append(question)
+        mapping[name] = parts if len(parts) == len(name.split("|")) else []
+    return mapping
+
+
+def load_answers(campaign: Campaign, questions: list[Question]) -> tuple[list[int], dict[int, list]]:
+    """Response ids and, per question id, one entry per response (in response order).
+
+    Single choice: an option code or None; multiple choice: a list of codes; Likert and number:
+    a float or None; ranking: {option code: rank}; matrix: {row code: column code}. Free-text
+    answers are not loaded (they are listed page by page). Two queries, answers streamed.
+    """
+    response_ids = list(Response.objects.filter(campaign=campaign).order_by("id").values_list("id", flat=True))
+    position = {response_id: index for index, response_id in enumerate(response_ids)}
+    option_code = {option.pk: option.code for question in questions for option in question.options.all()}
+    analysed = {q.pk: q.kind for q in questions if q.kind != QuestionKind.TEXT}
+    n = len(response_ids)
+    values: dict[int, list] = {question_id: [None] * n for question_id in analysed}
+    if not analysed or not n:
+        return response_ids, values
+    rows = (
+        Answer.objects.filter(response__campaign=campaign, question_id__in=list(analysed))
+        .values_list("response_id", "question_id", "option_id", "row_id", "value_number", "rank")
+        .order_by()
+        .iterator(chunk_size=CHUNK)
+    )
+    for response_id, question_id, option_id, row_id, number, rank in rows:
+        index = position.get(response_id)
+        if index is None:
+            continue
+        kind = analysed[question_id]
+        column = values[question_id]
+        code = option_code.get(option_id, OTHER) if option_id is not None or kind in CHOICE_KINDS else None
+        if kind == QuestionKind.SINGLE_CHOICE:
+            column[index] = code
+        elif kind == QuestionKind.MULTIPLE_CHOICE:
+            if column[index] is None:
+                column[index] = []
+            column[index].append(code)
+        elif kind in SCALE_KINDS:
+            column[index] = number
+        elif kind == QuestionKind.RANKING:
+            if column[index] is None:
+                column[index] = {}
+            column[index][code] = rank if rank is not None else number
+        elif kind == QuestionKind.MATRIX:
+            if column[index] is None:
+                column[index] = {}
+            column[index][option_code.get(row_id, "")] = code
+    return response_ids, values
+
+
+def weigh(
+    questions: list[Question], values: dict[int, list], margins: dict[str, dict[str, float]], n: int
+) -> tuple[Weighting, list[float] | None]:
+    """Rakes the respondents with a complete profile; the others weigh 0 and are counted as excluded."""
+    weighting = Weighting(margins=margins)
+    mapping = _profile_margin_questions(questions, margins)
+    unknown = [name for name, parts in mapping.items() if not parts]
+    if unknown:
+        weighting.problems = [
+            analysis.RakingProblem(name, None, f"Margin “{name}” matches no profile question of the questionnaire.")
+            for name in unknown
+        ]
+        return weighting, None
+    respondents: list[dict[str, str]] = []
+    kept: list[int] = []
+    for index in range(n):
+        profile = {}
+        for name, parts in mapping.items():
+            codes = [values[q.pk][index] for q in parts]
+            if any(code is None or code == OTHER for code in codes):
+                break
+            profile[name] = analysis.joint_category(*codes)
+        else:
+            respondents.append(profile)
+            kept.append(index)
+    weighting.excluded = n - len(kept)
+    started = time.perf_counter()
+    try:
+        raked = analysis.rake(respondents, margins)
+    except analysis.RakingError as error:
+        weighting.problems = error.problems
+        return weighting, None
+    weighting.milliseconds = (time.perf_counter() - started) * 1000
+    weighting.result = raked
+    weights = [0.0] * n
+    for index, weight in zip(kept, raked.weights, strict=True):
+        weights[index] = weight
+    names = list(margins)
+    weighting.margin_questions = {name: [q.code for q in mapping[name]] for name in names}
+    for respondent, weight in zip(respondents, raked.weights, strict=True):
+        weighting.cell_weights[tuple(respondent[name] for name in names)] = weight
+    # Keep the per-respondent weights out of the cached object (the page does not need them).
+    weighting.result = analysis.RakingResult(
+        weights=[],
+        iterations=raked.iterations,
+        converged=raked.converged,
+        max_margin_error=raked.max_margin_error,
+        n_eff=raked.n_eff,
+        design_effect=raked.design_effect,
+        achieved=raked.achieved,
+    )
+    for name, targets in margins.items():
+        total = sum(targets.values())
+        counts: dict[str, int] = {}
+        for respondent in respondents:
+            counts[respondent[name]] = counts.get(respondent[name], 0) + 1
+        for category, target in targets.items():
+            weighting.checks.append(
+                MarginCheck(
+                    margin=name,
+                    category=category,
+                    population=target / total,
+                    sample=counts.get(category, 0) / len(respondents),
+                    weighted=raked.achieved[name].get(category, 0.0),
+                )
+            )
+    return weighting, weights
+
+
+def analyse_question(question: Question, column: list, weights: list[float] | None) -> QuestionResult:
+    result = QuestionResult(code=question.code, kind=question.kind)
+    options = [option.code for option in question.options.all() if not option.is_row]
+    if question.kind == QuestionKind.SINGLE_CHOICE:
+        result.frequencies = analysis.single_choice_frequencies(column, options, weights)
+        result.answered = result.frequencies.n
+    elif question.kind == QuestionKind.MULTIPLE_CHOICE:
+        result.frequencies = analysis.multiple_choice_frequencies(column, options, weights)
+        result.answered = result.frequencies.n
+    elif question.kind in SCALE_KINDS:
+        summary = analysis.number_summary if question.kind == QuestionKind.NUMBER else analysis.mean_with_ci
+        result.mean = summary(column)
+        if weights is not None:
+            result.weighted_mean = summary(column, weights)
+        result.answered = result.mean.n
+    elif question.kind == QuestionKind.MATRIX:
+        rows = [option.code for option in question.options.all() if option.is_row]
+        for row in rows:
+            cells = [answer.get(row) if answer else None for answer in column]
+            result.matrix[row] = analysis.single_choice_frequencies(cells, options, weights)
+        result.answered = sum(1 for answer in column if answer)
+    elif question.kind == QuestionKind.RANKING:
+        for option in options:
+            ranks = [answer.get(option) if answer else None for answer in column]
+            result.ranks[option] = analysis.mean_with_ci(ranks, weights)
+        result.answered = sum(1 for answer in column if answer)
+    return result
+
+
+def compute_results(campaign: Campaign) -> tuple[CampaignResults, dict[int, float] | None]:
+    """Loads, weights (when the campaign has margins) and analyses every question.
+
+    Returns the results and the weight of each response id (None when not weighted).
+    """
+    started = time.perf_counter()
+    questions = campaign_questions(campaign)
+    response_ids, values = load_answers(campaign, questions)
+    margins = campaign_margins(campaign)
+    weighting, weights = (None, None)
+    if margins:
+        weighting, weights = weigh(questions, values, margins, len(response_ids))
+    analysed = {
+        question.code: analyse_question(question, values[question.pk], weights)
+        for question in questions
+        if question.kind != QuestionKind.TEXT
+    }
+    text_counts = dict(
+        Answer.objects.filter(response__campaign=campaign, question__kind=QuestionKind.TEXT)
+        .exclude(value_text="")
+        .values_list("question__code")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for question in questions:
+        if question.kind == QuestionKind.TEXT:
+            analysed[question.code] = QuestionResult(
+                code=question.code, kind=question.kind, answered=text_counts.get(question.code, 0)
+            )
+    results = CampaignResults(
+        campaign_id=campaign.pk,
+        responses=len(response_ids),
+        questions=analysed,
+        weighting=weighting,
+        computed_at=time.time(),
+        milliseconds=(time.perf_counter() - started) * 1000,
+    )
+    return results, (dict(zip(response_ids, weights, strict=True)) if weights is not None else None)
+
+
+def campaign_weights(campaign: Campaign) -> dict[int, float] | None:
+    """Response id → weight for the campaign's current margins (cached with its results)."""
+    margins = campaign_margins(campaign)
+    if not margins:
+        return None
+    key = results_key(campaign) + ":weights"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    questions = [q for q in campaign_questions(campaign) if q.is_profile]
+    response_ids, values = load_answers(campaign, questions)
+    _weighting, weights = weigh(questions, values, margins, len(response_ids))
+    if weights is None:
+        return None
+    mapping = dict(zip(response_ids, weights, strict=True))
+    cache.set(key, mapping, CACHE_SECONDS)
+    return mapping
+
+
+def crosstab_results(
+    campaign: Campaign, question: Question, profile: Question, *, weighted: bool = True
+) -> analysis.CrossTab:
+    """A question by a profile question (column percentages; weighted when margins are set)."""
+    key = f"{results_key(campaign)}:crosstab:{question.pk}:{profile.pk}:{int(weighted)}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    response_ids, values = load_answers(campaign, [question, profile])
+    weights = None
+    if weighted:
+        by_response = campaign_weights(campaign)
+        if by_response is not None:
+            weights = [by_response.get(response_id, 0.0) for response_id in response_ids]
+    rows = [option.code for option in question.options.all() if not option.is_row]
+    if question.allow_other:
+        rows.append(OTHER)
+    columns = [option.code for option in profile.options.all() if not option.is_row]
+    table = analysis.crosstab(
+        values[question.pk],
+        values[profile.pk],
+        rows,
+        columns,
+        weights,
+        multiple=question.kind == QuestionKind.MULTIPLE_CHOICE,
+    )
+    cache.set(key, table, CACHE_SECONDS)
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# Waves
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class WaveChange:
+    """The change of one figure since the earlier wave (shares as percentage points)."""
+
+    earlier: float
+    later: float
+    difference: analysis.Difference
+
+
+def compare_waves(earlier: CampaignResults, later: CampaignResults) -> dict[str, dict[str, WaveChange]]:
+    """Per question code: per option code (choice) or "mean" (scale), the change since `earlier`.
+
+    Weighted figures are compared when both waves are weighted, otherwise unweighted ones.
+    """
+    weighted = bool(earlier.weighting and earlier.weighting.applied and later.weighting and later.weighting.applied)
+    changes: dict[str, dict[str, WaveChange]] = {}
+    for code, now in later.questions.items():
+        before = earlier.questions.get(code)
+        if before is None or before.kind != now.kind:
+            continue
+        if now.frequencies and before.frequencies:
+            per_option = {}
+            for row in now.frequencies.rows:
+                try:
+                    old = before.frequencies.row(row.option)
+                except StopIteration:
+                    continue
+                share_now = (row.weighted_percent if weighted else row.percent) / 100
+                share_before = (old.weighted_percent if weighted else old.percent) / 100
+                n_now = now.frequencies.n_eff if weighted else now.frequencies.n
+                n_before = before.frequencies.n_eff if weighted else before.frequencies.n
+                difference = analysis.difference_of_proportions(share_before, n_before, share_now, n_now)
+                per_option[row.option] = WaveChange(
+                    100 * share_before,
+                    100 * share_now,
+                    analysis.Difference(
+                        *(
+                            None if v is None else 100 * v
+                            for v in (difference.difference, difference.low, difference.high)
+                        )
+                    ),
+                )
+            changes[code] = per_option
+        elif now.mean and before.mean:
+            first = before.weighted_mean if weighted and before.weighted_mean else before.mean
+            second = now.weighted_mean if weighted and now.weighted_mean else now.mean
+            if first.mean is not None and second.mean is not None:
+                changes[code] = {
+                    "mean": WaveChange(first.mean, second.mean, analysis.difference_of_means(first, second))
+                }
+    return changes
+
+
+# ---------------------------------------------------------------------------------------------
+# Free text, exports
+# ---------------------------------------------------------------------------------------------
+
+
+def text_answers(campaign: Campaign, question: Question, *, search: str = "") -> QuerySet[Answer]:
+    """The non-empty free-text answers of a question (and "other" texts), newest first, filtered."""
+    answers = Answer.objects.filter(response__campaign=campaign, question=question).exclude(value_text="")
+    if search:
+        answers = answers.filter(value_text__icontains=search)
+    return answers.only("id", "value_text", "response_id").order_by("-response_id", "-id")
+
+
+def response_export_rows(
+    campaign: Campaign, questions: list[Question], weighting: Weighting | None = None
+) -> Iterator[list]:
+    """One row per response (id, submission day, language, weight, one cell per question), streamed.
+
+    Answers are read in response order in chunks, so memory stays flat whatever the number of
+    responses; multiple choices and rankings are joined with "; ". The weight comes from the
+    campaign's weighting by profile cell (a small table), not from a per-response list.
+    """
+    codes = [question.code for question in questions]
+    applied = weighting is not None and weighting.applied
+    option_code = {option.pk: option.code for question in questions for option in question.options.all()}
+    column_of = {question.pk: index for index, question in enumerate(questions)}
+    responses = (
+        Response.objects.filter(campaign=campaign)
+        .order_by("id")
+        .values_list("id", "submitted_at", "language")
+        .iterator(chunk_size=CHUNK)
+    )
+    answers = (
+        Answer.objects.filter(response__campaign=campaign)
+        .order_by("response_id", "question_id", "id")
+        .values_list("response_id", "question_id", "option_id", "row_id", "value_number", "value_text", "rank")
+        .iterator(chunk_size=CHUNK)
+    )
+    pending = next(answers, None)
+    for response_id, submitted_at, language in responses:
+        cells: list[list[str]] = [[] for _ in questions]
+        while pending is not None and pending[0] <= response_id:
+            _, question_id, option_id, row_id, number, text, rank = pending
+            if pending[0] == response_id and question_id in column_of:
+                if row_id is not None:
+                    value = f"{option_code.get(row_id, '')}={option_code.get(option_id, '')}"
+                elif rank is not None:
+                    value = f"{option_code.get(option_id, '')}={rank}"
+                elif option_id is not None:
+                    value = option_code.get(option_id, "")
+                elif number is not None:
+                    value = number
+                else:
+                    value = text
+                cells[column_of[question_id]].append(value)
+            pending = next(answers, None)
+        values = [cell[0] if len(cell) == 1 else "; ".join(str(v) for v in cell) for cell in cells]
+        weight = weighting.weight_of(dict(zip(codes, values, strict=True))) if applied else None
+        yield [
+            response_id,
+            submitted_at.date().isoformat() if submitted_at else "",
+            language,
+            "" if weight is None else round(weight, 6),
+            *values,
+        ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Digital maturity
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MaturityProfile:
+    """One radar polygon: a name and a level per dimension (None = not rated)."""
+
+    name: str
+    scores: list[float | None]
+    assessed_on: object = None
+    organization_id: int | None = None
+
+
+def _latest_by(assessments: list[MaturityAssessment], key) -> list[MaturityAssessment]:
+    latest: dict = {}
+    for assessment in assessments:  # ordered newest first
+        latest.setdefault(key(assessment), assessment)
+    return list(latest.values())
+
+
+def _scores(assessment: MaturityAssessment, dimensions: list[MaturityDimension]) -> list[float | None]:
+    levels = {rating.dimension_id: rating.level for rating in assessment.ratings.all()}
+    return [levels.get(dimension.pk) for dimension in dimensions]
+
+
+def _mean_profile(name: str, profiles: list[list[float | None]], dimensions: list) -> list[float | None]:
+    means = []
+    for index in range(len(dimensions)):
+        levels = [scores[index] for scores in profiles if scores[index] is not None]
+        means.append(round(sum(levels) / len(levels), 2) if levels else None)
+    return means
+
+
+def _assessments(organization_ids: list[int]) -> list[MaturityAssessment]:
+    return list(
+        MaturityAssessment.objects.filter(organization_id__in=organization_ids)
+        .select_related("department", "organization")
+        .prefetch_related(Prefetch("ratings", queryset=MaturityRating.objects.order_by("dimension_id")))
+        .order_by("-assessed_on", "-id")
+    )
+
+
+def maturity_dimensions() -> list[MaturityDimension]:
+    return list(MaturityDimension.objects.all())
+
+
+def council_maturity(
+    organization: Organization,
+) -> tuple[list[MaturityDimension], list[MaturityProfile], MaturityProfile | None]:
+    """Dimensions, each department's latest profile and the council's profile (4 queries).
+
+    The council's profile is the mean level per dimension over its departments' latest
+    self-assessments; a council without department assessments uses its own latest one.
+    """
+    dimensions = maturity_dimensions()
+    assessments = _assessments([organization.pk])
+    departments = _latest_by([a for a in assessments if a.department_id], lambda a: a.department_id)
+    profiles = [
+        MaturityProfile(str(a.department), _scores(a, dimensions), a.assessed_on, organization.pk)
+        for a in sorted(departments, key=lambda a: str(a.department))
+    ]
+    council = None
+    if profiles:
+        council = MaturityProfile(str(organization), _mean_profile("", [p.scores for p in profiles], dimensions))
+    else:
+        own = [a for a in assessments if not a.department_id]
+        if own:
+            council = MaturityProfile(
+                str(organization), _scores(own[0], dimensions), own[0].assessed_on, organization.pk
+            )
+    return dimensions, profiles, council
+
+
+def network_maturity(network: Organization) -> tuple[list[MaturityDimension], list[MaturityProfile]]:
+    """Every member council's profile (as in `council_maturity`), side by side (5 queries)."""
+    dimensions = maturity_dimensions()
+    members = list(Organization.objects.filter(network_memberships__network=network).order_by("name"))
+    assessments = _assessments([member.pk for member in members])
+    by_council: dict[int, list[MaturityAssessment]] = {}
+    for assessment in assessments:
+        by_council.setdefault(assessment.organization_id, []).append(assessment)
+    profiles = []
+    for member in members:
+        own = by_council.get(member.pk, [])
+        departments = _latest_by([a for a in own if a.department_id], lambda a: a.department_id)
+        if departments:
+            scores = _mean_profile("", [_scores(a, dimensions) for a in departments], dimensions)
+        elif own:
+            scores = _scores(own[0], dimensions)
+        else:
+            continue
+        profiles.append(MaturityProfile(str(member), scores, None, member.pk))
+    return dimensions, profiles
+
+
+def profile_questions(campaign: Campaign) -> list[Question]:
+    return [q for q in campaign_questions(campaign) if q.is_profile and q.kind == QuestionKind.SINGLE_CHOICE]

@@ -1,0 +1,791 @@
+"""Every write of the diagnosis: questionnaires, campaigns, invitations, responses, maturity, findings."""
+
+import csv
+import hashlib
+import hmac
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from municipia.core.i18n import language_codes, translated_names
+from municipia.core.services import apply_fields, delete_with_history, save_with_history, unique_slug
+from municipia.diagnosis.answers import Structure, clean_answers
+from municipia.diagnosis.choices import Access, CampaignStatus, QuestionKind, RefusalReason
+from municipia.diagnosis.models import (
+    Answer,
+    Campaign,
+    Finding,
+    Invitation,
+    MaturityAssessment,
+    MaturityDimension,
+    MaturityRating,
+    Option,
+    Question,
+    Questionnaire,
+    RefusedSubmission,
+    Response,
+    Section,
+)
+from municipia.organizations.models import Department, Organization
+
+QUESTIONNAIRE_FIELDS = [*translated_names("title", "description"), "kind"]
+SECTION_FIELDS = [*translated_names("title", "description"), "position"]
+QUESTION_FIELDS = [
+    *translated_names("text", "help_text", "scale_min_label", "scale_max_label"),
+    "section",
+    "position",
+    "code",
+    "kind",
+    "required",
+    "allow_other",
+    "max_choices",
+    "scale_min",
+    "scale_max",
+    "number_min",
+    "number_max",
+    "max_length",
+    "is_profile",
+    "profile_kind",
+    "show_if_question",
+    "show_if_values",
+]
+OPTION_FIELDS = [*translated_names("label"), "code", "position", "is_row"]
+CAMPAIGN_FIELDS = [
+    *translated_names("title", "description"),
+    "slug",
+    "plan",
+    "audience",
+    "access",
+    "opens_at",
+    "closes_at",
+    "is_anonymous",
+    "language",
+    "results_published_to",
+]
+FINDING_FIELDS = [
+    *translated_names("title", "text"),
+    "kind",
+    "position",
+    "campaign",
+    "question",
+    "dimension",
+    "evidence",
+]
+CSV_MAX_ROWS = 10_000
+RATE_LIMIT_PER_HOUR = 20
+
+
+# --- Questionnaires
+
+
+@transaction.atomic
+def questionnaire_create(*, acting_user, owner: Organization | None, data: dict[str, Any]) -> Questionnaire:
+    questionnaire = Questionnaire(owner=owner)
+    apply_fields(questionnaire, data, QUESTIONNAIRE_FIELDS)
+    return save_with_history(questionnaire, acting_user=acting_user)
+
+
+@transaction.atomic
+def questionnaire_update(*, acting_user, questionnaire: Questionnaire, data: dict[str, Any]) -> Questionnaire:
+    apply_fields(questionnaire, data, QUESTIONNAIRE_FIELDS)
+    return save_with_history(questionnaire, acting_user=acting_user)
+
+
+@transaction.atomic
+def questionnaire_delete(*, acting_user, questionnaire: Questionnaire) -> None:
+    if questionnaire.campaigns.exists():
+        raise ValidationError(_("This questionnaire has campaigns; it cannot be deleted."))
+    delete_with_history(questionnaire, acting_user=acting_user)
+
+
+def _ensure_unanswered(questionnaire: Questionnaire) -> None:
+    # Changing the questions of a questionnaire with answers would change what those answers mean.
+    if Response.objects.filter(campaign__questionnaire=questionnaire).exists():
+        raise ValidationError(_("This questionnaire already has responses; copy it to change its questions."))
+
+
+@transaction.atomic
+def questionnaire_copy(
+    *, acting_user, source: Questionnaire, owner: Organization, data: dict[str, Any] | None = None
+) -> Questionnaire:
+    """“Use this template”: a full copy (sections, questions, options, conditions) owned by `owner`."""
+    copy = Questionnaire(owner=owner, kind=source.kind, copied_from=source)
+    for name in translated_names("title", "description"):
+        setattr(copy, name, getattr(source, name))
+    apply_fields(copy, data or {}, QUESTIONNAIRE_FIELDS)
+    save_with_history(copy, acting_user=acting_user)
+    section_map: dict[int, Section] = {}
+    for section in source.sections.order_by("position", "id"):
+        new = Section(questionnaire=copy, position=section.position)
+        for name in translated_names("title", "description"):
+            setattr(new, name, getattr(section, name))
+        new.save()
+        section_map[section.pk] = new
+    question_map: dict[int, Question] = {}
+    conditions: list[tuple[Question, int]] = []
+    options: list[Option] = []
+    for question in source.questions.select_related("section").prefetch_related("options"):
+        new = Question(questionnaire=copy, section=section_map[question.section_id])
+        for name in QUESTION_FIELDS:
+            if name not in ("section", "show_if_question"):
+                setattr(new, name, getattr(question, name))
+        new.save()
+        question_map[question.pk] = new
+        if question.show_if_question_id:
+            conditions.append((new, question.show_if_question_id))
+        for option in question.options.all():
+            new_option = Option(question=new, code=option.code, position=option.position, is_row=option.is_row)
+            for name in translated_names("label"):
+                setattr(new_option, name, getattr(option, name))
+            options.append(new_option)
+    Option.objects.bulk_create(options)
+    for question, condition_id in conditions:
+        question.show_if_question = question_map[condition_id]
+        question.save(update_fields=["show_if_question"])
+    return copy
+
+
+@transaction.atomic
+def section_create(*, acting_user, questionnaire: Questionnaire, data: dict[str, Any]) -> Section:
+    _ensure_unanswered(questionnaire)
+    section = Section(questionnaire=questionnaire)
+    apply_fields(section, data, SECTION_FIELDS)
+    if "position" not in data:
+        section.position = (
+            questionnaire.sections.order_by("-position").values_list("position", flat=True).first() or 0
+        ) + 1
+    return save_with_history(section, acting_user=acting_user)
+
+
+@transaction.atomic
+def section_update(*, acting_user, section: Section, data: dict[str, Any]) -> Section:
+    apply_fields(section, data, SECTION_FIELDS)
+    return save_with_history(section, acting_user=acting_user)
+
+
+@transaction.atomic
+def section_delete(*, acting_user, section: Section) -> None:
+    _ensure_unanswered(section.questionnaire)
+    delete_with_history(section, acting_user=acting_user)
+
+
+@transaction.atomic
+def question_create(*, acting_user, section: Section, data: dict[str, Any]) -> Question:
+    _ensure_unanswered(section.questionnaire)
+    question = Question(section=section, questionnaire_id=section.questionnaire_id)
+    apply_fields(question, data, QUESTION_FIELDS)
+    if question.section_id != section.pk and question.section.questionnaire_id != section.questionnaire_id:
+        raise ValidationError({"section": _("Choose a section of this questionnaire.")})
+    if "position" not in data:
+        question.position = (
+            section.questions.order_by("-position").values_list("position", flat=True).first() or 0
+        ) + 1
+    return save_with_history(question, acting_user=acting_user)
+
+
+@transaction.atomic
+def question_update(*, acting_user, question: Question, data: dict[str, Any]) -> Question:
+    if {"kind", "code", "section"} & set(data):
+        _ensure_unanswered(question.questionnaire)
+    apply_fields(question, data, QUESTION_FIELDS)
+    if question.section.questionnaire_id != question.questionnaire_id:
+        raise ValidationError({"section": _("Choose a section of this questionnaire.")})
+    return save_with_history(question, acting_user=acting_user)
+
+
+@transaction.atomic
+def question_delete(*, acting_user, question: Question) -> None:
+    _ensure_unanswered(question.questionnaire)
+    delete_with_history(question, acting_user=acting_user)
+
+
+@transaction.atomic
+def option_create(*, acting_user, question: Question, data: dict[str, Any]) -> Option:
+    _ensure_unanswered(question.questionnaire)
+    option = Option(question=question)
+    apply_fields(option, data, OPTION_FIELDS)
+    if "position" not in data:
+        option.position = (question.options.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    return save_with_history(option, acting_user=acting_user)
+
+
+@transaction.atomic
+def option_update(*, acting_user, option: Option, data: dict[str, Any]) -> Option:
+    if "code" in data and data["code"] != option.code:
+        _ensure_unanswered(option.question.questionnaire)
+    apply_fields(option, data, OPTION_FIELDS)
+    return save_with_history(option, acting_user=acting_user)
+
+
+@transaction.atomic
+def option_delete(*, acting_user, option: Option) -> None:
+    _ensure_unanswered(option.question.questionnaire)
+    delete_with_history(option, acting_user=acting_user)
+
+
+# --- Campaigns
+
+
+@transaction.atomic
+def campaign_create(
+    *, acting_user, owner: Organization, questionnaire: Questionnaire, data: dict[str, Any]
+) -> Campaign:
+    campaign = Campaign(owner=owner, questionnaire=questionnaire)
+    if getattr(acting_user, "is_authenticated", False):
+        campaign.created_by = acting_user
+    apply_fields(campaign, data, CAMPAIGN_FIELDS)
+    if not campaign.slug:
+        campaign.slug = unique_slug(Campaign, campaign.title or "campaign")
+    return save_with_history(campaign, acting_user=acting_user)
+
+
+@transaction.atomic
+def campaign_update(*, acting_user, campaign: Campaign, data: dict[str, Any]) -> Campaign:
+    if campaign.responses.exists() and {"access", "is_anonymous"} & {
+        k for k, v in data.items() if v != getattr(campaign, k)
+    }:
+        # The anonymity promise made to those who already answered cannot change under them.
+        raise ValidationError({"is_anonymous": _("Access and anonymity cannot change once responses exist.")})
+    apply_fields(campaign, data, CAMPAIGN_FIELDS)
+    return save_with_history(campaign, acting_user=acting_user)
+
+
+@transaction.atomic
+def campaign_open(*, acting_user, campaign: Campaign) -> Campaign:
+    if campaign.closes_at and campaign.closes_at <= timezone.now():
+        raise ValidationError({"closes_at": _("The closing date has passed; move it before opening again.")})
+    if not campaign.questionnaire.questions.exists():
+        raise ValidationError(_("The questionnaire has no questions yet."))
+    campaign.status = CampaignStatus.OPEN
+    return save_with_history(campaign, acting_user=acting_user, reason="open")
+
+
+@transaction.atomic
+def campaign_close(*, acting_user, campaign: Campaign) -> Campaign:
+    campaign.status = CampaignStatus.CLOSED
+    return save_with_history(campaign, acting_user=acting_user, reason="close")
+
+
+@transaction.atomic
+def campaign_new_wave(*, acting_user, campaign: Campaign, data: dict[str, Any] | None = None) -> Campaign:
+    """Repeats a campaign with the same questionnaire as its next wave (a draft, no invitations)."""
+    first = campaign.wave_of or campaign
+    last_wave = max([campaign.wave_number, *first.later_waves.values_list("wave_number", flat=True)])
+    wave = Campaign(
+        questionnaire=campaign.questionnaire,
+        owner=campaign.owner,
+        plan=campaign.plan,
+        audience=campaign.audience,
+        access=campaign.access,
+        is_anonymous=campaign.is_anonymous,
+        language=campaign.language,
+        results_published_to=campaign.results_published_to,
+        wave_of=first,
+        wave_number=last_wave + 1,
+    )
+    for name in translated_names("title", "description"):
+        setattr(wave, name, getattr(campaign, name))
+    if getattr(acting_user, "is_authenticated", False):
+        wave.created_by = acting_user
+    apply_fields(wave, data or {}, CAMPAIGN_FIELDS)
+    if not wave.slug:
+        wave.slug = unique_slug(Campaign, f"{first.slug}-wave-{wave.wave_number}")
+    return save_with_history(wave, acting_user=acting_user)
+
+
+# --- Invitations
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def invitation_url(invitation: Invitation, language: str | None = None) -> str:
+    with translation.override(language or invitation.language or invitation.campaign.language):
+        path = reverse("diagnosis:answer-token", kwargs={"token": invitation.token})
+    return settings.SITE_URL.rstrip("/") + path
+
+
+@dataclass
+class ImportResult:
+    created: list[Invitation]
+    errors: list[tuple[int, str]]
+
+
+def _parse_invitation_csv(
+    content: bytes | str, existing: set[str]
+) -> tuple[list[tuple[str, str]], list[tuple[int, str]]]:
+    if isinstance(content, bytes):
+        try:
+            content = content.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return [], [(0, _("The file is not UTF-8 text."))]
+    rows = list(csv.reader(io.StringIO(content)))
+    errors: list[tuple[int, str]] = []
+    if not rows:
+        return [], [(0, _("The file is empty."))]
+    header = [c.strip().lower() for c in rows[0]]
+    start = 1 if "email" in header or "e-mail" in header else 0
+    email_col = header.index("email") if "email" in header else header.index("e-mail") if "e-mail" in header else 0
+    lang_col = header.index("language") if start and "language" in header else None
+    if len(rows) - start > CSV_MAX_ROWS:
+        return [], [(0, _("At most %(n)d rows per file.") % {"n": CSV_MAX_ROWS})]
+    seen: dict[str, int] = {}
+    parsed: list[tuple[str, str]] = []
+    for number, row in enumerate(rows[start:], start=start + 1):
+        if not any(cell.strip() for cell in row):
+            continue
+        email = row[email_col].strip() if email_col < len(row) else ""
+        language = row[lang_col].strip().lower() if lang_col is not None and lang_col < len(row) else ""
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append((number, _("“%(value)s” is not an e-mail address.") % {"value": email[:100]}))
+            continue
+        key = email.lower()
+        if key in seen:
+            errors.append(
+                (number, _("%(email)s is repeated (first on row %(row)d).") % {"email": email, "row": seen[key]})
+            )
+            continue
+        if key in existing:
+            errors.append((number, _("%(email)s is already invited to this campaign.") % {"email": email}))
+            continue
+        if language and language not in language_codes():
+            errors.append((number, _("Unknown language “%(code)s”.") % {"code": language}))
+            continue
+        seen[key] = number
+        parsed.append((email, language))
+    return parsed, errors
+
+
+def invitations_import_csv(*, acting_user, campaign: Campaign, content: bytes | str, send: bool = True) -> ImportResult:
+    """Creates one invitation per e-mail in the CSV, all or nothing; e-mails go out after commit.
+
+    The file has an `email` column (and optionally `language`), or e-mails in its first column.
+    Every bad row is reported with its number; then nothing is created and nothing is sent.
+    """
+    if campaign.access != Access.INVITATION:
+        return ImportResult([], [(0, _("This campaign is answered by public link; it has no invitations."))])
+    if campaign.status == CampaignStatus.CLOSED:
+        return ImportResult([], [(0, _("The campaign is closed."))])
+    existing = {e.lower() for e in campaign.invitations.values_list("email", flat=True)}
+    parsed, errors = _parse_invitation_csv(content, existing)
+    if errors:
+        return ImportResult([], errors)
+    if not parsed:
+        return ImportResult([], [(0, _("The file has no e-mail addresses."))])
+    with transaction.atomic():
+        created = Invitation.objects.bulk_create(
+            [
+                Invitation(campaign=campaign, email=email, language=language, token=_new_token())
+                for email, language in parsed
+            ]
+        )
+        if send:
+            ids = [i.pk for i in created] if created and created[0].pk else None
+            transaction.on_commit(lambda: invitations_send(campaign=campaign, ids=ids, emails=[e for e, _l in parsed]))
+    return ImportResult(created, [])
+
+
+def invitations_send(*, campaign: Campaign, ids: list[int] | None = None, emails: list[str] | None = None) -> int:
+    """E-mails the invitations not yet sent nor revoked (each in its own or the campaign's language)."""
+    invitations = campaign.invitations.filter(sent_at__isnull=True, revoked_at__isnull=True, is_used=False)
+    if ids:
+        invitations = invitations.filter(pk__in=ids)
+    elif emails is not None:
+        invitations = invitations.filter(email__in=emails)
+    sent = 0
+    for invitation in invitations.select_related("campaign"):
+        language = invitation.language or campaign.language
+        with translation.override(language):
+            context = {"campaign": campaign, "url": invitation_url(invitation, language)}
+            subject = _("Invitation: %(title)s") % {"title": campaign.title}
+            body = render_to_string("diagnosis/email/invitation.txt", context)
+        EmailMultiAlternatives(subject=subject, body=body, to=[invitation.email]).send()
+        Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def invitation_revoke(*, acting_user, invitation: Invitation) -> Invitation:
+    if invitation.is_used:
+        raise ValidationError(_("This invitation has already been used."))
+    if invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.draft = {}
+        invitation.save(update_fields=["revoked_at", "draft"])
+    return invitation
+
+
+# --- Answering
+
+
+class SubmissionRefused(Exception):
+    """A submission turned away; `reason` is a RefusalReason, `errors` the answers' errors if invalid."""
+
+    def __init__(self, reason: str, errors: dict[str, str] | None = None):
+        self.reason = reason
+        self.errors = errors or {}
+        super().__init__(reason)
+
+    @property
+    def message(self) -> str:
+        return refusal_message(self.reason)
+
+
+def refusal_message(reason: str) -> str:
+    return {
+        RefusalReason.CLOSED: _("This survey is closed: it no longer accepts answers."),
+        RefusalReason.TOKEN_USED: _("This invitation has already been used to answer. Thank you!"),
+        RefusalReason.TOKEN_REVOKED: _("This invitation has been withdrawn by the organisers."),
+        RefusalReason.TOKEN_UNKNOWN: _("We do not know this invitation. Check the link in your e-mail."),
+        RefusalReason.HONEYPOT: _("Your answers could not be accepted."),
+        RefusalReason.RATE_LIMITED: _("Too many answers were sent from your connection. Please try again later."),
+        RefusalReason.ALREADY_ANSWERED: _("You have already answered this survey. Thank you!"),
+        RefusalReason.INVALID: _("Some answers need your attention."),
+    }.get(reason, _("Your answers could not be accepted."))
+
+
+def refuse(campaign: Campaign | None, reason: str, errors: dict[str, str] | None = None) -> SubmissionRefused:
+    """Counts a refused submission (reason and time only) and returns the exception to raise."""
+    RefusedSubmission.objects.create(campaign=campaign, reason=reason)
+    return SubmissionRefused(reason, errors)
+
+
+def invitation_for_token(token: str) -> Invitation | None:
+    if not token or len(token) > 64:
+        return None
+    return Invitation.objects.select_related("campaign__questionnaire").filter(token=token).first()
+
+
+def check_invitation(invitation: Invitation | None, *, record: bool = True) -> None:
+    """Raises SubmissionRefused when the invitation cannot be used to answer now."""
+
+    def fail(campaign, reason):
+        if record:
+            raise refuse(campaign, reason)
+        raise SubmissionRefused(reason)
+
+    if invitation is None:
+        fail(None, RefusalReason.TOKEN_UNKNOWN)
+    if invitation.revoked_at is not None:
+        fail(invitation.campaign, RefusalReason.TOKEN_REVOKED)
+    if invitation.is_used:
+        fail(invitation.campaign, RefusalReason.TOKEN_USED)
+    if not invitation.campaign.is_accepting():
+        fail(invitation.campaign, RefusalReason.CLOSED)
+
+
+def response_save(*, invitation: Invitation, answers: dict[str, Any], structure: Structure) -> dict[str, Any]:
+    """Save & resume: keeps the answers given so far with the invitation (checked, not yet submitted)."""
+    check_invitation(invitation, record=False)
+    cleaned, errors = clean_answers(answers, structure, final=False)
+    if errors:
+        raise ValidationError(errors)
+    updated = Invitation.objects.filter(pk=invitation.pk, is_used=False, revoked_at__isnull=True).update(draft=cleaned)
+    if not updated:
+        raise SubmissionRefused(RefusalReason.TOKEN_USED)
+    invitation.draft = cleaned
+    return cleaned
+
+
+def client_key(ip: str, campaign: Campaign) -> str:
+    """A keyed hash of the client's address: enough to count, useless to identify (and never stored
+    with a response; it lives only in the cache, for an hour)."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"{campaign.pk}:{ip}".encode(), hashlib.sha256)
+    return digest.hexdigest()[:32]
+
+
+def _rate_limited(key: str) -> bool:
+    cache_key = f"diagnosis-rate:{key}"
+    cache.add(cache_key, 0, timeout=3600)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:
+        cache.set(cache_key, 1, timeout=3600)
+        count = 1
+    return count > RATE_LIMIT_PER_HOUR
+
+
+def _submitted_at(campaign: Campaign) -> datetime:
+    now = timezone.now()
+    if campaign.is_anonymous:
+        # The day only: a precise time could be matched with server logs or an invitation.
+        return timezone.make_aware(datetime.combine(timezone.localdate(now), time()))
+    return now
+
+
+def _store(response: Response, cleaned: dict[str, Any], structure: Structure) -> None:
+    rows: list[Answer] = []
+    for code, value in cleaned.items():
+        question = structure.by_code[code]
+        options = {o.code: o for o in question.options.all()}
+        kind = question.kind
+        base = {"response": response, "question": question}
+        if kind == QuestionKind.SINGLE_CHOICE:
+            if value.get("option"):
+                rows.append(Answer(**base, option=options[value["option"]]))
+            if value.get("other"):
+                rows.append(Answer(**base, value_text=value["other"]))
+        elif kind == QuestionKind.MULTIPLE_CHOICE:
+            rows.extend(Answer(**base, option=options[c]) for c in value.get("options", []))
+            if value.get("other"):
+                rows.append(Answer(**base, value_text=value["other"]))
+        elif kind in (QuestionKind.LIKERT, QuestionKind.NUMBER):
+            rows.append(Answer(**base, value_number=float(value)))
+        elif kind == QuestionKind.TEXT:
+            rows.append(Answer(**base, value_text=value))
+        elif kind == QuestionKind.RANKING:
+            rows.extend(Answer(**base, option=options[c], rank=i) for i, c in enumerate(value, start=1))
+        elif kind == QuestionKind.MATRIX:
+            rows.extend(Answer(**base, row=options[r], option=options[c]) for r, c in value.items())
+    Answer.objects.bulk_create(rows)
+
+
+def response_submit(
+    *,
+    campaign: Campaign | None = None,
+    invitation: Invitation | None = None,
+    answers: dict[str, Any],
+    structure: Structure,
+    user=None,
+    language: str = "",
+    client: str | None = None,
+    honeypot: str = "",
+) -> Response:
+    """Submits a complete response, by invitation or by public link. Raises SubmissionRefused.
+
+    One response per invitation: the invitation is claimed by a conditional UPDATE (only one of
+    two simultaneous requests changes the row), and for named campaigns a unique constraint on
+    the response's invitation backs it. One per signed-in user: a unique constraint on
+    (campaign, user), named campaigns only: an anonymous response keeps no user.
+    """
+    if invitation is not None:
+        campaign = invitation.campaign
+    if honeypot:
+        raise refuse(campaign, RefusalReason.HONEYPOT)
+    if invitation is not None:
+        check_invitation(invitation)
+    else:
+        if campaign.access != Access.PUBLIC_LINK:
+            raise refuse(campaign, RefusalReason.TOKEN_UNKNOWN)
+        if not campaign.is_accepting():
+            raise refuse(campaign, RefusalReason.CLOSED)
+        if client and _rate_limited(client):
+            raise refuse(campaign, RefusalReason.RATE_LIMITED)
+    keep_user = user if (user is not None and user.is_authenticated and not campaign.is_anonymous) else None
+    if keep_user and campaign.responses.filter(user=keep_user).exists():
+        raise refuse(campaign, RefusalReason.ALREADY_ANSWERED)
+    cleaned, errors = clean_answers(answers, structure, final=True)
+    if errors:
+        raise refuse(campaign, RefusalReason.INVALID, errors)
+    try:
+        with transaction.atomic():
+            if invitation is not None:
+                claimed = Invitation.objects.filter(pk=invitation.pk, is_used=False, revoked_at__isnull=True).update(
+                    is_used=True, used_at=None if campaign.is_anonymous else timezone.now(), draft={}
+                )
+                if not claimed:
+                    raise SubmissionRefused(RefusalReason.TOKEN_USED)
+            response = Response.objects.create(
+                campaign=campaign,
+                submitted_at=_submitted_at(campaign),
+                invitation=None if campaign.is_anonymous else invitation,
+                user=keep_user,
+                language=(language or "")[:5],
+            )
+            _store(response, cleaned, structure)
+    except SubmissionRefused as exc:
+        raise refuse(campaign, exc.reason) from None
+    except IntegrityError:
+        reason = RefusalReason.TOKEN_USED if invitation is not None else RefusalReason.ALREADY_ANSWERED
+        raise refuse(campaign, reason) from None
+    if invitation is not None:
+        invitation.is_used = True
+        invitation.draft = {}
+    return response
+
+
+# --- Maturity self-assessment
+
+DEFAULT_DIMENSIONS = [
+    # code, name in en / es / ca / bg
+    (
+        "strategy_governance",
+        "Strategy and governance",
+        "Estrategia y gobernanza",
+        "Estratègia i governança",
+        "Стратегия и управление",
+    ),
+    ("digital_services", "Digital services", "Servicios digitales", "Serveis digitals", "Цифрови услуги"),
+    ("data", "Data", "Datos", "Dades", "Данни"),
+    (
+        "infrastructure_cybersecurity",
+        "Infrastructure and cybersecurity",
+        "Infraestructura y ciberseguridad",
+        "Infraestructura i ciberseguretat",
+        "Инфраструктура и киберсигурност",
+    ),
+    ("skills", "Digital skills", "Competencias digitales", "Competències digitals", "Цифрови умения"),
+    ("participation", "Participation", "Participación", "Participació", "Участие"),
+]
+
+
+def maturity_dimensions_ensure() -> list[MaturityDimension]:
+    """Creates the default maturity dimensions when missing (idempotent)."""
+    dimensions = []
+    for position, (code, en, es, ca, bg) in enumerate(DEFAULT_DIMENSIONS, start=1):
+        dimension, _created = MaturityDimension.objects.update_or_create(
+            code=code, defaults={"name_en": en, "name_es": es, "name_ca": ca, "name_bg": bg, "position": position}
+        )
+        dimensions.append(dimension)
+    return dimensions
+
+
+@transaction.atomic
+def maturity_assessment_record(
+    *,
+    acting_user,
+    organization: Organization,
+    department: Department | None = None,
+    assessed_on: date,
+    ratings: dict[str, tuple[int | None, str]],
+    campaign: Campaign | None = None,
+    note: str = "",
+    is_demo: bool = False,
+) -> MaturityAssessment:
+    """Records a self-assessment: `ratings` maps a dimension code to (level 1–5, evidence)."""
+    dimensions = {d.code: d for d in MaturityDimension.objects.all()}
+    errors: dict[str, str] = {}
+    clean_ratings = []
+    for code, (level, evidence) in ratings.items():
+        if code not in dimensions:
+            errors[f"level_{code}"] = _("Unknown dimension “%(code)s”.") % {"code": code}
+            continue
+        if level in (None, ""):
+            continue
+        try:
+            level = int(level)
+        except (TypeError, ValueError):
+            level = 0
+        if not 1 <= level <= 5:
+            errors[f"level_{code}"] = _("Choose a level from 1 to 5.")
+            continue
+        clean_ratings.append(MaturityRating(dimension=dimensions[code], level=level, evidence=(evidence or "").strip()))
+    if not clean_ratings and not errors:
+        errors["__all__"] = _("Rate at least one dimension.")
+    if errors:
+        raise ValidationError(errors)
+    assessment = MaturityAssessment(
+        organization=organization,
+        department=department,
+        campaign=campaign,
+        assessed_on=assessed_on,
+        note=note,
+        is_demo=is_demo,
+        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )
+    save_with_history(assessment, acting_user=acting_user)
+    for rating in clean_ratings:
+        rating.assessment = assessment
+    MaturityRating.objects.bulk_create(clean_ratings)
+    return assessment
+
+
+@transaction.atomic
+def maturity_assessment_delete(*, acting_user, assessment: MaturityAssessment) -> None:
+    delete_with_history(assessment, acting_user=acting_user)
+
+
+# --- Findings (SWOT)
+
+
+def _check_finding_links(finding: Finding) -> None:
+    errors = {}
+    if (
+        finding.campaign_id
+        and finding.campaign.owner_id != finding.plan.owner_id
+        and (finding.campaign.results_published_to_id != finding.plan.owner_id)
+    ):
+        errors["campaign"] = _("Choose a campaign of the plan's owner or one whose results it received.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def finding_create(*, acting_user, plan, data: dict[str, Any]) -> Finding:
+    finding = Finding(plan=plan)
+    apply_fields(finding, data, FINDING_FIELDS)
+    _check_finding_links(finding)
+    return save_with_history(finding, acting_user=acting_user)
+
+
+@transaction.atomic
+def finding_update(*, acting_user, finding: Finding, data: dict[str, Any]) -> Finding:
+    apply_fields(finding, data, FINDING_FIELDS)
+    _check_finding_links(finding)
+    return save_with_history(finding, acting_user=acting_user)
+
+
+@transaction.atomic
+def finding_delete(*, acting_user, finding: Finding) -> None:
+    delete_with_history(finding, acting_user=acting_user)
+
+
+def _next_challenge_code(axis) -> str:
+    codes = set(axis.challenges.values_list("code", flat=True))
+    n = len(codes) + 1
+    while f"{axis.code}.C{n}" in codes:
+        n += 1
+    return f"{axis.code}.C{n}"
+
+
+@transaction.atomic
+def finding_to_challenge(*, acting_user, finding: Finding, axis, code: str = "") -> Finding:
+    """Turns a finding into a challenge of one of its plan's axes, linked back to the finding."""
+    from municipia.strategy.services import challenge_create
+
+    if finding.challenge_id:
+        raise ValidationError(_("This finding is already a challenge of the plan."))
+    if axis is None or axis.plan_id != finding.plan_id:
+        raise ValidationError({"axis": _("Choose an axis of this finding's plan.")})
+    evidence_lines = [finding.evidence] if finding.evidence else []
+    if finding.campaign_id:
+        evidence_lines.append(_("Campaign: %(title)s") % {"title": finding.campaign.title})
+    if finding.question_id:
+        evidence_lines.append(_("Question: %(text)s") % {"text": str(finding.question)})
+    if finding.dimension_id:
+        evidence_lines.append(_("Maturity dimension: %(name)s") % {"name": finding.dimension.name})
+    data: dict[str, Any] = {"code": code or _next_challenge_code(axis)}
+    for lang in language_codes():
+        title = getattr(finding, f"title_{lang}") or ""
+        text = getattr(finding, f"text_{lang}") or ""
+        data[f"title_{lang}"] = title
+        if title or text:
+            with translation.override(lang):
+                origin = _("From the diagnosis (%(kind)s).") % {"kind": finding.get_kind_display()}
+            data[f"description_{lang}"] = "\n\n".join(p for p in [text, origin, *evidence_lines] if p)
+    challenge = challenge_create(acting_user=acting_user, axis=axis, data=data)
+    finding.challenge = challenge
+    return save_with_history(finding, acting_user=acting_user, reason="to challenge")
+
+
+def finding_link_challenge(*, acting_user, finding: Finding, challenge) -> Finding:
+    """Records that an existing challenge came from this finding (used by the demo)."""
+    finding.challenge = challenge
+    return save_with_history(finding, acting_user=acting_user)

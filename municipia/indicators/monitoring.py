@@ -1,0 +1,423 @@
+"""How a plan's actions are doing (from dates, milestones and progress), rolled up to objective, axis and plan.
+
+**Action health** (`action_health`, pure), judged on `today`, the first rule that applies wins:
+
+1. `cancelled`: the action's status is cancelled (left out of every roll-up, as in progress).
+2. `done`: status completed, or progress 100 %.
+3. `late`: the end date has passed and progress is below 100 %.
+4. `not_started`: progress 0 % and the start date is still ahead (or, without dates, the status
+   is still "planned").
+5. `at_risk`, when any of:
+   - a milestone's due date has passed and it is not completed;
+   - the owner marked the action "delayed";
+   - with both dates, the progress expected by elapsed time — (today − start) / (end − start)
+     of 100 % — exceeds the actual progress by more than `PROGRESS_TOLERANCE` (20 points);
+   - progress is still 0 % although the start date has passed.
+6. `on_track`: everything else (progress ahead of or near the elapsed time, or no dates to
+   judge by and work under way).
+
+**Roll-up**: each objective, axis and plan gets the weighted share of its actions in each
+health, with the weights of `municipia.strategy.selectors.progress_rollup`: an objective's
+share is the action-weighted mean of its actions (1 if in that health, else 0); an axis's is the
+objective-weighted mean of its objectives' shares; a plan's the axis-weighted mean of its axes'.
+Elements without (non-cancelled) actions have no share and do not weigh. From the shares:
+
+- `late` when at least `LATE_SHARE` (25 %) of the weight is late;
+- else `at_risk` when at least `RISK_SHARE` (25 %) is late or at risk;
+- else `done` when all of it is done; `not_started` when all of it is not started;
+- else `on_track`. No actions: no health (None).
+
+Progress comes from `progress_rollup` unchanged. Everything for a set of plans is read in a
+constant number of queries (four here plus progress_rollup's three).
+"""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from municipia.core.i18n import translated_names
+from municipia.indicators.choices import ActionHealth, IndicatorStatus
+from municipia.indicators.models import Indicator
+from municipia.indicators.selectors import indicator_status, indicators_visible_to
+from municipia.indicators.status import Assessment
+from municipia.organizations.models import NetworkMembership, Organization
+from municipia.strategy.choices import ActionStatus
+from municipia.strategy.models import Action, Axis, Milestone, Objective, Plan
+from municipia.strategy.selectors import Rollup, progress_rollup
+
+PROGRESS_TOLERANCE = 20
+LATE_SHARE = 0.25
+RISK_SHARE = 0.25
+# Worst first: the order of tables and charts.
+HEALTH_ORDER = [
+    ActionHealth.LATE,
+    ActionHealth.AT_RISK,
+    ActionHealth.ON_TRACK,
+    ActionHealth.NOT_STARTED,
+    ActionHealth.DONE,
+]
+HEALTH_COLOURS = {
+    ActionHealth.LATE: "#b42318",
+    ActionHealth.AT_RISK: "#E69F00",
+    ActionHealth.ON_TRACK: "#0072B2",
+    ActionHealth.NOT_STARTED: "#9aa3ad",
+    ActionHealth.DONE: "#146c2e",
+    ActionHealth.CANCELLED: "#d5dbe3",
+}
+
+
+@dataclass(frozen=True)
+class ActionFacts:
+    """What the health rules read about one action."""
+
+    status: str
+    progress: int
+    start_date: dt.date | None
+    end_date: dt.date | None
+    overdue_milestones: int = 0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    health: str
+    expected_progress: int | None
+    reason: str
+
+
+def expected_progress(start: dt.date | None, end: dt.date | None, today: dt.date) -> int | None:
+    """Progress by elapsed time (0–100), or None without both dates."""
+    if start is None or end is None:
+        return None
+    if today <= start:
+        return 0
+    if today >= end:
+        return 100
+    return round(100 * (today - start).days / max((end - start).days, 1))
+
+
+def action_health(facts: ActionFacts, today: dt.date) -> Verdict:
+    """The health of one action on `today` (rules in the module docstring); `reason` is a rule tag."""
+    expected = expected_progress(facts.start_date, facts.end_date, today)
+    if facts.status == ActionStatus.CANCELLED:
+        return Verdict(ActionHealth.CANCELLED, expected, "cancelled")
+    if facts.status == ActionStatus.COMPLETED or facts.progress >= 100:
+        return Verdict(ActionHealth.DONE, expected, "completed")
+    if facts.end_date is not None and today > facts.end_date:
+        return Verdict(ActionHealth.LATE, expected, "end_passed")
+    if facts.progress == 0:
+        not_begun = (facts.start_date is not None and today < facts.start_date) or (
+            facts.start_date is None and facts.end_date is None and facts.status == ActionStatus.PLANNED
+        )
+        if not_begun:
+            return Verdict(ActionHealth.NOT_STARTED, expected, "not_started")
+    if facts.overdue_milestones:
+        return Verdict(ActionHealth.AT_RISK, expected, "milestone_overdue")
+    if facts.status == ActionStatus.DELAYED:
+        return Verdict(ActionHealth.AT_RISK, expected, "marked_delayed")
+    if expected is not None and expected - facts.progress > PROGRESS_TOLERANCE:
+        return Verdict(ActionHealth.AT_RISK, expected, "behind_schedule")
+    if facts.progress == 0 and facts.start_date is not None and today >= facts.start_date:
+        return Verdict(ActionHealth.AT_RISK, expected, "start_passed")
+    return Verdict(ActionHealth.ON_TRACK, expected, "on_schedule")
+
+
+# What a reader is told about an action that needs attention.
+REASONS = {
+    "end_passed": _("The end date has passed and the action is not complete."),
+    "milestone_overdue": _("A milestone is overdue."),
+    "marked_delayed": _("Marked as delayed by its owner."),
+    "behind_schedule": _("Progress is behind the time elapsed."),
+    "start_passed": _("The start date has passed with no progress."),
+}
+
+
+@dataclass
+class ElementHealth:
+    """An objective, axis or plan: its weighted progress, health shares, health and action counts."""
+
+    progress: float | None = None
+    shares: dict[str, float] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def health(self) -> str | None:
+        return health_from_shares(self.shares)
+
+    @property
+    def action_count(self) -> int:
+        return sum(n for h, n in self.counts.items() if h != ActionHealth.CANCELLED)
+
+
+def health_from_shares(shares: dict[str, float]) -> str | None:
+    """The element's health from the weighted shares of its actions (rules in the module docstring)."""
+    if not shares:
+        return None
+    late = shares.get(ActionHealth.LATE, 0.0)
+    if late >= LATE_SHARE:
+        return ActionHealth.LATE
+    if late + shares.get(ActionHealth.AT_RISK, 0.0) >= RISK_SHARE:
+        return ActionHealth.AT_RISK
+    if shares.get(ActionHealth.DONE, 0.0) >= 1 - 1e-9:
+        return ActionHealth.DONE
+    if shares.get(ActionHealth.NOT_STARTED, 0.0) >= 1 - 1e-9:
+        return ActionHealth.NOT_STARTED
+    return ActionHealth.ON_TRACK
+
+
+def _weighted_shares(pairs: list[tuple[Decimal, dict[str, float]]]) -> dict[str, float]:
+    """The weighted mean of children's shares; children without shares (no actions) do not weigh."""
+    weighted = [(float(w), s) for w, s in pairs if s]
+    total = sum(w for w, _s in weighted)
+    if not total:
+        return {}
+    out: dict[str, float] = defaultdict(float)
+    for weight, shares in weighted:
+        for health, share in shares.items():
+            out[health] += weight * share / total
+    return dict(out)
+
+
+@dataclass
+class ActionState:
+    """One action (only the fields the dashboard shows are loaded) and its verdict."""
+
+    action: Action
+    verdict: Verdict
+
+    @property
+    def health(self) -> str:
+        return self.verdict.health
+
+    @property
+    def reason(self) -> str:
+        return str(REASONS.get(self.verdict.reason, ""))
+
+
+@dataclass
+class PlanMonitoring:
+    actions: dict[int, ActionState] = field(default_factory=dict)
+    objectives: dict[int, ElementHealth] = field(default_factory=dict)
+    axes: dict[int, ElementHealth] = field(default_factory=dict)
+    plans: dict[int, ElementHealth] = field(default_factory=dict)
+
+
+def _overdue_milestones(action_ids: QuerySet, today: dt.date) -> dict[int, int]:
+    counts: dict[int, int] = defaultdict(int)
+    rows = Milestone.objects.filter(action_id__in=action_ids, completed_on__isnull=True, due_date__lt=today)
+    for action_id in rows.values_list("action_id", flat=True):
+        counts[action_id] += 1
+    return counts
+
+
+def plan_monitoring(plan_ids: list[int], *, today: dt.date | None = None) -> PlanMonitoring:
+    """Health of every action, objective, axis and plan in `plan_ids`, in seven queries whatever their size."""
+    today = today or timezone.localdate()
+    result = PlanMonitoring()
+    if not plan_ids:
+        return result
+    actions = Action.objects.filter(plan_id__in=plan_ids)
+    overdue = _overdue_milestones(actions.values("id"), today)
+    rows = actions.order_by("code").only(
+        "id",
+        "code",
+        *translated_names("title"),
+        "objective_id",
+        "plan_id",
+        "status",
+        "progress",
+        "weight",
+        "start_date",
+        "end_date",
+        "updated_at",
+    )
+    by_objective: dict[int, list[ActionState]] = defaultdict(list)
+    for action in rows:
+        facts = ActionFacts(
+            action.status, action.progress, action.start_date, action.end_date, overdue.get(action.pk, 0)
+        )
+        state = ActionState(action, action_health(facts, today))
+        result.actions[action.pk] = state
+        by_objective[action.objective_id].append(state)
+
+    rollup: Rollup = progress_rollup(plan_ids)
+    objectives = Objective.objects.filter(axis__plan_id__in=plan_ids).values_list("id", "weight", "axis_id")
+    by_axis: dict[int, list[tuple[Decimal, ElementHealth]]] = defaultdict(list)
+    for objective_id, weight, axis_id in objectives:
+        element = ElementHealth(progress=rollup.objectives.get(objective_id))
+        counted = [s for s in by_objective.get(objective_id, []) if s.health != ActionHealth.CANCELLED]
+        for state in by_objective.get(objective_id, []):
+            element.counts[state.health] = element.counts.get(state.health, 0) + 1
+        total = sum(float(s.action.weight) for s in counted)
+        if total:
+            for state in counted:
+                element.shares[state.health] = (
+                    element.shares.get(state.health, 0.0) + float(state.action.weight) / total
+                )
+        result.objectives[objective_id] = element
+        by_axis[axis_id].append((weight, element))
+
+    by_plan: dict[int, list[tuple[Decimal, ElementHealth]]] = defaultdict(list)
+    for axis_id, weight, plan_id in Axis.objects.filter(plan_id__in=plan_ids).values_list("id", "weight", "plan_id"):
+        children = by_axis.get(axis_id, [])
+        element = ElementHealth(
+            progress=rollup.axes.get(axis_id),
+            shares=_weighted_shares([(w, child.shares) for w, child in children]),
+            counts=_sum_counts(child for _w, child in children),
+        )
+        result.axes[axis_id] = element
+        by_plan[plan_id].append((weight, element))
+    for plan_id in plan_ids:
+        children = by_plan.get(plan_id, [])
+        result.plans[plan_id] = ElementHealth(
+            progress=rollup.plans.get(plan_id),
+            shares=_weighted_shares([(w, child.shares) for w, child in children]),
+            counts=_sum_counts(child for _w, child in children),
+        )
+    return result
+
+
+def _sum_counts(children) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for child in children:
+        for health, n in child.counts.items():
+            counts[health] += n
+    return dict(counts)
+
+
+# --- The plan dashboard: progress and health by axis, action counts, indicators needing attention.
+
+# Rows listed per table on the dashboard; the totals are always given.
+DASHBOARD_ROWS = 25
+# An action under way whose record has not changed for this long is listed as "not updated".
+STALE_ACTION_DAYS = 90
+
+
+@dataclass
+class AxisRow:
+    axis: Axis
+    element: ElementHealth
+
+
+@dataclass
+class IndicatorIssue:
+    indicator: Indicator
+    organization: Organization
+    assessment: Assessment
+
+
+@dataclass
+class IndicatorSummary:
+    indicator: Indicator
+    counts: dict[str, int]
+    stale: int
+
+
+@dataclass
+class PlanDashboard:
+    plan: Plan
+    monitoring: PlanMonitoring
+    overall: ElementHealth
+    axes: list[AxisRow]
+    health_counts: list[tuple[str, str, int]]
+    attention: list[ActionState]
+    not_updated: list[ActionState]
+    indicators: list[IndicatorSummary]
+    off_track: list[IndicatorIssue]
+    off_track_total: int
+    stale: list[IndicatorIssue]
+    stale_total: int
+    organization_count: int
+    today: dt.date
+
+
+def plan_organization_ids(plan: Plan) -> list[int]:
+    """Whose values a plan's indicators are judged on: a network's member councils, or the owning council."""
+    members = list(NetworkMembership.objects.filter(network_id=plan.owner_id).values_list("member_id", flat=True))
+    return members or [plan.owner_id]
+
+
+def plan_indicators(user, plan: Plan) -> QuerySet[Indicator]:
+    """Indicators the user may see that measure the plan's objectives or actions."""
+    linked = Q(objectives__axis__plan=plan) | Q(actions__plan=plan)
+    ids = indicators_visible_to(user).filter(linked).values("id")
+    return Indicator.objects.filter(id__in=ids).only(
+        "id", "code", *translated_names("name"), "unit", "direction", "frequency", "is_public"
+    )
+
+
+def plan_dashboard(user, plan: Plan, *, today: dt.date | None = None) -> PlanDashboard:
+    """Everything the plan dashboard shows, in a constant number of queries (about a dozen)."""
+    today = today or timezone.localdate()
+    monitoring = plan_monitoring([plan.pk], today=today)
+    axes = list(plan.axes.only("id", "code", "position", *translated_names("title"), "plan_id").order_by("position"))
+    overall = monitoring.plans[plan.pk]
+    labels = dict(ActionHealth.choices)
+    health_counts = [(h, str(labels[h]), overall.counts.get(h, 0)) for h in HEALTH_ORDER]
+    if overall.counts.get(ActionHealth.CANCELLED):
+        health_counts.append(
+            (ActionHealth.CANCELLED, str(labels[ActionHealth.CANCELLED]), overall.counts[ActionHealth.CANCELLED])
+        )
+    states = list(monitoring.actions.values())
+    attention = sorted(
+        (s for s in states if s.health in (ActionHealth.LATE, ActionHealth.AT_RISK)),
+        key=lambda s: (HEALTH_ORDER.index(s.health), s.action.end_date or dt.date.max, s.action.code),
+    )
+    cutoff = timezone.now() - dt.timedelta(days=STALE_ACTION_DAYS)
+    not_updated = [
+        s
+        for s in states
+        if s.health in (ActionHealth.ON_TRACK, ActionHealth.AT_RISK, ActionHealth.LATE) and s.action.updated_at < cutoff
+    ]
+
+    indicators = list(plan_indicators(user, plan))
+    org_ids = plan_organization_ids(plan)
+    table = indicator_status(indicators, organization_ids=org_ids, today=today)
+    by_id = {indicator.pk: indicator for indicator in indicators}
+    counts: dict[int, dict[str, int]] = {pk: defaultdict(int) for pk in by_id}
+    stale_counts: dict[int, int] = defaultdict(int)
+    off_track, stale = [], []
+    for (indicator_id, organization_id), assessment in table.assessments.items():
+        counts[indicator_id][assessment.status] += 1
+        if assessment.status == IndicatorStatus.OFF_TRACK:
+            off_track.append((indicator_id, organization_id, assessment))
+        if assessment.stale:
+            stale_counts[indicator_id] += 1
+            stale.append((indicator_id, organization_id, assessment))
+    # Worst first: furthest behind what was expected, relative to the expected value.
+    off_track.sort(key=lambda row: (-_shortfall(row[2]), by_id[row[0]].code, row[1]))
+    stale.sort(key=lambda row: (row[2].latest.date, by_id[row[0]].code, row[1]))
+    shown_off, shown_stale = off_track[:DASHBOARD_ROWS], stale[:DASHBOARD_ROWS]
+    organizations = Organization.objects.only("id", "slug", *translated_names("name")).in_bulk(
+        {row[1] for row in shown_off + shown_stale}
+    )
+
+    def issues(rows):
+        return [IndicatorIssue(by_id[ind], organizations[org], a) for ind, org, a in rows if org in organizations]
+
+    return PlanDashboard(
+        plan=plan,
+        monitoring=monitoring,
+        overall=overall,
+        axes=[AxisRow(axis, monitoring.axes.get(axis.pk, ElementHealth())) for axis in axes],
+        health_counts=health_counts,
+        attention=attention,
+        not_updated=not_updated,
+        indicators=[IndicatorSummary(i, dict(counts[i.pk]), stale_counts[i.pk]) for i in indicators],
+        off_track=issues(shown_off),
+        off_track_total=len(off_track),
+        stale=issues(shown_stale),
+        stale_total=len(stale),
+        organization_count=len(org_ids),
+        today=today,
+    )
+
+
+def _shortfall(assessment: Assessment) -> float:
+    if assessment.expected is None or assessment.latest is None or not assessment.expected:
+        return 0.0
+    return float(abs(assessment.expected - assessment.latest.value) / abs(assessment.expected))

@@ -1,0 +1,150 @@
+"""Reminder e-mails to indicator owners whose values are stale (see status.py for "stale").
+
+`reminders_due(today=…)` (a selector) lists, per recipient, the stale indicator × organisation
+values not yet reminded about, in a fixed number of queries; `send_indicator_reminders(…)`
+(a service) sends one digest per recipient in the owner's language. The management command
+`send_indicator_reminders` and the Celery task of the same name call it.
+
+Idempotence follows `municipia.governance.reminders`: each digest is sent inside a transaction
+that first inserts its `IndicatorReminder` rows; the unique constraint makes a second (or
+concurrent) run skip what was sent, and a failed send rolls the rows back for the next run.
+A value is reminded about once per stale episode: its key includes the latest value's date,
+so a new observation that goes stale again gets a new reminder.
+"""
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from municipia.indicators.models import Indicator, IndicatorReminder
+from municipia.indicators.selectors import indicator_status
+from municipia.indicators.status import Assessment
+from municipia.organizations.models import Organization, Person
+
+logger = logging.getLogger(__name__)
+TEMPLATE = "indicators/email/stale_reminder"
+
+
+@dataclass
+class StaleValue:
+    indicator: Indicator
+    organization: Organization
+    assessment: Assessment
+
+
+@dataclass
+class Reminder:
+    """One digest to one owner: their indicators' stale values."""
+
+    person: Person
+    recipient: str
+    values: list[StaleValue] = field(default_factory=list)
+
+    @property
+    def language(self) -> str:
+        codes = {code for code, _name in settings.LANGUAGES}
+        return self.person.language if self.person.language in codes else settings.LANGUAGE_CODE
+
+
+def owner_address(person: Person) -> str:
+    """The owner's e-mail: the person's own, else their account's."""
+    address = (person.email or "").strip()
+    if not address and person.user_id is not None:
+        address = (person.user.email or "").strip()
+    return address
+
+
+def reminders_due(*, today: dt.date) -> list[Reminder]:
+    """Stale values of indicators with an owner who has an e-mail, not yet reminded about; six queries."""
+    indicators = [
+        indicator
+        for indicator in Indicator.objects.filter(owner_person__isnull=False).select_related("owner_person__user")
+        if owner_address(indicator.owner_person)
+    ]
+    table = indicator_status(indicators, today=today)
+    stale = [(key, a) for key, a in table.assessments.items() if a.stale and a.latest is not None]
+    if not stale:
+        return []
+    by_id = {indicator.pk: indicator for indicator in indicators}
+    sent = set(
+        IndicatorReminder.objects.filter(indicator_id__in={ind for (ind, _org), _a in stale}).values_list(
+            "indicator_id", "organization_id", "latest_date", "recipient"
+        )
+    )
+    organizations = Organization.objects.in_bulk({org for (_ind, org), _a in stale})
+    reminders: dict[str, Reminder] = {}
+    for (indicator_id, organization_id), assessment in sorted(stale, key=lambda item: item[0]):
+        indicator = by_id[indicator_id]
+        address = owner_address(indicator.owner_person)
+        if (indicator_id, organization_id, assessment.latest.date, address) in sent:
+            continue
+        reminder = reminders.setdefault(address.lower(), Reminder(indicator.owner_person, address))
+        reminder.values.append(StaleValue(indicator, organizations[organization_id], assessment))
+    return list(reminders.values())
+
+
+def render(reminder: Reminder) -> EmailMultiAlternatives:
+    language = reminder.language
+    with translation.override(language):
+        base = settings.SITE_URL.rstrip("/")
+        context = {
+            "person": reminder.person,
+            "values": [
+                {
+                    "value": value,
+                    "url": base + reverse("indicators:indicator-detail", kwargs={"pk": value.indicator.pk}),
+                }
+                for value in reminder.values
+            ],
+            "import_url": base + reverse("indicators:observation-import"),
+            "LANGUAGE_CODE": language,
+        }
+        subject = " ".join(render_to_string(f"{TEMPLATE}_subject.txt", context).split())
+        text = render_to_string(f"{TEMPLATE}.txt", context)
+        html = render_to_string(f"{TEMPLATE}.html", context)
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[reminder.recipient],
+        headers={"Content-Language": language},
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _deliver(reminder: Reminder) -> bool:
+    """Records and sends one digest atomically; False when already sent or the mail server refused."""
+    try:
+        with transaction.atomic():
+            IndicatorReminder.objects.bulk_create(
+                IndicatorReminder(
+                    indicator=value.indicator,
+                    organization=value.organization,
+                    latest_date=value.assessment.latest.date,
+                    recipient=reminder.recipient,
+                )
+                for value in reminder.values
+            )
+            render(reminder).send()
+    except IntegrityError:
+        return False  # sent by a concurrent run
+    except OSError:
+        logger.exception("Indicator reminder to %s could not be sent", reminder.recipient)
+        return False
+    return True
+
+
+def send_indicator_reminders(*, today: dt.date | None = None, dry_run: bool = False) -> list[Reminder]:
+    """Sends each due digest once; returns what was sent (or, with `dry_run`, what would be)."""
+    due = reminders_due(today=today or timezone.localdate())
+    if dry_run:
+        return due
+    return [reminder for reminder in due if _deliver(reminder)]

@@ -1,0 +1,110 @@
+"""Reminders to indicator owners about stale values: once per stale value, in the owner's language."""
+
+import datetime as dt
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from municipia.indicators import tasks
+from municipia.indicators.models import IndicatorReminder
+from municipia.indicators.reminders import reminders_due, send_indicator_reminders
+from municipia.indicators.tests.factories import IndicatorFactory, ObservationFactory
+from municipia.organizations.tests.factories import OrganizationFactory, PersonFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+LATER = dt.date(2025, 9, 1)  # a yearly value of 31 Dec 2023 is stale from July 2025
+
+
+@pytest.fixture
+def stale():
+    owner = PersonFactory(full_name="Jordi Serra", email="jordi@example.org", language="ca")
+    indicator = IndicatorFactory(
+        code="ADC-01", name_en="Online procedures", name_ca="Tràmits en línia", owner_person=owner
+    )
+    council = OrganizationFactory(name_en="Tremp", slug="tremp")
+    ObservationFactory(indicator=indicator, organization=council, date=dt.date(2023, 12, 31), value=Decimal(40))
+    fresh = OrganizationFactory(name_en="Vic")
+    ObservationFactory(indicator=indicator, organization=fresh, date=dt.date(2025, 6, 30), value=Decimal(50))
+    return {"owner": owner, "indicator": indicator, "council": council}
+
+
+def test_owner_gets_one_digest_of_stale_values_in_their_language(stale):
+    sent = send_indicator_reminders(today=LATER)
+    assert len(sent) == 1 and len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["jordi@example.org"]
+    assert message.extra_headers["Content-Language"] == "ca"
+    assert "Tràmits en línia" in message.body
+    assert "Tremp" in message.body and "Vic" not in message.body
+    assert "/ca/indicators/" in message.body
+
+
+def test_running_twice_sends_nothing_twice(stale):
+    send_indicator_reminders(today=LATER)
+    send_indicator_reminders(today=LATER)
+    send_indicator_reminders(today=LATER + dt.timedelta(days=30))
+    assert len(mail.outbox) == 1
+    assert IndicatorReminder.objects.count() == 1
+
+
+def test_a_newer_value_that_goes_stale_again_gets_a_new_reminder(stale):
+    send_indicator_reminders(today=LATER)
+    ObservationFactory(
+        indicator=stale["indicator"], organization=stale["council"], date=dt.date(2024, 12, 31), value=Decimal(60)
+    )
+    assert send_indicator_reminders(today=LATER) == []
+    assert len(send_indicator_reminders(today=dt.date(2026, 9, 1))) == 1
+    assert len(mail.outbox) == 2
+
+
+def test_nothing_is_due_before_the_value_is_stale(stale):
+    assert reminders_due(today=dt.date(2025, 6, 1)) == []
+
+
+def test_owner_without_an_address_uses_their_account_or_gets_nothing(stale):
+    stale["owner"].email = ""
+    stale["owner"].save()
+    assert reminders_due(today=LATER) == []
+    stale["owner"].user = UserFactory(email="account@example.org")
+    stale["owner"].save()
+    assert [r.recipient for r in reminders_due(today=LATER)] == ["account@example.org"]
+
+
+def test_a_failed_send_is_retried_on_the_next_run(stale, settings):
+    settings.EMAIL_BACKEND = "municipia.indicators.tests.test_reminders.FailingBackend"
+    assert send_indicator_reminders(today=LATER) == []
+    assert IndicatorReminder.objects.count() == 0
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert len(send_indicator_reminders(today=LATER)) == 1
+
+
+def test_reminders_due_take_the_same_queries_for_many_indicators(django_assert_max_num_queries):
+    owner = PersonFactory(email="owner@example.org")
+    for index in range(2):
+        ObservationFactory(indicator=IndicatorFactory(owner_person=owner), date=dt.date(2020, 1, 1 + index))
+    with django_assert_max_num_queries(6):
+        small = reminders_due(today=LATER)
+    for index in range(20):
+        ObservationFactory(indicator=IndicatorFactory(owner_person=owner), date=dt.date(2020, 2, 1 + index))
+    with django_assert_max_num_queries(6):
+        big = reminders_due(today=LATER)
+    assert len(small[0].values) == 2 and len(big[0].values) == 22
+
+
+def test_command_dry_run_sends_nothing_and_the_task_sends(stale):
+    out = StringIO()
+    call_command("send_indicator_reminders", "--dry-run", "--today", LATER.isoformat(), stdout=out)
+    assert "1 reminders would be sent." in out.getvalue()
+    assert mail.outbox == []
+    assert tasks.send_indicator_reminders.delay().get() == 1  # today is long after 2023's value
+
+
+class FailingBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise OSError("mail server down")

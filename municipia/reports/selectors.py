@@ -1,0 +1,353 @@
+"""Reads for reports and exports: actions as flat records, a plan's indicators and its status report.
+
+Exports read rows with `values_list(...).iterator(chunk_size=…)` and fetch the participating
+councils once per chunk, so memory stays flat however many actions a plan has and the number of
+queries grows only with the number of chunks (2,000 rows each), not with the rows.
+"""
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from municipia.core.exports import CHUNK_SIZE, chunked_iterator
+from municipia.core.i18n import current_language, language_codes
+from municipia.indicators.choices import Direction, IndicatorStatus
+from municipia.indicators.models import Indicator, Observation, Target
+from municipia.indicators.selectors import indicator_status, indicators_visible_to
+from municipia.indicators.status import Assessment
+from municipia.organizations.models import Organization
+from municipia.strategy.choices import ActionStatus
+from municipia.strategy.models import Action, Axis, Objective, Plan
+from municipia.strategy.selectors import progress_rollup
+
+ACTION_FIELDS = (
+    "plan",
+    "plan_title",
+    "axis_code",
+    "axis_title",
+    "objective_code",
+    "objective_title",
+    "code",
+    "title",
+    "status",
+    "progress",
+    "start_date",
+    "end_date",
+    "budget",
+    "owner_department",
+    "participating_councils",
+)
+
+
+def fallback_languages(language: str | None = None) -> list[str]:
+    """The languages to try, in order, for content in `language` (the modeltranslation fallbacks)."""
+    language = language or current_language()
+    fallbacks = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
+    order = [language, *fallbacks.get(language, fallbacks["default"])]
+    return list(dict.fromkeys(code for code in order if code in language_codes()))
+
+
+def _first(values) -> str:
+    return next((value for value in values if value), "")
+
+
+def _translated(prefix: str, name: str, languages: list[str]) -> list[str]:
+    return [f"{prefix}{name}_{code}" for code in languages]
+
+
+# --- Actions as flat records (CSV, XLSX, JSON).
+
+
+def plan_action_records(plan: Plan, *, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
+    """Every action of `plan` with its axis and objective, in the active language, lazily."""
+    return action_records(Action.objects.filter(plan_id=plan.pk), chunk_size=chunk_size)
+
+
+def action_records(actions: QuerySet[Action], *, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
+    """The given actions as flat records (plan, axis, objective, councils), in the active language.
+
+    One query streams the actions; one more per chunk of `chunk_size` names their councils.
+    """
+    languages = fallback_languages()
+    n = len(languages)
+    labels = {value: str(label) for value, label in ActionStatus.choices}
+    columns = [
+        "id",
+        "code",
+        "status",
+        "progress",
+        "start_date",
+        "end_date",
+        "budget",
+        "objective__code",
+        "objective__axis__code",
+        "plan__slug",
+        *_translated("", "title", languages),
+        *_translated("objective__", "title", languages),
+        *_translated("objective__axis__", "title", languages),
+        *_translated("owner_department__", "name", languages),
+        *_translated("plan__", "title", languages),
+    ]
+    rows = (
+        actions.order_by(
+            "plan_id", "objective__axis__position", "objective__axis__code", "objective__code", "code", "id"
+        )
+        .values_list(*columns)
+        .iterator(chunk_size=chunk_size)
+    )
+    through = Action.participants.through
+    for chunk in chunked_iterator(rows, chunk_size):
+        councils: dict[int, list[str]] = defaultdict(list)
+        for action_id, *names in (
+            through.objects.filter(action_id__in=[row[0] for row in chunk])
+            .order_by("organization__name", "organization_id")
+            .values_list("action_id", *_translated("organization__", "name", languages))
+        ):
+            councils[action_id].append(_first(names))
+        for row in chunk:
+            action_id, code, status, progress, start, end, budget, objective_code, axis_code, plan_slug = row[:10]
+            texts = row[10:]
+            yield {
+                "plan": plan_slug,
+                "plan_title": _first(texts[4 * n : 5 * n]),
+                "axis_code": axis_code,
+                "axis_title": _first(texts[2 * n : 3 * n]),
+                "objective_code": objective_code,
+                "objective_title": _first(texts[n : 2 * n]),
+                "code": code,
+                "title": _first(texts[:n]),
+                "status": labels.get(status, status),
+                "progress": progress,
+                "start_date": start,
+                "end_date": end,
+                "budget": budget,
+                "owner_department": _first(texts[3 * n : 4 * n]),
+                "participating_councils": councils.get(action_id, []),
+            }
+
+
+def action_cells(record: dict) -> list:
+    """A record as a spreadsheet row (the councils joined by semicolons)."""
+    return [
+        "; ".join(value) if name == "participating_councils" else value
+        for name, value in ((name, record[name]) for name in ACTION_FIELDS)
+    ]
+
+
+# --- Organisations a plan reports on: its owner and, for a network, the member councils.
+
+
+def plan_organizations(plan: Plan) -> list[Organization]:
+    return list(
+        Organization.objects.filter(Q(pk=plan.owner_id) | Q(networks=plan.owner_id))
+        .distinct()
+        .only("id", "name", "official_code", "population", "kind", "slug")
+        .order_by("name", "id")
+    )
+
+
+# --- Indicators of a plan, with targets and observations (StratML, status report).
+
+
+@dataclass
+class PlanIndicators:
+    indicators: dict[int, Indicator]
+    by_objective: dict[int, list[int]]
+    targets: dict[int, list[Target]]
+    observations: dict[int, list[Observation]]
+    organizations: dict[int, Organization]
+
+
+def plan_indicators(user, plan: Plan, *, with_values: bool = True) -> PlanIndicators:
+    """The visible indicators linked to the plan's objectives or actions, in five queries.
+
+    An indicator linked to an action counts for the action's objective. Observations and
+    targets are those of the plan's organisations (and the general targets).
+    """
+    visible = indicators_visible_to(user).values("pk")
+    by_objective: dict[int, set[int]] = defaultdict(set)
+    for objective_id, indicator_id in Indicator.objectives.through.objects.filter(
+        objective__axis__plan_id=plan.pk, indicator_id__in=visible
+    ).values_list("objective_id", "indicator_id"):
+        by_objective[objective_id].add(indicator_id)
+    for objective_id, indicator_id in Indicator.actions.through.objects.filter(
+        action__plan_id=plan.pk, indicator_id__in=visible
+    ).values_list("action__objective_id", "indicator_id"):
+        by_objective[objective_id].add(indicator_id)
+    ids = sorted({pk for pks in by_objective.values() for pk in pks})
+    indicators = Indicator.objects.in_bulk(ids) if ids else {}
+    organizations = {org.pk: org for org in plan_organizations(plan)}
+    targets: dict[int, list[Target]] = defaultdict(list)
+    observations: dict[int, list[Observation]] = defaultdict(list)
+    if ids and with_values:
+        for target in Target.objects.filter(indicator_id__in=ids).filter(
+            Q(organization_id__isnull=True) | Q(organization_id__in=list(organizations))
+        ):
+            targets[target.indicator_id].append(target)
+        for observation in (
+            Observation.objects.filter(indicator_id__in=ids, organization_id__in=list(organizations))
+            .only("id", "indicator_id", "organization_id", "date", "value", "source")
+            .order_by("indicator_id", "organization_id", "date")
+        ):
+            observations[observation.indicator_id].append(observation)
+    ordered = {
+        objective_id: sorted(pks, key=lambda pk: (indicators[pk].code, pk))
+        for objective_id, pks in by_objective.items()
+    }
+    return PlanIndicators(indicators, ordered, dict(targets), dict(observations), organizations)
+
+
+# --- The plan status report.
+
+
+@dataclass
+class AxisSection:
+    axis: Axis
+    progress: float | None
+    actions: list[Action]
+    budget: Decimal
+
+
+@dataclass
+class IndicatorLine:
+    indicator: Indicator
+    own: Assessment | None
+    counts: dict[str, int]
+
+
+@dataclass
+class PlanStatusReport:
+    plan: Plan
+    generated_on: dt.date
+    progress: float | None
+    action_count: int
+    budget_total: Decimal
+    status_counts: list[tuple[str, str, int]]
+    axes: list[AxisSection]
+    indicators: list[IndicatorLine]
+    organization_count: int = 0
+    status_labels: dict[str, str] = field(default_factory=dict)
+
+
+def plan_status_report(user, plan: Plan, *, today: dt.date | None = None) -> PlanStatusReport:
+    """Everything the status report shows, in a fixed number of queries whatever the plan's size."""
+    today = today or timezone.localdate()
+    actions = (
+        Action.objects.select_related("owner_department")
+        .only(
+            "id",
+            "objective_id",
+            "code",
+            *_translated("", "title", language_codes()),
+            "status",
+            "progress",
+            "start_date",
+            "end_date",
+            "budget",
+            "owner_department__id",
+            *_translated("owner_department__", "name", language_codes()),
+        )
+        .order_by("code", "id")
+    )
+    objectives = Objective.objects.only("id", "axis_id", "code").prefetch_related(Prefetch("actions", queryset=actions))
+    axes = list(
+        Axis.objects.filter(plan_id=plan.pk)
+        .only("id", "plan_id", "code", "position", "weight", *_translated("", "title", language_codes()))
+        .prefetch_related(Prefetch("objectives", queryset=objectives.order_by("code", "id")))
+    )
+    rollup = progress_rollup([plan.pk])
+    counts: dict[str, int] = defaultdict(int)
+    sections = []
+    total_budget = Decimal("0")
+    action_count = 0
+    for axis in axes:
+        axis_actions = [action for objective in axis.objectives.all() for action in objective.actions.all()]
+        budget = sum((action.budget or Decimal("0") for action in axis_actions), Decimal("0"))
+        for action in axis_actions:
+            counts[action.status] += 1
+        sections.append(AxisSection(axis, rollup.axes.get(axis.pk), axis_actions, budget))
+        total_budget += budget
+        action_count += len(axis_actions)
+    status_counts = [(value, str(label), counts.get(value, 0)) for value, label in ActionStatus.choices]
+
+    linked = plan_indicators(user, plan, with_values=False)
+    indicators = sorted(linked.indicators.values(), key=lambda indicator: (indicator.code, indicator.pk))
+    table = indicator_status(indicators, organization_ids=list(linked.organizations), today=today)
+    lines = []
+    for indicator in indicators:
+        per_org = table.for_indicator(indicator.pk)
+        own = table.assessments.get((indicator.pk, plan.owner_id))
+        if own is None or own.latest is None:
+            # A network's plan: show the most recent value any member reported.
+            dated = [a for a in per_org if a.latest is not None]
+            own = max(dated, key=lambda a: a.latest.date) if dated else own
+        lines.append(IndicatorLine(indicator, own, table.counts(indicator.pk)))
+    return PlanStatusReport(
+        plan=plan,
+        generated_on=today,
+        progress=rollup.plans.get(plan.pk),
+        action_count=action_count,
+        budget_total=total_budget,
+        status_counts=status_counts,
+        axes=sections,
+        indicators=lines,
+        organization_count=len(linked.organizations),
+        status_labels={value: str(label) for value, label in IndicatorStatus.choices},
+    )
+
+
+# --- Network benchmarking (the report's own simple table: latest value per member council).
+
+
+@dataclass
+class BenchmarkRow:
+    organization: Organization
+    assessment: Assessment
+    rank: int | None = None
+
+
+@dataclass
+class NetworkBenchmark:
+    network: Organization
+    indicator: Indicator
+    rows: list[BenchmarkRow]
+    median: Decimal | None
+    quartiles: tuple[Decimal, Decimal, Decimal] | None
+    reported: int
+
+
+def network_members(network: Organization) -> QuerySet[Organization]:
+    return network.members.only("id", "name", "slug", "population", "official_code").order_by("name", "id")
+
+
+def network_benchmark(network: Organization, indicator: Indicator, *, today: dt.date | None = None) -> NetworkBenchmark:
+    """Every member council's latest value of `indicator`, ranked (best first), with median and quartiles."""
+    members = list(network_members(network))
+    table = indicator_status([indicator], organization_ids=[member.pk for member in members], today=today)
+    rows = [BenchmarkRow(member, table.assessments[(indicator.pk, member.pk)]) for member in members]
+    reported = [row for row in rows if row.assessment.latest is not None]
+    better_high = indicator.direction != Direction.LOWER
+    reported.sort(key=lambda row: row.assessment.latest.value, reverse=better_high)
+    rank = 0
+    previous = None
+    for position, row in enumerate(reported, start=1):
+        value = row.assessment.latest.value
+        if value != previous:
+            rank, previous = position, value
+        row.rank = rank
+    values = sorted(row.assessment.latest.value for row in reported)
+    median = statistics.median(values) if values else None
+    quartiles = tuple(statistics.quantiles(values, n=4, method="inclusive")) if len(values) >= 2 else None
+    unreported = [row for row in rows if row.assessment.latest is None]
+    return NetworkBenchmark(network, indicator, reported + unreported, median, quartiles, len(reported))
+
+
+def status_counts_label(counts: dict[str, int]) -> list[tuple[str, int]]:
+    return [(str(label), counts[value]) for value, label in IndicatorStatus.choices if counts.get(value)]

@@ -1,0 +1,15 @@
+"""URLs of the reports: plan downloads, status reports, report jobs and network benchmarking."""
+
+from django.urls import path, re_path
+
+from municipia.reports import views
+
+app_name = "reports"
+urlpatterns = [
+    re_path(r"^plans/(?P<slug>[-\w]+)/export\.(?P<fmt>csv|xlsx|json|xml)$", views.plan_export, name="plan-export"),
+    re_path(r"^plans/(?P<slug>[-\w]+)/status\.(?P<fmt>pdf|xlsx)$", views.plan_status_report, name="plan-status-report"),
+    path("plans/<slug:slug>/status-jobs/", views.plan_status_job, name="plan-status-job"),
+    path("jobs/<uuid:pk>/", views.report_job_detail, name="job-detail"),
+    path("jobs/<uuid:pk>/download/", views.report_job_download, name="job-download"),
+    path("networks/<slug:slug>/benchmark.pdf", views.network_benchmark_report, name="network-benchmark"),
+]
