@@ -262,6 +262,12 @@ SPECTACULAR_SETTINGS = {
         # Organisations and governance bodies both have a `kind`: name each enum after its model.
         "KindEnum": "municipia.organizations.choices.OrganizationKind",
         "BodyKindEnum": "municipia.governance.choices.BodyKind",
+        "IndicatorStatusEnum": "municipia.indicators.choices.IndicatorStatus",
+        "QuestionnaireKindEnum": "municipia.diagnosis.choices.QuestionnaireKind",
+        "QuestionKindEnum": "municipia.diagnosis.choices.QuestionKind",
+        "ProfileKindEnum": "municipia.diagnosis.choices.ProfileKind",
+        "SwotKindEnum": "municipia.diagnosis.choices.SwotKind",
+        "LanguageEnum": [code for code, _name in LANGUAGES],
     },
 }
 

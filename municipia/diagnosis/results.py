@@ -232,7 +232,9 @@ def load_answers(campaign: Campaign, questions: list[Question]) -> tuple[list[in
         column = values[question_id]
         code = option_code.get(option_id, OTHER) if option_id is not None or kind in CHOICE_KINDS else None
         if kind == QuestionKind.SINGLE_CHOICE:
-            column[index] = code
+            # An option and an "other" text together count as the option.
+            if code != OTHER or column[index] is None:
+                column[index] = code
         elif kind == QuestionKind.MULTIPLE_CHOICE:
             if column[index] is None:
                 column[index] = []

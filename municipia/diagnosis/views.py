@@ -398,6 +398,7 @@ def campaign_detail(request, slug):
             "refused": refused,
             "invitations": invitations,
             "can_manage": can_manage,
+            "can_view_results": request.user.has_perm("diagnosis.view_results", campaign),
             "upload_form": forms.InvitationUploadForm() if can_manage else None,
             "public_url": public_url,
             "now": timezone.now(),

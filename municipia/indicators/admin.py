@@ -6,7 +6,14 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from municipia.core.admin import ServiceModelAdmin
 from municipia.indicators import services
-from municipia.indicators.models import Baseline, Indicator, Observation, ObservationImport, Target
+from municipia.indicators.models import (
+    Baseline,
+    Indicator,
+    IndicatorReminder,
+    Observation,
+    ObservationImport,
+    Target,
+)
 
 
 class UntranslatedServiceAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
@@ -119,6 +126,21 @@ class ObservationImportAdmin(admin.ModelAdmin):
         "replaced_count",
         "imported_at",
     ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IndicatorReminder)
+class IndicatorReminderAdmin(admin.ModelAdmin):
+    """The log of reminders sent about stale values (read-only: the reminder command writes it)."""
+
+    list_display = ["indicator", "organization", "latest_date", "recipient", "sent_at"]
+    list_select_related = ["indicator", "organization"]
+    search_fields = ["recipient", "indicator__code"]
 
     def has_add_permission(self, request):
         return False
