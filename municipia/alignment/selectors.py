@@ -213,7 +213,6 @@ class GoalTotal:
     goal: FrameworkItem
     actions: int = 0
     budget: Decimal = Decimal("0")
-    bar: float = 0.0  # width of the chart's bar, 0–100
     action_ids: list[int] = field(default_factory=list)
 
     @property
@@ -392,9 +391,7 @@ def coverage_of(plans: list[Plan], *, by_plan: bool = False) -> Coverage:
     for item in reference:
         if item.framework.code == SDG and item.level == ItemLevel.TARGET:
             targets_by_goal.setdefault(item.parent_id, []).append(item)
-    top = max((total.budget for total in totals), default=Decimal("0"))
     for total in totals:
-        total.bar = float(total.budget / top * 100) if top else 0.0
         for target in targets_by_goal.get(total.goal.pk, []):
             (total.served_targets if target.pk in served_targets else total.unserved_targets).append(target)
     for row in pillar_rows:

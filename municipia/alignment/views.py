@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +27,7 @@ from municipia.alignment.forms import (
     SuggestionAnswerForm,
 )
 from municipia.core.cache import public_cache
+from municipia.core.charts import Bar, bar_chart
 from municipia.core.i18n import current_language
 from municipia.core.views import EditorView, ServiceDeleteView, ServiceFormView, attach_errors, require_perm
 from municipia.organizations.choices import OrganizationKind
@@ -458,7 +460,21 @@ class SuggestionAnswerView(EditorView):
 
 
 def _coverage_context(coverage, **extra) -> dict:
-    return {"coverage": coverage, **extra}
+    bars = [
+        Bar(
+            f"{total.goal.code}. {total.goal.short_title or total.goal.title}",
+            float(total.budget) if total.actions else None,
+        )
+        for total in coverage.goals
+    ]
+    chart = bar_chart(
+        bars,
+        title=_("Budget of the actions serving each SDG"),
+        description=_("The same figures are in the table."),
+        value_format=lambda value: f"{number_format(value, 0, force_grouping=True)} €",
+        chart_id="sdg-budget",
+    )
+    return {"coverage": coverage, "budget_chart": chart, **extra}
 
 
 @public_cache

@@ -9,7 +9,6 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from municipia.core.i18n import language_codes
 from municipia.governance.choices import TaskStatus
 from municipia.governance.models import (
     AgendaItem,
@@ -89,30 +88,6 @@ def reports_visible_to(user) -> QuerySet[Report]:
     """Reports of bodies the user sees, and reports addressed to bodies the user sees."""
     visible = bodies_visible_to(user)
     return Report.objects.filter(Q(body__in=visible) | Q(addressed_to__in=visible))
-
-
-def body_calendar_meetings(body: Body) -> QuerySet[Meeting]:
-    """Every meeting of a body with what its calendar entry shows, in one query."""
-    return (
-        Meeting.objects.filter(body=body)
-        .select_related("series")
-        .only(
-            "id",
-            "body_id",
-            "series",
-            "series__time_zone",
-            "starts_at",
-            "ends_at",
-            "is_cancelled",
-            "place",
-            "online_url",
-            "updated_at",
-            "created_at",
-            *(f"title_{code}" for code in language_codes()),
-            "title",
-        )
-        .order_by("starts_at", "id")
-    )
 
 
 # --- Pages: everything one page shows, in a fixed number of queries.
