@@ -2,13 +2,52 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from modeltranslation.admin import TranslationAdmin
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 
-class ServiceModelAdmin(ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
+class ServiceDeleteMixin:
+    """Deletes, one by one or in bulk, go through `delete_model`, which subclasses point at a service.
+
+    Django's bulk action deletes a queryset in SQL, skipping the service's rules (an approved
+    record kept, related rows cleaned up, history written); here every selected object goes
+    through `delete_model` in one transaction, and a refusal deletes nothing and says why.
+    """
+
+    def get_deleted_objects(self, objs, request):
+        # Django refuses outright when a protected row points at an object; the service knows
+        # the order that makes a delete possible (a body's decisions before its meetings) or refuses
+        # with a reason of its own, so the confirmation page leaves that decision to it.
+        deleted, model_count, perms_needed, _protected = super().get_deleted_objects(objs, request)
+        return deleted, model_count, perms_needed, []
+
+    def delete_queryset(self, request, queryset):
+        try:
+            with transaction.atomic():
+                for obj in queryset:
+                    self.delete_model(request, obj)
+        except ValidationError as exc:
+            request._service_delete_refused = True
+            messages.error(request, " ".join(exc.messages))
+
+    def message_user(self, request, message, level=messages.INFO, *args, **kwargs):
+        # The bulk action reports success after `delete_queryset` returns; not when it refused.
+        if level == messages.SUCCESS and getattr(request, "_service_delete_refused", False):
+            return
+        super().message_user(request, message, level, *args, **kwargs)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return HttpResponseRedirect(request.get_full_path())
+
+
+class ServiceModelAdmin(ServiceDeleteMixin, ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
     """Every admin save goes through the app's service, as pages and API do.
 
     Subclasses implement `create(request, obj, data)` and `update(request, obj, data)`.

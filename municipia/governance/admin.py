@@ -1,10 +1,11 @@
 """Admin for governance bodies, series, meetings, decisions, tasks and reports; writes go through the services."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 from rules.contrib.admin import ObjectPermissionsModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from municipia.core.admin import ServiceModelAdmin
+from municipia.core.admin import ServiceDeleteMixin, ServiceModelAdmin
 from municipia.governance import services
 from municipia.governance.models import (
     AgendaItem,
@@ -36,9 +37,12 @@ class BodyAdmin(ServiceModelAdmin):
     def update(self, request, obj, data):
         return services.body_update(acting_user=request.user, body=obj, data=data)
 
+    def delete_model(self, request, obj):
+        services.body_delete(acting_user=request.user, body=obj)
+
 
 @admin.register(BodyMember)
-class BodyMemberAdmin(ObjectPermissionsModelAdmin, SimpleHistoryAdmin):
+class BodyMemberAdmin(ServiceDeleteMixin, ObjectPermissionsModelAdmin, SimpleHistoryAdmin):
     list_display = ["person", "body", "role", "organization", "start_date", "end_date"]
     list_filter = ["role"]
     list_select_related = ["person", "body", "organization"]
@@ -55,6 +59,9 @@ class BodyMemberAdmin(ObjectPermissionsModelAdmin, SimpleHistoryAdmin):
             )
             obj.pk = created.pk
 
+    def delete_model(self, request, obj):
+        services.member_remove(acting_user=request.user, member=obj)
+
 
 @admin.register(MeetingSeries)
 class MeetingSeriesAdmin(ServiceModelAdmin):
@@ -70,6 +77,15 @@ class MeetingSeriesAdmin(ServiceModelAdmin):
     def update(self, request, obj, data):
         # The service brings the meetings still to come in line with the changed series.
         return services.series_update(acting_user=request.user, series=obj, data=data)
+
+    def delete_model(self, request, obj):
+        deleted, kept = services.series_delete(acting_user=request.user, series=obj)
+        if kept:
+            messages.info(
+                request,
+                _("%(kept)d meetings of this series that had work recorded were kept as single meetings.")
+                % {"kept": kept},
+            )
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -98,6 +114,9 @@ class MeetingAdmin(ServiceModelAdmin):
 
     def update(self, request, obj, data):
         return services.meeting_update(acting_user=request.user, meeting=obj, data=data)
+
+    def delete_model(self, request, obj):
+        services.meeting_delete(acting_user=request.user, meeting=obj)
 
     def save_formset(self, request, form, formset, change):
         """Agenda items go through `agenda_item_create/update/delete`, like the pages and the API."""
@@ -140,6 +159,9 @@ class DecisionAdmin(ServiceModelAdmin):
     def update(self, request, obj, data):
         return services.decision_update(acting_user=request.user, decision=obj, data=data)
 
+    def delete_model(self, request, obj):
+        services.decision_delete(acting_user=request.user, decision=obj)
+
 
 @admin.register(Task)
 class TaskAdmin(ServiceModelAdmin):
@@ -156,6 +178,9 @@ class TaskAdmin(ServiceModelAdmin):
     def update(self, request, obj, data):
         return services.task_update(acting_user=request.user, task=obj, data=data)
 
+    def delete_model(self, request, obj):
+        services.task_delete(acting_user=request.user, task=obj)
+
 
 @admin.register(Report)
 class ReportAdmin(ServiceModelAdmin):
@@ -171,9 +196,12 @@ class ReportAdmin(ServiceModelAdmin):
     def update(self, request, obj, data):
         return services.report_update(acting_user=request.user, report=obj, data=data)
 
+    def delete_model(self, request, obj):
+        services.report_delete(acting_user=request.user, report=obj)
+
 
 @admin.register(Attendance)
-class AttendanceAdmin(ObjectPermissionsModelAdmin, SimpleHistoryAdmin):
+class AttendanceAdmin(ServiceDeleteMixin, ObjectPermissionsModelAdmin, SimpleHistoryAdmin):
     list_display = ["meeting", "person", "organization", "status"]
     list_filter = ["status"]
     list_select_related = ["meeting", "person", "organization"]
@@ -188,6 +216,9 @@ class AttendanceAdmin(ObjectPermissionsModelAdmin, SimpleHistoryAdmin):
             organizations=organizations,
         )
         obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.attendance_delete(acting_user=request.user, attendance=obj)
 
 
 @admin.register(ReminderSent)

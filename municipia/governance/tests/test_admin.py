@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from municipia.governance.choices import BodyKind
+from municipia.governance.choices import BodyKind, MinutesStatus
 from municipia.governance.models import AgendaItem, Body, Meeting
 from municipia.governance.tests.factories import (
     BodyFactory,
@@ -128,3 +128,50 @@ def test_admin_agenda_inline_saves_through_the_services(client, site_admin):
     assert client.post(change, data).status_code == 302
     assert not AgendaItem.objects.exists()
     assert AgendaItem.history.filter(history_type="-").get().history_user == site_admin
+
+
+def test_admin_bulk_delete_goes_through_the_service_and_refuses_as_a_whole(client, site_admin):
+    body = BodyFactory()
+    free = MeetingFactory(body=body)
+    with_decision = MeetingFactory(body=body)
+    DecisionFactory(body=body, meeting=with_decision)
+    client.force_login(site_admin)
+    changelist = reverse("admin:governance_meeting_changelist")
+    response = client.post(
+        changelist,
+        {"action": "delete_selected", "_selected_action": [free.pk, with_decision.pk], "post": "yes"},
+        follow=True,
+    )
+    # The service refuses the meeting with a decision, so neither meeting is deleted.
+    assert set(Meeting.objects.filter(body=body).values_list("pk", flat=True)) == {free.pk, with_decision.pk}
+    shown = [str(message) for message in response.context["messages"]]
+    assert any("were taken at this meeting" in message for message in shown), shown
+    assert not any("Successfully deleted" in message for message in shown), shown
+
+    response = client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [free.pk], "post": "yes"}, follow=True
+    )
+    assert not Meeting.objects.filter(pk=free.pk).exists()
+    assert Meeting.history.filter(history_type="-", id=free.pk).get().history_user == site_admin
+
+
+def test_admin_deletes_a_body_with_decisions_through_the_service(client, site_admin):
+    body = BodyFactory()
+    meeting = MeetingFactory(body=body)
+    DecisionFactory(body=body, meeting=meeting)
+    TaskFactory(body=body)
+    client.force_login(site_admin)
+    response = client.post(reverse("admin:governance_body_delete", args=[body.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Body.objects.filter(pk=body.pk).exists()
+    assert Body.history.filter(history_type="-", id=body.pk).get().history_user == site_admin
+
+
+def test_admin_refuses_to_delete_a_meeting_with_approved_minutes(client, site_admin):
+    meeting = MeetingFactory(minutes_status=MinutesStatus.APPROVED)
+    client.force_login(site_admin)
+    delete = reverse("admin:governance_meeting_delete", args=[meeting.pk])
+    response = client.post(delete, {"post": "yes"}, follow=True)
+    assert Meeting.objects.filter(pk=meeting.pk).exists()
+    shown = [str(message) for message in response.context["messages"]]
+    assert any("approved record cannot be deleted" in message for message in shown), shown
