@@ -189,6 +189,9 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Files the product writes (report jobs' PDFs and spreadsheets). Several web hosts and Celery
+# workers must share this directory (a network file system) or it must point at shared storage.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
