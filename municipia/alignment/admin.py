@@ -53,15 +53,15 @@ class AlignmentAdmin(ServiceModelAdmin):
     list_display = ["id", "in_plan", "element_kind", "item", "is_primary"]
     list_filter = ["is_primary", "item__framework"]
     list_select_related = ["in_plan", "item__framework"]
-    autocomplete_fields = ["plan", "axis", "objective", "action", "item"]
+    autocomplete_fields = ["plan", "axis", "objective", "action", "indicator", "item"]
     service_fields = services.ALIGNMENT_FIELDS
 
     def get_readonly_fields(self, request, obj=None):
         # The element and the item are chosen once; later only the rationale and "primary" change.
-        return ["plan", "axis", "objective", "action", "item"] if obj is not None else []
+        return ["plan", "axis", "objective", "action", "indicator", "item"] if obj is not None else []
 
     def create(self, request, obj, data):
-        element = obj.plan or obj.axis or obj.objective or obj.action
+        element = obj.plan or obj.axis or obj.objective or obj.action or obj.indicator
         return services.alignment_create(acting_user=request.user, element=element, item=obj.item, data=data)
 
     def update(self, request, obj, data):
@@ -75,9 +75,9 @@ class AlignmentAdmin(ServiceModelAdmin):
 class SuggestionFeedbackAdmin(admin.ModelAdmin):
     """Read-only: answers are given on the action pages and through the API."""
 
-    list_display = ["created_at", "goal", "accepted", "language", "action", "user"]
+    list_display = ["created_at", "goal", "accepted", "language", "action", "indicator", "user"]
     list_filter = ["accepted", "language", "goal"]
-    list_select_related = ["action", "user"]
+    list_select_related = ["action", "indicator", "user"]
 
     def has_add_permission(self, request):
         return False

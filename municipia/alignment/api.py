@@ -2,7 +2,7 @@
 
 Frameworks are named by their code (`SDG`), items and alignments by id, plans by slug, organisations
 by slug. An alignment names its element with exactly one of `plan_element` (a plan's slug), `axis`,
-`objective` or `action` (ids).
+`objective`, `action` or `indicator` (ids).
 """
 
 from typing import Any
@@ -23,6 +23,8 @@ from municipia.api.pagination import StandardPagination
 from municipia.api.permissions import RulesPermission
 from municipia.api.serializers import HtmlUrlField, LinkField, translated_fields, translated_read_only_kwargs
 from municipia.api.viewsets import PublicCacheMixin, ServiceModelViewSet
+from municipia.indicators.models import Indicator
+from municipia.indicators.selectors import indicators_visible_to
 from municipia.organizations.models import Organization
 from municipia.strategy.models import Action, Axis, Objective, Plan
 from municipia.strategy.selectors import actions_visible_to, plan_get, plans_visible_to
@@ -204,11 +206,15 @@ class ItemReferenceSerializer(serializers.ModelSerializer):
 
 
 class AlignmentSerializer(serializers.ModelSerializer):
-    """A plan element aligned to a framework item."""
+    """A plan element or an indicator aligned to a framework item."""
 
     url = LinkField(view_name="api:alignment-detail")
     plan = serializers.SlugRelatedField(
-        source="in_plan", slug_field="slug", read_only=True, help_text=_("Slug of the element's plan.")
+        source="in_plan",
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text=_("Slug of the element's plan; null for an indicator, which may measure several plans."),
     )
     element_kind = serializers.ChoiceField(choices=ElementKind.choices, read_only=True)
     plan_element = serializers.SlugRelatedField(
@@ -222,6 +228,9 @@ class AlignmentSerializer(serializers.ModelSerializer):
     axis = serializers.PrimaryKeyRelatedField(queryset=Axis.objects.none(), required=False, allow_null=True)
     objective = serializers.PrimaryKeyRelatedField(queryset=Objective.objects.none(), required=False, allow_null=True)
     action = serializers.PrimaryKeyRelatedField(queryset=Action.objects.none(), required=False, allow_null=True)
+    indicator = serializers.PrimaryKeyRelatedField(
+        queryset=Indicator.objects.none(), required=False, allow_null=True, help_text=_("Id of the indicator.")
+    )
     item = serializers.PrimaryKeyRelatedField(
         queryset=FrameworkItem.objects.all(), required=False, help_text=_("Id of the framework item.")
     )
@@ -243,6 +252,7 @@ class AlignmentSerializer(serializers.ModelSerializer):
             "axis",
             "objective",
             "action",
+            "indicator",
             "item",
             "item_ref",
             "item_detail",
@@ -266,10 +276,17 @@ class AlignmentSerializer(serializers.ModelSerializer):
                 "axis__plan__owner"
             )
             fields["action"].queryset = actions_visible_to(user).select_related("plan__owner")
+            fields["indicator"].queryset = indicators_visible_to(user).select_related("owner_organization")
         return fields
 
     def validate(self, attrs):
-        element_names = {"plan": "plan_element", "axis": "axis", "objective": "objective", "action": "action"}
+        element_names = {
+            "plan": "plan_element",
+            "axis": "axis",
+            "objective": "objective",
+            "action": "action",
+            "indicator": "indicator",
+        }
         given = [name for name in element_names if attrs.get(name) is not None]
         if self.instance is not None:
             changed = [n for n in [*element_names, "item"] if n in attrs and attrs[n] != getattr(self.instance, n)]
@@ -278,7 +295,7 @@ class AlignmentSerializer(serializers.ModelSerializer):
             return attrs
         if len(given) != 1:
             raise serializers.ValidationError(
-                {"plan_element": [_("Name exactly one element: plan_element, axis, objective or action.")]}
+                {"plan_element": [_("Name exactly one element: plan_element, axis, objective, action or indicator.")]}
             )
         if attrs.get("item") is None:
             ref = (attrs.pop("item_ref", "") or "").strip()
@@ -304,7 +321,10 @@ class AlignmentSerializer(serializers.ModelSerializer):
 
 
 class AlignmentViewSet(ServiceModelViewSet):
-    """Alignments of plans, axes, objectives and actions to framework items; writable by the element's editors."""
+    """Alignments of plans, axes, objectives, actions and indicators to framework items.
+
+    Writable by the element's editors (an indicator's: its owner's editors).
+    """
 
     serializer_class = AlignmentSerializer
     filterset_class = AlignmentFilter
@@ -313,15 +333,8 @@ class AlignmentViewSet(ServiceModelViewSet):
     def get_queryset(self):
         return (
             selectors.alignments_visible_to(self.request.user)
-            .select_related(
-                "in_plan__owner",
-                "plan__owner",
-                "axis__plan__owner",
-                "objective__axis__plan__owner",
-                "action__plan__owner",
-                "item__framework",
-            )
-            .order_by("in_plan_id", "id")
+            .select_related(*selectors.ALIGNMENT_RELATED)
+            .order_by("id")
         )
 
     def parent_of(self, data):

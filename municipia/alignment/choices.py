@@ -22,12 +22,13 @@ class ItemLevel(models.TextChoices):
 
 
 class ElementKind(models.TextChoices):
-    """The plan elements that can be aligned (indicators will join with issue 4)."""
+    """What can be aligned: the plan's elements and indicators."""
 
     PLAN = "plan", _("plan")
     AXIS = "axis", _("axis")
     OBJECTIVE = "objective", _("strategic objective")
     ACTION = "action", _("action")
+    INDICATOR = "indicator", _("indicator")
 
 
 SUGGESTION_LANGUAGES = ("en", "es", "ca", "bg")

@@ -2,7 +2,9 @@
 
 Jerez: SDGs, the four recovery-plan pillars and ERDF thematic objective 2 for its ICT (EDUSI line 2)
 actions; the Catalan agenda: its four axes to the CAT-AGENDA framework, actions to SDGs; Sofia:
-digital rights principles and SDGs. The choices are illustrative, as the demo plans say.
+digital rights principles and SDGs. The demo indicators (built after the alignments, so aligned
+by `build_indicator_alignment_demo`) to SDG targets and indicators. The choices are illustrative,
+as the demo plans say.
 """
 
 from dataclasses import dataclass, field
@@ -13,6 +15,7 @@ from django.db import transaction
 from municipia.alignment import services
 from municipia.alignment.loaders import load_frameworks
 from municipia.alignment.models import Alignment, Framework, FrameworkItem
+from municipia.indicators.models import Indicator
 from municipia.strategy.models import Action, Axis, Plan
 
 CATALAN = "agenda-digital-dels-municipis-de-catalunya"
@@ -87,6 +90,16 @@ AXIS_ALIGNMENTS = {
     },
 }
 
+# (plan slug, code of an indicator its owner owns) → item references; the first is the primary one.
+INDICATOR_ALIGNMENTS = {
+    (CATALAN, "ADC-01"): ("SDG:16.6", "DIGITAL-RIGHTS:II.4"),
+    (CATALAN, "ADC-02"): ("SDG:9.c", "SDG:17.6.1"),
+    (CATALAN, "ADC-03"): ("SDG:16.10", "SDG:17.18"),
+    (CATALAN, "ADC-04"): ("SDG:4.4.1", "DIGITAL-RIGHTS:II.2"),
+    (CATALAN, "ADC-05"): ("SDG:16.6",),
+    (JEREZ, "JRZ-01"): ("SDG:16.6", "PRTR:EJE-2"),
+}
+
 
 @dataclass
 class AlignmentDemoSummary:
@@ -105,8 +118,7 @@ def _items() -> dict[str, FrameworkItem]:
 def _align(element, references, items, admin, summary) -> None:
     for position, reference in enumerate(references):
         item = items[reference]
-        kind = type(element).__name__.lower()
-        if Alignment.objects.filter(item=item, **{kind: element}).exists():
+        if Alignment.objects.filter(item=item, **services.element_kwargs(element)).exists():
             summary.existing += 1
             continue
         services.alignment_create(acting_user=admin, element=element, item=item, data={"is_primary": position == 0})
@@ -136,4 +148,22 @@ def build_alignment_demo() -> AlignmentDemoSummary:
         for code, references in AXIS_ALIGNMENTS.get(slug, {}).items():
             if code in axes:
                 _align(axes[code], references, items, admin, summary)
+    return summary
+
+
+@transaction.atomic
+def build_indicator_alignment_demo() -> AlignmentDemoSummary:
+    """Aligns the demo indicators that exist (run after the indicators demo; idempotent)."""
+    summary = AlignmentDemoSummary()
+    admin = get_user_model().objects.filter(username="admin").first()
+    items = _items()
+    owners = dict(
+        Plan.objects.filter(slug__in={slug for slug, _code in INDICATOR_ALIGNMENTS}).values_list("slug", "owner_id")
+    )
+    for (slug, code), references in INDICATOR_ALIGNMENTS.items():
+        if slug not in owners:
+            continue
+        indicator = Indicator.objects.filter(owner_organization_id=owners.get(slug), code=code).first()
+        if indicator is not None:
+            _align(indicator, references, items, admin, summary)
     return summary

@@ -125,7 +125,13 @@ class FrameworkItemFilter(django_filters.FilterSet):
 
 class AlignmentFilter(django_filters.FilterSet):
     plan = django_filters.ModelChoiceFilter(
-        field_name="in_plan", queryset=Plan.objects.all(), to_field_name="slug", label=gettext_lazy("Plan")
+        method="filter_plan",
+        queryset=Plan.objects.all(),
+        to_field_name="slug",
+        label=gettext_lazy("Plan"),
+        help_text=gettext_lazy(
+            "Slug of a plan: the alignments of its elements and of the indicators of its objectives and actions."
+        ),
     )
     element_kind = django_filters.ChoiceFilter(
         choices=ElementKind.choices, method="filter_kind", label=gettext_lazy("Element kind")
@@ -134,6 +140,7 @@ class AlignmentFilter(django_filters.FilterSet):
     axis = django_filters.NumberFilter(field_name="axis_id", label=gettext_lazy("Axis id"))
     objective = django_filters.NumberFilter(field_name="objective_id", label=gettext_lazy("Objective id"))
     action = django_filters.NumberFilter(field_name="action_id", label=gettext_lazy("Action id"))
+    indicator = django_filters.NumberFilter(field_name="indicator_id", label=gettext_lazy("Indicator id"))
     item = django_filters.NumberFilter(field_name="item_id", label=gettext_lazy("Framework item id"))
     framework = django_filters.ModelChoiceFilter(
         field_name="item__framework",
@@ -153,10 +160,19 @@ class AlignmentFilter(django_filters.FilterSet):
             "axis",
             "objective",
             "action",
+            "indicator",
             "item",
             "framework",
             "is_primary",
         ]
+
+    def filter_plan(self, queryset, name, value):
+        if not value:
+            return queryset
+        # An indicator's alignments have no plan of their own: it belongs to the plans it measures.
+        linked = Q(indicator__actions__plan=value) | Q(indicator__objectives__axis__plan=value)
+        indicators = Alignment.objects.filter(linked).values("pk")
+        return queryset.filter(Q(in_plan=value) | Q(pk__in=indicators))
 
     def filter_kind(self, queryset, name, value):
         return queryset.filter(**{f"{value}__isnull": False}) if value else queryset

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from municipia.alignment.choices import ElementKind, ItemLevel
 from municipia.core.models import RequiresOneLanguageMixin, TimeStampedModel
+from municipia.indicators.models import Indicator
 from municipia.organizations.models import Organization
 from municipia.strategy.models import Action, Axis, Objective, Plan
 
@@ -131,7 +132,7 @@ class PlanFramework(models.Model):
         return f"{self.plan} · {self.framework.code}"
 
 
-ELEMENT_FIELDS = ("plan", "axis", "objective", "action")
+ELEMENT_FIELDS = ("plan", "axis", "objective", "action", "indicator")
 
 
 def _exactly_one_element() -> Q:
@@ -142,15 +143,24 @@ def _exactly_one_element() -> Q:
 
 
 class Alignment(TimeStampedModel):
-    """A plan element (the plan itself, an axis, an objective or an action) aligned to a framework item.
+    """A plan element (the plan, an axis, an objective or an action) or an indicator aligned to a framework item.
 
-    The element is one of four explicit foreign keys (exactly one is set, also in the database),
-    so queries join plainly; `in_plan` repeats the element's plan so a plan's alignments are one
-    filter. Indicators will join as a fifth element with issue 4.
+    The element is one of five explicit foreign keys (exactly one is set, also in the database),
+    so queries join plainly; `in_plan` repeats a plan element's plan so a plan's alignments are
+    one filter. An indicator may measure objectives and actions of several plans, or of none, so
+    its alignments have no `in_plan` (also in the database): "its plans" are those of its linked
+    objectives and actions, worked out when it is aligned (see `services.indicator_plans`).
     """
 
     in_plan = models.ForeignKey(
-        Plan, on_delete=models.CASCADE, related_name="alignments_within", verbose_name=_("plan"), editable=False
+        Plan,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alignments_within",
+        verbose_name=_("plan"),
+        editable=False,
+        help_text=_("The element's plan; empty for an indicator's alignments."),
     )
     plan = models.ForeignKey(
         Plan, on_delete=models.CASCADE, null=True, blank=True, related_name="alignments", verbose_name=_("plan")
@@ -168,6 +178,14 @@ class Alignment(TimeStampedModel):
     )
     action = models.ForeignKey(
         Action, on_delete=models.CASCADE, null=True, blank=True, related_name="alignments", verbose_name=_("action")
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="alignments",
+        verbose_name=_("indicator"),
     )
     item = models.ForeignKey(
         FrameworkItem, on_delete=models.PROTECT, related_name="alignments", verbose_name=_("framework item")
@@ -190,11 +208,18 @@ class Alignment(TimeStampedModel):
         verbose_name_plural = _("alignments")
         constraints = [
             models.CheckConstraint(condition=_exactly_one_element(), name="alignment_exactly_one_element"),
+            # A plan element's alignment carries its plan; an indicator's carries none.
+            models.CheckConstraint(
+                condition=Q(indicator__isnull=True, in_plan__isnull=False)
+                | Q(indicator__isnull=False, in_plan__isnull=True),
+                name="alignment_plan_unless_indicator",
+            ),
             # NULLs never clash, so each pair only constrains rows of its own element kind.
             models.UniqueConstraint(fields=["plan", "item"], name="alignment_unique_plan_item"),
             models.UniqueConstraint(fields=["axis", "item"], name="alignment_unique_axis_item"),
             models.UniqueConstraint(fields=["objective", "item"], name="alignment_unique_objective_item"),
             models.UniqueConstraint(fields=["action", "item"], name="alignment_unique_action_item"),
+            models.UniqueConstraint(fields=["indicator", "item"], name="alignment_unique_indicator_item"),
         ]
         indexes = [models.Index(fields=["in_plan", "item"])]
 
@@ -250,6 +275,14 @@ class SuggestionFeedback(models.Model):
         related_name="suggestion_feedback",
         verbose_name=_("strategic objective"),
     )
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="suggestion_feedback",
+        verbose_name=_("indicator"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -266,4 +299,5 @@ ELEMENT_MODELS = {
     ElementKind.AXIS: Axis,
     ElementKind.OBJECTIVE: Objective,
     ElementKind.ACTION: Action,
+    ElementKind.INDICATOR: Indicator,
 }

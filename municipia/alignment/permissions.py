@@ -5,11 +5,16 @@
 - A council's (or network's) editors manage its own frameworks and its local targets.
 - Whoever may edit a plan element may align it, change or remove its alignments, choose the
   frameworks its plan uses and answer suggestions for it (the strategy app's `can_edit`).
+- Likewise whoever may edit an indicator aligns it (the indicators app's `can_edit_indicator`),
+  and whoever may see the indicator sees its alignments.
 """
 
 import rules
 
 from municipia.alignment.models import Alignment, Framework, FrameworkItem, PlanFramework
+from municipia.indicators.models import Indicator
+from municipia.indicators.permissions import can_edit_indicator
+from municipia.indicators.permissions import can_view as can_view_indicator
 from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids, edits_organization, is_site_admin
 from municipia.strategy.permissions import can_edit as can_edit_element
@@ -48,12 +53,16 @@ def _element_of(obj: object):
 @rules.predicate
 def edits_element(user, obj) -> bool:
     element = _element_of(obj)
+    if isinstance(element, Indicator):
+        return can_edit_indicator.test(user, element)
     return element is not None and can_edit_element.test(user, element)
 
 
 @rules.predicate
 def views_element(user, obj) -> bool:
     element = _element_of(obj)
+    if isinstance(element, Indicator):
+        return can_view_indicator.test(user, element)
     return element is not None and can_view_element.test(user, element)
 
 
@@ -71,7 +80,7 @@ rules.add_perm("alignment.add_frameworkitem", is_site_admin | manages_own_framew
 rules.add_perm("alignment.change_frameworkitem", manage_framework)
 rules.add_perm("alignment.delete_frameworkitem", manage_framework)
 
-# Alignments: `add_alignment` receives the element (plan, axis, objective or action).
+# Alignments: `add_alignment` receives the element (plan, axis, objective, action or indicator).
 rules.add_perm("alignment.view_alignment", views_element)
 rules.add_perm("alignment.add_alignment", edits_element)
 rules.add_perm("alignment.change_alignment", edits_element)
@@ -82,7 +91,7 @@ rules.add_perm("alignment.view_planframework", views_element)
 rules.add_perm("alignment.add_planframework", edits_element)
 rules.add_perm("alignment.delete_planframework", edits_element)
 
-# Answers to suggestions: receive the action (or objective) the suggestion was for.
+# Answers to suggestions: receive the action (or objective, or indicator) the suggestion was for.
 rules.add_perm("alignment.add_suggestionfeedback", edits_element)
 
 rules.add_perm("alignment.view_coverage", views_element)

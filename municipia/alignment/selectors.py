@@ -111,6 +111,17 @@ def frameworks_available_to(plan: Plan) -> list[Framework]:
     )
 
 
+def _owner_ids(plans: list[Plan]) -> list[int]:
+    """The plans' owners and, for a network's plan, its member councils (one query when there is a network)."""
+    owner_ids = [plan.owner_id for plan in plans]
+    networks = [plan.owner_id for plan in plans if plan.owner.kind == OrganizationKind.NETWORK]
+    if networks:
+        owner_ids += list(
+            Organization.objects.filter(network_memberships__network_id__in=networks).values_list("pk", flat=True)
+        )
+    return owner_ids
+
+
 def taggable_items(plan: Plan) -> list[FrameworkItem]:
     """Items an element of `plan` may be aligned to (indicators left out of the form's list), one query."""
     owner_ids = [plan.owner_id]
@@ -127,22 +138,51 @@ def taggable_items(plan: Plan) -> list[FrameworkItem]:
     )
 
 
+def indicator_frameworks(plans: list[Plan]) -> list[Framework]:
+    """The frameworks an indicator measuring `plans` may be aligned to: the default ones and the plans' own."""
+    return list(
+        Framework.objects.filter(Q(is_default=True) | Q(plan_frameworks__plan__in=plans))
+        .distinct()
+        .order_by("position", "code")
+    )
+
+
+def indicator_taggable_items(indicator: Indicator, plans: list[Plan]) -> list[FrameworkItem]:
+    """Items the indicator may be aligned to, SDG indicators (e.g. 11.3.1) included, in one or two queries."""
+    owner_ids = [*_owner_ids(plans), indicator.owner_organization_id]
+    frameworks = Q(framework__is_default=True) | Q(framework__plan_frameworks__plan__in=plans)
+    return list(
+        FrameworkItem.objects.filter(frameworks)
+        .filter(Q(owner__isnull=True) | Q(owner_id__in=[pk for pk in owner_ids if pk is not None]))
+        .select_related("framework")
+        .distinct()
+        .order_by("framework__position", "position", "id")
+    )
+
+
 # --- Alignments
 
 
 def alignments_visible_to(user) -> QuerySet[Alignment]:
-    return Alignment.objects.filter(in_plan__in=plans_visible_to(user))
+    """Alignments of the plan elements and of the indicators `user` may see."""
+    return Alignment.objects.filter(
+        Q(in_plan__in=plans_visible_to(user)) | Q(indicator__in=indicators_visible_to(user))
+    )
+
+
+ALIGNMENT_RELATED = (
+    "in_plan__owner",
+    "plan__owner",
+    "axis__plan__owner",
+    "objective__axis__plan__owner",
+    "action__plan__owner",
+    "indicator__owner_organization",
+    "item__framework",
+)
 
 
 def alignment_get(user, *, pk: int) -> Alignment:
-    queryset = alignments_visible_to(user).select_related(
-        "in_plan__owner",
-        "plan__owner",
-        "axis__plan__owner",
-        "objective__axis__plan__owner",
-        "action__plan__owner",
-        "item__framework",
-    )
+    queryset = alignments_visible_to(user).select_related(*ALIGNMENT_RELATED)
     try:
         return queryset.get(pk=pk)
     except (Alignment.DoesNotExist, ValueError, TypeError):
@@ -439,12 +479,29 @@ class ReviewGoal:
     indicators: list[ReviewIndicator] = field(default_factory=list)
 
 
-def _review_indicators(user, plan: Plan, goal_actions: dict[str, set[int]]) -> dict[str, list[ReviewIndicator]]:
-    """The plan's indicators per SDG, with their status across councils, in four queries.
+def _indicator_goals(indicator_ids: set[int]) -> dict[int, set[str]]:
+    """The SDGs each indicator is aligned to directly, through the goal or any item under it (one query)."""
+    rows = Alignment.objects.filter(indicator_id__in=indicator_ids, item__framework__code=SDG).values_list(
+        "indicator_id",
+        "item__code",
+        "item__parent__code",
+        "item__parent__parent__code",
+        "item__parent__parent__parent__code",
+    )
+    goals: dict[int, set[str]] = defaultdict(set)
+    for indicator_id, *chain in rows:
+        # The root of the item's chain (goal → target → indicator → local target) is the goal.
+        goals[indicator_id].add(next(code for code in reversed(chain) if code is not None))
+    return goals
 
-    An indicator counts for a goal when it measures one of the goal's actions, or when its
-    framework code is one of the goal's SDG indicators or targets (e.g. `11.6.2` → SDG 11)
-    and it is linked to the plan's objectives or actions.
+
+def _review_indicators(user, plan: Plan, goal_actions: dict[str, set[int]]) -> dict[str, list[ReviewIndicator]]:
+    """The plan's indicators per SDG, with their status across councils, in five queries.
+
+    The plan's indicators are those linked to its objectives or actions. One counts for a goal
+    when it measures one of the goal's actions, when it is aligned to the goal or to an item
+    under it (a target, an SDG indicator, a local target), or when its framework code is one of
+    the goal's SDG indicators or targets (e.g. `11.6.2` → SDG 11).
     """
     linked = Q(actions__plan=plan) | Q(objectives__axis__plan=plan)
     indicator_ids = set(indicators_visible_to(user).filter(linked).values_list("pk", flat=True))
@@ -456,6 +513,7 @@ def _review_indicators(user, plan: Plan, goal_actions: dict[str, set[int]]) -> d
         .order_by("code", "pk")
     )
     table = indicator_status(indicators)
+    aligned_goals = _indicator_goals(indicator_ids)
     labels = dict(IndicatorStatus.choices)
     result: dict[str, list[ReviewIndicator]] = defaultdict(list)
     for indicator in indicators:
@@ -469,7 +527,7 @@ def _review_indicators(user, plan: Plan, goal_actions: dict[str, set[int]]) -> d
             owner.latest if owner else None,
         )
         for goal, action_ids in goal_actions.items():
-            if measured & action_ids or code_goal == goal:
+            if measured & action_ids or code_goal == goal or goal in aligned_goals.get(indicator.pk, ()):
                 result[goal].append(entry)
     return result
 
@@ -550,10 +608,21 @@ def action_suggestions(
     action: Action, *, language: str, limit: int = 3, alignments: list[Alignment] | None = None
 ) -> list[SuggestionRow]:
     """Likely SDGs for the action's text, leaving out goals it is aligned to or whose suggestion was rejected."""
+    return element_suggestions(action, language=language, limit=limit, alignments=alignments)
+
+
+def element_suggestions(
+    element: Action | Indicator, *, language: str, limit: int = 3, alignments: list[Alignment] | None = None
+) -> list[SuggestionRow]:
+    """Likely SDGs for an action's title and description or an indicator's name and description.
+
+    Goals the element is aligned to, or whose suggestion an editor rejected for it, are left out.
+    """
     from municipia.alignment.services import suggestion_text
     from municipia.alignment.suggester import SuggesterInputError
 
-    text = suggestion_text(action)
+    kind = "indicator" if isinstance(element, Indicator) else "action"
+    text = suggestion_text(element)
     if not text.strip():
         return []
     try:
@@ -561,13 +630,13 @@ def action_suggestions(
     except SuggesterInputError:
         return []
     if alignments is None:
-        alignments = element_alignments(action=action)
+        alignments = element_alignments(**{kind: element})
     taken = {
         (item.parent.code if item.level != ItemLevel.GOAL and item.parent else item.code).split(".")[0]
         for item in (alignment.item for alignment in alignments)
         if item.framework.code == SDG
     }
-    rejected = set(SuggestionFeedback.objects.filter(action=action, accepted=False).values_list("goal", flat=True))
+    rejected = set(SuggestionFeedback.objects.filter(accepted=False, **{kind: element}).values_list("goal", flat=True))
     wanted = [s for s in suggestions if s.goal not in taken and s.goal not in rejected][:limit]
     codes = {s.goal for s in wanted} | {code for s in wanted for code, _score in s.targets}
     items = {
@@ -607,7 +676,11 @@ def item_by_code(*, framework_code: str, code: str, frameworks: list[Framework])
 
 
 def element_get(user, *, kind: str, pk: int):
-    """A plan, axis, objective or action by id, scoped to what `user` sees (404 alike for missing and hidden)."""
+    """A plan, axis, objective, action or indicator by id, scoped to what `user` sees.
+
+    Missing and hidden elements alike answer 404.
+    """
+    from municipia.indicators.selectors import indicator_get
     from municipia.strategy import selectors as strategy
 
     if kind == "plan":
@@ -615,7 +688,12 @@ def element_get(user, *, kind: str, pk: int):
             return plans_visible_to(user).select_related("owner").get(pk=pk)
         except (Plan.DoesNotExist, ValueError, TypeError):
             raise Http404 from None
-    getters = {"axis": strategy.axis_get, "objective": strategy.objective_get, "action": strategy.action_get}
+    getters = {
+        "axis": strategy.axis_get,
+        "objective": strategy.objective_get,
+        "action": strategy.action_get,
+        "indicator": indicator_get,
+    }
     if kind not in getters:
         raise Http404
     return getters[kind](user, pk=pk)

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from municipia.alignment.choices import SUGGESTION_LANGUAGES, ItemLevel
@@ -17,6 +18,7 @@ from municipia.alignment.models import (
 )
 from municipia.core.i18n import translated_names
 from municipia.core.services import apply_fields, delete_with_history, save_with_history
+from municipia.indicators.models import Indicator
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.models import Organization
 from municipia.strategy.models import Action, Axis, Objective, Plan
@@ -28,7 +30,7 @@ ALIGNMENT_FIELDS = [*translated_names("rationale"), "is_primary"]
 SDG = "SDG"
 MAX_FEEDBACK_TEXT = 10_000
 
-Element = Plan | Axis | Objective | Action
+Element = Plan | Axis | Objective | Action | Indicator
 
 
 # --- Frameworks
@@ -155,8 +157,27 @@ def _with_descendants(item: FrameworkItem) -> list[int]:
 
 def frameworks_used_by(plan: Plan) -> set[int]:
     """Ids of the frameworks `plan` may be aligned to: the default ones and those it has chosen."""
+    return frameworks_used_by_any([plan])
+
+
+def frameworks_used_by_any(plans: list[Plan]) -> set[int]:
+    """Ids of the default frameworks and of those any of `plans` has chosen (none: the default ones)."""
     default = set(Framework.objects.filter(is_default=True).values_list("pk", flat=True))
-    return default | set(PlanFramework.objects.filter(plan=plan).values_list("framework_id", flat=True))
+    if not plans:
+        return default
+    chosen = PlanFramework.objects.filter(plan__in=plans).values_list("framework_id", flat=True)
+    return default | set(chosen)
+
+
+def indicator_plans(indicator: Indicator) -> list[Plan]:
+    """The plans an indicator serves: those of the objectives and actions it measures (one query).
+
+    These are "the element's plan" for an indicator: it may be aligned to an item of a framework
+    that one of them uses, or that every plan uses (the SDGs). An indicator linked to no
+    objective or action can therefore only be aligned to those default frameworks.
+    """
+    linked = Q(actions__indicators=indicator) | Q(axes__objectives__indicators=indicator)
+    return list(Plan.objects.filter(linked).select_related("owner").distinct().order_by("pk"))
 
 
 def _plan_owner_ids(plan: Plan) -> set[int]:
@@ -188,7 +209,37 @@ def plan_framework_remove(*, acting_user, plan_framework: PlanFramework) -> None
         raise ValidationError(
             {"framework": _("Elements of this plan are aligned to this framework; remove those alignments first.")}
         )
+    stranded = _indicators_needing(plan_framework)
+    if stranded:
+        raise ValidationError(
+            {
+                "framework": _(
+                    "Indicators of this plan are aligned to this framework and no other plan of theirs uses it: "
+                    "%(codes)s; remove those alignments first."
+                )
+                % {"codes": ", ".join(stranded)}
+            }
+        )
     delete_with_history(plan_framework, acting_user=acting_user)
+
+
+def _indicators_needing(plan_framework: PlanFramework) -> list[str]:
+    """Codes of the indicators linked to the plan and aligned to the framework that no other plan of theirs uses."""
+    plan_id, framework_id = plan_framework.plan_id, plan_framework.framework_id
+    linked = Q(indicator__actions__plan_id=plan_id) | Q(indicator__objectives__axis__plan_id=plan_id)
+    aligned = set(
+        Alignment.objects.filter(linked, item__framework_id=framework_id).values_list("indicator_id", flat=True)
+    )
+    if not aligned:
+        return []
+    # Other plans using the framework, reached through each indicator's actions or objectives.
+    elsewhere = PlanFramework.objects.filter(framework_id=framework_id).exclude(plan_id=plan_id).values("plan_id")
+    covered = set(
+        Indicator.objects.filter(pk__in=aligned)
+        .filter(Q(actions__plan_id__in=elsewhere) | Q(objectives__axis__plan_id__in=elsewhere))
+        .values_list("pk", flat=True)
+    )
+    return sorted(Indicator.objects.filter(pk__in=aligned - covered).values_list("code", flat=True))
 
 
 # --- Alignments
@@ -199,11 +250,10 @@ def element_kwargs(element: Element) -> dict[str, Element]:
     for kind, model in ELEMENT_MODELS.items():
         if isinstance(element, model):
             return {str(kind): element}
-    raise ValidationError({"element": _("Only plans, axes, objectives and actions can be aligned.")})
+    raise ValidationError({"element": _("Only plans, axes, objectives, actions and indicators can be aligned.")})
 
 
-def _check_alignment(alignment: Alignment, plan: Plan) -> None:
-    item = alignment.item
+def _check_plan_element(item: FrameworkItem, plan: Plan) -> None:
     if item.framework_id not in frameworks_used_by(plan):
         raise ValidationError(
             {
@@ -214,6 +264,40 @@ def _check_alignment(alignment: Alignment, plan: Plan) -> None:
     local_owner = item.owner_id
     if local_owner is not None and local_owner not in _plan_owner_ids(plan):
         raise ValidationError({"item": _("This local target belongs to another organisation.")})
+
+
+def _check_indicator(item: FrameworkItem, indicator: Indicator) -> None:
+    """The item's framework is used by one of the indicator's plans, or by every plan (see `indicator_plans`)."""
+    plans = indicator_plans(indicator)
+    if item.framework_id not in frameworks_used_by_any(plans):
+        if not plans:
+            defaults = ", ".join(Framework.objects.filter(is_default=True).values_list("code", flat=True))
+            message = _(
+                "The indicator “%(indicator)s” measures no objective or action of a plan, so it can only be aligned "
+                "to frameworks every plan uses (%(defaults)s); link it to an objective or action of a plan that "
+                "uses %(framework)s first."
+            ) % {"indicator": indicator.code, "defaults": defaults or "—", "framework": item.framework.code}
+        else:
+            message = _(
+                "None of the plans this indicator measures (%(plans)s) uses the framework %(framework)s; "
+                "add it to one of them first."
+            ) % {"plans": ", ".join(plan.title for plan in plans), "framework": item.framework.code}
+        raise ValidationError({"item": message})
+    local_owner = item.owner_id
+    if local_owner is not None:
+        owners = {indicator.owner_organization_id}
+        for plan in plans:
+            owners |= _plan_owner_ids(plan)
+        if local_owner not in owners:
+            raise ValidationError({"item": _("This local target belongs to another organisation.")})
+
+
+def _check_alignment(alignment: Alignment, plan: Plan | None) -> None:
+    item = alignment.item
+    if alignment.indicator_id is not None:
+        _check_indicator(item, alignment.indicator)
+    else:
+        _check_plan_element(item, plan)
     clash = Alignment.objects.filter(item=item, **element_kwargs(alignment.element)).exclude(pk=alignment.pk)
     if clash.exists():
         raise ValidationError({"item": _("This element is already aligned to %(item)s.") % {"item": item.label}})
@@ -223,8 +307,9 @@ def _check_alignment(alignment: Alignment, plan: Plan) -> None:
 def alignment_create(
     *, acting_user, element: Element, item: FrameworkItem, data: dict[str, Any] | None = None
 ) -> Alignment:
-    """Aligns a plan, axis, objective or action to an item of a framework its plan uses."""
-    plan = plan_of(element)
+    """Aligns a plan, axis, objective or action to an item of a framework its plan uses, or an indicator
+    to an item of a framework one of its plans uses (see `indicator_plans`)."""
+    plan = None if isinstance(element, Indicator) else plan_of(element)
     alignment = Alignment(in_plan=plan, item=item, **element_kwargs(element))
     apply_fields(alignment, data or {}, ALIGNMENT_FIELDS)
     if getattr(acting_user, "is_authenticated", False):
@@ -270,6 +355,7 @@ def feedback_record(
     accepted: bool,
     action: Action | None = None,
     objective: Objective | None = None,
+    indicator: Indicator | None = None,
 ) -> SuggestionFeedback:
     """Keeps an editor's answer to a suggestion; later suggestions learn from it."""
     goal = str(goal).strip()
@@ -284,40 +370,61 @@ def feedback_record(
         user=acting_user if getattr(acting_user, "is_authenticated", False) else None,
         action=action,
         objective=objective,
+        indicator=indicator,
     )
 
 
-def suggestion_text(element: Action | Objective) -> str:
-    """The text the suggester reads for an element: its title and description in the active language."""
-    return "\n".join(part for part in (element.title, element.description) if part)
+Suggestible = Action | Objective | Indicator
+
+
+def suggestion_text(element: Suggestible) -> str:
+    """The text the suggester reads for an element: its title (an indicator's name) and description."""
+    title = element.name if isinstance(element, Indicator) else element.title
+    return "\n".join(part for part in (title, element.description) if part)
+
+
+def _suggested_for(element: Action | Indicator) -> dict[str, Action | Indicator]:
+    return {"indicator": element} if isinstance(element, Indicator) else {"action": element}
 
 
 @transaction.atomic
-def suggestion_accept(*, acting_user, action: Action, goal: str, language: str = "") -> Alignment:
-    """Aligns the action to the suggested SDG and keeps the answer as positive feedback."""
+def suggestion_accept(
+    *, acting_user, goal: str, language: str = "", action: Action | None = None, indicator: Indicator | None = None
+) -> Alignment:
+    """Aligns the action (or indicator) to the suggested SDG and keeps the answer as positive feedback."""
+    element = _one_suggested(action, indicator)
     goal = str(goal).strip()
     item = FrameworkItem.objects.filter(framework__code=SDG, code=goal, level=ItemLevel.GOAL).first()
     if item is None:
         raise ValidationError({"goal": _("“%(goal)s” is not an SDG; use a number from 1 to 17.") % {"goal": goal}})
-    alignment = alignment_create(acting_user=acting_user, element=action, item=item)
+    alignment = alignment_create(acting_user=acting_user, element=element, item=item)
     feedback_record(
         acting_user=acting_user,
-        text=suggestion_text(action),
+        text=suggestion_text(element),
         language=language,
         goal=goal,
         accepted=True,
-        action=action,
+        **_suggested_for(element),
     )
     return alignment
 
 
 @transaction.atomic
-def suggestion_reject(*, acting_user, action: Action, goal: str, language: str = "") -> SuggestionFeedback:
+def suggestion_reject(
+    *, acting_user, goal: str, language: str = "", action: Action | None = None, indicator: Indicator | None = None
+) -> SuggestionFeedback:
+    element = _one_suggested(action, indicator)
     return feedback_record(
         acting_user=acting_user,
-        text=suggestion_text(action),
+        text=suggestion_text(element),
         language=language,
         goal=str(goal).strip(),
         accepted=False,
-        action=action,
+        **_suggested_for(element),
     )
+
+
+def _one_suggested(action: Action | None, indicator: Indicator | None) -> Action | Indicator:
+    if (action is None) == (indicator is None):
+        raise ValidationError({"element": _("Answer a suggestion for exactly one action or indicator.")})
+    return action if action is not None else indicator

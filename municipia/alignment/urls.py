@@ -41,4 +41,14 @@ urlpatterns = [
         views.SuggestionAnswerView.as_view(accept=False),
         name="suggestion-reject",
     ),
+    path(
+        "indicators/<int:pk>/suggestions/accept/",
+        views.SuggestionAnswerView.as_view(accept=True, kind="indicator"),
+        name="indicator-suggestion-accept",
+    ),
+    path(
+        "indicators/<int:pk>/suggestions/reject/",
+        views.SuggestionAnswerView.as_view(accept=False, kind="indicator"),
+        name="indicator-suggestion-reject",
+    ),
 ]

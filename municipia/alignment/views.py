@@ -30,6 +30,8 @@ from municipia.core.cache import public_cache
 from municipia.core.charts import Bar, bar_chart
 from municipia.core.i18n import current_language
 from municipia.core.views import EditorView, ServiceDeleteView, ServiceFormView, attach_errors, require_perm
+from municipia.indicators.models import Indicator
+from municipia.indicators.selectors import indicator_get
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids
@@ -320,30 +322,46 @@ class PlanFrameworkRemoveView(EditorView):
 
 
 def _element_page(element) -> str:
-    plan = plan_of(element)
+    if isinstance(element, Indicator):
+        return element.get_absolute_url() + "#alignment-heading"
     if element.__class__.__name__ == "Action":
         return element.get_absolute_url()
-    return reverse("alignment:plan-alignments", args=[plan.slug])
+    return reverse("alignment:plan-alignments", args=[plan_of(element).slug])
 
 
 class AlignmentCreateView(EditorView):
-    """Aligns an element: choose the framework and type the item's code (a list of codes helps)."""
+    """Aligns an element: choose the framework and type the item's code (a list of codes helps).
+
+    A plan element is offered the frameworks its plan uses; an indicator those of the plans it
+    measures and the default ones (see `services.indicator_plans`).
+    """
 
     permission = "alignment.add_alignment"
     template_name = "alignment/alignment_form.html"
 
     def load(self, kind, pk):
         self.element = selectors.element_get(self.request.user, kind=kind, pk=pk)
-        self.plan = plan_of(self.element)
-        self.frameworks = selectors.plan_frameworks(self.plan)
+        if isinstance(self.element, Indicator):
+            self.plan = None
+            self.indicator_plans = services.indicator_plans(self.element)
+            self.frameworks = selectors.indicator_frameworks(self.indicator_plans)
+        else:
+            self.plan = plan_of(self.element)
+            self.indicator_plans = []
+            self.frameworks = selectors.plan_frameworks(self.plan)
         return self.element
 
     def render_form(self, form, status=200):
+        if self.plan is None:
+            items = selectors.indicator_taggable_items(self.element, self.indicator_plans)
+        else:
+            items = selectors.taggable_items(self.plan)
         context = {
             "form": form,
             "element": self.element,
             "plan": self.plan,
-            "items": selectors.taggable_items(self.plan),
+            "indicator_plans": self.indicator_plans,
+            "items": items,
             "cancel_url": _element_page(self.element),
         }
         return render(self.request, self.template_name, context, status=status)
@@ -430,14 +448,16 @@ class AlignmentDeleteView(ServiceDeleteView):
 
 
 class SuggestionAnswerView(EditorView):
-    """Accepts (aligns the action and keeps positive feedback) or rejects (keeps negative feedback)."""
+    """Accepts (aligns the action or indicator and keeps positive feedback) or rejects (keeps negative feedback)."""
 
     permission = "alignment.add_suggestionfeedback"
     accept = True
+    kind = "action"
 
     def load(self, pk):
-        self.action = action_get(self.request.user, pk=pk)
-        return self.action
+        getter = indicator_get if self.kind == "indicator" else action_get
+        self.element = getter(self.request.user, pk=pk)
+        return self.element
 
     def post(self, request, pk):
         form = SuggestionAnswerForm(request.POST)
@@ -445,7 +465,7 @@ class SuggestionAnswerView(EditorView):
             goal, language = form.cleaned_data["goal"], form.cleaned_data["language"] or current_language()
             service = services.suggestion_accept if self.accept else services.suggestion_reject
             try:
-                service(acting_user=request.user, action=self.action, goal=goal, language=language)
+                service(acting_user=request.user, goal=goal, language=language, **{self.kind: self.element})
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
@@ -453,7 +473,7 @@ class SuggestionAnswerView(EditorView):
                 messages.success(request, text % {"goal": goal})
         else:
             messages.error(request, _("The suggestion could not be read; reload the page and try again."))
-        return HttpResponseRedirect(self.action.get_absolute_url() + "#alignment-heading")
+        return HttpResponseRedirect(self.element.get_absolute_url() + "#alignment-heading")
 
 
 # --- Coverage

@@ -1,27 +1,60 @@
-"""Template helpers other apps' pages include: an action's alignments and suggestions, a plan's links."""
+"""Template helpers other apps' pages include: an action's or indicator's alignments and suggestions, a plan's links."""
 
 from django import template
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from municipia.alignment.selectors import action_suggestions, element_alignments
+from municipia.alignment.selectors import element_alignments, element_suggestions
 from municipia.core.i18n import current_language
 
 register = template.Library()
 
 
-@register.inclusion_tag("alignment/includes/action_alignment.html", takes_context=True)
-def action_alignment(context, action):
-    """The action's alignments; for its editors, the add link and the suggested SDGs (a few fixed queries)."""
+def _element_alignment(context, element, kind: str) -> dict:
+    """The element's alignments; for its editors, the add link and the suggested SDGs (a few fixed queries)."""
     user = context["request"].user
-    can_edit = user.has_perm("alignment.add_alignment", action)
-    alignments = element_alignments(action=action)
-    suggestions = action_suggestions(action, language=current_language(), alignments=alignments) if can_edit else []
+    can_edit = user.has_perm("alignment.add_alignment", element)
+    alignments = element_alignments(**{kind: element})
+    suggestions = element_suggestions(element, language=current_language(), alignments=alignments) if can_edit else []
+    prefix = "alignment:indicator-suggestion" if kind == "indicator" else "alignment:suggestion"
     return {
-        "action": action,
+        "element": element,
+        "kind": kind,
         "alignments": alignments,
         "can_edit": can_edit,
         "suggestions": suggestions,
+        "accept_url": reverse(f"{prefix}-accept", args=[element.pk]) if can_edit else "",
+        "reject_url": reverse(f"{prefix}-reject", args=[element.pk]) if can_edit else "",
         "language": current_language(),
         "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("alignment/includes/element_alignment.html", takes_context=True)
+def action_alignment(context, action):
+    """The action's alignments and, for its editors, the add link, the plan's coverage and suggested SDGs."""
+    return {
+        **_element_alignment(context, action, "action"),
+        "coverage_plan": action.plan,
+        "suggestion_help": _(
+            "Suggested from the action's title and description. Accepting aligns the action; both answers are "
+            "kept and improve later suggestions."
+        ),
+        "no_suggestion_text": _("No further suggestions for this action's text."),
+    }
+
+
+@register.inclusion_tag("alignment/includes/element_alignment.html", takes_context=True)
+def indicator_alignment(context, indicator):
+    """The indicator's alignments and, for those who may edit it, the add link and SDGs suggested from its name."""
+    return {
+        **_element_alignment(context, indicator, "indicator"),
+        "coverage_plan": None,
+        "suggestion_help": _(
+            "Suggested from the indicator's name and description. Accepting aligns the indicator; both answers "
+            "are kept and improve later suggestions."
+        ),
+        "no_suggestion_text": _("No further suggestions for this indicator's text."),
     }
 
 

@@ -1,9 +1,10 @@
 """Every write route of the alignment pages and API × every role: no one writes where they don't belong.
 
 Each request carries valid data, so only the permission system can stop it; a database fingerprint
-(row and history counts) shows whether anything was written. Routes on a council's own framework
-and on plan elements are open to the owner's editors and site admins; routes on reference
-frameworks only to site admins (see REFERENCE_ONLY).
+(row and history counts) shows whether anything was written. Routes on a council's own framework,
+on plan elements and on the council's indicator are open to the owner's editors and site admins;
+routes on reference frameworks only to site admins (see REFERENCE_ONLY). A route reached with
+another element is named `<route>@<element>`.
 """
 
 import pytest
@@ -12,6 +13,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from municipia.alignment import services
+from municipia.indicators.tests.factories import IndicatorFactory
 from municipia.organizations.choices import RoleKind
 from municipia.organizations.tests.factories import (
     NetworkFactory,
@@ -63,6 +65,11 @@ def world(frameworks):
         acting_user=admin, framework=own, data={"code": "A1", "title_en": "Axis one", "level": "axis"}
     )
     alignment = services.alignment_create(acting_user=admin, element=action, item=frameworks.items["SDG:9"])
+    indicator = IndicatorFactory(owner_organization=council, name_en="Homes with broadband of 100 Mbps")
+    indicator.actions.add(action)
+    indicator_alignment = services.alignment_create(
+        acting_user=admin, element=indicator, item=frameworks.items["SDG:11.2"]
+    )
     users = {
         "anonymous": None,
         "plain user": UserFactory(),
@@ -80,6 +87,8 @@ def world(frameworks):
         "own": own,
         "own_item": own_item,
         "alignment": alignment,
+        "indicator": indicator,
+        "indicator_alignment": indicator_alignment,
         "items": frameworks.items,
         "rights": frameworks.rights,
         "users": users,
@@ -156,6 +165,26 @@ PAGE_ROUTES = {
         lambda w: {"is_primary": "on", "rationale": "Fibre"},
     ),
     "alignment-delete": (lambda w: reverse("alignment:alignment-delete", args=[w["alignment"].pk]), lambda w: {}),
+    "alignment-create@indicator": (
+        lambda w: reverse("alignment:alignment-create", args=["indicator", w["indicator"].pk]),
+        lambda w: {"framework": "SDG", "code": "11.3.1", "is_primary": "on", "rationale": "Measures it"},
+    ),
+    "alignment-update@indicator": (
+        lambda w: reverse("alignment:alignment-update", args=[w["indicator_alignment"].pk]),
+        lambda w: {"is_primary": "on", "rationale": "Coverage"},
+    ),
+    "alignment-delete@indicator": (
+        lambda w: reverse("alignment:alignment-delete", args=[w["indicator_alignment"].pk]),
+        lambda w: {},
+    ),
+    "indicator-suggestion-accept": (
+        lambda w: reverse("alignment:indicator-suggestion-accept", args=[w["indicator"].pk]),
+        lambda w: {"goal": "11", "language": "en"},
+    ),
+    "indicator-suggestion-reject": (
+        lambda w: reverse("alignment:indicator-suggestion-reject", args=[w["indicator"].pk]),
+        lambda w: {"goal": "3", "language": "en"},
+    ),
     "suggestion-accept": (
         lambda w: reverse("alignment:suggestion-accept", args=[w["action"].pk]),
         lambda w: {"goal": "11", "language": "en"},
@@ -168,6 +197,7 @@ PAGE_ROUTES = {
 
 
 def _allowed(route: str, role: str) -> bool:
+    route = route.split("@")[0]
     if route in REFERENCE_ONLY:
         return role == "site admin"
     return role in ALLOWED
@@ -200,7 +230,7 @@ def test_matrix_covers_every_write_route_of_the_alignment_pages():
 
     suffixes = ("-create", "-update", "-delete", "-add", "-remove", "-accept", "-reject")
     names = {p.name for p in urls.urlpatterns if p.name.endswith(suffixes)}
-    covered = {name.removeprefix("own-") for name in PAGE_ROUTES}
+    covered = {name.removeprefix("own-").split("@")[0] for name in PAGE_ROUTES}
     assert names == covered
 
 
@@ -255,6 +285,21 @@ API_ROUTES = {
         lambda w: {"is_primary": True},
     ),
     "alignments-delete": ("delete", lambda w: f"/api/v1/alignments/{w['alignment'].pk}/", lambda w: None),
+    "alignments-create@indicator": (
+        "post",
+        lambda w: "/api/v1/alignments/",
+        lambda w: {"indicator": w["indicator"].pk, "item_ref": "SDG:11.3.1"},
+    ),
+    "alignments-update@indicator": (
+        "patch",
+        lambda w: f"/api/v1/alignments/{w['indicator_alignment'].pk}/",
+        lambda w: {"rationale_en": "Coverage"},
+    ),
+    "alignments-delete@indicator": (
+        "delete",
+        lambda w: f"/api/v1/alignments/{w['indicator_alignment'].pk}/",
+        lambda w: None,
+    ),
     "plan-frameworks-create": (
         "post",
         lambda w: "/api/v1/plan-frameworks/",

@@ -120,7 +120,7 @@ def _grow(world, size: int) -> None:
 
 
 LIST_QUERIES = 8  # content version, count, page, status (3), plan options (2)
-DETAIL_QUERIES = 14  # … plus the charted series and the networks to benchmark over
+DETAIL_QUERIES = 15  # … plus the charted series, the networks to benchmark over and the alignments
 
 
 @pytest.mark.parametrize("status", ["", "on_track"])

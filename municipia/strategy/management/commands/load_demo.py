@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from municipia.alignment.demo import build_alignment_demo
+from municipia.alignment.demo import build_alignment_demo, build_indicator_alignment_demo
 from municipia.diagnosis.demo import build_jerez_diagnosis_demo
 from municipia.diagnosis.sofia_demo import build_sofia_demo
 from municipia.governance.demo import GOVERNANCE_USERS, build_governance_demo
@@ -37,6 +37,7 @@ class Command(BaseCommand):
                 governance = build_governance_demo()
                 build_alignment_demo()
                 indicators = build_indicator_demo()
+                build_indicator_alignment_demo()
                 jerez_diagnosis = build_jerez_diagnosis_demo()
                 sofia_study = build_sofia_demo()
         except (DemoError, ReferenceDataError) as exc:
