@@ -7,9 +7,9 @@ from municipia.reports.models import ReportJob
 
 @admin.register(ReportJob)
 class ReportJobAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "plan", "kind", "language", "status", "requested_by"]
+    list_display = ["created_at", "kind", "subject_title", "language", "status", "requested_by"]
     list_filter = ["status", "kind", "language"]
-    list_select_related = ["plan", "requested_by"]
+    list_select_related = ["plan", "network", "indicator", "council", "requested_by"]
     readonly_fields = [field.name for field in ReportJob._meta.fields]
 
     def has_add_permission(self, request) -> bool:

@@ -1,19 +1,23 @@
-"""The report documents themselves: plan status (PDF, XLSX), network benchmarking (PDF), open-data XLSX.
+"""The report documents themselves: plan status (PDF, XLSX), network benchmarking (PDF, XLSX), open-data XLSX.
 
 Each function takes what a selector returns and gives bytes or a response; views and the
 background task call the same functions, so a report looks the same whichever way it was made.
 """
 
+import re
+
 from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from municipia.core import charts
 from municipia.core.exports import write_xlsx
+from municipia.indicators import figures
+from municipia.indicators.benchmarking import Benchmark
 from municipia.indicators.choices import IndicatorStatus
 from municipia.reports.pdf import html_to_pdf
 from municipia.reports.selectors import (
     ACTION_FIELDS,
-    NetworkBenchmark,
     PlanStatusReport,
     action_cells,
     plan_action_records,
@@ -84,8 +88,8 @@ def _status_report_context(report: PlanStatusReport) -> dict:
     ]
     return {
         "report": report,
-        "progress_chart": progress_chart,
-        "status_chart": status_chart,
+        "progress_chart": print_svg(progress_chart),
+        "status_chart": print_svg(status_chart),
         "indicator_lines": lines,
         "no_data_label": IndicatorStatus.NO_DATA.label,
     }
@@ -187,23 +191,144 @@ def write_plan_status_xlsx(user, plan: Plan, target) -> None:
     write_xlsx(plan_status_sheets(user, plan), target)
 
 
-# --- Network benchmarking.
+# --- Charts in PDFs.
+
+# WeasyPrint draws neither `paint-order` (so the white halo the charts put under their text
+# would cover the text) nor an image across a page break. In a PDF the page's SVG gets a
+# print style without the halo, and a tall chart is shown through windows cut between its
+# rows, laid side by side and page after page.
+PDF_CHART_MM_PER_UNIT = 0.205
+PDF_CHART_WINDOW_MM = 205
+_PRINT_STYLE = "<style>text { stroke: none; }</style>"
+_VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')
+# The label of a chart row: a group whose title is followed by text (reference lines have a line).
+_ROW_LABEL = re.compile(r'<g><title>[^<]*</title><text x="[-\d.]+" y="([-\d.]+)"')
 
 
-def network_benchmark_pdf(benchmark: NetworkBenchmark, *, generated_on) -> bytes:
-    reported = [row for row in benchmark.rows if row.assessment.latest is not None]
-    markers = []
-    if benchmark.median is not None:
-        markers.append(charts.Marker(label=_("Median"), value=float(benchmark.median)))
-    chart = charts.bar_chart(
-        [charts.Bar(label=row.organization.name, value=float(row.assessment.latest.value)) for row in reported],
-        title=benchmark.indicator.name,
-        description=_("Latest value of each member council, best first."),
-        unit=benchmark.indicator.unit,
-        markers=markers,
-        empty_message=_("No member council has reported a value yet."),
-    )
-    html = render_to_string(
-        "reports/network_benchmark.html", {"benchmark": benchmark, "chart": chart, "generated_on": generated_on}
-    )
-    return html_to_pdf(html)
+def print_svg(svg: str) -> SafeString:
+    """The chart's SVG with the print style inside it (WeasyPrint reads only an SVG's own styles)."""
+    end = svg.find(">")
+    return mark_safe(svg[: end + 1] + _PRINT_STYLE + svg[end + 1 :] if end > 0 else svg)  # noqa: S308 - chart markup
+
+
+def pdf_chart(svg: str) -> dict:
+    """The chart for a PDF: its printable SVG, its width and the windows (offset, height) showing it."""
+    found = _VIEWBOX.search(svg)
+    width, height = (float(found.group(1)), float(found.group(2))) if found else (400.0, 300.0)
+    window = PDF_CHART_WINDOW_MM / PDF_CHART_MM_PER_UNIT
+    row_tops = sorted(float(y) - 16 for y in _ROW_LABEL.findall(svg))
+    cuts = [0.0]
+    while height - cuts[-1] > window:
+        limit = cuts[-1] + window
+        fitting = [top for top in row_tops if cuts[-1] < top <= limit]
+        cuts.append(max(fitting) if fitting else limit)
+    bounds = list(zip(cuts, [*cuts[1:], height], strict=True))
+    mm = PDF_CHART_MM_PER_UNIT
+    return {
+        "svg": print_svg(svg),
+        "width": f"{width * mm:.2f}mm",
+        "windows": [
+            {"offset": f"{start * mm:.2f}mm", "height": f"{(end - start) * mm:.2f}mm"} for start, end in bounds
+        ],
+    }
+
+
+# --- Network benchmarking: the figures of `indicators.benchmarking`, the chart of the benchmark page.
+
+
+def _benchmark_context(benchmark: Benchmark, *, generated_on) -> dict:
+    return {
+        "benchmark": benchmark,
+        "indicator": benchmark.indicator,
+        "network": benchmark.network,
+        "chart": pdf_chart(figures.benchmark_chart(benchmark)),
+        "chart_rows": figures.BENCHMARK_CHART_ROWS,
+        "generated_on": generated_on,
+    }
+
+
+def network_benchmark_html(benchmark: Benchmark, *, generated_on) -> str:
+    """The report as the HTML WeasyPrint prints (also handy to look at in a browser)."""
+    return render_to_string("reports/network_benchmark.html", _benchmark_context(benchmark, generated_on=generated_on))
+
+
+def network_benchmark_pdf(benchmark: Benchmark, *, generated_on) -> bytes:
+    return html_to_pdf(network_benchmark_html(benchmark, generated_on=generated_on))
+
+
+def _summary_cells(summary) -> list:
+    return [summary.count, summary.q1, summary.median, summary.q3, summary.best, summary.worst]
+
+
+def network_benchmark_sheets(benchmark: Benchmark, *, generated_on) -> list[tuple[str, list, list]]:
+    """The benchmarking report as spreadsheet tabs: summary, peer groups, members (numbers stay numbers)."""
+    indicator, network = benchmark.indicator, benchmark.network
+    first, last = benchmark.dates
+    summary = [
+        [_("Network"), network.name],
+        [_("Indicator code"), indicator.code],
+        [_("Indicator"), indicator.name],
+        [_("Unit"), indicator.unit],
+        [_("Better"), indicator.get_direction_display()],
+        [_("Members"), len(benchmark.rows)],
+        [_("With a value"), benchmark.ranked],
+        [_("Earliest latest value"), first],
+        [_("Most recent latest value"), last],
+        [_("Report of"), generated_on],
+    ]
+    row, group = benchmark.highlighted, benchmark.highlighted_group
+    if row is not None:
+        summary += [
+            [_("Highlighted council"), row.organization.name],
+            [_("Its latest value"), row.value],
+            [_("Its rank in the network"), row.rank],
+            [_("Its peer group"), row.band_label],
+            [_("Its rank among peers"), row.band_rank],
+            [_("Peer median"), group.summary.median if group else None],
+        ]
+    groups = [[_("Whole network"), len(benchmark.rows), *_summary_cells(benchmark.overall)]]
+    groups += [[peer.label, peer.members, *_summary_cells(peer.summary)] for peer in benchmark.groups]
+    members = [
+        [
+            member.rank,
+            member.organization.name,
+            member.organization.population,
+            member.band_label,
+            member.band_rank,
+            member.value,
+            member.assessment.latest.date if member.assessment.latest else None,
+            member.assessment.status_label,
+        ]
+        for member in benchmark.rows
+    ]
+    return [
+        (_("Summary"), [_("Item"), _("Value")], summary),
+        (
+            _("Peer groups"),
+            [
+                _("Group"),
+                _("Members"),
+                _("With a value"),
+                _("First quartile"),
+                _("Median"),
+                _("Third quartile"),
+                _("Best"),
+                _("Worst"),
+            ],
+            groups,
+        ),
+        (
+            _("Members"),
+            [
+                _("Rank"),
+                _("Council"),
+                _("Population"),
+                _("Peer group"),
+                _("Rank among peers"),
+                _("Latest value"),
+                _("Date"),
+                _("Status"),
+            ],
+            members,
+        ),
+    ]

@@ -6,7 +6,6 @@ queries grows only with the number of chunks (2,000 rows each), not with the row
 """
 
 import datetime as dt
-import statistics
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,12 +14,14 @@ from decimal import Decimal
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from municipia.core.exports import CHUNK_SIZE, chunked_iterator
-from municipia.core.i18n import current_language, language_codes
-from municipia.indicators.choices import Direction, IndicatorStatus
+from municipia.core.i18n import current_language, language_codes, translated_names
+from municipia.indicators.benchmarking import Benchmark, network_benchmark
+from municipia.indicators.choices import IndicatorStatus
 from municipia.indicators.models import Indicator, Observation, Target
-from municipia.indicators.selectors import indicator_status, indicators_visible_to
+from municipia.indicators.selectors import indicator_get, indicator_status, indicators_visible_to
 from municipia.indicators.status import Assessment
 from municipia.organizations.models import Organization
 from municipia.strategy.choices import ActionStatus
@@ -303,50 +304,47 @@ def plan_status_report(user, plan: Plan, *, today: dt.date | None = None) -> Pla
     )
 
 
-# --- Network benchmarking (the report's own simple table: latest value per member council).
+# --- Network benchmarking: the figures come from indicators.benchmarking, as on the benchmark page.
+
+
+class BenchmarkRequestError(ValueError):
+    """A benchmarking report asked for with a bad parameter; the message names it."""
 
 
 @dataclass
-class BenchmarkRow:
-    organization: Organization
-    assessment: Assessment
-    rank: int | None = None
-
-
-@dataclass
-class NetworkBenchmark:
-    network: Organization
+class BenchmarkRequest:
     indicator: Indicator
-    rows: list[BenchmarkRow]
-    median: Decimal | None
-    quartiles: tuple[Decimal, Decimal, Decimal] | None
-    reported: int
+    council: Organization | None
 
 
-def network_members(network: Organization) -> QuerySet[Organization]:
-    return network.members.only("id", "name", "slug", "population", "official_code").order_by("name", "id")
+def benchmark_request(user, network: Organization, params) -> BenchmarkRequest:
+    """Reads `indicator` (an id, required) and `council` (a member's slug, optional) from `params`.
+
+    An indicator the user may not see is "not found" (Http404), as on its page; a missing or
+    malformed indicator, or a council that is not a member of the network, raises
+    `BenchmarkRequestError` with a message naming the parameter.
+    """
+    raw = (params.get("indicator") or "").strip()
+    if not raw.isdigit():
+        raise BenchmarkRequestError(_("indicator: choose an indicator, giving its number as indicator=<id>."))
+    indicator = indicator_get(user, pk=int(raw))
+    slug = (params.get("council") or "").strip()
+    council = None
+    if slug:
+        council = network.members.only("id", "slug", *translated_names("name")).filter(slug=slug).first()
+        if council is None:
+            raise BenchmarkRequestError(
+                _("council: “%(council)s” is not a member council of %(network)s.")
+                % {"council": slug, "network": network.name}
+            )
+    return BenchmarkRequest(indicator, council)
 
 
-def network_benchmark(network: Organization, indicator: Indicator, *, today: dt.date | None = None) -> NetworkBenchmark:
-    """Every member council's latest value of `indicator`, ranked (best first), with median and quartiles."""
-    members = list(network_members(network))
-    table = indicator_status([indicator], organization_ids=[member.pk for member in members], today=today)
-    rows = [BenchmarkRow(member, table.assessments[(indicator.pk, member.pk)]) for member in members]
-    reported = [row for row in rows if row.assessment.latest is not None]
-    better_high = indicator.direction != Direction.LOWER
-    reported.sort(key=lambda row: row.assessment.latest.value, reverse=better_high)
-    rank = 0
-    previous = None
-    for position, row in enumerate(reported, start=1):
-        value = row.assessment.latest.value
-        if value != previous:
-            rank, previous = position, value
-        row.rank = rank
-    values = sorted(row.assessment.latest.value for row in reported)
-    median = statistics.median(values) if values else None
-    quartiles = tuple(statistics.quantiles(values, n=4, method="inclusive")) if len(values) >= 2 else None
-    unreported = [row for row in rows if row.assessment.latest is None]
-    return NetworkBenchmark(network, indicator, reported + unreported, median, quartiles, len(reported))
+def network_benchmark_report(
+    network: Organization, indicator: Indicator, *, council: Organization | None = None, today: dt.date | None = None
+) -> Benchmark:
+    """The same computation as the benchmark page (ranks, peer groups, median and quartiles)."""
+    return network_benchmark(indicator, network, council=council.slug if council else None, today=today)
 
 
 def status_counts_label(counts: dict[str, int]) -> list[tuple[str, int]]:

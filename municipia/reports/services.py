@@ -1,5 +1,6 @@
 """Writes of the reports app: asking for a report job and running it."""
 
+import io
 import logging
 
 from django.contrib.auth.models import AnonymousUser
@@ -7,30 +8,77 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 
+from municipia.indicators.models import Indicator
+from municipia.indicators.selectors import indicator_get
+from municipia.organizations.models import Organization
 from municipia.reports.choices import JobStatus, ReportKind
-from municipia.reports.documents import plan_status_pdf
+from municipia.reports.documents import network_benchmark_pdf, plan_status_pdf, write_plan_status_xlsx
 from municipia.reports.models import ReportJob
+from municipia.reports.selectors import network_benchmark_report
 from municipia.strategy.models import Plan
 
 logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
-def report_job_create(*, plan: Plan, kind: str, language: str, acting_user) -> ReportJob:
-    """Records the request and queues its rendering once the transaction commits."""
+def report_job_create(
+    *,
+    kind: str,
+    language: str,
+    acting_user,
+    plan: Plan | None = None,
+    network: Organization | None = None,
+    indicator: Indicator | None = None,
+    council: Organization | None = None,
+) -> ReportJob:
+    """Records the request and queues its rendering once the transaction commits.
+
+    A plan report needs `plan`; a benchmarking report needs `network` and `indicator` (and
+    may highlight one member `council`). The caller has checked that the user may see them.
+    """
     from municipia.reports import tasks
 
     user = acting_user if getattr(acting_user, "is_authenticated", False) else None
-    job = ReportJob(plan=plan, kind=kind, language=language, requested_by=user)
+    job = ReportJob(
+        kind=kind,
+        language=language,
+        requested_by=user,
+        plan=plan,
+        network=network,
+        indicator=indicator,
+        council=council,
+    )
     job.full_clean()
     job.save()
     transaction.on_commit(lambda: tasks.render_report_job.delay(str(job.pk)))
     return job
 
 
+def _render(job: ReportJob, user) -> tuple[bytes, str]:
+    """The job's file and its name, rendered with what `user` may see."""
+    if job.kind == ReportKind.PLAN_STATUS_PDF:
+        return plan_status_pdf(user, job.plan), f"{job.plan.slug}-status-{job.language}.pdf"
+    if job.kind == ReportKind.PLAN_STATUS_XLSX:
+        buffer = io.BytesIO()
+        write_plan_status_xlsx(user, job.plan, buffer)
+        return buffer.getvalue(), f"{job.plan.slug}-status-{job.language}.xlsx"
+    if job.kind == ReportKind.NETWORK_BENCHMARK_PDF:
+        # The requester may have lost sight of a private indicator since asking (404 → failed job).
+        indicator = indicator_get(user, pk=job.indicator_id)
+        benchmark = network_benchmark_report(job.network, indicator, council=job.council)
+        stem = f"{job.network.slug}-{indicator.code}-benchmark"
+        if job.council_id:
+            stem += f"-{job.council.slug}"
+        content = network_benchmark_pdf(benchmark, generated_on=timezone.localdate())
+        return content, f"{stem}-{job.language}.pdf"
+    raise ValueError(f"Unknown report kind {job.kind}")
+
+
 def report_job_run(*, job_id: str) -> ReportJob:
     """Renders the job's report into the media storage; a failure is recorded on the job, not raised."""
-    job = ReportJob.objects.select_related("plan__owner", "requested_by").get(pk=job_id)
+    job = ReportJob.objects.select_related("plan__owner", "network", "indicator", "council", "requested_by").get(
+        pk=job_id
+    )
     if job.is_finished:
         return job
     ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
@@ -38,16 +86,14 @@ def report_job_run(*, job_id: str) -> ReportJob:
     user = job.requested_by or AnonymousUser()
     try:
         with translation.override(job.language):
-            if job.kind != ReportKind.PLAN_STATUS_PDF:
-                raise ValueError(f"Unknown report kind {job.kind}")
-            content = plan_status_pdf(user, job.plan)
-        job.file.save(f"{job.plan.slug}-status-{job.language}.pdf", ContentFile(content), save=False)
+            content, filename = _render(job, user)
+        job.file.save(filename, ContentFile(content), save=False)
         job.status = JobStatus.DONE
         job.error = ""
     except Exception as exc:  # noqa: BLE001 - any failure is shown on the job's page
         logger.exception("Report job %s failed", job.pk)
         job.status = JobStatus.FAILED
-        job.error = str(exc)[:2000]
+        job.error = (str(exc) or type(exc).__name__)[:2000]
     job.finished_at = timezone.now()
     job.save(update_fields=["file", "status", "error", "finished_at"])
     return job

@@ -11,5 +11,10 @@ urlpatterns = [
     path("plans/<slug:slug>/status-jobs/", views.plan_status_job, name="plan-status-job"),
     path("jobs/<uuid:pk>/", views.report_job_detail, name="job-detail"),
     path("jobs/<uuid:pk>/download/", views.report_job_download, name="job-download"),
-    path("networks/<slug:slug>/benchmark.pdf", views.network_benchmark_report, name="network-benchmark"),
+    re_path(
+        r"^networks/(?P<slug>[-\w]+)/benchmark\.(?P<fmt>pdf|xlsx)$",
+        views.network_benchmark_report_view,
+        name="network-benchmark",
+    ),
+    path("networks/<slug:slug>/benchmark-jobs/", views.network_benchmark_job, name="network-benchmark-job"),
 ]

@@ -1,4 +1,8 @@
-"""Open-data exports, StratML, status reports (PDF, XLSX), benchmarking, jobs and the streamed API exports."""
+"""Open-data exports, StratML, status reports (PDF, XLSX), plan status jobs and the streamed API exports.
+
+The network benchmarking report is tested in test_benchmark_report.py, jobs and their
+permissions in test_jobs.py.
+"""
 
 import csv
 import datetime as dt
@@ -16,8 +20,6 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from municipia.indicators.tests.factories import IndicatorFactory, ObservationFactory, TargetFactory
-from municipia.organizations.choices import OrganizationKind
-from municipia.organizations.models import NetworkMembership
 from municipia.organizations.tests.factories import OrganizationFactory, UserFactory
 from municipia.reports.choices import JobStatus
 from municipia.reports.models import ReportJob
@@ -309,43 +311,6 @@ def test_a_pending_job_page_refreshes_itself(client, plan_with_content):
 def test_job_of_an_unpublished_plan_is_not_found_for_the_public(client):
     job = ReportJob.objects.create(plan=PlanFactory(is_published=False), kind="plan_status_pdf", language="en")
     assert client.get(url("job-detail", job.pk)).status_code == 404
-
-
-# --- Network benchmarking
-
-
-@pytest.fixture
-def network_with_values():
-    network = OrganizationFactory(kind=OrganizationKind.NETWORK, name_en="Xarxa de municipis")
-    councils = [OrganizationFactory(name_en=name) for name in ("Barcelona", "Tremp", "Girona")]
-    for council in councils:
-        NetworkMembership.objects.create(network=network, member=council)
-    indicator = IndicatorFactory(owner_organization=network, name_en="Online procedures")
-    for council, value in zip(councils[:2], ("70", "45"), strict=True):
-        ObservationFactory(indicator=indicator, organization=council, date=dt.date(2025, 1, 1), value=Decimal(value))
-    return network, indicator
-
-
-def test_benchmark_pdf_ranks_the_member_councils(client, network_with_values):
-    network, indicator = network_with_values
-    response = client.get(url("network-benchmark", network.slug) + f"?indicator={indicator.pk}")
-    assert response.status_code == 200
-    text = pdf_text(response.content)
-    assert "Barcelona" in text and "Tremp" in text and "Girona" in text
-    assert text.index("Barcelona") < text.index("Tremp")
-
-
-def test_benchmark_without_an_indicator_is_a_bad_request(client, network_with_values):
-    network, _indicator = network_with_values
-    response = client.get(url("network-benchmark", network.slug) + "?indicator=abc")
-    assert response.status_code == 400
-    assert b"indicator" in response.content
-
-
-def test_benchmark_of_a_private_indicator_is_not_found_for_the_public(client, network_with_values):
-    network, _indicator = network_with_values
-    private = IndicatorFactory(is_public=False)
-    assert client.get(url("network-benchmark", network.slug) + f"?indicator={private.pk}").status_code == 404
 
 
 # --- API exports
