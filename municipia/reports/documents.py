@@ -7,7 +7,7 @@ background task call the same functions, so a report looks the same whichever wa
 import re
 
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from municipia.core import charts
@@ -88,8 +88,8 @@ def _status_report_context(report: PlanStatusReport) -> dict:
     ]
     return {
         "report": report,
-        "progress_chart": print_svg(progress_chart),
-        "status_chart": print_svg(status_chart),
+        "progress_chart": progress_chart,
+        "status_chart": status_chart,
         "indicator_lines": lines,
         "no_data_label": IndicatorStatus.NO_DATA.label,
     }
@@ -193,22 +193,14 @@ def write_plan_status_xlsx(user, plan: Plan, target) -> None:
 
 # --- Charts in PDFs.
 
-# WeasyPrint draws neither `paint-order` (so the white halo the charts put under their text
-# would cover the text) nor an image across a page break. In a PDF the page's SVG gets a
-# print style without the halo, and a tall chart is shown through windows cut between its
-# rows, laid side by side and page after page.
+# WeasyPrint does not draw an image across a page break: in a PDF a tall chart is shown
+# through windows cut between its rows, laid side by side and page after page (`pdf.printable`
+# takes the labels' halo away, for every PDF).
 PDF_CHART_MM_PER_UNIT = 0.205
 PDF_CHART_WINDOW_MM = 205
-_PRINT_STYLE = "<style>text { stroke: none; }</style>"
 _VIEWBOX = re.compile(r'viewBox="0 0 ([\d.]+) ([\d.]+)"')
 # The label of a chart row: a group whose title is followed by text (reference lines have a line).
 _ROW_LABEL = re.compile(r'<g><title>[^<]*</title><text x="[-\d.]+" y="([-\d.]+)"')
-
-
-def print_svg(svg: str) -> SafeString:
-    """The chart's SVG with the print style inside it (WeasyPrint reads only an SVG's own styles)."""
-    end = svg.find(">")
-    return mark_safe(svg[: end + 1] + _PRINT_STYLE + svg[end + 1 :] if end > 0 else svg)  # noqa: S308 - chart markup
 
 
 def pdf_chart(svg: str) -> dict:
@@ -225,7 +217,7 @@ def pdf_chart(svg: str) -> dict:
     bounds = list(zip(cuts, [*cuts[1:], height], strict=True))
     mm = PDF_CHART_MM_PER_UNIT
     return {
-        "svg": print_svg(svg),
+        "svg": mark_safe(svg),  # noqa: S308 - the chart module's own markup
         "width": f"{width * mm:.2f}mm",
         "windows": [
             {"offset": f"{start * mm:.2f}mm", "height": f"{(end - start) * mm:.2f}mm"} for start, end in bounds

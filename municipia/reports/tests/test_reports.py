@@ -353,3 +353,15 @@ def test_observation_export_uses_fixed_queries(client, django_assert_max_num_que
     ObservationFactory.create_batch(30)
     with django_assert_max_num_queries(2):
         b"".join(client.get("/api/v1/observation-exports.csv").streaming_content)
+
+
+def test_every_pdf_draws_chart_labels_without_the_halo_weasyprint_would_paint_over_them():
+    from municipia.core import charts
+    from municipia.reports.pdf import html_to_pdf, printable
+
+    svg = charts.bar_chart([charts.Bar(label="Axis 1", value=40)], title="Progress", description="Progress by axis")
+    assert charts.HALO in str(svg)  # the page keeps it
+    html = f"<html><body>{svg}</body></html>"
+    assert charts.HALO not in printable(html) and "Axis 1" in printable(html)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(html_to_pdf(html))).pages)
+    assert "Axis 1" in text
