@@ -1,27 +1,37 @@
 """The diagnosis benchmark (issue 6): 100,000 responses to a 40-question questionnaire.
 
-    .venv/bin/python benchmarks/diagnosis.py [--db benchmarks/data/diagnosis.sqlite3] [--responses 100000]
-                                             [--runs 200] [--xlsx]
+    .venv/bin/python benchmarks/diagnosis.py [--responses 100000] [--db PATH] [--runs 200] [--xlsx]
+                                             [--duration 15] [--warmup 3] [--clients 8] [--no-wrk]
 
-The first run creates a separate SQLite file (git-ignored, under benchmarks/data/), migrates it and
+The first run creates a separate SQLite file (git-ignored, under benchmarks/data/; one per
+`--responses`, so `--responses 5000` is a quick trial next to the full data set), migrates it and
 generates a campaign with a fixed seed: 3 profile questions (age band × sex, district) and 37 others
 (single and multiple choice, Likert, number, free text, ranking, matrix), about 50 answer rows per
-response, inserted with executemany. The sample is skewed against the population margins written
-next to it, so raking has work to do.
+response, inserted with executemany. The sample is skewed against the population margins the
+campaign stores (set through `campaign_margins_update`, as an analyst would on the margins page),
+so raking has work to do.
 
-It then measures, in process: computing the results from scratch (load + raking + analysis of every
-question), raking alone to convergence (iterations and ms), the results page once computed (Django's
-test client, signed in, `--runs` requests after a warm-up: p50/p95; the page is served from the
-results cache, not from the public page cache, which never applies to signed-in users), and the peak
-Python memory (tracemalloc) of the full responses export as streamed CSV (and XLSX with --xlsx).
-It prints a Markdown table for the README.
+It then measures, in process: computing and storing the results snapshot from scratch (load +
+raking + analysis of every question: what the background task does), raking alone to convergence
+(iterations and ms), reading the stored snapshot back, the results page once computed (Django's
+test client, signed in, first request rendered from the snapshot with an empty cache, then `--runs`
+requests: p50/p95), and the peak Python memory (tracemalloc) of the full responses export as
+streamed CSV (and XLSX with --xlsx). Then, like benchmarks/run.py and with its helpers, it starts
+gunicorn (DEBUG off, 2 × CPUs sync workers) and drives, with wrk at `--clients` concurrent clients,
+the bare reference view and the results page of a signed-in user (a session cookie), one after the
+other in the same run: p50/p95 and throughput relative to the bare view. It prints a Markdown
+table for the README.
 """
 
 import argparse
+import http.client
+import json
 import os
 import random
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -187,26 +197,53 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def measure(db: Path, runs: int, with_xlsx: bool) -> list[tuple[str, str]]:
+def set_margins(db: Path):
+    """The campaign's population margins, stored on it through the service (shares from the counts)."""
+    from municipia.diagnosis import results, services
+    from municipia.diagnosis.models import Campaign
+
+    campaign = Campaign.objects.get(slug=SLUG)
+    margins = results.margins_as_shares(results.read_margins(margins_file(db)))
+    if campaign.population_margins != margins:
+        services.campaign_margins_update(acting_user=None, campaign=campaign, margins=margins)
+    return Campaign.objects.get(slug=SLUG)
+
+
+def measure(db: Path, runs: int, with_xlsx: bool) -> tuple[list[tuple[str, str]], str, str]:
+    """In-process figures; returns them with the results page's path and a signed-in session key."""
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
     from django.test import Client
     from django.urls import reverse
+    from django.utils import translation
 
-    from municipia.diagnosis import analysis, results, results_views
-    from municipia.diagnosis.models import Answer, Campaign, Response
+    from municipia.diagnosis import analysis, results
+    from municipia.diagnosis.models import Answer, CampaignResultSnapshot, Response
 
-    results.MARGIN_FILES[SLUG] = str(margins_file(db))
-    campaign = Campaign.objects.get(slug=SLUG)
+    campaign = set_margins(db)
     n = Response.objects.filter(campaign=campaign).count()
     answers = Answer.objects.filter(response__campaign=campaign).count()
     rows: list[tuple[str, str]] = [("data", f"{n:,} responses, 40 questions, {answers:,} answer rows (SQLite)")]
 
     started = time.perf_counter()
-    computed, _weights = results.compute_results(campaign)
+    computed = results.snapshot_compute(campaign)
     total_ms = (time.perf_counter() - started) * 1000
     weighting = computed.weighting
-    rows.append(("results computed from scratch (load, weight, analyse 40 questions)", f"{total_ms:,.0f} ms"))
+    snapshot = CampaignResultSnapshot.objects.get(campaign=campaign)
+    size = len(snapshot.results)
+    rows.append(
+        (
+            "results computed and stored from scratch (load, weight, analyse 40 questions; the background task)",
+            f"{total_ms / 1000:,.1f} s; snapshot {size / 1024:,.0f} KiB",
+        )
+    )
+    timings = []
+    for _ in range(20):
+        started = time.perf_counter()
+        stored = CampaignResultSnapshot.objects.filter(campaign=campaign).values_list("results", flat=True).first()
+        results._loads(stored)
+        timings.append((time.perf_counter() - started) * 1000)
+    rows.append(("stored snapshot read and unpickled", f"{statistics.median(timings):.2f} ms (median of 20)"))
 
     # Raking alone, on the respondents' profiles (already loaded): the cost a change of margins adds.
     questions = results.campaign_questions(campaign)
@@ -232,13 +269,14 @@ def measure(db: Path, runs: int, with_xlsx: bool) -> list[tuple[str, str]]:
     )
     assert weighting is not None and weighting.applied, weighting and [p.message for p in weighting.problems]
 
-    # The results page once computed (first request computes and caches; then timed).
+    # The results page once computed: first request with an empty cache (snapshot read, body rendered).
     admin, _ = get_user_model().objects.get_or_create(username="benchmark-admin", defaults={"is_superuser": True})
     admin.is_superuser = True
     admin.save()
     client = Client()
     client.force_login(admin)
-    url = reverse("diagnosis-results:campaign", kwargs={"slug": SLUG})
+    with translation.override("en"):
+        url = reverse("diagnosis-results:campaign", kwargs={"slug": SLUG})
     cache.clear()
     started = time.perf_counter()
     first = client.get(url)
@@ -252,7 +290,7 @@ def measure(db: Path, runs: int, with_xlsx: bool) -> list[tuple[str, str]]:
         response = client.get(url)
         samples.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
-    rows.append(("results page, first request (computes and caches)", f"{first_ms:,.0f} ms"))
+    rows.append(("results page, first request of a process (snapshot read, page rendered)", f"{first_ms:,.0f} ms"))
     rows.append(
         (
             f"results page once computed ({runs} requests, test client, one process)",
@@ -261,12 +299,10 @@ def measure(db: Path, runs: int, with_xlsx: bool) -> list[tuple[str, str]]:
     )
 
     # The full responses export: streamed CSV, peak Python memory while consuming it.
-    request_factory_client = Client()
-    request_factory_client.force_login(admin)
     export_url = reverse("diagnosis-results:responses-csv", kwargs={"slug": SLUG})
     tracemalloc.start()
     started = time.perf_counter()
-    response = request_factory_client.get(export_url)
+    response = client.get(export_url)
     size = 0
     for chunk in response.streaming_content:
         size += len(chunk)
@@ -276,13 +312,13 @@ def measure(db: Path, runs: int, with_xlsx: bool) -> list[tuple[str, str]]:
     rows.append(
         (
             "full responses export, CSV streamed",
-            f"{size / 1e6:,.1f} MB in {seconds:,.1f} s, peak Python memory {peak / 1e6:,.1f} MB",
+            f"{size / 1e6:,.1f} MB in {seconds:,.1f} s, peak Python memory {peak / 2**20:,.1f} MiB",
         )
     )
     if with_xlsx:
         tracemalloc.start()
         started = time.perf_counter()
-        response = request_factory_client.get(reverse("diagnosis-results:responses-xlsx", kwargs={"slug": SLUG}))
+        response = client.get(reverse("diagnosis-results:responses-xlsx", kwargs={"slug": SLUG}))
         size = sum(len(chunk) for chunk in response.streaming_content)
         seconds = time.perf_counter() - started
         _current, peak = tracemalloc.get_traced_memory()
@@ -290,30 +326,133 @@ def measure(db: Path, runs: int, with_xlsx: bool) -> list[tuple[str, str]]:
         rows.append(
             (
                 "full responses export, XLSX (write-only)",
-                f"{size / 1e6:,.1f} MB in {seconds:,.1f} s, peak Python memory {peak / 1e6:,.1f} MB",
+                f"{size / 1e6:,.1f} MB in {seconds:,.1f} s, peak Python memory {peak / 2**20:,.1f} MiB",
             )
         )
-    del results_views
+    return rows, url, session_for(admin)
+
+
+def session_for(user) -> str:
+    """A stored session of `user` (what signing in creates), for wrk's Cookie header."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+def run_wrk(wrk: str, script: Path, url: str, args, headers: list[str]) -> dict:
+    from benchmarks.run import BenchmarkError
+
+    threads = max(1, min(args.clients, 2))
+    command = [wrk, f"-t{threads}", f"-c{args.clients}", f"-d{args.duration:g}s", "--timeout", "30s", "-s", str(script)]
+    for header in headers:
+        command += ["-H", header]
+    completed = subprocess.run([*command, url], capture_output=True, text=True, check=False)
+    for line in completed.stdout.splitlines():
+        if line.startswith("WRK-JSON "):
+            return json.loads(line.removeprefix("WRK-JSON "))
+    raise BenchmarkError(f"wrk gave no figures for {url}:\n{completed.stdout}\n{completed.stderr}")
+
+
+def measure_under_load(db: Path, page_path: str, session_key: str, args) -> list[tuple[str, str]]:
+    """The bare view and the results page under wrk, one after the other against one gunicorn."""
+    from benchmarks import run
+
+    wrk = run.ensure_wrk()
+    env = run.server_env(db.resolve())
+    env["PUBLIC_CACHE"] = "0"
+    run.collect_static(env)
+    port = run.free_port()
+    log_path = db.with_name("diagnosis-gunicorn.log")
+    workers = args.workers or 2 * (os.cpu_count() or 1)
+    server = run.start_server(env, port, workers, log_path)
+    cookie = f"Cookie: sessionid={session_key}"
+    targets = [("bare view (one SQL query)", "/bench/bare/?plan=none", []), ("results page", page_path, [cookie])]
+    figures = []
+    try:
+        run.wait_until_ready(server, port, "/bench/bare/", log_path)
+        for name, path, headers in targets:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            conn.request("GET", path, headers=dict(h.split(": ", 1) for h in headers))
+            answer = conn.getresponse()
+            answer.read()
+            conn.close()
+            if answer.status != 200:
+                raise run.BenchmarkError(f"{name} ({path}) answered {answer.status}")
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script_file:
+            script_file.write(run.WRK_SCRIPT)
+        script = Path(script_file.name)
+        try:
+            for name, path, headers in targets:
+                url = f"http://127.0.0.1:{port}{path}"
+                warm = argparse.Namespace(**{**vars(args), "duration": args.warmup})
+                run_wrk(wrk, script, url, warm, headers)  # warms every worker's caches; discarded
+                time.sleep(0.5)
+                busy_before = run.machine_busy_seconds()
+                cpu_before = run.workers_cpu_seconds(server.pid)
+                result = run_wrk(wrk, script, url, args, headers)
+                busy_after, cpu_after = run.machine_busy_seconds(), run.workers_cpu_seconds(server.pid)
+                errors = {kind: n for kind, n in result["errors"].items() if n}
+                if errors:
+                    raise run.BenchmarkError(f"{name}: errors during the run {errors}")
+                seconds = result["duration_us"] / 1e6
+                result["rps"] = result["requests"] / seconds
+                result["cpu_ms"] = (cpu_after - cpu_before) * 1000 / max(result["requests"], 1)
+                result["others"] = max(0.0, (busy_after - busy_before) - (cpu_after - cpu_before)) / seconds
+                figures.append((name, path, result))
+                time.sleep(min(result["max_us"] / 1e6, 30) + 0.2)
+        finally:
+            script.unlink(missing_ok=True)
+    finally:
+        run.stop(server)
+    bare_rps = figures[0][2]["rps"]
+    rows = []
+    for name, path, result in figures:
+        rows.append(
+            (
+                f"{name} under wrk, {args.clients} clients, gunicorn {workers} workers (`{path}`)",
+                f"p50 {result['p50_us'] / 1000:.1f} ms, p95 {result['p95_us'] / 1000:.1f} ms, "
+                f"{result['rps']:,.0f} req/s (ratio to bare view {result['rps'] / bare_rps:.2f}), "
+                f"server CPU {result['cpu_ms']:.1f} ms/req, other programs and wrk {result['others']:.1f} cores",
+            )
+        )
     return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, default=BENCH_DIR / "data" / "diagnosis.sqlite3")
+    parser.add_argument("--db", type=Path, help="SQLite data set (default: benchmarks/data/diagnosis[-N].sqlite3)")
     parser.add_argument("--responses", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--xlsx", action="store_true", help="also measure the XLSX export (slow)")
+    parser.add_argument("--duration", type=float, default=15, help="seconds measured per wrk target")
+    parser.add_argument("--warmup", type=float, default=3, help="seconds of discarded warm-up per wrk target")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default 2 × CPUs)")
+    parser.add_argument("--no-wrk", action="store_true", help="only the in-process figures")
     args = parser.parse_args()
+    if args.db is None:
+        suffix = "" if args.responses == 100_000 else f"-{args.responses}"
+        args.db = BENCH_DIR / "data" / f"diagnosis{suffix}.sqlite3"
     args.db.parent.mkdir(parents=True, exist_ok=True)
     configure(args.db)
     from django.core.management import call_command
+    from django.db import connection
 
     from municipia.diagnosis.models import Campaign
 
     call_command("migrate", verbosity=0)
     if not Campaign.objects.filter(slug=SLUG).exists():
         generate(args.responses)
-    rows = measure(args.db, args.runs, args.xlsx)
+    rows, page_path, session_key = measure(args.db, args.runs, args.xlsx)
+    connection.close()
+    if not args.no_wrk:
+        rows += measure_under_load(args.db, page_path, session_key, args)
     print()
     print("| diagnosis benchmark | figure |")
     print("| --- | --- |")

@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("alignment/", include("municipia.alignment.urls")),
     path("indicators/", include("municipia.indicators.urls")),
     path("diagnosis/results/", include("municipia.diagnosis.results_urls")),
+    path("diagnosis/plans/", include("municipia.diagnosis.report_urls")),
     path("", include("municipia.diagnosis.urls")),
     path("reports/", include("municipia.reports.urls")),
     path("", include("municipia.strategy.urls")),

@@ -16,6 +16,7 @@ from municipia.alignment.api import (
     SuggestionViewSet,
 )
 from municipia.diagnosis.api import (
+    CampaignResultsViewSet,
     CampaignViewSet,
     FindingViewSet,
     MaturityAssessmentViewSet,
@@ -94,6 +95,7 @@ router.register("observations", ObservationViewSet, basename="observation")
 router.register("plan-monitoring", PlanMonitoringViewSet, basename="plan-monitoring")
 router.register("questionnaires", QuestionnaireViewSet, basename="questionnaire")
 router.register("campaigns", CampaignViewSet, basename="campaign")
+router.register("campaign-results", CampaignResultsViewSet, basename="campaign-results")
 router.register("responses", ResponseViewSet, basename="response")
 router.register("maturity-dimensions", MaturityDimensionViewSet, basename="maturity-dimension")
 router.register("maturity-assessments", MaturityAssessmentViewSet, basename="maturity-assessment")

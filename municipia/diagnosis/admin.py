@@ -5,7 +5,15 @@ from django.contrib import admin
 
 from municipia.core.admin import ServiceModelAdmin
 from municipia.diagnosis import services
-from municipia.diagnosis.models import Campaign, Finding, MaturityDimension, Questionnaire, RefusedSubmission, Response
+from municipia.diagnosis.models import (
+    Campaign,
+    CampaignResultSnapshot,
+    Finding,
+    MaturityDimension,
+    Questionnaire,
+    RefusedSubmission,
+    Response,
+)
 
 
 @admin.register(Questionnaire)
@@ -33,7 +41,8 @@ class CampaignAdmin(ServiceModelAdmin):
     list_select_related = ["owner"]
     autocomplete_fields = ["owner", "results_published_to", "plan"]
     service_fields = services.CAMPAIGN_FIELDS
-    readonly_fields = ["status", "wave_of", "wave_number"]
+    # Margins are set on the campaign's margins page or through the API (campaign_margins_update).
+    readonly_fields = ["status", "wave_of", "wave_number", "population_margins"]
 
     def create(self, request, obj, data):
         return services.campaign_create(
@@ -87,3 +96,12 @@ class RefusedSubmissionAdmin(ReadOnlyAdmin):
     list_display = ["campaign", "reason", "created_at"]
     list_filter = ["reason"]
     list_select_related = ["campaign"]
+
+
+@admin.register(CampaignResultSnapshot)
+class CampaignResultSnapshotAdmin(ReadOnlyAdmin):
+    """Stored results: when and how fast each campaign's were computed, and any computation running."""
+
+    list_display = ["campaign", "responses", "computed_at", "milliseconds", "computing_since"]
+    list_select_related = ["campaign"]
+    exclude = ["results"]

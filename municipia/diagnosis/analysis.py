@@ -541,29 +541,23 @@ class RakingResult:
     achieved: dict[str, dict[Hashable, float]] = field(default_factory=dict)
 
 
-def margin_problems(
-    respondents: Sequence[Mapping[str, Hashable]],
-    margins: Mapping[str, Mapping[Hashable, float]],
-) -> list[RakingProblem]:
-    """Every reason raking to `margins` cannot converge, or an empty list.
-
-    Checked: no margins; a target that is not a positive finite number; margins whose totals
-    differ (shares must all add up to the same total, e.g. 1 or the population); a respondent
-    with no category or an unknown one for a margin; a category no respondent belongs to (an
-    empty cell: no weight can make it reach its target).
-    """
+def margin_target_problems(margins: Mapping[str, Mapping[Hashable, float]]) -> list[RakingProblem]:
+    """What is wrong with the margins themselves, whatever the sample: an empty margin, a target
+    that is not a positive finite number, margins whose totals differ (all must describe the same
+    population, e.g. shares adding up to 1)."""
     problems: list[RakingProblem] = []
-    if not margins:
-        return [RakingProblem("", None, "There are no population margins to weight to.")]
-    if not respondents:
-        return [RakingProblem("", None, "There are no respondents to weight.")]
     totals: dict[str, float] = {}
     for name, targets in margins.items():
         if not targets:
             problems.append(RakingProblem(name, None, f"Margin “{name}” has no categories."))
             continue
         for category, target in targets.items():
-            if not isinstance(target, int | float) or not math.isfinite(target) or target <= 0:
+            if (
+                isinstance(target, bool)
+                or not isinstance(target, int | float)
+                or not math.isfinite(target)
+                or target <= 0
+            ):
                 problems.append(
                     RakingProblem(
                         name,
@@ -585,6 +579,31 @@ def margin_problems(
                         f"{first_total:g}: every margin must describe the same population total.",
                     )
                 )
+    return problems
+
+
+def margin_problems(
+    respondents: Sequence[Mapping[str, Hashable]],
+    margins: Mapping[str, Mapping[Hashable, float]],
+) -> list[RakingProblem]:
+    """Every reason raking to `margins` cannot converge, or an empty list.
+
+    Checked: no margins; the margins' own problems (`margin_target_problems`); a respondent
+    with no category or an unknown one for a margin; a category no respondent belongs to (an
+    empty cell: no weight can make it reach its target).
+    """
+    if not margins:
+        return [RakingProblem("", None, "There are no population margins to weight to.")]
+    if not respondents:
+        return [RakingProblem("", None, "There are no respondents to weight.")]
+    return margin_target_problems(margins) + _sample_problems(respondents, margins)
+
+
+def _sample_problems(
+    respondents: Sequence[Mapping[str, Hashable]],
+    margins: Mapping[str, Mapping[Hashable, float]],
+) -> list[RakingProblem]:
+    problems: list[RakingProblem] = []
     for name, targets in margins.items():
         seen: set[Hashable] = set()
         unknown: dict[Hashable, int] = {}

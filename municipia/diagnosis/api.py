@@ -3,11 +3,16 @@ link, read by owners), maturity self-assessments and findings; reads via selecto
 services, the same `rules` permissions as the pages.
 """
 
+import datetime as dt
 from typing import Any
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Prefetch
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action as viewset_action
 from rest_framework.permissions import SAFE_METHODS, AllowAny
@@ -18,8 +23,8 @@ from municipia.api.permissions import RulesPermission
 from municipia.api.serializers import translated_fields, translated_read_only_kwargs
 from municipia.api.viewsets import ServiceModelViewSet
 from municipia.core.i18n import current_language
-from municipia.diagnosis import services
-from municipia.diagnosis.choices import RefusalReason
+from municipia.diagnosis import analysis, results, services
+from municipia.diagnosis.choices import QuestionKind, RefusalReason
 from municipia.diagnosis.models import (
     Answer,
     Campaign,
@@ -34,6 +39,7 @@ from municipia.diagnosis.models import (
     Section,
 )
 from municipia.diagnosis.selectors import (
+    campaign_get,
     campaigns_visible_to,
     findings_visible_to,
     maturity_assessment_list,
@@ -149,7 +155,16 @@ class CampaignSerializer(serializers.ModelSerializer):
     results_published_to = serializers.SlugRelatedField(
         slug_field="slug", queryset=Organization.objects.all(), required=False, allow_null=True
     )
-    wave_of = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    wave_of = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    population_margins = serializers.DictField(
+        child=serializers.DictField(child=serializers.FloatField()),
+        required=False,
+        help_text=_(
+            "Population shares the sample is weighted to: {margin: {category: share from 0 to 1}}, each margin "
+            "adding up to 1. A margin is a profile question's code or profile; a joint margin joins several "
+            "with “|” (“age_band|sex”), and so do its categories (“18-29|female”). {} stops weighting."
+        ),
+    )
 
     class Meta:
         model = Campaign
@@ -170,6 +185,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "results_published_to",
             "wave_of",
             "wave_number",
+            "population_margins",
         ]
         read_only_fields = ["status", "wave_number"]
         extra_kwargs = {
@@ -212,17 +228,28 @@ class CampaignViewSet(ServiceModelViewSet):
     def parent_of(self, data):
         return data["owner"]
 
+    @transaction.atomic
     def create_object(self, parent, data):
-        return services.campaign_create(
+        campaign = services.campaign_create(
             acting_user=self.request.user,
             owner=parent,
             questionnaire=data["questionnaire"],
             data=_only(data, services.CAMPAIGN_FIELDS),
         )
+        return self._set_margins(campaign, data)
 
+    @transaction.atomic
     def update_object(self, instance, data):
-        return services.campaign_update(
+        campaign = services.campaign_update(
             acting_user=self.request.user, campaign=instance, data=_only(data, services.CAMPAIGN_FIELDS)
+        )
+        return self._set_margins(campaign, data)
+
+    def _set_margins(self, campaign, data):
+        if "population_margins" not in data:
+            return campaign
+        return services.campaign_margins_update(
+            acting_user=self.request.user, campaign=campaign, margins=data["population_margins"]
         )
 
     def delete_object(self, instance):
@@ -531,3 +558,400 @@ class FindingViewSet(ServiceModelViewSet):
             code=body.validated_data.get("code", ""),
         )
         return ApiResponse(self.get_serializer(self.refetched(finding)).data)
+
+
+# --- Results (read-only): the figures of the results page, for the readers of that page
+#
+# `campaign-results/<slug>/` serialises `results.campaign_results(campaign)` (cached, so a read
+# costs a few queries whatever the number of responses) with the questions' labels in the
+# request's language. Weighted figures are null when the campaign has no (usable) margins.
+
+
+class NullableNestedSerializer(serializers.Serializer):
+    """A part of the results that may be null (no weighting, no earlier wave); see the extension below."""
+
+
+class NullableNestedExtension(OpenApiSerializerFieldExtension):
+    """Documents a nullable nested part as `oneOf: [its component, null]`.
+
+    drf-spectacular's default for OpenAPI 3.0 (`allOf: [component]` with `nullable: true`) is
+    rejected by validators for a null value, since the component itself is not nullable.
+    """
+
+    target_class = NullableNestedSerializer
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        component = auto_schema.resolve_serializer(self.target, direction)
+        if not self.target.allow_null:
+            return component.ref
+        return {"oneOf": [component.ref, {"enum": [None], "nullable": True}]}
+
+
+class WaveChangeSerializer(NullableNestedSerializer):
+    earlier = serializers.FloatField(help_text=_("The figure in the earlier wave (percent for shares)."))
+    later = serializers.FloatField(help_text=_("The figure in this wave (percent for shares)."))
+    difference = serializers.FloatField(
+        allow_null=True, help_text=_("This wave minus the earlier one (percentage points for shares).")
+    )
+    low = serializers.FloatField(allow_null=True, help_text=_("Lower bound of the difference's 95 % interval."))
+    high = serializers.FloatField(allow_null=True, help_text=_("Upper bound of the difference's 95 % interval."))
+    significant = serializers.BooleanField(help_text=_("Whether the interval leaves out zero."))
+
+
+class OptionFrequencySerializer(serializers.Serializer):
+    code = serializers.CharField(help_text=_("Option code; “__other__” counts answers written in."))
+    label = serializers.CharField()
+    count = serializers.IntegerField(help_text=_("Respondents who chose it."))
+    percent = serializers.FloatField(help_text=_("Percent of the respondents who answered the question."))
+    weighted_count = serializers.FloatField(allow_null=True, help_text=_("Sum of their weights (null: not weighted)."))
+    weighted_percent = serializers.FloatField(allow_null=True, help_text=_("Weighted percent (null: not weighted)."))
+    change = WaveChangeSerializer(allow_null=True, help_text=_("Change since the earlier wave, if any."))
+
+
+class FrequencyTableSerializer(NullableNestedSerializer):
+    n = serializers.IntegerField(help_text=_("Respondents who answered the question."))
+    skipped = serializers.IntegerField(help_text=_("Respondents who did not answer it."))
+    multiple = serializers.BooleanField(
+        help_text=_("Multiple choice: percentages are of respondents and may add up to more than 100.")
+    )
+    weighted_n = serializers.FloatField(allow_null=True, help_text=_("Sum of the weights (null: not weighted)."))
+    n_eff = serializers.FloatField(help_text=_("Kish's effective sample size (n when not weighted)."))
+    design_effect = serializers.FloatField(
+        allow_null=True, help_text=_("n / effective n: how much weighting widens the intervals.")
+    )
+    options = OptionFrequencySerializer(many=True)
+
+
+class MeanEstimateSerializer(NullableNestedSerializer):
+    mean = serializers.FloatField(allow_null=True)
+    low = serializers.FloatField(allow_null=True, help_text=_("Lower bound of the confidence interval."))
+    high = serializers.FloatField(allow_null=True, help_text=_("Upper bound of the confidence interval."))
+    confidence = serializers.FloatField(help_text=_("Confidence level of the interval (0.95)."))
+    n = serializers.IntegerField(help_text=_("Respondents who answered."))
+    n_eff = serializers.FloatField(help_text=_("Effective sample size (n when not weighted)."))
+    design_effect = serializers.FloatField(allow_null=True, help_text=_("n / effective n."))
+    std_dev = serializers.FloatField(allow_null=True)
+    median = serializers.FloatField(allow_null=True, help_text=_("Number questions only."))
+    minimum = serializers.FloatField(allow_null=True, help_text=_("Number questions only."))
+    maximum = serializers.FloatField(allow_null=True, help_text=_("Number questions only."))
+
+
+class MatrixRowResultSerializer(serializers.Serializer):
+    row = serializers.CharField(help_text=_("Code of the matrix row."))
+    label = serializers.CharField()
+    frequencies = FrequencyTableSerializer()
+
+
+class RankResultSerializer(serializers.Serializer):
+    option = serializers.CharField()
+    label = serializers.CharField()
+    mean_rank = MeanEstimateSerializer(help_text=_("Mean rank (1 = ranked first)."))
+
+
+class QuestionResultSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    text = serializers.CharField(help_text=_("The question in the request's language."))
+    kind = serializers.ChoiceField(choices=QuestionKind.choices)
+    is_profile = serializers.BooleanField()
+    answered = serializers.IntegerField(help_text=_("Respondents who answered (free text: non-empty answers)."))
+    frequencies = FrequencyTableSerializer(allow_null=True, help_text=_("Single and multiple choice."))
+    mean = MeanEstimateSerializer(allow_null=True, help_text=_("Likert and number: unweighted mean, 95 % interval."))
+    weighted_mean = MeanEstimateSerializer(allow_null=True, help_text=_("The same, weighted (null: not weighted)."))
+    mean_change = WaveChangeSerializer(allow_null=True, help_text=_("Change of the mean since the earlier wave."))
+    matrix = MatrixRowResultSerializer(many=True, help_text=_("Matrix: the frequencies of each row."))
+    ranks = RankResultSerializer(many=True, help_text=_("Ranking: the mean rank of each option."))
+
+
+class MarginCheckSerializer(serializers.Serializer):
+    margin = serializers.CharField(help_text=_("Margin name; “age_band|sex” is a joint margin."))
+    category = serializers.CharField()
+    population_percent = serializers.FloatField()
+    sample_percent = serializers.FloatField()
+    weighted_percent = serializers.FloatField()
+
+
+class RakingProblemSerializer(serializers.Serializer):
+    margin = serializers.CharField()
+    category = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+
+
+class WeightingSerializer(NullableNestedSerializer):
+    applied = serializers.BooleanField(help_text=_("False when the margins cannot be reached (see problems)."))
+    iterations = serializers.IntegerField(allow_null=True)
+    converged = serializers.BooleanField(allow_null=True)
+    max_margin_error = serializers.FloatField(allow_null=True)
+    n_eff = serializers.FloatField(allow_null=True, help_text=_("Effective sample size of the weighted sample."))
+    design_effect = serializers.FloatField(allow_null=True, help_text=_("Kish's design effect of the weights."))
+    excluded = serializers.IntegerField(help_text=_("Respondents left out for an incomplete profile."))
+    margins = MarginCheckSerializer(many=True)
+    problems = RakingProblemSerializer(many=True)
+
+
+class CrossTabResultSerializer(serializers.Serializer):
+    question = serializers.CharField(help_text=_("Code of the question in the rows."))
+    rows = serializers.ListField(child=serializers.CharField(), help_text=_("Option codes of the rows."))
+    columns = serializers.ListField(child=serializers.CharField(), help_text=_("Option codes of the profile."))
+    counts = serializers.ListField(child=serializers.ListField(child=serializers.IntegerField()))
+    column_percent = serializers.ListField(
+        child=serializers.ListField(child=serializers.FloatField()),
+        help_text=_("Share of each column giving each answer (weighted when the campaign is)."),
+    )
+    column_totals = serializers.ListField(child=serializers.IntegerField())
+    chi_square = serializers.FloatField(allow_null=True, help_text=_("Pearson's test on the unweighted counts."))
+    degrees_of_freedom = serializers.IntegerField()
+    p_value = serializers.FloatField(allow_null=True)
+
+
+class CrossTabsSerializer(NullableNestedSerializer):
+    profile = serializers.CharField(help_text=_("Code of the profile question in the columns."))
+    weighted = serializers.BooleanField()
+    tables = CrossTabResultSerializer(many=True, help_text=_("Every choice question that is not a profile."))
+
+
+class CampaignResultsSerializer(serializers.Serializer):
+    campaign = serializers.SlugField()
+    title = serializers.CharField()
+    wave_number = serializers.IntegerField()
+    earlier_wave = serializers.SlugField(
+        allow_null=True, help_text=_("The earlier wave the changes are measured against (null: none you may see).")
+    )
+    responses = serializers.IntegerField()
+    computed_at = serializers.DateTimeField()
+    weighted = serializers.BooleanField(help_text=_("Whether the weighted figures are set."))
+    weighting = WeightingSerializer(allow_null=True, help_text=_("Null when the campaign has no margins."))
+    questions = QuestionResultSerializer(many=True)
+    crosstab = CrossTabsSerializer(allow_null=True, help_text=_("With ?crosstab=<profile question code>."))
+
+
+def _design_effect(n: float, n_eff: float) -> float | None:
+    return n / n_eff if n and n_eff else None
+
+
+def _mean_data(estimate: analysis.MeanEstimate | None) -> dict | None:
+    if estimate is None:
+        return None
+    return {
+        **{name: getattr(estimate, name) for name in ("mean", "low", "high", "confidence", "n", "n_eff", "std_dev")},
+        "design_effect": _design_effect(estimate.n, estimate.n_eff),
+        **{name: getattr(estimate, name) for name in ("median", "minimum", "maximum")},
+    }
+
+
+def _change_data(change) -> dict | None:
+    if change is None:
+        return None
+    difference = change.difference
+    return {
+        "earlier": change.earlier,
+        "later": change.later,
+        "difference": difference.difference,
+        "low": difference.low,
+        "high": difference.high,
+        "significant": difference.significant,
+    }
+
+
+def _option_label(code: str, labels: dict[str, str]) -> str:
+    return str(_("Other (written in)")) if code == results.OTHER else labels.get(code, code)
+
+
+def _frequencies_data(table: analysis.FrequencyTable, labels: dict, weighted: bool, changes: dict) -> dict:
+    return {
+        "n": table.n,
+        "skipped": table.skipped,
+        "multiple": table.multiple,
+        "weighted_n": table.weighted_n if weighted else None,
+        "n_eff": table.n_eff,
+        "design_effect": _design_effect(table.n, table.n_eff),
+        "options": [
+            {
+                "code": row.option,
+                "label": _option_label(row.option, labels),
+                "count": row.count,
+                "percent": row.percent,
+                "weighted_count": row.weighted_count if weighted else None,
+                "weighted_percent": row.weighted_percent if weighted else None,
+                "change": _change_data(changes.get(row.option)),
+            }
+            for row in table.rows
+        ],
+    }
+
+
+def _question_data(question: Question, result, weighted: bool, changes: dict) -> dict:
+    labels = {option.code: option.label for option in question.options.all()}
+    return {
+        "code": question.code,
+        "text": question.text,
+        "kind": question.kind,
+        "is_profile": question.is_profile,
+        "answered": result.answered,
+        "frequencies": _frequencies_data(result.frequencies, labels, weighted, changes) if result.frequencies else None,
+        "mean": _mean_data(result.mean),
+        "weighted_mean": _mean_data(result.weighted_mean) if weighted else None,
+        "mean_change": _change_data(changes.get("mean")),
+        "matrix": [
+            {"row": row, "label": labels.get(row, row), "frequencies": _frequencies_data(table, labels, weighted, {})}
+            for row, table in result.matrix.items()
+        ],
+        "ranks": [
+            {"option": code, "label": _option_label(code, labels), "mean_rank": _mean_data(estimate)}
+            for code, estimate in result.ranks.items()
+        ],
+    }
+
+
+def _weighting_data(weighting) -> dict | None:
+    if weighting is None:
+        return None
+    raked = weighting.result
+    return {
+        "applied": weighting.applied,
+        "iterations": raked.iterations if raked else None,
+        "converged": raked.converged if raked else None,
+        "max_margin_error": raked.max_margin_error if raked else None,
+        "n_eff": raked.n_eff if raked else None,
+        "design_effect": raked.design_effect if raked else None,
+        "excluded": weighting.excluded,
+        "margins": [
+            {
+                "margin": check.margin,
+                "category": check.category,
+                "population_percent": 100 * check.population,
+                "sample_percent": 100 * check.sample,
+                "weighted_percent": 100 * check.weighted,
+            }
+            for check in weighting.checks
+        ],
+        "problems": [
+            {
+                "margin": problem.margin,
+                "category": None if problem.category is None else str(problem.category),
+                "message": problem.message,
+            }
+            for problem in weighting.problems
+        ],
+    }
+
+
+def _crosstabs_data(campaign: Campaign, computed, questions: list[Question], profile: Question, weighted: bool):
+    """Every choice question by one profile question, as `results.crosstab_results` computes one.
+
+    All the tables come from one read of the answers (two queries, however many questions) and
+    are cached with the results they belong to.
+    """
+    key = f"{computed.key}:api-crosstabs:{profile.pk}" if computed.key else ""
+    cached = cache.get(key) if key else None
+    if cached is not None:
+        return cached
+    crossable = [q for q in questions if q.kind in results.CHOICE_KINDS and not q.is_profile]
+    response_ids, values = results.load_answers(campaign, [*crossable, profile])
+    weights = None
+    if weighted:
+        by_response = results.campaign_weights(campaign)
+        if by_response is not None:
+            weights = [by_response.get(response_id, 0.0) for response_id in response_ids]
+    columns = [option.code for option in profile.options.all() if not option.is_row]
+    tables = []
+    for question in crossable:
+        rows = [option.code for option in question.options.all() if not option.is_row]
+        if question.allow_other:
+            rows.append(results.OTHER)
+        table = analysis.crosstab(
+            values[question.pk],
+            values[profile.pk],
+            rows,
+            columns,
+            weights,
+            multiple=question.kind == QuestionKind.MULTIPLE_CHOICE,
+        )
+        tables.append(
+            {
+                "question": question.code,
+                "rows": table.row_options,
+                "columns": table.column_options,
+                "counts": table.counts,
+                "column_percent": table.column_percent,
+                "column_totals": table.column_totals,
+                "chi_square": table.chi_square,
+                "degrees_of_freedom": table.degrees_of_freedom,
+                "p_value": table.p_value,
+            }
+        )
+    data = {"profile": profile.code, "weighted": weights is not None, "tables": tables}
+    if key:
+        cache.set(key, data, results.CACHE_SECONDS)
+    return data
+
+
+def results_campaign_get(user, *, slug: str) -> Campaign:
+    """The campaign whose results a user may read; 404 alike for missing and forbidden."""
+    campaign = campaign_get(user, slug=slug)
+    if not user.has_perm("diagnosis.view_results", campaign):
+        raise Http404
+    return campaign
+
+
+class CampaignResultsViewSet(viewsets.ViewSet):
+    """A campaign's results (by its slug), as on its results page: per question the frequencies
+    (unweighted, and weighted when the campaign has population margins), means with 95 %
+    confidence intervals, effective sample sizes and design effects, and the change since the
+    earlier wave. ?crosstab=<profile question code> adds every choice question by that profile.
+    Read by the campaign owner's editors and those of the organisation its results go to."""
+
+    lookup_field = "slug"
+    lookup_value_regex = "[-a-zA-Z0-9_]+"
+    serializer_class = CampaignResultsSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "crosstab", str, description=_("Code of a profile question: adds the cross-tabs by that profile.")
+            )
+        ],
+        responses={
+            200: CampaignResultsSerializer,
+            400: OpenApiResponse(
+                inline_serializer(
+                    "CampaignResultsBadRequest", {"crosstab": serializers.ListField(child=serializers.CharField())}
+                ),
+                description=_("The crosstab parameter names no profile question of the campaign."),
+            ),
+        },
+    )
+    def retrieve(self, request, slug=None):
+        campaign = results_campaign_get(request.user, slug=slug)
+        questions = results.campaign_questions(campaign)
+        profile = None
+        code = request.query_params.get("crosstab")
+        if code is not None:
+            profile = next((q for q in questions if q.code == code and q.is_profile), None)
+            if profile is None or profile.kind != QuestionKind.SINGLE_CHOICE:
+                raise serializers.ValidationError(
+                    {"crosstab": [_("“%(code)s” is not a profile question of this campaign.") % {"code": code}]}
+                )
+        computed = results.campaign_results(campaign)
+        earlier = None
+        if campaign.wave_of_id and request.user.has_perm("diagnosis.view_results", campaign.wave_of):
+            earlier = campaign.wave_of
+        changes = results.compare_waves(results.campaign_results(earlier), computed) if earlier else {}
+        weighted = bool(computed.weighting and computed.weighting.applied)
+        data = {
+            "campaign": campaign.slug,
+            "title": campaign.title,
+            "wave_number": campaign.wave_number,
+            "earlier_wave": earlier.slug if earlier else None,
+            "responses": computed.responses,
+            "computed_at": dt.datetime.fromtimestamp(computed.computed_at, tz=dt.UTC),
+            "weighted": weighted,
+            "weighting": _weighting_data(computed.weighting),
+            "questions": [
+                _question_data(question, computed.questions[question.code], weighted, changes.get(question.code, {}))
+                for question in questions
+                if question.code in computed.questions
+            ],
+            "crosstab": _crosstabs_data(campaign, computed, questions, profile, weighted) if profile else None,
+        }
+        return ApiResponse(CampaignResultsSerializer(data).data)

@@ -158,3 +158,68 @@ class FindingToChallengeForm(forms.Form):
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["axis"].queryset = plan.axes.all()
+
+
+class CampaignMarginsForm(forms.Form):
+    """The population share (%) of each option of the campaign's profile questions, one field per cell.
+
+    One group per margin: the stored ones (a joint margin such as age band × sex has one row per
+    combination) and one per profile question not yet in a margin. A group left empty is not
+    used for weighting.
+    """
+
+    def __init__(self, *args, questions: list[Question], margins: dict[str, dict[str, float]], **kwargs):
+        super().__init__(*args, **kwargs)
+        by_name = {q.profile_kind: q for q in questions if q.profile_kind}
+        by_name.update({q.code: q for q in questions})
+        groups: list[tuple[str, list[Question]]] = []
+        covered: set[int] = set()
+        for name in margins:
+            parts = [by_name.get(part) for part in name.split("|")]
+            if all(parts):
+                groups.append((name, parts))
+                covered.update(q.pk for q in parts)
+        groups += [(q.code, [q]) for q in questions if q.pk not in covered]
+        self.groups = []
+        for index, (name, parts) in enumerate(groups):
+            combinations: list[tuple[list[str], list[str]]] = [([], [])]
+            for question in parts:
+                options = [o for o in question.options.all() if not o.is_row]
+                combinations = [(c + [o.code], labels + [o.label]) for c, labels in combinations for o in options]
+            title = " × ".join(q.text for q in parts)
+            stored = margins.get(name, {})
+            cells = []
+            for position, (codes, labels) in enumerate(combinations):
+                category = "|".join(codes)
+                field_name = f"m{index}_{position}"
+                share = stored.get(category)
+                self.fields[field_name] = forms.DecimalField(
+                    label=f"{title}: {' · '.join(labels)} (%)",
+                    required=False,
+                    min_value=0,
+                    max_value=100,
+                    decimal_places=3,
+                    initial=None if share is None else round(100 * share, 3),
+                    widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "style": "max-width: 9rem"}),
+                )
+                cells.append({"category": category, "label": " · ".join(labels), "field": field_name})
+            self.groups.append({"name": name, "title": title, "cells": cells})
+
+    def group_rows(self) -> list[dict]:
+        return [
+            {**group, "rows": [(cell["label"], self[cell["field"]]) for cell in group["cells"]]}
+            for group in self.groups
+        ]
+
+    def margins(self) -> dict[str, dict[str, float]]:
+        """{margin: {category: share 0–1}} of the groups with at least one share typed."""
+        margins = {}
+        for group in self.groups:
+            cells = {
+                cell["category"]: float(self.cleaned_data[cell["field"]]) / 100
+                for cell in group["cells"]
+                if self.cleaned_data.get(cell["field"]) is not None
+            }
+            if cells:
+                margins[group["name"]] = cells
+        return margins

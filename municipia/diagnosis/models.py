@@ -302,6 +302,16 @@ class Campaign(RequiresOneLanguageMixin, TimeStampedModel):
         related_name="diagnosis_campaigns_shared",
         verbose_name=_("results published to"),
     )
+    # {margin: {category: share}}: a margin is a profile question's code or profile (or several
+    # joined by "|" for a joint margin such as "age_band|sex", whose categories join option codes
+    # the same way); shares of the population add up to 1. Written by `campaign_margins_update`.
+    population_margins = models.JSONField(
+        _("population margins"),
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text=_("The population's shares the citizen sample is weighted to (raking)."),
+    )
     is_demo = models.BooleanField(_("demo data"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
@@ -342,6 +352,37 @@ class Campaign(RequiresOneLanguageMixin, TimeStampedModel):
         if self.opens_at and now < self.opens_at:
             return False
         return not (self.closes_at and now >= self.closes_at)
+
+
+class CampaignResultSnapshot(models.Model):
+    """A campaign's computed results, kept so pages never wait for a computation once there is one.
+
+    `key` is the results version they correspond to (`results.results_key`: highest response id
+    and margins digest); a snapshot whose key differs from the campaign's current one is stale
+    and is recomputed, inline for small campaigns, by a background task for large ones.
+    """
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, primary_key=True, related_name="result_snapshot", verbose_name=_("campaign")
+    )
+    key = models.CharField(_("version"), max_length=120, blank=True)
+    last_response_id = models.BigIntegerField(_("last response included"), default=0)
+    responses = models.PositiveIntegerField(_("responses"), default=0)
+    computed_at = models.DateTimeField(_("computed at"), null=True, blank=True)
+    milliseconds = models.FloatField(_("computation time (ms)"), default=0)
+    # A pickle of `results.CampaignResults` (plain dataclasses of figures, no per-respondent data),
+    # written only by `results.snapshot_store`, never from user input.
+    results = models.BinaryField(_("results"), null=True, blank=True, editable=False)
+    # Set while a background computation runs, so that one campaign has at most one at a time.
+    computing_since = models.DateTimeField(_("computing since"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["campaign_id"]
+        verbose_name = _("results snapshot")
+        verbose_name_plural = _("results snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}: {self.key}"
 
 
 class Invitation(models.Model):

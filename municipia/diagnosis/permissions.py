@@ -124,3 +124,15 @@ rules.add_perm("diagnosis.add_finding", finding_plan_editable)
 rules.add_perm("diagnosis.change_finding", finding_plan_editable)
 rules.add_perm("diagnosis.delete_finding", finding_plan_editable)
 rules.add_perm("diagnosis.convert_finding", finding_plan_editable)
+
+
+# The diagnosis report (`view_report` receives the plan) gathers campaign results and maturity
+# levels, which only the owner's editors see: so it is for the plan owner's editors, whatever the
+# plan's state, and site admins; publishing a plan does not publish its diagnosis report.
+@rules.predicate
+def edits_report_plan_owner(user, plan) -> bool:
+    owner_id = getattr(plan, "owner_id", None)
+    return owner_id is not None and owner_id in editable_organization_ids(user)
+
+
+rules.add_perm("diagnosis.view_report", is_site_admin | edits_report_plan_owner)

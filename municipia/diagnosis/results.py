@@ -1,11 +1,20 @@
-"""A campaign's results: load its answers in a fixed number of queries, weight them, analyse, cache.
+"""A campaign's results: load its answers in a fixed number of queries, weight them, analyse, keep.
 
-How and when results are computed: on demand, the first time someone asks for them after a
-change. The computed `CampaignResults` is kept in Django's cache under a key made of the
-campaign id, its highest response id (so any new submission makes a new key) and a digest of
-its population margins (so changing the weighting does too); stale entries simply expire.
-Reading the key costs one index look-up; a page built from cached results therefore does a
-constant, small number of queries whatever the number of responses.
+How and when results are computed. Every computed `CampaignResults` is stored in the database as
+the campaign's `CampaignResultSnapshot`, under a version key made of the campaign id, its highest
+response id (so any new submission makes a new key) and a digest of its population margins (so
+changing the weighting does too), and kept in Django's cache under that key. Reading the key
+costs one index look-up, so a page built from stored results does a constant, small number of
+queries whatever the number of responses.
+
+- `campaign_results(campaign)` gives the current results, computing them on the spot when the
+  stored ones are stale (exports, the report, the API's figures need exactly the current ones).
+- `campaign_results_page(campaign)` never waits for a large campaign: when the stored results
+  are stale and the campaign has at least `DIAGNOSIS_INLINE_RESULTS_MAX` responses (5,000 by
+  default) and Celery runs on Redis (REDIS_URL), it queues one background computation per
+  campaign (`tasks.compute_campaign_results`) and serves the previous snapshot meanwhile, saying
+  so. Smaller campaigns, and every campaign without REDIS_URL (the embedded default, which has
+  no worker), are computed inline. `manage.py compute_survey_results` recomputes on demand.
 
 Statistics are in `analysis.py`; this module only turns rows into the sequences it expects.
 Answers and options are keyed by their codes (not ids), so two waves of a campaign, whose
@@ -15,21 +24,28 @@ questionnaires are copies, can be compared question by question.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import json
+import math
+import pickle
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Max, Prefetch, QuerySet
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from municipia.diagnosis import analysis
 from municipia.diagnosis.choices import QuestionKind
 from municipia.diagnosis.models import (
     Answer,
     Campaign,
+    CampaignResultSnapshot,
     MaturityAssessment,
     MaturityDimension,
     MaturityRating,
@@ -44,10 +60,11 @@ CACHE_SECONDS = 24 * 3600
 CHUNK = 20_000
 DATA = Path(__file__).resolve().parent / "data"
 
-# Population margins per campaign slug, read from CSV files in data/ (margin,category,population).
-# Temporary home until campaigns store their margins in the database (see the report); a
-# margin named "age_band|sex" is the joint margin of the age-band and sex profile questions.
-MARGIN_FILES: dict[str, str] = {"sofia-citizens-digital-services": "sofia_population_margins.csv"}
+# Campaigns with fewer responses than this are computed inline even when a worker is available:
+# their computation takes less time than queueing it would be worth.
+INLINE_RESULTS_MAX = 5_000
+# A background computation that has not finished after this long is presumed lost (worker killed).
+COMPUTING_TIMEOUT = dt.timedelta(minutes=30)
 
 CHOICE_KINDS = {QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE}
 SCALE_KINDS = {QuestionKind.LIKERT, QuestionKind.NUMBER}
@@ -68,13 +85,18 @@ def read_margins(path: Path) -> dict[str, dict[str, float]]:
     return margins
 
 
+def margins_as_shares(margins: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    """Population counts per category turned into shares adding up to 1 per margin."""
+    shares = {}
+    for name, counts in margins.items():
+        total = math.fsum(counts.values())
+        shares[name] = {category: count / total for category, count in counts.items()}
+    return shares
+
+
 def campaign_margins(campaign: Campaign) -> dict[str, dict[str, float]]:
     """The population margins a campaign's sample is weighted to ({} when it is not weighted)."""
-    stored = getattr(campaign, "population_margins", None)
-    if stored:
-        return stored
-    name = MARGIN_FILES.get(campaign.slug)
-    return read_margins(DATA / name) if name else {}
+    return campaign.population_margins or {}
 
 
 def margins_version(margins: dict) -> str:
@@ -159,25 +181,173 @@ def results_key(campaign: Campaign) -> str:
     # The highest response id alone: an index look-up, where COUNT(*) reads every response of
     # the campaign (7 ms at 100,000). Responses are only ever added (no service deletes one; a
     # campaign's deletion removes its results too), so a new response is a new highest id.
-    last = Response.objects.filter(campaign=campaign).aggregate(last=Max("id"))["last"]
+    if hasattr(campaign, "last_response"):  # read with the campaign (`last_response_subquery`)
+        last = campaign.last_response
+    else:
+        last = Response.objects.filter(campaign=campaign).aggregate(last=Max("id"))["last"]
     version = margins_version(campaign_margins(campaign))
     return f"diagnosis:results:{campaign.pk}:{last or 0}:{version}"
 
 
+def last_response_subquery() -> Subquery:
+    """The campaign's highest response id, to annotate a campaign query with as `last_response`."""
+    return Subquery(Response.objects.filter(campaign=OuterRef("pk")).order_by("-id").values("id")[:1])
+
+
 def campaign_results(campaign: Campaign, *, use_cache: bool = True) -> CampaignResults:
-    """The campaign's results, from the cache when nothing changed since they were computed."""
+    """The campaign's current results: from the cache or the stored snapshot when nothing changed
+    since they were computed, otherwise computed now (and stored). Blocks while computing."""
     key = results_key(campaign)
     if use_cache:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-    results, weights = compute_results(campaign)
-    results.key = key
-    if use_cache:
-        cache.set(key, results, CACHE_SECONDS)
+        found = _cached_or_stored(campaign, key)
+        if found is not None:
+            return found
+    return _compute_and_store(campaign, key, store=use_cache)
+
+
+def _cached_or_stored(campaign: Campaign, key: str) -> CampaignResults | None:
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    stored = (
+        CampaignResultSnapshot.objects.filter(campaign=campaign, key=key, results__isnull=False)
+        .values_list("results", flat=True)
+        .first()
+    )
+    if stored is None:
+        return None
+    found = _loads(stored)
+    cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _loads(data) -> CampaignResults:
+    # The snapshot is written only by snapshot_store below from computed figures, never from input.
+    return pickle.loads(bytes(data))  # noqa: S301
+
+
+def _compute_and_store(campaign: Campaign, key: str, *, store: bool = True) -> CampaignResults:
+    computed, weights = compute_results(campaign)
+    computed.key = key
+    if store:
+        snapshot_store(campaign, computed)
+        cache.set(key, computed, CACHE_SECONDS)
         if weights is not None:
             cache.set(key + ":weights", weights, CACHE_SECONDS)
-    return results
+    return computed
+
+
+def snapshot_store(campaign: Campaign, computed: CampaignResults) -> None:
+    """Keeps `computed` as the campaign's snapshot and ends any background computation of it."""
+    last = int(computed.key.split(":")[3]) if computed.key.count(":") >= 4 else 0
+    values = {
+        "key": computed.key,
+        "last_response_id": last,
+        "responses": computed.responses,
+        "computed_at": dt.datetime.fromtimestamp(computed.computed_at, tz=dt.UTC),
+        "milliseconds": computed.milliseconds,
+        "results": pickle.dumps(computed, protocol=pickle.HIGHEST_PROTOCOL),
+        "computing_since": None,
+    }
+    # One UPDATE (or one INSERT the first time): two computations racing both write, the later wins.
+    if not CampaignResultSnapshot.objects.filter(campaign=campaign).update(**values):
+        try:
+            with transaction.atomic():
+                CampaignResultSnapshot.objects.create(campaign=campaign, **values)
+        except IntegrityError:
+            CampaignResultSnapshot.objects.filter(campaign=campaign).update(**values)
+
+
+@dataclass
+class ResultsState:
+    """What the results page shows: the latest computed results and whether they are current."""
+
+    results: CampaignResults | None
+    current: bool
+    # Responses received since `results` were computed (0 when current).
+    new_responses: int = 0
+    # True when a background computation was queued (or is running) for the newer responses.
+    computing: bool = False
+    # Whether results of this campaign are computed in the background (large, with a worker).
+    in_background: bool = False
+
+
+def computes_in_background(responses: int) -> bool:
+    """Whether stale results are recomputed by a worker rather than on the request.
+
+    Only with Celery on Redis (REDIS_URL): the embedded default runs tasks in-process, so a
+    "background" task would block the request just the same. Small campaigns compute in less
+    time than it is worth queueing them.
+    """
+    threshold = getattr(settings, "DIAGNOSIS_INLINE_RESULTS_MAX", INLINE_RESULTS_MAX)
+    return bool(settings.REDIS_URL) and responses >= threshold
+
+
+def campaign_results_page(campaign: Campaign, *, key: str = "") -> ResultsState:
+    """The results to show now, never waiting for a large campaign's computation (see the module doc).
+
+    Current results cost the version look-up and a cache hit (or one snapshot read). Stale
+    ones cost two or three more small queries, then either an inline computation or one queued
+    task per campaign, while the previous snapshot is served.
+    """
+    key = key or results_key(campaign)
+    found = _cached_or_stored(campaign, key)
+    if found is not None:
+        return ResultsState(found, current=True, in_background=computes_in_background(found.responses))
+    snapshot = CampaignResultSnapshot.objects.filter(campaign=campaign).first()
+    last_id = snapshot.last_response_id if snapshot else 0
+    new = Response.objects.filter(campaign=campaign, id__gt=last_id).count()
+    total = (snapshot.responses if snapshot else 0) + new
+    if not computes_in_background(total):
+        return ResultsState(_compute_and_store(campaign, key), current=True, in_background=False)
+    previous = None
+    if snapshot is not None and snapshot.results is not None:
+        previous = cache.get(snapshot.key) or _loads(snapshot.results)
+        cache.set(snapshot.key, previous, CACHE_SECONDS)
+    queued = snapshot_request(campaign)
+    running = queued or bool(snapshot and snapshot.computing_since)
+    return ResultsState(previous, current=False, new_responses=new, computing=running, in_background=True)
+
+
+def snapshot_request(campaign: Campaign) -> bool:
+    """Queues the background computation of the campaign's results unless one is already running.
+
+    The claim is one conditional UPDATE of the snapshot row (`computing_since` empty or older than
+    COMPUTING_TIMEOUT), so two requests, or two hosts, never queue the same campaign twice.
+    Returns whether a computation was queued.
+    """
+    from municipia.diagnosis import tasks
+
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            CampaignResultSnapshot.objects.get_or_create(campaign=campaign)
+    except IntegrityError:
+        pass  # created meanwhile by another request
+    claimed = (
+        CampaignResultSnapshot.objects.filter(campaign=campaign)
+        .filter(Q(computing_since__isnull=True) | Q(computing_since__lt=now - COMPUTING_TIMEOUT))
+        .update(computing_since=now)
+    )
+    if claimed:
+        campaign_id = campaign.pk
+        transaction.on_commit(lambda: tasks.compute_campaign_results.delay(campaign_id))
+    return bool(claimed)
+
+
+def snapshot_is_current(campaign: Campaign) -> bool:
+    return CampaignResultSnapshot.objects.filter(
+        campaign=campaign, key=results_key(campaign), results__isnull=False
+    ).exists()
+
+
+def snapshot_compute(campaign: Campaign) -> CampaignResults:
+    """Computes and stores the campaign's current results (the task's and the command's work)."""
+    try:
+        return _compute_and_store(campaign, results_key(campaign))
+    finally:
+        # A failed computation releases the claim so that the next visit queues another.
+        CampaignResultSnapshot.objects.filter(campaign=campaign).update(computing_since=None)
 
 
 def campaign_questions(campaign: Campaign) -> list[Question]:

@@ -7,6 +7,7 @@ from municipia.diagnosis import results_views
 app_name = "diagnosis-results"
 urlpatterns = [
     path("campaigns/<slug:slug>/", results_views.campaign_results_page, name="campaign"),
+    path("campaigns/<slug:slug>/margins/", results_views.CampaignMarginsView.as_view(), name="margins"),
     path("campaigns/<slug:slug>/text/<slug:code>/", results_views.text_answers_page, name="text-answers"),
     *[
         path(f"campaigns/<slug:slug>/results.{fmt}", results_views.export_results, {"fmt": fmt}, name=f"results-{fmt}")

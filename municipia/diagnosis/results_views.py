@@ -10,20 +10,24 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.http import Http404
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from municipia.core import charts, exports
-from municipia.core.views import NeedsLogin, paginate, require_perm
-from municipia.diagnosis import results
+from municipia.core.views import EditorView, NeedsLogin, attach_errors, paginate, require_perm
+from municipia.diagnosis import forms, results, services
 from municipia.diagnosis.choices import ProfileKind, QuestionKind
-from municipia.diagnosis.selectors import campaign_get
+from municipia.diagnosis.selectors import campaign_get, campaigns_visible_to
+from municipia.diagnosis.views import LoginFirst
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.models import Organization
 
@@ -41,7 +45,18 @@ def _login_or(request, view, *args, **kwargs):
 def _campaign(request, slug: str, permission: str = "diagnosis.view_results"):
     if not request.user.is_authenticated:
         raise NeedsLogin
-    campaign = campaign_get(request.user, slug=slug)
+    # The scoped look-up of `campaign_get` without its joins, and with the results version's
+    # highest response id in the same query: on a results page served from the cache, fetching
+    # the wide owner, questionnaire and plan rows would cost more than everything else. The
+    # owner's name is read only when the page body is rendered, which is then kept.
+    campaign = (
+        campaigns_visible_to(request.user)
+        .annotate(last_response=results.last_response_subquery())
+        .filter(slug=slug)
+        .first()
+    )
+    if campaign is None:
+        raise Http404
     require_perm(request, permission, campaign)
     return campaign
 
@@ -238,30 +253,63 @@ def _crosstab(request, campaign, page) -> dict | None:
     }
 
 
+# The page's body (everything but the site frame) is kept this long; its key carries the results'
+# version and the campaign's last change, so this only bounds how long a renamed organisation shows.
+BODY_SECONDS = 300
+
+
 def _campaign_results(request, slug):
     campaign = _campaign(request, slug)
-    computed = results.campaign_results(campaign)
-    earlier = None
-    if campaign.wave_of_id and request.user.has_perm("diagnosis.view_results", campaign.wave_of):
-        earlier = results.campaign_results(campaign.wave_of)
-    page = _blocks(campaign, computed, earlier)
-    weighting = computed.weighting
-    return render(
-        request,
-        "diagnosis/results/campaign_results.html",
-        {
-            "campaign": campaign,
-            "computed": computed,
-            "computed_at": dt.datetime.fromtimestamp(computed.computed_at, tz=dt.UTC),
-            "weighting": weighting,
-            "margin_checks": _margin_checks(weighting, page["margin_labels"]),
-            "weighted": bool(weighting and weighting.applied),
-            "earlier": campaign.wave_of if earlier else None,
-            "crosstab": _crosstab(request, campaign, page),
-            "can_export_responses": request.user.has_perm("diagnosis.view_response", campaign),
-            **page,
-        },
+    key = results.results_key(campaign)
+    flags = {
+        "can_export_responses": request.user.has_perm("diagnosis.view_response", campaign),
+        "can_set_margins": request.user.has_perm("diagnosis.change_campaign", campaign),
+    }
+    compare = bool(campaign.wave_of_id) and request.user.has_perm("diagnosis.view_results", campaign.wave_of)
+    earlier_key = results.results_key(campaign.wave_of) if compare else ""
+    # The whole body of a page whose results are current, without a cross-tab asked for, is the
+    # same for everyone with the same rights: kept rendered, a request only fills in the frame.
+    plain = not (request.GET.get("crosstab") or request.GET.get("by"))
+    body_key = ":".join(
+        [
+            key,
+            "body",
+            get_language(),
+            earlier_key,
+            campaign.updated_at.isoformat(),
+            *(str(int(v)) for v in flags.values()),
+        ]
     )
+    body = cache.get(body_key) if plain else None
+    if body is None:
+        state = results.campaign_results_page(campaign, key=key)
+        earlier = results.campaign_results_page(campaign.wave_of).results if compare and state.results else None
+        body = render_to_string(
+            "diagnosis/results/campaign_results_body.html", _body_context(request, campaign, state, earlier, flags)
+        )
+        if plain and state.current:
+            cache.set(body_key, body, BODY_SECONDS)
+    return render(request, "diagnosis/results/campaign_results.html", {"campaign": campaign, "body": body})
+
+
+def _body_context(request, campaign, state, earlier, flags) -> dict:
+    computed = state.results
+    page = _blocks(campaign, computed, earlier) if computed is not None else {}
+    weighting = computed.weighting if computed is not None else None
+    return {
+        "request": request,
+        "campaign": campaign,
+        "state": state,
+        "computed": computed,
+        "computed_at": dt.datetime.fromtimestamp(computed.computed_at, tz=dt.UTC) if computed is not None else None,
+        "weighting": weighting,
+        "margin_checks": _margin_checks(weighting, page.get("margin_labels", {})),
+        "weighted": bool(weighting and weighting.applied),
+        "earlier": campaign.wave_of if earlier else None,
+        "crosstab": _crosstab(request, campaign, page) if computed is not None else None,
+        **flags,
+        **page,
+    }
 
 
 def campaign_results_page(request, slug):
@@ -371,6 +419,52 @@ def _export_responses(request, slug, fmt):
 
 def export_responses(request, slug, fmt):
     return _login_or(request, _export_responses, slug, fmt)
+
+
+# --- Population margins
+
+
+class CampaignMarginsView(LoginFirst, EditorView):
+    """The population shares a campaign's sample is weighted to, one field per profile option."""
+
+    permission = "diagnosis.change_campaign"
+    template_name = "diagnosis/results/campaign_margins.html"
+
+    def load(self, slug):
+        self.campaign = campaign_get(self.request.user, slug=slug)
+        return self.campaign
+
+    def get_form(self, data=None):
+        return forms.CampaignMarginsForm(
+            data,
+            questions=results.profile_questions(self.campaign),
+            margins=results.campaign_margins(self.campaign),
+        )
+
+    def render_form(self, form, status: int = 200):
+        return render(
+            self.request,
+            self.template_name,
+            {"campaign": self.campaign, "form": form, "groups": form.group_rows()},
+            status=status,
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render_form(self.get_form())
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form(request.POST)
+        if form.is_valid():
+            try:
+                services.campaign_margins_update(
+                    acting_user=request.user, campaign=self.campaign, margins=form.margins()
+                )
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(request, _("Population margins saved; the results are weighted to them."))
+                return HttpResponseRedirect(reverse("diagnosis-results:campaign", kwargs={"slug": self.campaign.slug}))
+        return self.render_form(form, status=400)
 
 
 # --- Digital maturity

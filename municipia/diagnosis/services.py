@@ -4,6 +4,7 @@ import csv
 import hashlib
 import hmac
 import io
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -22,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from municipia.core.i18n import language_codes, translated_names
 from municipia.core.services import apply_fields, delete_with_history, save_with_history, unique_slug
+from municipia.diagnosis import analysis
 from municipia.diagnosis.answers import Structure, clean_answers
 from municipia.diagnosis.choices import Access, CampaignStatus, QuestionKind, RefusalReason
 from municipia.diagnosis.models import (
@@ -304,6 +306,100 @@ def campaign_new_wave(*, acting_user, campaign: Campaign, data: dict[str, Any] |
     if not wave.slug:
         wave.slug = unique_slug(Campaign, f"{first.slug}-wave-{wave.wave_number}")
     return save_with_history(wave, acting_user=acting_user)
+
+
+# --- Population margins
+
+# Shares typed as percentages with one or two decimals add up to 100 within this.
+MARGIN_SUM_TOLERANCE = 0.001
+
+
+def _margin_questions(campaign: Campaign) -> dict[str, Question]:
+    """The campaign's single-choice profile questions, by code and by profile (what a margin may name)."""
+    questions = list(
+        Question.objects.filter(
+            questionnaire_id=campaign.questionnaire_id, is_profile=True, kind=QuestionKind.SINGLE_CHOICE
+        ).prefetch_related("options")
+    )
+    by_name = {q.profile_kind: q for q in questions if q.profile_kind}
+    by_name.update({q.code: q for q in questions})
+    return by_name
+
+
+def margins_problems(campaign: Campaign, margins: Any) -> list[str]:
+    """Every problem of `margins` for this campaign, each naming its margin and cell; [] when valid.
+
+    A margin names a profile question (its code or its profile, e.g. "sex"), or several joined by
+    "|" (a joint margin, e.g. "age_band|sex", whose categories join option codes: "18-29|female").
+    Each category is an option of the question(s); each share is a number from 0 (excluded) to 1;
+    every margin's shares add up to 1 (100 %).
+    """
+    if not isinstance(margins, dict):
+        return [_("Population margins must be an object: {margin: {category: share}}.")]
+    questions = _margin_questions(campaign)
+    problems: list[str] = []
+    for name, cells in margins.items():
+        parts = str(name).split("|")
+        found = [questions.get(part) for part in parts]
+        missing = [part for part, question in zip(parts, found, strict=True) if question is None]
+        if missing:
+            problems.append(
+                _("Margin “%(margin)s”: “%(part)s” is not a single-choice profile question of this questionnaire.")
+                % {"margin": name, "part": missing[0]}
+            )
+            continue
+        if not isinstance(cells, dict) or not cells:
+            problems.append(_("Margin “%(margin)s” is empty: give the population share of its categories.") % {
+                "margin": name})  # fmt: skip
+            continue
+        codes = [{option.code for option in question.options.all() if not option.is_row} for question in found]
+        total, valid = 0.0, True
+        for category, share in cells.items():
+            where = {"margin": name, "category": category}
+            values = str(category).split("|")
+            if len(values) != len(parts) or any(v not in known for v, known in zip(values, codes, strict=False)):
+                problem = _("Margin “%(margin)s”, category “%(category)s”: not an option of the profile question(s).")
+            elif isinstance(share, bool) or not isinstance(share, int | float) or not math.isfinite(share):
+                problem = _("Margin “%(margin)s”, category “%(category)s”: the share must be a number.")
+            elif share < 0:
+                problem = _("Margin “%(margin)s”, category “%(category)s”: the share cannot be negative.")
+            elif share > 1:
+                problem = _("Margin “%(margin)s”, category “%(category)s”: the share cannot be more than 1 (100 %%).")
+            else:
+                total += share
+                continue
+            problems.append(problem % where)
+            valid = False
+        if valid and abs(total - 1.0) > MARGIN_SUM_TOLERANCE:
+            problems.append(
+                _("Margin “%(margin)s”: the shares add up to %(total)s %%, not 100 %%.")
+                % {"margin": name, "total": f"{100 * total:.1f}"}
+            )
+    if not problems:
+        # The statistics' own check of the targets (positive, same total): a safety net.
+        positive = {name: {c: v for c, v in cells.items() if v > 0} for name, cells in margins.items()}
+        problems = [problem.message for problem in analysis.margin_target_problems(positive)]
+    return problems
+
+
+@transaction.atomic
+def campaign_margins_update(*, acting_user, campaign: Campaign, margins: dict[str, dict[str, float]]) -> Campaign:
+    """Sets the population margins the campaign's sample is weighted to ({} stops weighting).
+
+    Categories with a share of 0 are dropped (nobody in the population). Each margin is scaled
+    to add up to exactly 1, since typed percentages (33.3, 33.3, 33.4) are accepted within 0.1
+    point and raking needs every margin to describe the same total. The results' version
+    includes the margins, so a change makes the stored results stale and they are recomputed.
+    """
+    problems = margins_problems(campaign, margins)
+    if problems:
+        raise ValidationError({"population_margins": problems})
+    cleaned = {}
+    for name, cells in margins.items():
+        total = math.fsum(cells.values())
+        cleaned[str(name)] = {str(category): share / total for category, share in cells.items() if share > 0}
+    campaign.population_margins = cleaned
+    return save_with_history(campaign, acting_user=acting_user, reason="margins")
 
 
 # --- Invitations

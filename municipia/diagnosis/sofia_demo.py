@@ -4,8 +4,9 @@ The responses are generated, not collected: a fixed random seed draws respondent
 is deliberately skewed against Sofia's adult population (too young, too male, too many from a
 few central and student districts), and whose answers depend on age and sex the way surveys of
 digital-service use usually do (younger people use online services more). Weighting the sample
-to the population margins in data/sofia_population_margins.csv therefore visibly lowers online
-use and raises the share preferring offices, which is what the results page shows side by side.
+to the population margins in data/sofia_population_margins.csv (stored on the campaign as shares,
+editable on its margins page) therefore visibly lowers online use and raises the share preferring
+offices, which is what the results page shows side by side.
 Everything is marked as demo data (campaign and responses `is_demo`, the description says so).
 """
 
@@ -19,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from municipia.diagnosis import services
+from municipia.diagnosis import results, services
 from municipia.diagnosis.choices import Access, Audience, CampaignStatus, ProfileKind, QuestionKind
 from municipia.diagnosis.models import Answer, Campaign, Option, Question, Response
 from municipia.organizations.models import Organization
@@ -27,6 +28,8 @@ from municipia.strategy.demo import DemoError
 from municipia.strategy.models import Plan
 
 CAMPAIGN_SLUG = "sofia-citizens-digital-services"
+# The population margins the campaign stores (its weighting can then be changed on its margins page).
+MARGINS_FILE = "sofia_population_margins.csv"
 PARTNER_SLUG = "iab-bulgaria"
 PLAN_SLUG = "sofia-digital-transformation"
 SEED = 20240315
@@ -296,6 +299,8 @@ def build_sofia_demo(
     """IAB Bulgaria's study for Sofia with `responses` synthetic answers; a second run changes nothing."""
     existing = Campaign.objects.filter(slug=CAMPAIGN_SLUG).first()
     if existing is not None:
+        if not existing.population_margins:  # a demo loaded before campaigns stored their margins
+            _set_margins(existing, get_user_model().objects.filter(username="admin").first())
         return SofiaDemoSummary(False, existing.responses.count(), existing)
     if plan is None:
         plan = Plan.objects.filter(slug=PLAN_SLUG).select_related("owner").first()
@@ -345,5 +350,14 @@ def build_sofia_demo(
     )
     Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.CLOSED, is_demo=True)
     campaign.refresh_from_db()
+    _set_margins(campaign, acting_user)
     count = _insert_responses(campaign, responses)
     return SofiaDemoSummary(True, count, campaign)
+
+
+def _set_margins(campaign: Campaign, acting_user) -> None:
+    """Sofia's adult population by age band × sex and by district (data/, approximate), as shares."""
+    counts = results.read_margins(results.DATA / MARGINS_FILE)
+    services.campaign_margins_update(
+        acting_user=acting_user, campaign=campaign, margins=results.margins_as_shares(counts)
+    )

@@ -255,11 +255,11 @@ def test_exports_neutralise_formula_cells(client, study, editor):
     assert any(row[0] == "satisfaction" and row[2] == "mean" for row in rows)
 
 
-def test_weighted_results_are_shown_next_to_unweighted(client, study, editor, monkeypatch, tmp_path):
+def test_weighted_results_are_shown_next_to_unweighted(client, study, editor):
     campaign, _questions, _partner = study
-    margins = tmp_path / "margins.csv"
-    margins.write_text("margin,category,population\nsex,female,750\nsex,male,250\n")
-    monkeypatch.setitem(results.MARGIN_FILES, campaign.slug, str(margins))
+    services.campaign_margins_update(
+        acting_user=None, campaign=campaign, margins={"sex": {"female": 0.75, "male": 0.25}}
+    )
     computed = results.campaign_results(campaign)
     assert computed.weighting.applied
     # Women are 75 % of the population but 50 % of the sample; all men chose "online".
@@ -277,11 +277,11 @@ def test_weighted_results_are_shown_next_to_unweighted(client, study, editor, mo
     assert weights == {("female", 1.5), ("male", 0.5)}
 
 
-def test_margins_with_an_empty_cell_explain_why_weighting_is_off(client, study, editor, monkeypatch, tmp_path):
+def test_margins_with_an_empty_cell_explain_why_weighting_is_off(client, study, editor):
     campaign, _questions, _partner = study
-    margins = tmp_path / "margins.csv"
-    margins.write_text("margin,category,population\nsex,female,500\nsex,male,400\nsex,other,100\n")
-    monkeypatch.setitem(results.MARGIN_FILES, campaign.slug, str(margins))
+    Option.objects.create(question=campaign.questionnaire.questions.get(code="sex"), code="other", label_en="Other")
+    margins = {"sex": {"female": 0.5, "male": 0.4, "other": 0.1}}
+    services.campaign_margins_update(acting_user=None, campaign=campaign, margins=margins)
     client.force_login(editor)
     response = client.get(results_url(campaign))
     assert response.status_code == 200

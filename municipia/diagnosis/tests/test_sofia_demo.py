@@ -67,3 +67,12 @@ def test_weighting_to_sofias_population_visibly_changes_the_results(sofia_study)
     assert satisfaction.weighted_mean.high - satisfaction.weighted_mean.low > (
         satisfaction.mean.high - satisfaction.mean.low
     )
+
+
+def test_sofias_margins_are_stored_on_the_campaign_as_shares(sofia_study):
+    margins = Campaign.objects.get(slug=CAMPAIGN_SLUG).population_margins
+    assert set(margins) == {"age_band|sex", "district"}
+    assert sum(margins["district"].values()) == pytest.approx(1.0)
+    # 176,000 women aged 60 or over of 1,020,000 adults (data/sofia_population_margins.csv).
+    assert margins["age_band|sex"]["60-plus|female"] == pytest.approx(176 / 1020)
+    assert results.campaign_margins(sofia_study.campaign) == margins
