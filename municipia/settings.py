@@ -220,6 +220,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # The agenda of a meeting goes out this many days before it; draft minutes are chased when the
 # body's next meeting is this close.
 REMINDER_AGENDA_DAYS = int(os.environ.get("REMINDER_AGENDA_DAYS", "3"))
+# With a Celery worker, survey results of campaigns this large are recomputed in the background.
+DIAGNOSIS_INLINE_RESULTS_MAX = int(os.environ.get("DIAGNOSIS_INLINE_RESULTS_MAX", "5000"))
 
 # --- Security: strict by default, relaxed only by DEBUG for the local demo.
 SESSION_COOKIE_HTTPONLY = True

@@ -594,7 +594,9 @@ class WaveChangeSerializer(NullableNestedSerializer):
     difference = serializers.FloatField(
         allow_null=True, help_text=_("This wave minus the earlier one (percentage points for shares).")
     )
+    # xgettext:no-python-format
     low = serializers.FloatField(allow_null=True, help_text=_("Lower bound of the difference's 95 % interval."))
+    # xgettext:no-python-format
     high = serializers.FloatField(allow_null=True, help_text=_("Upper bound of the difference's 95 % interval."))
     significant = serializers.BooleanField(help_text=_("Whether the interval leaves out zero."))
 
@@ -656,6 +658,7 @@ class QuestionResultSerializer(serializers.Serializer):
     is_profile = serializers.BooleanField()
     answered = serializers.IntegerField(help_text=_("Respondents who answered (free text: non-empty answers)."))
     frequencies = FrequencyTableSerializer(allow_null=True, help_text=_("Single and multiple choice."))
+    # xgettext:no-python-format
     mean = MeanEstimateSerializer(allow_null=True, help_text=_("Likert and number: unweighted mean, 95 % interval."))
     weighted_mean = MeanEstimateSerializer(allow_null=True, help_text=_("The same, weighted (null: not weighted)."))
     mean_change = WaveChangeSerializer(allow_null=True, help_text=_("Change of the mean since the earlier wave."))
