@@ -6,7 +6,9 @@ Every Spanish and Bulgarian municipality (through the product's `load_municipali
 regional networks of councils, 2,000 plans (owned by councils and by networks, most of them
 published), 4 axes per plan with challenges and objectives, 100,000 actions (50 per plan) with
 participating councils, owner departments, leads, milestones and dependencies; then the governance
-part (benchmarks/governance.py): 500 bodies with members, 10,000 meetings in 500 series, tasks.
+part (benchmarks/governance.py): 500 bodies with members, 10,000 meetings in 500 series, tasks;
+then the indicators part (benchmarks/indicators.py): 500 indicators shared by the networks and
+1,000,000 observations, imported through the product's importer.
 
 This is a data-set generator, not product code: it writes with `bulk_create` (no services, no
 history) so that the whole country loads in about a minute. It still fills every language column
@@ -300,6 +302,11 @@ def build(db_path: Path) -> None:
 
     with transaction.atomic():
         fill_governance(random.Random(GOVERNANCE_SEED), timer)
+    # Issue 4's 500 indicators and 1,000,000 observations, imported through the product (benchmarks/indicators.py).
+    from benchmarks.indicators import fill as fill_indicators
+
+    fill_indicators(1_000_000)
+    timer.step("500 indicators, 1,000,000 observations (product import)")
     with connection.cursor() as cursor:
         # One self-contained file: no -wal/-shm beside it once the connection closes.
         cursor.execute("PRAGMA journal_mode=DELETE")
@@ -307,22 +314,17 @@ def build(db_path: Path) -> None:
     print(f"Data set built in {timer.total:.1f} s: {db_path}", flush=True)
 
 
-def fill(rng: random.Random, timer: Timer) -> None:
+def fill_networks(
+    municipalities: list[dict], by_region: dict[tuple[str, str], list[dict]]
+) -> tuple[list[tuple[str, list[dict]]], dict[str, int], dict[int, list[int]]]:
+    """One network per Spanish autonomous community and one national association in Bulgaria, with members.
+
+    Returns the (region, members) groups, network ids by slug and member ids by network id. Also
+    used by benchmarks/indicators.py on a database that has only the municipalities.
+    """
     from municipia.organizations.choices import Country, OrganizationKind
-    from municipia.organizations.models import Department, NetworkMembership, Organization, Person
-    from municipia.strategy.choices import ActionStatus, PlanStatus
-    from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
+    from municipia.organizations.models import NetworkMembership, Organization
 
-    municipalities = list(
-        Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY)
-        .order_by("country", "official_code")
-        .values("id", "name", "slug", "country", "region", "region_code")
-    )
-    by_region: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for row in municipalities:
-        by_region[(row["country"], row["region_code"])].append(row)
-
-    # --- Networks: one per Spanish autonomous community, one national association in Bulgaria.
     groups: list[tuple[str, list[dict]]] = []
     for (country, region_code), members in sorted(by_region.items()):
         if country == Country.SPAIN:
@@ -347,7 +349,26 @@ def fill(rng: random.Random, timer: Timer) -> None:
             NetworkMembership(network_id=network_id, member_id=m["id"], joined_on=date(2023, 5, 30)) for m in members
         ]
     NetworkMembership.objects.bulk_create(memberships)
-    timer.step(f"{len(networks)} networks, {len(memberships)} memberships")
+    return groups, network_ids, network_members
+
+
+def fill(rng: random.Random, timer: Timer) -> None:
+    from municipia.organizations.choices import OrganizationKind
+    from municipia.organizations.models import Department, Organization, Person
+    from municipia.strategy.choices import ActionStatus, PlanStatus
+    from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
+
+    municipalities = list(
+        Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY)
+        .order_by("country", "official_code")
+        .values("id", "name", "slug", "country", "region", "region_code")
+    )
+    by_region: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for row in municipalities:
+        by_region[(row["country"], row["region_code"])].append(row)
+
+    groups, network_ids, network_members = fill_networks(municipalities, by_region)
+    timer.step(f"{len(groups)} networks, {sum(len(m) for m in network_members.values())} memberships")
 
     # --- Plan owners with their departments and people.
     council_owners = rng.sample(municipalities, COUNCIL_PLANS)

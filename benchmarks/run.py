@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -101,6 +102,41 @@ def ensure_governance(db_path: Path) -> None:
     subprocess.run([sys.executable, str(BENCH_DIR / "governance.py"), "generate", "--db", str(db_path)], check=True)
 
 
+def ensure_indicators(db_path: Path) -> None:
+    """Adds issue 4's indicators and their 1,000,000 observations to a data set built before them."""
+    try:
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
+            if db.execute("SELECT 1 FROM indicators_observation LIMIT 1").fetchone():
+                return
+    except sqlite3.Error:
+        pass
+    print("The data set has no indicator observations: importing them (a minute or two, once).", flush=True)
+    subprocess.run([sys.executable, str(BENCH_DIR / "indicators.py"), "fill", "--db", str(db_path)], check=True)
+
+
+def measure_indicators(env: dict[str, str], db_path: Path) -> dict | None:
+    """Issue 4's in-process figures: queries and cold/warm build times of the dashboard and benchmarking page."""
+    from benchmarks.indicators import JSON_PREFIX
+
+    completed = subprocess.run(
+        [sys.executable, str(BENCH_DIR / "indicators.py"), "pages", "--db", str(db_path)],
+        cwd=REPO_DIR,
+        env={**env, "PUBLIC_CACHE": "0"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    result = None
+    for line in completed.stdout.splitlines():
+        if line.startswith(JSON_PREFIX):
+            result = json.loads(line.removeprefix(JSON_PREFIX)).get("pages")
+        else:
+            print(line, flush=True)
+    if result is None:
+        print(f"Indicator measurements failed (exit {completed.returncode}):\n{completed.stderr[-2000:]}", flush=True)
+    return result
+
+
 def measure_governance(env: dict[str, str], db_path: Path, runs: int) -> dict | None:
     """Issue 3's in-process figures (query counts, feed build times), in a process with the page cache off."""
     from benchmarks.governance import JSON_PREFIX
@@ -156,6 +192,73 @@ def collect_static(env: dict[str, str]) -> None:
 WRK_MAX_BUILD_MS = 2_000
 # Issue 3's targets: (name, URL name); skipped with a message while their pages do not exist.
 GOVERNANCE_TARGETS = [("public calendar page", "governance:calendar"), ("public feed", "calendars:public")]
+# Issue 4's targets: the 947-council network's plan dashboard and benchmarking page, each for an
+# anonymous visitor (page cache) and for a signed-in reader (no page cache; the status cache warm).
+INDICATOR_TARGETS = ["indicator dashboard", "indicator benchmark page"]
+SIGNED_IN = ", signed in"
+# Request headers per target name (the signed-in targets' session cookie), filled by pick_targets.
+TARGET_HEADERS: dict[str, dict[str, str]] = {}
+
+
+def signed_in_cookie() -> str:
+    """A session of a reader with no role, stored in the data set (call with Django configured)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model, load_backend
+
+    user, _created = get_user_model().objects.get_or_create(username="bench-reader")
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+    )
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.set_expiry(24 * 3600)
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def indicator_targets() -> list[tuple[str, str]]:
+    """Issue 4's targets, anonymous and signed in; none (with a message) when the data set lacks them."""
+    from django.db.models import Count
+    from django.urls import reverse
+    from django.utils import translation
+
+    from benchmarks.indicators import NETWORK_SIZE
+    from municipia.indicators.models import Indicator
+    from municipia.organizations.models import Organization
+    from municipia.strategy.models import Plan
+
+    network = (
+        Organization.objects.filter(slug__startswith="bench-network-")
+        .annotate(size=Count("memberships"))
+        .filter(size=NETWORK_SIZE)
+        .first()
+    )
+    plan = (
+        Plan.objects.filter(owner=network, is_published=True, axes__objectives__indicators__isnull=False)
+        .distinct()
+        .order_by("period_start")
+        .first()
+    )
+    indicator = Indicator.objects.filter(owner_organization=network, is_public=True).order_by("code").first()
+    if network is None or plan is None or indicator is None:
+        print(f"SKIPPED indicator targets: no published plan with indicators of a {NETWORK_SIZE}-council network.")
+        return []
+    with translation.override("en"):
+        paths = {
+            "indicator dashboard": reverse("indicators:plan-dashboard", kwargs={"slug": plan.slug}),
+            "indicator benchmark page": reverse(
+                "indicators:indicator-benchmark", kwargs={"pk": indicator.pk, "network": network.slug}
+            ),
+        }
+    cookie = signed_in_cookie()
+    targets = []
+    for name in INDICATOR_TARGETS:
+        targets += [(name, paths[name]), (name + SIGNED_IN, paths[name])]
+        TARGET_HEADERS[name + SIGNED_IN] = {"Cookie": cookie}
+    return targets
 
 
 def pick_targets(db_path: Path) -> list[tuple[str, str]]:
@@ -193,6 +296,7 @@ def pick_targets(db_path: Path) -> list[tuple[str, str]]:
                 governance.append((name, reverse(url_name)))
             except NoReverseMatch:
                 print(f"SKIPPED target {name}: no URL named {url_name} in this checkout.", flush=True)
+    indicators = indicator_targets()
     connection.close()
     return [
         ("bare view", f"/bench/bare/?plan={plan.slug}"),
@@ -202,13 +306,14 @@ def pick_targets(db_path: Path) -> list[tuple[str, str]]:
         ("API action list", f"/api/v1/actions/?plan={plan.slug}"),
         ("API action detail", f"/api/v1/actions/{action.pk}/"),
         *governance,
+        *indicators,
     ]
 
 
-def get(port: int, path: str) -> tuple[int, bytes, str]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+def get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, str]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=headers or {})
         response = conn.getresponse()
         return response.status, response.read(), response.getheader("Content-Type", "")
     finally:
@@ -252,16 +357,49 @@ def check_targets(port: int, targets: list[tuple[str, str]]) -> None:
     """Every target must answer 200 itself (no redirect, no error page), or nothing is measured."""
     failures = []
     for name, path in targets:
-        status, body, content_type = get(port, path)
+        status, body, content_type = get(port, path, TARGET_HEADERS.get(name))
         print(f"  {status}  {len(body):>7} B  {content_type.split(';')[0]:<18} {name}: {path}", flush=True)
         if status != 200:
             failures.append(f"{name} ({path}) answered {status}")
+        elif name.endswith(SIGNED_IN) and b"bench-reader" not in body:
+            failures.append(f"{name} ({path}) was not served to the signed-in reader")
     if failures:
         raise BenchmarkError("Not every target answers 200: " + "; ".join(failures))
 
 
-def run_wrk(wrk: str, script: Path, url: str, clients: int, threads: int, seconds: float) -> dict:
-    command = [wrk, f"-t{threads}", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "30s", "-s", str(script), url]
+def warm_get(port: int, path: str, headers: dict[str, str] | None, _n: int) -> int:
+    return get(port, path, headers)[0]
+
+
+def prewarm(port: int, targets: list[tuple[str, str]], workers: int) -> None:
+    """Fills every worker's caches for the indicator targets before they are measured.
+
+    Their first request in each worker computes the network's status (seconds, in the cold
+    figures printed before); the load figures are those of the warm caches, as a site in use
+    has them. Rounds of concurrent requests reach every worker (a busy one accepts no more).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    heavy = [(name, path) for name, path in targets if name.startswith(tuple(INDICATOR_TARGETS))]
+    if not heavy:
+        return
+    print(f"Warming the indicator targets in the {workers} workers …", flush=True)
+    with ThreadPoolExecutor(max_workers=2 * workers) as pool:
+        for name, path in heavy:
+            headers = TARGET_HEADERS.get(name)
+            for _round in range(3):
+                statuses = list(pool.map(partial(warm_get, port, path, headers), range(2 * workers)))
+                if set(statuses) != {200}:
+                    raise BenchmarkError(f"{name} ({path}) answered {statuses} while warming up")
+
+
+def run_wrk(
+    wrk: str, script: Path, url: str, clients: int, threads: int, seconds: float, headers: dict[str, str] | None = None
+) -> dict:
+    command = [wrk, f"-t{threads}", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "30s", "-s", str(script)]
+    for header, value in (headers or {}).items():
+        command += ["-H", f"{header}: {value}"]
+    command.append(url)
     completed = subprocess.run(command, capture_output=True, text=True, check=False)
     for line in completed.stdout.splitlines():
         if line.startswith("WRK-JSON "):
@@ -302,14 +440,15 @@ def children_cpu_seconds() -> float:
 def measure(wrk: str, script: Path, server: subprocess.Popen, port: int, name: str, path: str, args) -> dict:
     url = f"http://127.0.0.1:{port}{path}"
     threads = max(1, min(args.clients, 2))
-    run_wrk(wrk, script, url, args.clients, threads, args.warmup)  # warm caches and workers; discarded
+    headers = TARGET_HEADERS.get(name)
+    run_wrk(wrk, script, url, args.clients, threads, args.warmup, headers)  # warm caches and workers; discarded
     time.sleep(0.5)
     busy_before, wrk_before, cpu_before = (
         machine_busy_seconds(),
         children_cpu_seconds(),
         workers_cpu_seconds(server.pid),
     )
-    figures = run_wrk(wrk, script, url, args.clients, threads, args.duration)
+    figures = run_wrk(wrk, script, url, args.clients, threads, args.duration, headers)
     busy_after, wrk_after, cpu_after = machine_busy_seconds(), children_cpu_seconds(), workers_cpu_seconds(server.pid)
     # Requests still running when wrk stops would slow the next target: let the workers finish them.
     time.sleep(min(figures["max_us"] / 1e6, 30) + 0.2)
@@ -402,6 +541,7 @@ def main(argv: list[str] | None = None) -> int:
         subprocess.run([sys.executable, str(BENCH_DIR / "generate.py"), "--db", str(db_path), "--force"], check=True)
     ensure_data_set(db_path)
     ensure_governance(db_path)
+    ensure_indicators(db_path)
     wrk = ensure_wrk()
     env = server_env(db_path)
     targets = pick_targets(db_path)
@@ -421,6 +561,9 @@ def main(argv: list[str] | None = None) -> int:
                     flush=True,
                 )
                 targets.remove((name, path))
+    indicators = None
+    if any(name.startswith(tuple(INDICATOR_TARGETS)) for name, _path in targets):
+        indicators = measure_indicators(env, db_path)
 
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     log_path = RESULTS_DIR / "gunicorn.log"
@@ -432,6 +575,7 @@ def main(argv: list[str] | None = None) -> int:
         wait_until_ready(server, port, targets[0][1], log_path)
         print("Checking the targets:", flush=True)
         check_targets(port, targets)
+        prewarm(port, targets, args.workers)
         with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script_file:
             script_file.write(WRK_SCRIPT)
         script = Path(script_file.name)
@@ -476,6 +620,7 @@ def main(argv: list[str] | None = None) -> int:
         "data_set": str(db_path),
         "targets": {"p95_ms_below": TARGET_P95_MS, "ratio_at_least": TARGET_RATIO, "met": met},
         "governance": governance,
+        "indicators": indicators,
     }
     write_results(results, meta, summary)
 

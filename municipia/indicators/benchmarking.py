@@ -12,25 +12,30 @@ under 5,000; 5,000–19,999; 20,000–49,999; 50,000–99,999; 100,000–499,999
 councils without a population form an "unknown" group. Ranks and quartiles are also given
 within each band.
 
-Everything is read in five queries whatever the network's size.
+Everything is read in five queries whatever the network's size; the members' assessments are
+kept in the status cache (`selectors.cached_status`) until a value, baseline or target of the
+indicator changes, and the benchmark itself per process: a warm call reads only the indicator's
+version and a summary of the network's membership (one small query).
 """
 
 import datetime as dt
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet, Subquery, Sum
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.i18n import translated_names
 from municipia.indicators.choices import Direction
 from municipia.indicators.models import Indicator
-from municipia.indicators.selectors import indicator_status
+from municipia.indicators.selectors import cached_status, indicator_status, status_cache_key
 from municipia.indicators.status import Assessment
 from municipia.organizations.choices import OrganizationKind
-from municipia.organizations.models import Organization
+from municipia.organizations.models import NetworkMembership, Organization
 
 # (lower bound inclusive, upper bound exclusive or None, label)
 POPULATION_BANDS: list[tuple[int, int | None, str]] = [
@@ -166,6 +171,31 @@ def network_get(*, slug: str) -> Organization:
         raise Http404 from None
 
 
+def member_assessments(indicator: Indicator, member_ids: list[int], today: dt.date) -> dict[int, Assessment]:
+    """Each member's assessment of `indicator` (members sharing a target path share one list: smaller to cache)."""
+    table = indicator_status([indicator], organization_ids=member_ids, today=today)
+    paths: dict[tuple, list] = {}
+    result = {}
+    for (_indicator_id, organization_id), assessment in table.assessments.items():
+        assessment.path = paths.setdefault(tuple(assessment.path), assessment.path)
+        result[organization_id] = assessment
+    return result
+
+
+def _versions(indicator: Indicator, network: Organization) -> tuple:
+    """What a benchmark is computed from, as stored now, in one query: the indicator's version (whatever
+    the caller's instance says: it may predate a write) and a summary of the members that changes when
+    one joins or leaves or a member's record (name, population) changes."""
+    found = NetworkMembership.objects.filter(network=network).aggregate(
+        indicator=Max(Subquery(Indicator.objects.filter(pk=indicator.pk).values("updated_at")[:1])),
+        count=Count("id"),
+        members=Sum("member_id"),
+        last=Max("id"),
+        changed=Max("member__updated_at"),
+    )
+    return (found["indicator"], found["count"], found["members"], found["last"], found["changed"])
+
+
 def network_benchmark(
     indicator: Indicator, network: Organization, *, council: str | None = None, today: dt.date | None = None
 ) -> Benchmark:
@@ -173,12 +203,36 @@ def network_benchmark(
 
     `council` (a member's slug) is highlighted: its rank overall and in its peer group.
     Rows are ordered by rank, unranked members last by name.
+
+    The benchmark is kept per process (rows hold model instances, which are never pickled)
+    and the members' assessments in the shared status cache, both keyed on the indicator's
+    version (read here), the members' and the day: a warm benchmark costs one small query.
+    Its rows are shared: read them, do not change them.
     """
+    today = today or timezone.localdate()
+    versions = _versions(indicator, network)
+    key = status_cache_key("benchmark-table", [indicator], [network.pk], today, get_language(), *versions)
+    table = cached_status(key, lambda: _benchmark_table(indicator, network, today, versions[0]), shared=False)
+    highlighted = next((row for row in table.rows if council and row.organization.slug == council), None)
+    return replace(
+        table,
+        indicator=indicator,
+        network=network,
+        highlighted=highlighted,
+        highlighted_group=next((g for g in table.groups if highlighted and g.band == highlighted.band), None),
+    )
+
+
+def _benchmark_table(indicator: Indicator, network: Organization, today: dt.date, version) -> Benchmark:
     members = list(
         network.members.only("id", "slug", "population", *translated_names("name")).order_by("name_en", "id")
     )
-    table = indicator_status([indicator], organization_ids=[m.pk for m in members], today=today)
-    rows = [MemberRow(m, table.assessments[(indicator.pk, m.pk)], population_band(m.population)) for m in members]
+    member_ids = [m.pk for m in members]
+    assessments = cached_status(
+        status_cache_key("benchmark", [indicator], member_ids, today, version),
+        lambda: member_assessments(indicator, member_ids, today),
+    )
+    rows = [MemberRow(m, assessments[m.pk], population_band(m.population)) for m in members]
     values = {row.organization.pk: row.value for row in rows if row.value is not None}
     ranks = competition_ranks(values, indicator.direction)
     groups = []
@@ -197,7 +251,6 @@ def network_benchmark(
         row.rank = ranks.get(row.organization.pk)
     rows.sort(key=lambda row: (row.rank is None, row.rank or 0, str(row.organization.name)))
     dates = [row.assessment.latest.date for row in rows if row.assessment.latest]
-    highlighted = next((row for row in rows if council and row.organization.slug == council), None)
     return Benchmark(
         indicator=indicator,
         network=network,
@@ -205,7 +258,5 @@ def network_benchmark(
         ranked=len(values),
         overall=summarise(list(values.values()), indicator.direction),
         groups=groups,
-        highlighted=highlighted,
-        highlighted_group=next((g for g in groups if highlighted and g.band == highlighted.band), None),
         dates=(min(dates), max(dates)) if dates else (None, None),
     )

@@ -13,12 +13,19 @@ A file has a header row and one observation per row, with these columns (any ord
 Rows are numbered as a spreadsheet shows them: the header is row 1. Checking resolves every
 code with a few queries (dictionaries), validates in Python and returns every bad row with
 its reason; the service writes nothing unless every row is good.
+
+Two ways through the same rules (`_checked_rows`): `check_file` keeps every good row and every
+error (the preview, dry runs, and the error report); `ImportStream` hands the good rows to the
+writer one at a time and stops at the first problem, so that a large good file is checked and
+written in one pass without being held in memory (the writer's transaction makes it all or
+nothing, and a rejected file is then checked in full to name every bad row).
 """
 
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -37,6 +44,10 @@ PREVIEW_ROWS = 20
 # Look-ups by code are split so that no query exceeds the databases' parameter limits.
 LOOKUP_CHUNK = 2000
 MAX_VALUE = Decimal(10) ** (VALUE_DIGITS - VALUE_DECIMALS)
+# A plain number that needs no further check: at most 14 digits before the point and 6 after.
+PLAIN_VALUE = re.compile(
+    rf"-?(?:0|[1-9][0-9]{{0,{VALUE_DIGITS - VALUE_DECIMALS - 1}}})(?:\.[0-9]{{1,{VALUE_DECIMALS}}})?"
+)
 
 
 class UnreadableFile(Exception):
@@ -94,15 +105,24 @@ def _is_xlsx(name: str, content: bytes) -> bool:
     return name.lower().endswith((".xlsx", ".xlsm")) or content[:4] == b"PK\x03\x04"
 
 
-def _read_csv(content: bytes) -> Iterator[list]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UnreadableFile(_("The file is not UTF-8 text, nor an XLSX workbook.")) from None
-    first_line = text.split("\n", 1)[0]
+def _not_utf8() -> UnreadableFile:
+    return UnreadableFile(_("The file is not UTF-8 text, nor an XLSX workbook."))
+
+
+def _csv_delimiter(content: bytes) -> str:
+    end = content.find(b"\n")
+    first_line = content[: end if end >= 0 else len(content)].decode("utf-8-sig", errors="replace")
     # Spreadsheets set to Spanish, Catalan or Bulgarian save CSV with semicolons.
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    yield from csv.reader(io.StringIO(text), delimiter=delimiter)
+    return ";" if first_line.count(";") > first_line.count(",") else ","
+
+
+def _read_csv(content: bytes) -> Iterator[list]:
+    # Decoded as it is read (no copy of the whole text); a bad byte stops the reading.
+    text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
+    try:
+        yield from csv.reader(text, delimiter=_csv_delimiter(content))
+    except UnicodeDecodeError:
+        raise _not_utf8() from None
 
 
 def _read_xlsx(content: bytes) -> Iterator[list]:
@@ -125,6 +145,35 @@ def read_table(name: str, content: bytes) -> Iterator[list]:
     if _is_xlsx(name, content):
         return _read_xlsx(content)
     return _read_csv(content)
+
+
+class _Source:
+    """A file's header and its data rows, which may be read more than once.
+
+    CSV is parsed again on each pass (cheap, and nothing but the file is held); an XLSX sheet
+    is read once into memory (openpyxl is much slower than parsing twice). The first pass
+    (`_prepare`) reads every row, so a byte that is not UTF-8 is reported there; the later
+    passes read the CSV without that guard.
+    """
+
+    def __init__(self, name: str, content: bytes) -> None:
+        self.content = content
+        self.is_text = not _is_xlsx(name, content)
+        self._rows: list[list] | None = None
+        if self.is_text:
+            self.header = next(_read_csv(content), None)
+        else:
+            self._rows = list(_read_xlsx(content))
+            self.header = self._rows[0] if self._rows else None
+
+    def rows(self) -> Iterator[list]:
+        """The data rows (after the header), blank ones included."""
+        if self._rows is not None:
+            return iter(self._rows[1:])
+        text = io.TextIOWrapper(io.BytesIO(self.content), encoding="utf-8-sig", newline="")
+        rows = csv.reader(text, delimiter=_csv_delimiter(self.content))
+        next(rows, None)
+        return rows
 
 
 # --- Parsing cells
@@ -171,7 +220,7 @@ def parse_date(cell) -> dt.date | None:
 # --- Resolving codes
 
 
-def _chunks(values: list[str]) -> Iterator[list[str]]:
+def _chunks(values: list) -> Iterator[list]:
     for start in range(0, len(values), LOOKUP_CHUNK):
         yield values[start : start + LOOKUP_CHUNK]
 
@@ -237,76 +286,147 @@ def _header(cells: list) -> tuple[dict[str, int], list[RowError]]:
     return columns, errors
 
 
-def check_file(
-    *, name: str, content: bytes, acting_user, replace: bool = False, today: dt.date | None = None
-) -> CheckResult:
-    """Reads and checks every row; `result.errors` lists every bad row, `result.rows` the good ones."""
-    result = CheckResult()
+# A good row as `_checked_rows` gives it: (row number, indicator id, indicator code, organisation id,
+# organisation name, date, value, source, note).
+GoodRow = tuple[int, int, str, int, str, dt.date, Decimal, str, str]
+
+
+@dataclass
+class _Checking:
+    """What the row checks need besides the rows: the columns, the resolved codes, who and when."""
+
+    source: _Source
+    columns: dict[str, int]
+    organizations: dict[str, list[tuple[int, str]]]
+    indicators: dict[str, list[tuple[int, int | None]]]
+    acting_user: object
+    today: dt.date
+    errors: list[RowError] = field(default_factory=list)
+    row_count: int = 0
+    indicator_ids: set[int] = field(default_factory=set)
+
+
+def _prepare(name: str, content: bytes, *, acting_user, today: dt.date | None, errors: list[RowError]):
+    """Reads the header and resolves every code of the file (one pass, a few queries); None on a file error."""
     try:
-        table = iter(read_table(name, content))
-        header = next(table, None)
+        source = _Source(name, content)
     except UnreadableFile as exc:
-        result.errors.append(RowError(0, "file", str(exc)))
-        return result
-    if header is None:
-        result.errors.append(RowError(0, "file", _("The file is empty.")))
-        return result
-    columns, header_errors = _header(header)
+        errors.append(RowError(0, "file", str(exc)))
+        return None
+    if source.header is None:
+        errors.append(RowError(0, "file", _("The file is empty.")))
+        return None
+    columns, header_errors = _header(source.header)
     if header_errors:
-        result.errors.extend(header_errors)
-        return result
-
-    def cell(cells: list, column: str):
-        position = columns.get(column)
-        return cells[position] if position is not None and position < len(cells) else None
-
+        errors.extend(header_errors)
+        return None
+    org_position, code_position = columns["organization"], columns["indicator"]
+    org_cells, code_cells = set(), set()
     try:
-        raw = [(number, cells) for number, cells in enumerate(table, start=2) if any(_text(value) for value in cells)]
-    except UnreadableFile as exc:
-        result.errors.append(RowError(0, "file", str(exc)))
-        return result
-    result.row_count = len(raw)
-    if not raw:
-        result.errors.append(RowError(0, "file", _("The file has no rows of data.")))
-        return result
+        for cells in source.rows():
+            width = len(cells)
+            if width > org_position:
+                org_cells.add(cells[org_position])
+            if width > code_position:
+                code_cells.add(cells[code_position])
+    except UnicodeDecodeError:
+        errors.append(RowError(0, "file", str(_not_utf8())))
+        return None
+    return _Checking(
+        source=source,
+        columns=columns,
+        organizations=_organization_index({_text(cell) for cell in org_cells}),
+        indicators=_indicator_index({_text(cell) for cell in code_cells}),
+        acting_user=acting_user,
+        today=today or timezone.localdate(),
+        errors=errors,
+    )
 
-    organizations = _organization_index({_text(cell(cells, "organization")) for _n, cells in raw})
-    indicators = _indicator_index({_text(cell(cells, "indicator")) for _n, cells in raw})
-    today = today or timezone.localdate()
+
+def _checked_rows(
+    checking: _Checking,
+    *,
+    find_duplicates: bool,
+    stop_at_first_error: bool,
+    insert: tuple[Callable[[dt.date], object], tuple] | None = None,
+) -> Iterator[tuple]:
+    """Checks each row by the rules of the module; yields the good ones and appends every problem.
+
+    Written for files of a million rows: outcomes are kept per distinct organisation, code,
+    date and permission, and a plain number is read without the general parser. Duplicates
+    within the file are found here when `find_duplicates` (else the database's unique
+    constraint finds them). Good rows are `GoodRow`s, or, with `insert` = (the database's
+    preparation of a date, the values that end every row), the parameters of the INSERT.
+    """
+    errors = checking.errors
+    columns = checking.columns
+    code_at, org_at, date_at, value_at = (columns[name] for name in REQUIRED_COLUMNS)
+    source_at, note_at = columns.get("source"), columns.get("note")
+    width = max(columns.values()) + 1
+    is_text = checking.source.is_text
+    # CSV cells are strings; XLSX cells may be numbers, dates or None.
+    strip: Callable = str.strip if is_text else _text
+    pad = "" if is_text else None
+    plain_value = PLAIN_VALUE.fullmatch if is_text else None
+    today, acting_user = checking.today, checking.acting_user
+    organizations, indicators = checking.organizations, checking.indicators
+    too_long = _("The source is longer than 250 characters.")
+    found_orgs: dict[str, tuple[int, str] | None] = {}
+    dates: dict = {}  # cell → (date or None, the date prepared for the database)
+    prepare_date, tail = insert if insert is not None else (None, ())
+    indicator_ids = checking.indicator_ids
+    last_indicator = None
+    allowed: dict[tuple[int | None, int], bool] = {}
     seen: dict[tuple[int, int, dt.date], int] = {}
-    errors = result.errors
-
-    for number, cells in raw:
+    number = 1
+    for cells in checking.source.rows():
+        number += 1
+        if len(cells) < width:
+            cells = [*cells, *([pad] * (width - len(cells)))]
+        org_token, code = strip(cells[org_at]), strip(cells[code_at])
+        date_cell, value_cell = cells[date_at], cells[value_at]
+        if not (org_token and code and date_cell and value_cell) and not any(_text(cell) for cell in cells):
+            continue  # a blank row
+        checking.row_count += 1
         row_errors = len(errors)
-        org_token = _text(cell(cells, "organization"))
-        found_orgs = organizations.get(org_token, [])
-        organization_id, organization_name = None, ""
-        if not org_token:
-            errors.append(RowError(number, "organization", _("The organisation is missing.")))
-        elif not found_orgs:
-            errors.append(
-                RowError(number, "organization", _("Unknown organisation “%(value)s”.") % {"value": org_token})
-            )
-        elif len(found_orgs) > 1:
-            errors.append(
-                RowError(
-                    number,
-                    "organization",
-                    _("“%(value)s” names several organisations (%(names)s): use the slug or COUNTRY:code.")
-                    % {"value": org_token, "names": ", ".join(name for _id, name in found_orgs)},
-                )
-            )
-        else:
-            organization_id, organization_name = found_orgs[0]
 
-        code = _text(cell(cells, "indicator"))
+        # The organisation.
+        organization = found_orgs.get(org_token, False)
+        if organization is False:
+            candidates = organizations.get(org_token, [])
+            organization = found_orgs[org_token] = candidates[0] if len(candidates) == 1 else None
+        if organization is None:
+            candidates = organizations.get(org_token, [])
+            if not org_token:
+                errors.append(RowError(number, "organization", _("The organisation is missing.")))
+            elif not candidates:
+                errors.append(
+                    RowError(number, "organization", _("Unknown organisation “%(value)s”.") % {"value": org_token})
+                )
+            else:
+                errors.append(
+                    RowError(
+                        number,
+                        "organization",
+                        _("“%(value)s” names several organisations (%(names)s): use the slug or COUNTRY:code.")
+                        % {"value": org_token, "names": ", ".join(name for _id, name in candidates)},
+                    )
+                )
+            organization_id, organization_name = None, ""
+        else:
+            organization_id, organization_name = organization
+
+        # The indicator.
+        candidates = indicators.get(code)
         indicator = None
-        if not code:
+        if candidates is not None and len(candidates) == 1:
+            indicator = candidates[0]
+        elif not code:
             errors.append(RowError(number, "indicator", _("The indicator code is missing.")))
-        elif code not in indicators:
+        elif candidates is None:
             errors.append(RowError(number, "indicator", _("Unknown indicator “%(value)s”.") % {"value": code}))
         else:
-            indicator = _pick_indicator(indicators[code], organization_id)
+            indicator = _pick_indicator(candidates, organization_id)
             if indicator is None and organization_id is not None:
                 errors.append(
                     RowError(
@@ -317,8 +437,16 @@ def check_file(
                     )
                 )
 
-        date_cell = cell(cells, "date")
-        date = parse_date(date_cell)
+        # The date, judged (and prepared) once per distinct cell.
+        try:
+            date, prepared_date = dates[date_cell]
+        except KeyError:
+            date = parse_date(date_cell)
+            prepared_date = prepare_date(date) if prepare_date is not None and date is not None else None
+            dates[date_cell] = (date, prepared_date)
+        except TypeError:  # an unhashable cell
+            date = parse_date(date_cell)
+            prepared_date = prepare_date(date) if prepare_date is not None and date is not None else None
         if date is None:
             errors.append(
                 RowError(
@@ -328,29 +456,46 @@ def check_file(
         elif date > today:
             errors.append(RowError(number, "date", _("%(date)s is in the future.") % {"date": date.isoformat()}))
 
-        value_cell = cell(cells, "value")
-        value = parse_value(value_cell)
-        if value is None:
-            errors.append(RowError(number, "value", _("“%(value)s” is not a number.") % {"value": _text(value_cell)}))
-        elif abs(value) >= MAX_VALUE or -value.as_tuple().exponent > VALUE_DECIMALS:
-            errors.append(
-                RowError(
-                    number,
-                    "value",
-                    _("%(value)s has too many digits (at most %(whole)s before the point and %(decimals)s after).")
-                    % {"value": _text(value_cell), "whole": VALUE_DIGITS - VALUE_DECIMALS, "decimals": VALUE_DECIMALS},
+        # The value: a plain number needs no other check.
+        if plain_value is not None and plain_value(value_cell):
+            value = Decimal(value_cell)
+        else:
+            value = parse_value(value_cell)
+            if value is None:
+                errors.append(
+                    RowError(number, "value", _("“%(value)s” is not a number.") % {"value": _text(value_cell)})
                 )
-            )
+            elif abs(value) >= MAX_VALUE or -value.as_tuple().exponent > VALUE_DECIMALS:
+                errors.append(
+                    RowError(
+                        number,
+                        "value",
+                        _("%(value)s has too many digits (at most %(whole)s before the point and %(decimals)s after).")
+                        % {
+                            "value": _text(value_cell),
+                            "whole": VALUE_DIGITS - VALUE_DECIMALS,
+                            "decimals": VALUE_DECIMALS,
+                        },
+                    )
+                )
 
-        source, note = _text(cell(cells, "source")), _text(cell(cells, "note"))
+        source = strip(cells[source_at]) if source_at is not None else ""
+        note = strip(cells[note_at]) if note_at is not None else ""
         if len(source) > 250:
-            errors.append(RowError(number, "source", _("The source is longer than 250 characters.")))
+            errors.append(RowError(number, "source", too_long))
 
         if indicator is not None and organization_id is not None:
             # No acting user: the server operator's command-line import, with full rights.
-            if acting_user is not None and not may_record(
-                acting_user, indicator_owner_id=indicator[1], organization_id=organization_id
-            ):
+            if acting_user is not None:
+                key = (indicator[1], organization_id)
+                may = allowed.get(key)
+                if may is None:
+                    may = allowed[key] = may_record(
+                        acting_user, indicator_owner_id=indicator[1], organization_id=organization_id
+                    )
+            else:
+                may = True
+            if not may:
                 errors.append(
                     RowError(
                         number,
@@ -359,16 +504,17 @@ def check_file(
                         % {"indicator": code, "organization": organization_name},
                     )
                 )
-            elif date is not None:
+            elif date is not None and find_duplicates:
                 key = (indicator[0], organization_id, date)
-                if key in seen:
+                other = seen.get(key)
+                if other is not None:
                     errors.append(
                         RowError(
                             number,
                             "date",
                             _("Row %(other)s already gives %(indicator)s for %(organization)s on %(date)s.")
                             % {
-                                "other": seen[key],
+                                "other": other,
                                 "indicator": code,
                                 "organization": organization_name,
                                 "date": date.isoformat(),
@@ -378,21 +524,67 @@ def check_file(
                 else:
                     seen[key] = number
         if len(errors) == row_errors:
-            result.rows.append(
-                CheckedRow(
-                    row=number,
-                    indicator_id=indicator[0],
-                    indicator_code=code,
-                    organization_id=organization_id,
-                    organization_name=organization_name,
-                    date=date,
-                    value=value,
-                    source=source,
-                    note=note,
-                )
-            )
+            if indicator[0] != last_indicator:
+                last_indicator = indicator[0]
+                indicator_ids.add(last_indicator)
+            if insert is None:
+                yield (number, indicator[0], code, organization_id, organization_name, date, value, source, note)
+            else:
+                yield (indicator[0], organization_id, prepared_date, value, source, note, *tail)
+        elif stop_at_first_error:
+            return
+
+
+def check_file(
+    *, name: str, content: bytes, acting_user, replace: bool = False, today: dt.date | None = None
+) -> CheckResult:
+    """Reads and checks every row; `result.errors` lists every bad row, `result.rows` the good ones."""
+    result = CheckResult()
+    checking = _prepare(name, content, acting_user=acting_user, today=today, errors=result.errors)
+    if checking is None:
+        return result
+    result.rows = [CheckedRow(*row) for row in _checked_rows(checking, find_duplicates=True, stop_at_first_error=False)]
+    result.row_count = checking.row_count
+    if not result.row_count:
+        result.errors.append(RowError(0, "file", _("The file has no rows of data.")))
+        return result
     _mark_stored(result, replace=replace)
     return result
+
+
+class ImportStream:
+    """The good rows of a file, as INSERT parameters, for a writer that writes as it reads.
+
+    It stops at the first problem: iterate `insert_rows()` inside the writer's transaction,
+    then look at `ok`; when it is false, roll back and run `check_file` for the full report.
+    Rows already stored are not looked for here: the database's unique constraint refuses
+    them (and duplicates within the file), and the writer treats that like a bad row.
+    """
+
+    def __init__(self, *, name: str, content: bytes, acting_user, today: dt.date | None = None) -> None:
+        self.errors: list[RowError] = []
+        self._checking = _prepare(name, content, acting_user=acting_user, today=today, errors=self.errors)
+
+    @property
+    def row_count(self) -> int:
+        return self._checking.row_count if self._checking else 0
+
+    @property
+    def indicator_ids(self) -> set[int]:
+        """The indicators of the rows given so far."""
+        return self._checking.indicator_ids if self._checking else set()
+
+    @property
+    def ok(self) -> bool:
+        return self._checking is not None and not self.errors and self.row_count > 0
+
+    def insert_rows(self, *, prepare_date: Callable[[dt.date], object], tail: tuple) -> Iterator[tuple]:
+        """(indicator id, organisation id, date prepared by `prepare_date`, value, source, note, *tail)."""
+        if self._checking is None:
+            return iter(())
+        return _checked_rows(
+            self._checking, find_duplicates=False, stop_at_first_error=True, insert=(prepare_date, tail)
+        )
 
 
 def _mark_stored(result: CheckResult, *, replace: bool) -> None:

@@ -43,7 +43,7 @@ from django.utils.translation import gettext_lazy as _
 from municipia.core.i18n import translated_names
 from municipia.indicators.choices import ActionHealth, IndicatorStatus
 from municipia.indicators.models import Indicator
-from municipia.indicators.selectors import indicator_status, indicators_visible_to
+from municipia.indicators.selectors import cached_status, indicator_status, indicators_visible_to, status_cache_key
 from municipia.indicators.status import Assessment
 from municipia.organizations.models import NetworkMembership, Organization
 from municipia.strategy.choices import ActionStatus
@@ -335,6 +335,49 @@ class PlanDashboard:
     today: dt.date
 
 
+@dataclass
+class StatusSummary:
+    """The dashboard's figures of many indicators × organisations: no model instances, so it can be cached.
+
+    `off_track` and `stale` hold the first `DASHBOARD_ROWS` (indicator id, organisation id,
+    assessment), worst first; the totals count them all.
+    """
+
+    counts: dict[int, dict[str, int]]
+    stale_counts: dict[int, int]
+    off_track: list[tuple[int, int, Assessment]]
+    off_track_total: int
+    stale: list[tuple[int, int, Assessment]]
+    stale_total: int
+
+
+def indicator_summary(indicators: list[Indicator], organization_ids: list[int], today: dt.date) -> StatusSummary:
+    """Status counts per indicator and the values most off track and stalest (rules in selectors/status)."""
+    table = indicator_status(indicators, organization_ids=organization_ids, today=today)
+    codes = {indicator.pk: indicator.code for indicator in indicators}
+    counts: dict[int, dict[str, int]] = {pk: defaultdict(int) for pk in codes}
+    stale_counts: dict[int, int] = defaultdict(int)
+    off_track, stale = [], []
+    for (indicator_id, organization_id), assessment in table.assessments.items():
+        counts[indicator_id][assessment.status] += 1
+        if assessment.status == IndicatorStatus.OFF_TRACK:
+            off_track.append((indicator_id, organization_id, assessment))
+        if assessment.stale:
+            stale_counts[indicator_id] += 1
+            stale.append((indicator_id, organization_id, assessment))
+    # Worst first: furthest behind what was expected, relative to the expected value.
+    off_track.sort(key=lambda row: (-_shortfall(row[2]), codes[row[0]], row[1]))
+    stale.sort(key=lambda row: (row[2].latest.date, codes[row[0]], row[1]))
+    return StatusSummary(
+        counts={pk: dict(by_status) for pk, by_status in counts.items()},
+        stale_counts=dict(stale_counts),
+        off_track=off_track[:DASHBOARD_ROWS],
+        off_track_total=len(off_track),
+        stale=stale[:DASHBOARD_ROWS],
+        stale_total=len(stale),
+    )
+
+
 def plan_organization_ids(plan: Plan) -> list[int]:
     """Whose values a plan's indicators are judged on: a network's member councils, or the owning council."""
     members = list(NetworkMembership.objects.filter(network_id=plan.owner_id).values_list("member_id", flat=True))
@@ -346,7 +389,7 @@ def plan_indicators(user, plan: Plan) -> QuerySet[Indicator]:
     linked = Q(objectives__axis__plan=plan) | Q(actions__plan=plan)
     ids = indicators_visible_to(user).filter(linked).values("id")
     return Indicator.objects.filter(id__in=ids).only(
-        "id", "code", *translated_names("name"), "unit", "direction", "frequency", "is_public"
+        "id", "code", *translated_names("name"), "unit", "direction", "frequency", "is_public", "updated_at"
     )
 
 
@@ -376,24 +419,13 @@ def plan_dashboard(user, plan: Plan, *, today: dt.date | None = None) -> PlanDas
 
     indicators = list(plan_indicators(user, plan))
     org_ids = plan_organization_ids(plan)
-    table = indicator_status(indicators, organization_ids=org_ids, today=today)
+    summary = cached_status(
+        status_cache_key("dashboard", indicators, org_ids, today, DASHBOARD_ROWS),
+        lambda: indicator_summary(indicators, org_ids, today),
+    )
     by_id = {indicator.pk: indicator for indicator in indicators}
-    counts: dict[int, dict[str, int]] = {pk: defaultdict(int) for pk in by_id}
-    stale_counts: dict[int, int] = defaultdict(int)
-    off_track, stale = [], []
-    for (indicator_id, organization_id), assessment in table.assessments.items():
-        counts[indicator_id][assessment.status] += 1
-        if assessment.status == IndicatorStatus.OFF_TRACK:
-            off_track.append((indicator_id, organization_id, assessment))
-        if assessment.stale:
-            stale_counts[indicator_id] += 1
-            stale.append((indicator_id, organization_id, assessment))
-    # Worst first: furthest behind what was expected, relative to the expected value.
-    off_track.sort(key=lambda row: (-_shortfall(row[2]), by_id[row[0]].code, row[1]))
-    stale.sort(key=lambda row: (row[2].latest.date, by_id[row[0]].code, row[1]))
-    shown_off, shown_stale = off_track[:DASHBOARD_ROWS], stale[:DASHBOARD_ROWS]
     organizations = Organization.objects.only("id", "slug", *translated_names("name")).in_bulk(
-        {row[1] for row in shown_off + shown_stale}
+        {row[1] for row in summary.off_track + summary.stale}
     )
 
     def issues(rows):
@@ -407,11 +439,14 @@ def plan_dashboard(user, plan: Plan, *, today: dt.date | None = None) -> PlanDas
         health_counts=health_counts,
         attention=attention,
         not_updated=not_updated,
-        indicators=[IndicatorSummary(i, dict(counts[i.pk]), stale_counts[i.pk]) for i in indicators],
-        off_track=issues(shown_off),
-        off_track_total=len(off_track),
-        stale=issues(shown_stale),
-        stale_total=len(stale),
+        indicators=[
+            IndicatorSummary(i, dict(summary.counts.get(i.pk, {})), summary.stale_counts.get(i.pk, 0))
+            for i in indicators
+        ],
+        off_track=issues(summary.off_track),
+        off_track_total=summary.off_track_total,
+        stale=issues(summary.stale),
+        stale_total=summary.stale_total,
         organization_count=len(org_ids),
         today=today,
     )

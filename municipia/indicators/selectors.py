@@ -1,11 +1,15 @@
 """Reads of indicators, targets and observations, and their status, each in a fixed number of queries."""
 
 import datetime as dt
+import hashlib
+import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
 
+from django.core.cache import cache
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
@@ -26,6 +30,14 @@ def indicators_visible_to(user) -> QuerySet[Indicator]:
     if user.is_authenticated and user.is_superuser:
         return indicators
     return indicators.filter(Q(is_public=True) | Q(owner_organization_id__in=editable_organization_ids(user)))
+
+
+def indicator_visibility(user) -> str:
+    """What decides which indicators `user` sees (see indicators_visible_to), for cache keys: no query
+    beyond the user's roles, which are read once per request."""
+    if user.is_authenticated and user.is_superuser:
+        return "all"
+    return "public+" + ",".join(map(str, sorted(editable_organization_ids(user))))
 
 
 def indicator_get(user, *, pk) -> Indicator:
@@ -174,6 +186,55 @@ def indicator_status(
             today=today,
         )
     return table
+
+
+# --- A cache of computed statuses (the plan dashboard, network benchmarks).
+#
+# Judging every indicator for every member of a large network takes a second or more, so the
+# result is kept, keyed on everything it is computed from: each indicator's `updated_at`, which
+# every write of its values, baselines or targets moves inside the writing transaction
+# (`services.touch_indicators`), the organisations judged, and the day (staleness). Any change
+# is then a different key: nothing needs deleting. The version is read before the data, so an
+# entry never holds data older than its key says. Entries live in Django's cache (shared by
+# workers and hosts when REDIS_URL is set) and, as objects, in a small per-process table that
+# spares the unpickling; both are read-only for callers.
+
+# Keys change with the data, so time only bounds how long a write that bypasses the services
+# (which leaves the versions alone) may go unseen.
+STATUS_CACHE_SECONDS = 600
+PROCESS_CACHE_ENTRIES = 32
+_process_cache: dict[str, tuple[float, object]] = {}
+Computed = TypeVar("Computed")
+
+
+def status_cache_key(
+    kind: str, indicators: Iterable[Indicator], organization_ids: Iterable[int], today: dt.date, *extra
+) -> str:
+    """The key of a computed status of `indicators` for `organization_ids` on `today` (see above)."""
+    parts = [kind, today.isoformat(), *map(str, extra)]
+    parts += [f"{i.pk}@{i.updated_at.isoformat()}" for i in sorted(indicators, key=lambda i: i.pk)]
+    parts.append(",".join(map(str, sorted(organization_ids))))
+    return "indicators:status:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def cached_status(key: str, compute: Callable[[], Computed], *, shared: bool = True) -> Computed:
+    """The value kept under `key`, computed (and kept) when there is none.
+
+    `shared=False` keeps it in this process only: for values holding model instances.
+    """
+    now = time.monotonic()
+    expires, value = _process_cache.get(key, (0.0, None))
+    if expires < now:
+        value = cache.get(key) if shared else None
+        if value is None:
+            value = compute()
+            if shared:
+                cache.set(key, value, STATUS_CACHE_SECONDS)
+        _process_cache.pop(key, None)
+        while len(_process_cache) >= PROCESS_CACHE_ENTRIES:
+            _process_cache.pop(next(iter(_process_cache)), None)
+        _process_cache[key] = (now + STATUS_CACHE_SECONDS, value)
+    return value
 
 
 def indicator_ids_with_status(queryset: QuerySet[Indicator], status: str) -> list[int]:

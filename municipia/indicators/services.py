@@ -3,10 +3,11 @@
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,17 @@ TARGET_FIELDS = ["organization", "year", "value"]
 OBSERVATION_FIELDS = ["date", "value", "source", "note"]
 BULK_BATCH = 2000
 INSERT_CHUNK = 5000
+
+
+def touch_indicators(indicator_ids: Iterable[int]) -> None:
+    """Marks the indicators changed: their `updated_at` is the version that cached status and
+    benchmarks are keyed on (see selectors.cached_status), so every write of a value, baseline
+    or target calls this inside its transaction.
+    """
+    ids = sorted(set(indicator_ids))
+    now = timezone.now()
+    for start in range(0, len(ids), BULK_BATCH):
+        Indicator.objects.filter(pk__in=ids[start : start + BULK_BATCH]).update(updated_at=now)
 
 
 # --- Indicators
@@ -90,17 +102,20 @@ def indicator_delete(*, acting_user, indicator: Indicator) -> None:
 def baseline_create(*, acting_user, indicator: Indicator, data: dict[str, Any]) -> Baseline:
     baseline = Baseline(indicator=indicator)
     apply_fields(baseline, data, BASELINE_FIELDS)
+    touch_indicators([indicator.pk])
     return save_with_history(baseline, acting_user=acting_user)
 
 
 @transaction.atomic
 def baseline_update(*, acting_user, baseline: Baseline, data: dict[str, Any]) -> Baseline:
     apply_fields(baseline, data, BASELINE_FIELDS)
+    touch_indicators([baseline.indicator_id])
     return save_with_history(baseline, acting_user=acting_user)
 
 
 @transaction.atomic
 def baseline_delete(*, acting_user, baseline: Baseline) -> None:
+    touch_indicators([baseline.indicator_id])
     delete_with_history(baseline, acting_user=acting_user)
 
 
@@ -108,17 +123,20 @@ def baseline_delete(*, acting_user, baseline: Baseline) -> None:
 def target_create(*, acting_user, indicator: Indicator, data: dict[str, Any]) -> Target:
     target = Target(indicator=indicator)
     apply_fields(target, data, TARGET_FIELDS)
+    touch_indicators([indicator.pk])
     return save_with_history(target, acting_user=acting_user)
 
 
 @transaction.atomic
 def target_update(*, acting_user, target: Target, data: dict[str, Any]) -> Target:
     apply_fields(target, data, TARGET_FIELDS)
+    touch_indicators([target.indicator_id])
     return save_with_history(target, acting_user=acting_user)
 
 
 @transaction.atomic
 def target_delete(*, acting_user, target: Target) -> None:
+    touch_indicators([target.indicator_id])
     delete_with_history(target, acting_user=acting_user)
 
 
@@ -139,6 +157,7 @@ def observation_create(
     if getattr(acting_user, "is_authenticated", False):
         observation.created_by = acting_user
     _check_not_future(observation)
+    touch_indicators([indicator.pk])
     return save_with_history(observation, acting_user=acting_user)
 
 
@@ -146,11 +165,13 @@ def observation_create(
 def observation_update(*, acting_user, observation: Observation, data: dict[str, Any]) -> Observation:
     apply_fields(observation, data, OBSERVATION_FIELDS)
     _check_not_future(observation)
+    touch_indicators([observation.indicator_id])
     return save_with_history(observation, acting_user=acting_user)
 
 
 @transaction.atomic
 def observation_delete(*, acting_user, observation: Observation) -> None:
+    touch_indicators([observation.indicator_id])
     delete_with_history(observation, acting_user=acting_user)
 
 
@@ -185,7 +206,18 @@ def observations_import(
     The rows the user may not record (see permissions.may_record) are bad rows too. `dry_run`
     checks only. `record` is the pending upload being confirmed; without one, a record of the
     import is created.
+
+    New values are checked and written in one pass (`_import_streaming`) in one transaction;
+    a file with a bad row, or one that clashes with a stored value, is rolled back and then
+    checked in full, so that the answer names every bad row. Replacing stored values takes
+    the path that checks everything first and then writes.
     """
+    if not dry_run and not replace:
+        try:
+            with transaction.atomic():
+                return _import_streaming(acting_user=acting_user, name=name, content=content, record=record)
+        except (_Rejected, IntegrityError):
+            pass  # rolled back; the full check below says why
     check = importer.check_file(name=name, content=content, acting_user=acting_user, replace=replace)
     outcome = ImportOutcome(check=check)
     if not check.ok or dry_run:
@@ -197,10 +229,52 @@ def observations_import(
     return outcome
 
 
-def _write(check: importer.CheckResult, *, acting_user, name: str, replace: bool, record) -> ObservationImport:
+class _Rejected(Exception):
+    """The streaming import met a bad row: its transaction is rolled back."""
+
+
+def _new_record(acting_user, name: str, replace: bool, record: ObservationImport | None) -> ObservationImport:
     user = acting_user if getattr(acting_user, "is_authenticated", False) else None
     if record is None:
         record = ObservationImport(created_by=user, file_name=name[:250], replace=replace)
+    return record
+
+
+def _import_streaming(*, acting_user, name: str, content: bytes, record: ObservationImport | None) -> ImportOutcome:
+    """Checks and inserts the rows as they are read, in chunks; raises _Rejected at the first bad row.
+
+    Runs inside the caller's transaction. Nothing of the file is held but one chunk of rows.
+    """
+    stream = importer.ImportStream(name=name, content=content, acting_user=acting_user)
+    if stream.errors:  # the file or its header: nothing to write
+        raise _Rejected
+    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    record = _new_record(acting_user, name, False, record)
+    if record._state.adding:
+        record.save()  # the rows refer to it
+    insert = _ObservationInserter(user_id=user.pk if user else None, batch_id=record.pk)
+    rows = stream.insert_rows(prepare_date=insert.prepare_date, tail=insert.tail)
+    count = 0
+    while chunk := list(islice(rows, INSERT_CHUNK)):
+        insert(chunk)
+        count += len(chunk)
+    if not stream.ok:
+        raise _Rejected
+    record.status = ImportStatus.IMPORTED
+    record.content = b""
+    record.row_count = count
+    record.created_count = count
+    record.replaced_count = 0
+    record.imported_at = timezone.now()
+    record.save()
+    touch_indicators(stream.indicator_ids)
+    content_changed()  # bulk writes send no model signals: mark public pages stale here
+    return ImportOutcome(check=importer.CheckResult(row_count=stream.row_count), created=count, record=record)
+
+
+def _write(check: importer.CheckResult, *, acting_user, name: str, replace: bool, record) -> ObservationImport:
+    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    record = _new_record(acting_user, name, replace, record)
     new_rows = [row for row in check.rows if row.existing_id is None]
     old_rows = [row for row in check.rows if row.existing_id is not None]
     record.status = ImportStatus.IMPORTED
@@ -210,7 +284,22 @@ def _write(check: importer.CheckResult, *, acting_user, name: str, replace: bool
     record.replaced_count = len(old_rows)
     record.imported_at = timezone.now()
     record.save()
-    _insert_observations(new_rows, user_id=user.pk if user else None, batch_id=record.pk)
+    insert = _ObservationInserter(user_id=user.pk if user else None, batch_id=record.pk)
+    for start in range(0, len(new_rows), INSERT_CHUNK):
+        insert(
+            [
+                (
+                    row.indicator_id,
+                    row.organization_id,
+                    insert.prepare_date(row.date),
+                    row.value,
+                    row.source,
+                    row.note,
+                    *insert.tail,
+                )
+                for row in new_rows[start : start + INSERT_CHUNK]
+            ]
+        )
     if old_rows:
         Observation.objects.bulk_update(
             [
@@ -227,48 +316,47 @@ def _write(check: importer.CheckResult, *, acting_user, name: str, replace: bool
             ["value", "source", "note", "created_by", "batch"],
             batch_size=BULK_BATCH,
         )
-    # Bulk writes send no model signals: mark public pages stale here.
-    content_changed()
+    touch_indicators({row.indicator_id for row in check.rows})
+    content_changed()  # bulk writes send no model signals: mark public pages stale here
     return record
 
 
 INSERT_COLUMNS = ("indicator", "organization", "date", "value", "source", "note", "created_by", "batch", "created_at")
 
 
-def _insert_observations(rows: list, *, user_id: int | None, batch_id) -> None:
-    """One prepared INSERT run with executemany, in chunks: the rows are already checked.
+class _ObservationInserter:
+    """One prepared INSERT of observations run with executemany: the rows are already checked.
 
     Building a model instance per row (bulk_create) cost more than the database itself on
-    large files; the values here go through each field's own database preparation all the same.
+    large files. Each parameter is what the field's own database preparation gives: the date
+    through the backend's adaptation (once per distinct date), the value as the Decimal that
+    DecimalField passes on unchanged, the batch, user and time once for all rows (`tail`).
     """
-    fields = {name: Observation._meta.get_field(name) for name in INSERT_COLUMNS}
-    table = connection.ops.quote_name(Observation._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in INSERT_COLUMNS)
-    marks = ", ".join(["%s"] * len(INSERT_COLUMNS))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - names come from the model
-    prepare_date = fields["date"].get_db_prep_save
-    prepare_value = fields["value"].get_db_prep_save
-    batch = fields["batch"].get_db_prep_save(batch_id, connection)
-    now = fields["created_at"].get_db_prep_save(timezone.now(), connection)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), INSERT_CHUNK):
-            cursor.executemany(
-                sql,
-                [
-                    (
-                        row.indicator_id,
-                        row.organization_id,
-                        prepare_date(row.date, connection),
-                        prepare_value(row.value, connection),
-                        row.source,
-                        row.note,
-                        user_id,
-                        batch,
-                        now,
-                    )
-                    for row in rows[start : start + INSERT_CHUNK]
-                ],
-            )
+
+    def __init__(self, *, user_id: int | None, batch_id) -> None:
+        fields = {name: Observation._meta.get_field(name) for name in INSERT_COLUMNS}
+        table = connection.ops.quote_name(Observation._meta.db_table)
+        columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in INSERT_COLUMNS)
+        marks = ", ".join(["%s"] * len(INSERT_COLUMNS))
+        self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - names come from the model
+        self._date_field = fields["date"]
+        self._dates: dict[dt.date, Any] = {}
+        self.tail = (
+            user_id,
+            fields["batch"].get_db_prep_save(batch_id, connection),
+            fields["created_at"].get_db_prep_save(timezone.now(), connection),
+        )
+
+    def prepare_date(self, day: dt.date):
+        prepared = self._dates.get(day)
+        if prepared is None:
+            prepared = self._dates[day] = self._date_field.get_db_prep_save(day, connection)
+        return prepared
+
+    def __call__(self, rows: list[tuple]) -> None:
+        if rows:
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql, rows)
 
 
 # Pending uploads older than this are removed when a new one arrives.

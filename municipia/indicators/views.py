@@ -4,14 +4,21 @@ Each view checks the permission (`require_perm` / `EditorView`), calls a selecto
 and renders. Indicators are fetched through selectors scoped to what the user may see.
 """
 
+import hashlib
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from municipia.core.cache import public_cache
+from municipia.core.cache import CACHE_SECONDS as CONTENT_CACHE_SECONDS
+from municipia.core.cache import content_version, public_cache
 from municipia.core.i18n import language_codes
 from municipia.core.links import reverse_many
 from municipia.core.views import EditorView, paginate
@@ -28,6 +35,7 @@ from municipia.indicators.selectors import (
     indicator_page,
     indicator_series,
     indicator_status,
+    indicator_visibility,
 )
 from municipia.strategy.selectors import plan_get, plans_visible_to
 
@@ -119,36 +127,71 @@ def indicator_detail(request, pk):
     return render(request, "indicators/indicator_detail.html", context)
 
 
+def _shared_content(request, kind: str, *extra, render) -> str:
+    """The page's main content, rendered once for every visitor it is the same for.
+
+    The heavy pages below judge every indicator for every member of a network; their content
+    does not depend on who reads it beyond what `extra` says (which indicators they may see),
+    so signed-in users share it too (the page cache serves anonymous visitors only; the header,
+    with the user's menu and messages, is rendered for each request). The key carries the path
+    (filters, page), the language, the day and the content version, which every write to plans,
+    organisations or indicators moves inside its transaction; the status the content is made
+    from is cached apart, on the indicators' own versions (selectors.cached_status), so an
+    unrelated edit costs a new rendering, not a new computation.
+    """
+    parts = [kind, request.get_full_path(), get_language(), timezone.localdate().isoformat(), content_version(), *extra]
+    key = "indicators:content:" + hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+    content = cache.get(key)
+    if content is None:
+        content = render()
+        cache.set(key, content, CONTENT_CACHE_SECONDS)
+    return mark_safe(content)  # noqa: S308 - rendered by our own template, escaped there
+
+
 @public_cache
 def plan_dashboard(request, slug):
     plan = plan_get(request.user, slug=slug)
-    dashboard = monitoring.plan_dashboard(request.user, plan)
-    context = {
-        "plan": plan,
-        "dashboard": dashboard,
-        "axis_chart": figures.axis_progress_chart(dashboard),
-        "health_chart": figures.action_health_chart(dashboard),
-        "indicator_chart": figures.indicator_status_chart(dashboard),
-        "indicator_statuses": [(status, label) for status, label in IndicatorStatus.choices],
-        "stale_action_days": monitoring.STALE_ACTION_DAYS,
-    }
-    return render(request, "indicators/plan_dashboard.html", context)
+
+    def render_content() -> str:
+        dashboard = monitoring.plan_dashboard(request.user, plan)
+        context = {
+            "plan": plan,
+            "dashboard": dashboard,
+            "axis_chart": figures.axis_progress_chart(dashboard),
+            "health_chart": figures.action_health_chart(dashboard),
+            "indicator_chart": figures.indicator_status_chart(dashboard),
+            "indicator_statuses": [(status, label) for status, label in IndicatorStatus.choices],
+            "stale_action_days": monitoring.STALE_ACTION_DAYS,
+        }
+        return render_to_string("indicators/_dashboard_content.html", context, request)
+
+    # Which indicators the reader may see is all that differs between readers.
+    visibility = indicator_visibility(request.user)
+    content = _shared_content(request, "dashboard", plan.pk, visibility, render=render_content)
+    return render(request, "indicators/plan_dashboard.html", {"plan": plan, "content": content})
 
 
 @public_cache
 def indicator_benchmark(request, pk, network):
     indicator = indicator_get(request.user, pk=pk)
     network = network_get(slug=network)
-    benchmark = network_benchmark(indicator, network, council=request.GET.get("council") or None)
-    context = {
-        "indicator": indicator,
-        "network": network,
-        "benchmark": benchmark,
-        "chart": figures.benchmark_chart(benchmark),
-        "chart_rows": figures.BENCHMARK_CHART_ROWS,
-        "rows_page": paginate(request, benchmark.rows, BENCHMARK_ROWS_PER_PAGE),
-        "members": sorted((row.organization for row in benchmark.rows), key=lambda org: str(org.name)),
-    }
+
+    def render_content() -> str:
+        benchmark = network_benchmark(indicator, network, council=request.GET.get("council") or None)
+        context = {
+            "indicator": indicator,
+            "network": network,
+            "benchmark": benchmark,
+            "chart": figures.benchmark_chart(benchmark),
+            "chart_rows": figures.BENCHMARK_CHART_ROWS,
+            "rows_page": paginate(request, benchmark.rows, BENCHMARK_ROWS_PER_PAGE),
+            "members": sorted((row.organization for row in benchmark.rows), key=lambda org: str(org.name)),
+        }
+        return render_to_string("indicators/_benchmark_content.html", context, request)
+
+    # Whoever may see the indicator (checked above) sees the same benchmark.
+    content = _shared_content(request, "benchmark", indicator.pk, network.pk, render=render_content)
+    context = {"indicator": indicator, "network": network, "content": content}
     return render(request, "indicators/indicator_benchmark.html", context)
 
 

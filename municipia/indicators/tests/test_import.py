@@ -216,3 +216,55 @@ def test_command_as_a_user_applies_their_permissions(world, tmp_path: Path):
     with pytest.raises(CommandError):
         call_command("import_observations", str(path), "--user", world["editor"].username, stderr=StringIO())
     assert Observation.objects.count() == 0
+
+
+# --- Large files: checked and written in one pass, still all or nothing
+
+
+def _daily_rows(code: str, organization: str, count: int, start=dt.date(2000, 1, 1)) -> list[list]:
+    return [[code, organization, (start + dt.timedelta(days=n)).isoformat(), f"{n}.5", "", ""] for n in range(count)]
+
+
+def test_a_large_file_is_written_whole_and_marks_its_indicator_changed(world):
+    broadband = world["broadband"]
+    version = broadband.updated_at
+    rows = _daily_rows("DIG-01", "jerez", services.INSERT_CHUNK + 700)
+    outcome = run(world["admin"], "csv", rows)
+    assert outcome.ok and (outcome.created, outcome.check.row_count) == (len(rows), len(rows))
+    assert Observation.objects.filter(indicator=broadband).count() == len(rows)
+    assert Observation.objects.get(indicator=broadband, date=dt.date(2000, 1, 3)).value == Decimal("2.5")
+    broadband.refresh_from_db()
+    assert broadband.updated_at > version  # the version the status cache is keyed on
+    assert ObservationImport.objects.get().created_count == len(rows)
+
+
+def test_a_bad_row_after_the_first_written_chunk_leaves_nothing_and_is_named(world):
+    rows = _daily_rows("DIG-01", "jerez", services.INSERT_CHUNK + 10)
+    rows[-3][3] = "about 5"
+    outcome = run(world["admin"], "csv", rows)
+    assert [(e.row, e.column) for e in outcome.check.errors] == [(len(rows) - 1, "value")]
+    assert Observation.objects.count() == 0
+    assert ObservationImport.objects.count() == 0
+
+
+def test_a_duplicate_far_from_its_first_row_is_named_with_both_rows(world):
+    rows = _daily_rows("DIG-01", "jerez", services.INSERT_CHUNK + 10)
+    rows.append(list(rows[1]))  # the spreadsheet's row 3, again at the end
+    outcome = run(world["admin"], "csv", rows)
+    assert [(e.row, e.column) for e in outcome.check.errors] == [(len(rows) + 1, "date")]
+    assert "Row 3 already gives" in outcome.check.errors[0].message
+    assert Observation.objects.count() == 0
+
+
+def test_a_file_with_a_byte_that_is_not_utf8_far_down_is_reported_on_the_file(world):
+    content = csv_bytes(_daily_rows("DIG-01", "jerez", 3000)) + b"DIG-01,jerez,2024-01-01,\xff,,\n"
+    outcome = services.observations_import(acting_user=world["admin"], name="values.csv", content=content)
+    assert [(e.row, e.column) for e in outcome.check.errors] == [(0, "file")]
+    assert Observation.objects.count() == 0
+
+
+def test_blank_and_whitespace_rows_are_skipped_and_not_counted(world):
+    rows = [GOOD[0], ["", "", "", "", "", ""], ["  ", " ", "", "  ", "", ""], GOOD[2]]
+    outcome = run(world["admin"], "csv", rows)
+    assert outcome.ok, outcome.check.errors
+    assert (outcome.created, outcome.check.row_count) == (2, 2)
