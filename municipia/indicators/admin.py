@@ -4,7 +4,7 @@ from django.contrib import admin
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from municipia.core.admin import ServiceModelAdmin
+from municipia.core.admin import ServiceDeleteMixin, ServiceModelAdmin
 from municipia.indicators import services
 from municipia.indicators.models import (
     Baseline,
@@ -16,7 +16,7 @@ from municipia.indicators.models import (
 )
 
 
-class UntranslatedServiceAdmin(ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
+class UntranslatedServiceAdmin(ServiceDeleteMixin, ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
     """ServiceModelAdmin's service writes for models without translated fields."""
 
     service_fields: list[str] = []
@@ -56,6 +56,9 @@ class IndicatorAdmin(ServiceModelAdmin):
     def update(self, request, obj, data):
         return services.indicator_update(acting_user=request.user, indicator=obj, data=data, **self._links)
 
+    def delete_model(self, request, obj):
+        services.indicator_delete(acting_user=request.user, indicator=obj)
+
 
 @admin.register(Baseline)
 class BaselineAdmin(UntranslatedServiceAdmin, SimpleHistoryAdmin):
@@ -70,6 +73,10 @@ class BaselineAdmin(UntranslatedServiceAdmin, SimpleHistoryAdmin):
 
     def update(self, request, obj, data):
         return services.baseline_update(acting_user=request.user, baseline=obj, data=data)
+
+    def delete_model(self, request, obj):
+        # Through the service, so the indicator's cached status moves with the deletion.
+        services.baseline_delete(acting_user=request.user, baseline=obj)
 
 
 @admin.register(Target)
@@ -86,6 +93,9 @@ class TargetAdmin(UntranslatedServiceAdmin, SimpleHistoryAdmin):
 
     def update(self, request, obj, data):
         return services.target_update(acting_user=request.user, target=obj, data=data)
+
+    def delete_model(self, request, obj):
+        services.target_delete(acting_user=request.user, target=obj)
 
 
 @admin.register(Observation)
@@ -105,6 +115,9 @@ class ObservationAdmin(UntranslatedServiceAdmin):
 
     def update(self, request, obj, data):
         return services.observation_update(acting_user=request.user, observation=obj, data=data)
+
+    def delete_model(self, request, obj):
+        services.observation_delete(acting_user=request.user, observation=obj)
 
 
 @admin.register(ObservationImport)

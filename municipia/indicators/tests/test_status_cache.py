@@ -195,3 +195,23 @@ def test_the_benchmarking_page_highlights_each_readers_council_from_the_shared_b
     for member in members[:2]:
         content = client.get(url, {"council": member.slug}).content.decode()
         assert f"Where {member.name} stands" in content
+
+
+def test_admin_deletes_go_through_the_services_so_the_cached_benchmark_moves(client, site_admin):
+    plan, online = network_plan(2, "agenda")
+    network = plan.owner
+    council = network.members.order_by("pk").first()
+    newest = services.observation_create(
+        acting_user=None, indicator=online, organization=council, data={"date": dt.date(2025, 6, 30), "value": D(99)}
+    )
+    row = {r.organization: r.value for r in network_benchmark(online, network, today=TODAY).rows}
+    assert row[council] == D(99)
+    client.force_login(site_admin)
+    response = client.post(
+        reverse("admin:indicators_observation_changelist"),
+        {"action": "delete_selected", "_selected_action": [newest.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    row = {r.organization: r.value for r in network_benchmark(online, network, today=TODAY).rows}
+    assert row.get(council) != D(99)
+    assert Indicator.objects.get(pk=online.pk).updated_at > newest.created_at
