@@ -840,36 +840,16 @@ def _weighting_data(weighting) -> dict | None:
 
 
 def _crosstabs_data(campaign: Campaign, computed, questions: list[Question], profile: Question, weighted: bool):
-    """Every choice question by one profile question, as `results.crosstab_results` computes one.
-
-    All the tables come from one read of the answers (two queries, however many questions) and
-    are cached with the results they belong to.
-    """
+    """Every choice question by one profile question (`results.crosstab_tables`), cached with the results."""
     key = f"{computed.key}:api-crosstabs:{profile.pk}" if computed.key else ""
     cached = cache.get(key) if key else None
     if cached is not None:
         return cached
     crossable = [q for q in questions if q.kind in results.CHOICE_KINDS and not q.is_profile]
-    response_ids, values = results.load_answers(campaign, [*crossable, profile])
-    weights = None
-    if weighted:
-        by_response = results.campaign_weights(campaign)
-        if by_response is not None:
-            weights = [by_response.get(response_id, 0.0) for response_id in response_ids]
-    columns = [option.code for option in profile.options.all() if not option.is_row]
+    by_question, is_weighted = results.crosstab_tables(campaign, crossable, profile, weighted=weighted)
     tables = []
     for question in crossable:
-        rows = [option.code for option in question.options.all() if not option.is_row]
-        if question.allow_other:
-            rows.append(results.OTHER)
-        table = analysis.crosstab(
-            values[question.pk],
-            values[profile.pk],
-            rows,
-            columns,
-            weights,
-            multiple=question.kind == QuestionKind.MULTIPLE_CHOICE,
-        )
+        table = by_question[question.pk]
         tables.append(
             {
                 "question": question.code,
@@ -883,7 +863,7 @@ def _crosstabs_data(campaign: Campaign, computed, questions: list[Question], pro
                 "p_value": table.p_value,
             }
         )
-    data = {"profile": profile.code, "weighted": weights is not None, "tables": tables}
+    data = {"profile": profile.code, "weighted": is_weighted, "tables": tables}
     if key:
         cache.set(key, data, results.CACHE_SECONDS)
     return data

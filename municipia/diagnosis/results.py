@@ -579,6 +579,37 @@ def campaign_weights(campaign: Campaign) -> dict[int, float] | None:
     return mapping
 
 
+def crosstab_tables(
+    campaign: Campaign, questions: list[Question], profile: Question, *, weighted: bool = True
+) -> tuple[dict[int, analysis.CrossTab], bool]:
+    """Each question by a profile question, from one read of their answers (two queries however many).
+
+    Column percentages; weighted when `weighted` and margins are set. Returns the tables by
+    question id and whether they are weighted.
+    """
+    response_ids, values = load_answers(campaign, [*questions, profile])
+    weights = None
+    if weighted:
+        by_response = campaign_weights(campaign)
+        if by_response is not None:
+            weights = [by_response.get(response_id, 0.0) for response_id in response_ids]
+    columns = [option.code for option in profile.options.all() if not option.is_row]
+    tables = {}
+    for question in questions:
+        rows = [option.code for option in question.options.all() if not option.is_row]
+        if question.allow_other:
+            rows.append(OTHER)
+        tables[question.pk] = analysis.crosstab(
+            values[question.pk],
+            values[profile.pk],
+            rows,
+            columns,
+            weights,
+            multiple=question.kind == QuestionKind.MULTIPLE_CHOICE,
+        )
+    return tables, weights is not None
+
+
 def crosstab_results(
     campaign: Campaign, question: Question, profile: Question, *, weighted: bool = True
 ) -> analysis.CrossTab:
@@ -587,24 +618,8 @@ def crosstab_results(
     cached = cache.get(key)
     if cached is not None:
         return cached
-    response_ids, values = load_answers(campaign, [question, profile])
-    weights = None
-    if weighted:
-        by_response = campaign_weights(campaign)
-        if by_response is not None:
-            weights = [by_response.get(response_id, 0.0) for response_id in response_ids]
-    rows = [option.code for option in question.options.all() if not option.is_row]
-    if question.allow_other:
-        rows.append(OTHER)
-    columns = [option.code for option in profile.options.all() if not option.is_row]
-    table = analysis.crosstab(
-        values[question.pk],
-        values[profile.pk],
-        rows,
-        columns,
-        weights,
-        multiple=question.kind == QuestionKind.MULTIPLE_CHOICE,
-    )
+    tables, _weighted = crosstab_tables(campaign, [question], profile, weighted=weighted)
+    table = tables[question.pk]
     cache.set(key, table, CACHE_SECONDS)
     return table
 
