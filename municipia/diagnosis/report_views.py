@@ -16,6 +16,7 @@ from municipia.core import charts
 from municipia.core.i18n import current_language
 from municipia.core.views import NeedsLogin, require_perm
 from municipia.diagnosis.report import DiagnosisReport, diagnosis_report
+from municipia.diagnosis.results_views import profile_radar_charts
 from municipia.reports.pdf import html_to_pdf
 from municipia.strategy.selectors import plan_get
 
@@ -70,18 +71,7 @@ def _maturity_charts(report: DiagnosisReport) -> dict:
         "overall_rows": list(zip(maturity.dimensions, maturity.overall.scores, strict=True))
         if maturity.overall
         else [],
-        "profile_charts": [
-            {
-                "profile": profile,
-                "chart": charts.radar_chart(
-                    [charts.Profile(profile.name, profile.scores)],
-                    dimensions=names,
-                    title=_("Digital maturity of %(name)s") % {"name": profile.name},
-                    width=300,
-                ),
-            }
-            for profile in maturity.profiles
-        ],
+        "profile_charts": profile_radar_charts(maturity.profiles, names),
     }
 
 

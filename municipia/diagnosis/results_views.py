@@ -470,6 +470,22 @@ class CampaignMarginsView(LoginFirst, EditorView):
 # --- Digital maturity
 
 
+def profile_radar_charts(profiles, names: list[str]) -> list[dict]:
+    """One small radar chart per maturity profile (a department or a member council), with its profile."""
+    return [
+        {
+            "profile": profile,
+            "chart": charts.radar_chart(
+                [charts.Profile(profile.name, profile.scores)],
+                dimensions=names,
+                title=_("Digital maturity of %(name)s") % {"name": profile.name},
+                width=300,
+            ),
+        }
+        for profile in profiles
+    ]
+
+
 def _dimension_names(dimensions) -> list[str]:
     return [dimension.name for dimension in dimensions]
 
@@ -532,18 +548,7 @@ def _maturity_network(request, slug):
             "network": network,
             "dimensions": dimensions,
             "profiles": profiles,
-            "charts": [
-                {
-                    "profile": profile,
-                    "chart": charts.radar_chart(
-                        [charts.Profile(profile.name, profile.scores)],
-                        dimensions=names,
-                        title=_("Digital maturity of %(name)s") % {"name": profile.name},
-                        width=300,
-                    ),
-                }
-                for profile in profiles
-            ],
+            "charts": profile_radar_charts(profiles, names),
             "now": timezone.now(),
         },
     )
