@@ -114,12 +114,10 @@ def ensure_indicators(db_path: Path) -> None:
     subprocess.run([sys.executable, str(BENCH_DIR / "indicators.py"), "fill", "--db", str(db_path)], check=True)
 
 
-def measure_indicators(env: dict[str, str], db_path: Path) -> dict | None:
-    """Issue 4's in-process figures: queries and cold/warm build times of the dashboard and benchmarking page."""
-    from benchmarks.indicators import JSON_PREFIX
-
+def _measure_in_process(env: dict[str, str], script: str, args: list[str], prefix: str, label: str) -> dict | None:
+    """Runs one of the in-process benchmark scripts with the page cache off; returns the JSON it prints."""
     completed = subprocess.run(
-        [sys.executable, str(BENCH_DIR / "indicators.py"), "pages", "--db", str(db_path)],
+        [sys.executable, str(BENCH_DIR / script), *args],
         cwd=REPO_DIR,
         env={**env, "PUBLIC_CACHE": "0"},
         capture_output=True,
@@ -128,36 +126,29 @@ def measure_indicators(env: dict[str, str], db_path: Path) -> dict | None:
     )
     result = None
     for line in completed.stdout.splitlines():
-        if line.startswith(JSON_PREFIX):
-            result = json.loads(line.removeprefix(JSON_PREFIX)).get("pages")
+        if line.startswith(prefix):
+            result = json.loads(line.removeprefix(prefix))
         else:
             print(line, flush=True)
     if result is None:
-        print(f"Indicator measurements failed (exit {completed.returncode}):\n{completed.stderr[-2000:]}", flush=True)
+        print(f"{label} measurements failed (exit {completed.returncode}):\n{completed.stderr[-2000:]}", flush=True)
     return result
+
+
+def measure_indicators(env: dict[str, str], db_path: Path) -> dict | None:
+    """Issue 4's in-process figures: queries and cold/warm build times of the dashboard and benchmarking page."""
+    from benchmarks.indicators import JSON_PREFIX
+
+    result = _measure_in_process(env, "indicators.py", ["pages", "--db", str(db_path)], JSON_PREFIX, "Indicator")
+    return None if result is None else result.get("pages")
 
 
 def measure_governance(env: dict[str, str], db_path: Path, runs: int) -> dict | None:
     """Issue 3's in-process figures (query counts, feed build times), in a process with the page cache off."""
     from benchmarks.governance import JSON_PREFIX
 
-    completed = subprocess.run(
-        [sys.executable, str(BENCH_DIR / "governance.py"), "measure", "--db", str(db_path), "--runs", str(runs)],
-        cwd=REPO_DIR,
-        env={**env, "PUBLIC_CACHE": "0"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    result = None
-    for line in completed.stdout.splitlines():
-        if line.startswith(JSON_PREFIX):
-            result = json.loads(line.removeprefix(JSON_PREFIX))
-        else:
-            print(line, flush=True)
-    if result is None:
-        print(f"Governance measurements failed (exit {completed.returncode}):\n{completed.stderr[-2000:]}", flush=True)
-    return result
+    args = ["measure", "--db", str(db_path), "--runs", str(runs)]
+    return _measure_in_process(env, "governance.py", args, JSON_PREFIX, "Governance")
 
 
 def ensure_wrk() -> str:
