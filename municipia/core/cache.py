@@ -9,12 +9,14 @@ messages are never served from the cache.
 """
 
 import hashlib
+from collections.abc import Callable, Sequence
 from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from municipia.core.models import ContentVersion
@@ -35,6 +37,29 @@ def content_changed() -> None:
         cursor.execute(f"UPDATE {table} SET value = value + 1 WHERE id = 1")  # noqa: S608 - table name is ours
         if cursor.rowcount == 0:
             ContentVersion.objects.get_or_create(pk=1, defaults={"value": 1})
+
+
+def shared_fragment(
+    name: str,
+    parts: Sequence[object],
+    render: Callable[[], str],
+    *,
+    seconds: int = CACHE_SECONDS,
+    keep: Callable[[], bool] | None = None,
+) -> SafeString:
+    """A piece of a page rendered once for every reader it is the same for, signed in or not.
+
+    `parts` must name everything the piece depends on (language, versions of its data, what the
+    reader may see); the frame around it, with the reader's menu, is rendered per request. `keep`,
+    asked after a fresh rendering, says whether it may be stored (not while data is being computed).
+    """
+    key = f"fragment:{name}:" + hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+    content = cache.get(key)
+    if content is None:
+        content = render()
+        if keep is None or keep():
+            cache.set(key, content, seconds)
+    return mark_safe(content)  # noqa: S308 - rendered by our own templates, escaped there
 
 
 def cache_key(request) -> str | None:

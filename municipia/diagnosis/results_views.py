@@ -23,6 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from municipia.core import charts, exports
+from municipia.core.cache import shared_fragment
 from municipia.core.views import EditorView, NeedsLogin, attach_errors, paginate, require_perm
 from municipia.diagnosis import forms, results, services
 from municipia.diagnosis.choices import ProfileKind, QuestionKind
@@ -270,25 +271,23 @@ def _campaign_results(request, slug):
     # The whole body of a page whose results are current, without a cross-tab asked for, is the
     # same for everyone with the same rights: kept rendered, a request only fills in the frame.
     plain = not (request.GET.get("crosstab") or request.GET.get("by"))
-    body_key = ":".join(
-        [
-            key,
-            "body",
-            get_language(),
-            earlier_key,
-            campaign.updated_at.isoformat(),
-            *(str(int(v)) for v in flags.values()),
-        ]
-    )
-    body = cache.get(body_key) if plain else None
-    if body is None:
+    rendered: dict[str, bool] = {}
+
+    def render_body() -> str:
         state = results.campaign_results_page(campaign, key=key)
         earlier = results.campaign_results_page(campaign.wave_of).results if compare and state.results else None
-        body = render_to_string(
+        rendered["current"] = state.current
+        return render_to_string(
             "diagnosis/results/campaign_results_body.html", _body_context(request, campaign, state, earlier, flags)
         )
-        if plain and state.current:
-            cache.set(body_key, body, BODY_SECONDS)
+
+    if plain:
+        parts = [key, get_language(), earlier_key, campaign.updated_at.isoformat(), *map(int, flags.values())]
+        body = shared_fragment(
+            "diagnosis-results", parts, render_body, seconds=BODY_SECONDS, keep=lambda: rendered["current"]
+        )
+    else:
+        body = render_body()
     return render(request, "diagnosis/results/campaign_results.html", {"campaign": campaign, "body": body})
 
 

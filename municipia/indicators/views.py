@@ -4,21 +4,16 @@ Each view checks the permission (`require_perm` / `EditorView`), calls a selecto
 and renders. Indicators are fetched through selectors scoped to what the user may see.
 """
 
-import hashlib
-
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from municipia.core.cache import CACHE_SECONDS as CONTENT_CACHE_SECONDS
-from municipia.core.cache import content_version, public_cache
+from municipia.core.cache import content_version, public_cache, shared_fragment
 from municipia.core.i18n import language_codes
 from municipia.core.links import reverse_many
 from municipia.core.views import EditorView, paginate
@@ -128,24 +123,14 @@ def indicator_detail(request, pk):
 
 
 def _shared_content(request, kind: str, *extra, render) -> str:
-    """The page's main content, rendered once for every visitor it is the same for.
+    """The page's main content, shared by every reader who may see the same indicators.
 
-    The heavy pages below judge every indicator for every member of a network; their content
-    does not depend on who reads it beyond what `extra` says (which indicators they may see),
-    so signed-in users share it too (the page cache serves anonymous visitors only; the header,
-    with the user's menu and messages, is rendered for each request). The key carries the path
-    (filters, page), the language, the day and the content version, which every write to plans,
-    organisations or indicators moves inside its transaction; the status the content is made
-    from is cached apart, on the indicators' own versions (selectors.cached_status), so an
-    unrelated edit costs a new rendering, not a new computation.
+    The heavy pages below judge every indicator for every member of a network; the status they
+    are made from is cached apart, on the indicators' own versions (selectors.cached_status), so
+    an unrelated edit (which moves the content version) costs a new rendering, not a new computation.
     """
-    parts = [kind, request.get_full_path(), get_language(), timezone.localdate().isoformat(), content_version(), *extra]
-    key = "indicators:content:" + hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
-    content = cache.get(key)
-    if content is None:
-        content = render()
-        cache.set(key, content, CONTENT_CACHE_SECONDS)
-    return mark_safe(content)  # noqa: S308 - rendered by our own template, escaped there
+    parts = [request.get_full_path(), get_language(), timezone.localdate().isoformat(), content_version(), *extra]
+    return shared_fragment(f"indicators-{kind}", parts, render)
 
 
 @public_cache

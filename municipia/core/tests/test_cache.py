@@ -105,3 +105,19 @@ def test_loading_reference_data_invalidates(tmp_path):
     before = content_version()
     load_municipalities(es_path=es, bg_path=bg)
     assert content_version() > before
+
+
+def test_shared_fragment_renders_once_per_parts_and_not_while_it_may_not_be_kept():
+    from municipia.core.cache import shared_fragment
+
+    calls = []
+
+    def render():
+        calls.append(1)
+        return f"<p>rendering {len(calls)}</p>"
+
+    first = shared_fragment("test-fragment", ["en", 1], render)
+    assert shared_fragment("test-fragment", ["en", 1], render) == first == "<p>rendering 1</p>"
+    assert shared_fragment("test-fragment", ["bg", 1], render) == "<p>rendering 2</p>"  # other parts, own piece
+    shared_fragment("test-fragment", ["en", 2], render, keep=lambda: False)
+    assert shared_fragment("test-fragment", ["en", 2], render) == "<p>rendering 4</p>"  # the unkept one is redone
