@@ -23,10 +23,10 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
+from municipia.core.mail import templated_email
 from municipia.governance.choices import OFFICER_ROLES, MinutesStatus, ReminderKind, TaskStatus
 from municipia.governance.models import AgendaItem, BodyMember, Meeting, ReminderSent, Task
 from municipia.governance.recurrence import is_known_time_zone
@@ -205,18 +205,7 @@ def render(reminder: Reminder) -> EmailMultiAlternatives:
             context["starts_local"] = meeting.starts_at.astimezone(ZoneInfo(context["time_zone"]))
             context["ends_local"] = meeting.ends_at.astimezone(ZoneInfo(context["time_zone"]))
         context["my_governance_url"] = _page_link("governance:my-governance")
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[reminder.recipient],
-        headers={"Content-Language": language},
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+    return templated_email(template, context, to=reminder.recipient, language=language)
 
 
 def _deliver(reminder: Reminder) -> bool:

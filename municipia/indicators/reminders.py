@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from municipia.core.mail import templated_email
 from municipia.indicators.models import Indicator, IndicatorReminder
 from municipia.indicators.selectors import indicator_status
 from municipia.indicators.status import Assessment
@@ -106,18 +106,7 @@ def render(reminder: Reminder) -> EmailMultiAlternatives:
             "import_url": base + reverse("indicators:observation-import"),
             "LANGUAGE_CODE": language,
         }
-        subject = " ".join(render_to_string(f"{TEMPLATE}_subject.txt", context).split())
-        text = render_to_string(f"{TEMPLATE}.txt", context)
-        html = render_to_string(f"{TEMPLATE}.html", context)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[reminder.recipient],
-        headers={"Content-Language": language},
-    )
-    message.attach_alternative(html, "text/html")
-    return message
+    return templated_email(TEMPLATE, context, to=reminder.recipient, language=language)
 
 
 def _deliver(reminder: Reminder) -> bool:
