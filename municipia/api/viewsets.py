@@ -91,3 +91,32 @@ class ServiceModelViewSet(PublicCacheMixin, viewsets.ModelViewSet):
 
     def perform_destroy(self, instance: models.Model) -> None:
         self.delete_object(instance)
+
+
+class EntityViewSet(ServiceModelViewSet):
+    """The viewset of a declared entity: reads scoped by its visibility rule, writes through its services.
+
+    The parent of a new object is the request's value of `entity.parent`; `get_queryset` may be
+    overridden to load what the serializer shows (it must start from `entity.visible(user)`).
+    """
+
+    entity = None  # a municipia.core.entities.Entity
+
+    @property
+    def create_has_parent(self) -> bool:  # type: ignore[override]
+        return self.entity.parent is not None
+
+    def get_queryset(self):
+        return self.entity.visible(self.request.user)
+
+    def parent_of(self, data: dict[str, Any]) -> models.Model | None:
+        return data.get(self.entity.parent) if self.entity.parent else None
+
+    def create_object(self, parent: models.Model | None, data: dict[str, Any]) -> models.Model:
+        return self.entity.create_object(acting_user=self.request.user, parent=parent, data=data)
+
+    def update_object(self, instance: models.Model, data: dict[str, Any]) -> models.Model:
+        return self.entity.update_object(acting_user=self.request.user, obj=instance, data=data)
+
+    def delete_object(self, instance: models.Model) -> None:
+        self.entity.delete_object(acting_user=self.request.user, obj=instance)

@@ -89,3 +89,34 @@ class ServiceModelAdmin(ServiceDeleteMixin, ObjectPermissionsModelAdminMixin, Si
                 for error in errors:
                     messages.error(request, f"{field}: {error}")
             return HttpResponseRedirect(request.get_full_path())
+
+
+class EntityAdmin(ServiceModelAdmin):
+    """The admin of a declared entity: saves and deletes go through the entity's services.
+
+    The parent of a new object is the form's value of `entity.parent` (or what
+    `parent_from(data)` derives from the form's values when the parent is not a form field);
+    the entity's `links` (many-to-many) are handed to the services as they are to pages and API.
+    """
+
+    entity = None  # a municipia.core.entities.Entity
+
+    def get_service_fields(self) -> list[str]:
+        return self.service_fields or self.entity.editable_names()
+
+    def service_data(self, form) -> dict:
+        names = [*self.get_service_fields(), *self.entity.links]
+        return {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
+
+    def parent_from(self, obj, data: dict):
+        name = self.entity.parent
+        return data.get(name) or getattr(obj, name, None) if name else None
+
+    def create(self, request, obj, data):
+        return self.entity.create_object(acting_user=request.user, parent=self.parent_from(obj, data), data=data)
+
+    def update(self, request, obj, data):
+        return self.entity.update_object(acting_user=request.user, obj=obj, data=data)
+
+    def delete_model(self, request, obj):
+        self.entity.delete_object(acting_user=request.user, obj=obj)

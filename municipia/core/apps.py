@@ -1,6 +1,7 @@
 """Shared building blocks of every Municipia app."""
 
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class CoreConfig(AppConfig):
@@ -11,3 +12,6 @@ class CoreConfig(AppConfig):
         from municipia.core import signals
 
         signals.connect()
+        # Every app's entity declarations (municipia.core.entities), so the registry and the
+        # `view_*` permissions they define are complete before the first request or test.
+        autodiscover_modules("entities")

@@ -14,7 +14,10 @@ class ServiceModelForm(forms.ModelForm):
     service requires one of them. `language_groups()` lets templates show one fieldset per language.
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, parent=None, **kwargs):
+        # The object the new or edited one belongs to (a plan for an axis), for forms whose
+        # choices depend on it; entity pages always pass it.
+        self.parent = parent
         super().__init__(*args, **kwargs)
         for name, form_field in self.fields.items():
             if self._language_of(name):

@@ -12,6 +12,7 @@ import rules
 from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids, edits_organization, is_site_admin
 from municipia.strategy.choices import PlanStatus
+from municipia.strategy.entities import PLAN
 from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
 
 
@@ -59,10 +60,16 @@ def is_plan_owner_candidate(user, obj) -> bool:
     return isinstance(obj, Organization) and edits_organization(user, obj)
 
 
-can_view = plan_is_published | is_site_admin | edits_plan_owner
+
+
+@rules.predicate
+def can_view(user, obj) -> bool:
+    """Whether `user` sees the plan `obj` belongs to: the plan entity's visibility rule
+    (strategy/entities.py, which also defines the `view_*` permissions), for other apps' rules."""
+    return PLAN.can_see(user, plan_of(obj))
+
 can_edit = is_site_admin | (edits_plan_owner & plan_is_open)
 
-rules.add_perm("strategy.view_plan", can_view)
 rules.add_perm("strategy.add_plan", is_site_admin | is_plan_owner_candidate)
 rules.add_perm("strategy.change_plan", can_edit)
 rules.add_perm("strategy.approve_plan", can_edit)
@@ -71,7 +78,6 @@ rules.add_perm("strategy.view_history", is_site_admin | edits_plan_owner)
 
 # Children of a plan: `add_*` receives the plan (or the parent element), the others the element.
 for model_name in ("axis", "challenge", "objective", "action", "milestone"):
-    rules.add_perm(f"strategy.view_{model_name}", can_view)
     rules.add_perm(f"strategy.add_{model_name}", can_edit)
     rules.add_perm(f"strategy.change_{model_name}", can_edit)
     rules.add_perm(f"strategy.delete_{model_name}", can_edit)

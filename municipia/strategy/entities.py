@@ -1,0 +1,143 @@
+"""Plans and their content, each declared once (see municipia.core.entities).
+
+Everyone sees what belongs to a published plan; the owner's editors (a council's) or
+coordinators (a network's) also see its drafts; site administrators see everything.
+"""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from municipia.core.entities import Entity, register
+from municipia.core.visibility import Among, Is
+from municipia.organizations.permissions import editable_organization_ids
+from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
+
+
+def _of_plan(path: str):
+    """The plan rule, for an element that reaches its plan through `path`."""
+    prefix = f"{path}__" if path else ""
+    return Is(f"{prefix}is_published") | Among(f"{prefix}owner_id", editable_organization_ids)
+
+
+SERVICES = "municipia.strategy.services"
+FORMS = "municipia.strategy.forms"
+
+PLAN = register(
+    Entity(
+        model=Plan,
+        visibility=_of_plan(""),
+        parent="owner",
+        fields=("title", "summary", "vision", "mission", "slug", "period_start", "period_end", "is_published"),
+        translated=("title", "summary", "vision", "mission"),
+        create=f"{SERVICES}.plan_create",
+        update=f"{SERVICES}.plan_update",
+        delete=f"{SERVICES}.plan_delete",
+        lookup="slug",
+        select_related=("owner",),
+        titles=(_("New plan"), _("Edit plan")),
+        messages=(_("Plan created."), _("Plan saved."), _("Plan deleted.")),
+        form=f"{FORMS}.PlanForm",
+        after_delete=lambda plan: reverse("strategy:plan-list"),
+        export_fields=("slug", "title", "status", "period_start", "period_end"),
+        snapshot_fields=("title", "summary", "vision", "mission", "period_start", "period_end", "status"),
+    )
+)
+
+AXIS = register(
+    Entity(
+        model=Axis,
+        visibility=_of_plan("plan"),
+        parent="plan",
+        fields=("title", "description", "code", "weight", "position"),
+        translated=("title", "description"),
+        create=f"{SERVICES}.axis_create",
+        update=f"{SERVICES}.axis_update",
+        delete=f"{SERVICES}.axis_delete",
+        select_related=("plan__owner",),
+        titles=(_("New axis"), _("Edit axis")),
+        form=f"{FORMS}.AxisForm",
+    )
+)
+
+CHALLENGE = register(
+    Entity(
+        model=Challenge,
+        visibility=_of_plan("axis__plan"),
+        parent="axis",
+        fields=("title", "description", "code"),
+        translated=("title", "description"),
+        create=f"{SERVICES}.challenge_create",
+        update=f"{SERVICES}.challenge_update",
+        delete=f"{SERVICES}.challenge_delete",
+        select_related=("axis__plan__owner",),
+        titles=(_("New challenge"), _("Edit challenge")),
+        form=f"{FORMS}.ChallengeForm",
+        after_save=lambda challenge: challenge.axis.get_absolute_url(),
+    )
+)
+
+OBJECTIVE = register(
+    Entity(
+        model=Objective,
+        visibility=_of_plan("axis__plan"),
+        parent="axis",
+        fields=("title", "description", "code", "weight"),
+        translated=("title", "description"),
+        links=("challenges",),
+        create=f"{SERVICES}.objective_create",
+        update=f"{SERVICES}.objective_update",
+        delete=f"{SERVICES}.objective_delete",
+        select_related=("axis__plan__owner",),
+        titles=(_("New strategic objective"), _("Edit strategic objective")),
+        form=f"{FORMS}.ObjectiveForm",
+        after_save=lambda objective: objective.axis.get_absolute_url(),
+    )
+)
+
+ACTION = register(
+    Entity(
+        model=Action,
+        visibility=_of_plan("plan"),
+        parent="plan",
+        fields=(
+            "title",
+            "description",
+            "code",
+            "objective",
+            "owner_department",
+            "lead",
+            "start_date",
+            "end_date",
+            "status",
+            "progress",
+            "budget",
+            "weight",
+        ),
+        translated=("title", "description"),
+        links=("participants", "dependencies"),
+        create=f"{SERVICES}.action_create",
+        update=f"{SERVICES}.action_update",
+        delete=f"{SERVICES}.action_delete",
+        select_related=("plan__owner", "objective__axis"),
+        titles=(_("New action"), _("Edit action")),
+        messages=(_("Action created."), _("Action saved."), _("Action deleted.")),
+        form=f"{FORMS}.ActionForm",
+    )
+)
+
+MILESTONE = register(
+    Entity(
+        model=Milestone,
+        visibility=_of_plan("action__plan"),
+        parent="action",
+        fields=("title", "due_date", "completed_on"),
+        translated=("title",),
+        create=f"{SERVICES}.milestone_create",
+        update=f"{SERVICES}.milestone_update",
+        delete=f"{SERVICES}.milestone_delete",
+        select_related=("action__plan__owner",),
+        titles=(_("New milestone"), _("Edit milestone")),
+        form=f"{FORMS}.MilestoneForm",
+        after_save=lambda milestone: milestone.action.get_absolute_url(),
+    )
+)
