@@ -60,13 +60,12 @@ def is_plan_owner_candidate(user, obj) -> bool:
     return isinstance(obj, Organization) and edits_organization(user, obj)
 
 
-
-
 @rules.predicate
 def can_view(user, obj) -> bool:
     """Whether `user` sees the plan `obj` belongs to: the plan entity's visibility rule
     (strategy/entities.py, which also defines the `view_*` permissions), for other apps' rules."""
     return PLAN.can_see(user, plan_of(obj))
+
 
 can_edit = is_site_admin | (edits_plan_owner & plan_is_open)
 
