@@ -39,6 +39,29 @@ def content_changed() -> None:
             ContentVersion.objects.get_or_create(pk=1, defaults={"value": 1})
 
 
+def cached_value(
+    name: str,
+    parts: Sequence[object],
+    compute: Callable[[], object],
+    *,
+    seconds: int = CACHE_SECONDS,
+    keep: Callable[[object], bool] | None = None,
+) -> object:
+    """A value computed once for everyone it is the same for, kept in the shared cache.
+
+    The one way to cache a computed value: `parts` must name everything it depends on (the
+    versions of its data, the language, what the reader may see); a change of any part is a new
+    key, so nothing needs deleting. `keep(value)` says whether a fresh value may be stored.
+    """
+    key = f"value:{name}:" + hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        if keep is None or keep(value):
+            cache.set(key, value, seconds)
+    return value
+
+
 def shared_fragment(
     name: str,
     parts: Sequence[object],
@@ -53,12 +76,9 @@ def shared_fragment(
     reader may see); the frame around it, with the reader's menu, is rendered per request. `keep`,
     asked after a fresh rendering, says whether it may be stored (not while data is being computed).
     """
-    key = f"fragment:{name}:" + hashlib.sha256("|".join(map(str, parts)).encode()).hexdigest()
-    content = cache.get(key)
-    if content is None:
-        content = render()
-        if keep is None or keep():
-            cache.set(key, content, seconds)
+    content = cached_value(
+        f"fragment:{name}", parts, render, seconds=seconds, keep=None if keep is None else lambda _value: keep()
+    )
     return mark_safe(content)  # noqa: S308 - rendered by our own templates, escaped there
 
 

@@ -3,6 +3,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from municipia.core.sections import register_section
+
 
 class GovernanceConfig(AppConfig):
     name = "municipia.governance"
@@ -11,3 +13,8 @@ class GovernanceConfig(AppConfig):
     def ready(self) -> None:
         # Registers this app's `rules` permissions.
         from municipia.governance import permissions  # noqa: F401
+        from municipia.governance.selectors import plan_governance_section
+
+        # The plan page (strategy) shows the plan's bodies and overdue tasks; strategy does not
+        # import governance, it asks for the sections registered for its "plan" slot.
+        register_section("plan", "governance", plan_governance_section)

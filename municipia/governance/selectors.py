@@ -350,3 +350,8 @@ def person_page(user, *, upcoming_limit: int = 10) -> PersonPage:
     )
     token = CalendarToken.objects.filter(person=person, revoked_at__isnull=True).first()
     return PersonPage(person=person, memberships=memberships, upcoming=upcoming, tasks=tasks, token=token)
+
+
+def plan_governance_section(user, plan: Plan) -> dict:
+    """The plan page's governance section: its bodies and overdue tasks (two queries)."""
+    return {"governance_bodies": plan_bodies(user, plan), "governance_overdue": plan_overdue_tasks(user, plan)}

@@ -7,6 +7,18 @@ from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.models import Department, NetworkMembership, Organization
 
 
+def organization_find(*, slug: str, kind: str | None = None) -> Organization:
+    """An organisation by slug (of `kind`, if given) for other apps' pages; Http404 if there is none.
+
+    Organisations are public, so this is the one look-up every app uses.
+    """
+    organizations = Organization.objects.all() if kind is None else Organization.objects.filter(kind=kind)
+    try:
+        return organizations.get(slug=slug)
+    except (Organization.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
 def organization_list() -> QuerySet[Organization]:
     return Organization.objects.all()
 

@@ -18,6 +18,7 @@ from municipia.core.cache import public_cache
 from municipia.core.history import history_entries, object_history
 from municipia.core.i18n import current_language, language_codes, split_translated
 from municipia.core.links import reverse_many
+from municipia.core.sections import section_context
 from municipia.core.views import EditorView, ServiceDeleteView, ServiceFormView, paginate, require_perm
 from municipia.organizations.models import Department, Organization
 from municipia.organizations.permissions import editable_organization_ids
@@ -104,20 +105,9 @@ def plan_detail(request, slug):
         "can_delete": user.has_perm("strategy.delete_plan", plan),
         "can_view_history": user.has_perm("strategy.view_history", plan),
         "status_form": PlanStatusForm(plan=plan) if user.has_perm("strategy.change_plan", plan) else None,
-        **_plan_governance(user, plan),
+        **section_context("plan", user, plan),
     }
     return render(request, "strategy/plan_detail.html", context)
-
-
-def _plan_governance(user, plan: Plan) -> dict:
-    """The plan page's governance section: its bodies and overdue tasks (two queries)."""
-    # Imported here: governance builds on strategy, not the other way round.
-    from municipia.governance.selectors import plan_bodies, plan_overdue_tasks
-
-    return {
-        "governance_bodies": plan_bodies(user, plan),
-        "governance_overdue": plan_overdue_tasks(user, plan),
-    }
 
 
 @dataclass
