@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test install messages lint bench serve
+.PHONY: demo test install messages lint bench serve quality typecheck
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -46,3 +46,11 @@ lint: install
 ## Country-sized benchmark: gunicorn on SQLite, 8 concurrent clients, against a bare Django view.
 bench: install
 	$(PY) benchmarks/run.py
+
+## Prints the code-quality measures of municipia/ (duplicates, hand-written CRUD, complexity, types, layering).
+quality: install
+	$(PY) quality/report.py
+
+## Type-checks municipia/ with mypy (configuration in pyproject.toml); fails on any error.
+typecheck: install
+	$(VENV)/bin/mypy municipia

@@ -1,0 +1,1 @@
+"""Code-quality measures of the product code, printed by `make quality` (see quality/report.py)."""
