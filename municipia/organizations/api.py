@@ -14,12 +14,13 @@ from rest_framework.response import Response
 from municipia.api.pagination import StandardPagination
 from municipia.api.permissions import RulesPermission
 from municipia.api.serializers import HtmlUrlField, LinkField, translated_fields, translated_read_only_kwargs
-from municipia.api.viewsets import PublicCacheMixin, ServiceModelViewSet
+from municipia.api.viewsets import EntityViewSet, PublicCacheMixin
 from municipia.organizations import selectors, services
+from municipia.organizations.entities import ORGANIZATION
 from municipia.organizations.filters import OrganizationFilter
 from municipia.organizations.models import NetworkMembership, Organization
 from municipia.organizations.permissions import is_site_admin
-from municipia.organizations.services import ORGANIZATION_FIELDS, ORGANIZATION_PROFILE_FIELDS
+from municipia.organizations.services import ORGANIZATION_PROFILE_FIELDS
 
 ORGANIZATION_API_FIELDS = [
     "url",
@@ -114,12 +115,13 @@ class MembershipWriteSerializer(serializers.Serializer):
     joined_on = serializers.DateField(required=False, allow_null=True)
 
 
-class OrganizationViewSet(ServiceModelViewSet):
+class OrganizationViewSet(EntityViewSet):
     """Councils, networks, partners and other public bodies.
 
     Anyone reads; site administrators create and delete; a council's editors update its
     profile (names, descriptions, website)."""
 
+    entity = ORGANIZATION
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilter
     lookup_field = "slug"
@@ -127,23 +129,7 @@ class OrganizationViewSet(ServiceModelViewSet):
 
     def get_queryset(self):
         networks = Organization.objects.only("id", "slug").order_by("slug")
-        return selectors.organization_list().prefetch_related(Prefetch("networks", queryset=networks))
-
-    create_has_parent = False  # `add_organization` is checked before the body is read
-
-    def parent_of(self, data: dict[str, Any]) -> None:
-        return None
-
-    def create_object(self, parent, data: dict[str, Any]) -> Organization:
-        return services.organization_create(acting_user=self.request.user, data=_only(data, ORGANIZATION_FIELDS))
-
-    def update_object(self, instance: Organization, data: dict[str, Any]) -> Organization:
-        return services.organization_update(
-            acting_user=self.request.user, organization=instance, data=_only(data, ORGANIZATION_FIELDS)
-        )
-
-    def delete_object(self, instance: Organization) -> None:
-        services.organization_delete(acting_user=self.request.user, organization=instance)
+        return super().get_queryset().prefetch_related(Prefetch("networks", queryset=networks))
 
 
 @extend_schema_view(
@@ -179,16 +165,12 @@ class NetworkViewSet(PublicCacheMixin, viewsets.ReadOnlyModelViewSet):
         network = self.get_object()
         serializer = MembershipWriteSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        membership = services.network_member_add(network=network, **serializer.validated_data)
+        membership = services.network_member_add(acting_user=request.user, network=network, **serializer.validated_data)
         return Response(MembershipSerializer(membership, context=self.get_serializer_context()).data, status=201)
 
     @action(detail=True, methods=["delete"], url_path=r"members/(?P<member_slug>[-a-zA-Z0-9_]+)")
     def remove_member(self, request, slug=None, member_slug=None):
         network = self.get_object()
         member = get_object_or_404(Organization, slug=member_slug, network_memberships__network=network)
-        services.network_member_remove(network=network, member=member)
+        services.network_member_remove(acting_user=request.user, network=network, member=member)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-def _only(data: dict[str, Any], allowed: list[str]) -> dict[str, Any]:
-    return {name: value for name, value in data.items() if name in allowed}

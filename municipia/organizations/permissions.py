@@ -7,6 +7,7 @@ that organisation's content; site administrators (superusers) may edit everythin
 import rules
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
+from municipia.core.visibility import is_site_admin as site_admin_policy
 from municipia.organizations.models import Department, Organization, Person, Role
 
 User = AbstractBaseUser | AnonymousUser
@@ -23,9 +24,8 @@ def editable_organization_ids(user: User) -> frozenset[int]:
     return cached
 
 
-@rules.predicate
-def is_site_admin(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_superuser)
+# The one superuser policy (core.visibility), as a predicate other apps' rules combine with.
+is_site_admin = rules.predicate(site_admin_policy, name="is_site_admin")
 
 
 @rules.predicate
@@ -49,23 +49,19 @@ def edits_organization(user: User, obj: object) -> bool:
 
 can_edit_organization = is_site_admin | edits_organization
 
-rules.add_perm("organizations.view_organization", rules.always_allow)
+# The `view_*` permissions are the entities' visibility rules (organizations/entities.py).
 rules.add_perm("organizations.add_organization", is_site_admin)
 rules.add_perm("organizations.change_organization", can_edit_organization)
 rules.add_perm("organizations.delete_organization", is_site_admin)
-rules.add_perm("organizations.view_department", rules.always_allow)
 rules.add_perm("organizations.add_department", can_edit_organization)
 rules.add_perm("organizations.change_department", can_edit_organization)
 rules.add_perm("organizations.delete_department", can_edit_organization)
-rules.add_perm("organizations.view_person", rules.is_authenticated)
 rules.add_perm("organizations.add_person", can_edit_organization)
 rules.add_perm("organizations.change_person", can_edit_organization)
 rules.add_perm("organizations.delete_person", can_edit_organization)
-rules.add_perm("organizations.view_networkmembership", rules.always_allow)
 rules.add_perm("organizations.add_networkmembership", is_site_admin)
 rules.add_perm("organizations.change_networkmembership", is_site_admin)
 rules.add_perm("organizations.delete_networkmembership", is_site_admin)
-rules.add_perm("organizations.view_role", is_site_admin)
 rules.add_perm("organizations.add_role", is_site_admin)
 rules.add_perm("organizations.change_role", is_site_admin)
 rules.add_perm("organizations.delete_role", is_site_admin)

@@ -7,7 +7,7 @@ language's column (the order django-simple-history documents for modeltranslatio
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as register_history
 
-from municipia.organizations.models import Department, Organization, Person
+from municipia.organizations.models import Department, NetworkMembership, Organization, Person, Role
 
 
 @register(Organization)
@@ -28,3 +28,5 @@ class PersonTranslation(TranslationOptions):
 register_history(Organization, app=__package__)
 register_history(Department, app=__package__)
 register_history(Person, app=__package__, excluded_fields=["user"])
+register_history(NetworkMembership, app=__package__)
+register_history(Role, app=__package__)

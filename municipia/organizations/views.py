@@ -1,26 +1,25 @@
-"""Pages of organisations (councils, networks, partners) and their editors' profile form."""
+"""Pages of organisations (councils, networks, partners); the profile form is the entity's (urls.py).
 
-from django.contrib import messages
+The organisation page shows what other apps contribute to its "organization" slot
+(core.sections) — the plans, from strategy — without this app importing theirs.
+"""
+
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from municipia.core.cache import public_cache
 from municipia.core.history import object_history
-from municipia.core.views import ServiceFormView, paginate
-from municipia.organizations import services
+from municipia.core.sections import section_context
+from municipia.core.views import paginate
 from municipia.organizations.choices import Country, OrganizationKind
 from municipia.organizations.filters import OrganizationFilter
-from municipia.organizations.forms import OrganizationProfileForm
 from municipia.organizations.models import Organization
 from municipia.organizations.selectors import organization_get, organization_list
-from municipia.strategy.selectors import plans_visible_to, progress_rollup
-
-PLANS_ON_PAGE = 50
 
 
 @public_cache
-def organization_list_view(request):
+def organization_list_view(request: HttpRequest) -> HttpResponse:
     filterset = OrganizationFilter(request.GET or None, queryset=organization_list(), request=request)
     if not filterset.is_bound:
         organizations = organization_list()
@@ -35,46 +34,21 @@ def organization_list_view(request):
 
 
 @public_cache
-def organization_detail(request, slug):
+def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organization = organization_get(slug=slug)
     user = request.user
-    plans = list(plans_visible_to(user).filter(owner=organization)[:PLANS_ON_PAGE])
-    progress = progress_rollup([plan.pk for plan in plans])
     can_edit = user.has_perm("organizations.change_organization", organization)
     context = {
         "organization": organization,
-        "plans": [(plan, progress.plans.get(plan.pk)) for plan in plans],
+        # Sections other apps contribute (strategy: `plans` and `can_add_plan`); empty defaults
+        # keep the page whole when none is registered.
+        "plans": [],
+        "can_add_plan": False,
         "members": [m.member for m in organization.first_memberships],
         "networks": [m.network for m in organization.network_memberships.all()],
         "departments": list(organization.departments.all()),
         "can_edit": can_edit,
-        "can_add_plan": user.has_perm("strategy.add_plan", organization),
         "history": object_history(organization) if can_edit else [],
     }
+    context.update(section_context("organization", user, organization))
     return render(request, "organizations/organization_detail.html", context)
-
-
-class OrganizationUpdateView(ServiceFormView):
-    permission = "organizations.change_organization"
-    form_class = OrganizationProfileForm
-    title = gettext_lazy("Edit profile")
-
-    def load(self, slug):
-        self.organization = organization_get(slug=slug)
-        return self.organization
-
-    def get_form_kwargs(self):
-        return {"instance": self.organization}
-
-    def get_context(self):
-        return {"subtitle": str(self.organization)}
-
-    def cancel_url(self):
-        return self.organization.get_absolute_url()
-
-    def save(self, form):
-        organization = services.organization_update(
-            acting_user=self.request.user, organization=self.organization, data=form.service_data()
-        )
-        messages.success(self.request, _("Profile saved."))
-        return organization
