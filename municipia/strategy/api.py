@@ -6,6 +6,7 @@ within the same plan. Axes, challenges, objectives, actions, milestones, departm
 people are named by id.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -25,10 +26,13 @@ from municipia.api.serializers import (
     translated_fields,
     translated_read_only_kwargs,
 )
-from municipia.api.viewsets import ServiceModelViewSet
+from municipia.api.viewsets import EntityViewSet
+from municipia.core.entities import Entity
+from municipia.core.visibility import User
 from municipia.organizations.models import Organization
 from municipia.strategy import services
 from municipia.strategy.choices import PlanStatus
+from municipia.strategy.entities import ACTION, AXIS, CHALLENGE, MILESTONE, OBJECTIVE, PLAN
 from municipia.strategy.filters import (
     ActionFilter,
     AxisFilter,
@@ -38,18 +42,30 @@ from municipia.strategy.filters import (
     PlanFilter,
 )
 from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
-from municipia.strategy.selectors import action_list, actions_visible_to, plans_visible_to
+from municipia.strategy.selectors import action_list
 
 FIXED_AFTER_CREATION = _("This cannot be changed once created.")
 
 
-def _user_of(serializer) -> Any:
-    request = serializer.context.get("request")
-    return request.user if request is not None else AnonymousUser()
+def entity_fields(entity: Entity, *, first: Sequence[str] = (), last: Sequence[str] = ()) -> list[str]:
+    """A serializer's field names: `first`, the entity's other fields and links, then `last`.
+
+    Translated fields come as `translated_fields` gives them (the value in the request's language,
+    then one writable field per language), where the entity lists its first translated field.
+    """
+    names = [*first]
+    for name in entity.fields:
+        if name in first:
+            continue
+        if name not in entity.translated:
+            names.append(name)
+        elif name == entity.translated[0]:
+            names.extend(translated_fields(*entity.translated))
+    return [*names, *entity.links, *last]
 
 
-def _only(data: dict[str, Any], allowed: list[str]) -> dict[str, Any]:
-    return {name: value for name, value in data.items() if name in allowed}
+def _translated_kwargs(entity: Entity) -> dict[str, dict[str, Any]]:
+    return translated_read_only_kwargs(*entity.translated)
 
 
 class StrategySerializer(serializers.ModelSerializer):
@@ -58,6 +74,10 @@ class StrategySerializer(serializers.ModelSerializer):
     # The field naming the parent (plan, axis or action); it may be given on creation only.
     parent_field = ""
 
+    def user(self) -> User:
+        request = self.context.get("request")
+        return request.user if request is not None else AnonymousUser()
+
     def get_fields(self):
         fields = super().get_fields()
         request = self.context.get("request")
@@ -65,17 +85,10 @@ class StrategySerializer(serializers.ModelSerializer):
             # Only writes choose related objects; reads (every page of a list) need no choices.
             # The browsable API's forms are built with the method overridden to POST or PUT.
             return fields
-        user = _user_of(self)
-        scoped = {
-            "plan": lambda: plans_visible_to(user),
-            "axis": lambda: Axis.objects.filter(plan__in=plans_visible_to(user)),
-            "objective": lambda: Objective.objects.filter(axis__plan__in=plans_visible_to(user)),
-            "action": lambda: actions_visible_to(user),
-        }
-        for name, queryset in scoped.items():
+        for name, entity in (("plan", PLAN), ("axis", AXIS), ("objective", OBJECTIVE), ("action", ACTION)):
             field = fields.get(name)
             if field is not None and not field.read_only:
-                field.queryset = queryset()
+                field.queryset = entity.visible(self.user())
         return fields
 
     def get_validators(self) -> list:
@@ -108,21 +121,10 @@ class PlanSerializer(StrategySerializer):
 
     class Meta:
         model = Plan
-        fields = [
-            "url",
-            "html_url",
-            "slug",
-            "owner",
-            *translated_fields("title", "summary", "vision", "mission"),
-            "period_start",
-            "period_end",
-            "status",
-            "is_published",
-            "progress",
-        ]
+        fields = entity_fields(PLAN, first=("url", "html_url", "slug", "owner"), last=("status", "progress"))
         read_only_fields = ["status"]
         extra_kwargs = {
-            **translated_read_only_kwargs("title", "summary", "vision", "mission"),
+            **_translated_kwargs(PLAN),
             "slug": {"required": False, "help_text": _("Made from the title when left out.")},
             "status": {"help_text": _("Changed with POST …/status/ (approving keeps a version).")},
         }
@@ -141,9 +143,10 @@ class PlanStatusSerializer(serializers.Serializer):
 
 
 @extend_schema_view(change_status=extend_schema(request=PlanStatusSerializer, responses=PlanSerializer))
-class PlanViewSet(ServiceModelViewSet):
+class PlanViewSet(EntityViewSet):
     """Strategic plans. Anonymous users see published plans; editors also their own drafts."""
 
+    entity = PLAN
     serializer_class = PlanSerializer
     filterset_class = PlanFilter
     lookup_field = "slug"
@@ -151,21 +154,7 @@ class PlanViewSet(ServiceModelViewSet):
     rules_actions = {"change_status": "approve"}
 
     def get_queryset(self):
-        return plans_visible_to(self.request.user).select_related("owner")
-
-    def parent_of(self, data: dict[str, Any]) -> Organization:
-        return data["owner"]
-
-    def create_object(self, parent: Organization, data: dict[str, Any]) -> Plan:
-        return services.plan_create(acting_user=self.request.user, owner=parent, data=_only(data, services.PLAN_FIELDS))
-
-    def update_object(self, instance: Plan, data: dict[str, Any]) -> Plan:
-        return services.plan_update(
-            acting_user=self.request.user, plan=instance, data=_only(data, services.PLAN_FIELDS)
-        )
-
-    def delete_object(self, instance: Plan) -> None:
-        services.plan_delete(acting_user=self.request.user, plan=instance)
+        return self.entity.visible(self.request.user).select_related("owner")
 
     @viewset_action(detail=True, methods=["post"], url_path="status")
     def change_status(self, request, slug=None):
@@ -194,18 +183,8 @@ class AxisSerializer(StrategySerializer):
 
     class Meta:
         model = Axis
-        fields = [
-            "url",
-            "html_url",
-            "id",
-            "plan",
-            "code",
-            *translated_fields("title", "description"),
-            "weight",
-            "position",
-            "progress",
-        ]
-        extra_kwargs = translated_read_only_kwargs("title", "description")
+        fields = entity_fields(AXIS, first=("url", "html_url", "id", "plan"), last=("progress",))
+        extra_kwargs = _translated_kwargs(AXIS)
         list_serializer_class = RollupListSerializer
 
     @staticmethod
@@ -213,29 +192,16 @@ class AxisSerializer(StrategySerializer):
         return axis.plan_id
 
 
-class AxisViewSet(ServiceModelViewSet):
+class AxisViewSet(EntityViewSet):
     """Strategic axes of plans."""
 
+    entity = AXIS
     serializer_class = AxisSerializer
     filterset_class = AxisFilter
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return Axis.objects.filter(plan__in=plans_visible_to(self.request.user)).select_related("plan")
-
-    def parent_of(self, data: dict[str, Any]) -> Plan:
-        return data["plan"]
-
-    def create_object(self, parent: Plan, data: dict[str, Any]) -> Axis:
-        return services.axis_create(acting_user=self.request.user, plan=parent, data=_only(data, services.AXIS_FIELDS))
-
-    def update_object(self, instance: Axis, data: dict[str, Any]) -> Axis:
-        return services.axis_update(
-            acting_user=self.request.user, axis=instance, data=_only(data, services.AXIS_FIELDS)
-        )
-
-    def delete_object(self, instance: Axis) -> None:
-        services.axis_delete(acting_user=self.request.user, axis=instance)
+        return self.entity.visible(self.request.user).select_related("plan")
 
 
 def _axis_page(element: Challenge | Objective) -> str:
@@ -256,35 +222,20 @@ class ChallengeSerializer(StrategySerializer):
 
     class Meta:
         model = Challenge
-        fields = ["url", "html_url", "id", "plan", "axis", "code", *translated_fields("title", "description")]
-        extra_kwargs = translated_read_only_kwargs("title", "description")
+        fields = entity_fields(CHALLENGE, first=("url", "html_url", "id", "plan", "axis"))
+        extra_kwargs = _translated_kwargs(CHALLENGE)
 
 
-class ChallengeViewSet(ServiceModelViewSet):
+class ChallengeViewSet(EntityViewSet):
     """Challenges identified for an axis."""
 
+    entity = CHALLENGE
     serializer_class = ChallengeSerializer
     filterset_class = ChallengeFilter
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return Challenge.objects.filter(axis__plan__in=plans_visible_to(self.request.user)).select_related("axis__plan")
-
-    def parent_of(self, data: dict[str, Any]) -> Axis:
-        return data["axis"]
-
-    def create_object(self, parent: Axis, data: dict[str, Any]) -> Challenge:
-        return services.challenge_create(
-            acting_user=self.request.user, axis=parent, data=_only(data, services.CHALLENGE_FIELDS)
-        )
-
-    def update_object(self, instance: Challenge, data: dict[str, Any]) -> Challenge:
-        return services.challenge_update(
-            acting_user=self.request.user, challenge=instance, data=_only(data, services.CHALLENGE_FIELDS)
-        )
-
-    def delete_object(self, instance: Challenge) -> None:
-        services.challenge_delete(acting_user=self.request.user, challenge=instance)
+        return self.entity.visible(self.request.user).select_related("axis__plan")
 
 
 class ObjectiveSerializer(StrategySerializer):
@@ -308,19 +259,8 @@ class ObjectiveSerializer(StrategySerializer):
 
     class Meta:
         model = Objective
-        fields = [
-            "url",
-            "html_url",
-            "id",
-            "plan",
-            "axis",
-            "code",
-            *translated_fields("title", "description"),
-            "weight",
-            "challenges",
-            "progress",
-        ]
-        extra_kwargs = translated_read_only_kwargs("title", "description")
+        fields = entity_fields(OBJECTIVE, first=("url", "html_url", "id", "plan", "axis"), last=("progress",))
+        extra_kwargs = _translated_kwargs(OBJECTIVE)
         list_serializer_class = RollupListSerializer
 
     @staticmethod
@@ -329,47 +269,24 @@ class ObjectiveSerializer(StrategySerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["challenges"].child_relation.queryset = Challenge.objects.filter(
-            axis__plan__in=plans_visible_to(_user_of(self))
-        )
+        fields["challenges"].child_relation.queryset = CHALLENGE.visible(self.user())
         return fields
 
 
-class ObjectiveViewSet(ServiceModelViewSet):
+class ObjectiveViewSet(EntityViewSet):
     """Strategic objectives of an axis."""
 
+    entity = OBJECTIVE
     serializer_class = ObjectiveSerializer
     filterset_class = ObjectiveFilter
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return (
-            Objective.objects.filter(axis__plan__in=plans_visible_to(self.request.user))
+            self.entity.visible(self.request.user)
             .select_related("axis__plan")
             .prefetch_related(Prefetch("challenges", queryset=Challenge.objects.only("id")))
         )
-
-    def parent_of(self, data: dict[str, Any]) -> Axis:
-        return data["axis"]
-
-    def create_object(self, parent: Axis, data: dict[str, Any]) -> Objective:
-        return services.objective_create(
-            acting_user=self.request.user,
-            axis=parent,
-            data=_only(data, services.OBJECTIVE_FIELDS),
-            challenges=data.get("challenges"),
-        )
-
-    def update_object(self, instance: Objective, data: dict[str, Any]) -> Objective:
-        return services.objective_update(
-            acting_user=self.request.user,
-            objective=instance,
-            data=_only(data, services.OBJECTIVE_FIELDS),
-            challenges=data.get("challenges"),
-        )
-
-    def delete_object(self, instance: Objective) -> None:
-        services.objective_delete(acting_user=self.request.user, objective=instance)
 
 
 # --- Actions and milestones
@@ -413,27 +330,8 @@ class ActionSerializer(StrategySerializer):
 
     class Meta:
         model = Action
-        fields = [
-            "url",
-            "html_url",
-            "id",
-            "plan",
-            "axis",
-            "objective",
-            "code",
-            *translated_fields("title", "description"),
-            "owner_department",
-            "lead",
-            "participants",
-            "start_date",
-            "end_date",
-            "status",
-            "progress",
-            "budget",
-            "weight",
-            "dependencies",
-        ]
-        extra_kwargs = translated_read_only_kwargs("title", "description")
+        fields = entity_fields(ACTION, first=("url", "html_url", "id", "plan", "axis", "objective"))
+        extra_kwargs = _translated_kwargs(ACTION)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
@@ -457,39 +355,16 @@ def _action_queryset(user):
     )
 
 
-class ActionViewSet(ServiceModelViewSet):
+class ActionViewSet(EntityViewSet):
     """Actions of plans: who does what, when, with which budget, and how far it has got."""
 
+    entity = ACTION
     serializer_class = ActionSerializer
     filterset_class = ActionFilter
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return _action_queryset(self.request.user)
-
-    def parent_of(self, data: dict[str, Any]) -> Plan:
-        return data["plan"]
-
-    def create_object(self, parent: Plan, data: dict[str, Any]) -> Action:
-        return services.action_create(
-            acting_user=self.request.user,
-            plan=parent,
-            data=_only(data, services.ACTION_FIELDS),
-            participants=data.get("participants"),
-            dependencies=data.get("dependencies"),
-        )
-
-    def update_object(self, instance: Action, data: dict[str, Any]) -> Action:
-        return services.action_update(
-            acting_user=self.request.user,
-            action=instance,
-            data=_only(data, services.ACTION_FIELDS),
-            participants=data.get("participants"),
-            dependencies=data.get("dependencies"),
-        )
-
-    def delete_object(self, instance: Action) -> None:
-        services.action_delete(acting_user=self.request.user, action=instance)
 
 
 class MilestoneSerializer(StrategySerializer):
@@ -507,44 +382,17 @@ class MilestoneSerializer(StrategySerializer):
 
     class Meta:
         model = Milestone
-        fields = [
-            "url",
-            "html_url",
-            "id",
-            "plan",
-            "action",
-            *translated_fields("title"),
-            "due_date",
-            "completed_on",
-            "is_done",
-        ]
-        extra_kwargs = translated_read_only_kwargs("title")
+        fields = entity_fields(MILESTONE, first=("url", "html_url", "id", "plan", "action"), last=("is_done",))
+        extra_kwargs = _translated_kwargs(MILESTONE)
 
 
-class MilestoneViewSet(ServiceModelViewSet):
+class MilestoneViewSet(EntityViewSet):
     """Dated steps of actions."""
 
+    entity = MILESTONE
     serializer_class = MilestoneSerializer
     filterset_class = MilestoneFilter
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return Milestone.objects.filter(action__plan__in=plans_visible_to(self.request.user)).select_related(
-            "action__plan"
-        )
-
-    def parent_of(self, data: dict[str, Any]) -> Action:
-        return data["action"]
-
-    def create_object(self, parent: Action, data: dict[str, Any]) -> Milestone:
-        return services.milestone_create(
-            acting_user=self.request.user, action=parent, data=_only(data, services.MILESTONE_FIELDS)
-        )
-
-    def update_object(self, instance: Milestone, data: dict[str, Any]) -> Milestone:
-        return services.milestone_update(
-            acting_user=self.request.user, milestone=instance, data=_only(data, services.MILESTONE_FIELDS)
-        )
-
-    def delete_object(self, instance: Milestone) -> None:
-        services.milestone_delete(acting_user=self.request.user, milestone=instance)
+        return self.entity.visible(self.request.user).select_related("action__plan")

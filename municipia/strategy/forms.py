@@ -7,15 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from municipia.core.forms import ServiceModelForm
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.models import Department, NetworkMembership, Organization, Person
-from municipia.strategy import services
 from municipia.strategy.choices import PLAN_TRANSITIONS, PlanStatus
+from municipia.strategy.entities import ACTION, AXIS, CHALLENGE, MILESTONE, OBJECTIVE, PLAN
 from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
 
 
 class PlanForm(ServiceModelForm):
     class Meta:
         model = Plan
-        fields = services.PLAN_FIELDS
+        fields = PLAN.editable_names()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,30 +42,30 @@ class PlanStatusForm(forms.Form):
 class AxisForm(ServiceModelForm):
     class Meta:
         model = Axis
-        fields = services.AXIS_FIELDS
+        fields = AXIS.editable_names()
 
 
 class ChallengeForm(ServiceModelForm):
     class Meta:
         model = Challenge
-        fields = services.CHALLENGE_FIELDS
+        fields = CHALLENGE.editable_names()
 
 
 class ObjectiveForm(ServiceModelForm):
     class Meta:
         model = Objective
-        fields = [*services.OBJECTIVE_FIELDS, "challenges"]
+        fields = [*OBJECTIVE.editable_names(), *OBJECTIVE.links]
         widgets = {"challenges": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, axis: Axis, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["challenges"].queryset = Challenge.objects.filter(axis=axis).order_by("code")
+    def __init__(self, *args, parent: Axis, **kwargs):
+        super().__init__(*args, parent=parent, **kwargs)
+        self.fields["challenges"].queryset = Challenge.objects.filter(axis=parent).order_by("code")
 
 
 class MilestoneForm(ServiceModelForm):
     class Meta:
         model = Milestone
-        fields = services.MILESTONE_FIELDS
+        fields = MILESTONE.editable_names()
 
 
 class DepartmentChoiceField(forms.ModelChoiceField):
@@ -74,11 +74,11 @@ class DepartmentChoiceField(forms.ModelChoiceField):
 
 
 class ActionForm(ServiceModelForm):
-    """Choices are limited to the plan: its objectives, its actions, and the councils taking part."""
+    """Choices are limited to the plan (`parent`): its objectives, its actions, and the councils taking part."""
 
     class Meta:
         model = Action
-        fields = [*services.ACTION_FIELDS, "participants", "dependencies"]
+        fields = [*ACTION.editable_names(), *ACTION.links]
         field_classes = {"owner_department": DepartmentChoiceField}
         widgets = {
             "participants": forms.CheckboxSelectMultiple,
@@ -86,8 +86,9 @@ class ActionForm(ServiceModelForm):
             "progress": forms.NumberInput(attrs={"min": 0, "max": 100}),
         }
 
-    def __init__(self, *args, plan: Plan, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, parent: Plan, **kwargs):
+        super().__init__(*args, parent=parent, **kwargs)
+        plan = parent
         action = self.instance
         councils = participant_choices(plan)
         current = set(action.participants.values_list("pk", flat=True)) if action.pk else set()

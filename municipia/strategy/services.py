@@ -8,37 +8,20 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from municipia.core.i18n import translated_names
 from municipia.core.services import apply_fields, delete_with_history, save_with_history, unique_slug
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.models import Organization
 from municipia.strategy.choices import PLAN_TRANSITIONS, PlanStatus
+from municipia.strategy.entities import ACTION, AXIS, CHALLENGE, MILESTONE, OBJECTIVE, PLAN
 from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan, PlanVersion
 
-PLAN_FIELDS = [
-    *translated_names("title", "summary", "vision", "mission"),
-    "slug",
-    "period_start",
-    "period_end",
-    "is_published",
-]
-AXIS_FIELDS = [*translated_names("title", "description"), "code", "weight", "position"]
-CHALLENGE_FIELDS = [*translated_names("title", "description"), "code"]
-OBJECTIVE_FIELDS = [*translated_names("title", "description"), "code", "weight"]
-ACTION_FIELDS = [
-    *translated_names("title", "description"),
-    "code",
-    "objective",
-    "owner_department",
-    "lead",
-    "start_date",
-    "end_date",
-    "status",
-    "progress",
-    "budget",
-    "weight",
-]
-MILESTONE_FIELDS = [*translated_names("title"), "due_date", "completed_on"]
+# The fields each service accepts: the entities' editable fields (strategy/entities.py).
+PLAN_FIELDS = PLAN.editable_names()
+AXIS_FIELDS = AXIS.editable_names()
+CHALLENGE_FIELDS = CHALLENGE.editable_names()
+OBJECTIVE_FIELDS = OBJECTIVE.editable_names()
+ACTION_FIELDS = ACTION.editable_names()
+MILESTONE_FIELDS = MILESTONE.editable_names()
 
 
 # --- Plans

@@ -7,41 +7,32 @@ and renders. Objects are fetched through selectors scoped to what the user may s
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 
 from municipia.core.cache import public_cache
+from municipia.core.entity_views import EntityCreateView
 from municipia.core.history import history_entries, object_history
 from municipia.core.i18n import current_language, language_codes, split_translated
 from municipia.core.links import reverse_many
 from municipia.core.sections import section_context
-from municipia.core.views import EditorView, ServiceDeleteView, ServiceFormView, paginate, require_perm
+from municipia.core.views import EditorView, ServiceFormView, paginate, require_perm
 from municipia.organizations.models import Department, Organization
 from municipia.organizations.permissions import editable_organization_ids
+from municipia.organizations.selectors import organization_find, organization_list
 from municipia.strategy import services
 from municipia.strategy.choices import ActionStatus, PlanStatus
+from municipia.strategy.entities import PLAN
 from municipia.strategy.filters import ActionFilter
-from municipia.strategy.forms import (
-    ActionForm,
-    AxisForm,
-    ChallengeForm,
-    MilestoneForm,
-    ObjectiveForm,
-    PlanForm,
-    PlanStatusForm,
-)
+from municipia.strategy.forms import PlanForm, PlanStatusForm
 from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
 from municipia.strategy.selectors import (
     action_get,
     action_list,
-    axis_get,
-    challenge_get,
-    milestone_get,
-    objective_get,
     plan_get,
     plan_page,
     plan_snapshot,
@@ -50,6 +41,35 @@ from municipia.strategy.selectors import (
     progress_rollup,
 )
 from municipia.strategy.versions import diff_snapshots
+
+# --- Reads of organisations this app's pages need (organizations.selectors has no such selector yet).
+
+
+def _organizations_edited_by(user) -> list[Organization]:
+    """The organisations `user` may create plans for (the plan list offers them)."""
+    return list(organization_list().filter(pk__in=editable_organization_ids(user)))
+
+
+def _organizations_taking_part(plan: Plan) -> QuerySet[Organization]:
+    """The councils taking part in the plan's actions (names in every language only)."""
+    return (
+        organization_list()
+        .filter(participating_actions__plan=plan)
+        .distinct()
+        .only("pk", "slug", *[f"name_{c}" for c in language_codes()])
+        .order_by("name")
+    )
+
+
+def _organizations_departments_in(plan: Plan) -> QuerySet[Department]:
+    """The departments owning the plan's actions, with their organisations."""
+    return (
+        Department.objects.filter(actions__plan=plan)
+        .select_related("organization")
+        .distinct()
+        .order_by("organization__name", "name")
+    )
+
 
 PLANS_PER_PAGE = 20
 _URL_PLACEHOLDER = "2147483647"  # matches both the int and the slug path converters
@@ -69,9 +89,7 @@ def plan_list(request):
     page = paginate(request, plans, PLANS_PER_PAGE)
     progress = progress_rollup([plan.pk for plan in page])
     rows = [(plan, progress.plans.get(plan.pk)) for plan in page]
-    editable = []
-    if request.user.is_authenticated:
-        editable = list(Organization.objects.filter(pk__in=editable_organization_ids(request.user)))
+    editable = _organizations_edited_by(request.user) if request.user.is_authenticated else []
     return render(request, "strategy/plan_list.html", {"page": page, "rows": rows, "editable_owners": editable})
 
 
@@ -255,18 +273,8 @@ def _filter_choices(request, filterset) -> dict:
     }
     if plan is not None:
         context["axis_options"] = list(plan.axes.all())
-        context["council_options"] = list(
-            Organization.objects.filter(participating_actions__plan=plan)
-            .distinct()
-            .only("pk", "slug", *[f"name_{c}" for c in language_codes()])
-            .order_by("name")
-        )
-        context["department_options"] = list(
-            Department.objects.filter(actions__plan=plan)
-            .select_related("organization")
-            .distinct()
-            .order_by("organization__name", "name")
-        )
+        context["council_options"] = list(_organizations_taking_part(plan))
+        context["department_options"] = list(_organizations_departments_in(plan))
     return context
 
 
@@ -286,58 +294,36 @@ def action_detail(request, pk):
     return render(request, "strategy/action_detail.html", context)
 
 
-# --- Editors' forms: plans
+# --- Editors' forms: plans (the other create/edit/delete pages are the entities' generic ones, strategy/urls.py)
 
 
-class PlanCreateView(ServiceFormView):
-    permission = "strategy.add_plan"
+class PlanCreateView(EntityCreateView):
+    """A new plan of the organisation named by `?owner=<slug>` (kept in a hidden field on POST).
+
+    Special because the owner comes from the query string, not from the path: `plans/new/` is
+    linked from every organisation's page, so it cannot name the parent in its address.
+    """
+
+    entity = PLAN
     form_class = PlanForm
-    title = gettext_lazy("New plan")
 
     def load(self, **kwargs):
         slug = self.request.GET.get("owner") or self.request.POST.get("owner")
-        self.owner = Organization.objects.filter(slug=slug).first() if slug else None
-        if self.owner is None:
+        if not slug:
             raise Http404
-        return self.owner
+        self.permission = self.entity.perm("add")
+        self.title = self.entity.titles[0]
+        self.parent = organization_find(slug=slug)
+        return self.parent
 
     def get_context(self):
-        return {"subtitle": str(self.owner), "hidden": {"owner": self.owner.slug}}
-
-    def cancel_url(self):
-        return self.owner.get_absolute_url()
-
-    def save(self, form):
-        plan = services.plan_create(acting_user=self.request.user, owner=self.owner, data=form.service_data())
-        messages.success(self.request, _("Plan created."))
-        return plan
-
-
-class PlanUpdateView(ServiceFormView):
-    permission = "strategy.change_plan"
-    form_class = PlanForm
-    title = gettext_lazy("Edit plan")
-
-    def load(self, slug):
-        self.plan = plan_get(self.request.user, slug=slug)
-        return self.plan
-
-    def get_form_kwargs(self):
-        return {"instance": self.plan}
-
-    def get_context(self):
-        return {"subtitle": self.plan.title}
-
-    def cancel_url(self):
-        return self.plan.get_absolute_url()
-
-    def save(self, form):
-        plan = services.plan_update(acting_user=self.request.user, plan=self.plan, data=form.service_data())
-        messages.success(self.request, _("Plan saved."))
-        return plan
+        return {**super().get_context(), "hidden": {"owner": self.parent.slug}}
 
 
 class PlanStatusView(ServiceFormView):
+    """Moves a plan along its lifecycle: a state transition, not an edit (approving needs
+    `approve_plan` and keeps a version), so it has its own form and service."""
+
     permission = "strategy.change_plan"
     form_class = PlanStatusForm
     title = gettext_lazy("Change the plan's status")
@@ -364,339 +350,3 @@ class PlanStatusView(ServiceFormView):
         )
         messages.success(self.request, _("Status changed to %(status)s.") % {"status": plan.get_status_display()})
         return plan
-
-
-class PlanDeleteView(ServiceDeleteView):
-    permission = "strategy.delete_plan"
-
-    def load(self, slug):
-        self.plan = plan_get(self.request.user, slug=slug)
-        return self.plan
-
-    def describe(self):
-        return str(self.plan)
-
-    def cancel_url(self):
-        return self.plan.get_absolute_url()
-
-    def perform_delete(self):
-        services.plan_delete(acting_user=self.request.user, plan=self.plan)
-        messages.success(self.request, _("Plan deleted."))
-        return reverse("strategy:plan-list")
-
-
-# --- Axes, challenges, objectives
-
-
-class PlanElementMixin:
-    """Forms whose result is shown on the plan page."""
-
-    def cancel_url(self):
-        return self.plan.get_absolute_url()
-
-    def get_context(self):
-        return {"subtitle": self.plan.title}
-
-
-class AxisCreateView(PlanElementMixin, ServiceFormView):
-    permission = "strategy.add_axis"
-    form_class = AxisForm
-    title = gettext_lazy("New axis")
-
-    def load(self, slug):
-        self.plan = plan_get(self.request.user, slug=slug)
-        return self.plan
-
-    def save(self, form):
-        return services.axis_create(acting_user=self.request.user, plan=self.plan, data=form.service_data())
-
-
-class AxisUpdateView(PlanElementMixin, ServiceFormView):
-    permission = "strategy.change_axis"
-    form_class = AxisForm
-    title = gettext_lazy("Edit axis")
-
-    def load(self, pk):
-        self.axis = axis_get(self.request.user, pk=pk)
-        self.plan = self.axis.plan
-        return self.axis
-
-    def get_form_kwargs(self):
-        return {"instance": self.axis}
-
-    def save(self, form):
-        return services.axis_update(acting_user=self.request.user, axis=self.axis, data=form.service_data())
-
-
-class AxisDeleteView(ServiceDeleteView):
-    permission = "strategy.delete_axis"
-
-    def load(self, pk):
-        self.axis = axis_get(self.request.user, pk=pk)
-        return self.axis
-
-    def describe(self):
-        return str(self.axis)
-
-    def cancel_url(self):
-        return self.axis.plan.get_absolute_url()
-
-    def perform_delete(self):
-        services.axis_delete(acting_user=self.request.user, axis=self.axis)
-        return self.axis.plan.get_absolute_url()
-
-
-class AxisChildMixin(PlanElementMixin):
-    def load(self, pk):
-        self.axis = axis_get(self.request.user, pk=pk)
-        self.plan = self.axis.plan
-        return self.axis
-
-    def get_context(self):
-        return {"subtitle": f"{self.plan.title} · {self.axis}"}
-
-
-class ChallengeCreateView(AxisChildMixin, ServiceFormView):
-    permission = "strategy.add_challenge"
-    form_class = ChallengeForm
-    title = gettext_lazy("New challenge")
-
-    def save(self, form):
-        services.challenge_create(acting_user=self.request.user, axis=self.axis, data=form.service_data())
-        return self.axis
-
-
-class ChallengeUpdateView(PlanElementMixin, ServiceFormView):
-    permission = "strategy.change_challenge"
-    form_class = ChallengeForm
-    title = gettext_lazy("Edit challenge")
-
-    def load(self, pk):
-        self.challenge = challenge_get(self.request.user, pk=pk)
-        self.plan = self.challenge.axis.plan
-        return self.challenge
-
-    def get_form_kwargs(self):
-        return {"instance": self.challenge}
-
-    def save(self, form):
-        services.challenge_update(acting_user=self.request.user, challenge=self.challenge, data=form.service_data())
-        return self.challenge.axis
-
-
-class ChallengeDeleteView(ServiceDeleteView):
-    permission = "strategy.delete_challenge"
-
-    def load(self, pk):
-        self.challenge = challenge_get(self.request.user, pk=pk)
-        return self.challenge
-
-    def describe(self):
-        return str(self.challenge)
-
-    def cancel_url(self):
-        return self.challenge.axis.get_absolute_url()
-
-    def perform_delete(self):
-        services.challenge_delete(acting_user=self.request.user, challenge=self.challenge)
-        return self.challenge.axis.get_absolute_url()
-
-
-class ObjectiveCreateView(AxisChildMixin, ServiceFormView):
-    permission = "strategy.add_objective"
-    form_class = ObjectiveForm
-    title = gettext_lazy("New strategic objective")
-
-    def get_form_kwargs(self):
-        return {"axis": self.axis}
-
-    def save(self, form):
-        services.objective_create(
-            acting_user=self.request.user,
-            axis=self.axis,
-            data=form.service_data(exclude=("challenges",)),
-            challenges=form.cleaned_data["challenges"],
-        )
-        return self.axis
-
-
-class ObjectiveUpdateView(PlanElementMixin, ServiceFormView):
-    permission = "strategy.change_objective"
-    form_class = ObjectiveForm
-    title = gettext_lazy("Edit strategic objective")
-
-    def load(self, pk):
-        self.objective = objective_get(self.request.user, pk=pk)
-        self.plan = self.objective.axis.plan
-        return self.objective
-
-    def get_form_kwargs(self):
-        return {"instance": self.objective, "axis": self.objective.axis}
-
-    def save(self, form):
-        services.objective_update(
-            acting_user=self.request.user,
-            objective=self.objective,
-            data=form.service_data(exclude=("challenges",)),
-            challenges=form.cleaned_data["challenges"],
-        )
-        return self.objective.axis
-
-
-class ObjectiveDeleteView(ServiceDeleteView):
-    permission = "strategy.delete_objective"
-
-    def load(self, pk):
-        self.objective = objective_get(self.request.user, pk=pk)
-        return self.objective
-
-    def describe(self):
-        return str(self.objective)
-
-    def cancel_url(self):
-        return self.objective.axis.get_absolute_url()
-
-    def perform_delete(self):
-        services.objective_delete(acting_user=self.request.user, objective=self.objective)
-        return self.objective.axis.get_absolute_url()
-
-
-# --- Actions and milestones
-
-
-ACTION_LINKS = ("participants", "dependencies")
-
-
-class ActionCreateView(PlanElementMixin, ServiceFormView):
-    permission = "strategy.add_action"
-    form_class = ActionForm
-    title = gettext_lazy("New action")
-
-    def load(self, slug):
-        self.plan = plan_get(self.request.user, slug=slug)
-        return self.plan
-
-    def get_form_kwargs(self):
-        return {"plan": self.plan}
-
-    def save(self, form):
-        action = services.action_create(
-            acting_user=self.request.user,
-            plan=self.plan,
-            data=form.service_data(exclude=ACTION_LINKS),
-            participants=form.cleaned_data["participants"],
-            dependencies=form.cleaned_data["dependencies"],
-        )
-        messages.success(self.request, _("Action created."))
-        return action
-
-
-class ActionUpdateView(ServiceFormView):
-    permission = "strategy.change_action"
-    form_class = ActionForm
-    title = gettext_lazy("Edit action")
-
-    def load(self, pk):
-        self.action = action_get(self.request.user, pk=pk)
-        return self.action
-
-    def get_form_kwargs(self):
-        return {"plan": self.action.plan, "instance": self.action}
-
-    def get_context(self):
-        return {"subtitle": str(self.action)}
-
-    def cancel_url(self):
-        return self.action.get_absolute_url()
-
-    def save(self, form):
-        action = services.action_update(
-            acting_user=self.request.user,
-            action=self.action,
-            data=form.service_data(exclude=ACTION_LINKS),
-            participants=form.cleaned_data["participants"],
-            dependencies=form.cleaned_data["dependencies"],
-        )
-        messages.success(self.request, _("Action saved."))
-        return action
-
-
-class ActionDeleteView(ServiceDeleteView):
-    permission = "strategy.delete_action"
-
-    def load(self, pk):
-        self.action = action_get(self.request.user, pk=pk)
-        return self.action
-
-    def describe(self):
-        return str(self.action)
-
-    def cancel_url(self):
-        return self.action.get_absolute_url()
-
-    def perform_delete(self):
-        plan = self.action.plan
-        services.action_delete(acting_user=self.request.user, action=self.action)
-        messages.success(self.request, _("Action deleted."))
-        return plan.get_absolute_url()
-
-
-class MilestoneCreateView(ServiceFormView):
-    permission = "strategy.add_milestone"
-    form_class = MilestoneForm
-    title = gettext_lazy("New milestone")
-
-    def load(self, pk):
-        self.action = action_get(self.request.user, pk=pk)
-        return self.action
-
-    def get_context(self):
-        return {"subtitle": str(self.action)}
-
-    def cancel_url(self):
-        return self.action.get_absolute_url()
-
-    def save(self, form):
-        services.milestone_create(acting_user=self.request.user, action=self.action, data=form.service_data())
-        return self.action
-
-
-class MilestoneUpdateView(ServiceFormView):
-    permission = "strategy.change_milestone"
-    form_class = MilestoneForm
-    title = gettext_lazy("Edit milestone")
-
-    def load(self, pk):
-        self.milestone = milestone_get(self.request.user, pk=pk)
-        return self.milestone
-
-    def get_form_kwargs(self):
-        return {"instance": self.milestone}
-
-    def get_context(self):
-        return {"subtitle": str(self.milestone.action)}
-
-    def cancel_url(self):
-        return self.milestone.action.get_absolute_url()
-
-    def save(self, form):
-        services.milestone_update(acting_user=self.request.user, milestone=self.milestone, data=form.service_data())
-        return self.milestone.action
-
-
-class MilestoneDeleteView(ServiceDeleteView):
-    permission = "strategy.delete_milestone"
-
-    def load(self, pk):
-        self.milestone = milestone_get(self.request.user, pk=pk)
-        return self.milestone
-
-    def describe(self):
-        return str(self.milestone)
-
-    def cancel_url(self):
-        return self.milestone.action.get_absolute_url()
-
-    def perform_delete(self):
-        services.milestone_delete(acting_user=self.request.user, milestone=self.milestone)
-        return self.milestone.action.get_absolute_url()

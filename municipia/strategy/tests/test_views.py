@@ -334,7 +334,7 @@ def test_network_plan_offers_member_councils_as_participants():
     NetworkMembershipFactory(network=network, member=member)
     outsider = OrganizationFactory()
     plan = PlanFactory(owner=network)
-    form = ActionForm(plan=plan)
+    form = ActionForm(parent=plan)
     assert list(form.fields["participants"].queryset) == [member]
     assert outsider not in form.fields["participants"].queryset
 
