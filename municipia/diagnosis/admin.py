@@ -3,8 +3,8 @@ anonymous one shows nothing that identifies its respondent: there is nothing to 
 
 from django.contrib import admin
 
-from municipia.core.admin import ServiceModelAdmin
-from municipia.diagnosis import services
+from municipia.core.admin import EntityAdmin
+from municipia.diagnosis.entities import CAMPAIGN, FINDING, QUESTIONNAIRE
 from municipia.diagnosis.models import (
     Campaign,
     CampaignResultSnapshot,
@@ -17,57 +17,37 @@ from municipia.diagnosis.models import (
 
 
 @admin.register(Questionnaire)
-class QuestionnaireAdmin(ServiceModelAdmin):
+class QuestionnaireAdmin(EntityAdmin):
+    entity = QUESTIONNAIRE
     list_display = ["title", "owner", "kind", "is_template"]
     list_filter = ["kind", "is_template"]
     search_fields = ["title_en", "title_es", "title_ca", "title_bg"]
     list_select_related = ["owner"]
     autocomplete_fields = ["owner"]
-    service_fields = services.QUESTIONNAIRE_FIELDS
     exclude = ["copied_from"]
-
-    def create(self, request, obj, data):
-        return services.questionnaire_create(acting_user=request.user, owner=obj.owner, data=data)
-
-    def update(self, request, obj, data):
-        return services.questionnaire_update(acting_user=request.user, questionnaire=obj, data=data)
 
 
 @admin.register(Campaign)
-class CampaignAdmin(ServiceModelAdmin):
+class CampaignAdmin(EntityAdmin):
+    entity = CAMPAIGN
     list_display = ["title", "owner", "audience", "access", "status", "wave_number"]
     list_filter = ["status", "audience", "access", "is_anonymous"]
     search_fields = ["title_en", "title_es", "title_ca", "title_bg", "slug"]
     list_select_related = ["owner"]
     autocomplete_fields = ["owner", "results_published_to", "plan"]
-    service_fields = services.CAMPAIGN_FIELDS
     # Margins are set on the campaign's margins page or through the API (campaign_margins_update).
     readonly_fields = ["status", "wave_of", "wave_number", "population_margins"]
 
-    def create(self, request, obj, data):
-        return services.campaign_create(
-            acting_user=request.user, owner=obj.owner, questionnaire=obj.questionnaire, data=data
-        )
-
-    def update(self, request, obj, data):
-        return services.campaign_update(acting_user=request.user, campaign=obj, data=data)
-
 
 @admin.register(Finding)
-class FindingAdmin(ServiceModelAdmin):
+class FindingAdmin(EntityAdmin):
+    entity = FINDING
     list_display = ["title", "plan", "kind", "challenge"]
     list_filter = ["kind"]
     list_select_related = ["plan", "challenge"]
     search_fields = ["title_en", "title_es", "title_ca", "title_bg"]
     autocomplete_fields = ["plan"]
-    service_fields = services.FINDING_FIELDS
     readonly_fields = ["challenge"]
-
-    def create(self, request, obj, data):
-        return services.finding_create(acting_user=request.user, plan=obj.plan, data=data)
-
-    def update(self, request, obj, data):
-        return services.finding_update(acting_user=request.user, finding=obj, data=data)
 
 
 @admin.register(MaturityDimension)

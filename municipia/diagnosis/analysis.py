@@ -113,6 +113,8 @@ def t_cdf(t: float, df: float) -> float:
     return 1.0 - tail if t >= 0 else tail
 
 
+# A pure function of two numbers, no database data: an in-process lru_cache is the right tool
+# here (core.cache.cached_value is for values computed from data, which change with it).
 @lru_cache(maxsize=4096)
 def t_quantile(probability: float, df: float) -> float:
     """The `probability` quantile of Student's t with `df` degrees of freedom (bisection on t_cdf).

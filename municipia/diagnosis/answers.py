@@ -11,7 +11,7 @@ by question code; each kind has one normalised shape (what the draft JSON keeps)
 - matrix: {row code: column code}
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,102 +96,145 @@ def _format(n: float) -> str:
     return str(int(n)) if float(n).is_integer() else str(n)
 
 
-def clean_one(question: Question, value: Any, structure: Structure) -> tuple[Any, str | None]:
+Cleaned = tuple[Any, str | None]
+
+
+def _unknown_option(code: str) -> str:
+    return _("“%(code)s” is not one of the options.") % {"code": code}
+
+
+def _other_problem(question: Question, other: str) -> str | None:
+    """What is wrong with an “other” answer written in, if anything."""
+    if other and not question.allow_other:
+        return _("This question has no “other” answer.")
+    if len(other) > question.max_length:
+        return _("Write at most %(n)d characters.") % {"n": question.max_length}
+    return None
+
+
+def _clean_single_choice(question: Question, value: Any, option_codes: list[str], structure: Structure) -> Cleaned:
+    if isinstance(value, str):
+        value = {"option": value, "other": ""}
+    if not isinstance(value, dict):
+        return None, _("Choose one option.")
+    code, other = value.get("option") or None, str(value.get("other") or "").strip()
+    if code is not None and code not in option_codes:
+        return None, _unknown_option(code)
+    if other and not question.allow_other:
+        return None, _("This question has no “other” answer.")
+    if code and other:
+        return None, _("Choose one option or write another answer, not both.")
+    problem = _other_problem(question, other)
+    if problem:
+        return None, problem
+    return {"option": code, "other": other}, None
+
+
+def _clean_multiple_choice(question: Question, value: Any, option_codes: list[str], structure: Structure) -> Cleaned:
+    if isinstance(value, list | tuple):
+        value = {"options": list(value), "other": ""}
+    if not isinstance(value, dict) or not isinstance(value.get("options", []), list | tuple):
+        return None, _("Choose one or more options.")
+    codes = [str(c) for c in value.get("options") or []]
+    other = str(value.get("other") or "").strip()
+    unknown = [c for c in codes if c not in option_codes]
+    if unknown:
+        return None, _unknown_option(unknown[0])
+    if len(set(codes)) != len(codes):
+        return None, _("Each option can be chosen once.")
+    problem = _other_problem(question, other)
+    if problem:
+        return None, problem
+    chosen = len(codes) + (1 if other else 0)
+    if question.max_choices and chosen > question.max_choices:
+        return None, _("Choose at most %(n)d options.") % {"n": question.max_choices}
+    ordered = [c for c in option_codes if c in codes]
+    return {"options": ordered, "other": other}, None
+
+
+def _clean_likert(question: Question, value: Any, option_codes: list[str], structure: Structure) -> Cleaned:
+    number = _number(value)
+    if number is None or not number.is_integer():
+        return None, _("Choose a point of the scale.")
+    if not (question.scale_min <= number <= question.scale_max):
+        return None, _("The answer must be between %(min)d and %(max)d.") % {
+            "min": question.scale_min,
+            "max": question.scale_max,
+        }
+    return int(number), None
+
+
+def _clean_number(question: Question, value: Any, option_codes: list[str], structure: Structure) -> Cleaned:
+    number = _number(value)
+    if number is None or number != number or number in (float("inf"), float("-inf")):
+        return None, _("Enter a number.")
+    if question.number_min is not None and number < question.number_min:
+        return None, _("The number must be at least %(min)s.") % {"min": _format(question.number_min)}
+    if question.number_max is not None and number > question.number_max:
+        return None, _("The number must be at most %(max)s.") % {"max": _format(question.number_max)}
+    return number, None
+
+
+def _clean_text(question: Question, value: Any, option_codes: list[str], structure: Structure) -> Cleaned:
+    if not isinstance(value, str):
+        return None, _("Write a text answer.")
+    text = value.strip()
+    if len(text) > question.max_length:
+        return None, _("Write at most %(n)d characters (this answer has %(count)d).") % {
+            "n": question.max_length,
+            "count": len(text),
+        }
+    return text, None
+
+
+def _clean_ranking(question: Question, value: Any, option_codes: list[str], structure: Structure) -> Cleaned:
+    if not isinstance(value, list | tuple):
+        return None, _("Put the options in order.")
+    codes = [str(c) for c in value]
+    unknown = [c for c in codes if c not in option_codes]
+    if unknown:
+        return None, _unknown_option(unknown[0])
+    if len(set(codes)) != len(codes):
+        return None, _("Give each option one place only.")
+    return codes, None
+
+
+def _clean_matrix(question: Question, value: Any, option_codes: list[str], structure: Structure) -> Cleaned:
+    if not isinstance(value, dict):
+        return None, _("Answer each row.")
+    row_codes = [r.code for r in structure.rows(question)]
+    cleaned = {}
+    for row, column in value.items():
+        if row not in row_codes:
+            return None, _("“%(code)s” is not one of the rows.") % {"code": row}
+        if column in (None, ""):
+            continue
+        if column not in option_codes:
+            return None, _unknown_option(column)
+        cleaned[row] = column
+    if question.required and cleaned and len(cleaned) < len(row_codes):
+        return None, _("Answer every row.")
+    return cleaned, None
+
+
+# One cleaner per kind of question: (question, raw value, its option codes, structure) → (normalised, error).
+CLEANERS: dict[str, Callable[[Question, Any, list[str], Structure], Cleaned]] = {
+    QuestionKind.SINGLE_CHOICE: _clean_single_choice,
+    QuestionKind.MULTIPLE_CHOICE: _clean_multiple_choice,
+    QuestionKind.LIKERT: _clean_likert,
+    QuestionKind.NUMBER: _clean_number,
+    QuestionKind.TEXT: _clean_text,
+    QuestionKind.RANKING: _clean_ranking,
+    QuestionKind.MATRIX: _clean_matrix,
+}
+
+
+def clean_one(question: Question, value: Any, structure: Structure) -> Cleaned:
     """The normalised answer, or an error message naming what is wrong."""
-    kind = question.kind
-    option_codes = [o.code for o in structure.options(question)]
-    if kind == QuestionKind.SINGLE_CHOICE:
-        if isinstance(value, str):
-            value = {"option": value, "other": ""}
-        if not isinstance(value, dict):
-            return None, _("Choose one option.")
-        code, other = value.get("option") or None, str(value.get("other") or "").strip()
-        if code is not None and code not in option_codes:
-            return None, _("“%(code)s” is not one of the options.") % {"code": code}
-        if other and not question.allow_other:
-            return None, _("This question has no “other” answer.")
-        if code and other:
-            return None, _("Choose one option or write another answer, not both.")
-        if len(other) > question.max_length:
-            return None, _("Write at most %(n)d characters.") % {"n": question.max_length}
-        return {"option": code, "other": other}, None
-    if kind == QuestionKind.MULTIPLE_CHOICE:
-        if isinstance(value, list | tuple):
-            value = {"options": list(value), "other": ""}
-        if not isinstance(value, dict) or not isinstance(value.get("options", []), list | tuple):
-            return None, _("Choose one or more options.")
-        codes = [str(c) for c in value.get("options") or []]
-        other = str(value.get("other") or "").strip()
-        unknown = [c for c in codes if c not in option_codes]
-        if unknown:
-            return None, _("“%(code)s” is not one of the options.") % {"code": unknown[0]}
-        if len(set(codes)) != len(codes):
-            return None, _("Each option can be chosen once.")
-        if other and not question.allow_other:
-            return None, _("This question has no “other” answer.")
-        if len(other) > question.max_length:
-            return None, _("Write at most %(n)d characters.") % {"n": question.max_length}
-        chosen = len(codes) + (1 if other else 0)
-        if question.max_choices and chosen > question.max_choices:
-            return None, _("Choose at most %(n)d options.") % {"n": question.max_choices}
-        ordered = [c for c in option_codes if c in codes]
-        return {"options": ordered, "other": other}, None
-    if kind == QuestionKind.LIKERT:
-        number = _number(value)
-        if number is None or not number.is_integer():
-            return None, _("Choose a point of the scale.")
-        if not (question.scale_min <= number <= question.scale_max):
-            return None, _("The answer must be between %(min)d and %(max)d.") % {
-                "min": question.scale_min,
-                "max": question.scale_max,
-            }
-        return int(number), None
-    if kind == QuestionKind.NUMBER:
-        number = _number(value)
-        if number is None or number != number or number in (float("inf"), float("-inf")):
-            return None, _("Enter a number.")
-        if question.number_min is not None and number < question.number_min:
-            return None, _("The number must be at least %(min)s.") % {"min": _format(question.number_min)}
-        if question.number_max is not None and number > question.number_max:
-            return None, _("The number must be at most %(max)s.") % {"max": _format(question.number_max)}
-        return number, None
-    if kind == QuestionKind.TEXT:
-        if not isinstance(value, str):
-            return None, _("Write a text answer.")
-        text = value.strip()
-        if len(text) > question.max_length:
-            return None, _("Write at most %(n)d characters (this answer has %(count)d).") % {
-                "n": question.max_length,
-                "count": len(text),
-            }
-        return text, None
-    if kind == QuestionKind.RANKING:
-        if not isinstance(value, list | tuple):
-            return None, _("Put the options in order.")
-        codes = [str(c) for c in value]
-        unknown = [c for c in codes if c not in option_codes]
-        if unknown:
-            return None, _("“%(code)s” is not one of the options.") % {"code": unknown[0]}
-        if len(set(codes)) != len(codes):
-            return None, _("Give each option one place only.")
-        return codes, None
-    if kind == QuestionKind.MATRIX:
-        if not isinstance(value, dict):
-            return None, _("Answer each row.")
-        row_codes = [r.code for r in structure.rows(question)]
-        cleaned = {}
-        for row, column in value.items():
-            if row not in row_codes:
-                return None, _("“%(code)s” is not one of the rows.") % {"code": row}
-            if column in (None, ""):
-                continue
-            if column not in option_codes:
-                return None, _("“%(code)s” is not one of the options.") % {"code": column}
-            cleaned[row] = column
-        if question.required and cleaned and len(cleaned) < len(row_codes):
-            return None, _("Answer every row.")
-        return cleaned, None
-    return None, _("Unknown kind of question.")
+    cleaner = CLEANERS.get(question.kind)
+    if cleaner is None:
+        return None, _("Unknown kind of question.")
+    return cleaner(question, value, [o.code for o in structure.options(question)], structure)
 
 
 def clean_answers(

@@ -4,11 +4,8 @@ services, the same `rules` permissions as the pages.
 """
 
 import datetime as dt
-from typing import Any
 
-from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -21,10 +18,12 @@ from rest_framework.response import Response as ApiResponse
 from municipia.api.pagination import StandardPagination
 from municipia.api.permissions import RulesPermission
 from municipia.api.serializers import translated_fields, translated_read_only_kwargs
-from municipia.api.viewsets import ServiceModelViewSet
+from municipia.api.viewsets import EntityViewSet
+from municipia.core.cache import cached_value
 from municipia.core.i18n import current_language
 from municipia.diagnosis import analysis, results, services
 from municipia.diagnosis.choices import QuestionKind, RefusalReason
+from municipia.diagnosis.entities import CAMPAIGN, FINDING, MATURITY_ASSESSMENT, QUESTIONNAIRE
 from municipia.diagnosis.models import (
     Answer,
     Campaign,
@@ -38,21 +37,15 @@ from municipia.diagnosis.models import (
     Response,
     Section,
 )
-from municipia.diagnosis.selectors import (
-    campaign_get,
-    campaigns_visible_to,
-    findings_visible_to,
-    maturity_assessment_list,
-    questionnaire_structure,
-    questionnaires_visible_to,
-)
-from municipia.organizations.models import Department, Organization
-from municipia.strategy.models import Axis, Plan
-from municipia.strategy.selectors import plans_visible_to
+from municipia.diagnosis.selectors import campaign_get, maturity_assessment_list, questionnaire_structure
+from municipia.organizations.models import Department
+from municipia.organizations.selectors import organization_list
+from municipia.strategy.entities import AXIS, PLAN
 
 
-def _only(data: dict[str, Any], allowed: list[str]) -> dict[str, Any]:
-    return {name: value for name, value in data.items() if name in allowed}
+def _departments() -> QuerySet[Department]:
+    # organizations.selectors has no department list yet (see the report).
+    return Department.objects.all()
 
 
 # --- Questionnaires (read)
@@ -135,7 +128,7 @@ class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return questionnaires_visible_to(self.request.user).select_related("owner").order_by("-is_template", "id")
+        return QUESTIONNAIRE.visible(self.request.user).select_related("owner").order_by("-is_template", "id")
 
     def get_serializer_class(self):
         return QuestionnaireDetailSerializer if self.action == "retrieve" else QuestionnaireSerializer
@@ -146,14 +139,14 @@ class QuestionnaireViewSet(viewsets.ReadOnlyModelViewSet):
 
 class CampaignSerializer(serializers.ModelSerializer):
     owner = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Organization.objects.all(), help_text=_("Slug of the owning organisation.")
+        slug_field="slug", queryset=organization_list(), help_text=_("Slug of the owning organisation.")
     )
     questionnaire = serializers.PrimaryKeyRelatedField(queryset=Questionnaire.objects.none())
     plan = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Plan.objects.none(), required=False, allow_null=True
+        slug_field="slug", queryset=PLAN.model._default_manager.none(), required=False, allow_null=True
     )
     results_published_to = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Organization.objects.all(), required=False, allow_null=True
+        slug_field="slug", queryset=organization_list(), required=False, allow_null=True
     )
     wave_of = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     population_margins = serializers.DictField(
@@ -197,8 +190,8 @@ class CampaignSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None and request.method not in SAFE_METHODS:
-            fields["questionnaire"].queryset = questionnaires_visible_to(request.user).filter(is_template=False)
-            fields["plan"].queryset = plans_visible_to(request.user)
+            fields["questionnaire"].queryset = QUESTIONNAIRE.visible(request.user).filter(is_template=False)
+            fields["plan"].queryset = PLAN.visible(request.user)
         return fields
 
     def validate(self, attrs):
@@ -209,10 +202,11 @@ class CampaignSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class CampaignViewSet(ServiceModelViewSet):
+class CampaignViewSet(EntityViewSet):
     """Campaigns you own or whose results are published to you. Open, close and repeat a campaign
     with POST …/open/, …/close/, …/new-wave/."""
 
+    entity = CAMPAIGN
     serializer_class = CampaignSerializer
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
@@ -220,40 +214,11 @@ class CampaignViewSet(ServiceModelViewSet):
 
     def get_queryset(self):
         return (
-            campaigns_visible_to(self.request.user)
+            super()
+            .get_queryset()
             .select_related("owner", "plan", "results_published_to", "wave_of")
             .order_by("-created_at", "id")
         )
-
-    def parent_of(self, data):
-        return data["owner"]
-
-    @transaction.atomic
-    def create_object(self, parent, data):
-        campaign = services.campaign_create(
-            acting_user=self.request.user,
-            owner=parent,
-            questionnaire=data["questionnaire"],
-            data=_only(data, services.CAMPAIGN_FIELDS),
-        )
-        return self._set_margins(campaign, data)
-
-    @transaction.atomic
-    def update_object(self, instance, data):
-        campaign = services.campaign_update(
-            acting_user=self.request.user, campaign=instance, data=_only(data, services.CAMPAIGN_FIELDS)
-        )
-        return self._set_margins(campaign, data)
-
-    def _set_margins(self, campaign, data):
-        if "population_margins" not in data:
-            return campaign
-        return services.campaign_margins_update(
-            acting_user=self.request.user, campaign=campaign, margins=data["population_margins"]
-        )
-
-    def delete_object(self, instance):
-        instance.delete()
 
     def _transition(self, service, **kwargs):
         campaign = self.get_object()
@@ -346,7 +311,7 @@ class ResponseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         if not user.is_authenticated:
             return Response.objects.none()
         answers = Prefetch("answers", queryset=Answer.objects.select_related("question", "option", "row"))
-        responses = Response.objects.filter(campaign__in=campaigns_visible_to(user))
+        responses = Response.objects.filter(campaign__in=CAMPAIGN.visible(user))
         campaign = self.request.query_params.get("campaign")
         if campaign:
             responses = responses.filter(campaign__slug=campaign)
@@ -423,8 +388,8 @@ class MaturityRatingSerializer(serializers.ModelSerializer):
 
 
 class MaturityAssessmentSerializer(serializers.ModelSerializer):
-    organization = serializers.SlugRelatedField(slug_field="slug", queryset=Organization.objects.all())
-    department = serializers.PrimaryKeyRelatedField(queryset=Department.objects.all(), required=False, allow_null=True)
+    organization = serializers.SlugRelatedField(slug_field="slug", queryset=organization_list())
+    department = serializers.PrimaryKeyRelatedField(queryset=_departments(), required=False, allow_null=True)
     ratings = MaturityRatingSerializer(many=True)
 
     class Meta:
@@ -438,40 +403,24 @@ class MaturityAssessmentSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class MaturityAssessmentViewSet(ServiceModelViewSet):
+class MaturityAssessmentViewSet(EntityViewSet):
     """Digital-maturity self-assessments of the organisations you edit (levels 1–5 with evidence)."""
 
+    entity = MATURITY_ASSESSMENT
     serializer_class = MaturityAssessmentSerializer
     http_method_names = ["get", "post", "delete", "head", "options"]
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
+        # The entity's visible assessments, with their organisation, department and ratings.
         return maturity_assessment_list(self.request.user)
-
-    def parent_of(self, data):
-        return data["organization"]
-
-    def create_object(self, parent, data):
-        ratings = {r["dimension"].code: (r["level"], r.get("evidence", "")) for r in data.get("ratings", [])}
-        return services.maturity_assessment_record(
-            acting_user=self.request.user,
-            organization=parent,
-            department=data.get("department"),
-            campaign=data.get("campaign"),
-            assessed_on=data["assessed_on"],
-            note=data.get("note", ""),
-            ratings=ratings,
-        )
-
-    def delete_object(self, instance):
-        services.maturity_assessment_delete(acting_user=self.request.user, assessment=instance)
 
 
 # --- Findings
 
 
 class FindingSerializer(serializers.ModelSerializer):
-    plan = serializers.SlugRelatedField(slug_field="slug", queryset=Plan.objects.none())
+    plan = serializers.SlugRelatedField(slug_field="slug", queryset=PLAN.model._default_manager.none())
     campaign = serializers.SlugRelatedField(
         slug_field="slug", queryset=Campaign.objects.all(), required=False, allow_null=True
     )
@@ -500,7 +449,7 @@ class FindingSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None and request.method not in SAFE_METHODS:
-            fields["plan"].queryset = plans_visible_to(request.user)
+            fields["plan"].queryset = PLAN.visible(request.user)
         return fields
 
     def validate(self, attrs):
@@ -510,40 +459,25 @@ class FindingSerializer(serializers.ModelSerializer):
 
 
 class FindingToChallengeSerializer(serializers.Serializer):
-    axis = serializers.PrimaryKeyRelatedField(queryset=Axis.objects.all())
+    axis = serializers.PrimaryKeyRelatedField(queryset=AXIS.model._default_manager.all())
     code = serializers.CharField(required=False, allow_blank=True, max_length=20)
 
 
-class FindingViewSet(ServiceModelViewSet):
+class FindingViewSet(EntityViewSet):
     """Findings of a plan's diagnosis in a SWOT (S, W, O, T), with their evidence.
     POST …/to-challenge/ with an axis id turns one into a challenge of the plan."""
 
+    entity = FINDING
     serializer_class = FindingSerializer
     lookup_value_regex = r"\d+"
     rules_actions = {"to_challenge": "convert"}
 
     def get_queryset(self):
-        findings = findings_visible_to(self.request.user).select_related("plan", "campaign", "dimension")
+        findings = super().get_queryset().select_related("plan", "campaign", "dimension")
         plan = self.request.query_params.get("plan")
         if plan:
             findings = findings.filter(plan__slug=plan)
         return findings.order_by("plan_id", "kind", "position", "id")
-
-    def parent_of(self, data):
-        return data["plan"]
-
-    def create_object(self, parent, data):
-        return services.finding_create(
-            acting_user=self.request.user, plan=parent, data=_only(data, services.FINDING_FIELDS)
-        )
-
-    def update_object(self, instance, data):
-        return services.finding_update(
-            acting_user=self.request.user, finding=instance, data=_only(data, services.FINDING_FIELDS)
-        )
-
-    def delete_object(self, instance):
-        services.finding_delete(acting_user=self.request.user, finding=instance)
 
     @extend_schema(request=FindingToChallengeSerializer, responses=FindingSerializer)
     @viewset_action(detail=True, methods=["post"], url_path="to-challenge")
@@ -841,10 +775,17 @@ def _weighting_data(weighting) -> dict | None:
 
 def _crosstabs_data(campaign: Campaign, computed, questions: list[Question], profile: Question, weighted: bool):
     """Every choice question by one profile question (`results.crosstab_tables`), cached with the results."""
-    key = f"{computed.key}:api-crosstabs:{profile.pk}" if computed.key else ""
-    cached = cache.get(key) if key else None
-    if cached is not None:
-        return cached
+    if not computed.key:
+        return _crosstabs_build(campaign, questions, profile, weighted)
+    return cached_value(
+        "diagnosis-api-crosstabs",
+        [computed.key, profile.pk],
+        lambda: _crosstabs_build(campaign, questions, profile, weighted),
+        seconds=results.CACHE_SECONDS,
+    )
+
+
+def _crosstabs_build(campaign: Campaign, questions: list[Question], profile: Question, weighted: bool) -> dict:
     crossable = [q for q in questions if q.kind in results.CHOICE_KINDS and not q.is_profile]
     by_question, is_weighted = results.crosstab_tables(campaign, crossable, profile, weighted=weighted)
     tables = []
@@ -863,10 +804,7 @@ def _crosstabs_data(campaign: Campaign, computed, questions: list[Question], pro
                 "p_value": table.p_value,
             }
         )
-    data = {"profile": profile.code, "weighted": is_weighted, "tables": tables}
-    if key:
-        cache.set(key, data, results.CACHE_SECONDS)
-    return data
+    return {"profile": profile.code, "weighted": is_weighted, "tables": tables}
 
 
 def results_campaign_get(user, *, slug: str) -> Campaign:

@@ -3,18 +3,24 @@
 import json
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.forms import ServiceModelForm
-from municipia.diagnosis import services
+from municipia.diagnosis.entities import CAMPAIGN, FINDING, OPTION, QUESTION, QUESTIONNAIRE, SECTION
 from municipia.diagnosis.models import Campaign, Finding, Option, Question, Questionnaire, Section
 from municipia.organizations.models import Department, Organization
+
+
+def _departments_of(organization: Organization) -> QuerySet[Department]:
+    # organizations.selectors has no department list yet (see the report).
+    return Department.objects.filter(organization=organization)
 
 
 class QuestionnaireForm(ServiceModelForm):
     class Meta:
         model = Questionnaire
-        fields = services.QUESTIONNAIRE_FIELDS
+        fields = QUESTIONNAIRE.editable_names()
 
 
 class QuestionnaireCopyForm(forms.Form):
@@ -28,7 +34,7 @@ class QuestionnaireCopyForm(forms.Form):
 class SectionForm(ServiceModelForm):
     class Meta:
         model = Section
-        fields = services.SECTION_FIELDS
+        fields = SECTION.editable_names()
 
 
 class QuestionForm(ServiceModelForm):
@@ -40,10 +46,14 @@ class QuestionForm(ServiceModelForm):
 
     class Meta:
         model = Question
-        fields = services.QUESTION_FIELDS
+        fields = QUESTION.editable_names()
 
-    def __init__(self, *args, questionnaire: Questionnaire, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # `parent` is the section the question is created in, or the edited question's section.
+        questionnaire = self.parent.questionnaire
+        if not self.instance.pk:
+            self.initial.setdefault("section", self.parent.pk)
         self.fields["section"].queryset = questionnaire.sections.all()
         others = questionnaire.questions.all()
         if self.instance.pk:
@@ -65,13 +75,13 @@ class QuestionForm(ServiceModelForm):
 class OptionForm(ServiceModelForm):
     class Meta:
         model = Option
-        fields = services.OPTION_FIELDS
+        fields = OPTION.editable_names()
 
 
 class CampaignForm(ServiceModelForm):
     class Meta:
         model = Campaign
-        fields = services.CAMPAIGN_FIELDS
+        fields = CAMPAIGN.editable_names()
         widgets = {
             "opens_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -117,7 +127,7 @@ class MaturityAssessmentForm(forms.Form):
 
     def __init__(self, *args, organization: Organization, dimensions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = Department.objects.filter(organization=organization)
+        self.fields["department"].queryset = _departments_of(organization)
         self.dimensions = dimensions
         for dimension in dimensions:
             self.fields[f"level_{dimension.code}"] = forms.ChoiceField(
@@ -140,10 +150,11 @@ class MaturityAssessmentForm(forms.Form):
 class FindingForm(ServiceModelForm):
     class Meta:
         model = Finding
-        fields = services.FINDING_FIELDS
+        fields = FINDING.editable_names()
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        plan = self.parent
         campaigns = Campaign.objects.filter(owner=plan.owner) | Campaign.objects.filter(results_published_to=plan.owner)
         self.fields["campaign"].queryset = campaigns
         self.fields["question"].queryset = Question.objects.filter(questionnaire__campaigns__in=campaigns).distinct()

@@ -95,6 +95,10 @@ class Section(RequiresOneLanguageMixin, TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        # A section is edited on its questionnaire's page.
+        return self.questionnaire.get_absolute_url()
+
 
 class Question(RequiresOneLanguageMixin, TimeStampedModel):
     """One question. Its kind decides which limits apply and how answers are stored."""
@@ -175,6 +179,9 @@ class Question(RequiresOneLanguageMixin, TimeStampedModel):
             self.questionnaire_id = self.section.questionnaire_id
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return self.questionnaire.get_absolute_url()
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.section_id and not self.questionnaire_id:
@@ -230,6 +237,9 @@ class Option(RequiresOneLanguageMixin, models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def get_absolute_url(self) -> str:
+        return self.question.get_absolute_url()
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -630,6 +640,10 @@ class Finding(RequiresOneLanguageMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        # Findings are shown and edited on their plan's SWOT board.
+        return reverse("diagnosis:finding-board", kwargs={"slug": self.plan.slug})
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

@@ -7,6 +7,9 @@
   its results are published to.
 - Findings follow their plan: the plan owner's editors manage them while the plan is open.
 - Respondents need no account: answering is checked by the campaign's state and the token.
+
+Who may *see* each declared model (`diagnosis.view_<model>`) is its visibility rule in
+`diagnosis/entities.py`, which answers for querysets and single objects alike.
 """
 
 import rules
@@ -25,7 +28,6 @@ from municipia.diagnosis.models import (
 from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids, edits_organization, is_site_admin
 from municipia.strategy.permissions import can_edit as can_edit_plan
-from municipia.strategy.permissions import can_view as can_view_plan
 
 
 def owner_id_of(obj: object) -> int | None:
@@ -76,11 +78,6 @@ def is_organization(user, obj) -> bool:
 
 
 @rules.predicate
-def finding_plan_viewable(user, obj) -> bool:
-    return isinstance(obj, Finding) and can_view_plan.test(user, obj.plan)
-
-
-@rules.predicate
 def finding_plan_editable(user, obj) -> bool:
     plan = obj.plan if isinstance(obj, Finding) else obj
     return can_edit_plan.test(user, plan)
@@ -90,7 +87,6 @@ manages = is_site_admin | edits_owner
 
 # Questionnaires and their parts (`add_questionnaire` receives the owning organisation;
 # `add_section`/`add_question`/`add_option` the parent).
-rules.add_perm("diagnosis.view_questionnaire", is_site_admin | edits_owner | is_template)
 rules.add_perm("diagnosis.add_questionnaire", is_site_admin | (is_organization & edits_organization))
 rules.add_perm("diagnosis.copy_questionnaire", is_site_admin | edits_owner | (rules.is_authenticated & is_template))
 for name in ("questionnaire", "section", "question", "option"):
@@ -98,28 +94,24 @@ for name in ("questionnaire", "section", "question", "option"):
     rules.add_perm(f"diagnosis.delete_{name}", manages)
 for name in ("section", "question", "option"):
     rules.add_perm(f"diagnosis.add_{name}", manages)
-    rules.add_perm(f"diagnosis.view_{name}", is_site_admin | edits_owner | is_template)
 
 # Campaigns (`add_campaign` receives the owning organisation: a council or a partner).
-rules.add_perm("diagnosis.view_campaign", manages | receives_results)
 rules.add_perm("diagnosis.add_campaign", is_site_admin | (is_organization & edits_organization))
 rules.add_perm("diagnosis.change_campaign", manages)
 rules.add_perm("diagnosis.delete_campaign", is_site_admin)
 rules.add_perm("diagnosis.manage_invitations", manages)
 rules.add_perm("diagnosis.view_results", manages | receives_results)
 rules.add_perm("diagnosis.view_response", manages | receives_results)
-rules.add_perm("diagnosis.view_invitation", manages)
 rules.add_perm("diagnosis.change_invitation", manages)
 
-# Maturity self-assessments (`add_maturityassessment` receives the organisation).
-rules.add_perm("diagnosis.view_maturityassessment", manages)
+# Maturity self-assessments (`add_maturityassessment` and `view_maturity` receive the organisation;
+# `view_maturity` is an organisation's, or a network's, maturity pages).
+rules.add_perm("diagnosis.view_maturity", manages)
 rules.add_perm("diagnosis.add_maturityassessment", manages)
 rules.add_perm("diagnosis.change_maturityassessment", manages)
 rules.add_perm("diagnosis.delete_maturityassessment", manages)
-rules.add_perm("diagnosis.view_maturitydimension", rules.always_allow)
 
 # Findings (`add_finding` receives the plan).
-rules.add_perm("diagnosis.view_finding", is_site_admin | finding_plan_viewable)
 rules.add_perm("diagnosis.add_finding", finding_plan_editable)
 rules.add_perm("diagnosis.change_finding", finding_plan_editable)
 rules.add_perm("diagnosis.delete_finding", finding_plan_editable)

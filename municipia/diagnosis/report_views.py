@@ -6,7 +6,6 @@ figures and renders; the PDF is the page's body laid out for A4 by WeasyPrint.
 
 from __future__ import annotations
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -14,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from municipia.core import charts
 from municipia.core.i18n import current_language
-from municipia.core.views import NeedsLogin, require_perm
+from municipia.core.views import require_perm
 from municipia.diagnosis.report import DiagnosisReport, diagnosis_report
 from municipia.diagnosis.results_views import profile_radar_charts
 from municipia.reports.pdf import html_to_pdf
-from municipia.strategy.selectors import plan_get
+from municipia.strategy.entities import PLAN
 
 UNWEIGHTED_COLOUR = "#8a96a3"
 
@@ -103,28 +102,20 @@ def pdf_html(report: DiagnosisReport, *, site: str, request=None) -> str:
 
 
 def _report(request, slug: str) -> DiagnosisReport:
-    if not request.user.is_authenticated:
-        raise NeedsLogin
-    plan = plan_get(request.user, slug=slug)
+    plan = PLAN.get(request.user, slug=slug)
     require_perm(request, "diagnosis.view_report", plan)
     return diagnosis_report(request.user, plan)
 
 
 def plan_report(request, slug: str):
     """The diagnosis report of a plan, as a page."""
-    try:
-        report = _report(request, slug)
-    except NeedsLogin:
-        return redirect_to_login(request.get_full_path())
+    report = _report(request, slug)
     return render(request, "diagnosis/report.html", report_context(report))
 
 
 def plan_report_pdf(request, slug: str):
     """The same report as a PDF (WeasyPrint), in the request's language."""
-    try:
-        report = _report(request, slug)
-    except NeedsLogin:
-        return redirect_to_login(request.get_full_path())
+    report = _report(request, slug)
     content = html_to_pdf(pdf_html(report, site=f"{request.scheme}://{request.get_host()}", request=request))
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="diagnosis-{report.plan.slug}-{current_language()}.pdf"'

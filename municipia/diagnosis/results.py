@@ -30,16 +30,17 @@ import json
 import math
 import pickle
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from municipia.core.cache import cached_value
 from municipia.diagnosis import analysis
 from municipia.diagnosis.choices import QuestionKind
 from municipia.diagnosis.models import (
@@ -55,8 +56,17 @@ from municipia.diagnosis.models import (
 )
 from municipia.organizations.models import Organization
 
+
+def _network_members(network: Organization) -> list[Organization]:
+    # organizations.selectors has no list of a network's member councils yet (see the report).
+    return list(Organization.objects.filter(network_memberships__network=network).order_by("name"))
+
+
 OTHER = "__other__"
 CACHE_SECONDS = 24 * 3600
+# Names of what is cached with a results version (core.cache.cached_value).
+RESULTS = "diagnosis-results"
+WEIGHTS = "diagnosis-results-weights"
 CHUNK = 20_000
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -205,20 +215,23 @@ def campaign_results(campaign: Campaign, *, use_cache: bool = True) -> CampaignR
     return _compute_and_store(campaign, key, store=use_cache)
 
 
+def _cached(name: str, key: str, compute: Callable[[], object]) -> Any:
+    """A value kept with the results of version `key` (core.cache; a new version is a new key)."""
+    return cached_value(name, [key], compute, seconds=CACHE_SECONDS, keep=lambda value: value is not None)
+
+
 def _cached_or_stored(campaign: Campaign, key: str) -> CampaignResults | None:
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    stored = (
-        CampaignResultSnapshot.objects.filter(campaign=campaign, key=key, results__isnull=False)
-        .values_list("results", flat=True)
-        .first()
-    )
-    if stored is None:
-        return None
-    found = _loads(stored)
-    cache.set(key, found, CACHE_SECONDS)
-    return found
+    """The results of version `key` from the cache or, failing that, from the stored snapshot."""
+
+    def stored() -> CampaignResults | None:
+        data = (
+            CampaignResultSnapshot.objects.filter(campaign=campaign, key=key, results__isnull=False)
+            .values_list("results", flat=True)
+            .first()
+        )
+        return None if data is None else _loads(data)
+
+    return _cached(RESULTS, key, stored)
 
 
 def _loads(data) -> CampaignResults:
@@ -231,9 +244,8 @@ def _compute_and_store(campaign: Campaign, key: str, *, store: bool = True) -> C
     computed.key = key
     if store:
         snapshot_store(campaign, computed)
-        cache.set(key, computed, CACHE_SECONDS)
-        if weights is not None:
-            cache.set(key + ":weights", weights, CACHE_SECONDS)
+        _cached(RESULTS, key, lambda: computed)
+        _cached(WEIGHTS, key, lambda: weights)
     return computed
 
 
@@ -302,8 +314,7 @@ def campaign_results_page(campaign: Campaign, *, key: str = "") -> ResultsState:
         return ResultsState(_compute_and_store(campaign, key), current=True, in_background=False)
     previous = None
     if snapshot is not None and snapshot.results is not None:
-        previous = cache.get(snapshot.key) or _loads(snapshot.results)
-        cache.set(snapshot.key, previous, CACHE_SECONDS)
+        previous = _cached(RESULTS, snapshot.key, lambda: _loads(snapshot.results))
     queued = snapshot_request(campaign)
     running = queued or bool(snapshot and snapshot.computing_since)
     return ResultsState(previous, current=False, new_responses=new, computing=running, in_background=True)
@@ -565,18 +576,14 @@ def campaign_weights(campaign: Campaign) -> dict[int, float] | None:
     margins = campaign_margins(campaign)
     if not margins:
         return None
-    key = results_key(campaign) + ":weights"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    questions = [q for q in campaign_questions(campaign) if q.is_profile]
-    response_ids, values = load_answers(campaign, questions)
-    _weighting, weights = weigh(questions, values, margins, len(response_ids))
-    if weights is None:
-        return None
-    mapping = dict(zip(response_ids, weights, strict=True))
-    cache.set(key, mapping, CACHE_SECONDS)
-    return mapping
+
+    def compute() -> dict[int, float] | None:
+        questions = [q for q in campaign_questions(campaign) if q.is_profile]
+        response_ids, values = load_answers(campaign, questions)
+        _weighting, weights = weigh(questions, values, margins, len(response_ids))
+        return None if weights is None else dict(zip(response_ids, weights, strict=True))
+
+    return _cached(WEIGHTS, results_key(campaign), compute)
 
 
 def crosstab_tables(
@@ -614,14 +621,12 @@ def crosstab_results(
     campaign: Campaign, question: Question, profile: Question, *, weighted: bool = True
 ) -> analysis.CrossTab:
     """A question by a profile question (column percentages; weighted when margins are set)."""
-    key = f"{results_key(campaign)}:crosstab:{question.pk}:{profile.pk}:{int(weighted)}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    tables, _weighted = crosstab_tables(campaign, [question], profile, weighted=weighted)
-    table = tables[question.pk]
-    cache.set(key, table, CACHE_SECONDS)
-    return table
+    key = f"{results_key(campaign)}:{question.pk}:{profile.pk}:{int(weighted)}"
+    return _cached(
+        "diagnosis-crosstab",
+        key,
+        lambda: crosstab_tables(campaign, [question], profile, weighted=weighted)[0][question.pk],
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -827,7 +832,7 @@ def council_maturity(
 def network_maturity(network: Organization) -> tuple[list[MaturityDimension], list[MaturityProfile]]:
     """Every member council's profile (as in `council_maturity`), side by side (5 queries)."""
     dimensions = maturity_dimensions()
-    members = list(Organization.objects.filter(network_memberships__network=network).order_by("name"))
+    members = _network_members(network)
     assessments = _assessments([member.pk for member in members])
     by_council: dict[int, list[MaturityAssessment]] = {}
     for assessment in assessments:

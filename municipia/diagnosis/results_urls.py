@@ -1,5 +1,11 @@
-"""URLs of the results pages: a campaign's results, free text, exports; maturity profiles."""
+"""URLs of the results pages: a campaign's results, free text, exports; maturity profiles.
 
+All are for signed-in editors: visitors are sent to the login page before any look-up (a scoped
+look-up would otherwise answer 404 to someone who simply has not signed in yet); signed in, each
+page's own permission check decides.
+"""
+
+from django.contrib.auth.decorators import login_required
 from django.urls import path
 
 from municipia.diagnosis import results_views
@@ -25,3 +31,5 @@ urlpatterns = [
     path("maturity/<slug:slug>/", results_views.maturity_council_page, name="maturity-council"),
     path("maturity/networks/<slug:slug>/", results_views.maturity_network_page, name="maturity-network"),
 ]
+for pattern in urlpatterns:
+    pattern.callback = login_required(pattern.callback)

@@ -11,11 +11,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -23,35 +21,27 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from municipia.core import charts, exports
-from municipia.core.cache import shared_fragment
-from municipia.core.views import EditorView, NeedsLogin, attach_errors, paginate, require_perm
+from municipia.core.cache import cached_value, shared_fragment
+from municipia.core.views import EditorView, attach_errors, paginate, require_perm
 from municipia.diagnosis import forms, results, services
 from municipia.diagnosis.choices import ProfileKind, QuestionKind
-from municipia.diagnosis.selectors import campaign_get, campaigns_visible_to
-from municipia.diagnosis.views import LoginFirst
+from municipia.diagnosis.entities import CAMPAIGN
+from municipia.diagnosis.models import Campaign
+from municipia.diagnosis.selectors import campaign_get
 from municipia.organizations.choices import OrganizationKind
-from municipia.organizations.models import Organization
+from municipia.organizations.selectors import organization_find
 
 UNWEIGHTED_COLOUR = "#8a96a3"
 TEXT_PAGE_SIZE = 25
 
 
-def _login_or(request, view, *args, **kwargs):
-    try:
-        return view(request, *args, **kwargs)
-    except NeedsLogin:
-        return redirect_to_login(request.get_full_path())
-
-
-def _campaign(request, slug: str, permission: str = "diagnosis.view_results"):
-    if not request.user.is_authenticated:
-        raise NeedsLogin
+def _campaign(request, slug: str, permission: str = "diagnosis.view_results") -> Campaign:
     # The scoped look-up of `campaign_get` without its joins, and with the results version's
     # highest response id in the same query: on a results page served from the cache, fetching
     # the wide owner, questionnaire and plan rows would cost more than everything else. The
     # owner's name is read only when the page body is rendered, which is then kept.
     campaign = (
-        campaigns_visible_to(request.user)
+        CAMPAIGN.visible(request.user)
         .annotate(last_response=results.last_response_subquery())
         .filter(slug=slug)
         .first()
@@ -152,10 +142,16 @@ def _blocks(campaign, computed, earlier) -> dict:
     Rendering forty questions' tables and SVG charts costs far more than the rest of the page,
     so the rendered fragment is what is kept: a page once computed only fills in its frame.
     """
-    key = f"{computed.key}:page:{get_language()}:{earlier.key if earlier else ''}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
+    parts = [computed.key, get_language(), earlier.key if earlier else ""]
+    return cached_value(
+        "diagnosis-results-blocks",
+        parts,
+        lambda: _render_blocks(campaign, computed, earlier),
+        seconds=results.CACHE_SECONDS,
+    )
+
+
+def _render_blocks(campaign, computed, earlier) -> dict:
     questions = results.campaign_questions(campaign)
     weighted = bool(computed.weighting and computed.weighting.applied)
     changes = results.compare_waves(earlier, computed) if earlier else {}
@@ -195,7 +191,6 @@ def _blocks(campaign, computed, earlier) -> dict:
         ],
         "margin_labels": _margin_labels(questions),
     }
-    cache.set(key, page, results.CACHE_SECONDS)
     return page
 
 
@@ -259,7 +254,7 @@ def _crosstab(request, campaign, page) -> dict | None:
 BODY_SECONDS = 300
 
 
-def _campaign_results(request, slug):
+def campaign_results_page(request, slug):
     campaign = _campaign(request, slug)
     key = results.results_key(campaign)
     flags = {
@@ -311,11 +306,7 @@ def _body_context(request, campaign, state, earlier, flags) -> dict:
     }
 
 
-def campaign_results_page(request, slug):
-    return _login_or(request, _campaign_results, slug)
-
-
-def _text_answers(request, slug, code):
+def text_answers_page(request, slug, code):
     campaign = _campaign(request, slug)
     question = next(
         (
@@ -334,10 +325,6 @@ def _text_answers(request, slug, code):
         "diagnosis/results/text_answers.html",
         {"campaign": campaign, "question": question, "page": page, "search": search},
     )
-
-
-def text_answers_page(request, slug, code):
-    return _login_or(request, _text_answers, slug, code)
 
 
 def _results_rows(campaign, computed, questions):
@@ -389,7 +376,7 @@ RESULTS_HEADER = ["question", "text", "answer", "respondents", "percent", "weigh
                   "CI high", "effective n", "median", "mean rank"]  # fmt: skip
 
 
-def _export_results(request, slug, fmt):
+def export_results(request, slug, fmt):
     campaign = _campaign(request, slug)
     computed = results.campaign_results(campaign)
     questions = results.campaign_questions(campaign)
@@ -400,11 +387,7 @@ def _export_results(request, slug, fmt):
     return exports.csv_response(RESULTS_HEADER, rows, filename=filename)
 
 
-def export_results(request, slug, fmt):
-    return _login_or(request, _export_results, slug, fmt)
-
-
-def _export_responses(request, slug, fmt):
+def export_responses(request, slug, fmt):
     campaign = _campaign(request, slug, "diagnosis.view_response")
     questions = results.campaign_questions(campaign)
     header = ["response", "day", "language", "weight", *[q.code for q in questions]]
@@ -416,14 +399,10 @@ def _export_responses(request, slug, fmt):
     return exports.csv_response(header, rows, filename=filename)
 
 
-def export_responses(request, slug, fmt):
-    return _login_or(request, _export_responses, slug, fmt)
-
-
 # --- Population margins
 
 
-class CampaignMarginsView(LoginFirst, EditorView):
+class CampaignMarginsView(EditorView):
     """The population shares a campaign's sample is weighted to, one field per profile option."""
 
     permission = "diagnosis.change_campaign"
@@ -489,11 +468,9 @@ def _dimension_names(dimensions) -> list[str]:
     return [dimension.name for dimension in dimensions]
 
 
-def _maturity_council(request, slug):
-    organization = get_object_or_404(Organization, slug=slug)
-    if not request.user.is_authenticated:
-        raise NeedsLogin
-    require_perm(request, "diagnosis.view_maturityassessment", organization)
+def maturity_council_page(request, slug):
+    organization = organization_find(slug=slug)
+    require_perm(request, "diagnosis.view_maturity", organization)
     dimensions, departments, council = results.council_maturity(organization)
     names = _dimension_names(dimensions)
     council_chart = None
@@ -529,15 +506,9 @@ def _maturity_council(request, slug):
     )
 
 
-def maturity_council_page(request, slug):
-    return _login_or(request, _maturity_council, slug)
-
-
-def _maturity_network(request, slug):
-    network = get_object_or_404(Organization, slug=slug, kind=OrganizationKind.NETWORK)
-    if not request.user.is_authenticated:
-        raise NeedsLogin
-    require_perm(request, "diagnosis.view_maturityassessment", network)
+def maturity_network_page(request, slug):
+    network = organization_find(slug=slug, kind=OrganizationKind.NETWORK)
+    require_perm(request, "diagnosis.view_maturity", network)
     dimensions, profiles = results.network_maturity(network)
     names = _dimension_names(dimensions)
     return render(
@@ -551,7 +522,3 @@ def _maturity_network(request, slug):
             "now": timezone.now(),
         },
     )
-
-
-def maturity_network_page(request, slug):
-    return _login_or(request, _maturity_network, slug)

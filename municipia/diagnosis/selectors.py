@@ -1,13 +1,15 @@
 """Reads of questionnaires, campaigns, maturity assessments and findings, in fixed queries."""
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404
+from typing import Any
 
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from municipia.core.visibility import User
 from municipia.diagnosis.answers import Structure
+from municipia.diagnosis.entities import CAMPAIGN, MATURITY_ASSESSMENT, QUESTIONNAIRE
 from municipia.diagnosis.models import (
     Campaign,
     Finding,
-    Invitation,
     MaturityAssessment,
     MaturityDimension,
     MaturityRating,
@@ -17,117 +19,23 @@ from municipia.diagnosis.models import (
     RefusedSubmission,
     Section,
 )
-from municipia.organizations.permissions import editable_organization_ids
-from municipia.strategy.selectors import plans_visible_to
+from municipia.strategy.models import Plan
+
+# --- Visibility: each entity's one rule (diagnosis/entities.py); scoped look-ups answer 404 alike
+# for missing and forbidden.
 
 
-def _is_admin(user) -> bool:
-    return bool(user.is_authenticated and user.is_superuser)
+def questionnaires_visible_to(user: User) -> QuerySet[Questionnaire]:
+    return QUESTIONNAIRE.visible(user)
 
 
-# --- Visibility (scoped look-ups answer 404 alike for missing and forbidden)
-
-
-def questionnaires_visible_to(user) -> QuerySet[Questionnaire]:
-    questionnaires = Questionnaire.objects.all()
-    if _is_admin(user):
-        return questionnaires
-    return questionnaires.filter(Q(is_template=True) | Q(owner_id__in=editable_organization_ids(user)))
-
-
-def campaigns_managed_by(user) -> QuerySet[Campaign]:
-    campaigns = Campaign.objects.all()
-    if _is_admin(user):
-        return campaigns
-    return campaigns.filter(owner_id__in=editable_organization_ids(user))
-
-
-def campaigns_visible_to(user) -> QuerySet[Campaign]:
+def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
     """Campaigns whose page and results a user sees: owners and the organisation results go to."""
-    campaigns = Campaign.objects.all()
-    if _is_admin(user):
-        return campaigns
-    ids = editable_organization_ids(user)
-    return campaigns.filter(Q(owner_id__in=ids) | Q(results_published_to_id__in=ids))
+    return CAMPAIGN.visible(user)
 
 
-def questionnaire_get(user, *, pk) -> Questionnaire:
-    try:
-        return questionnaires_visible_to(user).select_related("owner").get(pk=pk)
-    except (Questionnaire.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def campaign_get(user, *, slug: str) -> Campaign:
-    try:
-        return campaigns_visible_to(user).select_related("owner", "questionnaire", "plan", "wave_of").get(slug=slug)
-    except Campaign.DoesNotExist:
-        raise Http404 from None
-
-
-def campaign_get_by_pk(user, *, pk) -> Campaign:
-    try:
-        return campaigns_visible_to(user).select_related("owner", "questionnaire").get(pk=pk)
-    except (Campaign.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def _child_get(model, user, pk, path: str):
-    try:
-        return model.objects.select_related(path).filter(**{f"{path}__in": questionnaires_visible_to(user)}).get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def section_get(user, *, pk) -> Section:
-    return _child_get(Section, user, pk, "questionnaire")
-
-
-def question_get(user, *, pk) -> Question:
-    return _child_get(Question, user, pk, "questionnaire")
-
-
-def option_get(user, *, pk) -> Option:
-    try:
-        return (
-            Option.objects.select_related("question__questionnaire")
-            .filter(question__questionnaire__in=questionnaires_visible_to(user))
-            .get(pk=pk)
-        )
-    except (Option.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def invitation_get(user, *, pk) -> Invitation:
-    try:
-        return Invitation.objects.select_related("campaign").filter(campaign__in=campaigns_managed_by(user)).get(pk=pk)
-    except (Invitation.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def findings_visible_to(user) -> QuerySet[Finding]:
-    return Finding.objects.filter(plan__in=plans_visible_to(user))
-
-
-def finding_get(user, *, pk) -> Finding:
-    try:
-        return findings_visible_to(user).select_related("plan__owner", "challenge__axis").get(pk=pk)
-    except (Finding.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def maturity_assessments_visible_to(user) -> QuerySet[MaturityAssessment]:
-    assessments = MaturityAssessment.objects.all()
-    if _is_admin(user):
-        return assessments
-    return assessments.filter(organization_id__in=editable_organization_ids(user))
-
-
-def maturity_assessment_get(user, *, pk) -> MaturityAssessment:
-    try:
-        return maturity_assessment_list(user).get(pk=pk)
-    except (MaturityAssessment.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+def campaign_get(user: User, *, slug: str) -> Campaign:
+    return CAMPAIGN.get(user, slug=slug)
 
 
 # --- Shaped reads
@@ -150,18 +58,18 @@ def questionnaire_structure(questionnaire: Questionnaire) -> Structure:
     for question in questions:
         by_section[question.section_id].append(question)
     for section in sections:
-        section.question_list = by_section[section.pk]
+        section.question_list = by_section[section.pk]  # type: ignore[attr-defined]
     structure = Structure(
         sections=sections,
         questions=questions,
         by_code={q.code: q for q in questions},
         by_id={q.pk: q for q in questions},
     )
-    questionnaire._structure = structure
+    questionnaire._structure = structure  # type: ignore[attr-defined]
     return structure
 
 
-def questionnaire_list(user) -> QuerySet[Questionnaire]:
+def questionnaire_list(user: User) -> QuerySet[Questionnaire]:
     return (
         questionnaires_visible_to(user)
         .select_related("owner")
@@ -170,7 +78,12 @@ def questionnaire_list(user) -> QuerySet[Questionnaire]:
     )
 
 
-def campaign_list(user) -> QuerySet[Campaign]:
+def questionnaire_owner_ids() -> list[int | None]:
+    """The owners of questionnaires (None for the shipped templates): a site admin's choice of campaign owners."""
+    return list(Questionnaire.objects.values_list("owner_id", flat=True).distinct())
+
+
+def campaign_list(user: User) -> QuerySet[Campaign]:
     return (
         campaigns_visible_to(user)
         .select_related("owner", "questionnaire", "results_published_to")
@@ -179,7 +92,7 @@ def campaign_list(user) -> QuerySet[Campaign]:
     )
 
 
-def campaign_counts(campaign: Campaign) -> dict:
+def campaign_counts(campaign: Campaign) -> dict[str, Any]:
     """Responses, invitations and refused submissions by reason, for the owner's page."""
     invitations = campaign.invitations.aggregate(
         total=Count("id"),
@@ -197,10 +110,10 @@ def campaign_counts(campaign: Campaign) -> dict:
     }
 
 
-def maturity_assessment_list(user) -> QuerySet[MaturityAssessment]:
+def maturity_assessment_list(user: User) -> QuerySet[MaturityAssessment]:
     ratings = Prefetch("ratings", queryset=MaturityRating.objects.select_related("dimension"))
     return (
-        maturity_assessments_visible_to(user)
+        MATURITY_ASSESSMENT.visible(user)
         .select_related("organization", "department", "campaign")
         .prefetch_related(ratings)
         .order_by("organization_id", "department__name", "-assessed_on", "id")
@@ -211,7 +124,7 @@ def maturity_dimensions() -> list[MaturityDimension]:
     return list(MaturityDimension.objects.order_by("position", "code"))
 
 
-def finding_board(plan) -> dict[str, list[Finding]]:
+def finding_board(plan: Plan) -> dict[str, list[Finding]]:
     """The plan's findings grouped by SWOT quadrant, with their evidence, in one query."""
     findings = (
         Finding.objects.filter(plan=plan)

@@ -1,5 +1,7 @@
 """Every write of the diagnosis: questionnaires, campaigns, invitations, responses, maturity, findings."""
 
+from __future__ import annotations
+
 import csv
 import hashlib
 import hmac
@@ -8,24 +10,25 @@ import math
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from municipia.core.i18n import language_codes, translated_names
+from municipia.core.mail import templated_email
 from municipia.core.services import apply_fields, delete_with_history, save_with_history, unique_slug
+from municipia.core.visibility import User
 from municipia.diagnosis import analysis
 from municipia.diagnosis.answers import Structure, clean_answers
 from municipia.diagnosis.choices import Access, CampaignStatus, QuestionKind, RefusalReason
+from municipia.diagnosis.entities import CAMPAIGN, FINDING, OPTION, QUESTION, QUESTIONNAIRE, SECTION
 from municipia.diagnosis.models import (
     Answer,
     Campaign,
@@ -43,49 +46,16 @@ from municipia.diagnosis.models import (
 )
 from municipia.organizations.models import Department, Organization
 
-QUESTIONNAIRE_FIELDS = [*translated_names("title", "description"), "kind"]
-SECTION_FIELDS = [*translated_names("title", "description"), "position"]
-QUESTION_FIELDS = [
-    *translated_names("text", "help_text", "scale_min_label", "scale_max_label"),
-    "section",
-    "position",
-    "code",
-    "kind",
-    "required",
-    "allow_other",
-    "max_choices",
-    "scale_min",
-    "scale_max",
-    "number_min",
-    "number_max",
-    "max_length",
-    "is_profile",
-    "profile_kind",
-    "show_if_question",
-    "show_if_values",
-]
-OPTION_FIELDS = [*translated_names("label"), "code", "position", "is_row"]
-CAMPAIGN_FIELDS = [
-    *translated_names("title", "description"),
-    "slug",
-    "plan",
-    "audience",
-    "access",
-    "opens_at",
-    "closes_at",
-    "is_anonymous",
-    "language",
-    "results_published_to",
-]
-FINDING_FIELDS = [
-    *translated_names("title", "text"),
-    "kind",
-    "position",
-    "campaign",
-    "question",
-    "dimension",
-    "evidence",
-]
+if TYPE_CHECKING:
+    from municipia.strategy.models import Axis, Challenge, Plan
+
+# The editable fields of each model, from its one declaration (diagnosis/entities.py).
+QUESTIONNAIRE_FIELDS = QUESTIONNAIRE.editable_names()
+SECTION_FIELDS = SECTION.editable_names()
+QUESTION_FIELDS = QUESTION.editable_names()
+OPTION_FIELDS = OPTION.editable_names()
+CAMPAIGN_FIELDS = CAMPAIGN.editable_names()
+FINDING_FIELDS = FINDING.editable_names()
 CSV_MAX_ROWS = 10_000
 RATE_LIMIT_PER_HOUR = 20
 
@@ -94,20 +64,20 @@ RATE_LIMIT_PER_HOUR = 20
 
 
 @transaction.atomic
-def questionnaire_create(*, acting_user, owner: Organization | None, data: dict[str, Any]) -> Questionnaire:
+def questionnaire_create(*, acting_user: User, owner: Organization | None, data: dict[str, Any]) -> Questionnaire:
     questionnaire = Questionnaire(owner=owner)
     apply_fields(questionnaire, data, QUESTIONNAIRE_FIELDS)
     return save_with_history(questionnaire, acting_user=acting_user)
 
 
 @transaction.atomic
-def questionnaire_update(*, acting_user, questionnaire: Questionnaire, data: dict[str, Any]) -> Questionnaire:
+def questionnaire_update(*, acting_user: User, questionnaire: Questionnaire, data: dict[str, Any]) -> Questionnaire:
     apply_fields(questionnaire, data, QUESTIONNAIRE_FIELDS)
     return save_with_history(questionnaire, acting_user=acting_user)
 
 
 @transaction.atomic
-def questionnaire_delete(*, acting_user, questionnaire: Questionnaire) -> None:
+def questionnaire_delete(*, acting_user: User, questionnaire: Questionnaire) -> None:
     if questionnaire.campaigns.exists():
         raise ValidationError(_("This questionnaire has campaigns; it cannot be deleted."))
     delete_with_history(questionnaire, acting_user=acting_user)
@@ -121,7 +91,7 @@ def _ensure_unanswered(questionnaire: Questionnaire) -> None:
 
 @transaction.atomic
 def questionnaire_copy(
-    *, acting_user, source: Questionnaire, owner: Organization, data: dict[str, Any] | None = None
+    *, acting_user: User, source: Questionnaire, owner: Organization, data: dict[str, Any] | None = None
 ) -> Questionnaire:
     """“Use this template”: a full copy (sections, questions, options, conditions) owned by `owner`."""
     copy = Questionnaire(owner=owner, kind=source.kind, copied_from=source)
@@ -161,7 +131,7 @@ def questionnaire_copy(
 
 
 @transaction.atomic
-def section_create(*, acting_user, questionnaire: Questionnaire, data: dict[str, Any]) -> Section:
+def section_create(*, acting_user: User, questionnaire: Questionnaire, data: dict[str, Any]) -> Section:
     _ensure_unanswered(questionnaire)
     section = Section(questionnaire=questionnaire)
     apply_fields(section, data, SECTION_FIELDS)
@@ -173,19 +143,19 @@ def section_create(*, acting_user, questionnaire: Questionnaire, data: dict[str,
 
 
 @transaction.atomic
-def section_update(*, acting_user, section: Section, data: dict[str, Any]) -> Section:
+def section_update(*, acting_user: User, section: Section, data: dict[str, Any]) -> Section:
     apply_fields(section, data, SECTION_FIELDS)
     return save_with_history(section, acting_user=acting_user)
 
 
 @transaction.atomic
-def section_delete(*, acting_user, section: Section) -> None:
+def section_delete(*, acting_user: User, section: Section) -> None:
     _ensure_unanswered(section.questionnaire)
     delete_with_history(section, acting_user=acting_user)
 
 
 @transaction.atomic
-def question_create(*, acting_user, section: Section, data: dict[str, Any]) -> Question:
+def question_create(*, acting_user: User, section: Section, data: dict[str, Any]) -> Question:
     _ensure_unanswered(section.questionnaire)
     question = Question(section=section, questionnaire_id=section.questionnaire_id)
     apply_fields(question, data, QUESTION_FIELDS)
@@ -199,7 +169,7 @@ def question_create(*, acting_user, section: Section, data: dict[str, Any]) -> Q
 
 
 @transaction.atomic
-def question_update(*, acting_user, question: Question, data: dict[str, Any]) -> Question:
+def question_update(*, acting_user: User, question: Question, data: dict[str, Any]) -> Question:
     if {"kind", "code", "section"} & set(data):
         _ensure_unanswered(question.questionnaire)
     apply_fields(question, data, QUESTION_FIELDS)
@@ -209,13 +179,13 @@ def question_update(*, acting_user, question: Question, data: dict[str, Any]) ->
 
 
 @transaction.atomic
-def question_delete(*, acting_user, question: Question) -> None:
+def question_delete(*, acting_user: User, question: Question) -> None:
     _ensure_unanswered(question.questionnaire)
     delete_with_history(question, acting_user=acting_user)
 
 
 @transaction.atomic
-def option_create(*, acting_user, question: Question, data: dict[str, Any]) -> Option:
+def option_create(*, acting_user: User, question: Question, data: dict[str, Any]) -> Option:
     _ensure_unanswered(question.questionnaire)
     option = Option(question=question)
     apply_fields(option, data, OPTION_FIELDS)
@@ -225,7 +195,7 @@ def option_create(*, acting_user, question: Question, data: dict[str, Any]) -> O
 
 
 @transaction.atomic
-def option_update(*, acting_user, option: Option, data: dict[str, Any]) -> Option:
+def option_update(*, acting_user: User, option: Option, data: dict[str, Any]) -> Option:
     if "code" in data and data["code"] != option.code:
         _ensure_unanswered(option.question.questionnaire)
     apply_fields(option, data, OPTION_FIELDS)
@@ -233,7 +203,7 @@ def option_update(*, acting_user, option: Option, data: dict[str, Any]) -> Optio
 
 
 @transaction.atomic
-def option_delete(*, acting_user, option: Option) -> None:
+def option_delete(*, acting_user: User, option: Option) -> None:
     _ensure_unanswered(option.question.questionnaire)
     delete_with_history(option, acting_user=acting_user)
 
@@ -243,7 +213,12 @@ def option_delete(*, acting_user, option: Option) -> None:
 
 @transaction.atomic
 def campaign_create(
-    *, acting_user, owner: Organization, questionnaire: Questionnaire, data: dict[str, Any]
+    *,
+    acting_user: User,
+    owner: Organization,
+    questionnaire: Questionnaire,
+    data: dict[str, Any],
+    population_margins: dict[str, dict[str, float]] | None = None,
 ) -> Campaign:
     campaign = Campaign(owner=owner, questionnaire=questionnaire)
     if getattr(acting_user, "is_authenticated", False):
@@ -251,22 +226,46 @@ def campaign_create(
     apply_fields(campaign, data, CAMPAIGN_FIELDS)
     if not campaign.slug:
         campaign.slug = unique_slug(Campaign, campaign.title or "campaign")
-    return save_with_history(campaign, acting_user=acting_user)
+    campaign = save_with_history(campaign, acting_user=acting_user)
+    return _margins_set(acting_user, campaign, population_margins)
 
 
 @transaction.atomic
-def campaign_update(*, acting_user, campaign: Campaign, data: dict[str, Any]) -> Campaign:
+def campaign_update(
+    *,
+    acting_user: User,
+    campaign: Campaign,
+    data: dict[str, Any],
+    questionnaire: Questionnaire | None = None,
+    population_margins: dict[str, dict[str, float]] | None = None,
+) -> Campaign:
+    """Saves a campaign's fields (and, when given, its questionnaire and population margins)."""
     if campaign.responses.exists() and {"access", "is_anonymous"} & {
         k for k, v in data.items() if v != getattr(campaign, k)
     }:
         # The anonymity promise made to those who already answered cannot change under them.
         raise ValidationError({"is_anonymous": _("Access and anonymity cannot change once responses exist.")})
     apply_fields(campaign, data, CAMPAIGN_FIELDS)
-    return save_with_history(campaign, acting_user=acting_user)
+    if questionnaire is not None:
+        campaign.questionnaire = questionnaire
+    campaign = save_with_history(campaign, acting_user=acting_user)
+    return _margins_set(acting_user, campaign, population_margins)
+
+
+def _margins_set(acting_user: User, campaign: Campaign, margins: dict[str, dict[str, float]] | None) -> Campaign:
+    if margins is None:
+        return campaign
+    return campaign_margins_update(acting_user=acting_user, campaign=campaign, margins=margins)
 
 
 @transaction.atomic
-def campaign_open(*, acting_user, campaign: Campaign) -> Campaign:
+def campaign_delete(*, acting_user: User, campaign: Campaign) -> None:
+    """Deletes a campaign with its invitations, responses and results (site administrators only)."""
+    delete_with_history(campaign, acting_user=acting_user)
+
+
+@transaction.atomic
+def campaign_open(*, acting_user: User, campaign: Campaign) -> Campaign:
     if campaign.closes_at and campaign.closes_at <= timezone.now():
         raise ValidationError({"closes_at": _("The closing date has passed; move it before opening again.")})
     if not campaign.questionnaire.questions.exists():
@@ -276,13 +275,13 @@ def campaign_open(*, acting_user, campaign: Campaign) -> Campaign:
 
 
 @transaction.atomic
-def campaign_close(*, acting_user, campaign: Campaign) -> Campaign:
+def campaign_close(*, acting_user: User, campaign: Campaign) -> Campaign:
     campaign.status = CampaignStatus.CLOSED
     return save_with_history(campaign, acting_user=acting_user, reason="close")
 
 
 @transaction.atomic
-def campaign_new_wave(*, acting_user, campaign: Campaign, data: dict[str, Any] | None = None) -> Campaign:
+def campaign_new_wave(*, acting_user: User, campaign: Campaign, data: dict[str, Any] | None = None) -> Campaign:
     """Repeats a campaign with the same questionnaire as its next wave (a draft, no invitations)."""
     first = campaign.wave_of or campaign
     last_wave = max([campaign.wave_number, *first.later_waves.values_list("wave_number", flat=True)])
@@ -326,6 +325,49 @@ def _margin_questions(campaign: Campaign) -> dict[str, Question]:
     return by_name
 
 
+def _share_problem(parts: list[str], codes: list[set[str]], category: Any, share: Any) -> str | None:
+    """What is wrong with one cell of a margin (its message still to be filled in), if anything."""
+    values = str(category).split("|")
+    if len(values) != len(parts) or any(v not in known for v, known in zip(values, codes, strict=False)):
+        return _("Margin “%(margin)s”, category “%(category)s”: not an option of the profile question(s).")
+    if isinstance(share, bool) or not isinstance(share, int | float) or not math.isfinite(share):
+        return _("Margin “%(margin)s”, category “%(category)s”: the share must be a number.")
+    if share < 0:
+        return _("Margin “%(margin)s”, category “%(category)s”: the share cannot be negative.")
+    if share > 1:
+        return _("Margin “%(margin)s”, category “%(category)s”: the share cannot be more than 1 (100 %%).")
+    return None
+
+
+def _margin_problems(name: Any, cells: Any, questions: dict[str, Question]) -> list[str]:
+    """The problems of one margin: its questions, then each cell, then the shares' total."""
+    parts = str(name).split("|")
+    found = [questions.get(part) for part in parts]
+    missing = [part for part, question in zip(parts, found, strict=True) if question is None]
+    if missing:
+        return [
+            _("Margin “%(margin)s”: “%(part)s” is not a single-choice profile question of this questionnaire.")
+            % {"margin": name, "part": missing[0]}
+        ]
+    if not isinstance(cells, dict) or not cells:
+        return [_("Margin “%(margin)s” is empty: give the population share of its categories.") % {"margin": name}]
+    codes = [{option.code for option in question.options.all() if not option.is_row} for question in found]
+    problems: list[str] = []
+    total = 0.0
+    for category, share in cells.items():
+        problem = _share_problem(parts, codes, category, share)
+        if problem is None:
+            total += share
+        else:
+            problems.append(problem % {"margin": name, "category": category})
+    if not problems and abs(total - 1.0) > MARGIN_SUM_TOLERANCE:
+        problems.append(
+            _("Margin “%(margin)s”: the shares add up to %(total)s %%, not 100 %%.")
+            % {"margin": name, "total": f"{100 * total:.1f}"}
+        )
+    return problems
+
+
 def margins_problems(campaign: Campaign, margins: Any) -> list[str]:
     """Every problem of `margins` for this campaign, each naming its margin and cell; [] when valid.
 
@@ -337,44 +379,7 @@ def margins_problems(campaign: Campaign, margins: Any) -> list[str]:
     if not isinstance(margins, dict):
         return [_("Population margins must be an object: {margin: {category: share}}.")]
     questions = _margin_questions(campaign)
-    problems: list[str] = []
-    for name, cells in margins.items():
-        parts = str(name).split("|")
-        found = [questions.get(part) for part in parts]
-        missing = [part for part, question in zip(parts, found, strict=True) if question is None]
-        if missing:
-            problems.append(
-                _("Margin “%(margin)s”: “%(part)s” is not a single-choice profile question of this questionnaire.")
-                % {"margin": name, "part": missing[0]}
-            )
-            continue
-        if not isinstance(cells, dict) or not cells:
-            problems.append(_("Margin “%(margin)s” is empty: give the population share of its categories.") % {
-                "margin": name})  # fmt: skip
-            continue
-        codes = [{option.code for option in question.options.all() if not option.is_row} for question in found]
-        total, valid = 0.0, True
-        for category, share in cells.items():
-            where = {"margin": name, "category": category}
-            values = str(category).split("|")
-            if len(values) != len(parts) or any(v not in known for v, known in zip(values, codes, strict=False)):
-                problem = _("Margin “%(margin)s”, category “%(category)s”: not an option of the profile question(s).")
-            elif isinstance(share, bool) or not isinstance(share, int | float) or not math.isfinite(share):
-                problem = _("Margin “%(margin)s”, category “%(category)s”: the share must be a number.")
-            elif share < 0:
-                problem = _("Margin “%(margin)s”, category “%(category)s”: the share cannot be negative.")
-            elif share > 1:
-                problem = _("Margin “%(margin)s”, category “%(category)s”: the share cannot be more than 1 (100 %%).")
-            else:
-                total += share
-                continue
-            problems.append(problem % where)
-            valid = False
-        if valid and abs(total - 1.0) > MARGIN_SUM_TOLERANCE:
-            problems.append(
-                _("Margin “%(margin)s”: the shares add up to %(total)s %%, not 100 %%.")
-                % {"margin": name, "total": f"{100 * total:.1f}"}
-            )
+    problems = [problem for name, cells in margins.items() for problem in _margin_problems(name, cells, questions)]
     if not problems:
         # The statistics' own check of the targets (positive, same total): a safety net.
         positive = {name: {c: v for c, v in cells.items() if v > 0} for name, cells in margins.items()}
@@ -383,7 +388,7 @@ def margins_problems(campaign: Campaign, margins: Any) -> list[str]:
 
 
 @transaction.atomic
-def campaign_margins_update(*, acting_user, campaign: Campaign, margins: dict[str, dict[str, float]]) -> Campaign:
+def campaign_margins_update(*, acting_user: User, campaign: Campaign, margins: dict[str, dict[str, float]]) -> Campaign:
     """Sets the population margins the campaign's sample is weighted to ({} stops weighting).
 
     Categories with a share of 0 are dropped (nobody in the population). Each margin is scaled
@@ -468,7 +473,9 @@ def _parse_invitation_csv(
     return parsed, errors
 
 
-def invitations_import_csv(*, acting_user, campaign: Campaign, content: bytes | str, send: bool = True) -> ImportResult:
+def invitations_import_csv(
+    *, acting_user: User, campaign: Campaign, content: bytes | str, send: bool = True
+) -> ImportResult:
     """Creates one invitation per e-mail in the CSV, all or nothing; e-mails go out after commit.
 
     The file has an `email` column (and optionally `language`), or e-mails in its first column.
@@ -507,18 +514,15 @@ def invitations_send(*, campaign: Campaign, ids: list[int] | None = None, emails
     sent = 0
     for invitation in invitations.select_related("campaign"):
         language = invitation.language or campaign.language
-        with translation.override(language):
-            context = {"campaign": campaign, "url": invitation_url(invitation, language)}
-            subject = _("Invitation: %(title)s") % {"title": campaign.title}
-            body = render_to_string("diagnosis/email/invitation.txt", context)
-        EmailMultiAlternatives(subject=subject, body=body, to=[invitation.email]).send()
+        context = {"campaign": campaign, "url": invitation_url(invitation, language)}
+        templated_email("diagnosis/email/invitation", context, to=invitation.email, language=language).send()
         Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
         sent += 1
     return sent
 
 
 @transaction.atomic
-def invitation_revoke(*, acting_user, invitation: Invitation) -> Invitation:
+def invitation_revoke(*, acting_user: User, invitation: Invitation) -> Invitation:
     if invitation.is_used:
         raise ValidationError(_("This invitation has already been used."))
     if invitation.revoked_at is None:
@@ -534,7 +538,7 @@ def invitation_revoke(*, acting_user, invitation: Invitation) -> Invitation:
 class SubmissionRefused(Exception):
     """A submission turned away; `reason` is a RefusalReason, `errors` the answers' errors if invalid."""
 
-    def __init__(self, reason: str, errors: dict[str, str] | None = None):
+    def __init__(self, reason: str, errors: dict[str, str] | None = None) -> None:
         self.reason = reason
         self.errors = errors or {}
         super().__init__(reason)
@@ -572,7 +576,7 @@ def invitation_for_token(token: str) -> Invitation | None:
 def check_invitation(invitation: Invitation | None, *, record: bool = True) -> None:
     """Raises SubmissionRefused when the invitation cannot be used to answer now."""
 
-    def fail(campaign, reason):
+    def fail(campaign: Campaign | None, reason: str) -> None:
         if record:
             raise refuse(campaign, reason)
         raise SubmissionRefused(reason)
@@ -608,6 +612,8 @@ def client_key(ip: str, campaign: Campaign) -> str:
 
 
 def _rate_limited(key: str) -> bool:
+    # A counter in the shared cache, not a cached value (core.cache.cached_value has no counters):
+    # it must be atomic across processes and expire on its own after the hour.
     cache_key = f"diagnosis-rate:{key}"
     cache.add(cache_key, 0, timeout=3600)
     try:
@@ -659,7 +665,7 @@ def response_submit(
     invitation: Invitation | None = None,
     answers: dict[str, Any],
     structure: Structure,
-    user=None,
+    user: User | None = None,
     language: str = "",
     client: str | None = None,
     honeypot: str = "",
@@ -756,7 +762,7 @@ def maturity_dimensions_ensure() -> list[MaturityDimension]:
 @transaction.atomic
 def maturity_assessment_record(
     *,
-    acting_user,
+    acting_user: User,
     organization: Organization,
     department: Department | None = None,
     assessed_on: date,
@@ -803,8 +809,28 @@ def maturity_assessment_record(
     return assessment
 
 
+def maturity_assessment_create(
+    *,
+    acting_user: User,
+    organization: Organization,
+    data: dict[str, Any],
+    ratings: list[dict[str, Any]] | None = None,
+) -> MaturityAssessment:
+    """`maturity_assessment_record` in the entity convention (the API's): `data` holds department,
+    campaign, assessed_on and note; `ratings` lists {"dimension", "level", "evidence"}."""
+    return maturity_assessment_record(
+        acting_user=acting_user,
+        organization=organization,
+        department=data.get("department"),
+        campaign=data.get("campaign"),
+        assessed_on=data["assessed_on"],
+        note=data.get("note", ""),
+        ratings={r["dimension"].code: (r["level"], r.get("evidence", "")) for r in ratings or []},
+    )
+
+
 @transaction.atomic
-def maturity_assessment_delete(*, acting_user, assessment: MaturityAssessment) -> None:
+def maturity_assessment_delete(*, acting_user: User, assessment: MaturityAssessment) -> None:
     delete_with_history(assessment, acting_user=acting_user)
 
 
@@ -824,7 +850,7 @@ def _check_finding_links(finding: Finding) -> None:
 
 
 @transaction.atomic
-def finding_create(*, acting_user, plan, data: dict[str, Any]) -> Finding:
+def finding_create(*, acting_user: User, plan: Plan, data: dict[str, Any]) -> Finding:
     finding = Finding(plan=plan)
     apply_fields(finding, data, FINDING_FIELDS)
     _check_finding_links(finding)
@@ -832,18 +858,18 @@ def finding_create(*, acting_user, plan, data: dict[str, Any]) -> Finding:
 
 
 @transaction.atomic
-def finding_update(*, acting_user, finding: Finding, data: dict[str, Any]) -> Finding:
+def finding_update(*, acting_user: User, finding: Finding, data: dict[str, Any]) -> Finding:
     apply_fields(finding, data, FINDING_FIELDS)
     _check_finding_links(finding)
     return save_with_history(finding, acting_user=acting_user)
 
 
 @transaction.atomic
-def finding_delete(*, acting_user, finding: Finding) -> None:
+def finding_delete(*, acting_user: User, finding: Finding) -> None:
     delete_with_history(finding, acting_user=acting_user)
 
 
-def _next_challenge_code(axis) -> str:
+def _next_challenge_code(axis: Axis) -> str:
     codes = set(axis.challenges.values_list("code", flat=True))
     n = len(codes) + 1
     while f"{axis.code}.C{n}" in codes:
@@ -852,7 +878,7 @@ def _next_challenge_code(axis) -> str:
 
 
 @transaction.atomic
-def finding_to_challenge(*, acting_user, finding: Finding, axis, code: str = "") -> Finding:
+def finding_to_challenge(*, acting_user: User, finding: Finding, axis: Axis | None, code: str = "") -> Finding:
     """Turns a finding into a challenge of one of its plan's axes, linked back to the finding."""
     from municipia.strategy.services import challenge_create
 
@@ -881,7 +907,7 @@ def finding_to_challenge(*, acting_user, finding: Finding, axis, code: str = "")
     return save_with_history(finding, acting_user=acting_user, reason="to challenge")
 
 
-def finding_link_challenge(*, acting_user, finding: Finding, challenge) -> Finding:
+def finding_link_challenge(*, acting_user: User, finding: Finding, challenge: Challenge) -> Finding:
     """Records that an existing challenge came from this finding (used by the demo)."""
     finding.challenge = challenge
     return save_with_history(finding, acting_user=acting_user)

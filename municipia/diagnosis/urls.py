@@ -1,57 +1,111 @@
 """URLs of the diagnosis pages: respondents' surveys under surveys/, the team's pages under diagnosis/."""
 
-from django.urls import path
+from django.contrib.auth.decorators import login_required
+from django.urls import URLPattern, path
 
-from municipia.diagnosis import answering, views
+from municipia.core.entity_views import entity_paths
+from municipia.diagnosis import answering, forms, views
+from municipia.diagnosis.entities import CAMPAIGN, FINDING, OPTION, QUESTION, QUESTIONNAIRE, SECTION
+from municipia.strategy.entities import PLAN
+
+
+def _signed_in(patterns: list[URLPattern]) -> list[URLPattern]:
+    """Editors' pages send visitors to the login page before looking anything up: a scoped look-up
+    would otherwise answer 404 to someone who simply has not signed in yet. Signed in, the page's
+    own permission check (`require_perm` / `EditorView`) decides."""
+    for pattern in patterns:
+        pattern.callback = login_required(pattern.callback)
+    return patterns
+
+
+def _deletable(entity, *, item: str) -> URLPattern:
+    """The entity's delete page, saying why when its service refuses (views.RefusableDeleteView)."""
+    view = views.RefusableDeleteView.as_view(entity=entity)
+    return path(f"{item}delete/", view, name=f"{entity.model_name}-delete")
+
+
+SECTION_ITEM = "diagnosis/sections/<int:pk>/"
+QUESTION_ITEM = "diagnosis/questions/<int:pk>/"
+OPTION_ITEM = "diagnosis/options/<int:pk>/"
+CREATE_UPDATE = ("create", "update")
 
 app_name = "diagnosis"
 urlpatterns = [
     path("surveys/t/<str:token>/", answering.answer_token, name="answer-token"),
     path("surveys/<slug:slug>/", answering.answer_public, name="answer-public"),
     path("surveys/<slug:slug>/thanks/", answering.answer_thanks, name="answer-thanks"),
-    path("diagnosis/", views.diagnosis_home, name="home"),
-    path("diagnosis/questionnaires/new/", views.QuestionnaireCreateView.as_view(), name="questionnaire-create"),
     path("diagnosis/questionnaires/<int:pk>/", views.questionnaire_detail, name="questionnaire-detail"),
-    path(
-        "diagnosis/questionnaires/<int:pk>/edit/", views.QuestionnaireUpdateView.as_view(), name="questionnaire-update"
-    ),
-    path("diagnosis/questionnaires/<int:pk>/copy/", views.QuestionnaireCopyView.as_view(), name="questionnaire-copy"),
-    path("diagnosis/questionnaires/<int:pk>/sections/new/", views.SectionCreateView.as_view(), name="section-create"),
-    path("diagnosis/sections/<int:pk>/edit/", views.SectionUpdateView.as_view(), name="section-update"),
-    path("diagnosis/sections/<int:pk>/delete/", views.SectionDeleteView.as_view(), name="section-delete"),
-    path("diagnosis/sections/<int:pk>/questions/new/", views.QuestionCreateView.as_view(), name="question-create"),
-    path("diagnosis/questions/<int:pk>/edit/", views.QuestionUpdateView.as_view(), name="question-update"),
-    path("diagnosis/questions/<int:pk>/delete/", views.QuestionDeleteView.as_view(), name="question-delete"),
-    path("diagnosis/questions/<int:pk>/options/new/", views.OptionCreateView.as_view(), name="option-create"),
-    path("diagnosis/options/<int:pk>/edit/", views.OptionUpdateView.as_view(), name="option-update"),
-    path("diagnosis/options/<int:pk>/delete/", views.OptionDeleteView.as_view(), name="option-delete"),
-    path("diagnosis/campaigns/new/", views.CampaignCreateView.as_view(), name="campaign-create"),
-    path("diagnosis/campaigns/<slug:slug>/", views.campaign_detail, name="campaign-detail"),
-    path("diagnosis/campaigns/<slug:slug>/edit/", views.CampaignUpdateView.as_view(), name="campaign-update"),
-    path(
-        "diagnosis/campaigns/<slug:slug>/open/", views.CampaignActionView.as_view(action="open"), name="campaign-open"
-    ),
-    path(
-        "diagnosis/campaigns/<slug:slug>/close/",
-        views.CampaignActionView.as_view(action="close"),
-        name="campaign-close",
-    ),
-    path(
-        "diagnosis/campaigns/<slug:slug>/new-wave/",
-        views.CampaignActionView.as_view(action="new-wave"),
-        name="campaign-new-wave",
-    ),
-    path(
-        "diagnosis/campaigns/<slug:slug>/invitations/",
-        views.InvitationUploadView.as_view(),
-        name="invitation-upload",
-    ),
-    path("diagnosis/invitations/<int:pk>/revoke/", views.InvitationRevokeView.as_view(), name="invitation-revoke"),
-    path("diagnosis/maturity/<slug:slug>/", views.maturity_overview, name="maturity-overview"),
-    path("diagnosis/maturity/<slug:slug>/new/", views.MaturityAssessmentCreateView.as_view(), name="maturity-create"),
     path("diagnosis/plans/<slug:slug>/findings/", views.finding_board_view, name="finding-board"),
-    path("diagnosis/plans/<slug:slug>/findings/new/", views.FindingCreateView.as_view(), name="finding-create"),
-    path("diagnosis/findings/<int:pk>/edit/", views.FindingUpdateView.as_view(), name="finding-update"),
-    path("diagnosis/findings/<int:pk>/delete/", views.FindingDeleteView.as_view(), name="finding-delete"),
-    path("diagnosis/findings/<int:pk>/challenge/", views.FindingToChallengeView.as_view(), name="finding-challenge"),
+    *_signed_in(
+        [
+            path("diagnosis/", views.diagnosis_home, name="home"),
+            path("diagnosis/questionnaires/new/", views.QuestionnaireCreateView.as_view(), name="questionnaire-create"),
+            *entity_paths(QUESTIONNAIRE, item="diagnosis/questionnaires/<int:pk>/", views=("update",)),
+            path(
+                "diagnosis/questionnaires/<int:pk>/copy/",
+                views.QuestionnaireCopyView.as_view(),
+                name="questionnaire-copy",
+            ),
+            *entity_paths(
+                SECTION,
+                create="diagnosis/questionnaires/<int:pk>/sections/new/",
+                item=SECTION_ITEM,
+                parent=QUESTIONNAIRE,
+                views=CREATE_UPDATE,
+            ),
+            _deletable(SECTION, item=SECTION_ITEM),
+            *entity_paths(
+                QUESTION,
+                create="diagnosis/sections/<int:pk>/questions/new/",
+                item=QUESTION_ITEM,
+                parent=SECTION,
+                views=CREATE_UPDATE,
+            ),
+            _deletable(QUESTION, item=QUESTION_ITEM),
+            *entity_paths(
+                OPTION,
+                create="diagnosis/questions/<int:pk>/options/new/",
+                item=OPTION_ITEM,
+                parent=QUESTION,
+                views=CREATE_UPDATE,
+            ),
+            _deletable(OPTION, item=OPTION_ITEM),
+            path("diagnosis/campaigns/new/", views.CampaignCreateView.as_view(), name="campaign-create"),
+            path("diagnosis/campaigns/<slug:slug>/", views.campaign_detail, name="campaign-detail"),
+            *entity_paths(CAMPAIGN, item="diagnosis/campaigns/<slug:slug>/", views=("update",)),
+            *[
+                path(
+                    f"diagnosis/campaigns/<slug:slug>/{action}/",
+                    views.CampaignActionView.as_view(action=action),
+                    name=f"campaign-{action}",
+                )
+                for action in ("open", "close", "new-wave")
+            ],
+            path(
+                "diagnosis/campaigns/<slug:slug>/invitations/",
+                views.InvitationUploadView.as_view(),
+                name="invitation-upload",
+            ),
+            path(
+                "diagnosis/invitations/<int:pk>/revoke/", views.InvitationRevokeView.as_view(), name="invitation-revoke"
+            ),
+            path("diagnosis/maturity/<slug:slug>/", views.maturity_overview, name="maturity-overview"),
+            path(
+                "diagnosis/maturity/<slug:slug>/new/",
+                views.MaturityAssessmentCreateView.as_view(),
+                name="maturity-create",
+            ),
+            path(
+                "diagnosis/plans/<slug:slug>/findings/new/",
+                views.FindingCreateView.as_view(entity=FINDING, parent_entity=PLAN, form_class=forms.FindingForm),
+                name="finding-create",
+            ),
+            *entity_paths(FINDING, item="diagnosis/findings/<int:pk>/", views=("update", "delete")),
+            path(
+                "diagnosis/findings/<int:pk>/challenge/",
+                views.FindingToChallengeView.as_view(),
+                name="finding-challenge",
+            ),
+        ]
+    ),
 ]

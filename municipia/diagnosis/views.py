@@ -1,75 +1,61 @@
 """The diagnosis team's pages: questionnaire builder, campaigns, maturity self-assessment, SWOT.
 
-Each view checks the permission (`require_perm` / `EditorView`), calls a selector or a service,
-and renders. Objects are fetched through selectors scoped to what the user may see.
+The plain create, edit and delete pages of questionnaires, sections, questions, options,
+campaigns and findings are the entities' own (`core.entity_views`, wired in urls.py). The views
+here are the special ones, each saying why; like the entity pages they check the permission
+(`require_perm` / `EditorView`), call a selector or a service, and render. Editors' pages send
+visitors to the login page first (urls.py), before any scoped look-up could answer 404.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.db.models import QuerySet
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from municipia.core.views import EditorView, NeedsLogin, ServiceDeleteView, ServiceFormView, require_perm
+from municipia.core.entity_views import EntityCreateView, EntityDeleteView
+from municipia.core.views import EditorView, ServiceFormView, require_perm
+from municipia.core.visibility import User, is_site_admin
 from municipia.diagnosis import forms, services
-from municipia.diagnosis.choices import Access, RefusalReason
-from municipia.diagnosis.models import Questionnaire
+from municipia.diagnosis.choices import Access, RefusalReason, SwotKind
+from municipia.diagnosis.entities import FINDING, INVITATION, QUESTIONNAIRE
 from municipia.diagnosis.selectors import (
     campaign_counts,
     campaign_get,
     campaign_list,
     finding_board,
-    finding_get,
-    invitation_get,
     maturity_assessment_list,
     maturity_dimensions,
-    option_get,
-    question_get,
-    questionnaire_get,
     questionnaire_list,
+    questionnaire_owner_ids,
     questionnaire_structure,
     questionnaires_visible_to,
-    section_get,
 )
 from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids
-from municipia.strategy.selectors import plan_get
+from municipia.organizations.selectors import organization_find, organization_list
+from municipia.strategy.entities import PLAN
 
 
-def _owner_choices(user, *also):
+def _organizations(ids) -> QuerySet[Organization]:
+    return organization_list().filter(pk__in=ids).order_by("name")
+
+
+def _owner_choices(user: User, *also: int | None) -> QuerySet[Organization]:
     """Organisations a user may choose as owner: those they edit (site admins: also `also`)."""
     ids = set(editable_organization_ids(user))
-    if user.is_superuser:
+    if is_site_admin(user):
         ids |= {pk for pk in also if pk}
-    return Organization.objects.filter(pk__in=ids).order_by("name")
-
-
-class LoginFirst:
-    """Editors' pages send visitors to the login page before looking anything up (a scoped
-    look-up would otherwise answer 404 to someone who simply is not signed in yet)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return super().dispatch(request, *args, **kwargs)
-
-
-def _organization_get(slug: str) -> Organization:
-    organization = Organization.objects.filter(slug=slug).first()
-    if organization is None:
-        raise Http404
-    return organization
+    return _organizations(ids)
 
 
 # --- Overview
 
 
-@login_required
 def diagnosis_home(request):
     user = request.user
     return render(
@@ -78,7 +64,7 @@ def diagnosis_home(request):
         {
             "questionnaires": questionnaire_list(user),
             "campaigns": campaign_list(user),
-            "organizations": Organization.objects.filter(pk__in=editable_organization_ids(user)).order_by("name"),
+            "organizations": _organizations(editable_organization_ids(user)),
         },
     )
 
@@ -87,11 +73,8 @@ def diagnosis_home(request):
 
 
 def questionnaire_detail(request, pk):
-    try:
-        questionnaire = questionnaire_get(request.user, pk=pk)
-        require_perm(request, "diagnosis.view_questionnaire", questionnaire)
-    except NeedsLogin:
-        return redirect_to_login(request.get_full_path())
+    """A questionnaire's page: shipped templates are public, the others their owner's editors'."""
+    questionnaire = QUESTIONNAIRE.get(request.user, pk=pk)
     structure = questionnaire_structure(questionnaire)
     user = request.user
     return render(
@@ -107,47 +90,32 @@ def questionnaire_detail(request, pk):
     )
 
 
-class QuestionnaireCreateView(LoginFirst, ServiceFormView):
+class QuestionnaireCreateView(ServiceFormView):
+    """A new questionnaire: special because its owner is named in the query string (?owner=<slug>,
+    from the overview's per-organisation buttons), not in the path an entity page reads."""
+
     permission = "diagnosis.add_questionnaire"
     form_class = forms.QuestionnaireForm
     title = gettext_lazy("New questionnaire")
 
     def load(self):
-        self.owner = _organization_get(self.request.GET.get("owner", ""))
+        self.owner = organization_find(slug=self.request.GET.get("owner", ""))
         return self.owner
 
     def save(self, form):
-        return services.questionnaire_create(acting_user=self.request.user, owner=self.owner, data=form.service_data())
+        return QUESTIONNAIRE.create_object(acting_user=self.request.user, parent=self.owner, data=form.service_data())
 
 
-class QuestionnaireUpdateView(LoginFirst, ServiceFormView):
-    permission = "diagnosis.change_questionnaire"
-    form_class = forms.QuestionnaireForm
-    title = gettext_lazy("Edit questionnaire")
+class QuestionnaireCopyView(ServiceFormView):
+    """“Use this questionnaire”: a copy of the whole questionnaire, owned by an organisation chosen
+    in the form (whose `add_questionnaire` is checked too), not an edit of one object."""
 
-    def load(self, pk):
-        self.questionnaire = questionnaire_get(self.request.user, pk=pk)
-        return self.questionnaire
-
-    def get_form_kwargs(self):
-        return {"instance": self.questionnaire}
-
-    def cancel_url(self):
-        return self.questionnaire.get_absolute_url()
-
-    def save(self, form):
-        return services.questionnaire_update(
-            acting_user=self.request.user, questionnaire=self.questionnaire, data=form.service_data()
-        )
-
-
-class QuestionnaireCopyView(LoginFirst, ServiceFormView):
     permission = "diagnosis.copy_questionnaire"
     form_class = forms.QuestionnaireCopyForm
     title = gettext_lazy("Use this questionnaire")
 
     def load(self, pk):
-        self.questionnaire = questionnaire_get(self.request.user, pk=pk)
+        self.questionnaire = QUESTIONNAIRE.get(self.request.user, pk=pk)
         return self.questionnaire
 
     def get_form_kwargs(self):
@@ -162,184 +130,39 @@ class QuestionnaireCopyView(LoginFirst, ServiceFormView):
         return services.questionnaire_copy(acting_user=self.request.user, source=self.questionnaire, owner=owner)
 
 
-class QuestionnaireChildMixin:
-    """Pages under a questionnaire: the permission is checked on the questionnaire."""
+class RefusableDeleteView(EntityDeleteView):
+    """An entity's delete page that says why when its service refuses (a questionnaire with
+    responses keeps its sections, questions and options) and goes back, instead of failing."""
 
-    def load(self, pk):
-        self.questionnaire = questionnaire_get(self.request.user, pk=pk)
-        return self.questionnaire
-
-    def cancel_url(self):
-        return self.questionnaire.get_absolute_url()
-
-    def success_url(self, obj):
-        return self.questionnaire.get_absolute_url()
-
-
-class SectionCreateView(LoginFirst, QuestionnaireChildMixin, ServiceFormView):
-    permission = "diagnosis.add_section"
-    form_class = forms.SectionForm
-    title = gettext_lazy("New section")
-
-    def save(self, form):
-        return services.section_create(
-            acting_user=self.request.user, questionnaire=self.questionnaire, data=form.service_data()
-        )
-
-
-class SectionUpdateView(LoginFirst, QuestionnaireChildMixin, ServiceFormView):
-    permission = "diagnosis.change_section"
-    form_class = forms.SectionForm
-    title = gettext_lazy("Edit section")
-
-    def load(self, pk):
-        self.section = section_get(self.request.user, pk=pk)
-        self.questionnaire = self.section.questionnaire
-        return self.section
-
-    def get_form_kwargs(self):
-        return {"instance": self.section}
-
-    def save(self, form):
-        return services.section_update(acting_user=self.request.user, section=self.section, data=form.service_data())
-
-
-class QuestionCreateView(LoginFirst, QuestionnaireChildMixin, ServiceFormView):
-    permission = "diagnosis.add_question"
-    form_class = forms.QuestionForm
-    title = gettext_lazy("New question")
-
-    def load(self, pk):
-        self.section = section_get(self.request.user, pk=pk)
-        self.questionnaire = self.section.questionnaire
-        return self.section
-
-    def get_form(self, data=None):
-        form = super().get_form(data)
-        if data is None:
-            form.initial["section"] = self.section.pk
-        return form
-
-    def get_form_kwargs(self):
-        return {"questionnaire": self.questionnaire}
-
-    def save(self, form):
-        data = form.service_data()
-        return services.question_create(acting_user=self.request.user, section=data["section"], data=data)
-
-
-class QuestionUpdateView(LoginFirst, QuestionnaireChildMixin, ServiceFormView):
-    permission = "diagnosis.change_question"
-    form_class = forms.QuestionForm
-    title = gettext_lazy("Edit question")
-
-    def load(self, pk):
-        self.question = question_get(self.request.user, pk=pk)
-        self.questionnaire = self.question.questionnaire
-        return self.question
-
-    def get_form_kwargs(self):
-        return {"instance": self.question, "questionnaire": self.questionnaire}
-
-    def save(self, form):
-        return services.question_update(acting_user=self.request.user, question=self.question, data=form.service_data())
-
-
-class OptionCreateView(LoginFirst, QuestionnaireChildMixin, ServiceFormView):
-    permission = "diagnosis.add_option"
-    form_class = forms.OptionForm
-    title = gettext_lazy("New option")
-
-    def load(self, pk):
-        self.question = question_get(self.request.user, pk=pk)
-        self.questionnaire = self.question.questionnaire
-        return self.question
-
-    def save(self, form):
-        return services.option_create(acting_user=self.request.user, question=self.question, data=form.service_data())
-
-
-class OptionUpdateView(LoginFirst, QuestionnaireChildMixin, ServiceFormView):
-    permission = "diagnosis.change_option"
-    form_class = forms.OptionForm
-    title = gettext_lazy("Edit option")
-
-    def load(self, pk):
-        self.option = option_get(self.request.user, pk=pk)
-        self.questionnaire = self.option.question.questionnaire
-        return self.option
-
-    def get_form_kwargs(self):
-        return {"instance": self.option}
-
-    def save(self, form):
-        return services.option_update(acting_user=self.request.user, option=self.option, data=form.service_data())
-
-
-class _ChildDeleteView(LoginFirst, ServiceDeleteView):
-    getter = None
-    service = None
-    arg = ""
-
-    def load(self, pk):
-        self.obj = type(self).getter(self.request.user, pk=pk)
-        self.questionnaire = (
-            self.obj.questionnaire if hasattr(self.obj, "questionnaire") else self.obj.question.questionnaire
-        )
-        return self.obj
-
-    def describe(self):
-        return str(self.obj)
-
-    def cancel_url(self):
-        return self.questionnaire.get_absolute_url()
-
-    def perform_delete(self):
+    def perform_delete(self) -> str:
         try:
-            type(self).service(acting_user=self.request.user, **{self.arg: self.obj})
+            return super().perform_delete()
         except ValidationError as exc:
             messages.error(self.request, " ".join(exc.messages))
-        return self.questionnaire.get_absolute_url()
-
-
-class SectionDeleteView(_ChildDeleteView):
-    permission = "diagnosis.delete_section"
-    getter = staticmethod(section_get)
-    service = staticmethod(services.section_delete)
-    arg = "section"
-
-
-class QuestionDeleteView(_ChildDeleteView):
-    permission = "diagnosis.delete_question"
-    getter = staticmethod(question_get)
-    service = staticmethod(services.question_delete)
-    arg = "question"
-
-
-class OptionDeleteView(_ChildDeleteView):
-    permission = "diagnosis.delete_option"
-    getter = staticmethod(option_get)
-    service = staticmethod(services.option_delete)
-    arg = "option"
+            return self.entity.url_after_delete(self.object)
 
 
 # --- Campaigns
 
 
-class CampaignCreateView(LoginFirst, ServiceFormView):
+class CampaignCreateView(ServiceFormView):
+    """A new campaign: special because both its owner (a council or a partner, whose `add_campaign`
+    is checked again once chosen) and its questionnaire are chosen in the form, not named by the path."""
+
     permission = "diagnosis.add_campaign"
     form_class = forms.CampaignCreateForm
     title = gettext_lazy("New campaign")
 
     def load(self):
         # The permission is checked again on the owner chosen in the form.
-        return Organization.objects.filter(pk__in=editable_organization_ids(self.request.user)).first() or (
-            Organization() if self.request.user.is_superuser else None
+        user = self.request.user
+        return _organizations(editable_organization_ids(user)).first() or (
+            Organization() if is_site_admin(user) else None
         )
 
     def get_form_kwargs(self):
         user = self.request.user
-        owners = _owner_choices(user, *Questionnaire.objects.values_list("owner_id", flat=True).distinct())
+        owners = _owner_choices(user, *questionnaire_owner_ids())
         questionnaires = questionnaires_visible_to(user).filter(is_template=False)
         return {"owners": owners, "questionnaires": questionnaires}
 
@@ -358,30 +181,8 @@ class CampaignCreateView(LoginFirst, ServiceFormView):
         )
 
 
-class CampaignUpdateView(LoginFirst, ServiceFormView):
-    permission = "diagnosis.change_campaign"
-    form_class = forms.CampaignForm
-    title = gettext_lazy("Edit campaign")
-
-    def load(self, slug):
-        self.campaign = campaign_get(self.request.user, slug=slug)
-        return self.campaign
-
-    def get_form_kwargs(self):
-        return {"instance": self.campaign}
-
-    def cancel_url(self):
-        return self.campaign.get_absolute_url()
-
-    def save(self, form):
-        return services.campaign_update(acting_user=self.request.user, campaign=self.campaign, data=form.service_data())
-
-
 def campaign_detail(request, slug):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
     campaign = campaign_get(request.user, slug=slug)
-    require_perm(request, "diagnosis.view_campaign", campaign)
     can_manage = request.user.has_perm("diagnosis.change_campaign", campaign)
     counts = campaign_counts(campaign)
     refused = [(label, counts["refused"].get(value, 0)) for value, label in RefusalReason.choices]
@@ -406,8 +207,8 @@ def campaign_detail(request, slug):
     )
 
 
-class CampaignActionView(LoginFirst, EditorView):
-    """POST-only state changes: open, close, new wave."""
+class CampaignActionView(EditorView):
+    """POST-only state changes: open, close, new wave (transitions, not edits of fields)."""
 
     permission = "diagnosis.change_campaign"
     action = ""
@@ -437,7 +238,9 @@ class CampaignActionView(LoginFirst, EditorView):
         return HttpResponseRedirect(campaign.get_absolute_url())
 
 
-class InvitationUploadView(LoginFirst, EditorView):
+class InvitationUploadView(EditorView):
+    """Invitations in bulk from a CSV file, all or nothing, each row's error listed: not one object's form."""
+
     permission = "diagnosis.manage_invitations"
 
     def load(self, slug):
@@ -470,11 +273,13 @@ class InvitationUploadView(LoginFirst, EditorView):
         )
 
 
-class InvitationRevokeView(LoginFirst, EditorView):
+class InvitationRevokeView(EditorView):
+    """POST-only: withdraws an invitation (a state change; invitations are never edited)."""
+
     permission = "diagnosis.manage_invitations"
 
     def load(self, pk):
-        self.invitation = invitation_get(self.request.user, pk=pk)
+        self.invitation = INVITATION.get(self.request.user, pk=pk)
         return self.invitation
 
     def get(self, request, *args, **kwargs):
@@ -493,11 +298,8 @@ class InvitationRevokeView(LoginFirst, EditorView):
 
 
 def maturity_overview(request, slug):
-    organization = _organization_get(slug)
-    try:
-        require_perm(request, "diagnosis.view_maturityassessment", organization)
-    except NeedsLogin:
-        return redirect_to_login(request.get_full_path())
+    organization = organization_find(slug=slug)
+    require_perm(request, "diagnosis.view_maturity", organization)
     dimensions = maturity_dimensions()
     assessments = list(maturity_assessment_list(request.user).filter(organization=organization))
     # The latest assessment per department (or for the whole council) makes one row.
@@ -520,14 +322,17 @@ def maturity_overview(request, slug):
     )
 
 
-class MaturityAssessmentCreateView(LoginFirst, ServiceFormView):
+class MaturityAssessmentCreateView(ServiceFormView):
+    """A self-assessment with one level and evidence per maturity dimension (its ratings, written
+    with it by `maturity_assessment_record`): a form built from the dimensions, not one model's."""
+
     permission = "diagnosis.add_maturityassessment"
     form_class = forms.MaturityAssessmentForm
     title = gettext_lazy("Maturity self-assessment")
     template_name = "diagnosis/maturity_form.html"
 
     def load(self, slug):
-        self.organization = _organization_get(slug)
+        self.organization = organization_find(slug=slug)
         return self.organization
 
     def get_form(self, data=None):
@@ -565,10 +370,8 @@ class MaturityAssessmentCreateView(LoginFirst, ServiceFormView):
 
 
 def finding_board_view(request, slug):
-    plan = plan_get(request.user, slug=slug)
+    plan = PLAN.get(request.user, slug=slug)
     board = finding_board(plan)
-    from municipia.diagnosis.choices import SwotKind
-
     quadrants = [(kind, label, board[kind]) for kind, label in SwotKind.choices]
     user = request.user
     return render(
@@ -582,14 +385,9 @@ def finding_board_view(request, slug):
     )
 
 
-class FindingCreateView(LoginFirst, ServiceFormView):
-    permission = "diagnosis.add_finding"
-    form_class = forms.FindingForm
-    title = gettext_lazy("New finding")
-
-    def load(self, slug):
-        self.plan = plan_get(self.request.user, slug=slug)
-        return self.plan
+class FindingCreateView(EntityCreateView):
+    """The finding entity's create page, with the SWOT quadrant the board's button chose (?kind=)
+    filled in, and a way back to the board rather than to the plan."""
 
     def get_form(self, data=None):
         form = super().get_form(data)
@@ -597,67 +395,19 @@ class FindingCreateView(LoginFirst, ServiceFormView):
             form.initial["kind"] = self.request.GET["kind"]
         return form
 
-    def get_form_kwargs(self):
-        return {"plan": self.plan}
-
-    def cancel_url(self):
-        return reverse("diagnosis:finding-board", kwargs={"slug": self.plan.slug})
-
-    def success_url(self, obj):
-        return self.cancel_url()
-
-    def save(self, form):
-        return services.finding_create(acting_user=self.request.user, plan=self.plan, data=form.service_data())
+    def cancel_url(self) -> str:
+        return reverse("diagnosis:finding-board", kwargs={"slug": self.parent.slug})
 
 
-class FindingUpdateView(LoginFirst, ServiceFormView):
-    permission = "diagnosis.change_finding"
-    form_class = forms.FindingForm
-    title = gettext_lazy("Edit finding")
+class FindingToChallengeView(ServiceFormView):
+    """Turns a finding into a challenge of its plan (a new object in another app, linked back)."""
 
-    def load(self, pk):
-        self.finding = finding_get(self.request.user, pk=pk)
-        return self.finding
-
-    def get_form_kwargs(self):
-        return {"plan": self.finding.plan, "instance": self.finding}
-
-    def cancel_url(self):
-        return reverse("diagnosis:finding-board", kwargs={"slug": self.finding.plan.slug})
-
-    def success_url(self, obj):
-        return self.cancel_url()
-
-    def save(self, form):
-        return services.finding_update(acting_user=self.request.user, finding=self.finding, data=form.service_data())
-
-
-class FindingDeleteView(LoginFirst, ServiceDeleteView):
-    permission = "diagnosis.delete_finding"
-
-    def load(self, pk):
-        self.finding = finding_get(self.request.user, pk=pk)
-        return self.finding
-
-    def describe(self):
-        return str(self.finding)
-
-    def cancel_url(self):
-        return reverse("diagnosis:finding-board", kwargs={"slug": self.finding.plan.slug})
-
-    def perform_delete(self):
-        url = self.cancel_url()
-        services.finding_delete(acting_user=self.request.user, finding=self.finding)
-        return url
-
-
-class FindingToChallengeView(LoginFirst, ServiceFormView):
     permission = "diagnosis.convert_finding"
     form_class = forms.FindingToChallengeForm
     title = gettext_lazy("Turn into a challenge of the plan")
 
     def load(self, pk):
-        self.finding = finding_get(self.request.user, pk=pk)
+        self.finding = FINDING.get(self.request.user, pk=pk)
         return self.finding
 
     def get_form_kwargs(self):

@@ -1,6 +1,7 @@
 """factory_boy factories for questionnaires, campaigns, invitations and findings, and a small
 questionnaire with one question of every kind (`build_questionnaire`)."""
 
+import datetime
 import secrets
 
 import factory
@@ -10,6 +11,7 @@ from municipia.diagnosis.models import (
     Campaign,
     Finding,
     Invitation,
+    MaturityAssessment,
     MaturityDimension,
     Option,
     Question,
@@ -88,6 +90,14 @@ class MaturityDimensionFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"dimension-{n}")
     name_en = factory.Sequence(lambda n: f"Dimension {n}")
+
+
+class MaturityAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MaturityAssessment
+
+    organization = factory.SubFactory(OrganizationFactory)
+    assessed_on = factory.Sequence(lambda n: datetime.date(2024, 1, 1) + datetime.timedelta(days=n))
 
 
 class FindingFactory(factory.django.DjangoModelFactory):
