@@ -64,8 +64,10 @@ INSTALLED_APPS = [
     "municipia.alignment",
     "municipia.diagnosis",
     "municipia.reports",
+    "municipia.portfolio",
     "municipia.portal",
     "municipia.api",
+    "municipia.partnerships",
 ]
 
 MIDDLEWARE = [

@@ -43,6 +43,19 @@ from municipia.indicators.api import (
     TargetViewSet,
 )
 from municipia.organizations.api import NetworkViewSet, OrganizationViewSet
+from municipia.portfolio.api import (
+    AllocationViewSet,
+    AssignmentViewSet,
+    BudgetLineViewSet,
+    CriteriaSetViewSet,
+    CriterionViewSet,
+    ExecutionEntryViewSet,
+    FundingSourceViewSet,
+    ProposalViewSet,
+    ScenarioViewSet,
+    ScoreViewSet,
+)
+from municipia.partnerships.api import AgreementViewSet, ClarificationViewSet, CommitmentViewSet, NewsPostViewSet
 from municipia.reports.api import IndicatorExportViewSet, ObservationExportViewSet
 from municipia.strategy.api import (
     ActionViewSet,
@@ -102,6 +115,20 @@ router.register("maturity-assessments", MaturityAssessmentViewSet, basename="mat
 router.register("findings", FindingViewSet, basename="finding")
 router.register("indicator-exports", IndicatorExportViewSet, basename="indicator-export")
 router.register("observation-exports", ObservationExportViewSet, basename="observation-export")
+router.register("proposals", ProposalViewSet, basename="proposal")
+router.register("criteria-sets", CriteriaSetViewSet, basename="criteriaset")
+router.register("criteria", CriterionViewSet, basename="criterion")
+router.register("evaluator-assignments", AssignmentViewSet, basename="evaluatorassignment")
+router.register("scores", ScoreViewSet, basename="score")
+router.register("funding-sources", FundingSourceViewSet, basename="fundingsource")
+router.register("allocations", AllocationViewSet, basename="sourceallocation")
+router.register("budget-lines", BudgetLineViewSet, basename="budgetline")
+router.register("execution-entries", ExecutionEntryViewSet, basename="executionentry")
+router.register("scenarios", ScenarioViewSet, basename="scenario")
+router.register("agreements", AgreementViewSet, basename="agreement")
+router.register("commitments", CommitmentViewSet, basename="commitment")
+router.register("clarifications", ClarificationViewSet, basename="clarification")
+router.register("news", NewsPostViewSet, basename="newspost")
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="token"),

@@ -1,0 +1,463 @@
+"""The optimal portfolio: which proposals and not-yet-started actions to fund, solved exactly with HiGHS.
+
+The problem (`Problem`) is a 0–1 programme, built from a plan by `problem_from_plan` or directly
+by tests and benchmarks:
+
+    maximise    Σ scoreᵢ·xᵢ                                    xᵢ ∈ {0, 1}
+    subject to  Σ source shareᵢ,s,y·xᵢ ≤ allocation s,y         each source and year
+                Σ own shareᵢ,y·xᵢ      ≤ own budget y            each year
+                xᵢ ≤ xⱼ                                         i depends on j
+                xᵢ + xⱼ ≤ 1                                     i excludes j
+                min a ≤ Σ_{i∈a} xᵢ ≤ max a                      each axis with limits
+                Σ_{i involves c} xᵢ ≥ floor                     each council (optional)
+                xᵢ = 0                                          i not eligible
+
+`solve` reports whether the optimum is proven (gap 0), which budget rows bind, and what one
+more euro of each would be worth (the row duals of the LP relaxation with the optimal selection
+kept chosen); when nothing fits, `explain_infeasible` finds the fewest groups of constraints
+that must be relaxed (an elastic 0–1 programme) and by how much. `greedy` is the
+score-per-euro heuristic the optimum is compared with.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+import highspy
+import numpy as np
+from django.utils.translation import gettext as _
+
+INF = highspy.kHighsInf
+TOLERANCE = 1e-6
+
+
+@dataclass
+class Candidate:
+    key: str  # "p<id>" for a proposal, "a<id>" for an action
+    title: str
+    score: float
+    axis: str = ""
+    councils: tuple[str, ...] = ()
+    #: (source, year) → (the source's share, the own share)
+    costs: dict[tuple[str, int], tuple[float, float]] = field(default_factory=dict)
+    eligible: bool = True
+
+    @property
+    def total_cost(self) -> float:
+        return sum(a + b for a, b in self.costs.values())
+
+
+@dataclass
+class Problem:
+    candidates: list[Candidate]
+    #: (source, year) → what the source may still pay; a pair without an entry is unlimited.
+    allocations: dict[tuple[str, int], float] = field(default_factory=dict)
+    #: year → what the own budget may still pay.
+    own_budget: dict[int, float] = field(default_factory=dict)
+    dependencies: list[tuple[str, str]] = field(default_factory=list)  # (needs, needed)
+    exclusions: list[tuple[str, str]] = field(default_factory=list)
+    axis_min: dict[str, int] = field(default_factory=dict)
+    axis_max: dict[str, int] = field(default_factory=dict)
+    council_floor: int = 0
+    labels: dict[str, str] = field(default_factory=dict)  # source, axis and council names for the report
+
+
+@dataclass
+class Row:
+    kind: str  # source | own | axis_min | axis_max | floor | depends | excludes
+    subject: str  # the source, axis or council (or candidate pair)
+    year: int | None
+    lower: float
+    upper: float
+    coefficients: dict[int, float]
+
+    @property
+    def relaxable(self) -> bool:
+        return self.kind in ("source", "own", "axis_min", "axis_max", "floor")
+
+
+@dataclass
+class Binding:
+    kind: str
+    subject: str
+    year: int | None
+    used: float
+    limit: float
+    worth: float  # the objective gained per extra unit (euro, or proposal for axis limits)
+
+
+@dataclass
+class Conflict:
+    kind: str
+    subject: str
+    year: int | None
+    limit: float
+    shortfall: float  # how far the limit must move for a selection to exist
+
+
+@dataclass
+class Result:
+    status: str  # optimal | infeasible | error
+    objective: float = 0.0
+    gap: float | None = None
+    proven: bool = False
+    selected: list[str] = field(default_factory=list)
+    binding: list[Binding] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    greedy_objective: float | None = None
+    greedy_selected: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    labels: dict[str, str] = field(default_factory=dict)
+    titles: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# --- Building the rows
+
+
+def build_rows(problem: Problem) -> list[Row]:
+    index = {c.key: i for i, c in enumerate(problem.candidates)}
+    source_rows: dict[tuple[str, int], dict[int, float]] = defaultdict(dict)
+    own_rows: dict[int, dict[int, float]] = defaultdict(dict)
+    for i, candidate in enumerate(problem.candidates):
+        for (source, year), (share, own) in candidate.costs.items():
+            if share and (source, year) in problem.allocations:
+                source_rows[(source, year)][i] = source_rows[(source, year)].get(i, 0.0) + share
+            if own and year in problem.own_budget:
+                own_rows[year][i] = own_rows[year].get(i, 0.0) + own
+    rows = [
+        Row("source", source, year, -INF, problem.allocations[(source, year)], coefficients)
+        for (source, year), coefficients in sorted(source_rows.items())
+    ]
+    rows += [Row("own", "", year, -INF, problem.own_budget[year], c) for year, c in sorted(own_rows.items())]
+    # Allocations no candidate draws on still bind when already overdrawn (a negative remainder).
+    rows += [
+        Row("source", source, year, -INF, limit, {})
+        for (source, year), limit in sorted(problem.allocations.items())
+        if limit < 0 and (source, year) not in source_rows
+    ]
+    rows += [
+        Row("own", "", year, -INF, limit, {})
+        for year, limit in sorted(problem.own_budget.items())
+        if limit < 0 and year not in own_rows
+    ]
+    for needs, needed in problem.dependencies:
+        if needs in index and needed in index:
+            rows.append(Row("depends", f"{needs}|{needed}", None, -INF, 0, {index[needs]: 1, index[needed]: -1}))
+    for first, second in problem.exclusions:
+        if first in index and second in index:
+            rows.append(Row("excludes", f"{first}|{second}", None, -INF, 1, {index[first]: 1, index[second]: 1}))
+    by_axis: dict[str, dict[int, float]] = defaultdict(dict)
+    by_council: dict[str, dict[int, float]] = defaultdict(dict)
+    for i, candidate in enumerate(problem.candidates):
+        by_axis[candidate.axis][i] = 1
+        for council in candidate.councils:
+            by_council[council][i] = 1
+    for axis, minimum in sorted(problem.axis_min.items()):
+        rows.append(Row("axis_min", axis, None, minimum, INF, by_axis.get(axis, {})))
+    for axis, maximum in sorted(problem.axis_max.items()):
+        rows.append(Row("axis_max", axis, None, -INF, maximum, by_axis.get(axis, {})))
+    if problem.council_floor:
+        for council, coefficients in sorted(by_council.items()):
+            rows.append(Row("floor", council, None, problem.council_floor, INF, coefficients))
+    return rows
+
+
+def _highs() -> highspy.Highs:
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("log_to_console", False)
+    h.setOptionValue("mip_rel_gap", 0.0)
+    h.setOptionValue("mip_abs_gap", 1e-9)
+    h.setOptionValue("threads", 1)
+    return h
+
+
+def _add_rows(h: highspy.Highs, rows: list[Row]) -> None:
+    if not rows:
+        return
+    starts, indices, values = [], [], []
+    for row in rows:
+        starts.append(len(indices))
+        for column, value in row.coefficients.items():
+            indices.append(column)
+            values.append(value)
+    h.addRows(
+        len(rows),
+        np.array([r.lower for r in rows], dtype=np.float64),
+        np.array([r.upper for r in rows], dtype=np.float64),
+        len(indices),
+        np.array(starts, dtype=np.int32),
+        np.array(indices, dtype=np.int32),
+        np.array(values, dtype=np.float64),
+    )
+
+
+def _model(problem: Problem, rows: list[Row], *, integer: bool, lower: np.ndarray | None = None) -> highspy.Highs:
+    n = len(problem.candidates)
+    h = _highs()
+    scores = np.array([c.score for c in problem.candidates], dtype=np.float64)
+    upper = np.array([1.0 if c.eligible else 0.0 for c in problem.candidates], dtype=np.float64)
+    lower = np.zeros(n) if lower is None else lower
+    h.addCols(n, scores, lower, upper, 0, np.array([], dtype=np.int32), np.array([], dtype=np.int32), np.array([]))
+    if integer and n:
+        h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n))
+    h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    _add_rows(h, rows)
+    return h
+
+
+# --- Solving
+
+
+def solve(problem: Problem, *, with_greedy: bool = True, time_limit: float = 60.0) -> Result:
+    started = time.perf_counter()
+    rows = build_rows(problem)
+    h = _model(problem, rows, integer=True)
+    h.setOptionValue("time_limit", time_limit)
+    h.run()
+    status = h.getModelStatus()
+    result = Result(status="error", labels=dict(problem.labels), titles={c.key: c.title for c in problem.candidates})
+    if status == highspy.HighsModelStatus.kOptimal:
+        info = h.getInfo()
+        values = h.getSolution().col_value
+        chosen = [i for i, value in enumerate(values) if value > 0.5]
+        result.status = "optimal"
+        result.selected = [problem.candidates[i].key for i in chosen]
+        result.objective = sum(problem.candidates[i].score for i in chosen)
+        result.gap = max(float(info.mip_gap), 0.0) if problem.candidates else 0.0
+        result.proven = result.gap <= 1e-9 or abs(info.mip_dual_bound - info.objective_function_value) <= 1e-9
+        result.binding = binding_rows(problem, rows, chosen)
+    elif status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
+        result.status = "infeasible"
+        result.conflicts = explain_infeasible(problem, rows)
+    if with_greedy:
+        picked = greedy(problem)
+        result.greedy_selected = picked
+        by_key = {c.key: c for c in problem.candidates}
+        result.greedy_objective = sum(by_key[key].score for key in picked)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def binding_rows(problem: Problem, rows: list[Row], chosen: list[int]) -> list[Binding]:
+    """The budget and axis rows the optimal selection uses up, with their worth in the LP relaxation.
+
+    The worth of a row is its dual in the LP relaxation whose chosen proposals stay chosen: what
+    one more euro of that allocation (or one more proposal of that axis) would add to the score.
+    """
+    n = len(problem.candidates)
+    lower = np.zeros(n)
+    lower[chosen] = 1.0
+    lp = _model(problem, rows, integer=False, lower=lower)
+    lp.run()
+    duals = list(lp.getSolution().row_dual) if lp.getModelStatus() == highspy.HighsModelStatus.kOptimal else []
+    chosen_set = set(chosen)
+    found = []
+    for r, row in enumerate(rows):
+        if row.kind not in ("source", "own", "axis_max"):
+            continue
+        used = sum(value for column, value in row.coefficients.items() if column in chosen_set)
+        worth = abs(duals[r]) if r < len(duals) else 0.0
+        tight = row.upper - used <= max(TOLERANCE, abs(row.upper) * 1e-9)
+        if tight or worth > TOLERANCE:
+            found.append(Binding(row.kind, row.subject, row.year, used, row.upper, worth))
+    return found
+
+
+def explain_infeasible(problem: Problem, rows: list[Row]) -> list[Conflict]:
+    """The fewest groups of limits that must be relaxed for any selection to exist, and by how much.
+
+    Each relaxable row gets an elastic variable allowed only when its group's 0–1 switch is on;
+    the switches are minimised (the elastic amounts break ties).
+    """
+    n = len(problem.candidates)
+    relaxable = [r for r, row in enumerate(rows) if row.relaxable]
+    groups = sorted({(rows[r].kind, rows[r].subject, rows[r].year) for r in relaxable}, key=str)
+    group_index = {g: n + len(relaxable) + k for k, g in enumerate(groups)}
+    h = _highs()
+    columns = n + len(relaxable) + len(groups)
+    cost = np.zeros(columns)
+    big = {r: _big_m(rows[r]) for r in relaxable}
+    for k, r in enumerate(relaxable):
+        cost[n + k] = 1.0 / (big[r] * (len(relaxable) + 1))
+    for g in groups:
+        cost[group_index[g]] = 1.0
+    upper = np.array(
+        [1.0 if c.eligible else 0.0 for c in problem.candidates] + [INF] * len(relaxable) + [1.0] * len(groups)
+    )
+    h.addCols(
+        columns,
+        cost,
+        np.zeros(columns),
+        upper,
+        0,
+        np.array([], dtype=np.int32),
+        np.array([], dtype=np.int32),
+        np.array([]),
+    )
+    integer = [*range(n), *range(n + len(relaxable), columns)]
+    h.changeColsIntegrality(
+        len(integer), np.array(integer, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * len(integer))
+    )
+    elastic_rows = []
+    for r, row in enumerate(rows):
+        coefficients = dict(row.coefficients)
+        if r in relaxable:
+            k = relaxable.index(r)
+            coefficients[n + k] = 1.0 if row.lower > -INF else -1.0
+        elastic_rows.append(Row(row.kind, row.subject, row.year, row.lower, row.upper, coefficients))
+    for k, r in enumerate(relaxable):
+        g = group_index[(rows[r].kind, rows[r].subject, rows[r].year)]
+        elastic_rows.append(Row("link", "", None, -INF, 0, {n + k: 1.0, g: -big[r]}))
+    _add_rows(h, elastic_rows)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        return [Conflict("hard", "", None, 0, 0)]
+    values = h.getSolution().col_value
+    conflicts = []
+    for k, r in enumerate(relaxable):
+        if values[n + k] > TOLERANCE:
+            row = rows[r]
+            limit = row.lower if row.lower > -INF else row.upper
+            conflicts.append(Conflict(row.kind, row.subject, row.year, limit, float(values[n + k])))
+    return conflicts
+
+
+def _big_m(row: Row) -> float:
+    total = sum(abs(v) for v in row.coefficients.values())
+    bound = row.lower if row.lower > -INF else row.upper
+    return max(total + abs(bound), 1.0)
+
+
+def greedy(problem: Problem) -> list[str]:
+    """Best score per euro first, taking a candidate when it fits every budget, axis maximum and exclusion
+    and its dependencies are already taken (the usual spreadsheet method)."""
+    remaining = dict(problem.allocations)
+    own_left = dict(problem.own_budget)
+    axis_left = dict(problem.axis_max)
+    excluded: set[str] = set()
+    needs: dict[str, set[str]] = defaultdict(set)
+    for first, second in problem.dependencies:
+        needs[first].add(second)
+    exclusions: dict[str, set[str]] = defaultdict(set)
+    for first, second in problem.exclusions:
+        exclusions[first].add(second)
+        exclusions[second].add(first)
+    chosen: list[str] = []
+    taken: set[str] = set()
+
+    def ratio(candidate: Candidate) -> float:
+        cost = candidate.total_cost
+        return candidate.score / cost if cost > 0 else float("inf")
+
+    for candidate in sorted((c for c in problem.candidates if c.eligible), key=ratio, reverse=True):
+        if candidate.key in excluded or not needs[candidate.key] <= taken:
+            continue
+        if candidate.axis in axis_left and axis_left[candidate.axis] < 1:
+            continue
+        if not _fits(candidate, remaining, own_left):
+            continue
+        for (source, year), (share, own) in candidate.costs.items():
+            if (source, year) in remaining:
+                remaining[(source, year)] -= share
+            if year in own_left:
+                own_left[year] -= own
+        if candidate.axis in axis_left:
+            axis_left[candidate.axis] -= 1
+        chosen.append(candidate.key)
+        taken.add(candidate.key)
+        excluded |= exclusions[candidate.key]
+    return chosen
+
+
+def _fits(candidate: Candidate, remaining: dict, own_left: dict) -> bool:
+    own_by_year: dict[int, float] = defaultdict(float)
+    share_by_row: dict[tuple[str, int], float] = defaultdict(float)
+    for (source, year), (share, own) in candidate.costs.items():
+        share_by_row[(source, year)] += share
+        own_by_year[year] += own
+    return all(share <= remaining[row] + TOLERANCE for row, share in share_by_row.items() if row in remaining) and all(
+        own <= own_left[year] + TOLERANCE for year, own in own_by_year.items() if year in own_left
+    )
+
+
+# --- Words
+
+
+def describe_binding(entry: dict, labels: dict[str, str]) -> str:
+    name = labels.get(entry["subject"], entry["subject"])
+    values = {"name": name, "year": entry["year"], "used": _euros(entry["used"]), "limit": _euros(entry["limit"])}
+    if entry["kind"] == "source":
+        text = _("The %(name)s allocation for %(year)s is used up to %(used)s of %(limit)s.") % values
+        worth = _("One more euro of it would be worth %(worth)s points.")
+    elif entry["kind"] == "own":
+        text = _("The own budget for %(year)s is used up to %(used)s of %(limit)s.") % values
+        worth = _("One more euro of it would be worth %(worth)s points.")
+    else:
+        values["limit"] = int(entry["limit"])
+        text = _("The axis %(name)s is at its maximum of %(limit)s proposals.") % values
+        worth = _("One more proposal allowed there would be worth %(worth)s points.")
+    points = "{:.6g}".format(entry["worth"])
+    return f"{text} {worth % {'worth': points}}"
+
+
+def describe_conflict(entry: dict, labels: dict[str, str]) -> str:
+    name = labels.get(entry["subject"], entry["subject"])
+    values = {"name": name, "year": entry["year"], "limit": entry["limit"], "short": _euros(entry["shortfall"])}
+    kind = entry["kind"]
+    if kind == "source":
+        return _("The %(name)s allocation for %(year)s is %(short)s short.") % values
+    if kind == "own":
+        return _("The own budget for %(year)s is %(short)s short.") % values
+    values["limit"] = int(round(entry["limit"]))
+    values["short"] = int(round(entry["shortfall"]))
+    if kind == "axis_min":
+        return (
+            _("The minimum of %(limit)s proposals in axis %(name)s cannot be met: %(short)s fewer would fit.") % values
+        )
+    if kind == "axis_max":
+        return _("The maximum of %(limit)s proposals in axis %(name)s must rise by %(short)s.") % values
+    if kind == "floor":
+        return _("The floor of %(limit)s proposals for %(name)s cannot be met: %(short)s fewer would fit.") % values
+    return _("The dependencies and exclusions between proposals contradict each other.")
+
+
+def _euros(value: float) -> str:
+    return f"{value:,.2f} €"
+
+
+# --- From a plan
+
+
+def parameter_errors(parameters: object) -> str:
+    """A message when scenario parameters are malformed, or ''."""
+    if not isinstance(parameters, dict):
+        return _("Parameters must be an object.")
+    known = {"source_factors", "year_factors", "axis_min", "axis_max", "council_floor", "action_score"}
+    unknown = set(parameters) - known
+    if unknown:
+        return _("Unknown parameter: %(names)s.") % {"names": ", ".join(sorted(unknown))}
+    for name in ("source_factors", "year_factors", "axis_min", "axis_max"):
+        values = parameters.get(name, {})
+        if not isinstance(values, dict) or not all(_is_number(v) and float(v) >= 0 for v in values.values()):
+            return _("%(name)s must map names to numbers of at least 0.") % {"name": name}
+    for name in ("council_floor", "action_score"):
+        if name in parameters and not (_is_number(parameters[name]) and float(parameters[name]) >= 0):
+            return _("%(name)s must be a number of at least 0.") % {"name": name}
+    return ""
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def solve_plan(plan, parameters: dict) -> Result:
+    from municipia.portfolio.problem import problem_from_plan
+
+    return solve(problem_from_plan(plan, parameters))

@@ -1,0 +1,256 @@
+"""Reads of the portfolio shaped for pages and endpoints: scores and ranking, the plan's budget, sources."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet, Sum
+
+from municipia.portfolio.choices import ExecutionKind, ProposalStatus, SourceKind
+from municipia.portfolio.entities import FUNDING_SOURCE, PROPOSAL
+from municipia.portfolio.models import (
+    BudgetLine,
+    CriteriaSet,
+    Criterion,
+    ExecutionEntry,
+    FundingSource,
+    Proposal,
+    Score,
+    SourceAllocation,
+)
+from municipia.strategy.models import Plan
+
+ZERO = Decimal("0")
+
+
+@dataclass
+class ProposalScore:
+    """The aggregate of the evaluators whose scores count (complete and without an unallowed conflict)."""
+
+    aggregate: float | None = None
+    spread: float | None = None
+    evaluators: int = 0
+    excluded: int = 0
+    per_evaluator: dict[int, float] = field(default_factory=dict)
+
+
+def criteria_of(plan: Plan) -> tuple[CriteriaSet | None, list[Criterion]]:
+    criteria_set = CriteriaSet.objects.filter(plan=plan).first()
+    if criteria_set is None:
+        return None, []
+    return criteria_set, list(criteria_set.criteria.all())
+
+
+def proposal_scores(plan: Plan, criteria: list[Criterion] | None = None) -> dict[int, ProposalScore]:
+    """Every proposal's weighted score per evaluator, their mean and spread (max − min), in two queries.
+
+    An evaluator's weighted score is Σ wᵢ·sᵢ / Σ wᵢ over the criteria; it counts once every
+    criterion is scored. Evaluators with a conflict of interest count only where allowed.
+    """
+    if criteria is None:
+        criteria = criteria_of(plan)[1]
+    weights = {c.pk: float(c.weight) for c in criteria}
+    total_weight = sum(weights.values())
+    rows = Score.objects.filter(assignment__proposal__plan=plan).values_list(
+        "assignment_id",
+        "assignment__proposal_id",
+        "assignment__conflict_of_interest",
+        "assignment__conflict_allowed",
+        "criterion_id",
+        "value",
+    )
+    by_assignment: dict[int, dict] = {}
+    for assignment_id, proposal_id, conflict, allowed, criterion_id, value in rows:
+        entry = by_assignment.setdefault(
+            assignment_id, {"proposal": proposal_id, "counts": not conflict or allowed, "values": {}}
+        )
+        entry["values"][criterion_id] = float(value)
+    result: dict[int, ProposalScore] = defaultdict(ProposalScore)
+    for assignment_id, entry in by_assignment.items():
+        score = result[entry["proposal"]]
+        if not entry["counts"]:
+            score.excluded += 1
+            continue
+        if not weights or set(weights) - set(entry["values"]) or total_weight <= 0:
+            continue
+        score.per_evaluator[assignment_id] = sum(weights[c] * entry["values"][c] for c in weights) / total_weight
+    for score in result.values():
+        values = list(score.per_evaluator.values())
+        score.evaluators = len(values)
+        if values:
+            score.aggregate = sum(values) / len(values)
+            score.spread = max(values) - min(values)
+    return dict(result)
+
+
+@dataclass
+class RankRow:
+    proposal: Proposal
+    score: ProposalScore
+    rank_in_axis: int | None
+    rank_in_plan: int | None
+
+
+def ranking(plan: Plan, user) -> list[RankRow]:
+    """The proposals `user` may see, best first, with their rank in their axis and in the plan."""
+    proposals = list(
+        PROPOSAL.visible(user, Proposal.objects.filter(plan=plan))
+        .exclude(status__in=[ProposalStatus.DRAFT, ProposalStatus.MERGED])
+        .select_related("axis", "proposing_council")
+        .order_by("axis__position", "axis__code", "pk")
+    )
+    scores = proposal_scores(plan)
+    empty = ProposalScore()
+
+    def key(proposal: Proposal) -> float:
+        value = scores.get(proposal.pk, empty).aggregate
+        return -value if value is not None else float("inf")
+
+    ordered = sorted(proposals, key=key)
+    plan_rank = {p.pk: i + 1 for i, p in enumerate(x for x in ordered if scores.get(x.pk, empty).aggregate is not None)}
+    axis_rank: dict[int, int] = {}
+    counters: dict[int, int] = defaultdict(int)
+    for proposal in ordered:
+        if scores.get(proposal.pk, empty).aggregate is not None:
+            counters[proposal.axis_id] += 1
+            axis_rank[proposal.pk] = counters[proposal.axis_id]
+    return [RankRow(p, scores.get(p.pk, empty), axis_rank.get(p.pk), plan_rank.get(p.pk)) for p in ordered]
+
+
+def proposal_list(plan: Plan, user) -> QuerySet[Proposal]:
+    return (
+        PROPOSAL.visible(user, Proposal.objects.filter(plan=plan))
+        .select_related("axis", "proposing_council", "action")
+        .annotate(cost=Sum("budget_lines__amount"))
+        .order_by("axis__position", "axis__code", "pk")
+    )
+
+
+def proposal_page(proposal: Proposal) -> dict:
+    lines = list(proposal.budget_lines.select_related("source").order_by("year", "source__code"))
+    assignments = list(
+        proposal.assignments.select_related("evaluator", "organization").prefetch_related(
+            Prefetch("scores", queryset=Score.objects.select_related("criterion"))
+        )
+    )
+    return {
+        "lines": lines,
+        "assignments": assignments,
+        "councils": list(proposal.councils.all()),
+        "depends_on": list(proposal.depends_on.all()),
+        "excludes": list(proposal.excludes.all()),
+        "tags": list(proposal.tags.all()),
+        "total": sum((line.amount for line in lines), ZERO),
+    }
+
+
+def source_list(plan: Plan, user) -> list[FundingSource]:
+    return list(
+        FUNDING_SOURCE.visible(user, FundingSource.objects.filter(plan=plan)).prefetch_related(
+            Prefetch("allocations", queryset=SourceAllocation.objects.order_by("year"))
+        )
+    )
+
+
+# --- The plan's budget: planned vs committed vs paid
+
+
+@dataclass
+class Money:
+    planned: Decimal = ZERO
+    eu_share: Decimal = ZERO
+    own_share: Decimal = ZERO
+    committed: Decimal = ZERO
+    obligations: Decimal = ZERO
+    paid: Decimal = ZERO
+
+    def add(self, other: Money) -> None:
+        for name in ("planned", "eu_share", "own_share", "committed", "obligations", "paid"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class BudgetSummary:
+    years: list[int]
+    by_action: list[tuple[object, Money]]
+    by_axis: list[tuple[object, Money]]
+    by_source: list[tuple[FundingSource, Money]]
+    by_year: list[tuple[int, Money]]
+    by_source_year: dict[tuple[int, int], Money]
+    allocations: dict[tuple[int, int], Decimal]
+    warnings: list[tuple[FundingSource, int, Decimal, Decimal]]
+    total: Money
+    illustrative: bool
+
+
+def _execution_by_line(plan: Plan) -> dict[int, dict[str, Decimal]]:
+    rows = (
+        ExecutionEntry.objects.filter(budget_line__plan=plan)
+        .values_list("budget_line_id", "kind")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    result: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for line_id, kind, total in rows:
+        result[line_id][kind] = total or ZERO
+    return result
+
+
+def plan_budget(plan: Plan) -> BudgetSummary:
+    """Planned, committed and paid per action, axis, source and year of the plan's actions, in four queries."""
+    lines = list(BudgetLine.objects.filter(plan=plan, action__isnull=False).select_related("action__objective__axis"))
+    execution = _execution_by_line(plan)
+    sources = {s.pk: s for s in FundingSource.objects.filter(plan=plan)}
+    allocations = {
+        (source_id, year): amount
+        for source_id, year, amount in SourceAllocation.objects.filter(source__plan=plan).values_list(
+            "source_id", "year", "amount"
+        )
+    }
+    actions: dict[int, tuple[object, Money]] = {}
+    axes: dict[int, tuple[object, Money]] = {}
+    by_source: dict[int, Money] = defaultdict(Money)
+    by_year: dict[int, Money] = defaultdict(Money)
+    by_source_year: dict[tuple[int, int], Money] = defaultdict(Money)
+    total = Money()
+    for line in lines:
+        done = execution.get(line.pk, {})
+        money = Money(
+            planned=line.amount,
+            eu_share=line.eu_share,
+            own_share=line.own_share,
+            committed=done.get(ExecutionKind.COMMITTED, ZERO),
+            obligations=done.get(ExecutionKind.OBLIGATION, ZERO),
+            paid=done.get(ExecutionKind.PAYMENT, ZERO),
+        )
+        action = line.action
+        axis = action.objective.axis
+        actions.setdefault(action.pk, (action, Money()))[1].add(money)
+        axes.setdefault(axis.pk, (axis, Money()))[1].add(money)
+        by_source[line.source_id].add(money)
+        by_year[line.year].add(money)
+        by_source_year[(line.source_id, line.year)].add(money)
+        total.add(money)
+    warnings = []
+    own_total = {year: money.own_share for year, money in by_year.items()}
+    for (source_id, year), limit in sorted(allocations.items()):
+        source = sources[source_id]
+        used = (
+            own_total.get(year, ZERO) if source.kind == SourceKind.OWN else by_source_year[(source_id, year)].eu_share
+        )
+        if used > limit:
+            warnings.append((source, year, used, limit))
+    return BudgetSummary(
+        years=sorted(by_year),
+        by_action=sorted(actions.values(), key=lambda pair: pair[0].code),
+        by_axis=sorted(axes.values(), key=lambda pair: pair[0].code),
+        by_source=[(sources[pk], money) for pk, money in sorted(by_source.items(), key=lambda kv: sources[kv[0]].code)],
+        by_year=sorted(by_year.items()),
+        by_source_year=dict(by_source_year),
+        allocations=allocations,
+        warnings=warnings,
+        total=total,
+        illustrative=any(s.is_illustrative for s in sources.values()),
+    )

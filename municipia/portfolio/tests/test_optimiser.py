@@ -1,0 +1,126 @@
+"""Small optimisation cases computed by hand, and the explanations the optimiser gives."""
+
+from municipia.portfolio.optimiser import Candidate, Problem, describe_binding, describe_conflict, greedy, solve
+
+
+def candidate(key, score, cost, axis="1", *, own=0.0, source="ERDF", year=2024, **kwargs):
+    return Candidate(key, key, score, axis=axis, costs={(source, year): (cost, own)}, **kwargs)
+
+
+def test_greedy_by_score_per_euro_is_not_optimal_here():
+    # Budget 100. A: 60 € for 7 points (0.117/€); B and C: 50 € for 5 points each (0.1/€).
+    # Greedy takes A first, then neither B nor C fits: 7 points. B + C use the budget exactly: 10 points.
+    problem = Problem(
+        [candidate("A", 7, 60), candidate("B", 5, 50), candidate("C", 5, 50)], allocations={("ERDF", 2024): 100}
+    )
+    result = solve(problem)
+    assert result.status == "optimal" and result.proven and result.gap == 0
+    assert sorted(result.selected) == ["B", "C"]
+    assert result.objective == 10
+    assert greedy(problem) == ["A"]
+    assert result.greedy_objective == 7
+
+
+def test_the_binding_allocation_and_its_worth_are_reported_in_words():
+    problem = Problem(
+        [candidate("A", 7, 60), candidate("B", 5, 50), candidate("C", 5, 50)], allocations={("ERDF", 2024): 100}
+    )
+    result = solve(problem)
+    [binding] = result.binding
+    assert (binding.kind, binding.subject, binding.year, binding.used, binding.limit) == (
+        "source",
+        "ERDF",
+        2024,
+        100,
+        100,
+    )
+    # With B and C kept, the next euro would buy A at 7/60 points per euro in the LP relaxation.
+    assert abs(binding.worth - 7 / 60) < 1e-9
+    text = describe_binding(result.as_dict()["binding"][0], {"ERDF": "ERDF EDUSI"})
+    assert "ERDF EDUSI" in text and "2024" in text and "0.116667" in text
+
+
+def test_a_dependency_forces_a_low_scoring_proposal_in():
+    # Budget 80. B (10 points, 50 €) needs C (1 point, 30 €); A: 6 points, 50 €.
+    # A alone: 6; A + C: 7; B + C: 11 — the optimum takes C only because B needs it.
+    problem = Problem(
+        [candidate("A", 6, 50), candidate("B", 10, 50), candidate("C", 1, 30)],
+        allocations={("ERDF", 2024): 80},
+        dependencies=[("B", "C")],
+    )
+    result = solve(problem)
+    assert sorted(result.selected) == ["B", "C"]
+    assert result.objective == 11
+    assert result.greedy_objective == 7  # greedy takes A (and then C), never B
+
+
+def test_exclusions_and_axis_limits():
+    problem = Problem(
+        [
+            candidate("A", 5, 10, "1"),
+            candidate("B", 4, 10, "1"),
+            candidate("C", 3, 10, "2"),
+            candidate("D", 2, 10, "2"),
+        ],
+        allocations={("ERDF", 2024): 1000},
+        exclusions=[("A", "B")],
+        axis_max={"2": 1},
+    )
+    result = solve(problem)
+    assert sorted(result.selected) == ["A", "C"]
+
+
+def test_own_share_must_fit_the_own_budget():
+    # Each proposal is 80 % co-financed; the own budget of 25 € pays the own share of only one.
+    problem = Problem(
+        [candidate("A", 5, 80, own=20), candidate("B", 4, 80, own=20)],
+        allocations={("ERDF", 2024): 1000},
+        own_budget={2024: 25},
+    )
+    result = solve(problem)
+    assert result.selected == ["A"]
+    assert [(b.kind, b.year) for b in result.binding] == [("own", 2024)]
+
+
+def test_an_ineligible_proposal_is_never_chosen():
+    problem = Problem([candidate("A", 9, 10, eligible=False), candidate("B", 1, 10)], allocations={("ERDF", 2024): 100})
+    assert solve(problem).selected == ["B"]
+
+
+def test_infeasible_minimum_is_explained():
+    # Axis X needs two proposals, but A excludes B: only the minimum can give way.
+    problem = Problem(
+        [candidate("A", 7, 60, "X"), candidate("B", 5, 30, "X")],
+        allocations={("ERDF", 2024): 100},
+        axis_min={"X": 2},
+        exclusions=[("A", "B")],
+        labels={"X": "2 Digital infrastructure"},
+    )
+    result = solve(problem)
+    assert result.status == "infeasible"
+    assert [(c.kind, c.subject, c.shortfall) for c in result.conflicts] == [("axis_min", "X", 1.0)]
+    text = describe_conflict(result.as_dict()["conflicts"][0], result.labels)
+    assert text == "The minimum of 2 proposals in axis 2 Digital infrastructure cannot be met: 1 fewer would fit."
+
+
+def test_an_overspent_allocation_is_named_with_its_shortfall():
+    # Actions under way already take 30 € more than the 2024 allocation; nothing can be chosen to fix that.
+    problem = Problem([candidate("A", 7, 10)], allocations={("ERDF", 2024): -30})
+    result = solve(problem)
+    assert result.status == "infeasible"
+    [conflict] = result.conflicts
+    assert (conflict.kind, conflict.subject, conflict.year, conflict.shortfall) == ("source", "ERDF", 2024, 30.0)
+    assert describe_conflict(result.as_dict()["conflicts"][0], {}) == "The ERDF allocation for 2024 is 30.00 € short."
+
+
+def test_a_council_floor_spreads_the_selection():
+    problem = Problem(
+        [
+            candidate("A", 9, 50, councils=("tremp",)),
+            candidate("B", 8, 50, councils=("tremp",)),
+            candidate("C", 1, 50, councils=("bcn",)),
+        ],
+        allocations={("ERDF", 2024): 100},
+        council_floor=1,
+    )
+    assert sorted(solve(problem).selected) == ["A", "C"]

@@ -1,0 +1,271 @@
+"""Portfolio pages that are not plain create/edit/delete forms (those are core.entity_views).
+
+Read pages (a plan's portfolio, a proposal, the ranking, funding sources, the budget, scenarios)
+show computed figures; the decision page moves a proposal through its states; the evaluation
+page turns pairwise comparisons into weights (AHP); applying a scenario turns proposals into actions.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from municipia.core.views import EditorView, attach_errors, require_perm
+from municipia.portfolio import selectors, services
+from municipia.portfolio.ahp import CONSISTENCY_LIMIT
+from municipia.portfolio.entities import FUNDING_SOURCE, PROPOSAL, SCENARIO
+from municipia.portfolio.forms import ComparisonForm, MergeForm, RejectForm
+from municipia.portfolio.models import Scenario
+from municipia.portfolio.optimiser import describe_binding, describe_conflict
+from municipia.strategy.entities import PLAN
+
+
+def _plan(request, slug: str):
+    return PLAN.get(request.user, slug=slug)
+
+
+def plan_portfolio(request, slug: str):
+    """A plan's proposals by axis, with their cost and aggregate score."""
+    plan = _plan(request, slug)
+    proposals = list(selectors.proposal_list(plan, request.user))
+    scores = selectors.proposal_scores(plan)
+    rows = [(p, scores.get(p.pk)) for p in proposals]
+    context = {
+        "plan": plan,
+        "rows": rows,
+        "can_propose": request.user.has_perm("portfolio.add_proposal", plan),
+        "can_manage": request.user.has_perm("portfolio.decide_proposal", plan),
+    }
+    return render(request, "portfolio/plan_portfolio.html", context)
+
+
+def proposal_detail(request, pk: int):
+    proposal = PROPOSAL.get(request.user, pk=pk)
+    user = request.user
+    context = {
+        "proposal": proposal,
+        "plan": proposal.plan,
+        **selectors.proposal_page(proposal),
+        "score": selectors.proposal_scores(proposal.plan).get(proposal.pk),
+        "can_edit": user.has_perm("portfolio.change_proposal", proposal),
+        "can_delete": user.has_perm("portfolio.delete_proposal", proposal),
+        "can_submit": user.has_perm("portfolio.submit_proposal", proposal),
+        "can_decide": user.has_perm("portfolio.decide_proposal", proposal),
+        "reject_form": RejectForm(),
+        "merge_form": MergeForm(proposal=proposal),
+    }
+    return render(request, "portfolio/proposal_detail.html", context)
+
+
+class ProposalDecisionView(EditorView):
+    """Moves a proposal to its next state (submit, start evaluation, accept, reject with a reason,
+    merge into another, reopen): a state transition, not an edit form, so not an entity page."""
+
+    STEPS = {
+        "submit": ("portfolio.submit_proposal", services.proposal_submit),
+        "reopen": ("portfolio.submit_proposal", services.proposal_reopen),
+        "start-evaluation": ("portfolio.decide_proposal", services.proposal_start_evaluation),
+        "accept": ("portfolio.decide_proposal", services.proposal_accept),
+        "reject": ("portfolio.decide_proposal", services.proposal_reject),
+        "merge": ("portfolio.decide_proposal", services.proposal_merge),
+    }
+
+    def load(self, pk: int, step: str):
+        if step not in self.STEPS:
+            raise Http404
+        self.proposal = PROPOSAL.get(self.request.user, pk=pk)
+        self.permission, self.service = self.STEPS[step]
+        self.step = step
+        if step == "reopen":
+            # Reopening a rejected proposal is its proposer's (or the writers') step.
+            self.permission = (
+                "portfolio.change_proposal" if self.proposal.status != "rejected" else "portfolio.decide_proposal"
+            )
+        return self.proposal
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseRedirect(self.proposal.get_absolute_url())
+
+    def post(self, request, *args, **kwargs):
+        extra = {}
+        if self.step == "reject":
+            form = RejectForm(request.POST)
+            extra["reason"] = form.data.get("reason", "")
+        elif self.step == "merge":
+            form = MergeForm(request.POST, proposal=self.proposal)
+            if not form.is_valid():
+                messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+                return HttpResponseRedirect(self.proposal.get_absolute_url())
+            extra["into"] = PROPOSAL.get(request.user, pk=form.cleaned_data["into"].pk)
+        try:
+            self.service(acting_user=request.user, proposal=self.proposal, **extra)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Proposal saved."))
+        return HttpResponseRedirect(self.proposal.get_absolute_url())
+
+
+class EvaluationView(View):
+    """The plan's criteria with their weights and the pairwise comparisons (AHP): a computed page
+    whose form sets every weight at once, with the consistency ratio and its warning."""
+
+    def setup_plan(self, request, slug):
+        self.plan = _plan(request, slug)
+        self.criteria_set, self.criteria = selectors.criteria_of(self.plan)
+
+    def render_page(self, request, form=None, status=200):
+        can_edit = self.criteria_set is not None and request.user.has_perm(
+            "portfolio.change_criteriaset", self.criteria_set
+        )
+        if form is None and can_edit and len(self.criteria) > 1:
+            form = ComparisonForm(criteria=self.criteria, current=self.criteria_set.comparisons or {})
+        ratio = self.criteria_set.consistency_ratio if self.criteria_set else None
+        context = {
+            "plan": self.plan,
+            "criteria_set": self.criteria_set,
+            "criteria": self.criteria,
+            "form": form if can_edit else None,
+            "can_edit": can_edit,
+            "can_create": self.criteria_set is None and request.user.has_perm("portfolio.add_criteriaset", self.plan),
+            "inconsistent": ratio is not None and ratio > CONSISTENCY_LIMIT,
+            "limit": CONSISTENCY_LIMIT,
+        }
+        return render(request, "portfolio/evaluation.html", context, status=status)
+
+    def get(self, request, slug):
+        self.setup_plan(request, slug)
+        return self.render_page(request)
+
+    def post(self, request, slug):
+        self.setup_plan(request, slug)
+        if self.criteria_set is None:
+            raise Http404
+        try:
+            require_perm(request, "portfolio.change_criteriaset", self.criteria_set)
+        except Exception:
+            raise PermissionDenied from None
+        form = ComparisonForm(request.POST, criteria=self.criteria, current={})
+        if form.is_valid():
+            try:
+                services.criteria_set_compare(
+                    acting_user=request.user, criteria_set=self.criteria_set, comparisons=form.comparisons()
+                )
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                return HttpResponseRedirect(request.path)
+        return self.render_page(request, form=form, status=400)
+
+
+def ranking_page(request, slug: str):
+    plan = _plan(request, slug)
+    rows = selectors.ranking(plan, request.user)
+    return render(request, "portfolio/ranking.html", {"plan": plan, "rows": rows})
+
+
+def source_list_page(request, slug: str):
+    plan = _plan(request, slug)
+    sources = selectors.source_list(plan, request.user)
+    context = {
+        "plan": plan,
+        "sources": sources,
+        "can_add": request.user.has_perm("portfolio.add_fundingsource", plan),
+        "illustrative": any(s.is_illustrative for s in sources),
+    }
+    return render(request, "portfolio/fundingsource_list.html", context)
+
+
+def source_detail(request, pk: int):
+    source = FUNDING_SOURCE.get(request.user, pk=pk)
+    context = {
+        "source": source,
+        "plan": source.plan,
+        "allocations": list(source.allocations.order_by("year")),
+        "framework_items": list(source.framework_items.all()),
+        "can_edit": request.user.has_perm("portfolio.change_fundingsource", source),
+    }
+    return render(request, "portfolio/fundingsource_detail.html", context)
+
+
+def plan_budget_page(request, slug: str):
+    """Planned vs committed vs paid per action, axis, source and year (a fixed number of queries)."""
+    plan = _plan(request, slug)
+    summary = selectors.plan_budget(plan)
+    context = {
+        "plan": plan,
+        "summary": summary,
+        "can_edit": request.user.has_perm("portfolio.decide_proposal", plan),
+    }
+    return render(request, "portfolio/plan_budget.html", context)
+
+
+def _described(scenario: Scenario) -> dict:
+    result = scenario.result or {}
+    labels = result.get("labels", {})
+    return {
+        "scenario": scenario,
+        "result": result,
+        "binding": [describe_binding(b, labels) for b in result.get("binding", [])],
+        "conflicts": [describe_conflict(c, labels) for c in result.get("conflicts", [])],
+        "selected": [result.get("titles", {}).get(key, key) for key in result.get("selected", [])],
+    }
+
+
+def scenario_list(request, slug: str):
+    """Scenarios side by side: objective, proof, and what each selects that the others do not."""
+    plan = _plan(request, slug)
+    scenarios = list(SCENARIO.visible(request.user, Scenario.objects.filter(plan=plan)))
+    if not scenarios and not request.user.has_perm("portfolio.add_scenario", plan):
+        raise Http404
+    everywhere = set.intersection(*(set(s.result.get("selected", [])) for s in scenarios)) if scenarios else set()
+    columns = []
+    for scenario in scenarios:
+        described = _described(scenario)
+        titles = scenario.result.get("titles", {})
+        only_here = [titles.get(k, k) for k in scenario.result.get("selected", []) if k not in everywhere]
+        columns.append({**described, "only_here": only_here})
+    context = {
+        "plan": plan,
+        "columns": columns,
+        "common": len(everywhere),
+        "can_add": request.user.has_perm("portfolio.add_scenario", plan),
+    }
+    return render(request, "portfolio/scenario_list.html", context)
+
+
+def scenario_detail(request, pk: int):
+    scenario = SCENARIO.get(request.user, pk=pk)
+    context = {
+        **_described(scenario),
+        "plan": scenario.plan,
+        "can_edit": request.user.has_perm("portfolio.change_scenario", scenario),
+        "can_apply": request.user.has_perm("portfolio.apply_scenario", scenario),
+    }
+    return render(request, "portfolio/scenario_detail.html", context)
+
+
+class ScenarioApplyView(EditorView):
+    """The coordinator adopts a scenario: its proposals become actions (a workflow step, not an edit form)."""
+
+    permission = "portfolio.apply_scenario"
+
+    def load(self, pk: int):
+        self.scenario = SCENARIO.get(self.request.user, pk=pk)
+        return self.scenario
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseRedirect(self.scenario.get_absolute_url())
+
+    def post(self, request, *args, **kwargs):
+        try:
+            accepted = services.scenario_apply(acting_user=request.user, scenario=self.scenario)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(count)s proposals became actions of the plan.") % {"count": len(accepted)})
+        return HttpResponseRedirect(self.scenario.get_absolute_url())
