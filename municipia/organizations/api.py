@@ -128,8 +128,7 @@ class OrganizationViewSet(EntityViewSet):
     lookup_value_regex = "[-a-zA-Z0-9_]+"
 
     def get_queryset(self):
-        networks = Organization.objects.only("id", "slug").order_by("slug")
-        return super().get_queryset().prefetch_related(Prefetch("networks", queryset=networks))
+        return super().get_queryset().prefetch_related(Prefetch("networks", queryset=selectors.organization_links()))
 
 
 @extend_schema_view(

@@ -7,6 +7,7 @@ gave whom which role, or put which council in which network, and when.
 from datetime import date
 from typing import Any
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -26,6 +27,9 @@ PERSON_FIELDS = PERSON.editable_names()
 MEMBERSHIP_FIELDS = NETWORK_MEMBERSHIP.editable_names()
 ROLE_FIELDS = ROLE.editable_names()
 
+# core.services.save_with_history is typed as returning a Model; each service returns its own
+# instance so that callers get the model's type.
+
 
 # --- Organisations
 
@@ -36,13 +40,15 @@ def organization_create(*, acting_user: User | None, data: dict[str, Any]) -> Or
     apply_fields(organization, data, ORGANIZATION_FIELDS)
     if not organization.slug:
         organization.slug = unique_slug(Organization, organization.name)
-    return save_with_history(organization, acting_user=acting_user)
+    save_with_history(organization, acting_user=acting_user)
+    return organization
 
 
 @transaction.atomic
 def organization_update(*, acting_user: User | None, organization: Organization, data: dict[str, Any]) -> Organization:
     apply_fields(organization, data, ORGANIZATION_FIELDS)
-    return save_with_history(organization, acting_user=acting_user)
+    save_with_history(organization, acting_user=acting_user)
+    return organization
 
 
 @transaction.atomic
@@ -73,7 +79,8 @@ def network_membership_create(
     apply_fields(membership, data, MEMBERSHIP_FIELDS)
     if membership.member_id is not None:
         network_membership_check(network=network, member=membership.member)
-    return save_with_history(membership, acting_user=acting_user)
+    save_with_history(membership, acting_user=acting_user)
+    return membership
 
 
 @transaction.atomic
@@ -83,7 +90,8 @@ def network_membership_update(
     """Changes a membership's member council or joining date."""
     apply_fields(membership, data, MEMBERSHIP_FIELDS)
     network_membership_check(network=membership.network, member=membership.member)
-    return save_with_history(membership, acting_user=acting_user)
+    save_with_history(membership, acting_user=acting_user)
+    return membership
 
 
 @transaction.atomic
@@ -122,13 +130,15 @@ def department_create(*, acting_user: User | None, organization: Organization, d
     apply_fields(department, data, DEPARTMENT_FIELDS)
     if not department.slug:
         department.slug = unique_slug(Department, department.name, organization=organization)
-    return save_with_history(department, acting_user=acting_user)
+    save_with_history(department, acting_user=acting_user)
+    return department
 
 
 @transaction.atomic
 def department_update(*, acting_user: User | None, department: Department, data: dict[str, Any]) -> Department:
     apply_fields(department, data, DEPARTMENT_FIELDS)
-    return save_with_history(department, acting_user=acting_user)
+    save_with_history(department, acting_user=acting_user)
+    return department
 
 
 @transaction.atomic
@@ -143,13 +153,15 @@ def department_delete(*, acting_user: User | None, department: Department) -> No
 def person_create(*, acting_user: User | None, data: dict[str, Any]) -> Person:
     person = Person()
     apply_fields(person, data, PERSON_FIELDS)
-    return save_with_history(person, acting_user=acting_user)
+    save_with_history(person, acting_user=acting_user)
+    return person
 
 
 @transaction.atomic
 def person_update(*, acting_user: User | None, person: Person, data: dict[str, Any]) -> Person:
     apply_fields(person, data, PERSON_FIELDS)
-    return save_with_history(person, acting_user=acting_user)
+    save_with_history(person, acting_user=acting_user)
+    return person
 
 
 @transaction.atomic
@@ -174,11 +186,14 @@ def role_create(*, acting_user: User | None, organization: Organization, data: d
     role = Role(organization=organization)
     apply_fields(role, data, ROLE_FIELDS)
     role.kind = _role_kind(organization, role.kind)
-    return save_with_history(role, acting_user=acting_user)
+    save_with_history(role, acting_user=acting_user)
+    return role
 
 
 @transaction.atomic
-def role_assign(*, acting_user: User | None = None, user: User, organization: Organization, kind: str = "") -> Role:
+def role_assign(
+    *, acting_user: User | None = None, user: AbstractBaseUser, organization: Organization, kind: str = ""
+) -> Role:
     """`role_create`, unless `user` already has the role (then that one: data loads repeat)."""
     # acting_user may be left out only by the demo builder (strategy/demo.py), until it passes its admin.
     kind = _role_kind(organization, kind)
@@ -192,7 +207,8 @@ def role_assign(*, acting_user: User | None = None, user: User, organization: Or
 def role_update(*, acting_user: User | None, role: Role, data: dict[str, Any]) -> Role:
     apply_fields(role, data, ROLE_FIELDS)
     role.kind = _role_kind(role.organization, role.kind)
-    return save_with_history(role, acting_user=acting_user)
+    save_with_history(role, acting_user=acting_user)
+    return role
 
 
 @transaction.atomic
