@@ -9,6 +9,7 @@ import re
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from municipia.core import charts
 from municipia.core.exports import write_xlsx
@@ -17,15 +18,15 @@ from municipia.indicators.benchmarking import Benchmark
 from municipia.indicators.choices import IndicatorStatus
 from municipia.reports.pdf import html_to_pdf
 from municipia.reports.selectors import (
-    ACTION_FIELDS,
     PlanStatusReport,
     action_cells,
+    action_columns,
     plan_action_records,
     plan_status_report,
     status_counts_label,
 )
 from municipia.strategy.choices import ActionStatus
-from municipia.strategy.models import Plan
+from municipia.strategy.models import Action, Plan
 
 # Colours with at least 3:1 contrast on white, one per action status (charts need a colour each).
 STATUS_COLOURS = {
@@ -37,25 +38,29 @@ STATUS_COLOURS = {
 }
 
 
+#: Headings of the export's columns that are not the verbose name of the action's field they read.
+ACTION_HEADINGS = {
+    "plan": gettext_lazy("plan"),
+    "plan_title": gettext_lazy("plan title"),
+    "axis_code": gettext_lazy("axis code"),
+    "axis_title": gettext_lazy("axis"),
+    "objective_code": gettext_lazy("objective code"),
+    "objective_title": gettext_lazy("strategic objective"),
+    "code": gettext_lazy("action code"),
+    "title": gettext_lazy("action"),
+    "owner_department": gettext_lazy("owner department"),
+    "participating_councils": gettext_lazy("participating councils"),
+}
+
+
 def action_headers() -> list[str]:
-    labels = {
-        "plan": _("plan"),
-        "plan_title": _("plan title"),
-        "axis_code": _("axis code"),
-        "axis_title": _("axis"),
-        "objective_code": _("objective code"),
-        "objective_title": _("strategic objective"),
-        "code": _("action code"),
-        "title": _("action"),
-        "status": _("status"),
-        "progress": _("progress (%)"),
-        "start_date": _("start date"),
-        "end_date": _("end date"),
-        "budget": _("budget (€)"),
-        "owner_department": _("owner department"),
-        "participating_councils": _("participating councils"),
-    }
-    return [labels[name] for name in ACTION_FIELDS]
+    """The export's headings, in the order of its columns (the action entity's `export_fields`)."""
+    return [str(ACTION_HEADINGS.get(column.name) or _verbose_name(column.name)) for column in action_columns()]
+
+
+def _verbose_name(name: str) -> str:
+    """A column reading the action's own field is headed by the field's name ("status", "budget (€)")."""
+    return str(Action._meta.get_field(name).verbose_name)
 
 
 # --- Plan status report.

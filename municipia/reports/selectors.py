@@ -7,12 +7,14 @@ queries grows only with the number of chunks (2,000 rows each), not with the row
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import ManyToManyField, Model, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,26 +27,9 @@ from municipia.indicators.selectors import indicator_get, indicator_status, indi
 from municipia.indicators.status import Assessment
 from municipia.organizations.models import Organization
 from municipia.strategy.choices import ActionStatus
+from municipia.strategy.entities import ACTION, ACTION_EXPORT_PATHS
 from municipia.strategy.models import Action, Axis, Objective, Plan
 from municipia.strategy.selectors import progress_rollup
-
-ACTION_FIELDS = (
-    "plan",
-    "plan_title",
-    "axis_code",
-    "axis_title",
-    "objective_code",
-    "objective_title",
-    "code",
-    "title",
-    "status",
-    "progress",
-    "start_date",
-    "end_date",
-    "budget",
-    "owner_department",
-    "participating_councils",
-)
 
 
 def fallback_languages(language: str | None = None) -> list[str]:
@@ -63,7 +48,77 @@ def _translated(prefix: str, name: str, languages: list[str]) -> list[str]:
     return [f"{prefix}{name}_{code}" for code in languages]
 
 
-# --- Actions as flat records (CSV, XLSX, JSON).
+# --- Actions as flat records (CSV, XLSX, JSON): the columns are the action entity's
+# `export_fields` (strategy/entities.py), read along ACTION_EXPORT_PATHS or as the action's own fields.
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    """One export column: the path it reads from the action and how its value is shown."""
+
+    name: str
+    path: str
+    translated: bool  # several language columns, the first non-empty one in the reader's languages
+    choices: dict | None  # stored value → label
+    many: ManyToManyField | None  # the many-to-many relation a list column goes through
+
+
+def _export_column(name: str) -> ExportColumn:
+    path = ACTION_EXPORT_PATHS.get(name, name)
+    model: type[Model] = Action
+    many = None
+    *relations, last = path.split("__")
+    for relation in relations:
+        related = model._meta.get_field(relation)
+        if related.many_to_many:
+            many = related
+        model = related.related_model
+    try:
+        model._meta.get_field(f"{last}_{language_codes()[0]}")
+        translated = True
+    except FieldDoesNotExist:
+        translated = False
+    target = model._meta.get_field(last)
+    # Labels in the active language, made once per export.
+    choices = {value: str(label) for value, label in target.flatchoices} if getattr(target, "choices", None) else None
+    return ExportColumn(name, path, translated, choices, many)
+
+
+def action_columns() -> list[ExportColumn]:
+    """The export's columns, in order (the action entity's `export_fields`)."""
+    return [_export_column(name) for name in ACTION.columns("export")]
+
+
+def _lookups(path: str, translated: bool, languages: list[str]) -> list[str]:
+    return [f"{path}_{code}" for code in languages] if translated else [path]
+
+
+def _list_values(column: ExportColumn, action_ids: list[int], languages: list[str]) -> dict[int, list]:
+    """A list column's values for the given actions, in one query through the relation's table."""
+    relation = column.many
+    through = relation.remote_field.through
+    source, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
+    rest = column.path.split("__", 1)[1]
+    values: dict[int, list] = defaultdict(list)
+    for action_id, *texts in (
+        through.objects.filter(**{f"{source}_id__in": action_ids})
+        .order_by(f"{target}__{rest}", f"{target}_id")
+        .values_list(f"{source}_id", *_lookups(f"{target}__{rest}", column.translated, languages))
+    ):
+        values[action_id].append(_first(texts))
+    return values
+
+
+def _reader(column: ExportColumn, span: slice | None) -> Callable[[tuple, dict[str, dict[int, list]]], Any]:
+    """How a record's value of `column` is read from a row (and the chunk's list values)."""
+    if column.many is not None:
+        return lambda row, lists: lists[column.name].get(row[0], [])
+    if column.translated:
+        return lambda row, lists: _first(row[span])
+    index, choices = span.start, column.choices
+    if choices:
+        return lambda row, lists: choices.get(row[index], row[index])
+    return lambda row, lists: row[index]
 
 
 def plan_action_records(plan: Plan, *, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
@@ -71,75 +126,38 @@ def plan_action_records(plan: Plan, *, chunk_size: int = CHUNK_SIZE) -> Iterator
     return action_records(Action.objects.filter(plan_id=plan.pk), chunk_size=chunk_size)
 
 
-def action_records(actions: QuerySet[Action], *, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
+def action_records(actions: QuerySet[Action], *, chunk_size: int = CHUNK_SIZE) -> Iterator[dict[str, Any]]:
     """The given actions as flat records (plan, axis, objective, councils), in the active language.
 
-    One query streams the actions; one more per chunk of `chunk_size` names their councils.
+    One query streams the actions; one more per chunk of `chunk_size` and list column (the
+    councils) names what the actions link to.
     """
     languages = fallback_languages()
-    n = len(languages)
-    labels = {value: str(label) for value, label in ActionStatus.choices}
-    columns = [
-        "id",
-        "code",
-        "status",
-        "progress",
-        "start_date",
-        "end_date",
-        "budget",
-        "objective__code",
-        "objective__axis__code",
-        "plan__slug",
-        *_translated("", "title", languages),
-        *_translated("objective__", "title", languages),
-        *_translated("objective__axis__", "title", languages),
-        *_translated("owner_department__", "name", languages),
-        *_translated("plan__", "title", languages),
-    ]
+    columns = action_columns()
+    single = [column for column in columns if column.many is None]
+    lookups, spans = ["id"], {}
+    for column in single:
+        names = _lookups(column.path, column.translated, languages)
+        spans[column.name] = slice(len(lookups), len(lookups) + len(names))
+        lookups.extend(names)
     rows = (
         actions.order_by(
             "plan_id", "objective__axis__position", "objective__axis__code", "objective__code", "code", "id"
         )
-        .values_list(*columns)
+        .values_list(*lookups)
         .iterator(chunk_size=chunk_size)
     )
-    through = Action.participants.through
+    readers = [(column.name, _reader(column, spans.get(column.name))) for column in columns]
     for chunk in chunked_iterator(rows, chunk_size):
-        councils: dict[int, list[str]] = defaultdict(list)
-        for action_id, *names in (
-            through.objects.filter(action_id__in=[row[0] for row in chunk])
-            .order_by("organization__name", "organization_id")
-            .values_list("action_id", *_translated("organization__", "name", languages))
-        ):
-            councils[action_id].append(_first(names))
+        ids = [row[0] for row in chunk]
+        lists = {column.name: _list_values(column, ids, languages) for column in columns if column.many}
         for row in chunk:
-            action_id, code, status, progress, start, end, budget, objective_code, axis_code, plan_slug = row[:10]
-            texts = row[10:]
-            yield {
-                "plan": plan_slug,
-                "plan_title": _first(texts[4 * n : 5 * n]),
-                "axis_code": axis_code,
-                "axis_title": _first(texts[2 * n : 3 * n]),
-                "objective_code": objective_code,
-                "objective_title": _first(texts[n : 2 * n]),
-                "code": code,
-                "title": _first(texts[:n]),
-                "status": labels.get(status, status),
-                "progress": progress,
-                "start_date": start,
-                "end_date": end,
-                "budget": budget,
-                "owner_department": _first(texts[3 * n : 4 * n]),
-                "participating_councils": councils.get(action_id, []),
-            }
+            yield {name: read(row, lists) for name, read in readers}
 
 
-def action_cells(record: dict) -> list:
-    """A record as a spreadsheet row (the councils joined by semicolons)."""
-    return [
-        "; ".join(value) if name == "participating_councils" else value
-        for name, value in ((name, record[name]) for name in ACTION_FIELDS)
-    ]
+def action_cells(record: dict[str, Any]) -> list[Any]:
+    """A record as a spreadsheet row (lists, such as the councils, joined by semicolons)."""
+    return ["; ".join(value) if isinstance(value, list) else value for value in record.values()]
 
 
 # --- Organisations a plan reports on: its owner and, for a network, the member councils.

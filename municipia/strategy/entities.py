@@ -39,7 +39,7 @@ PLAN = register(
         form=f"{FORMS}.PlanForm",
         after_delete=lambda plan: reverse("strategy:plan-list"),
         export_fields=("slug", "title", "status", "period_start", "period_end"),
-        snapshot_fields=("title", "summary", "vision", "mission", "period_start", "period_end", "status"),
+        snapshot_fields=("title", "summary", "vision", "mission", "period_start", "period_end"),
     )
 )
 
@@ -55,6 +55,7 @@ AXIS = register(
         delete=f"{SERVICES}.axis_delete",
         select_related=("plan__owner",),
         titles=(_("New axis"), _("Edit axis")),
+        snapshot_fields=("title", "description", "weight"),
         form=f"{FORMS}.AxisForm",
     )
 )
@@ -71,6 +72,7 @@ CHALLENGE = register(
         delete=f"{SERVICES}.challenge_delete",
         select_related=("axis__plan__owner",),
         titles=(_("New challenge"), _("Edit challenge")),
+        snapshot_fields=("title", "description"),
         form=f"{FORMS}.ChallengeForm",
         after_save=lambda challenge: challenge.axis.get_absolute_url(),
     )
@@ -89,6 +91,7 @@ OBJECTIVE = register(
         delete=f"{SERVICES}.objective_delete",
         select_related=("axis__plan__owner",),
         titles=(_("New strategic objective"), _("Edit strategic objective")),
+        snapshot_fields=("title", "description", "weight"),
         form=f"{FORMS}.ObjectiveForm",
         after_save=lambda objective: objective.axis.get_absolute_url(),
     )
@@ -122,8 +125,57 @@ ACTION = register(
         titles=(_("New action"), _("Edit action")),
         messages=(_("Action created."), _("Action saved."), _("Action deleted.")),
         form=f"{FORMS}.ActionForm",
+        # Flat records (CSV, XLSX, JSON): the action's own fields by name, the others through
+        # ACTION_EXPORT_PATHS. Approved versions compare the fields below (plan elements by code).
+        export_fields=(
+            "plan",
+            "plan_title",
+            "axis_code",
+            "axis_title",
+            "objective_code",
+            "objective_title",
+            "code",
+            "title",
+            "status",
+            "progress",
+            "start_date",
+            "end_date",
+            "budget",
+            "owner_department",
+            "participating_councils",
+        ),
+        snapshot_fields=(
+            "title",
+            "description",
+            "objective",
+            "owner_department",
+            "lead",
+            "start_date",
+            "end_date",
+            "status",
+            "progress",
+            "budget",
+            "weight",
+            "participants",
+            "dependencies",
+            "milestones",
+        ),
     )
 )
+
+#: Export columns of actions that read another object (or name one otherwise than by its text):
+#: the column → the path it reads from the action. A translated text comes in the reader's
+#: language (with fallbacks); a many-to-many path gives a list.
+ACTION_EXPORT_PATHS = {
+    "plan": "plan__slug",
+    "plan_title": "plan__title",
+    "axis_code": "objective__axis__code",
+    "axis_title": "objective__axis__title",
+    "objective_code": "objective__code",
+    "objective_title": "objective__title",
+    "owner_department": "owner_department__name",
+    "participating_councils": "participants__name",
+}
 
 MILESTONE = register(
     Entity(

@@ -1,42 +1,47 @@
 """Reads of plans and their content, each shaped for one page or endpoint in fixed queries."""
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models import F, Model, Prefetch, QuerySet, Sum
 from django.http import Http404
 
+from municipia.core.entities import Entity
 from municipia.core.i18n import language_codes
-from municipia.organizations.permissions import editable_organization_ids
+from municipia.core.visibility import User
 from municipia.strategy.choices import ActionStatus
+from municipia.strategy.entities import ACTION, AXIS, CHALLENGE, OBJECTIVE, PLAN
 from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan, PlanVersion
 
-# --- Visibility: every fetch by id or slug goes through these, so "not found" and
-# "forbidden" look alike to a visitor.
+# --- Visibility: the entities' rules (strategy/entities.py). Every fetch by id or slug goes
+# through these, so "not found" and "forbidden" look alike to a visitor.
 
 
-def plans_visible_to(user) -> QuerySet[Plan]:
-    plans = Plan.objects.all()
-    if user.is_authenticated and user.is_superuser:
-        return plans
-    return plans.filter(Q(is_published=True) | Q(owner_id__in=editable_organization_ids(user)))
+def plans_visible_to(user: User | None) -> QuerySet[Plan]:
+    return PLAN.visible(user)
 
 
-def actions_visible_to(user) -> QuerySet[Action]:
-    actions = Action.objects.all()
-    if user.is_authenticated and user.is_superuser:
-        return actions
-    return actions.filter(Q(plan__is_published=True) | Q(plan__owner_id__in=editable_organization_ids(user)))
+def actions_visible_to(user: User | None) -> QuerySet[Action]:
+    return ACTION.visible(user)
 
 
-def plan_get(user, *, slug: str) -> Plan:
-    try:
-        return plans_visible_to(user).select_related("owner").get(slug=slug)
-    except Plan.DoesNotExist:
-        raise Http404 from None
+def plan_get(user: User | None, *, slug: str) -> Plan:
+    return PLAN.get(user, slug=slug)
 
 
-def action_get(user, *, pk: int) -> Action:
+def axis_get(user: User | None, *, pk: int) -> Axis:
+    return AXIS.get(user, pk=pk)
+
+
+def objective_get(user: User | None, *, pk: int) -> Objective:
+    return OBJECTIVE.get(user, pk=pk)
+
+
+def action_get(user: User | None, *, pk: int) -> Action:
+    """An action with everything its page shows (department, lead, councils, links, milestones)."""
     queryset = actions_visible_to(user).select_related(
         "plan__owner", "objective__axis", "owner_department__organization", "lead__organization"
     )
@@ -44,30 +49,6 @@ def action_get(user, *, pk: int) -> Action:
         return queryset.prefetch_related("participants", "dependencies", "dependents", "milestones").get(pk=pk)
     except (Action.DoesNotExist, ValueError):
         raise Http404 from None
-
-
-def _element_get(model, user, pk, plan_path: str):
-    queryset = model.objects.select_related(f"{plan_path}__owner")
-    try:
-        return queryset.filter(**{f"{plan_path}__in": plans_visible_to(user)}).get(pk=pk)
-    except (model.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def axis_get(user, *, pk: int) -> Axis:
-    return _element_get(Axis, user, pk, "plan")
-
-
-def challenge_get(user, *, pk: int) -> Challenge:
-    return _element_get(Challenge, user, pk, "axis__plan")
-
-
-def objective_get(user, *, pk: int) -> Objective:
-    return _element_get(Objective, user, pk, "axis__plan")
-
-
-def milestone_get(user, *, pk: int) -> Milestone:
-    return _element_get(Milestone, user, pk, "action__plan")
 
 
 def action_list(user) -> QuerySet[Action]:
@@ -195,58 +176,86 @@ def plan_page(plan: Plan) -> PlanPage:
 
 
 # --- Snapshots of a plan's content, kept at approval and compared with the current content.
+# Their fields are the entities' `snapshot_fields` (strategy/entities.py).
 
 
-def _texts(obj, *names: str) -> dict[str, str]:
-    return {f"{n}_{c}": getattr(obj, f"{n}_{c}") or "" for n in names for c in language_codes()}
+@dataclass(frozen=True)
+class SnapshotSection:
+    """One kind of plan element in a snapshot: its entity, how it reaches the plan, its key."""
+
+    name: str
+    entity: Entity
+    plan_path: str
+    key: Callable[[Any], str]
 
 
-def plan_snapshot(plan: Plan) -> dict:
+SNAPSHOT_SECTIONS = (
+    SnapshotSection("axes", AXIS, "plan", lambda axis: axis.code),
+    SnapshotSection("challenges", CHALLENGE, "axis__plan", lambda challenge: f"{challenge.axis.code}/{challenge.code}"),
+    SnapshotSection("objectives", OBJECTIVE, "axis__plan", lambda objective: f"{objective.axis.code}/{objective.code}"),
+    SnapshotSection("actions", ACTION, "plan", lambda action: action.code),
+)
+
+
+def _snapshot_label(obj: Model) -> str:
+    """How a snapshot names a related object: a plan element by its code, a milestone by its
+    date and title (an action's milestones have no code), anything else by its name."""
+    if isinstance(obj, Milestone):
+        return f"{obj.due_date.isoformat()} {obj.title}"
+    return getattr(obj, "code", None) or str(obj)
+
+
+def _snapshot_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Model):
+        return _snapshot_label(value)
+    return value
+
+
+def _is_many(model: type[Model], name: str) -> bool:
+    related = model._meta.get_field(name)
+    return bool(related.many_to_many or related.one_to_many)
+
+
+def _snapshot_of(entity: Entity, obj: Model) -> dict[str, Any]:
+    """The entity's snapshot fields of `obj`: every language of a translated text, related
+    objects by their labels (many of them sorted), dates and decimals as text."""
+    values: dict[str, Any] = {}
+    for name in entity.columns("snapshot"):
+        if name in entity.translated:
+            values.update({f"{name}_{c}": getattr(obj, f"{name}_{c}") or "" for c in language_codes()})
+        elif _is_many(entity.model, name):
+            values[name] = sorted(_snapshot_label(item) for item in getattr(obj, name).all())
+        else:
+            values[name] = _snapshot_value(getattr(obj, name))
+    return values
+
+
+def _snapshot_queryset(section: SnapshotSection, plan: Plan) -> QuerySet:
+    """The section's elements of `plan`, loading what their snapshot and key read in fixed queries."""
+    model = section.entity.model
+    fields = [name for name in section.entity.columns("snapshot") if name not in section.entity.translated]
+    related = [name for name in fields if model._meta.get_field(name).many_to_one]
+    if section.plan_path == "axis__plan":
+        related.append("axis")
+    many = [name for name in fields if _is_many(model, name)]
+    queryset = model._default_manager.filter(**{section.plan_path: plan})
+    return queryset.select_related(*related).prefetch_related(*many)
+
+
+def plan_snapshot(plan: Plan) -> dict[str, Any]:
     """A JSON-ready picture of the plan, keyed by element codes so versions can be compared."""
-    axes = Axis.objects.filter(plan=plan).order_by("code")
-    challenges = Challenge.objects.filter(axis__plan=plan).select_related("axis")
-    objectives = Objective.objects.filter(axis__plan=plan).select_related("axis")
-    actions = (
-        Action.objects.filter(plan=plan)
-        .select_related("objective", "owner_department", "lead")
-        .prefetch_related("participants", "dependencies", "milestones")
-    )
-    return {
-        "plan": {
-            **_texts(plan, "title", "summary", "vision", "mission"),
-            "period_start": plan.period_start.isoformat(),
-            "period_end": plan.period_end.isoformat(),
-        },
-        "axes": {a.code: {**_texts(a, "title", "description"), "weight": str(a.weight)} for a in axes},
-        "challenges": {f"{c.axis.code}/{c.code}": _texts(c, "title", "description") for c in challenges},
-        "objectives": {
-            f"{o.axis.code}/{o.code}": {**_texts(o, "title", "description"), "weight": str(o.weight)}
-            for o in objectives
-        },
-        "actions": {
-            a.code: {
-                **_texts(a, "title", "description"),
-                "objective": a.objective.code,
-                "owner_department": str(a.owner_department or ""),
-                "lead": str(a.lead or ""),
-                "start_date": a.start_date.isoformat() if a.start_date else "",
-                "end_date": a.end_date.isoformat() if a.end_date else "",
-                "status": a.status,
-                "progress": a.progress,
-                "budget": str(a.budget) if a.budget is not None else "",
-                "weight": str(a.weight),
-                "participants": sorted(p.name for p in a.participants.all()),
-                "dependencies": sorted(d.code for d in a.dependencies.all()),
-                "milestones": sorted(f"{m.due_date.isoformat()} {m.title}" for m in a.milestones.all()),
-            }
-            for a in actions
-        },
-    }
+    snapshot: dict[str, Any] = {"plan": _snapshot_of(PLAN, plan)}
+    for section in SNAPSHOT_SECTIONS:
+        elements = _snapshot_queryset(section, plan)
+        snapshot[section.name] = {section.key(obj): _snapshot_of(section.entity, obj) for obj in elements}
+    return snapshot
 
 
 def plan_versions(plan: Plan) -> QuerySet[PlanVersion]:
     return plan.versions.select_related("approved_by").order_by("-number")
-
-
-def milestones_of(action: Action) -> QuerySet[Milestone]:
-    return action.milestones.order_by("due_date")

@@ -7,7 +7,8 @@ and renders. Objects are fetched through selectors scoped to what the user may s
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db.models import QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Field, QuerySet
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.text import capfirst
@@ -26,11 +27,12 @@ from municipia.organizations.permissions import editable_organization_ids
 from municipia.organizations.selectors import organization_find, organization_list
 from municipia.strategy import services
 from municipia.strategy.choices import ActionStatus, PlanStatus
-from municipia.strategy.entities import PLAN
+from municipia.strategy.entities import ACTION, PLAN
 from municipia.strategy.filters import ActionFilter
 from municipia.strategy.forms import PlanForm, PlanStatusForm
-from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
+from municipia.strategy.models import Action, Axis, Challenge, Objective, Plan
 from municipia.strategy.selectors import (
+    SNAPSHOT_SECTIONS,
     action_get,
     action_list,
     plan_get,
@@ -138,23 +140,30 @@ class ChangeRow:
     after: str
 
 
-SECTION_MODELS = {"plan": Plan, "axes": Axis, "challenges": Challenge, "objectives": Objective, "actions": Action}
+SECTION_MODELS = {"plan": Plan, **{section.name: section.entity.model for section in SNAPSHOT_SECTIONS}}
 KIND_LABELS = {"added": gettext_lazy("Added"), "removed": gettext_lazy("Removed"), "changed": gettext_lazy("Changed")}
+
+
+def _model_field(model, name: str):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:  # a field the snapshot knows but the model no longer has
+        return None
 
 
 def _field_label(model, name: str) -> str:
     base, code = split_translated(name)
     if code:
         return f"{capfirst(model._meta.get_field(base).verbose_name)} ({get_language_info(code)['name_local']})"
-    if name == "milestones":
-        return capfirst(Milestone._meta.verbose_name_plural)
-    try:
-        return capfirst(model._meta.get_field(name).verbose_name)
-    except Exception:  # a field the snapshot knows but the model no longer has
+    model_field = _model_field(model, name)
+    if model_field is None:
         return name
+    if model_field.auto_created and not model_field.concrete:  # a reverse relation: the action's milestones
+        return capfirst(model_field.related_model._meta.verbose_name_plural)
+    return capfirst(model_field.verbose_name)
 
 
-def _value_text(name: str, value) -> str:
+def _value_text(model, name: str, value) -> str:
     if value in (None, "", []):
         return "—"
     if isinstance(value, list):
@@ -163,9 +172,9 @@ def _value_text(name: str, value) -> str:
         # An added or removed element: show its title in the active language, or any language.
         titles = [value.get(f"title_{code}") for code in [current_language(), *language_codes()]]
         return next((t for t in titles if t), "")
-    if name == "status":
-        choices = dict(ActionStatus.choices) | dict(PlanStatus.choices)
-        return str(choices.get(value, value))
+    model_field = _model_field(model, name)
+    if isinstance(model_field, Field) and model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
     return str(value)
 
 
@@ -179,8 +188,8 @@ def readable_changes(changes) -> list[ChangeRow]:
                 code=change.key,
                 kind=str(KIND_LABELS[change.kind]),
                 field=_field_label(model, change.field) if change.field else "",
-                before=_value_text(change.field, change.before),
-                after=_value_text(change.field, change.after),
+                before=_value_text(model, change.field, change.before),
+                after=_value_text(model, change.field, change.after),
             )
         )
     return rows
@@ -278,6 +287,36 @@ def _filter_choices(request, filterset) -> dict:
     return context
 
 
+#: The action's fields its page shows in a way of its own (or, like the weight, not at all);
+#: any other field declared in the entity is listed among the key facts as it is.
+ACTION_FIELDS_SHOWN_APART = {
+    "code",
+    "title",
+    "description",
+    "objective",
+    "owner_department",
+    "lead",
+    "start_date",
+    "end_date",
+    "status",
+    "progress",
+    "budget",
+    "weight",
+}
+
+
+def _further_facts(action: Action) -> list[tuple[str, object]]:
+    """(label, value) of the action's declared fields that the page has no place of its own for."""
+    facts = []
+    for name in ACTION.fields:
+        if name in ACTION_FIELDS_SHOWN_APART:
+            continue
+        model_field = Action._meta.get_field(name)
+        value = getattr(action, f"get_{name}_display")() if model_field.choices else getattr(action, name)
+        facts.append((capfirst(model_field.verbose_name), value))
+    return facts
+
+
 @public_cache
 def action_detail(request, pk):
     action = action_get(request.user, pk=pk)
@@ -287,6 +326,7 @@ def action_detail(request, pk):
         "action": action,
         "plan": action.plan,
         "milestones": sorted(action.milestones.all(), key=lambda m: (m.due_date, m.pk)),
+        "further_facts": _further_facts(action),
         "can_edit": user.has_perm("strategy.change_action", action),
         "can_view_history": can_view_history,
         "history": object_history(action) if can_view_history else [],
