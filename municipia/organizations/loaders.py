@@ -7,7 +7,7 @@ code), so a second run with the same files creates and updates nothing.
 
 import csv
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -213,81 +213,88 @@ def _check_unique(records: list[MunicipalityRecord], path: Path) -> None:
         seen[code] = record.line
 
 
-def read_spanish(path: Path = ES_FILE) -> list[MunicipalityRecord]:
-    records = []
-    for line, row in _rows(path, ES_COLUMNS):
-        r = _RowReader(path, line, row)
-        code = r.code("ine_code", ES_CODE, _("5 digits"))
-        province_code = r.code("province_code", ES_AREA_CODE, _("2 digits"))
-        if not code.startswith(province_code):
-            r.fail(
-                _("ine_code %(code)s does not start with its province_code %(province)s.")
-                % {"code": code, "province": province_code}
-            )
-        name = r.text("name_display", 200)
-        longitude = r.coordinate("longitude", 180)
-        latitude = r.coordinate("latitude", 90)
-        if (longitude is None) != (latitude is None):
-            r.fail(_("longitude and latitude must both be given or both be empty."))
-        values = {
-            "kind": OrganizationKind.MUNICIPALITY,
-            "country": Country.SPAIN,
-            "official_code": code,
-            "ekatte_code": "",
-            "name_en": name,
-            "name_es": name,
-            "name_ca": name,
-            "province": natural_order(r.text("province", 100)),
-            "region": natural_order(r.text("autonomous_community", 100)),
-            "region_code": r.code("ccaa_code", ES_AREA_CODE, _("2 digits")),
-            "population": r.count("population_2025"),
-            "population_year": ES_POPULATION_YEAR,
-            "longitude": longitude,
-            "latitude": latitude,
-        }
-        records.append(MunicipalityRecord(line=line, slug_text=name, values=values))
+def _read(
+    path: Path, columns: tuple[str, ...], record: Callable[[_RowReader], MunicipalityRecord]
+) -> list[MunicipalityRecord]:
+    """Every row of the file at `path` as a record (`record` reads one row), checked for repeated codes."""
+    records = [record(_RowReader(path, line, row)) for line, row in _rows(path, columns)]
     _check_unique(records, path)
     return records
+
+
+def read_spanish(path: Path = ES_FILE) -> list[MunicipalityRecord]:
+    return _read(path, ES_COLUMNS, _spanish_record)
 
 
 def read_bulgarian(path: Path = BG_FILE) -> list[MunicipalityRecord]:
-    records = []
-    for line, row in _rows(path, BG_COLUMNS):
-        r = _RowReader(path, line, row)
-        code = r.code("obshtina_code", BG_CODE, _("3 capital letters and 2 digits, e.g. SOF46"))
-        oblast_code = r.code("oblast_code", BG_OBLAST_CODE, _("3 capital letters"))
-        if not code.startswith(oblast_code):
-            r.fail(
-                _("obshtina_code %(code)s does not start with its oblast_code %(oblast)s.")
-                % {"code": code, "oblast": oblast_code}
-            )
-        name_latin, name_bg = r.text("name_latin", 150), r.text("name_bg", 150)
-        slug_text = name_latin
-        if code in CAPITALS:
-            city_latin, city_bg = CAPITALS[code]
-            slug_text = city_latin
-            name_latin, name_bg = f"{city_latin} ({name_latin})", f"{city_bg} ({name_bg})"
-        oblast = r.text("oblast_latin", 100)
-        values = {
-            "kind": OrganizationKind.MUNICIPALITY,
-            "country": Country.BULGARIA,
-            "official_code": code,
-            "ekatte_code": r.code("ekatte_admin_centre", EKATTE_CODE, _("5 digits")),
-            "name_en": name_latin,
-            "name_es": name_latin,
-            "name_ca": name_latin,
-            "name_bg": name_bg,
-            "province": oblast,
-            "region": oblast,
-            "region_code": oblast_code,
-            "population": r.count("population_2013"),
-            "population_year": BG_POPULATION_YEAR,
-            "longitude": None,
-            "latitude": None,
-        }
-        records.append(MunicipalityRecord(line=line, slug_text=slug_text, values=values))
-    _check_unique(records, path)
-    return records
+    return _read(path, BG_COLUMNS, _bulgarian_record)
+
+
+def _spanish_record(r: _RowReader) -> MunicipalityRecord:
+    code = r.code("ine_code", ES_CODE, _("5 digits"))
+    province_code = r.code("province_code", ES_AREA_CODE, _("2 digits"))
+    if not code.startswith(province_code):
+        r.fail(
+            _("ine_code %(code)s does not start with its province_code %(province)s.")
+            % {"code": code, "province": province_code}
+        )
+    name = r.text("name_display", 200)
+    longitude = r.coordinate("longitude", 180)
+    latitude = r.coordinate("latitude", 90)
+    if (longitude is None) != (latitude is None):
+        r.fail(_("longitude and latitude must both be given or both be empty."))
+    values = {
+        "kind": OrganizationKind.MUNICIPALITY,
+        "country": Country.SPAIN,
+        "official_code": code,
+        "ekatte_code": "",
+        "name_en": name,
+        "name_es": name,
+        "name_ca": name,
+        "province": natural_order(r.text("province", 100)),
+        "region": natural_order(r.text("autonomous_community", 100)),
+        "region_code": r.code("ccaa_code", ES_AREA_CODE, _("2 digits")),
+        "population": r.count("population_2025"),
+        "population_year": ES_POPULATION_YEAR,
+        "longitude": longitude,
+        "latitude": latitude,
+    }
+    return MunicipalityRecord(line=r.line, slug_text=name, values=values)
+
+
+def _bulgarian_record(r: _RowReader) -> MunicipalityRecord:
+    code = r.code("obshtina_code", BG_CODE, _("3 capital letters and 2 digits, e.g. SOF46"))
+    oblast_code = r.code("oblast_code", BG_OBLAST_CODE, _("3 capital letters"))
+    if not code.startswith(oblast_code):
+        r.fail(
+            _("obshtina_code %(code)s does not start with its oblast_code %(oblast)s.")
+            % {"code": code, "oblast": oblast_code}
+        )
+    name_latin, name_bg = r.text("name_latin", 150), r.text("name_bg", 150)
+    slug_text = name_latin
+    if code in CAPITALS:
+        city_latin, city_bg = CAPITALS[code]
+        slug_text = city_latin
+        name_latin, name_bg = f"{city_latin} ({name_latin})", f"{city_bg} ({name_bg})"
+    oblast = r.text("oblast_latin", 100)
+    values = {
+        "kind": OrganizationKind.MUNICIPALITY,
+        "country": Country.BULGARIA,
+        "official_code": code,
+        "ekatte_code": r.code("ekatte_admin_centre", EKATTE_CODE, _("5 digits")),
+        "name_en": name_latin,
+        "name_es": name_latin,
+        "name_ca": name_latin,
+        "name_bg": name_bg,
+        "province": oblast,
+        "region": oblast,
+        "region_code": oblast_code,
+        "population": r.count("population_2013"),
+        "population_year": BG_POPULATION_YEAR,
+        "longitude": None,
+        "latitude": None,
+    }
+    return MunicipalityRecord(line=r.line, slug_text=slug_text, values=values)
 
 
 # --- Loading

@@ -4,12 +4,14 @@ Each takes the acting user and records it in the change history, so administrato
 gave whom which role, or put which council in which network, and when.
 """
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from municipia.core.i18n import translated_names
@@ -27,8 +29,15 @@ PERSON_FIELDS = PERSON.editable_names()
 MEMBERSHIP_FIELDS = NETWORK_MEMBERSHIP.editable_names()
 ROLE_FIELDS = ROLE.editable_names()
 
-# core.services.save_with_history is typed as returning a Model; each service returns its own
-# instance so that callers get the model's type.
+M = TypeVar("M", bound=Model)
+
+
+def _saved(instance: M, *, acting_user: User | None, data: dict[str, Any], fields: Sequence[str]) -> M:
+    """`instance` with the editable `data` applied, validated and saved with history (typed as given:
+    core.services.save_with_history answers a Model)."""
+    apply_fields(instance, data, fields)
+    save_with_history(instance, acting_user=acting_user)
+    return instance
 
 
 # --- Organisations
@@ -46,9 +55,7 @@ def organization_create(*, acting_user: User | None, data: dict[str, Any]) -> Or
 
 @transaction.atomic
 def organization_update(*, acting_user: User | None, organization: Organization, data: dict[str, Any]) -> Organization:
-    apply_fields(organization, data, ORGANIZATION_FIELDS)
-    save_with_history(organization, acting_user=acting_user)
-    return organization
+    return _saved(organization, acting_user=acting_user, data=data, fields=ORGANIZATION_FIELDS)
 
 
 @transaction.atomic
@@ -136,9 +143,7 @@ def department_create(*, acting_user: User | None, organization: Organization, d
 
 @transaction.atomic
 def department_update(*, acting_user: User | None, department: Department, data: dict[str, Any]) -> Department:
-    apply_fields(department, data, DEPARTMENT_FIELDS)
-    save_with_history(department, acting_user=acting_user)
-    return department
+    return _saved(department, acting_user=acting_user, data=data, fields=DEPARTMENT_FIELDS)
 
 
 @transaction.atomic
@@ -151,17 +156,12 @@ def department_delete(*, acting_user: User | None, department: Department) -> No
 
 @transaction.atomic
 def person_create(*, acting_user: User | None, data: dict[str, Any]) -> Person:
-    person = Person()
-    apply_fields(person, data, PERSON_FIELDS)
-    save_with_history(person, acting_user=acting_user)
-    return person
+    return _saved(Person(), acting_user=acting_user, data=data, fields=PERSON_FIELDS)
 
 
 @transaction.atomic
 def person_update(*, acting_user: User | None, person: Person, data: dict[str, Any]) -> Person:
-    apply_fields(person, data, PERSON_FIELDS)
-    save_with_history(person, acting_user=acting_user)
-    return person
+    return _saved(person, acting_user=acting_user, data=data, fields=PERSON_FIELDS)
 
 
 @transaction.atomic
