@@ -226,6 +226,42 @@ def empty_chart(
     return svg.render()
 
 
+def _marker_label_rows(markers: Sequence[Marker], x_of: Callable[[float], float]) -> dict[Marker, int]:
+    """The row (0 or 1) of each reference-line label: a second row only where neighbours would overlap."""
+    rows: dict[Marker, int] = {}
+    ends = [-1e9, -1e9]
+    for marker in sorted(markers, key=lambda m: m.value):
+        x, half = x_of(marker.value), len(marker.label) * 11 * CHAR_WIDTH / 2 + 3
+        row = 0 if x - half > ends[0] else (1 if x - half > ends[1] else 0)
+        ends[row] = x + half
+        rows[marker] = row
+    return rows
+
+
+def _bar_row(
+    bar: Bar, y: float, *, left: float, label_chars: int, x_of: Callable[[float], float], fmt: Formatter
+) -> tuple[str, float]:
+    """One bar with its label above it, drawn from `y`; returns the SVG and where the next row starts."""
+    lines = wrap(bar.label, label_chars, 2)
+    weight = "700" if bar.highlight else "normal"
+    row = [f"<g><title>{escape(bar.label)}: {escape(fmt(bar.value) if bar.value is not None else _('no data'))}"]
+    row.append(f"{(' — ' + escape(bar.note)) if bar.note else ''}</title>")
+    for i, line in enumerate(lines):
+        row.append(_text(left, y + 14 + i * 16, line, weight=weight, size=14, extra=HALO))
+    bar_y = y + 5 + len(lines) * 16
+    if bar.value is None:
+        row.append(_text(left, bar_y + 11, _("no data"), colour=MUTED, size=12))
+    else:
+        x0, x1 = sorted((x_of(0.0), x_of(bar.value)))
+        colour = bar.colour or (HIGHLIGHT_COLOUR if bar.highlight else BAR_COLOUR)
+        row.append(
+            f'<rect x="{_n(x0)}" y="{_n(bar_y)}" width="{_n(max(x1 - x0, 1.5))}" height="14" rx="2" fill="{colour}"/>'
+        )
+        row.append(_text(max(x1, x_of(0.0)) + 5, bar_y + 12, fmt(bar.value), weight=weight, size=13, extra=HALO))
+    row.append("</g>")
+    return "".join(row), bar_y + 14 + 10
+
+
 def bar_chart(
     bars: Sequence[Bar],
     *,
@@ -260,39 +296,13 @@ def bar_chart(
         return left + (value - low) / (high - low) * span
 
     label_chars = int((width - 16) / (14 * CHAR_WIDTH))
-    # Reference-line labels go on one row, or two when neighbours would overlap.
-    label_rows: list[int] = []
-    ends = [-1e9, -1e9]
-    for marker in sorted(markers, key=lambda m: m.value):
-        x, half = x_of(marker.value), len(marker.label) * 11 * CHAR_WIDTH / 2 + 3
-        row = 0 if x - half > ends[0] else (1 if x - half > ends[1] else 0)
-        ends[row] = x + half
-        label_rows.append(row)
-    row_of = dict(zip(sorted(markers, key=lambda m: m.value), label_rows, strict=True))
-    top = 8.0 + (18 if markers else 0) + (14 if any(label_rows) else 0)
+    row_of = _marker_label_rows(markers, x_of)
+    top = 8.0 + (18 if markers else 0) + (14 if any(row_of.values()) else 0)
     rows: list[str] = []
     y = top
     for bar in bars:
-        lines = wrap(bar.label, label_chars, 2)
-        weight = "700" if bar.highlight else "normal"
-        row = [f"<g><title>{escape(bar.label)}: {escape(fmt(bar.value) if bar.value is not None else _('no data'))}"]
-        row.append(f"{(' — ' + escape(bar.note)) if bar.note else ''}</title>")
-        for i, line in enumerate(lines):
-            row.append(_text(left, y + 14 + i * 16, line, weight=weight, size=14, extra=HALO))
-        bar_y = y + 5 + len(lines) * 16
-        if bar.value is None:
-            row.append(_text(left, bar_y + 11, _("no data"), colour=MUTED, size=12))
-        else:
-            x0, x1 = sorted((x_of(0.0), x_of(bar.value)))
-            colour = bar.colour or (HIGHLIGHT_COLOUR if bar.highlight else BAR_COLOUR)
-            row.append(
-                f'<rect x="{_n(x0)}" y="{_n(bar_y)}" width="{_n(max(x1 - x0, 1.5))}" height="14" rx="2" '
-                f'fill="{colour}"/>'
-            )
-            row.append(_text(max(x1, x_of(0.0)) + 5, bar_y + 12, fmt(bar.value), weight=weight, size=13, extra=HALO))
-        row.append("</g>")
-        rows.append("".join(row))
-        y = bar_y + 14 + 10
+        row, y = _bar_row(bar, y, left=left, label_chars=label_chars, x_of=x_of, fmt=fmt)
+        rows.append(row)
     height = y + 4
     description = description or _("Bar chart with %(count)d bars.") % {"count": len(bars)}
     svg = _Svg(width, height, title, description, _new_id(chart_id))
@@ -334,6 +344,41 @@ def _date_ticks(first: date, last: date, dates: Sequence[date]) -> list[tuple[da
 
 def _safe_date(year: int, month: int, day: int) -> date:
     return date(year, month, min(day, 28)) if month == 2 else date(year, month, day)
+
+
+def _date_axis(
+    svg: _Svg, ticks: list[tuple[date, str]], x_of: Callable[[date], float], *, left: float, right: float, bottom: float
+) -> None:
+    """The bottom axis of a line chart with its date ticks (those that fall inside the plot)."""
+    for day, label in ticks:
+        x = x_of(day)
+        if left - 1 <= x <= right + 1:
+            svg.add(f'<line x1="{_n(x)}" y1="{_n(bottom)}" x2="{_n(x)}" y2="{_n(bottom + 5)}" stroke="{MUTED}"/>')
+            svg.add(_text(x, bottom + 19, label, anchor="middle", size=13, colour=MUTED))
+    svg.add(f'<line x1="{_n(left)}" y1="{_n(bottom)}" x2="{_n(right)}" y2="{_n(bottom)}" stroke="{MUTED}"/>')
+
+
+def _series_group(
+    s: Series, colour: str, x_of: Callable[[date], float], y_of: Callable[[float], float], fmt: Formatter
+) -> str:
+    """One series: its line (dashed for targets) and a point per value, each with its tooltip."""
+    points = sorted(s.points)
+    coords = " ".join(f"{_n(x_of(d))},{_n(y_of(v))}" for d, v in points)
+    dash = ' stroke-dasharray="6 4"' if s.style in ("target", "dashed") else ""
+    parts = [f"<g><title>{escape(s.name)}</title>"]
+    if len(points) > 1:
+        parts.append(
+            f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2.5"'
+            f' stroke-linejoin="round"{dash}/>'
+        )
+    fill = "#fff" if s.style == "target" else colour
+    for d, v in points:
+        parts.append(
+            f'<circle cx="{_n(x_of(d))}" cy="{_n(y_of(v))}" r="4" fill="{fill}" stroke="{colour}" stroke-width="2">'
+            f"<title>{escape(s.name)} — {d.isoformat()}: {escape(fmt(v))}</title></circle>"
+        )
+    parts.append("</g>")
+    return "".join(parts)
 
 
 def line_chart(
@@ -396,30 +441,9 @@ def line_chart(
         y = y_of(tick)
         svg.add(f'<line x1="{_n(left)}" y1="{_n(y)}" x2="{_n(right)}" y2="{_n(y)}" stroke="{GRID}"/>')
         svg.add(_text(left - 6, y + 4, fmt(tick), anchor="end", size=13, colour=MUTED))
-    for day, label in _date_ticks(first, last, dates):
-        x = x_of(day)
-        if left - 1 <= x <= right + 1:
-            svg.add(f'<line x1="{_n(x)}" y1="{_n(bottom)}" x2="{_n(x)}" y2="{_n(bottom + 5)}" stroke="{MUTED}"/>')
-            svg.add(_text(x, bottom + 19, label, anchor="middle", size=13, colour=MUTED))
-    svg.add(f'<line x1="{_n(left)}" y1="{_n(bottom)}" x2="{_n(right)}" y2="{_n(bottom)}" stroke="{MUTED}"/>')
+    _date_axis(svg, _date_ticks(first, last, dates), x_of, left=left, right=right, bottom=bottom)
     for s, colour in plotted:
-        points = sorted(s.points)
-        coords = " ".join(f"{_n(x_of(d))},{_n(y_of(v))}" for d, v in points)
-        dash = ' stroke-dasharray="6 4"' if s.style in ("target", "dashed") else ""
-        parts = [f"<g><title>{escape(s.name)}</title>"]
-        if len(points) > 1:
-            parts.append(
-                f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="2.5"'
-                f' stroke-linejoin="round"{dash}/>'
-            )
-        fill = "#fff" if s.style == "target" else colour
-        for d, v in points:
-            parts.append(
-                f'<circle cx="{_n(x_of(d))}" cy="{_n(y_of(v))}" r="4" fill="{fill}" stroke="{colour}" stroke-width="2">'
-                f"<title>{escape(s.name)} — {d.isoformat()}: {escape(fmt(v))}</title></circle>"
-            )
-        parts.append("</g>")
-        svg.add("".join(parts))
+        svg.add(_series_group(s, colour, x_of, y_of, fmt))
     if legend_height:
         _legend(svg, legend, height - 4, left, right - left)
     return svg.render()

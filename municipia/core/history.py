@@ -95,74 +95,78 @@ def history_entries(records: Iterable, *, limit: int = 50) -> list[HistoryEntry]
     by_object: dict[object, list] = defaultdict(list)
     for record in records:
         by_object[(type(record), record.id)].append(record)
-
-    raw: list[tuple] = []
-    for object_records in by_object.values():
-        object_records.sort(key=lambda r: (r.history_date, r.history_id))
-        fields = _tracked_fields(object_records[0])
-        names = [f.name for f in fields]
-        m2m_fields = list(object_records[0]._history_m2m_fields)
-        previous = None
-        for record in object_records:
-            changes = []
-            if previous is not None and record.history_type == "~":
-                delta = record.diff_against(
-                    previous, included_fields=names, excluded_fields=[f.name for f in m2m_fields]
-                )
-                changes = [(c.field, c.old, c.new) for c in delta.changes]
-                for model_field in m2m_fields:
-                    before = m2m_sets[(model_field.name, previous.history_id)]
-                    after = m2m_sets[(model_field.name, record.history_id)]
-                    if before != after:
-                        changes.append((model_field.name, before, after))
-            if record.history_type != "~" or changes or record.history_change_reason:
-                raw.append((record, {f.name: f for f in [*fields, *m2m_fields]}, changes))
-            previous = record
+    raw = [change for object_records in by_object.values() for change in _object_changes(object_records, m2m_sets)]
     raw.sort(key=lambda item: (item[0].history_date, item[0].history_id), reverse=True)
     raw = raw[:limit]
+    related_labels = _related_labels(raw)
+    return [_entry(record, field_map, changes, related_labels) for record, field_map, changes in raw]
 
-    # Resolve foreign keys of the shown changes in one query per related model.
+
+def _object_changes(object_records: list, m2m_sets: dict[tuple[str, int], frozenset]) -> list[tuple]:
+    """(record, fields by name, [(field, before, after)]) for each record of one object worth showing."""
+    object_records.sort(key=lambda r: (r.history_date, r.history_id))
+    fields = _tracked_fields(object_records[0])
+    names = [f.name for f in fields]
+    m2m_fields = list(object_records[0]._history_m2m_fields)
+    field_map = {f.name: f for f in [*fields, *m2m_fields]}
+    shown = []
+    previous = None
+    for record in object_records:
+        changes = []
+        if previous is not None and record.history_type == "~":
+            delta = record.diff_against(previous, included_fields=names, excluded_fields=[f.name for f in m2m_fields])
+            changes = [(c.field, c.old, c.new) for c in delta.changes]
+            for model_field in m2m_fields:
+                before = m2m_sets[(model_field.name, previous.history_id)]
+                after = m2m_sets[(model_field.name, record.history_id)]
+                if before != after:
+                    changes.append((model_field.name, before, after))
+        if record.history_type != "~" or changes or record.history_change_reason:
+            shown.append((record, field_map, changes))
+        previous = record
+    return shown
+
+
+def _related_labels(raw: list[tuple]) -> dict[tuple[type, object], str]:
+    """Labels of the related objects the shown changes name, in one query per related model."""
     wanted: dict[type, set] = defaultdict(set)
     for _record, field_map, changes in raw:
         for name, before, after in changes:
             model_field = field_map.get(name)
-            if model_field is not None and model_field.is_relation:
-                for value in (before, after):
-                    if isinstance(value, frozenset):
-                        wanted[model_field.related_model].update(value)
-                    elif value is not None:
-                        wanted[model_field.related_model].add(value)
-    related_labels = {}
-    for model, ids in wanted.items():
-        for obj in model._default_manager.filter(pk__in=ids):
-            related_labels[(model, obj.pk)] = str(obj)
+            if model_field is None or not model_field.is_relation:
+                continue
+            for value in (before, after):
+                if isinstance(value, frozenset):
+                    wanted[model_field.related_model].update(value)
+                elif value is not None:
+                    wanted[model_field.related_model].add(value)
+    return {
+        (model, obj.pk): str(obj) for model, ids in wanted.items() for obj in model._default_manager.filter(pk__in=ids)
+    }
 
+
+def _entry(record, field_map: dict, changes: list[tuple], related_labels: dict) -> HistoryEntry:
     kinds = {"+": ("created", _("Created")), "~": ("changed", _("Changed")), "-": ("deleted", _("Deleted"))}
-    entries = []
-    for record, field_map, changes in raw:
-        kind, kind_label = kinds.get(record.history_type, ("changed", _("Changed")))
-        user = record.history_user
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                who=(user.get_full_name() or user.get_username()) if user else _("system"),
-                kind=kind,
-                kind_label=kind_label,
-                object_label=str(record.instance),
-                reason=record.history_change_reason or "",
-                changes=[
-                    FieldChange(
-                        name=name,
-                        label=capfirst(str(field_map[name].verbose_name)),
-                        before=_format(before, field_map[name], related_labels),
-                        after=_format(after, field_map[name], related_labels),
-                    )
-                    for name, before, after in changes
-                    if name in field_map
-                ],
+    kind, kind_label = kinds.get(record.history_type, ("changed", _("Changed")))
+    user = record.history_user
+    return HistoryEntry(
+        when=record.history_date,
+        who=(user.get_full_name() or user.get_username()) if user else _("system"),
+        kind=kind,
+        kind_label=kind_label,
+        object_label=str(record.instance),
+        reason=record.history_change_reason or "",
+        changes=[
+            FieldChange(
+                name=name,
+                label=capfirst(str(field_map[name].verbose_name)),
+                before=_format(before, field_map[name], related_labels),
+                after=_format(after, field_map[name], related_labels),
             )
-        )
-    return entries
+            for name, before, after in changes
+            if name in field_map
+        ],
+    )
 
 
 def object_history(obj: models.Model, *, limit: int = 50) -> list[HistoryEntry]:
