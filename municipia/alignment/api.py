@@ -7,7 +7,6 @@ by slug. An alignment names its element with exactly one of `plan_element` (a pl
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -17,27 +16,26 @@ from rest_framework.throttling import UserRateThrottle
 
 from municipia.alignment import selectors, services
 from municipia.alignment.choices import SUGGESTION_LANGUAGES, ElementKind
+from municipia.alignment.entities import ALIGNMENT, FRAMEWORK, FRAMEWORK_ITEM, PLAN_FRAMEWORK
 from municipia.alignment.filters import AlignmentFilter, FrameworkFilter, FrameworkItemFilter
 from municipia.alignment.models import Alignment, Framework, FrameworkItem, PlanFramework, SuggestionFeedback
 from municipia.api.pagination import StandardPagination
 from municipia.api.permissions import RulesPermission
 from municipia.api.serializers import HtmlUrlField, LinkField, translated_fields, translated_read_only_kwargs
-from municipia.api.viewsets import PublicCacheMixin, ServiceModelViewSet
+from municipia.api.viewsets import EntityViewSet
+from municipia.indicators.entities import INDICATOR
 from municipia.indicators.models import Indicator
-from municipia.indicators.selectors import indicators_visible_to
 from municipia.organizations.models import Organization
+from municipia.organizations.selectors import organization_list
+from municipia.strategy.entities import ACTION, AXIS, OBJECTIVE, PLAN
 from municipia.strategy.models import Action, Axis, Objective, Plan
-from municipia.strategy.selectors import actions_visible_to, plan_get, plans_visible_to
+from municipia.strategy.selectors import plan_get
 
 FIXED = _("This cannot be changed once created.")
 
 
 def _user(serializer):
     return serializer.context["request"].user
-
-
-def _only(data: dict[str, Any], allowed: list[str]) -> dict[str, Any]:
-    return {name: value for name, value in data.items() if name in allowed}
 
 
 # --- Frameworks and items
@@ -50,7 +48,7 @@ class FrameworkSerializer(serializers.ModelSerializer):
     html_url = HtmlUrlField()
     owner = serializers.SlugRelatedField(
         slug_field="slug",
-        queryset=Organization.objects.all(),
+        queryset=organization_list(),
         required=False,
         allow_null=True,
         help_text=_("Slug of the owning council or network; null for a reference framework. Fixed once created."),
@@ -81,32 +79,17 @@ class FrameworkSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class FrameworkViewSet(ServiceModelViewSet):
+class FrameworkViewSet(EntityViewSet):
     """Frameworks. Everyone reads them; site admins manage reference ones, councils' editors their own."""
 
+    entity = FRAMEWORK
     serializer_class = FrameworkSerializer
     filterset_class = FrameworkFilter
     lookup_field = "code"
     lookup_value_regex = "[A-Za-z0-9-]+"
 
     def get_queryset(self):
-        return Framework.objects.select_related("owner")
-
-    def parent_of(self, data):
-        return data.get("owner")
-
-    def create_object(self, parent, data):
-        return services.framework_create(
-            acting_user=self.request.user, owner=parent, data=_only(data, services.FRAMEWORK_FIELDS)
-        )
-
-    def update_object(self, instance, data):
-        return services.framework_update(
-            acting_user=self.request.user, framework=instance, data=_only(data, services.FRAMEWORK_FIELDS)
-        )
-
-    def delete_object(self, instance):
-        services.framework_delete(acting_user=self.request.user, framework=instance)
+        return FRAMEWORK.visible(self.request.user).select_related("owner")
 
 
 class FrameworkItemSerializer(serializers.ModelSerializer):
@@ -121,7 +104,7 @@ class FrameworkItemSerializer(serializers.ModelSerializer):
     )
     owner = serializers.SlugRelatedField(
         slug_field="slug",
-        queryset=Organization.objects.all(),
+        queryset=organization_list(),
         required=False,
         allow_null=True,
         help_text=_("For a local target: slug of the council it belongs to. Fixed once created."),
@@ -155,42 +138,30 @@ class FrameworkItemSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class FrameworkItemViewSet(ServiceModelViewSet):
+class FrameworkItemViewSet(EntityViewSet):
     """Items of frameworks (goals, targets, indicators, pillars…). Filter by framework, parent, level, search."""
 
+    # `add_frameworkitem` is checked on the owner of a new local target (a council's editors add
+    # targets under a reference framework they may not change), else on the framework; the item
+    # is created in the framework either way (the service makes an item with an owner a local target).
+
+    entity = FRAMEWORK_ITEM
     serializer_class = FrameworkItemSerializer
     filterset_class = FrameworkItemFilter
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return FrameworkItem.objects.select_related("framework", "owner").order_by(
-            "framework__position", "position", "id"
+        return (
+            FRAMEWORK_ITEM.visible(self.request.user)
+            .select_related("framework", "owner")
+            .order_by("framework__position", "position", "id")
         )
 
-    def parent_of(self, data):
+    def parent_of(self, data: dict[str, Any]) -> Organization | Framework:
         return data.get("owner") or data["framework"]
 
-    def create_object(self, parent, data):
-        fields = _only(data, services.ITEM_FIELDS)
-        if data.get("owner") is not None:
-            if data["parent"].framework_id != data["framework"].pk:
-                raise DjangoValidationError({"parent": _("Choose a parent item of the same framework.")})
-            fields.pop("level", None)
-            fields.pop("position", None)
-            return services.local_target_create(
-                acting_user=self.request.user, parent=data["parent"], owner=data["owner"], data=fields
-            )
-        return services.framework_item_create(
-            acting_user=self.request.user, framework=data["framework"], parent=data.get("parent"), data=fields
-        )
-
-    def update_object(self, instance, data):
-        return services.framework_item_update(
-            acting_user=self.request.user, item=instance, data=_only(data, services.ITEM_FIELDS)
-        )
-
-    def delete_object(self, instance):
-        services.framework_item_delete(acting_user=self.request.user, item=instance)
+    def create_object(self, parent: Organization | Framework, data: dict[str, Any]) -> FrameworkItem:
+        return super().create_object(data["framework"], data)
 
 
 # --- Alignments
@@ -269,14 +240,11 @@ class AlignmentSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         if request is not None and request.method not in SAFE_METHODS:
             user = request.user
-            visible = plans_visible_to(user)
-            fields["plan_element"].queryset = visible
-            fields["axis"].queryset = Axis.objects.filter(plan__in=visible).select_related("plan__owner")
-            fields["objective"].queryset = Objective.objects.filter(axis__plan__in=visible).select_related(
-                "axis__plan__owner"
-            )
-            fields["action"].queryset = actions_visible_to(user).select_related("plan__owner")
-            fields["indicator"].queryset = indicators_visible_to(user).select_related("owner_organization")
+            fields["plan_element"].queryset = PLAN.visible(user)
+            fields["axis"].queryset = AXIS.visible(user).select_related("plan__owner")
+            fields["objective"].queryset = OBJECTIVE.visible(user).select_related("axis__plan__owner")
+            fields["action"].queryset = ACTION.visible(user).select_related("plan__owner")
+            fields["indicator"].queryset = INDICATOR.visible(user).select_related("owner_organization")
         return fields
 
     def validate(self, attrs):
@@ -320,41 +288,19 @@ class AlignmentSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class AlignmentViewSet(ServiceModelViewSet):
+class AlignmentViewSet(EntityViewSet):
     """Alignments of plans, axes, objectives, actions and indicators to framework items.
 
     Writable by the element's editors (an indicator's: its owner's editors).
     """
 
+    entity = ALIGNMENT
     serializer_class = AlignmentSerializer
     filterset_class = AlignmentFilter
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        return (
-            selectors.alignments_visible_to(self.request.user)
-            .select_related(*selectors.ALIGNMENT_RELATED)
-            .order_by("id")
-        )
-
-    def parent_of(self, data):
-        return data["element"]
-
-    def create_object(self, parent, data):
-        return services.alignment_create(
-            acting_user=self.request.user,
-            element=parent,
-            item=data["item"],
-            data=_only(data, services.ALIGNMENT_FIELDS),
-        )
-
-    def update_object(self, instance, data):
-        return services.alignment_update(
-            acting_user=self.request.user, alignment=instance, data=_only(data, services.ALIGNMENT_FIELDS)
-        )
-
-    def delete_object(self, instance):
-        services.alignment_delete(acting_user=self.request.user, alignment=instance)
+        return ALIGNMENT.visible(self.request.user).select_related(*ALIGNMENT.select_related).order_by("id")
 
 
 class PlanFrameworkSerializer(serializers.ModelSerializer):
@@ -374,39 +320,24 @@ class PlanFrameworkSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None and request.method not in SAFE_METHODS:
-            fields["plan"].queryset = plans_visible_to(request.user).select_related("owner")
+            fields["plan"].queryset = PLAN.visible(request.user).select_related("owner")
         return fields
 
 
-class PlanFrameworkViewSet(
-    PublicCacheMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class PlanFrameworkViewSet(EntityViewSet):
     """Frameworks chosen by plans; the plan's editors add and remove them."""
 
+    # A chosen framework has nothing to edit: no PUT or PATCH.
+
+    entity = PLAN_FRAMEWORK
     serializer_class = PlanFrameworkSerializer
-    permission_classes = [RulesPermission]
-    pagination_class = StandardPagination
+    http_method_names = ["get", "post", "delete", "head", "options"]
     lookup_value_regex = r"\d+"
 
     def get_queryset(self):
-        queryset = PlanFramework.objects.filter(plan__in=plans_visible_to(self.request.user)).select_related(
-            "plan__owner", "framework"
-        )
+        queryset = PLAN_FRAMEWORK.visible(self.request.user).select_related("plan__owner", "framework")
         plan = self.request.query_params.get("plan")
         return queryset.filter(plan__slug=plan) if plan else queryset
-
-    def perform_create(self, serializer):
-        plan, framework = serializer.validated_data["plan"], serializer.validated_data["framework"]
-        self.check_object_permissions(self.request, plan)
-        serializer.instance = services.plan_framework_add(acting_user=self.request.user, plan=plan, framework=framework)
-
-    def perform_destroy(self, instance):
-        services.plan_framework_remove(acting_user=self.request.user, plan_framework=instance)
 
 
 # --- Coverage
@@ -592,7 +523,7 @@ class SuggestionFeedbackSerializer(serializers.ModelSerializer):
         fields = super().get_fields()
         request = self.context.get("request")
         if request is not None and request.method not in SAFE_METHODS:
-            fields["action"].queryset = actions_visible_to(request.user).select_related("plan__owner")
+            fields["action"].queryset = ACTION.visible(request.user).select_related("plan__owner")
         return fields
 
 

@@ -1,11 +1,8 @@
-"""The coverage as CSV rows, with cells that spreadsheets would run as formulas neutralised."""
+"""The coverage as CSV rows (header first); core.exports writes them, neutralising formula-like cells."""
 
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
-
-# The one neutralisation rule of every export; re-exported for the coverage CSV view.
-from municipia.core.exports import safe_cell, safe_row  # noqa: F401
 
 
 def coverage_rows(coverage) -> Iterator[list]:

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from municipia.alignment.choices import ElementKind, ItemLevel
 from municipia.alignment.models import Alignment, Framework, FrameworkItem
 from municipia.core.filters import search_translated
-from municipia.organizations.models import Organization
+from municipia.organizations.selectors import organization_list
 from municipia.strategy.models import Plan
 
 MAX_ALIGNED_TO = 10
@@ -90,7 +90,7 @@ class AlignedToFilter(django_filters.Filter):
 class FrameworkFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=gettext_lazy("Search"))
     owner = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.all(), to_field_name="slug", label=gettext_lazy("Owner")
+        queryset=organization_list(), to_field_name="slug", label=gettext_lazy("Owner")
     )
     reference = django_filters.BooleanFilter(
         field_name="owner", lookup_expr="isnull", label=gettext_lazy("Reference frameworks only")
@@ -112,7 +112,7 @@ class FrameworkItemFilter(django_filters.FilterSet):
     parent = django_filters.ModelChoiceFilter(queryset=FrameworkItem.objects.all(), label=gettext_lazy("Parent"))
     level = django_filters.ChoiceFilter(choices=ItemLevel.choices, label=gettext_lazy("Level"))
     owner = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.all(), to_field_name="slug", label=gettext_lazy("Owner (local targets)")
+        queryset=organization_list(), to_field_name="slug", label=gettext_lazy("Owner (local targets)")
     )
 
     class Meta:

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from municipia.alignment.choices import ItemLevel
+from municipia.alignment.entities import FRAMEWORK, FRAMEWORK_ITEM
 from municipia.alignment.models import Framework, FrameworkItem
 from municipia.core.forms import ServiceModelForm
 from municipia.core.i18n import translated_names
@@ -12,20 +13,25 @@ from municipia.core.i18n import translated_names
 class FrameworkForm(ServiceModelForm):
     class Meta:
         model = Framework
-        fields = [*translated_names("name", "description"), "code", "source", "licence", "position"]
+        fields = FRAMEWORK.editable_names()
 
 
 class FrameworkItemForm(ServiceModelForm):
+    """A new item of the framework given as `parent=` (the item above it may be chosen), or an item's edit form."""
+
     parent = forms.ModelChoiceField(queryset=FrameworkItem.objects.none(), required=False, label=_("Parent"))
 
     class Meta:
         model = FrameworkItem
-        fields = [*translated_names("short_title", "title"), "code", "level", "position"]
+        # The item above is the field below (its choices are the framework's items); owners are
+        # chosen on the local-target form.
+        fields = [name for name in FRAMEWORK_ITEM.editable_names() if name not in ("parent", "owner")]
 
-    def __init__(self, *args, framework: Framework | None = None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if framework is not None:
-            self.fields["parent"].queryset = framework.items.order_by("position")
+        # `self.parent` is the framework (the object the item is created in); the field `parent` the item above.
+        if self.instance.pk is None and self.parent is not None:
+            self.fields["parent"].queryset = self.parent.items.order_by("position")
         else:
             del self.fields["parent"]
 

@@ -286,17 +286,13 @@ def _depth(record: ItemRecord, by_key: dict) -> int:
 # --- Loading
 
 
-@transaction.atomic
-def load_records(
-    frameworks: list[FrameworkRecord], items: list[ItemRecord], *, unique_indicators: int = 0
-) -> LoadResult:
-    """Creates or updates the reference frameworks and their items; leaves councils' items alone."""
-    result = LoadResult()
-    existing_frameworks = {f.code: f for f in Framework.objects.filter(code__in=[r.code for r in frameworks])}
+def _load_framework_records(frameworks: list[FrameworkRecord], result: LoadResult) -> tuple[dict[str, Framework], bool]:
+    """Creates or updates the frameworks; returns them by code, and whether any changed."""
+    existing = {f.code: f for f in Framework.objects.filter(code__in=[r.code for r in frameworks])}
     changed = False
-    framework_by_code: dict[str, Framework] = {}
+    by_code: dict[str, Framework] = {}
     for record in frameworks:
-        framework = existing_frameworks.get(record.code)
+        framework = existing.get(record.code)
         if framework is None:
             framework = Framework(code=record.code, **record.values)
             framework._change_reason = CHANGE_REASON
@@ -311,8 +307,83 @@ def load_records(
             framework.save()
             result.frameworks_updated += 1
             changed = True
-        framework_by_code[record.code] = framework
+        by_code[record.code] = framework
         result.counts[record.code] = FrameworkCounts()
+    return by_code, changed
+
+
+def _positions(items: list[ItemRecord]) -> dict[tuple[str, str], int]:
+    """Positions follow the files' order, per framework."""
+    positions: Counter = Counter()
+    position_of = {}
+    for record in items:
+        positions[record.framework] += 1
+        position_of[(record.framework, record.code)] = positions[record.framework]
+    return position_of
+
+
+@dataclass
+class _Level:
+    """The items of one depth of the trees: new ones, changed ones and the fields that changed."""
+
+    to_create: list[FrameworkItem] = field(default_factory=list)
+    to_update: list[FrameworkItem] = field(default_factory=list)
+    fields: set[str] = field(default_factory=set)
+
+
+def _sort_out(item: FrameworkItem, values: dict[str, object], level: _Level, counts: FrameworkCounts) -> None:
+    """Takes a stored item to the record's values (a council's ownership is removed), counting the outcome."""
+    differing = {name for name, value in values.items() if getattr(item, name) != value}
+    if item.owner_id is not None:
+        differing.add("owner_id")
+        item.owner_id = None
+    if not differing:
+        counts.unchanged += 1
+        return
+    for name in differing:
+        if name != "owner_id":
+            setattr(item, name, values[name])
+    level.fields |= differing
+    level.to_update.append(item)
+    counts.updated += 1
+
+
+def _create_items(to_create: list[FrameworkItem], frameworks: list[Framework], ids: dict[tuple[str, str], int]) -> None:
+    created = bulk_create_with_history(
+        to_create, FrameworkItem, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON
+    )
+    if created and created[0].pk is None:
+        # Some databases do not return ids from a bulk insert: read them back.
+        fresh = FrameworkItem.objects.filter(
+            framework__in=frameworks, code__in=[i.code for i in to_create]
+        ).values_list("framework_id", "code", "pk")
+        pk_of = {(fw, code): pk for fw, code, pk in fresh}
+        for item in to_create:
+            item.pk = pk_of[(item.framework_id, item.code)]
+    for item in to_create:
+        ids[(item.framework.code, item.code)] = item.pk
+
+
+def _update_items(to_update: list[FrameworkItem], fields: set[str]) -> None:
+    bulk_update_with_history(
+        to_update,
+        FrameworkItem,
+        sorted(name.removesuffix("_id") if name in ("parent_id", "owner_id") else name for name in fields),
+        batch_size=BATCH_SIZE,
+        default_change_reason=CHANGE_REASON,
+    )
+
+
+@transaction.atomic
+def load_records(
+    frameworks: list[FrameworkRecord], items: list[ItemRecord], *, unique_indicators: int = 0
+) -> LoadResult:
+    """Creates or updates the reference frameworks and their items; leaves councils' items alone.
+
+    Items are written a depth at a time, so every parent has its id before its children are written.
+    """
+    result = LoadResult()
+    framework_by_code, changed = _load_framework_records(frameworks, result)
     result.counts.setdefault(SDG, FrameworkCounts()).unique_indicators = unique_indicators
 
     by_key = {(r.framework, r.code): r for r in items}
@@ -320,7 +391,6 @@ def load_records(
         (item.framework_id, item.code): item
         for item in FrameworkItem.objects.filter(framework__in=framework_by_code.values())
     }
-    positions: Counter = Counter()
     ordered = sorted(items, key=lambda r: _depth(r, by_key))
     ids: dict[tuple[str, str], int] = {
         (fw_code, item.code): item.pk
@@ -328,14 +398,10 @@ def load_records(
         for (fw_id, _code), item in existing.items()
         if fw_id == fw.pk
     }
-    # Positions follow the files' order, per framework.
-    position_of = {}
-    for record in items:
-        positions[record.framework] += 1
-        position_of[(record.framework, record.code)] = positions[record.framework]
+    position_of = _positions(items)
 
     for depth in sorted({_depth(r, by_key) for r in ordered}):
-        to_create, to_update, fields = [], [], set()
+        level = _Level()
         for record in (r for r in ordered if _depth(r, by_key) == depth):
             framework = framework_by_code[record.framework]
             counts = result.counts[record.framework]
@@ -348,47 +414,15 @@ def load_records(
             }
             item = existing.get((framework.pk, record.code))
             if item is None:
-                item = FrameworkItem(framework=framework, code=record.code, **values)
-                to_create.append(item)
+                level.to_create.append(FrameworkItem(framework=framework, code=record.code, **values))
                 counts.created += 1
-                continue
-            differing = {name for name, value in values.items() if getattr(item, name) != value}
-            if item.owner_id is not None:
-                differing.add("owner_id")
-                item.owner_id = None
-            if differing:
-                for name in differing:
-                    if name != "owner_id":
-                        setattr(item, name, values[name])
-                fields |= differing
-                to_update.append(item)
-                counts.updated += 1
             else:
-                counts.unchanged += 1
-        if to_create:
-            created = bulk_create_with_history(
-                to_create, FrameworkItem, batch_size=BATCH_SIZE, default_change_reason=CHANGE_REASON
-            )
-            if created and created[0].pk is None:
-                # Some databases do not return ids from a bulk insert: read them back.
-                fresh = FrameworkItem.objects.filter(
-                    framework__in=framework_by_code.values(), code__in=[i.code for i in to_create]
-                ).values_list("framework_id", "code", "pk")
-                pk_of = {(fw, code): pk for fw, code, pk in fresh}
-                for item in to_create:
-                    item.pk = pk_of[(item.framework_id, item.code)]
-            for item in to_create:
-                ids[(item.framework.code, item.code)] = item.pk
-            changed = True
-        if to_update:
-            bulk_update_with_history(
-                to_update,
-                FrameworkItem,
-                sorted(name.removesuffix("_id") if name in ("parent_id", "owner_id") else name for name in fields),
-                batch_size=BATCH_SIZE,
-                default_change_reason=CHANGE_REASON,
-            )
-            changed = True
+                _sort_out(item, values, level, counts)
+        if level.to_create:
+            _create_items(level.to_create, list(framework_by_code.values()), ids)
+        if level.to_update:
+            _update_items(level.to_update, level.fields)
+        changed = changed or bool(level.to_create or level.to_update)
     if changed:
         content_changed()
     return result

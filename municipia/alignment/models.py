@@ -238,11 +238,6 @@ class Alignment(TimeStampedModel):
         kind = self.element_kind
         return getattr(self, kind) if kind else None
 
-    @property
-    def element_kind_label(self) -> str:
-        kind = self.element_kind
-        return str(ElementKind(kind).label) if kind else ""
-
 
 class SuggestionFeedback(models.Model):
     """An editor's answer to a suggested SDG: kept so that later suggestions learn from it."""

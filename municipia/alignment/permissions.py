@@ -1,6 +1,7 @@
 """Who may manage frameworks and align plan elements: one set of rules for pages, admin and API.
 
-- Everyone sees frameworks and their items; alignments are seen with the element's plan.
+- Everyone sees frameworks and their items; alignments are seen with the element's plan (the
+  `view_*` permissions are the entities' visibility rules, alignment/entities.py).
 - Site administrators manage reference frameworks (no owner) and everything else.
 - A council's (or network's) editors manage its own frameworks and its local targets.
 - Whoever may edit a plan element may align it, change or remove its alignments, choose the
@@ -68,26 +69,22 @@ def views_element(user, obj) -> bool:
 
 manage_framework = is_site_admin | manages_own_framework
 
-rules.add_perm("alignment.view_framework", rules.always_allow)
 # `add_framework` receives the owner organisation, or None for a reference framework.
 rules.add_perm("alignment.add_framework", is_site_admin | is_new_owned_framework)
 rules.add_perm("alignment.change_framework", manage_framework)
 rules.add_perm("alignment.delete_framework", manage_framework)
 
-rules.add_perm("alignment.view_frameworkitem", rules.always_allow)
 # `add_frameworkitem` receives the framework (an item of it), or the organisation of a new local target.
 rules.add_perm("alignment.add_frameworkitem", is_site_admin | manages_own_framework | is_new_owned_framework)
 rules.add_perm("alignment.change_frameworkitem", manage_framework)
 rules.add_perm("alignment.delete_frameworkitem", manage_framework)
 
 # Alignments: `add_alignment` receives the element (plan, axis, objective, action or indicator).
-rules.add_perm("alignment.view_alignment", views_element)
 rules.add_perm("alignment.add_alignment", edits_element)
 rules.add_perm("alignment.change_alignment", edits_element)
 rules.add_perm("alignment.delete_alignment", edits_element)
 
 # Frameworks a plan uses: the permissions receive the plan (or the PlanFramework row).
-rules.add_perm("alignment.view_planframework", views_element)
 rules.add_perm("alignment.add_planframework", edits_element)
 rules.add_perm("alignment.delete_planframework", edits_element)
 

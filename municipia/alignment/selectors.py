@@ -2,6 +2,7 @@
 
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -9,18 +10,61 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from municipia.alignment.choices import ItemLevel
+from municipia.alignment.entities import ALIGNMENT, FRAMEWORK, FRAMEWORK_ITEM
 from municipia.alignment.models import Alignment, Framework, FrameworkItem, PlanFramework, SuggestionFeedback
+from municipia.alignment.suggester import Suggester
 from municipia.core.i18n import language_codes
+from municipia.core.visibility import User
 from municipia.indicators.choices import IndicatorStatus
+from municipia.indicators.entities import INDICATOR
 from municipia.indicators.models import Indicator
-from municipia.indicators.selectors import indicator_status, indicators_visible_to
+from municipia.indicators.selectors import indicator_status
 from municipia.indicators.status import Point
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.models import Organization
+from municipia.strategy.entities import PLAN
 from municipia.strategy.models import Action, Axis, Objective, Plan
-from municipia.strategy.selectors import plans_visible_to
 
 SDG, PRTR, DIGITAL_RIGHTS = "SDG", "PRTR", "DIGITAL-RIGHTS"
+
+# --- Reads of the strategy app's models its selectors do not offer yet (kept here, in one place).
+
+
+def _plan_axes(plan_ids: list[int]) -> list[Axis]:
+    return list(
+        Axis.objects.filter(plan_id__in=plan_ids)
+        .only("id", "plan_id", "code", "position", *[f"title_{c}" for c in language_codes()])
+        .order_by("plan_id", "position", "code")
+    )
+
+
+def _objective_axis_ids(plan_ids: list[int]) -> dict[int, int]:
+    return dict(Objective.objects.filter(axis__plan_id__in=plan_ids).values_list("id", "axis_id"))
+
+
+def _action_rows(plan_ids: list[int]) -> list[tuple[int, int, int, Decimal | None]]:
+    """(id, plan id, objective id, budget) of every action of the plans."""
+    return list(Action.objects.filter(plan_id__in=plan_ids).values_list("id", "plan_id", "objective_id", "budget"))
+
+
+def _action_ids_only() -> QuerySet[Action]:
+    return Action.objects.only("id")
+
+
+def _actions_for_review(ids: set[int]) -> dict[int, Action]:
+    rows = (
+        Action.objects.filter(pk__in=ids)
+        .only("id", "code", "budget", "status", "progress", *[f"title_{c}" for c in language_codes()])
+        .order_by("code")
+    )
+    return {action.pk: action for action in rows}
+
+
+def _member_ids(network_ids: list[int]) -> list[int]:
+    """The member councils of the networks (organizations.selectors offers no such list)."""
+    return list(
+        Organization.objects.filter(network_memberships__network_id__in=network_ids).values_list("pk", flat=True)
+    )
 
 
 def _titles(prefix: str = "") -> list[str]:
@@ -35,17 +79,13 @@ def framework_list() -> QuerySet[Framework]:
 
 
 def framework_get(*, code: str) -> Framework:
-    try:
-        return Framework.objects.select_related("owner").get(code=code)
-    except Framework.DoesNotExist:
-        raise Http404 from None
+    """A framework by code (frameworks are public); Http404 if there is none."""
+    return FRAMEWORK.get(None, code=code)
 
 
 def item_get(*, pk: int) -> FrameworkItem:
-    try:
-        return FrameworkItem.objects.select_related("framework__owner", "owner", "parent").get(pk=pk)
-    except (FrameworkItem.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    """A framework item by id (items are public); Http404 if there is none."""
+    return FRAMEWORK_ITEM.get(None, pk=pk)
 
 
 @dataclass
@@ -102,7 +142,7 @@ def frameworks_available_to(plan: Plan) -> list[Framework]:
     """Frameworks the plan could add: reference ones and its owner's (or network members') own."""
     owner_ids = [plan.owner_id]
     if plan.owner.kind == OrganizationKind.NETWORK:
-        owner_ids += list(plan.owner.memberships.values_list("member_id", flat=True))
+        owner_ids += _member_ids([plan.owner_id])
     return list(
         Framework.objects.filter(Q(owner__isnull=True) | Q(owner_id__in=owner_ids))
         .filter(is_default=False)
@@ -116,9 +156,7 @@ def _owner_ids(plans: list[Plan]) -> list[int]:
     owner_ids = [plan.owner_id for plan in plans]
     networks = [plan.owner_id for plan in plans if plan.owner.kind == OrganizationKind.NETWORK]
     if networks:
-        owner_ids += list(
-            Organization.objects.filter(network_memberships__network_id__in=networks).values_list("pk", flat=True)
-        )
+        owner_ids += _member_ids(networks)
     return owner_ids
 
 
@@ -126,7 +164,7 @@ def taggable_items(plan: Plan) -> list[FrameworkItem]:
     """Items an element of `plan` may be aligned to (indicators left out of the form's list), one query."""
     owner_ids = [plan.owner_id]
     if plan.owner.kind == OrganizationKind.NETWORK:
-        owner_ids += list(plan.owner.memberships.values_list("member_id", flat=True))
+        owner_ids += _member_ids([plan.owner_id])
     frameworks = Q(framework__is_default=True) | Q(framework__plan_frameworks__plan=plan)
     return list(
         FrameworkItem.objects.filter(frameworks)
@@ -163,37 +201,11 @@ def indicator_taggable_items(indicator: Indicator, plans: list[Plan]) -> list[Fr
 # --- Alignments
 
 
-def alignments_visible_to(user) -> QuerySet[Alignment]:
-    """Alignments of the plan elements and of the indicators `user` may see."""
-    return Alignment.objects.filter(
-        Q(in_plan__in=plans_visible_to(user)) | Q(indicator__in=indicators_visible_to(user))
-    )
+def alignment_get(user: User | None, *, pk: object) -> Alignment:
+    return ALIGNMENT.get(user, pk=pk)
 
 
-ALIGNMENT_RELATED = (
-    "in_plan__owner",
-    "plan__owner",
-    "axis__plan__owner",
-    "objective__axis__plan__owner",
-    "action__plan__owner",
-    "indicator__owner_organization",
-    "item__framework",
-)
-
-
-def alignment_get(user, *, pk: int) -> Alignment:
-    queryset = alignments_visible_to(user).select_related(*ALIGNMENT_RELATED)
-    try:
-        return queryset.get(pk=pk)
-    except (Alignment.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def alignment_list(user) -> QuerySet[Alignment]:
-    return alignments_visible_to(user).select_related("in_plan", "item__framework", "created_by")
-
-
-def element_alignments(**element) -> list[Alignment]:
+def element_alignments(**element: object) -> list[Alignment]:
     """Alignments of one element (e.g. `action=action`), primary first, with their items."""
     return list(
         Alignment.objects.filter(**element)
@@ -313,33 +325,38 @@ def _reference_items() -> list[FrameworkItem]:
     )
 
 
-def coverage_of(plans: list[Plan], *, by_plan: bool = False) -> Coverage:
-    """Axes (or, for several plans, plans) × SDGs, targets served, PRTR pillar shares, rights touched.
+ElementKey = tuple[str, int]
 
-    An action counts towards an item when the action, its objective or its axis is aligned to it
-    (for an SDG, to the goal or to any target, indicator or local target under it). An action
-    serving several SDGs counts in each, so a row's cells may add up to more than its total.
-    Seven queries whatever the size of the plans.
+
+@dataclass
+class _ItemsOfElements:
+    """What each aligned element serves, resolved to SDG goals and PRTR pillars, and what the plans touch."""
+
+    goals: dict[ElementKey, set[int]] = field(default_factory=dict)
+    pillars: dict[ElementKey, set[int]] = field(default_factory=dict)
+    served_targets: set[int] = field(default_factory=set)
+    rights_count: dict[int, int] = field(default_factory=dict)
+
+
+def _element_key(plan_id: int, axis_id: int, objective_id: int, action_id: int) -> ElementKey:
+    if action_id:
+        return ("action", action_id)
+    if objective_id:
+        return ("objective", objective_id)
+    if axis_id:
+        return ("axis", axis_id)
+    return ("plan", plan_id)
+
+
+def _reference_resolver(reference: list[FrameworkItem], item_ids: set[int]) -> Callable[[int], FrameworkItem | None]:
+    """A function giving the reference item (SDG goal or target, pillar, right) an aligned item counts for.
+
+    Items aligned but not among the reference ones (SDG indicators, local targets) count for
+    their parent or grandparent, read here in one query.
     """
-    plan_ids = [plan.pk for plan in plans]
-    axes = list(
-        Axis.objects.filter(plan_id__in=plan_ids)
-        .only("id", "plan_id", "code", "position", *[f"title_{c}" for c in language_codes()])
-        .order_by("plan_id", "position", "code")
-    )
-    objective_axis = dict(Objective.objects.filter(axis__plan_id__in=plan_ids).values_list("id", "axis_id"))
-    actions = list(Action.objects.filter(plan_id__in=plan_ids).values_list("id", "plan_id", "objective_id", "budget"))
-    alignments = list(
-        Alignment.objects.filter(in_plan_id__in=plan_ids).values_list(
-            "plan_id", "axis_id", "objective_id", "action_id", "item_id"
-        )
-    )
-    reference = _reference_items()
     by_pk = {item.pk: item for item in reference}
-    # Items aligned but not fetched above (indicators, local targets): their parents lead to a target.
-    extra_ids = {row[4] for row in alignments} - set(by_pk)
     parents: dict[int, int | None] = {}
-    for pk, parent_id, grandparent_id in FrameworkItem.objects.filter(pk__in=extra_ids).values_list(
+    for pk, parent_id, grandparent_id in FrameworkItem.objects.filter(pk__in=item_ids - set(by_pk)).values_list(
         "id", "parent_id", "parent__parent_id"
     ):
         parents[pk] = parent_id if parent_id in by_pk else grandparent_id
@@ -350,110 +367,179 @@ def coverage_of(plans: list[Plan], *, by_plan: bool = False) -> Coverage:
             item = by_pk[parents[item_id]]
         return item
 
-    def goal_and_target(item: FrameworkItem | None) -> tuple[int | None, int | None]:
-        if item is None or item.framework.code != SDG:
-            return None, None
-        if item.level == ItemLevel.GOAL:
-            return item.pk, None
-        return item.parent_id, item.pk
+    return reference_item
 
-    goals = [item for item in reference if item.framework.code == SDG and item.level == ItemLevel.GOAL]
-    goal_index = {goal.pk: i for i, goal in enumerate(goals)}
-    pillars = [item for item in reference if item.framework.code == PRTR]
-    principles = [item for item in reference if item.framework.code == DIGITAL_RIGHTS]
 
-    # Items of each element, resolved to SDG goals, SDG targets, pillars and rights.
-    element_goals: dict[tuple[str, int], set[int]] = {}
-    element_pillars: dict[tuple[str, int], set[int]] = {}
-    served_targets: set[int] = set()
-    touched_goals: set[int] = set()
-    rights_count: dict[int, int] = {}
-    pillar_ids = {item.pk for item in pillars}
+def _goal_and_target(item: FrameworkItem | None) -> tuple[int | None, int | None]:
+    if item is None or item.framework.code != SDG:
+        return None, None
+    if item.level == ItemLevel.GOAL:
+        return item.pk, None
+    return item.parent_id, item.pk
+
+
+def _items_of_elements(
+    alignments: list[tuple], reference_item: Callable[[int], FrameworkItem | None], pillar_ids: set[int]
+) -> _ItemsOfElements:
+    found = _ItemsOfElements()
     for plan_id, axis_id, objective_id, action_id, item_id in alignments:
-        key = (
-            ("action", action_id)
-            if action_id
-            else ("objective", objective_id)
-            if objective_id
-            else ("axis", axis_id)
-            if axis_id
-            else ("plan", plan_id)
-        )
+        key = _element_key(plan_id, axis_id, objective_id, action_id)
         item = reference_item(item_id)
-        goal_id, target_id = goal_and_target(item)
+        goal_id, target_id = _goal_and_target(item)
         if goal_id is not None:
-            element_goals.setdefault(key, set()).add(goal_id)
-            touched_goals.add(goal_id)
+            found.goals.setdefault(key, set()).add(goal_id)
         if target_id is not None:
-            served_targets.add(target_id)
-        if item is not None and item.pk in pillar_ids:
-            element_pillars.setdefault(key, set()).add(item.pk)
-        if item is not None and item.framework.code == DIGITAL_RIGHTS:
-            rights_count[item.pk] = rights_count.get(item.pk, 0) + 1
+            found.served_targets.add(target_id)
+        if item is None:
+            continue
+        if item.pk in pillar_ids:
+            found.pillars.setdefault(key, set()).add(item.pk)
+        if item.framework.code == DIGITAL_RIGHTS:
+            found.rights_count[item.pk] = found.rights_count.get(item.pk, 0) + 1
+    return found
 
-    if by_plan:
-        rows = [CoverageRow(f"{plan.owner} — {plan.title}", plan.slug, [Cell() for _ in goals]) for plan in plans]
-        row_of_action = {plan.pk: i for i, plan in enumerate(plans)}
-    else:
-        rows = [CoverageRow(str(axis.title), axis.code, [Cell() for _ in goals]) for axis in axes]
-        row_of_action = {axis.pk: i for i, axis in enumerate(axes)}
-    totals = [GoalTotal(goal) for goal in goals]
-    pillar_rows = [ShareRow(item) for item in pillars]
-    pillar_index = {item.pk: i for i, item in enumerate(pillars)}
-    budget_total = Decimal("0")
-    aligned = 0
-    for action_id, plan_id, objective_id, budget in actions:
-        budget = budget or Decimal("0")
-        budget_total += budget
-        axis_id = objective_axis.get(objective_id)
-        keys = [("action", action_id), ("objective", objective_id), ("axis", axis_id)]
-        action_goals = set().union(*(element_goals.get(key, set()) for key in keys))
-        action_pillars = set().union(*(element_pillars.get(key, set()) for key in keys))
-        row_index = row_of_action.get(plan_id if by_plan else axis_id)
-        if action_goals:
-            aligned += 1
-        if row_index is not None:
-            rows[row_index].actions += 1
-            rows[row_index].budget += budget
-        for goal_id in action_goals:
-            i = goal_index[goal_id]
-            totals[i].actions += 1
-            totals[i].budget += budget
-            totals[i].action_ids.append(action_id)
-            if row_index is not None:
-                rows[row_index].cells[i].actions += 1
-                rows[row_index].cells[i].budget += budget
-        for pillar_id in action_pillars:
-            pillar_rows[pillar_index[pillar_id]].actions += 1
-            pillar_rows[pillar_index[pillar_id]].budget += budget
 
+@dataclass
+class _ActionTally:
+    rows: list[CoverageRow]
+    totals: list[GoalTotal]
+    pillar_rows: list[ShareRow]
+    budget_total: Decimal = Decimal("0")
+    aligned: int = 0
+
+
+def _count_action(
+    tally: _ActionTally,
+    action_id: int,
+    budget: Decimal,
+    row_index: int | None,
+    goal_indexes: list[int],
+    pillar_indexes: list[int],
+) -> None:
+    """Adds one action to its row, to each SDG it serves (overall and in its row) and to each pillar."""
+    tally.budget_total += budget
+    if goal_indexes:
+        tally.aligned += 1
+    row = tally.rows[row_index] if row_index is not None else None
+    if row is not None:
+        row.actions += 1
+        row.budget += budget
+    for i in goal_indexes:
+        tally.totals[i].actions += 1
+        tally.totals[i].budget += budget
+        tally.totals[i].action_ids.append(action_id)
+        if row is not None:
+            row.cells[i].actions += 1
+            row.cells[i].budget += budget
+    for i in pillar_indexes:
+        tally.pillar_rows[i].actions += 1
+        tally.pillar_rows[i].budget += budget
+
+
+def _split_targets(totals: list[GoalTotal], reference: list[FrameworkItem], served: set[int]) -> None:
     targets_by_goal: dict[int, list[FrameworkItem]] = {}
     for item in reference:
         if item.framework.code == SDG and item.level == ItemLevel.TARGET:
             targets_by_goal.setdefault(item.parent_id, []).append(item)
     for total in totals:
         for target in targets_by_goal.get(total.goal.pk, []):
-            (total.served_targets if target.pk in served_targets else total.unserved_targets).append(target)
-    for row in pillar_rows:
-        row.share = float(row.budget / budget_total * 100) if budget_total else None
+            (total.served_targets if target.pk in served else total.unserved_targets).append(target)
 
+
+def _principle_rows(principles: list[FrameworkItem], rights_count: dict[int, int]) -> list[PrincipleRow]:
     depth_of: dict[int, int] = {}
-    principle_rows = []
+    rows = []
     for item in principles:
         depth_of[item.pk] = depth_of.get(item.parent_id, -1) + 1 if item.parent_id else 0
-        principle_rows.append(PrincipleRow(item, depth_of[item.pk], rights_count.get(item.pk, 0)))
+        rows.append(PrincipleRow(item, depth_of[item.pk], rights_count.get(item.pk, 0)))
     # A chapter is touched when it or any of its principles is.
-    for row in principle_rows:
+    for row in rows:
         if row.depth == 0:
-            row.elements += sum(r.elements for r in principle_rows if r.item.parent_id == row.item.pk)
+            row.elements += sum(r.elements for r in rows if r.item.parent_id == row.item.pk)
+    return rows
+
+
+def _coverage_rows(
+    plans: list[Plan], axes: list[Axis], goal_count: int, *, by_plan: bool
+) -> tuple[list[CoverageRow], dict[int, int]]:
+    """The table's rows (the plans', or one plan's axes) and the index of each plan's (or axis') row."""
+    if by_plan:
+        rows = [
+            CoverageRow(f"{plan.owner} — {plan.title}", plan.slug, [Cell() for _ in range(goal_count)])
+            for plan in plans
+        ]
+        return rows, {plan.pk: i for i, plan in enumerate(plans)}
+    rows = [CoverageRow(str(axis.title), axis.code, [Cell() for _ in range(goal_count)]) for axis in axes]
+    return rows, {axis.pk: i for i, axis in enumerate(axes)}
+
+
+def _tally_actions(
+    tally: _ActionTally,
+    actions: list[tuple[int, int, int, Decimal | None]],
+    objective_axis: dict[int, int],
+    served: _ItemsOfElements,
+    row_of: dict[int, int],
+    goal_index: dict[int, int],
+    pillar_index: dict[int, int],
+    *,
+    by_plan: bool,
+) -> None:
+    """Counts each action for what it, its objective or its axis serves."""
+    for action_id, plan_id, objective_id, budget in actions:
+        axis_id = objective_axis.get(objective_id)
+        keys = [("action", action_id), ("objective", objective_id), ("axis", axis_id)]
+        action_goals = set().union(*(served.goals.get(key, set()) for key in keys))
+        action_pillars = set().union(*(served.pillars.get(key, set()) for key in keys))
+        _count_action(
+            tally,
+            action_id,
+            budget or Decimal("0"),
+            row_of.get(plan_id if by_plan else axis_id),
+            [goal_index[goal_id] for goal_id in action_goals],
+            [pillar_index[pillar_id] for pillar_id in action_pillars],
+        )
+
+
+def coverage_of(plans: list[Plan], *, by_plan: bool = False) -> Coverage:
+    """Axes (or, for several plans, plans) × SDGs, targets served, PRTR pillar shares, rights touched.
+
+    An action counts towards an item when the action, its objective or its axis is aligned to it
+    (for an SDG, to the goal or to any target, indicator or local target under it). An action
+    serving several SDGs counts in each, so a row's cells may add up to more than its total.
+    Seven queries whatever the size of the plans.
+    """
+    plan_ids = [plan.pk for plan in plans]
+    axes = _plan_axes(plan_ids)
+    objective_axis = _objective_axis_ids(plan_ids)
+    actions = _action_rows(plan_ids)
+    alignments = list(
+        Alignment.objects.filter(in_plan_id__in=plan_ids).values_list(
+            "plan_id", "axis_id", "objective_id", "action_id", "item_id"
+        )
+    )
+    reference = _reference_items()
+    reference_item = _reference_resolver(reference, {row[4] for row in alignments})
+    goals = [item for item in reference if item.framework.code == SDG and item.level == ItemLevel.GOAL]
+    goal_index = {goal.pk: i for i, goal in enumerate(goals)}
+    pillars = [item for item in reference if item.framework.code == PRTR]
+    pillar_index = {item.pk: i for i, item in enumerate(pillars)}
+    principles = [item for item in reference if item.framework.code == DIGITAL_RIGHTS]
+    served = _items_of_elements(alignments, reference_item, set(pillar_index))
+
+    rows, row_of = _coverage_rows(plans, axes, len(goals), by_plan=by_plan)
+    tally = _ActionTally(rows, [GoalTotal(goal) for goal in goals], [ShareRow(item) for item in pillars])
+    _tally_actions(tally, actions, objective_axis, served, row_of, goal_index, pillar_index, by_plan=by_plan)
+    _split_targets(tally.totals, reference, served.served_targets)
+    for row in tally.pillar_rows:
+        row.share = float(row.budget / tally.budget_total * 100) if tally.budget_total else None
     return Coverage(
-        rows=rows,
-        goals=totals,
-        pillars=pillar_rows,
-        principles=principle_rows,
+        rows=tally.rows,
+        goals=tally.totals,
+        pillars=tally.pillar_rows,
+        principles=_principle_rows(principles, served.rights_count),
         action_count=len(actions),
-        aligned_action_count=aligned,
-        budget_total=budget_total,
+        aligned_action_count=tally.aligned,
+        budget_total=tally.budget_total,
         plans=plans,
     )
 
@@ -495,7 +581,9 @@ def _indicator_goals(indicator_ids: set[int]) -> dict[int, set[str]]:
     return goals
 
 
-def _review_indicators(user, plan: Plan, goal_actions: dict[str, set[int]]) -> dict[str, list[ReviewIndicator]]:
+def _review_indicators(
+    user: User | None, plan: Plan, goal_actions: dict[str, set[int]]
+) -> dict[str, list[ReviewIndicator]]:
     """The plan's indicators per SDG, with their status across councils, in five queries.
 
     The plan's indicators are those linked to its objectives or actions. One counts for a goal
@@ -504,12 +592,12 @@ def _review_indicators(user, plan: Plan, goal_actions: dict[str, set[int]]) -> d
     the goal's SDG indicators or targets (e.g. `11.6.2` → SDG 11).
     """
     linked = Q(actions__plan=plan) | Q(objectives__axis__plan=plan)
-    indicator_ids = set(indicators_visible_to(user).filter(linked).values_list("pk", flat=True))
+    indicator_ids = set(INDICATOR.visible(user).filter(linked).values_list("pk", flat=True))
     if not indicator_ids:
         return {}
     indicators = list(
         Indicator.objects.filter(pk__in=indicator_ids)
-        .prefetch_related(Prefetch("actions", queryset=Action.objects.only("id")))
+        .prefetch_related(Prefetch("actions", queryset=_action_ids_only()))
         .order_by("code", "pk")
     )
     table = indicator_status(indicators)
@@ -532,15 +620,9 @@ def _review_indicators(user, plan: Plan, goal_actions: dict[str, set[int]]) -> d
     return result
 
 
-def review_goals(coverage: Coverage, *, user=None, plan: Plan | None = None) -> list[ReviewGoal]:
+def review_goals(coverage: Coverage, *, user: User | None = None, plan: Plan | None = None) -> list[ReviewGoal]:
     """Per SDG, the actions that serve it and the plan's indicators for it, for the draft local review."""
-    ids = {pk for total in coverage.goals for pk in total.action_ids}
-    actions = {
-        action.pk: action
-        for action in Action.objects.filter(pk__in=ids)
-        .only("id", "code", "budget", "status", "progress", *[f"title_{c}" for c in language_codes()])
-        .order_by("code")
-    }
+    actions = _actions_for_review({pk for total in coverage.goals for pk in total.action_ids})
     goal_actions = {str(total.goal.code): set(total.action_ids) for total in coverage.goals}
     indicators = _review_indicators(user, plan, goal_actions) if plan is not None else {}
     return [
@@ -553,18 +635,18 @@ def review_goals(coverage: Coverage, *, user=None, plan: Plan | None = None) -> 
     ]
 
 
-def network_plans(user, network: Organization) -> list[Plan]:
+def network_plans(user: User | None, network: Organization) -> list[Plan]:
     """The network's own plans and its member councils' plans that `user` may see (one query)."""
     members = network.memberships.values("member_id")
     return list(
-        plans_visible_to(user)
+        PLAN.visible(user)
         .filter(Q(owner=network) | Q(owner_id__in=members))
         .select_related("owner")
         .order_by("owner__name", "title", "pk")
     )
 
 
-def network_coverage(user, network: Organization) -> Coverage:
+def network_coverage(user: User | None, network: Organization) -> Coverage:
     plans = network_plans(user, network)
     coverage = coverage_of(plans, by_plan=True)
     coverage.uses_prtr = coverage.uses_rights = True
@@ -574,14 +656,16 @@ def network_coverage(user, network: Organization) -> Coverage:
 # --- Suggestions
 
 
-_suggesters: dict[tuple, object] = {}
+_suggesters: dict[tuple[int, int | None], Suggester] = {}
 _suggesters_lock = threading.Lock()
 
 
-def suggester():
-    """The packaged suggester, taught with every kept answer; rebuilt only when the answers change."""
-    from municipia.alignment.suggester import Suggester
+def suggester() -> Suggester:
+    """The packaged suggester, taught with every kept answer; rebuilt only when the answers change.
 
+    Kept per process, not in the shared cache: the built suggester is a large object that is
+    cheaper to rebuild here than to pickle and unpickle on every call.
+    """
     state = SuggestionFeedback.objects.aggregate(count=Count("id"), last=Max("id"))
     key = (state["count"], state["last"])
     cached = _suggesters.get(key)
@@ -602,13 +686,6 @@ class SuggestionRow:
     score: float
     percent: int
     targets: list[tuple[FrameworkItem, float]]
-
-
-def action_suggestions(
-    action: Action, *, language: str, limit: int = 3, alignments: list[Alignment] | None = None
-) -> list[SuggestionRow]:
-    """Likely SDGs for the action's text, leaving out goals it is aligned to or whose suggestion was rejected."""
-    return element_suggestions(action, language=language, limit=limit, alignments=alignments)
 
 
 def element_suggestions(
@@ -675,7 +752,7 @@ def item_by_code(*, framework_code: str, code: str, frameworks: list[Framework])
     return item
 
 
-def element_get(user, *, kind: str, pk: int):
+def element_get(user: User | None, *, kind: str, pk: object) -> Plan | Axis | Objective | Action | Indicator:
     """A plan, axis, objective, action or indicator by id, scoped to what `user` sees.
 
     Missing and hidden elements alike answer 404.
@@ -684,10 +761,7 @@ def element_get(user, *, kind: str, pk: int):
     from municipia.strategy import selectors as strategy
 
     if kind == "plan":
-        try:
-            return plans_visible_to(user).select_related("owner").get(pk=pk)
-        except (Plan.DoesNotExist, ValueError, TypeError):
-            raise Http404 from None
+        return PLAN.get(user, pk=pk)
     getters = {
         "axis": strategy.axis_get,
         "objective": strategy.objective_get,

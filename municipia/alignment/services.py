@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from municipia.alignment.choices import SUGGESTION_LANGUAGES, ItemLevel
+from municipia.alignment.entities import ALIGNMENT, FRAMEWORK, FRAMEWORK_ITEM
 from municipia.alignment.models import (
     ELEMENT_MODELS,
     Alignment,
@@ -16,17 +17,19 @@ from municipia.alignment.models import (
     PlanFramework,
     SuggestionFeedback,
 )
-from municipia.core.i18n import translated_names
 from municipia.core.services import apply_fields, delete_with_history, save_with_history
+from municipia.core.visibility import User
 from municipia.indicators.models import Indicator
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.models import Organization
 from municipia.strategy.models import Action, Axis, Objective, Plan
 from municipia.strategy.permissions import plan_of
 
-FRAMEWORK_FIELDS = [*translated_names("name", "description"), "code", "source", "licence", "position"]
-ITEM_FIELDS = [*translated_names("short_title", "title"), "code", "level", "position"]
-ALIGNMENT_FIELDS = [*translated_names("rationale"), "is_primary"]
+FRAMEWORK_FIELDS = FRAMEWORK.editable_names()
+# An item's parent and owner (a local target's council) are chosen when it is created.
+ITEM_CHOSEN_ONCE = ("parent", "owner")
+ITEM_FIELDS = [name for name in FRAMEWORK_ITEM.editable_names() if name not in ITEM_CHOSEN_ONCE]
+ALIGNMENT_FIELDS = ALIGNMENT.editable_names()
 SDG = "SDG"
 MAX_FEEDBACK_TEXT = 10_000
 
@@ -37,7 +40,7 @@ Element = Plan | Axis | Objective | Action | Indicator
 
 
 @transaction.atomic
-def framework_create(*, acting_user, owner: Organization | None, data: dict[str, Any]) -> Framework:
+def framework_create(*, acting_user: User, owner: Organization | None, data: dict[str, Any]) -> Framework:
     """A reference framework (owner None, site admins) or a council's own framework."""
     framework = Framework(owner=owner)
     apply_fields(framework, data, FRAMEWORK_FIELDS)
@@ -46,7 +49,7 @@ def framework_create(*, acting_user, owner: Organization | None, data: dict[str,
 
 
 @transaction.atomic
-def framework_update(*, acting_user, framework: Framework, data: dict[str, Any]) -> Framework:
+def framework_update(*, acting_user: User, framework: Framework, data: dict[str, Any]) -> Framework:
     if (
         "code" in data
         and data["code"] != framework.code
@@ -58,7 +61,7 @@ def framework_update(*, acting_user, framework: Framework, data: dict[str, Any])
 
 
 @transaction.atomic
-def framework_delete(*, acting_user, framework: Framework) -> None:
+def framework_delete(*, acting_user: User, framework: Framework) -> None:
     if Alignment.objects.filter(item__framework=framework).exists():
         raise ValidationError(
             {"code": _("Plan elements are aligned to this framework; remove those alignments first.")}
@@ -83,7 +86,7 @@ def _item_errors(item: FrameworkItem) -> dict[str, str]:
     return errors
 
 
-def _save_item(item: FrameworkItem, *, acting_user) -> FrameworkItem:
+def _save_item(item: FrameworkItem, *, acting_user: User) -> FrameworkItem:
     errors: dict[str, list] = {}
     try:
         item.full_clean(exclude=["title", "framework", *item.required_translations])
@@ -97,21 +100,49 @@ def _save_item(item: FrameworkItem, *, acting_user) -> FrameworkItem:
     return save_with_history(item, acting_user=acting_user)
 
 
+def _fixed_item_fields(data: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in data.items() if name not in ITEM_CHOSEN_ONCE}
+
+
 @transaction.atomic
 def framework_item_create(
-    *, acting_user, framework: Framework, data: dict[str, Any], parent: FrameworkItem | None = None
+    *, acting_user: User, framework: Framework, data: dict[str, Any], parent: FrameworkItem | None = None
 ) -> FrameworkItem:
-    """An item of a council's own framework (or, by site admins, of a reference one)."""
+    """An item of a council's own framework (or, by site admins, of a reference one).
+
+    The parent item may be given in `data` too; with an `owner` in `data`, the item is that
+    council's local target under the parent (see `local_target_create`).
+    """
+    parent = parent or data.get("parent")
+    if data.get("owner") is not None:
+        return _local_target_in(framework, acting_user=acting_user, parent=parent, owner=data["owner"], data=data)
     item = FrameworkItem(framework=framework, parent=parent)
-    apply_fields(item, data, ITEM_FIELDS)
+    apply_fields(item, _fixed_item_fields(data), ITEM_FIELDS)
     if "position" not in data:
         item.position = (framework.items.order_by("-position").values_list("position", flat=True).first() or 0) + 1
     return _save_item(item, acting_user=acting_user)
 
 
+def _local_target_in(
+    framework: Framework,
+    *,
+    acting_user: User,
+    parent: FrameworkItem | None,
+    owner: Organization,
+    data: dict[str, Any],
+) -> FrameworkItem:
+    """A local target named as an item of `framework` with an owner: its level and position are the target's own."""
+    if parent is None:
+        raise ValidationError({"parent": _("A local target needs a parent item.")})
+    if parent.framework_id != framework.pk:
+        raise ValidationError({"parent": _("Choose a parent item of the same framework.")})
+    fields = {name: value for name, value in _fixed_item_fields(data).items() if name not in ("level", "position")}
+    return local_target_create(acting_user=acting_user, parent=parent, owner=owner, data=fields)
+
+
 @transaction.atomic
 def local_target_create(
-    *, acting_user, parent: FrameworkItem, owner: Organization, data: dict[str, Any]
+    *, acting_user: User, parent: FrameworkItem, owner: Organization, data: dict[str, Any]
 ) -> FrameworkItem:
     """A council's own target under an item of a reference framework (e.g. under SDG 11.3)."""
     if not parent.framework.is_reference:
@@ -127,13 +158,13 @@ def local_target_create(
 
 
 @transaction.atomic
-def framework_item_update(*, acting_user, item: FrameworkItem, data: dict[str, Any]) -> FrameworkItem:
-    apply_fields(item, data, ITEM_FIELDS)
+def framework_item_update(*, acting_user: User, item: FrameworkItem, data: dict[str, Any]) -> FrameworkItem:
+    apply_fields(item, _fixed_item_fields(data), ITEM_FIELDS)
     return _save_item(item, acting_user=acting_user)
 
 
 @transaction.atomic
-def framework_item_delete(*, acting_user, item: FrameworkItem) -> None:
+def framework_item_delete(*, acting_user: User, item: FrameworkItem) -> None:
     if Alignment.objects.filter(item__in=_with_descendants(item)).exists():
         raise ValidationError({"code": _("Plan elements are aligned to this item; remove those alignments first.")})
     delete_with_history(item, acting_user=acting_user)
@@ -189,7 +220,10 @@ def _plan_owner_ids(plan: Plan) -> set[int]:
 
 
 @transaction.atomic
-def plan_framework_add(*, acting_user, plan: Plan, framework: Framework) -> PlanFramework:
+def plan_framework_add(
+    *, acting_user: User, plan: Plan, framework: Framework, data: dict[str, Any] | None = None
+) -> PlanFramework:
+    """The plan now uses `framework` (`data` is empty: a chosen framework has no fields of its own)."""
     if framework.owner_id is not None and framework.owner_id not in _plan_owner_ids(plan):
         raise ValidationError({"framework": _("This framework belongs to another organisation.")})
     existing = PlanFramework.objects.filter(plan=plan, framework=framework).first()
@@ -202,7 +236,7 @@ def plan_framework_add(*, acting_user, plan: Plan, framework: Framework) -> Plan
 
 
 @transaction.atomic
-def plan_framework_remove(*, acting_user, plan_framework: PlanFramework) -> None:
+def plan_framework_remove(*, acting_user: User, plan_framework: PlanFramework) -> None:
     if Alignment.objects.filter(
         in_plan_id=plan_framework.plan_id, item__framework_id=plan_framework.framework_id
     ).exists():
@@ -305,7 +339,7 @@ def _check_alignment(alignment: Alignment, plan: Plan | None) -> None:
 
 @transaction.atomic
 def alignment_create(
-    *, acting_user, element: Element, item: FrameworkItem, data: dict[str, Any] | None = None
+    *, acting_user: User, element: Element, item: FrameworkItem, data: dict[str, Any] | None = None
 ) -> Alignment:
     """Aligns a plan, axis, objective or action to an item of a framework its plan uses, or an indicator
     to an item of a framework one of its plans uses (see `indicator_plans`)."""
@@ -319,13 +353,16 @@ def alignment_create(
 
 
 @transaction.atomic
-def alignment_update(*, acting_user, alignment: Alignment, data: dict[str, Any]) -> Alignment:
+def alignment_update(
+    *, acting_user: User, alignment: Alignment, data: dict[str, Any], item: FrameworkItem | None = None
+) -> Alignment:
+    """Changes the rationale and "primary"; the item is chosen once (the API may repeat it, unchanged)."""
     apply_fields(alignment, data, ALIGNMENT_FIELDS)
     return save_with_history(alignment, acting_user=acting_user)
 
 
 @transaction.atomic
-def alignment_delete(*, acting_user, alignment: Alignment) -> None:
+def alignment_delete(*, acting_user: User, alignment: Alignment) -> None:
     delete_with_history(alignment, acting_user=acting_user)
 
 
@@ -348,7 +385,7 @@ def _check_feedback(*, text: str, language: str, goal: str) -> dict[str, str]:
 @transaction.atomic
 def feedback_record(
     *,
-    acting_user,
+    acting_user: User,
     text: str,
     language: str,
     goal: str,
@@ -389,7 +426,12 @@ def _suggested_for(element: Action | Indicator) -> dict[str, Action | Indicator]
 
 @transaction.atomic
 def suggestion_accept(
-    *, acting_user, goal: str, language: str = "", action: Action | None = None, indicator: Indicator | None = None
+    *,
+    acting_user: User,
+    goal: str,
+    language: str = "",
+    action: Action | None = None,
+    indicator: Indicator | None = None,
 ) -> Alignment:
     """Aligns the action (or indicator) to the suggested SDG and keeps the answer as positive feedback."""
     element = _one_suggested(action, indicator)
@@ -411,7 +453,12 @@ def suggestion_accept(
 
 @transaction.atomic
 def suggestion_reject(
-    *, acting_user, goal: str, language: str = "", action: Action | None = None, indicator: Indicator | None = None
+    *,
+    acting_user: User,
+    goal: str,
+    language: str = "",
+    action: Action | None = None,
+    indicator: Indicator | None = None,
 ) -> SuggestionFeedback:
     element = _one_suggested(action, indicator)
     return feedback_record(

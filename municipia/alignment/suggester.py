@@ -541,6 +541,8 @@ def _confident_targets(evidence: dict[str, float], goal_score: float) -> tuple[t
     return ((best_code, round(goal_score * share, 4)),)
 
 
+# An lru_cache, not core.cache: the packaged suggester is built from the app's own data files
+# (constant, no database data), once per process; what editors teach it is added in selectors.suggester.
 @lru_cache(maxsize=1)
 def _default_suggester() -> Suggester:
     return Suggester.build()

@@ -3,17 +3,35 @@
 from django.urls import path
 
 from municipia.alignment import views
+from municipia.alignment.entities import FRAMEWORK, FRAMEWORK_ITEM
+from municipia.core.entity_views import EntityCreateView, EntityUpdateView, entity_paths
+
+# Frameworks are named by code (`<str:slug>` is the entity pages' name for it); items keep their
+# old URL names (`item-*`, not `frameworkitem-*`), so their generic views are routed by hand.
+ITEM_FORM = FRAMEWORK_ITEM.service("form")
 
 app_name = "alignment"
 urlpatterns = [
     path("frameworks/", views.framework_list, name="framework-list"),
     path("frameworks/new/", views.FrameworkCreateView.as_view(), name="framework-create"),
     path("frameworks/<str:code>/", views.framework_detail, name="framework-detail"),
-    path("frameworks/<str:code>/edit/", views.FrameworkUpdateView.as_view(), name="framework-update"),
-    path("frameworks/<str:code>/delete/", views.FrameworkDeleteView.as_view(), name="framework-delete"),
-    path("frameworks/<str:code>/items/new/", views.FrameworkItemCreateView.as_view(), name="item-create"),
-    path("items/<int:pk>/edit/", views.FrameworkItemUpdateView.as_view(), name="item-update"),
-    path("items/<int:pk>/delete/", views.FrameworkItemDeleteView.as_view(), name="item-delete"),
+    *entity_paths(FRAMEWORK, item="frameworks/<str:slug>/", views=("update",)),
+    path(
+        "frameworks/<str:slug>/delete/",
+        views.RefusableDeleteView.as_view(entity=FRAMEWORK),
+        name="framework-delete",
+    ),
+    path(
+        "frameworks/<str:slug>/items/new/",
+        EntityCreateView.as_view(entity=FRAMEWORK_ITEM, parent_entity=FRAMEWORK, form_class=ITEM_FORM),
+        name="item-create",
+    ),
+    path(
+        "items/<int:pk>/edit/",
+        EntityUpdateView.as_view(entity=FRAMEWORK_ITEM, form_class=ITEM_FORM),
+        name="item-update",
+    ),
+    path("items/<int:pk>/delete/", views.RefusableDeleteView.as_view(entity=FRAMEWORK_ITEM), name="item-delete"),
     path("items/<int:pk>/local-targets/new/", views.LocalTargetCreateView.as_view(), name="local-target-create"),
     path("plans/<slug:slug>/", views.plan_alignments, name="plan-alignments"),
     path("plans/<slug:slug>/frameworks/add/", views.PlanFrameworkAddView.as_view(), name="plan-framework-add"),

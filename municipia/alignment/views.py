@@ -4,8 +4,6 @@ Each view checks the permission (`require_perm` / `EditorView`), calls a selecto
 and renders.
 """
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
@@ -16,28 +14,37 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from municipia.alignment import selectors, services
-from municipia.alignment.exports import coverage_rows, safe_row
+from municipia.alignment.exports import coverage_rows
 from municipia.alignment.forms import (
     AlignmentForm,
     AlignmentUpdateForm,
     FrameworkForm,
-    FrameworkItemForm,
     LocalTargetForm,
     PlanFrameworkForm,
     SuggestionAnswerForm,
 )
 from municipia.core.cache import public_cache
 from municipia.core.charts import Bar, bar_chart
+from municipia.core.entity_views import EntityDeleteView
+from municipia.core.exports import CSV_CONTENT_TYPE, content_disposition, csv_lines
 from municipia.core.i18n import current_language
 from municipia.core.views import EditorView, ServiceDeleteView, ServiceFormView, attach_errors, require_perm
+from municipia.core.visibility import User
 from municipia.indicators.models import Indicator
 from municipia.indicators.selectors import indicator_get
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids
+from municipia.organizations.selectors import organization_find
 from municipia.reports.pdf import render_pdf
 from municipia.strategy.permissions import plan_of
 from municipia.strategy.selectors import action_get, plan_get
+
+
+def _editable_organizations(user: User) -> list[Organization]:
+    """The organisations `user` edits (organizations.selectors offers no such list yet)."""
+    return list(Organization.objects.filter(pk__in=editable_organization_ids(user)))
+
 
 # --- Frameworks
 
@@ -47,7 +54,7 @@ def framework_list(request):
     frameworks = list(selectors.framework_list())
     editable = []
     if request.user.is_authenticated:
-        editable = list(Organization.objects.filter(pk__in=editable_organization_ids(request.user)))
+        editable = _editable_organizations(request.user)
     context = {
         "reference": [f for f in frameworks if f.owner_id is None],
         "own": [f for f in frameworks if f.owner_id is not None],
@@ -71,24 +78,26 @@ def framework_detail(request, code):
         "can_manage": can_manage,
         # Any council editor may add a local target under a reference framework's item.
         "local_target_owners": (
-            list(Organization.objects.filter(pk__in=editable_organization_ids(user)))
-            if framework.is_reference and user.is_authenticated
-            else []
+            _editable_organizations(user) if framework.is_reference and user.is_authenticated else []
         ),
     }
     return render(request, "alignment/framework_detail.html", context)
 
 
 class FrameworkCreateView(ServiceFormView):
+    """A new framework: a reference one, or the own framework of the council `?owner=` names.
+
+    Hand-written: the owner is optional and comes from the query string, not from the URL
+    (the entity pages create objects in a parent the URL names).
+    """
+
     permission = "alignment.add_framework"
     form_class = FrameworkForm
     title = gettext_lazy("New framework")
 
     def load(self, **kwargs):
         slug = self.request.GET.get("owner") or self.request.POST.get("owner")
-        self.owner = Organization.objects.filter(slug=slug).first() if slug else None
-        if slug and self.owner is None:
-            raise Http404
+        self.owner = organization_find(slug=slug) if slug else None
         return self.owner
 
     def get_context(self):
@@ -105,86 +114,28 @@ class FrameworkCreateView(ServiceFormView):
         return framework
 
 
-class FrameworkUpdateView(ServiceFormView):
-    permission = "alignment.change_framework"
-    form_class = FrameworkForm
-    title = gettext_lazy("Edit framework")
+class RefusableDeleteView(EntityDeleteView):
+    """An entity's delete page whose service may refuse (a framework or an item in use): the
+    refusal is shown as a message on the object's page, and nothing is deleted.
 
-    def load(self, code):
-        self.framework = selectors.framework_get(code=code)
-        return self.framework
+    core.entity_views.EntityDeleteView lets a service's ValidationError through; this is the
+    smallest subclass that says why instead.
+    """
 
-    def get_form_kwargs(self):
-        return {"instance": self.framework}
-
-    def cancel_url(self):
-        return self.framework.get_absolute_url()
-
-    def save(self, form):
-        framework = services.framework_update(
-            acting_user=self.request.user, framework=self.framework, data=form.service_data()
-        )
-        messages.success(self.request, _("Framework saved."))
-        return framework
-
-
-class FrameworkDeleteView(ServiceDeleteView):
-    permission = "alignment.delete_framework"
-
-    def load(self, code):
-        self.framework = selectors.framework_get(code=code)
-        return self.framework
-
-    def describe(self):
-        return str(self.framework)
-
-    def cancel_url(self):
-        return self.framework.get_absolute_url()
-
-    def perform_delete(self):
+    def perform_delete(self) -> str:
         try:
-            services.framework_delete(acting_user=self.request.user, framework=self.framework)
+            return super().perform_delete()
         except ValidationError as exc:
             messages.error(self.request, " ".join(exc.messages))
-            return self.framework.get_absolute_url()
-        messages.success(self.request, _("Framework deleted."))
-        return reverse("alignment:framework-list")
-
-
-class FrameworkItemCreateView(ServiceFormView):
-    permission = "alignment.add_frameworkitem"
-    form_class = FrameworkItemForm
-    title = gettext_lazy("New item")
-
-    def load(self, code):
-        self.framework = selectors.framework_get(code=code)
-        return self.framework
-
-    def get_form_kwargs(self):
-        return {"framework": self.framework}
-
-    def get_context(self):
-        return {"subtitle": str(self.framework)}
-
-    def cancel_url(self):
-        return self.framework.get_absolute_url()
-
-    def success_url(self, obj):
-        return self.framework.get_absolute_url()
-
-    def save(self, form):
-        item = services.framework_item_create(
-            acting_user=self.request.user,
-            framework=self.framework,
-            parent=form.cleaned_data.get("parent"),
-            data=form.service_data(exclude=("parent",)),
-        )
-        messages.success(self.request, _("Item added."))
-        return item
+            return self.entity.url_after_save(self.object)
 
 
 class LocalTargetCreateView(ServiceFormView):
-    """A council's own target under an item of a reference framework (`?owner=<council slug>`)."""
+    """A council's own target under an item of a reference framework (`?owner=<council slug>`).
+
+    Hand-written: the new item has two parents, the item it goes under (from the URL) and the
+    council that owns it (from the query string), and its own form and service.
+    """
 
     permission = "alignment.add_frameworkitem"
     form_class = LocalTargetForm
@@ -193,9 +144,9 @@ class LocalTargetCreateView(ServiceFormView):
     def load(self, pk):
         self.parent = selectors.item_get(pk=pk)
         slug = self.request.GET.get("owner") or self.request.POST.get("owner")
-        self.owner = Organization.objects.filter(slug=slug).first() if slug else None
-        if self.owner is None:
+        if not slug:
             raise Http404
+        self.owner = organization_find(slug=slug)
         return self.owner
 
     def get_context(self):
@@ -213,53 +164,6 @@ class LocalTargetCreateView(ServiceFormView):
         )
         messages.success(self.request, _("Local target added."))
         return item
-
-
-class FrameworkItemUpdateView(ServiceFormView):
-    permission = "alignment.change_frameworkitem"
-    form_class = FrameworkItemForm
-    title = gettext_lazy("Edit item")
-
-    def load(self, pk):
-        self.item = selectors.item_get(pk=pk)
-        return self.item
-
-    def get_form_kwargs(self):
-        return {"instance": self.item}
-
-    def cancel_url(self):
-        return self.item.framework.get_absolute_url()
-
-    def success_url(self, obj):
-        return self.item.framework.get_absolute_url()
-
-    def save(self, form):
-        item = services.framework_item_update(acting_user=self.request.user, item=self.item, data=form.service_data())
-        messages.success(self.request, _("Item saved."))
-        return item
-
-
-class FrameworkItemDeleteView(ServiceDeleteView):
-    permission = "alignment.delete_frameworkitem"
-
-    def load(self, pk):
-        self.item = selectors.item_get(pk=pk)
-        return self.item
-
-    def describe(self):
-        return str(self.item)
-
-    def cancel_url(self):
-        return self.item.framework.get_absolute_url()
-
-    def perform_delete(self):
-        try:
-            services.framework_item_delete(acting_user=self.request.user, item=self.item)
-        except ValidationError as exc:
-            messages.error(self.request, " ".join(exc.messages))
-            return self.cancel_url()
-        messages.success(self.request, _("Item deleted."))
-        return self.cancel_url()
 
 
 # --- A plan's alignments and the frameworks it uses
@@ -280,6 +184,12 @@ def plan_alignments(request, slug):
 
 
 class PlanFrameworkAddView(EditorView):
+    """Adds a framework to the plan from the plan's alignments page.
+
+    Hand-written: a POST-only action of that page (no form page of its own); it answers with a
+    message and goes back to the page.
+    """
+
     permission = "alignment.add_planframework"
 
     def load(self, slug):
@@ -302,6 +212,11 @@ class PlanFrameworkAddView(EditorView):
 
 
 class PlanFrameworkRemoveView(EditorView):
+    """Removes a framework from the plan, from the plan's alignments page (POST only, no confirmation page).
+
+    Hand-written for the same reason as PlanFrameworkAddView.
+    """
+
     permission = "alignment.delete_planframework"
 
     def load(self, slug, pk):
@@ -334,6 +249,8 @@ class AlignmentCreateView(EditorView):
 
     A plan element is offered the frameworks its plan uses; an indicator those of the plans it
     measures and the default ones (see `services.indicator_plans`).
+
+    Hand-written: the element is any of five kinds, and the item is named by framework and code.
     """
 
     permission = "alignment.add_alignment"
@@ -393,6 +310,12 @@ class AlignmentCreateView(EditorView):
 
 
 class AlignmentUpdateView(ServiceFormView):
+    """Edits "primary" and the rationale in the reader's language only.
+
+    Hand-written: its form is not the model's (one rationale field for the page's language), and
+    the page names the element and the item and goes back to the element's page.
+    """
+
     permission = "alignment.change_alignment"
     form_class = AlignmentUpdateForm
     title = gettext_lazy("Edit alignment")
@@ -425,6 +348,9 @@ class AlignmentUpdateView(ServiceFormView):
 
 
 class AlignmentDeleteView(ServiceDeleteView):
+    """Removes an alignment; hand-written because the page names the element and the item, and goes
+    back to the element's page (an action's, an indicator's or the plan's alignments)."""
+
     permission = "alignment.delete_alignment"
 
     def load(self, pk):
@@ -448,7 +374,10 @@ class AlignmentDeleteView(ServiceDeleteView):
 
 
 class SuggestionAnswerView(EditorView):
-    """Accepts (aligns the action or indicator and keeps positive feedback) or rejects (keeps negative feedback)."""
+    """Accepts (aligns the action or indicator and keeps positive feedback) or rejects (keeps negative feedback).
+
+    Hand-written: a decision on a suggestion (POST only), not an entity's form.
+    """
 
     permission = "alignment.add_suggestionfeedback"
     accept = True
@@ -512,16 +441,9 @@ def plan_coverage(request, slug):
     return render(request, "alignment/coverage.html", context)
 
 
-def _network_get(slug: str) -> Organization:
-    network = Organization.objects.filter(slug=slug, kind=OrganizationKind.NETWORK).first()
-    if network is None:
-        raise Http404
-    return network
-
-
 @public_cache
 def network_coverage(request, slug):
-    network = _network_get(slug)
+    network = organization_find(slug=slug, kind=OrganizationKind.NETWORK)
     coverage = selectors.network_coverage(request.user, network)
     context = _coverage_context(
         coverage,
@@ -532,13 +454,11 @@ def network_coverage(request, slug):
     return render(request, "alignment/coverage.html", context)
 
 
-def _csv_response(coverage, filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # spreadsheets then read the file as UTF-8
-    writer = csv.writer(response)
-    for row in coverage_rows(coverage):
-        writer.writerow(safe_row(row))
+def _csv_response(coverage: selectors.Coverage, filename: str) -> HttpResponse:
+    """The coverage as CSV (core.exports' writer); small enough to send whole rather than streamed."""
+    header, *rows = coverage_rows(coverage)
+    response = HttpResponse("".join(csv_lines(header, rows)), content_type=CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(filename)
     return response
 
 
@@ -549,7 +469,7 @@ def plan_coverage_csv(request, slug):
 
 
 def network_coverage_csv(request, slug):
-    network = _network_get(slug)
+    network = organization_find(slug=slug, kind=OrganizationKind.NETWORK)
     return _csv_response(selectors.network_coverage(request.user, network), f"{network.slug}-coverage.csv")
 
 

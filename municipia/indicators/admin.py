@@ -4,8 +4,8 @@ from django.contrib import admin
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
-from municipia.core.admin import ServiceDeleteMixin, ServiceModelAdmin
-from municipia.indicators import services
+from municipia.core.admin import EntityAdmin, ServiceDeleteMixin, ServiceModelAdmin
+from municipia.indicators.entities import BASELINE, INDICATOR, OBSERVATION, TARGET
 from municipia.indicators.models import (
     Baseline,
     Indicator,
@@ -16,18 +16,29 @@ from municipia.indicators.models import (
 )
 
 
-class UntranslatedServiceAdmin(ServiceDeleteMixin, ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
-    """ServiceModelAdmin's service writes for models without translated fields."""
+class UntranslatedEntityAdmin(ServiceDeleteMixin, ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
+    """EntityAdmin's service writes for models without translated fields.
 
+    core.admin.EntityAdmin is a modeltranslation TranslationAdmin, which refuses a model with no
+    translated field; these borrow its methods instead.
+    """
+
+    entity = None
     service_fields: list[str] = []
-    service_data = ServiceModelAdmin.service_data
+    get_service_fields = EntityAdmin.get_service_fields
+    service_data = EntityAdmin.service_data
+    parent_from = EntityAdmin.parent_from
+    create = EntityAdmin.create
+    update = EntityAdmin.update
+    delete_model = EntityAdmin.delete_model
     save_model = ServiceModelAdmin.save_model
     save_related = ServiceModelAdmin.save_related
     _changeform_view = ServiceModelAdmin._changeform_view
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ServiceModelAdmin):
+class IndicatorAdmin(EntityAdmin):
+    entity = INDICATOR
     list_display = [
         "code",
         "name",
@@ -42,82 +53,38 @@ class IndicatorAdmin(ServiceModelAdmin):
     list_select_related = ["owner_organization"]
     search_fields = ["code", "framework_code", "name_en", "name_es", "name_ca", "name_bg"]
     autocomplete_fields = ["owner_organization", "owner_person", "objectives", "actions"]
-    service_fields = services.INDICATOR_FIELDS
-
-    def save_model(self, request, obj, form, change):
-        self._links = {"objectives": form.cleaned_data.get("objectives"), "actions": form.cleaned_data.get("actions")}
-        super().save_model(request, obj, form, change)
-
-    def create(self, request, obj, data):
-        return services.indicator_create(
-            acting_user=request.user, owner=obj.owner_organization, data=data, **self._links
-        )
-
-    def update(self, request, obj, data):
-        return services.indicator_update(acting_user=request.user, indicator=obj, data=data, **self._links)
-
-    def delete_model(self, request, obj):
-        services.indicator_delete(acting_user=request.user, indicator=obj)
 
 
 @admin.register(Baseline)
-class BaselineAdmin(UntranslatedServiceAdmin, SimpleHistoryAdmin):
+class BaselineAdmin(UntranslatedEntityAdmin, SimpleHistoryAdmin):
+    """Deletes go through the service, so the indicator's cached status moves with them."""
+
+    entity = BASELINE
     list_display = ["indicator", "organization", "date", "value"]
     list_select_related = ["indicator", "organization"]
     search_fields = ["indicator__code"]
     autocomplete_fields = ["indicator", "organization"]
-    service_fields = services.BASELINE_FIELDS
-
-    def create(self, request, obj, data):
-        return services.baseline_create(acting_user=request.user, indicator=obj.indicator, data=data)
-
-    def update(self, request, obj, data):
-        return services.baseline_update(acting_user=request.user, baseline=obj, data=data)
-
-    def delete_model(self, request, obj):
-        # Through the service, so the indicator's cached status moves with the deletion.
-        services.baseline_delete(acting_user=request.user, baseline=obj)
 
 
 @admin.register(Target)
-class TargetAdmin(UntranslatedServiceAdmin, SimpleHistoryAdmin):
+class TargetAdmin(UntranslatedEntityAdmin, SimpleHistoryAdmin):
+    entity = TARGET
     list_display = ["indicator", "organization", "year", "value"]
     list_filter = ["year"]
     list_select_related = ["indicator", "organization"]
     search_fields = ["indicator__code"]
     autocomplete_fields = ["indicator", "organization"]
-    service_fields = services.TARGET_FIELDS
-
-    def create(self, request, obj, data):
-        return services.target_create(acting_user=request.user, indicator=obj.indicator, data=data)
-
-    def update(self, request, obj, data):
-        return services.target_update(acting_user=request.user, target=obj, data=data)
-
-    def delete_model(self, request, obj):
-        services.target_delete(acting_user=request.user, target=obj)
 
 
 @admin.register(Observation)
-class ObservationAdmin(UntranslatedServiceAdmin):
+class ObservationAdmin(UntranslatedEntityAdmin):
+    entity = OBSERVATION
     list_display = ["indicator", "organization", "date", "value", "source"]
     list_select_related = ["indicator", "organization"]
     search_fields = ["indicator__code", "organization__slug"]
     autocomplete_fields = ["indicator", "organization"]
     readonly_fields = ["created_by", "batch", "created_at"]
     date_hierarchy = "date"
-    service_fields = services.OBSERVATION_FIELDS
-
-    def create(self, request, obj, data):
-        return services.observation_create(
-            acting_user=request.user, indicator=obj.indicator, organization=obj.organization, data=data
-        )
-
-    def update(self, request, obj, data):
-        return services.observation_update(acting_user=request.user, observation=obj, data=data)
-
-    def delete_model(self, request, obj):
-        services.observation_delete(acting_user=request.user, observation=obj)
 
 
 @admin.register(ObservationImport)

@@ -18,28 +18,39 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from municipia.api.serializers import HtmlUrlField, LinkField, translated_fields, translated_read_only_kwargs
-from municipia.api.viewsets import ServiceModelViewSet
+from municipia.api.viewsets import EntityViewSet
 from municipia.indicators import selectors, services
-from municipia.indicators.benchmarking import network_benchmark, network_get
+from municipia.indicators.benchmarking import network_benchmark
 from municipia.indicators.choices import ActionHealth, IndicatorStatus, Trend
+from municipia.indicators.entities import BASELINE, INDICATOR, OBSERVATION, TARGET
 from municipia.indicators.filters import BaselineFilter, IndicatorFilter, ObservationFilter, TargetFilter
 from municipia.indicators.models import VALUE_DECIMALS, VALUE_DIGITS, Baseline, Indicator, Observation, Target
 from municipia.indicators.monitoring import plan_monitoring
-from municipia.organizations.models import Organization
-from municipia.strategy.models import Action, Axis, Objective
-from municipia.strategy.selectors import plan_get, plans_visible_to
+from municipia.organizations.choices import OrganizationKind
+from municipia.organizations.selectors import organization_find, organization_list
+from municipia.strategy.entities import ACTION, OBJECTIVE
+from municipia.strategy.models import Action, Axis, Objective, Plan
+from municipia.strategy.selectors import plan_get
 
 FIXED_AFTER_CREATION = _("This cannot be changed once created.")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
+# --- Reads of the strategy app's models its selectors do not offer yet (kept here, in one place).
+
+
+def _axis_codes(plan: Plan) -> dict[int, str]:
+    return dict(Axis.objects.filter(plan=plan).values_list("id", "code"))
+
+
+def _objective_axes_and_codes(plan: Plan) -> dict[int, tuple[int, str]]:
+    rows = Objective.objects.filter(axis__plan=plan).values_list("id", "axis_id", "code")
+    return {pk: (axis_id, code) for pk, axis_id, code in rows}
+
+
 def _user_of(serializer) -> Any:
     request = serializer.context.get("request")
     return request.user if request is not None else AnonymousUser()
-
-
-def _only(data: dict[str, Any], allowed: list[str]) -> dict[str, Any]:
-    return {name: value for name, value in data.items() if name in allowed}
 
 
 def _is_read(serializer) -> bool:
@@ -80,7 +91,7 @@ class IndicatorSerializer(FixedParentsMixin, serializers.ModelSerializer):
     html_url = HtmlUrlField(view_name="indicators:indicator-detail")
     owner_organization = serializers.SlugRelatedField(
         slug_field="slug",
-        queryset=Organization.objects.all(),
+        queryset=organization_list(),
         allow_null=True,
         required=False,
         help_text=_("Slug of the owning council or network; null for site-wide indicators. Fixed once created."),
@@ -117,9 +128,9 @@ class IndicatorSerializer(FixedParentsMixin, serializers.ModelSerializer):
         fields = super().get_fields()
         if _is_read(self):
             return fields
-        plans = plans_visible_to(_user_of(self))
-        fields["objectives"].child_relation.queryset = Objective.objects.filter(axis__plan__in=plans)
-        fields["actions"].child_relation.queryset = Action.objects.filter(plan__in=plans)
+        user = _user_of(self)
+        fields["objectives"].child_relation.queryset = OBJECTIVE.visible(user)
+        fields["actions"].child_relation.queryset = ACTION.visible(user)
         return fields
 
 
@@ -158,7 +169,7 @@ class IndicatorStatusSerializer(serializers.Serializer):
 def _assessment_rows(table: selectors.StatusTable) -> dict[int, list[dict]]:
     """Assessments as plain rows for the serializers, grouped by indicator (one query for slugs)."""
     org_ids = {org_id for (_ind, org_id) in table.assessments}
-    slugs = dict(Organization.objects.filter(pk__in=org_ids).values_list("id", "slug"))
+    slugs = selectors.organization_slugs(org_ids)
     rows: dict[int, list[dict]] = {}
     for (indicator_id, org_id), a in sorted(table.assessments.items(), key=lambda item: slugs.get(item[0][1], "")):
         rows.setdefault(indicator_id, []).append(
@@ -269,9 +280,10 @@ def benchmark_data(result) -> dict:
     status=extend_schema(operation_id="v1_indicators_status_retrieve", responses=AssessmentSerializer(many=True)),
     statuses=extend_schema(operation_id="v1_indicators_status_list", responses=IndicatorStatusSerializer(many=True)),
 )
-class IndicatorViewSet(ServiceModelViewSet):
+class IndicatorViewSet(EntityViewSet):
     """Indicators. Anonymous users see public indicators; editors also their organisation's private ones."""
 
+    entity = INDICATOR
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilter
     lookup_value_regex = r"\d+"
@@ -279,30 +291,6 @@ class IndicatorViewSet(ServiceModelViewSet):
 
     def get_queryset(self):
         return selectors.indicators_with_links(self.request.user)
-
-    def parent_of(self, data: dict[str, Any]) -> Organization | None:
-        return data.get("owner_organization")
-
-    def create_object(self, parent: Organization | None, data: dict[str, Any]) -> Indicator:
-        return services.indicator_create(
-            acting_user=self.request.user,
-            owner=parent,
-            data=_only(data, services.INDICATOR_FIELDS),
-            objectives=data.get("objectives"),
-            actions=data.get("actions"),
-        )
-
-    def update_object(self, instance: Indicator, data: dict[str, Any]) -> Indicator:
-        return services.indicator_update(
-            acting_user=self.request.user,
-            indicator=instance,
-            data=_only(data, services.INDICATOR_FIELDS),
-            objectives=data.get("objectives"),
-            actions=data.get("actions"),
-        )
-
-    def delete_object(self, instance: Indicator) -> None:
-        services.indicator_delete(acting_user=self.request.user, indicator=instance)
 
     @viewset_action(detail=True, methods=["get"], url_path="status", pagination_class=None)
     def status(self, request, pk=None):
@@ -325,7 +313,8 @@ class IndicatorViewSet(ServiceModelViewSet):
     def benchmark(self, request, pk=None, network=None):
         """Every member council's latest value, ranks, median and quartiles overall and by population band."""
         indicator = self.get_object()
-        result = network_benchmark(indicator, network_get(slug=network), council=request.query_params.get("council"))
+        network = organization_find(slug=network, kind=OrganizationKind.NETWORK)
+        result = network_benchmark(indicator, network, council=request.query_params.get("council"))
         return Response(BenchmarkSerializer(benchmark_data(result)).data)
 
     @viewset_action(detail=False, methods=["get"], url_path="status")
@@ -349,7 +338,7 @@ class IndicatorValueSerializer(FixedParentsMixin, serializers.ModelSerializer):
     )
     organization = serializers.SlugRelatedField(
         slug_field="slug",
-        queryset=Organization.objects.all(),
+        queryset=organization_list(),
         allow_null=True,
         required=False,
         help_text=_("Slug of the organisation it applies to; null for every organisation. Fixed once created."),
@@ -358,7 +347,7 @@ class IndicatorValueSerializer(FixedParentsMixin, serializers.ModelSerializer):
     def get_fields(self):
         fields = super().get_fields()
         if not _is_read(self):
-            fields["indicator"].queryset = selectors.indicators_visible_to(_user_of(self))
+            fields["indicator"].queryset = INDICATOR.visible(_user_of(self))
         return fields
 
 
@@ -369,7 +358,7 @@ class BaselineSerializer(IndicatorValueSerializer):
 
     class Meta:
         model = Baseline
-        fields = ["url", "id", "indicator", "organization", "date", "value", "source"]
+        fields = ["url", "id", "indicator", *BASELINE.editable_names()]
 
 
 class TargetSerializer(IndicatorValueSerializer):
@@ -379,65 +368,46 @@ class TargetSerializer(IndicatorValueSerializer):
 
     class Meta:
         model = Target
-        fields = ["url", "id", "indicator", "organization", "year", "value"]
+        fields = ["url", "id", "indicator", *TARGET.editable_names()]
 
 
-class IndicatorValueViewSet(ServiceModelViewSet):
+class IndicatorValueViewSet(EntityViewSet):
+    """Baselines, targets and observations: `add_*` is checked on the new value itself.
+
+    The rule looks at the indicator *and* at the organisation of the value being created (an
+    organisation's editors set its own values of another's indicator), so the object checked is
+    the unsaved value, not the indicator alone; the service still receives the indicator.
+    """
+
     lookup_value_regex = r"\d+"
-    model: type = Target
-    fields: list[str] = []
 
-    def parent_of(self, data: dict[str, Any]):
-        # The rule looks at the indicator and at the organisation of the value being created.
-        return self.model(indicator=data["indicator"], organization=data.get("organization"))
+    def parent_of(self, data: dict[str, Any]) -> Baseline | Target | Observation:
+        return self.entity.model(indicator=data["indicator"], organization=data.get("organization"))
+
+    def create_object(self, parent: Baseline | Target | Observation, data: dict[str, Any]) -> Any:
+        return super().create_object(parent.indicator, data)
 
 
 class BaselineViewSet(IndicatorValueViewSet):
     """Baselines of indicators."""
 
+    entity = BASELINE
     serializer_class = BaselineSerializer
     filterset_class = BaselineFilter
-    model = Baseline
 
     def get_queryset(self):
-        return selectors.baselines_visible_to(self.request.user).select_related("indicator", "organization")
-
-    def create_object(self, parent: Baseline, data: dict[str, Any]) -> Baseline:
-        return services.baseline_create(
-            acting_user=self.request.user, indicator=parent.indicator, data=_only(data, services.BASELINE_FIELDS)
-        )
-
-    def update_object(self, instance: Baseline, data: dict[str, Any]) -> Baseline:
-        return services.baseline_update(
-            acting_user=self.request.user, baseline=instance, data=_only(data, services.BASELINE_FIELDS)
-        )
-
-    def delete_object(self, instance: Baseline) -> None:
-        services.baseline_delete(acting_user=self.request.user, baseline=instance)
+        return BASELINE.visible(self.request.user).select_related("indicator", "organization")
 
 
 class TargetViewSet(IndicatorValueViewSet):
     """Yearly targets of indicators."""
 
+    entity = TARGET
     serializer_class = TargetSerializer
     filterset_class = TargetFilter
-    model = Target
 
     def get_queryset(self):
-        return selectors.targets_visible_to(self.request.user).select_related("indicator", "organization")
-
-    def create_object(self, parent: Target, data: dict[str, Any]) -> Target:
-        return services.target_create(
-            acting_user=self.request.user, indicator=parent.indicator, data=_only(data, services.TARGET_FIELDS)
-        )
-
-    def update_object(self, instance: Target, data: dict[str, Any]) -> Target:
-        return services.target_update(
-            acting_user=self.request.user, target=instance, data=_only(data, services.TARGET_FIELDS)
-        )
-
-    def delete_object(self, instance: Target) -> None:
-        services.target_delete(acting_user=self.request.user, target=instance)
+        return TARGET.visible(self.request.user).select_related("indicator", "organization")
 
 
 # --- Observations and imports
@@ -449,13 +419,13 @@ class ObservationSerializer(IndicatorValueSerializer):
     url = LinkField(view_name="api:observation-detail")
     organization = serializers.SlugRelatedField(
         slug_field="slug",
-        queryset=Organization.objects.all(),
+        queryset=organization_list(),
         help_text=_("Slug of the organisation; fixed once created."),
     )
 
     class Meta:
         model = Observation
-        fields = ["url", "id", "indicator", "organization", "date", "value", "source", "note", "created_at"]
+        fields = ["url", "id", "indicator", *OBSERVATION.editable_names(), "created_at"]
         read_only_fields = ["created_at"]
 
 
@@ -505,36 +475,17 @@ class ImportErrorsSerializer(serializers.Serializer):
 class ObservationViewSet(IndicatorValueViewSet):
     """Observations of indicators, one by one or in bulk from a file (all rows or none)."""
 
+    entity = OBSERVATION
     serializer_class = ObservationSerializer
     filterset_class = ObservationFilter
-    model = Observation
     rules_actions = {"import_file": "indicators.import_observations"}
 
     def get_queryset(self):
         return (
-            selectors.observations_visible_to(self.request.user)
+            OBSERVATION.visible(self.request.user)
             .select_related("indicator", "organization")
             .order_by("indicator_id", "organization_id", "-date")
         )
-
-    def parent_of(self, data: dict[str, Any]) -> Observation:
-        return Observation(indicator=data["indicator"], organization=data["organization"])
-
-    def create_object(self, parent: Observation, data: dict[str, Any]) -> Observation:
-        return services.observation_create(
-            acting_user=self.request.user,
-            indicator=parent.indicator,
-            organization=parent.organization,
-            data=_only(data, services.OBSERVATION_FIELDS),
-        )
-
-    def update_object(self, instance: Observation, data: dict[str, Any]) -> Observation:
-        return services.observation_update(
-            acting_user=self.request.user, observation=instance, data=_only(data, services.OBSERVATION_FIELDS)
-        )
-
-    def delete_object(self, instance: Observation) -> None:
-        services.observation_delete(acting_user=self.request.user, observation=instance)
 
     @viewset_action(
         detail=False,
@@ -636,11 +587,8 @@ class PlanMonitoringViewSet(viewsets.ViewSet):
         plan = plan_get(request.user, slug=slug)
         today = timezone.localdate()
         result = plan_monitoring([plan.pk], today=today)
-        axes = dict(Axis.objects.filter(plan=plan).values_list("id", "code"))
-        objectives = {
-            pk: (axis_id, code)
-            for pk, axis_id, code in Objective.objects.filter(axis__plan=plan).values_list("id", "axis_id", "code")
-        }
+        axes = _axis_codes(plan)
+        objectives = _objective_axes_and_codes(plan)
         data = {
             "plan": plan.slug,
             "date": today,

@@ -13,9 +13,9 @@ councils without a population form an "unknown" group. Ranks and quartiles are a
 within each band.
 
 Everything is read in five queries whatever the network's size; the members' assessments are
-kept in the status cache (`selectors.cached_status`) until a value, baseline or target of the
-indicator changes, and the benchmark itself per process: a warm call reads only the indicator's
-version and a summary of the network's membership (one small query).
+kept in the shared cache (`core.cache.cached_value`, named by `selectors.status_parts`) until a
+value, baseline or target of the indicator changes, and so is the benchmark itself: a warm call
+reads only the indicator's version and a summary of the network's membership (one small query).
 """
 
 import datetime as dt
@@ -24,18 +24,19 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import Count, Max, QuerySet, Subquery, Sum
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from municipia.core.cache import cached_value
 from municipia.core.i18n import translated_names
 from municipia.indicators.choices import Direction
 from municipia.indicators.models import Indicator
-from municipia.indicators.selectors import cached_status, indicator_status, status_cache_key
+from municipia.indicators.selectors import indicator_status, status_parts
 from municipia.indicators.status import Assessment
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.models import NetworkMembership, Organization
+from municipia.organizations.selectors import organization_find
 
 # (lower bound inclusive, upper bound exclusive or None, label)
 POPULATION_BANDS: list[tuple[int, int | None, str]] = [
@@ -145,7 +146,9 @@ class Benchmark:
     notes: list[str] = field(default_factory=list)
 
 
-def networks() -> QuerySet[Organization]:
+def _networks() -> QuerySet[Organization]:
+    """Every network, plain (organizations.selectors.network_list annotates member counts, which the
+    short list of links below does not need)."""
     return Organization.objects.filter(kind=OrganizationKind.NETWORK)
 
 
@@ -155,7 +158,7 @@ NETWORK_LINKS_MAX = 10
 
 def networks_of_owner(indicator: Indicator) -> list[Organization]:
     """Networks an indicator can be benchmarked over: its owner network, its owner council's networks, or any."""
-    candidates = networks().only("id", "slug", *translated_names("name")).order_by("name_en", "id")
+    candidates = _networks().only("id", "slug", *translated_names("name")).order_by("name_en", "id")
     if indicator.owner_organization_id is None:
         return list(candidates[:NETWORK_LINKS_MAX])
     owner = candidates.filter(pk=indicator.owner_organization_id)
@@ -164,11 +167,8 @@ def networks_of_owner(indicator: Indicator) -> list[Organization]:
 
 
 def network_get(*, slug: str) -> Organization:
-    """Networks are public; an unknown slug (or one of a council) is "not found"."""
-    try:
-        return networks().get(slug=slug)
-    except Organization.DoesNotExist:
-        raise Http404 from None
+    """Networks are public; an unknown slug (or one of a council) is "not found" (kept for the reports app)."""
+    return organization_find(slug=slug, kind=OrganizationKind.NETWORK)
 
 
 def member_assessments(indicator: Indicator, member_ids: list[int], today: dt.date) -> dict[int, Assessment]:
@@ -204,15 +204,15 @@ def network_benchmark(
     `council` (a member's slug) is highlighted: its rank overall and in its peer group.
     Rows are ordered by rank, unranked members last by name.
 
-    The benchmark is kept per process (rows hold model instances, which are never pickled)
-    and the members' assessments in the shared status cache, both keyed on the indicator's
-    version (read here), the members' and the day: a warm benchmark costs one small query.
-    Its rows are shared: read them, do not change them.
+    The benchmark and the members' assessments are kept in the shared cache, both keyed on the
+    indicator's version (read here), the members' and the day: a warm benchmark costs one small query.
     """
     today = today or timezone.localdate()
     versions = _versions(indicator, network)
-    key = status_cache_key("benchmark-table", [indicator], [network.pk], today, get_language(), *versions)
-    table = cached_status(key, lambda: _benchmark_table(indicator, network, today, versions[0]), shared=False)
+    parts = status_parts("benchmark-table", [indicator], [network.pk], today, get_language(), *versions)
+    table = cached_value(
+        "indicators-benchmark-table", parts, lambda: _benchmark_table(indicator, network, today, versions[0])
+    )
     highlighted = next((row for row in table.rows if council and row.organization.slug == council), None)
     return replace(
         table,
@@ -228,8 +228,9 @@ def _benchmark_table(indicator: Indicator, network: Organization, today: dt.date
         network.members.only("id", "slug", "population", *translated_names("name")).order_by("name_en", "id")
     )
     member_ids = [m.pk for m in members]
-    assessments = cached_status(
-        status_cache_key("benchmark", [indicator], member_ids, today, version),
+    assessments = cached_value(
+        "indicators-benchmark",
+        status_parts("benchmark", [indicator], member_ids, today, version),
         lambda: member_assessments(indicator, member_ids, today),
     )
     rows = [MemberRow(m, assessments[m.pk], population_band(m.population)) for m in members]

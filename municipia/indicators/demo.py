@@ -11,16 +11,15 @@ Observations are written through the importer service (all or nothing), like any
 Idempotent: when the first demo indicator exists, nothing is done.
 """
 
-import csv
 import datetime as dt
 import hashlib
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from municipia.core.exports import csv_lines
 from municipia.indicators import services
 from municipia.indicators.choices import Direction, Frequency
 from municipia.indicators.models import Indicator
@@ -318,8 +317,5 @@ def _jerez_indicator(admin, summary: IndicatorDemoSummary) -> list[list[str]]:
 
 
 def _csv(rows: list[list[str]]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["indicator", "organization", "date", "value", "source", "note"])
-    writer.writerows(rows)
-    return out.getvalue().encode()
+    """The demo's observation file, written as every CSV is (core.exports)."""
+    return "".join(csv_lines(["indicator", "organization", "date", "value", "source", "note"], rows)).encode()

@@ -8,7 +8,7 @@ from municipia.core.filters import search_translated
 from municipia.indicators.choices import Direction, Frequency, IndicatorStatus
 from municipia.indicators.models import Baseline, Indicator, Observation, Target
 from municipia.indicators.selectors import indicator_ids_with_status
-from municipia.organizations.models import Organization
+from municipia.organizations.selectors import organization_list
 from municipia.strategy.models import Action, Objective, Plan
 
 
@@ -33,7 +33,7 @@ class IndicatorFilter(django_filters.FilterSet):
     )
     owner = django_filters.ModelChoiceFilter(
         field_name="owner_organization",
-        queryset=Organization.objects.all(),
+        queryset=organization_list(),
         to_field_name="slug",
         label=_("Owner organisation"),
     )
@@ -76,7 +76,7 @@ class IndicatorFilter(django_filters.FilterSet):
 
 class TargetFilter(django_filters.FilterSet):
     organization = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.all(), to_field_name="slug", label=_("Organisation")
+        queryset=organization_list(), to_field_name="slug", label=_("Organisation")
     )
 
     class Meta:
@@ -86,7 +86,7 @@ class TargetFilter(django_filters.FilterSet):
 
 class BaselineFilter(django_filters.FilterSet):
     organization = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.all(), to_field_name="slug", label=_("Organisation")
+        queryset=organization_list(), to_field_name="slug", label=_("Organisation")
     )
 
     class Meta:
@@ -96,7 +96,7 @@ class BaselineFilter(django_filters.FilterSet):
 
 class ObservationFilter(django_filters.FilterSet):
     organization = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.all(), to_field_name="slug", label=_("Organisation")
+        queryset=organization_list(), to_field_name="slug", label=_("Organisation")
     )
     date = django_filters.DateFromToRangeFilter(label=_("Date"))
 

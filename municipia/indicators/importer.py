@@ -140,13 +140,6 @@ def _read_xlsx(content: bytes) -> Iterator[list]:
         workbook.close()
 
 
-def read_table(name: str, content: bytes) -> Iterator[list]:
-    """The file's rows as lists of cells (strings from CSV; numbers, dates or strings from XLSX)."""
-    if _is_xlsx(name, content):
-        return _read_xlsx(content)
-    return _read_csv(content)
-
-
 class _Source:
     """A file's header and its data rows, which may be read more than once.
 
@@ -343,6 +336,145 @@ def _prepare(name: str, content: bytes, *, acting_user, today: dt.date | None, e
     )
 
 
+class _RowChecks:
+    """The checks of one row, by concern, each remembering its outcomes per distinct cell.
+
+    Written for files of a million rows: outcomes are kept per distinct organisation, code,
+    date and permission, and a plain number is read without the general parser. Each check
+    appends its problems to `errors` (with the row number) and returns what it found, or None.
+    """
+
+    def __init__(self, checking: _Checking, *, find_duplicates: bool, prepare_date: Callable | None) -> None:
+        self.errors = checking.errors
+        self.organizations, self.indicators = checking.organizations, checking.indicators
+        self.today, self.acting_user = checking.today, checking.acting_user
+        self.find_duplicates = find_duplicates
+        self.prepare_date = prepare_date
+        # CSV cells are strings; XLSX cells may be numbers, dates or None.
+        self.plain_value = PLAIN_VALUE.fullmatch if checking.source.is_text else None
+        self.found_orgs: dict[str, tuple[int, str] | None] = {}
+        self.dates: dict = {}  # cell → (date or None, the date prepared for the database)
+        self.allowed: dict[tuple[int | None, int], bool] = {}
+        self.seen: dict[tuple[int, int, dt.date], int] = {}
+
+    def organization(self, number: int, token: str) -> tuple[int, str] | None:
+        """(id, name) of the organisation a cell names by slug, code or name."""
+        organization = self.found_orgs.get(token, False)
+        if organization is False:
+            candidates = self.organizations.get(token, [])
+            organization = self.found_orgs[token] = candidates[0] if len(candidates) == 1 else None
+        if organization is not None:
+            return organization
+        candidates = self.organizations.get(token, [])
+        if not token:
+            message = _("The organisation is missing.")
+        elif not candidates:
+            message = _("Unknown organisation “%(value)s”.") % {"value": token}
+        else:
+            message = _("“%(value)s” names several organisations (%(names)s): use the slug or COUNTRY:code.") % {
+                "value": token,
+                "names": ", ".join(name for _id, name in candidates),
+            }
+        self.errors.append(RowError(number, "organization", message))
+        return None
+
+    def indicator(self, number: int, code: str, organization_id: int | None) -> tuple[int, int | None] | None:
+        """(id, owner id) of the indicator a code names (the organisation's own, when several share it)."""
+        candidates = self.indicators.get(code)
+        if candidates is not None and len(candidates) == 1:
+            return candidates[0]
+        if not code:
+            self.errors.append(RowError(number, "indicator", _("The indicator code is missing.")))
+            return None
+        if candidates is None:
+            self.errors.append(RowError(number, "indicator", _("Unknown indicator “%(value)s”.") % {"value": code}))
+            return None
+        indicator = _pick_indicator(candidates, organization_id)
+        if indicator is None and organization_id is not None:
+            message = _("Several indicators have the code “%(value)s” and none belongs to this organisation.")
+            self.errors.append(RowError(number, "indicator", message % {"value": code}))
+        return indicator
+
+    def _parsed_date(self, cell: object) -> tuple[dt.date | None, object]:
+        date = parse_date(cell)
+        prepared = self.prepare_date(date) if self.prepare_date is not None and date is not None else None
+        return date, prepared
+
+    def date(self, number: int, cell: object) -> tuple[dt.date | None, object]:
+        """The date and its database form, judged (and prepared) once per distinct cell."""
+        try:
+            date, prepared = self.dates[cell]
+        except KeyError:
+            date, prepared = self.dates[cell] = self._parsed_date(cell)
+        except TypeError:  # an unhashable cell
+            date, prepared = self._parsed_date(cell)
+        if date is None:
+            message = _("“%(value)s” is not a date (write YYYY-MM-DD).") % {"value": _text(cell)}
+            self.errors.append(RowError(number, "date", message))
+        elif date > self.today:
+            self.errors.append(RowError(number, "date", _("%(date)s is in the future.") % {"date": date.isoformat()}))
+        return date, prepared
+
+    def value(self, number: int, cell: object) -> Decimal | None:
+        """The value: a plain number needs no other check."""
+        if self.plain_value is not None and self.plain_value(cell):
+            return Decimal(cell)
+        value = parse_value(cell)
+        if value is None:
+            self.errors.append(RowError(number, "value", _("“%(value)s” is not a number.") % {"value": _text(cell)}))
+        elif abs(value) >= MAX_VALUE or -value.as_tuple().exponent > VALUE_DECIMALS:
+            message = _("%(value)s has too many digits (at most %(whole)s before the point and %(decimals)s after).")
+            self.errors.append(
+                RowError(
+                    number,
+                    "value",
+                    message
+                    % {"value": _text(cell), "whole": VALUE_DIGITS - VALUE_DECIMALS, "decimals": VALUE_DECIMALS},
+                )
+            )
+        return value
+
+    def may_record(self, indicator_owner_id: int | None, organization_id: int) -> bool:
+        # No acting user: the server operator's command-line import, with full rights.
+        if self.acting_user is None:
+            return True
+        key = (indicator_owner_id, organization_id)
+        may = self.allowed.get(key)
+        if may is None:
+            may = self.allowed[key] = may_record(
+                self.acting_user, indicator_owner_id=indicator_owner_id, organization_id=organization_id
+            )
+        return may
+
+    def recordable(
+        self, number: int, indicator: tuple[int, int | None], code: str, organization: tuple[int, str], date
+    ) -> None:
+        """The user may record the value, and (when looking for them) no earlier row gives it too."""
+        organization_id, organization_name = organization
+        if not self.may_record(indicator[1], organization_id):
+            message = _("You may not record values of %(indicator)s for %(organization)s.")
+            self.errors.append(
+                RowError(number, "organization", message % {"indicator": code, "organization": organization_name})
+            )
+            return
+        if date is None or not self.find_duplicates:
+            return
+        key = (indicator[0], organization_id, date)
+        other = self.seen.get(key)
+        if other is None:
+            self.seen[key] = number
+            return
+        message = _("Row %(other)s already gives %(indicator)s for %(organization)s on %(date)s.")
+        self.errors.append(
+            RowError(
+                number,
+                "date",
+                message
+                % {"other": other, "indicator": code, "organization": organization_name, "date": date.isoformat()},
+            )
+        )
+
+
 def _checked_rows(
     checking: _Checking,
     *,
@@ -350,11 +482,9 @@ def _checked_rows(
     stop_at_first_error: bool,
     insert: tuple[Callable[[dt.date], object], tuple] | None = None,
 ) -> Iterator[tuple]:
-    """Checks each row by the rules of the module; yields the good ones and appends every problem.
+    """Checks each row by the rules of the module (`_RowChecks`); yields the good ones and appends every problem.
 
-    Written for files of a million rows: outcomes are kept per distinct organisation, code,
-    date and permission, and a plain number is read without the general parser. Duplicates
-    within the file are found here when `find_duplicates` (else the database's unique
+    Duplicates within the file are found here when `find_duplicates` (else the database's unique
     constraint finds them). Good rows are `GoodRow`s, or, with `insert` = (the database's
     preparation of a date, the values that end every row), the parameters of the INSERT.
     """
@@ -364,20 +494,13 @@ def _checked_rows(
     source_at, note_at = columns.get("source"), columns.get("note")
     width = max(columns.values()) + 1
     is_text = checking.source.is_text
-    # CSV cells are strings; XLSX cells may be numbers, dates or None.
     strip: Callable = str.strip if is_text else _text
     pad = "" if is_text else None
-    plain_value = PLAIN_VALUE.fullmatch if is_text else None
-    today, acting_user = checking.today, checking.acting_user
-    organizations, indicators = checking.organizations, checking.indicators
     too_long = _("The source is longer than 250 characters.")
-    found_orgs: dict[str, tuple[int, str] | None] = {}
-    dates: dict = {}  # cell → (date or None, the date prepared for the database)
     prepare_date, tail = insert if insert is not None else (None, ())
+    check = _RowChecks(checking, find_duplicates=find_duplicates, prepare_date=prepare_date)
     indicator_ids = checking.indicator_ids
     last_indicator = None
-    allowed: dict[tuple[int | None, int], bool] = {}
-    seen: dict[tuple[int, int, dt.date], int] = {}
     number = 1
     for cells in checking.source.rows():
         number += 1
@@ -389,150 +512,28 @@ def _checked_rows(
             continue  # a blank row
         checking.row_count += 1
         row_errors = len(errors)
-
-        # The organisation.
-        organization = found_orgs.get(org_token, False)
-        if organization is False:
-            candidates = organizations.get(org_token, [])
-            organization = found_orgs[org_token] = candidates[0] if len(candidates) == 1 else None
-        if organization is None:
-            candidates = organizations.get(org_token, [])
-            if not org_token:
-                errors.append(RowError(number, "organization", _("The organisation is missing.")))
-            elif not candidates:
-                errors.append(
-                    RowError(number, "organization", _("Unknown organisation “%(value)s”.") % {"value": org_token})
-                )
-            else:
-                errors.append(
-                    RowError(
-                        number,
-                        "organization",
-                        _("“%(value)s” names several organisations (%(names)s): use the slug or COUNTRY:code.")
-                        % {"value": org_token, "names": ", ".join(name for _id, name in candidates)},
-                    )
-                )
-            organization_id, organization_name = None, ""
-        else:
-            organization_id, organization_name = organization
-
-        # The indicator.
-        candidates = indicators.get(code)
-        indicator = None
-        if candidates is not None and len(candidates) == 1:
-            indicator = candidates[0]
-        elif not code:
-            errors.append(RowError(number, "indicator", _("The indicator code is missing.")))
-        elif candidates is None:
-            errors.append(RowError(number, "indicator", _("Unknown indicator “%(value)s”.") % {"value": code}))
-        else:
-            indicator = _pick_indicator(candidates, organization_id)
-            if indicator is None and organization_id is not None:
-                errors.append(
-                    RowError(
-                        number,
-                        "indicator",
-                        _("Several indicators have the code “%(value)s” and none belongs to this organisation.")
-                        % {"value": code},
-                    )
-                )
-
-        # The date, judged (and prepared) once per distinct cell.
-        try:
-            date, prepared_date = dates[date_cell]
-        except KeyError:
-            date = parse_date(date_cell)
-            prepared_date = prepare_date(date) if prepare_date is not None and date is not None else None
-            dates[date_cell] = (date, prepared_date)
-        except TypeError:  # an unhashable cell
-            date = parse_date(date_cell)
-            prepared_date = prepare_date(date) if prepare_date is not None and date is not None else None
-        if date is None:
-            errors.append(
-                RowError(
-                    number, "date", _("“%(value)s” is not a date (write YYYY-MM-DD).") % {"value": _text(date_cell)}
-                )
-            )
-        elif date > today:
-            errors.append(RowError(number, "date", _("%(date)s is in the future.") % {"date": date.isoformat()}))
-
-        # The value: a plain number needs no other check.
-        if plain_value is not None and plain_value(value_cell):
-            value = Decimal(value_cell)
-        else:
-            value = parse_value(value_cell)
-            if value is None:
-                errors.append(
-                    RowError(number, "value", _("“%(value)s” is not a number.") % {"value": _text(value_cell)})
-                )
-            elif abs(value) >= MAX_VALUE or -value.as_tuple().exponent > VALUE_DECIMALS:
-                errors.append(
-                    RowError(
-                        number,
-                        "value",
-                        _("%(value)s has too many digits (at most %(whole)s before the point and %(decimals)s after).")
-                        % {
-                            "value": _text(value_cell),
-                            "whole": VALUE_DIGITS - VALUE_DECIMALS,
-                            "decimals": VALUE_DECIMALS,
-                        },
-                    )
-                )
-
+        organization = check.organization(number, org_token)
+        organization_id, organization_name = organization or (None, "")
+        indicator = check.indicator(number, code, organization_id)
+        date, prepared_date = check.date(number, date_cell)
+        value = check.value(number, value_cell)
         source = strip(cells[source_at]) if source_at is not None else ""
         note = strip(cells[note_at]) if note_at is not None else ""
         if len(source) > 250:
             errors.append(RowError(number, "source", too_long))
-
-        if indicator is not None and organization_id is not None:
-            # No acting user: the server operator's command-line import, with full rights.
-            if acting_user is not None:
-                key = (indicator[1], organization_id)
-                may = allowed.get(key)
-                if may is None:
-                    may = allowed[key] = may_record(
-                        acting_user, indicator_owner_id=indicator[1], organization_id=organization_id
-                    )
-            else:
-                may = True
-            if not may:
-                errors.append(
-                    RowError(
-                        number,
-                        "organization",
-                        _("You may not record values of %(indicator)s for %(organization)s.")
-                        % {"indicator": code, "organization": organization_name},
-                    )
-                )
-            elif date is not None and find_duplicates:
-                key = (indicator[0], organization_id, date)
-                other = seen.get(key)
-                if other is not None:
-                    errors.append(
-                        RowError(
-                            number,
-                            "date",
-                            _("Row %(other)s already gives %(indicator)s for %(organization)s on %(date)s.")
-                            % {
-                                "other": other,
-                                "indicator": code,
-                                "organization": organization_name,
-                                "date": date.isoformat(),
-                            },
-                        )
-                    )
-                else:
-                    seen[key] = number
-        if len(errors) == row_errors:
-            if indicator[0] != last_indicator:
-                last_indicator = indicator[0]
-                indicator_ids.add(last_indicator)
-            if insert is None:
-                yield (number, indicator[0], code, organization_id, organization_name, date, value, source, note)
-            else:
-                yield (indicator[0], organization_id, prepared_date, value, source, note, *tail)
-        elif stop_at_first_error:
-            return
+        if indicator is not None and organization is not None:
+            check.recordable(number, indicator, code, organization, date)
+        if len(errors) != row_errors:
+            if stop_at_first_error:
+                return
+            continue
+        if indicator[0] != last_indicator:
+            last_indicator = indicator[0]
+            indicator_ids.add(last_indicator)
+        if insert is None:
+            yield (number, indicator[0], code, organization_id, organization_name, date, value, source, note)
+        else:
+            yield (indicator[0], organization_id, prepared_date, value, source, note, *tail)
 
 
 def check_file(

@@ -40,10 +40,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from municipia.core.cache import cached_value
 from municipia.core.i18n import translated_names
 from municipia.indicators.choices import ActionHealth, IndicatorStatus
 from municipia.indicators.models import Indicator
-from municipia.indicators.selectors import cached_status, indicator_status, indicators_visible_to, status_cache_key
+from municipia.indicators.selectors import indicator_status, indicators_visible_to, status_parts
 from municipia.indicators.status import Assessment
 from municipia.organizations.models import NetworkMembership, Organization
 from municipia.strategy.choices import ActionStatus
@@ -206,6 +207,33 @@ class PlanMonitoring:
     plans: dict[int, ElementHealth] = field(default_factory=dict)
 
 
+# --- Reads of other apps' models that their selectors do not offer yet (kept here, in one place).
+
+
+def _plan_actions(plan_ids: list[int]) -> QuerySet[Action]:
+    return Action.objects.filter(plan_id__in=plan_ids)
+
+
+def _objective_weights(plan_ids: list[int]) -> QuerySet:
+    """(id, weight, axis id) of the plans' objectives."""
+    return Objective.objects.filter(axis__plan_id__in=plan_ids).values_list("id", "weight", "axis_id")
+
+
+def _axis_weights(plan_ids: list[int]) -> QuerySet:
+    """(id, weight, plan id) of the plans' axes."""
+    return Axis.objects.filter(plan_id__in=plan_ids).values_list("id", "weight", "plan_id")
+
+
+def _member_ids(network_id: int) -> list[int]:
+    """The member councils of a network (none for a council)."""
+    return list(NetworkMembership.objects.filter(network_id=network_id).values_list("member_id", flat=True))
+
+
+def _organization_names(ids: set[int]) -> dict[int, Organization]:
+    """Organisations by id, with only their slug and names loaded."""
+    return Organization.objects.only("id", "slug", *translated_names("name")).in_bulk(ids)
+
+
 def _overdue_milestones(action_ids: QuerySet, today: dt.date) -> dict[int, int]:
     counts: dict[int, int] = defaultdict(int)
     rows = Milestone.objects.filter(action_id__in=action_ids, completed_on__isnull=True, due_date__lt=today)
@@ -220,7 +248,7 @@ def plan_monitoring(plan_ids: list[int], *, today: dt.date | None = None) -> Pla
     result = PlanMonitoring()
     if not plan_ids:
         return result
-    actions = Action.objects.filter(plan_id__in=plan_ids)
+    actions = _plan_actions(plan_ids)
     overdue = _overdue_milestones(actions.values("id"), today)
     rows = actions.order_by("code").only(
         "id",
@@ -245,7 +273,7 @@ def plan_monitoring(plan_ids: list[int], *, today: dt.date | None = None) -> Pla
         by_objective[action.objective_id].append(state)
 
     rollup: Rollup = progress_rollup(plan_ids)
-    objectives = Objective.objects.filter(axis__plan_id__in=plan_ids).values_list("id", "weight", "axis_id")
+    objectives = _objective_weights(plan_ids)
     by_axis: dict[int, list[tuple[Decimal, ElementHealth]]] = defaultdict(list)
     for objective_id, weight, axis_id in objectives:
         element = ElementHealth(progress=rollup.objectives.get(objective_id))
@@ -262,7 +290,7 @@ def plan_monitoring(plan_ids: list[int], *, today: dt.date | None = None) -> Pla
         by_axis[axis_id].append((weight, element))
 
     by_plan: dict[int, list[tuple[Decimal, ElementHealth]]] = defaultdict(list)
-    for axis_id, weight, plan_id in Axis.objects.filter(plan_id__in=plan_ids).values_list("id", "weight", "plan_id"):
+    for axis_id, weight, plan_id in _axis_weights(plan_ids):
         children = by_axis.get(axis_id, [])
         element = ElementHealth(
             progress=rollup.axes.get(axis_id),
@@ -380,7 +408,7 @@ def indicator_summary(indicators: list[Indicator], organization_ids: list[int], 
 
 def plan_organization_ids(plan: Plan) -> list[int]:
     """Whose values a plan's indicators are judged on: a network's member councils, or the owning council."""
-    members = list(NetworkMembership.objects.filter(network_id=plan.owner_id).values_list("member_id", flat=True))
+    members = _member_ids(plan.owner_id)
     return members or [plan.owner_id]
 
 
@@ -419,14 +447,13 @@ def plan_dashboard(user, plan: Plan, *, today: dt.date | None = None) -> PlanDas
 
     indicators = list(plan_indicators(user, plan))
     org_ids = plan_organization_ids(plan)
-    summary = cached_status(
-        status_cache_key("dashboard", indicators, org_ids, today, DASHBOARD_ROWS),
+    summary = cached_value(
+        "indicators-dashboard",
+        status_parts("dashboard", indicators, org_ids, today, DASHBOARD_ROWS),
         lambda: indicator_summary(indicators, org_ids, today),
     )
     by_id = {indicator.pk: indicator for indicator in indicators}
-    organizations = Organization.objects.only("id", "slug", *translated_names("name")).in_bulk(
-        {row[1] for row in summary.off_track + summary.stale}
-    )
+    organizations = _organization_names({row[1] for row in summary.off_track + summary.stale})
 
     def issues(rows):
         return [IndicatorIssue(by_id[ind], organizations[org], a) for ind, org, a in rows if org in organizations]

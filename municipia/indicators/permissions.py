@@ -14,6 +14,7 @@
 
 import rules
 
+from municipia.indicators.entities import INDICATOR
 from municipia.indicators.models import Baseline, Indicator, Observation, Target
 from municipia.organizations.models import Organization
 from municipia.organizations.permissions import (
@@ -51,12 +52,6 @@ def edits_indicator_owner(user, obj) -> bool:
 
 
 @rules.predicate
-def indicator_is_public(user, obj) -> bool:
-    indicator = indicator_of(obj)
-    return indicator is not None and indicator.is_public
-
-
-@rules.predicate
 def edits_value_organization(user, obj) -> bool:
     """The target, baseline or observation is for an organisation the user edits."""
     if not isinstance(obj, Baseline | Target | Observation):
@@ -70,16 +65,20 @@ def is_indicator_owner_candidate(user, obj) -> bool:
     return isinstance(obj, Organization) and edits_organization(user, obj)
 
 
-can_view = indicator_is_public | is_site_admin | edits_indicator_owner
+@rules.predicate
+def can_view(user, obj) -> bool:
+    """Whether `user` sees the indicator `obj` is (or belongs to): the indicator entity's visibility
+    rule (indicators/entities.py, which also defines the `view_*` permissions), for other apps' rules."""
+    return INDICATOR.can_see(user, indicator_of(obj))
+
+
 can_edit_indicator = is_site_admin | edits_indicator_owner
 can_edit_value = is_site_admin | edits_indicator_owner | edits_value_organization
 
-rules.add_perm("indicators.view_indicator", can_view)
 rules.add_perm("indicators.add_indicator", is_site_admin | is_indicator_owner_candidate)
 rules.add_perm("indicators.change_indicator", can_edit_indicator)
 rules.add_perm("indicators.delete_indicator", can_edit_indicator)
 for model_name in ("baseline", "target", "observation"):
-    rules.add_perm(f"indicators.view_{model_name}", can_view)
     rules.add_perm(f"indicators.add_{model_name}", can_edit_value)
     rules.add_perm(f"indicators.change_{model_name}", can_edit_value)
     rules.add_perm(f"indicators.delete_{model_name}", can_edit_value)

@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 
 from municipia.core.mail import templated_email
 from municipia.indicators.models import Indicator, IndicatorReminder
-from municipia.indicators.selectors import indicator_status
+from municipia.indicators.selectors import indicator_status, organizations_by_id
 from municipia.indicators.status import Assessment
 from municipia.organizations.models import Organization, Person
 
@@ -78,7 +78,7 @@ def reminders_due(*, today: dt.date) -> list[Reminder]:
             "indicator_id", "organization_id", "latest_date", "recipient"
         )
     )
-    organizations = Organization.objects.in_bulk({org for (_ind, org), _a in stale})
+    organizations = organizations_by_id({org for (_ind, org), _a in stale})
     reminders: dict[str, Reminder] = {}
     for (indicator_id, organization_id), assessment in sorted(stale, key=lambda item: item[0]):
         indicator = by_id[indicator_id]

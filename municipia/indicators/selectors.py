@@ -1,53 +1,63 @@
 """Reads of indicators, targets and observations, and their status, each in a fixed number of queries."""
 
 import datetime as dt
-import hashlib
-import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TypeVar
 
-from django.core.cache import cache
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404
 from django.utils import timezone
 
+from municipia.core.visibility import User, is_site_admin
+from municipia.indicators.entities import INDICATOR, OBSERVATION
 from municipia.indicators.models import Baseline, Indicator, Observation, Target
 from municipia.indicators.status import Assessment, Point, assess
 from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids
+from municipia.strategy.entities import ACTION, OBJECTIVE
 from municipia.strategy.models import Action, Objective
-from municipia.strategy.selectors import plans_visible_to
 
-# --- Visibility: every fetch by id goes through these, so "not found" and "forbidden" look alike.
-
-
-def indicators_visible_to(user) -> QuerySet[Indicator]:
-    indicators = Indicator.objects.all()
-    if user.is_authenticated and user.is_superuser:
-        return indicators
-    return indicators.filter(Q(is_public=True) | Q(owner_organization_id__in=editable_organization_ids(user)))
+# --- Reads of other apps' models that their selectors do not offer yet (kept here, in one place).
 
 
-def indicator_visibility(user) -> str:
+def organizations_by_id(ids: Iterable[int]) -> dict[int, Organization]:
+    """Organisations by id, in one query (organizations.selectors has no bulk look-up)."""
+    return Organization.objects.in_bulk(list(ids))
+
+
+def organization_slugs(ids: Iterable[int]) -> dict[int, str]:
+    """The slugs of organisations by id, in one query."""
+    return dict(Organization.objects.filter(pk__in=list(ids)).values_list("id", "slug"))
+
+
+def _ids_only(model: type[Objective] | type[Action]) -> QuerySet:
+    """Objectives or actions loaded by id only, to prefetch the ids an indicator links to."""
+    return model._default_manager.only("id")
+
+
+# --- Visibility: the indicator entities' rule (indicators/entities.py); every fetch by id goes
+# through these, so "not found" and "forbidden" look alike.
+
+
+def indicators_visible_to(user: User | None) -> QuerySet[Indicator]:
+    return INDICATOR.visible(user)
+
+
+def indicator_visibility(user: User) -> str:
     """What decides which indicators `user` sees (see indicators_visible_to), for cache keys: no query
     beyond the user's roles, which are read once per request."""
-    if user.is_authenticated and user.is_superuser:
+    if is_site_admin(user):
         return "all"
     return "public+" + ",".join(map(str, sorted(editable_organization_ids(user))))
 
 
-def indicator_get(user, *, pk) -> Indicator:
-    try:
-        return indicators_visible_to(user).select_related("owner_organization", "owner_person").get(pk=pk)
-    except (Indicator.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+def indicator_get(user: User | None, *, pk: object) -> Indicator:
+    return INDICATOR.get(user, pk=pk)
 
 
-def indicator_list(user) -> QuerySet[Indicator]:
+def indicator_list(user: User | None) -> QuerySet[Indicator]:
     """Indicators for lists: the owner is shown by name; long texts in every language are not loaded."""
     return (
         indicators_visible_to(user)
@@ -56,24 +66,8 @@ def indicator_list(user) -> QuerySet[Indicator]:
     )
 
 
-def targets_visible_to(user) -> QuerySet[Target]:
-    return Target.objects.filter(indicator__in=indicators_visible_to(user))
-
-
-def baselines_visible_to(user) -> QuerySet[Baseline]:
-    return Baseline.objects.filter(indicator__in=indicators_visible_to(user))
-
-
-def observations_visible_to(user) -> QuerySet[Observation]:
-    return Observation.objects.filter(indicator__in=indicators_visible_to(user))
-
-
-def observation_list(user) -> QuerySet[Observation]:
-    return (
-        observations_visible_to(user)
-        .select_related("indicator", "organization")
-        .order_by("indicator_id", "organization__name", "-date")
-    )
+def observations_visible_to(user: User | None) -> QuerySet[Observation]:
+    return OBSERVATION.visible(user)
 
 
 # --- Status: latest values, trends and trajectory status for many indicators at once.
@@ -188,53 +182,24 @@ def indicator_status(
     return table
 
 
-# --- A cache of computed statuses (the plan dashboard, network benchmarks).
+# --- The parts that name a computed status (the plan dashboard, network benchmarks) in the cache.
 #
 # Judging every indicator for every member of a large network takes a second or more, so the
-# result is kept, keyed on everything it is computed from: each indicator's `updated_at`, which
-# every write of its values, baselines or targets moves inside the writing transaction
-# (`services.touch_indicators`), the organisations judged, and the day (staleness). Any change
-# is then a different key: nothing needs deleting. The version is read before the data, so an
-# entry never holds data older than its key says. Entries live in Django's cache (shared by
-# workers and hosts when REDIS_URL is set) and, as objects, in a small per-process table that
-# spares the unpickling; both are read-only for callers.
-
-# Keys change with the data, so time only bounds how long a write that bypasses the services
-# (which leaves the versions alone) may go unseen.
-STATUS_CACHE_SECONDS = 600
-PROCESS_CACHE_ENTRIES = 32
-_process_cache: dict[str, tuple[float, object]] = {}
-Computed = TypeVar("Computed")
+# result is kept (core.cache.cached_value), named by everything it is computed from: each
+# indicator's `updated_at`, which every write of its values, baselines or targets moves inside
+# the writing transaction (`services.touch_indicators`), the organisations judged, and the day
+# (staleness). Any change is then a different key: nothing needs deleting. The version is read
+# before the data, so an entry never holds data older than its key says.
 
 
-def status_cache_key(
-    kind: str, indicators: Iterable[Indicator], organization_ids: Iterable[int], today: dt.date, *extra
-) -> str:
-    """The key of a computed status of `indicators` for `organization_ids` on `today` (see above)."""
+def status_parts(
+    kind: str, indicators: Iterable[Indicator], organization_ids: Iterable[int], today: dt.date, *extra: object
+) -> list[str]:
+    """The cache parts of a computed status of `indicators` for `organization_ids` on `today` (see above)."""
     parts = [kind, today.isoformat(), *map(str, extra)]
     parts += [f"{i.pk}@{i.updated_at.isoformat()}" for i in sorted(indicators, key=lambda i: i.pk)]
     parts.append(",".join(map(str, sorted(organization_ids))))
-    return "indicators:status:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
-
-
-def cached_status(key: str, compute: Callable[[], Computed], *, shared: bool = True) -> Computed:
-    """The value kept under `key`, computed (and kept) when there is none.
-
-    `shared=False` keeps it in this process only: for values holding model instances.
-    """
-    now = time.monotonic()
-    expires, value = _process_cache.get(key, (0.0, None))
-    if expires < now:
-        value = cache.get(key) if shared else None
-        if value is None:
-            value = compute()
-            if shared:
-                cache.set(key, value, STATUS_CACHE_SECONDS)
-        _process_cache.pop(key, None)
-        while len(_process_cache) >= PROCESS_CACHE_ENTRIES:
-            _process_cache.pop(next(iter(_process_cache)), None)
-        _process_cache[key] = (now + STATUS_CACHE_SECONDS, value)
-    return value
+    return parts
 
 
 def indicator_ids_with_status(queryset: QuerySet[Indicator], status: str) -> list[int]:
@@ -285,23 +250,24 @@ class IndicatorPage:
     actions: list[Action]
 
 
-def indicator_page(user, indicator: Indicator, *, today: dt.date | None = None) -> IndicatorPage:
+def indicator_page(user: User | None, indicator: Indicator, *, today: dt.date | None = None) -> IndicatorPage:
     """Everything the indicator page shows except the observations table (paginated separately)."""
     baselines = list(indicator.baselines.select_related("organization").order_by("organization__name"))
     targets = list(indicator.targets.select_related("organization").order_by("year", "organization__name"))
     table = indicator_status([indicator], today=today)
-    organizations = Organization.objects.in_bulk([org_id for (_ind, org_id) in table.assessments])
+    organizations = organizations_by_id(org_id for (_ind, org_id) in table.assessments)
     rows = [
         OrganizationRow(organizations[org_id], assessment)
         for (_ind, org_id), assessment in table.assessments.items()
         if org_id in organizations
     ]
     rows.sort(key=lambda row: row.organization.name)
-    plans = plans_visible_to(user)
     objectives = list(
-        indicator.objectives.filter(axis__plan__in=plans).select_related("axis__plan").order_by("axis__plan_id", "code")
+        OBJECTIVE.visible(user, indicator.objectives.all())
+        .select_related("axis__plan")
+        .order_by("axis__plan_id", "code")
     )
-    actions = list(indicator.actions.filter(plan__in=plans).select_related("plan").order_by("plan_id", "code"))
+    actions = list(ACTION.visible(user, indicator.actions.all()).select_related("plan").order_by("plan_id", "code"))
     return IndicatorPage(indicator, baselines, targets, rows, objectives, actions)
 
 
@@ -312,9 +278,9 @@ def indicator_observations(indicator: Indicator, *, organization: Organization |
     return rows
 
 
-def indicators_with_links(user) -> QuerySet[Indicator]:
+def indicators_with_links(user: User | None) -> QuerySet[Indicator]:
     """Indicators for the API: owner, objectives and actions named without a query per row."""
     return indicator_list(user).prefetch_related(
-        Prefetch("objectives", queryset=Objective.objects.only("id")),
-        Prefetch("actions", queryset=Action.objects.only("id")),
+        Prefetch("objectives", queryset=_ids_only(Objective)),
+        Prefetch("actions", queryset=_ids_only(Action)),
     )

@@ -12,35 +12,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from municipia.core.cache import content_changed
-from municipia.core.i18n import translated_names
 from municipia.core.services import apply_fields, delete_with_history, save_with_history
+from municipia.core.visibility import User
 from municipia.indicators import importer
 from municipia.indicators.choices import ImportStatus
+from municipia.indicators.entities import BASELINE, INDICATOR, OBSERVATION, TARGET
 from municipia.indicators.models import Baseline, Indicator, Observation, ObservationImport, Target
 from municipia.organizations.models import Organization
 from municipia.strategy.models import Action, Objective
 
-INDICATOR_FIELDS = [
-    *translated_names("name", "description"),
-    "code",
-    "unit",
-    "direction",
-    "frequency",
-    "data_source",
-    "framework_code",
-    "owner_person",
-    "is_public",
-]
-BASELINE_FIELDS = ["organization", "date", "value", "source"]
-TARGET_FIELDS = ["organization", "year", "value"]
-OBSERVATION_FIELDS = ["date", "value", "source", "note"]
+INDICATOR_FIELDS = INDICATOR.editable_names()
+BASELINE_FIELDS = BASELINE.editable_names()
+TARGET_FIELDS = TARGET.editable_names()
+# The organisation of an observation is fixed once it is created.
+OBSERVATION_FIELDS = [name for name in OBSERVATION.editable_names() if name != "organization"]
 BULK_BATCH = 2000
 INSERT_CHUNK = 5000
 
 
 def touch_indicators(indicator_ids: Iterable[int]) -> None:
     """Marks the indicators changed: their `updated_at` is the version that cached status and
-    benchmarks are keyed on (see selectors.cached_status), so every write of a value, baseline
+    benchmarks are keyed on (see selectors.status_parts), so every write of a value, baseline
     or target calls this inside its transaction.
     """
     ids = sorted(set(indicator_ids))
@@ -52,7 +44,7 @@ def touch_indicators(indicator_ids: Iterable[int]) -> None:
 # --- Indicators
 
 
-def _set_links(indicator: Indicator, objectives, actions) -> None:
+def _set_links(indicator: Indicator, objectives: Iterable[Objective] | None, actions: Iterable[Action] | None) -> None:
     if objectives is not None:
         indicator.objectives.set(list(objectives))
     if actions is not None:
@@ -62,7 +54,7 @@ def _set_links(indicator: Indicator, objectives, actions) -> None:
 @transaction.atomic
 def indicator_create(
     *,
-    acting_user,
+    acting_user: User,
     owner: Organization | None,
     data: dict[str, Any],
     objectives: Iterable[Objective] | None = None,
@@ -78,7 +70,7 @@ def indicator_create(
 @transaction.atomic
 def indicator_update(
     *,
-    acting_user,
+    acting_user: User,
     indicator: Indicator,
     data: dict[str, Any],
     objectives: Iterable[Objective] | None = None,
@@ -91,7 +83,7 @@ def indicator_update(
 
 
 @transaction.atomic
-def indicator_delete(*, acting_user, indicator: Indicator) -> None:
+def indicator_delete(*, acting_user: User, indicator: Indicator) -> None:
     delete_with_history(indicator, acting_user=acting_user)
 
 
@@ -99,7 +91,7 @@ def indicator_delete(*, acting_user, indicator: Indicator) -> None:
 
 
 @transaction.atomic
-def baseline_create(*, acting_user, indicator: Indicator, data: dict[str, Any]) -> Baseline:
+def baseline_create(*, acting_user: User, indicator: Indicator, data: dict[str, Any]) -> Baseline:
     baseline = Baseline(indicator=indicator)
     apply_fields(baseline, data, BASELINE_FIELDS)
     touch_indicators([indicator.pk])
@@ -107,20 +99,20 @@ def baseline_create(*, acting_user, indicator: Indicator, data: dict[str, Any]) 
 
 
 @transaction.atomic
-def baseline_update(*, acting_user, baseline: Baseline, data: dict[str, Any]) -> Baseline:
+def baseline_update(*, acting_user: User, baseline: Baseline, data: dict[str, Any]) -> Baseline:
     apply_fields(baseline, data, BASELINE_FIELDS)
     touch_indicators([baseline.indicator_id])
     return save_with_history(baseline, acting_user=acting_user)
 
 
 @transaction.atomic
-def baseline_delete(*, acting_user, baseline: Baseline) -> None:
+def baseline_delete(*, acting_user: User, baseline: Baseline) -> None:
     touch_indicators([baseline.indicator_id])
     delete_with_history(baseline, acting_user=acting_user)
 
 
 @transaction.atomic
-def target_create(*, acting_user, indicator: Indicator, data: dict[str, Any]) -> Target:
+def target_create(*, acting_user: User, indicator: Indicator, data: dict[str, Any]) -> Target:
     target = Target(indicator=indicator)
     apply_fields(target, data, TARGET_FIELDS)
     touch_indicators([indicator.pk])
@@ -128,14 +120,14 @@ def target_create(*, acting_user, indicator: Indicator, data: dict[str, Any]) ->
 
 
 @transaction.atomic
-def target_update(*, acting_user, target: Target, data: dict[str, Any]) -> Target:
+def target_update(*, acting_user: User, target: Target, data: dict[str, Any]) -> Target:
     apply_fields(target, data, TARGET_FIELDS)
     touch_indicators([target.indicator_id])
     return save_with_history(target, acting_user=acting_user)
 
 
 @transaction.atomic
-def target_delete(*, acting_user, target: Target) -> None:
+def target_delete(*, acting_user: User, target: Target) -> None:
     touch_indicators([target.indicator_id])
     delete_with_history(target, acting_user=acting_user)
 
@@ -150,10 +142,11 @@ def _check_not_future(observation: Observation) -> None:
 
 @transaction.atomic
 def observation_create(
-    *, acting_user, indicator: Indicator, organization: Organization, data: dict[str, Any]
+    *, acting_user: User, indicator: Indicator, data: dict[str, Any], organization: Organization | None = None
 ) -> Observation:
-    observation = Observation(indicator=indicator, organization=organization)
-    apply_fields(observation, data, OBSERVATION_FIELDS)
+    """A value of `indicator` for `organization` (or the organisation named in `data`)."""
+    observation = Observation(indicator=indicator, organization=organization or data.get("organization"))
+    apply_fields(observation, _without_organization(data), OBSERVATION_FIELDS)
     if getattr(acting_user, "is_authenticated", False):
         observation.created_by = acting_user
     _check_not_future(observation)
@@ -161,16 +154,21 @@ def observation_create(
     return save_with_history(observation, acting_user=acting_user)
 
 
+def _without_organization(data: dict[str, Any]) -> dict[str, Any]:
+    # The organisation is chosen on creation; pages, admin and API may repeat it when editing.
+    return {name: value for name, value in data.items() if name != "organization"}
+
+
 @transaction.atomic
-def observation_update(*, acting_user, observation: Observation, data: dict[str, Any]) -> Observation:
-    apply_fields(observation, data, OBSERVATION_FIELDS)
+def observation_update(*, acting_user: User, observation: Observation, data: dict[str, Any]) -> Observation:
+    apply_fields(observation, _without_organization(data), OBSERVATION_FIELDS)
     _check_not_future(observation)
     touch_indicators([observation.indicator_id])
     return save_with_history(observation, acting_user=acting_user)
 
 
 @transaction.atomic
-def observation_delete(*, acting_user, observation: Observation) -> None:
+def observation_delete(*, acting_user: User, observation: Observation) -> None:
     touch_indicators([observation.indicator_id])
     delete_with_history(observation, acting_user=acting_user)
 
@@ -194,7 +192,7 @@ class ImportOutcome:
 
 def observations_import(
     *,
-    acting_user,
+    acting_user: User,
     name: str,
     content: bytes,
     replace: bool = False,
@@ -233,14 +231,16 @@ class _Rejected(Exception):
     """The streaming import met a bad row: its transaction is rolled back."""
 
 
-def _new_record(acting_user, name: str, replace: bool, record: ObservationImport | None) -> ObservationImport:
+def _new_record(acting_user: User, name: str, replace: bool, record: ObservationImport | None) -> ObservationImport:
     user = acting_user if getattr(acting_user, "is_authenticated", False) else None
     if record is None:
         record = ObservationImport(created_by=user, file_name=name[:250], replace=replace)
     return record
 
 
-def _import_streaming(*, acting_user, name: str, content: bytes, record: ObservationImport | None) -> ImportOutcome:
+def _import_streaming(
+    *, acting_user: User, name: str, content: bytes, record: ObservationImport | None
+) -> ImportOutcome:
     """Checks and inserts the rows as they are read, in chunks; raises _Rejected at the first bad row.
 
     Runs inside the caller's transaction. Nothing of the file is held but one chunk of rows.
@@ -272,7 +272,9 @@ def _import_streaming(*, acting_user, name: str, content: bytes, record: Observa
     return ImportOutcome(check=importer.CheckResult(row_count=stream.row_count), created=count, record=record)
 
 
-def _write(check: importer.CheckResult, *, acting_user, name: str, replace: bool, record) -> ObservationImport:
+def _write(
+    check: importer.CheckResult, *, acting_user: User, name: str, replace: bool, record: ObservationImport | None
+) -> ObservationImport:
     user = acting_user if getattr(acting_user, "is_authenticated", False) else None
     record = _new_record(acting_user, name, replace, record)
     new_rows = [row for row in check.rows if row.existing_id is None]
@@ -333,7 +335,7 @@ class _ObservationInserter:
     DecimalField passes on unchanged, the batch, user and time once for all rows (`tail`).
     """
 
-    def __init__(self, *, user_id: int | None, batch_id) -> None:
+    def __init__(self, *, user_id: int | None, batch_id: object) -> None:
         fields = {name: Observation._meta.get_field(name) for name in INSERT_COLUMNS}
         table = connection.ops.quote_name(Observation._meta.db_table)
         columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in INSERT_COLUMNS)
@@ -347,7 +349,7 @@ class _ObservationInserter:
             fields["created_at"].get_db_prep_save(timezone.now(), connection),
         )
 
-    def prepare_date(self, day: dt.date):
+    def prepare_date(self, day: dt.date) -> Any:
         prepared = self._dates.get(day)
         if prepared is None:
             prepared = self._dates[day] = self._date_field.get_db_prep_save(day, connection)
@@ -364,7 +366,7 @@ PENDING_UPLOAD_HOURS = 24
 
 
 @transaction.atomic
-def upload_keep(*, acting_user, name: str, content: bytes, replace: bool) -> ObservationImport:
+def upload_keep(*, acting_user: User, name: str, content: bytes, replace: bool) -> ObservationImport:
     """Keeps an uploaded file until its owner confirms the import (see ObservationImport)."""
     cutoff = timezone.now() - dt.timedelta(hours=PENDING_UPLOAD_HOURS)
     ObservationImport.objects.filter(status=ImportStatus.PENDING, created_at__lt=cutoff).delete()
@@ -374,11 +376,11 @@ def upload_keep(*, acting_user, name: str, content: bytes, replace: bool) -> Obs
 
 
 @transaction.atomic
-def upload_discard(*, acting_user, upload: ObservationImport) -> None:
+def upload_discard(*, acting_user: User, upload: ObservationImport) -> None:
     upload.delete()
 
 
-def upload_confirm(*, acting_user, upload: ObservationImport) -> ImportOutcome:
+def upload_confirm(*, acting_user: User, upload: ObservationImport) -> ImportOutcome:
     """Imports a kept upload, checking it again (the data may have changed since the preview)."""
     return observations_import(
         acting_user=acting_user,

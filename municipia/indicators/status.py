@@ -115,7 +115,8 @@ def _better_or_equal(direction: str, value: Decimal, reference: Decimal) -> bool
     return value >= reference if direction == Direction.HIGHER else value <= reference
 
 
-# Cached: a network's councils mostly share their latest dates, and relativedelta is slow.
+# Cached: a network's councils mostly share their latest dates, and relativedelta is slow. An
+# lru_cache, not core.cache: a pure function of its three arguments, with no database data.
 @lru_cache(maxsize=4096)
 def is_stale(frequency: str, latest: dt.date, today: dt.date) -> bool:
     months = FREQUENCY_MONTHS.get(frequency, 12)

@@ -5,7 +5,7 @@ and renders. Indicators are fetched through selectors scoped to what the user ma
 """
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,7 +18,7 @@ from municipia.core.i18n import language_codes
 from municipia.core.links import reverse_many
 from municipia.core.views import EditorView, paginate
 from municipia.indicators import figures, importer, monitoring, services
-from municipia.indicators.benchmarking import network_benchmark, network_get, networks_of_owner
+from municipia.indicators.benchmarking import network_benchmark, networks_of_owner
 from municipia.indicators.choices import ImportStatus, IndicatorStatus
 from municipia.indicators.filters import IndicatorFilter, ObservationFilter
 from municipia.indicators.forms import ObservationUploadForm
@@ -32,7 +32,10 @@ from municipia.indicators.selectors import (
     indicator_status,
     indicator_visibility,
 )
-from municipia.strategy.selectors import plan_get, plans_visible_to
+from municipia.organizations.choices import OrganizationKind
+from municipia.organizations.selectors import organization_find
+from municipia.strategy.entities import PLAN
+from municipia.strategy.selectors import plan_get
 
 PLAN_OPTIONS_MAX = 100
 OBSERVATIONS_PER_PAGE = 50
@@ -49,7 +52,7 @@ STATUS_ORDER = [
 
 def _plan_options(request, filterset) -> dict:
     """The plan drop-down: every visible plan while there are few, else only the chosen one."""
-    plans = plans_visible_to(request.user).order_by("title_en", "pk")
+    plans = PLAN.visible(request.user).order_by("title_en", "pk")
     truncated = plans[PLAN_OPTIONS_MAX : PLAN_OPTIONS_MAX + 1].exists()
     selected = getattr(filterset.form, "cleaned_data", {}).get("plan")
     if truncated:
@@ -122,15 +125,14 @@ def indicator_detail(request, pk):
     return render(request, "indicators/indicator_detail.html", context)
 
 
-def _shared_content(request, kind: str, *extra, render) -> str:
-    """The page's main content, shared by every reader who may see the same indicators.
+def _content_parts(request: HttpRequest, *extra: object) -> list[object]:
+    """What the main content of the heavy pages below depends on, besides `extra` (shared_fragment's parts).
 
-    The heavy pages below judge every indicator for every member of a network; the status they
-    are made from is cached apart, on the indicators' own versions (selectors.cached_status), so
-    an unrelated edit (which moves the content version) costs a new rendering, not a new computation.
+    They judge every indicator for every member of a network; the status they are made from is
+    cached apart, on the indicators' own versions (selectors.status_parts), so an unrelated edit
+    (which moves the content version) costs a new rendering, not a new computation.
     """
-    parts = [request.get_full_path(), get_language(), timezone.localdate().isoformat(), content_version(), *extra]
-    return shared_fragment(f"indicators-{kind}", parts, render)
+    return [request.get_full_path(), get_language(), timezone.localdate().isoformat(), content_version(), *extra]
 
 
 @public_cache
@@ -152,14 +154,14 @@ def plan_dashboard(request, slug):
 
     # Which indicators the reader may see is all that differs between readers.
     visibility = indicator_visibility(request.user)
-    content = _shared_content(request, "dashboard", plan.pk, visibility, render=render_content)
+    content = shared_fragment("indicators-dashboard", _content_parts(request, plan.pk, visibility), render_content)
     return render(request, "indicators/plan_dashboard.html", {"plan": plan, "content": content})
 
 
 @public_cache
 def indicator_benchmark(request, pk, network):
     indicator = indicator_get(request.user, pk=pk)
-    network = network_get(slug=network)
+    network = organization_find(slug=network, kind=OrganizationKind.NETWORK)
 
     def render_content() -> str:
         benchmark = network_benchmark(indicator, network, council=request.GET.get("council") or None)
@@ -175,7 +177,8 @@ def indicator_benchmark(request, pk, network):
         return render_to_string("indicators/_benchmark_content.html", context, request)
 
     # Whoever may see the indicator (checked above) sees the same benchmark.
-    content = _shared_content(request, "benchmark", indicator.pk, network.pk, render=render_content)
+    parts = _content_parts(request, indicator.pk, network.pk)
+    content = shared_fragment("indicators-benchmark", parts, render_content)
     context = {"indicator": indicator, "network": network, "content": content}
     return render(request, "indicators/indicator_benchmark.html", context)
 
@@ -184,7 +187,11 @@ def indicator_benchmark(request, pk, network):
 
 
 class ObservationUploadView(EditorView):
-    """Upload of a CSV/XLSX file; the file is kept (ObservationImport) and the preview shown next."""
+    """Upload of a CSV/XLSX file; the file is kept (ObservationImport) and the preview shown next.
+
+    Hand-written: the first step of the import workflow (upload → preview → confirm), not an
+    entity's create page; whose rows may be recorded is checked row by row later.
+    """
 
     permission = "indicators.import_observations"
     template_name = "indicators/observation_upload.html"
@@ -207,7 +214,10 @@ class ObservationUploadView(EditorView):
 
 
 class ObservationImportPreviewView(EditorView):
-    """What the kept file would import, with every bad row; POST imports it (or discards it)."""
+    """What the kept file would import, with every bad row; POST imports it (or discards it).
+
+    Hand-written: the import's preview and confirmation step (only the uploader sees the file).
+    """
 
     permission = "indicators.import_observations"
     template_name = "indicators/observation_preview.html"

@@ -1,9 +1,10 @@
-"""factory_boy factories of frameworks and their items."""
+"""factory_boy factories of frameworks, their items, the frameworks plans use and alignments."""
 
 import factory
 
 from municipia.alignment.choices import ItemLevel
-from municipia.alignment.models import Framework, FrameworkItem
+from municipia.alignment.models import Alignment, Framework, FrameworkItem, PlanFramework
+from municipia.strategy.tests.factories import ActionFactory, PlanFactory
 
 
 class FrameworkFactory(factory.django.DjangoModelFactory):
@@ -24,3 +25,22 @@ class FrameworkItemFactory(factory.django.DjangoModelFactory):
     level = ItemLevel.GOAL
     title_en = factory.LazyAttribute(lambda i: f"Item {i.code}")
     position = factory.Sequence(lambda n: n)
+
+
+class PlanFrameworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PlanFramework
+
+    plan = factory.SubFactory(PlanFactory)
+    framework = factory.SubFactory(FrameworkFactory)
+
+
+class AlignmentFactory(factory.django.DjangoModelFactory):
+    """An action aligned to an item (its plan is the alignment's `in_plan`)."""
+
+    class Meta:
+        model = Alignment
+
+    action = factory.SubFactory(ActionFactory)
+    in_plan = factory.LazyAttribute(lambda a: a.action.plan)
+    item = factory.SubFactory(FrameworkItemFactory)

@@ -102,3 +102,28 @@ def test_action_alignment_section_uses_a_fixed_number_of_queries(client, framewo
     # rejected goals, suggested goals' items).
     assert len(visitor_queries) <= 8
     assert len(editor_queries) <= 18, [q["sql"][:120] for q in editor_queries.captured_queries]
+
+
+def test_editor_adds_an_item_under_another_of_their_framework_and_cannot_delete_one_in_use(client, action):
+    from municipia.alignment import services
+    from municipia.alignment.models import FrameworkItem
+
+    council = action.plan.owner
+    editor = RoleFactory(organization=council).user
+    own = services.framework_create(acting_user=editor, owner=council, data={"code": "OWN", "name_en": "Own axes"})
+    axis = services.framework_item_create(acting_user=editor, framework=own, data={"code": "A1", "title_en": "One"})
+    client.force_login(editor)
+    url = reverse("alignment:item-create", args=["OWN"])
+    assert 'name="parent"' in client.get(url).content.decode()
+    data = {"title_en": "Under one", "code": "A1.1", "level": "other", "position": "2", "parent": axis.pk}
+    response = client.post(url, data)
+    assert response.status_code == 302 and response["Location"] == own.get_absolute_url()
+    child = FrameworkItem.objects.get(framework=own, code="A1.1")
+    assert child.parent == axis and child.owner is None
+    assert 'name="parent"' not in client.get(reverse("alignment:item-update", args=[child.pk])).content.decode()
+
+    services.plan_framework_add(acting_user=editor, plan=action.plan, framework=own)
+    services.alignment_create(acting_user=editor, element=action, item=child)
+    response = client.post(reverse("alignment:item-delete", args=[child.pk]), follow=True)
+    assert "Plan elements are aligned to this item" in response.content.decode()
+    assert FrameworkItem.objects.filter(pk=child.pk).exists()
