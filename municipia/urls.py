@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("diagnosis/plans/", include("municipia.diagnosis.report_urls")),
     path("", include("municipia.diagnosis.urls")),
     path("reports/", include("municipia.reports.urls")),
+    path("partnerships/", include("municipia.partnerships.urls")),
     path("portfolio/", include("municipia.portfolio.urls")),
     path("", include("municipia.strategy.urls")),
     path("", include("municipia.portal.urls")),

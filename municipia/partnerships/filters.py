@@ -1,0 +1,71 @@
+"""FilterSets of the partnerships lists (the API's query parameters)."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from municipia.core.filters import search_translated
+from municipia.organizations.models import Organization
+from municipia.partnerships.choices import AgreementKind, ClarificationStatus, CommitmentStatus, NewsStatus, Verdict
+from municipia.partnerships.models import Agreement, Clarification, Commitment, NewsPost
+from municipia.strategy.models import Plan
+
+
+def _organization(field_name: str, label) -> django_filters.ModelChoiceFilter:
+    return django_filters.ModelChoiceFilter(
+        field_name=field_name, queryset=Organization.objects.all(), to_field_name="slug", label=label
+    )
+
+
+class AgreementFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    party = _organization("parties", _("Party"))
+    kind = django_filters.ChoiceFilter(choices=AgreementKind.choices, label=_("Kind"))
+
+    class Meta:
+        model = Agreement
+        fields = ["search", "party", "kind", "is_public"]
+
+    def filter_search(self, queryset, name, value):
+        return search_translated(queryset, value, "title", "scope")
+
+
+class CommitmentFilter(django_filters.FilterSet):
+    agreement = django_filters.ModelChoiceFilter(
+        queryset=Agreement.objects.all(), to_field_name="slug", label=_("Agreement")
+    )
+    party = _organization("party", _("Party"))
+    status = django_filters.ChoiceFilter(choices=CommitmentStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = Commitment
+        fields = ["agreement", "party", "status"]
+
+
+class ClarificationFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    publisher = _organization("publisher", _("Publisher"))
+    verdict = django_filters.ChoiceFilter(choices=Verdict.choices, label=_("Verdict"))
+    status = django_filters.ChoiceFilter(choices=ClarificationStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = Clarification
+        fields = ["search", "publisher", "verdict", "status"]
+
+    def filter_search(self, queryset, name, value):
+        return search_translated(queryset, value, "title", "claim", "facts")
+
+
+class NewsPostFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(method="filter_search", label=_("Search"))
+    organization = _organization("organization", _("Organisation"))
+    plan = django_filters.ModelChoiceFilter(
+        field_name="plans", queryset=Plan.objects.all(), to_field_name="slug", label=_("Plan")
+    )
+    status = django_filters.ChoiceFilter(choices=NewsStatus.choices, label=_("Status"))
+
+    class Meta:
+        model = NewsPost
+        fields = ["search", "organization", "plan", "status"]
+
+    def filter_search(self, queryset, name, value):
+        return search_translated(queryset, value, "title", "summary", "body")

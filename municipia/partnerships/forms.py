@@ -1,0 +1,134 @@
+"""Editors' forms for agreements, commitments, clarifications and news; the services validate and save."""
+
+from django import forms
+from django.db.models import Q
+
+from municipia.core.forms import ServiceModelForm
+from municipia.diagnosis.models import Campaign
+from municipia.governance.models import Meeting, Task
+from municipia.organizations.models import Organization
+from municipia.partnerships.entities import AGREEMENT, CLARIFICATION, COMMITMENT, DOCUMENT, NEWS_POST, SIGNATORY
+from municipia.partnerships.models import (
+    Agreement,
+    AgreementDocument,
+    Clarification,
+    Commitment,
+    NewsPost,
+    Signatory,
+)
+from municipia.strategy.models import Action, Plan
+
+
+def _fields(entity) -> list[str]:
+    return [*entity.editable_names(), *entity.links]
+
+
+class AgreementForm(ServiceModelForm):
+    class Meta:
+        model = Agreement
+        fields = _fields(AGREEMENT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["parties"].required = False
+        self.fields["parties"].queryset = Organization.objects.order_by("name")
+
+    def service_data(self, **kwargs) -> dict:
+        data = super().service_data(**kwargs)
+        if not data.get("slug"):
+            data.pop("slug", None)
+        return data
+
+
+def _agreement_of(form: ServiceModelForm) -> Agreement:
+    return form.parent
+
+
+class SignatoryForm(ServiceModelForm):
+    class Meta:
+        model = Signatory
+        fields = _fields(SIGNATORY)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = _agreement_of(self).parties.order_by("name")
+
+
+class DocumentForm(ServiceModelForm):
+    class Meta:
+        model = AgreementDocument
+        fields = _fields(DOCUMENT)
+        widgets = {"file": forms.ClearableFileInput(attrs={"accept": "application/pdf"})}
+
+
+class CommitmentForm(ServiceModelForm):
+    """Links are offered among the parties' own work: their plans' actions, their bodies' tasks and
+    meetings, their survey campaigns."""
+
+    class Meta:
+        model = Commitment
+        fields = _fields(COMMITMENT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parties = _agreement_of(self).parties.all()
+        party_ids = list(parties.values_list("pk", flat=True))
+        self.fields["party"].queryset = parties.order_by("name")
+        self.fields["actions"].queryset = Action.objects.filter(plan__owner_id__in=party_ids).order_by(
+            "plan_id", "code"
+        )
+        self.fields["tasks"].queryset = Task.objects.filter(body__plan__owner_id__in=party_ids)
+        self.fields["meetings"].queryset = Meeting.objects.filter(body__plan__owner_id__in=party_ids)
+        self.fields["campaigns"].queryset = Campaign.objects.filter(owner_id__in=party_ids)
+        for name in COMMITMENT.links:
+            self.fields[name].required = False
+
+
+class ClarificationForm(ServiceModelForm):
+    class Meta:
+        model = Clarification
+        fields = _fields(CLARIFICATION)
+        widgets = {"sources": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        publisher = self.parent
+        self.fields["slug"].required = False
+        self.fields["sources"].required = False  # the service names it when empty
+        self.fields["plans"].required = False
+        self.fields["actions"].required = False
+        self.fields["plans"].queryset = Plan.objects.filter(owner=publisher)
+        self.fields["actions"].queryset = Action.objects.filter(plan__owner=publisher).order_by("plan_id", "code")
+
+    def service_data(self, **kwargs) -> dict:
+        data = super().service_data(**kwargs)
+        if not data.get("slug"):
+            data.pop("slug", None)
+        return data
+
+
+class NewsPostForm(ServiceModelForm):
+    class Meta:
+        model = NewsPost
+        fields = _fields(NEWS_POST)
+        widgets = {"publish_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        organization = self.parent
+        self.fields["slug"].required = False
+        for name in NEWS_POST.links:
+            self.fields[name].required = False
+        self.fields["plans"].queryset = Plan.objects.filter(owner=organization)
+        self.fields["actions"].queryset = Action.objects.filter(plan__owner=organization).order_by("plan_id", "code")
+        self.fields["agreements"].queryset = Agreement.objects.filter(
+            Q(owner=organization) | Q(parties=organization)
+        ).distinct()
+        self.fields["meetings"].queryset = Meeting.objects.filter(body__plan__owner=organization)
+
+    def service_data(self, **kwargs) -> dict:
+        data = super().service_data(**kwargs)
+        if not data.get("slug"):
+            data.pop("slug", None)
+        return data

@@ -1,0 +1,326 @@
+"""Agreements (parties, signatories, documents, commitments), clarifications and news posts."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from municipia.core.models import RequiresOneLanguageMixin, TimeStampedModel, finish_clean
+from municipia.diagnosis.models import Campaign
+from municipia.governance.models import Meeting, Task
+from municipia.organizations.models import Organization
+from municipia.partnerships.choices import (
+    AgreementKind,
+    ClarificationStatus,
+    CommitmentStatus,
+    NewsStatus,
+    Verdict,
+)
+from municipia.strategy.models import Action, Plan
+
+
+class Agreement(RequiresOneLanguageMixin, TimeStampedModel):
+    """A memorandum, cooperation agreement or convenio between organisations.
+
+    The owner (the organisation that registers it) is always one of the parties; public
+    agreements are on the public register, private ones are seen by the parties' editors.
+    """
+
+    required_translations = ("title",)
+
+    owner = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="owned_agreements", verbose_name=_("owner")
+    )
+    parties = models.ManyToManyField(Organization, related_name="agreements", verbose_name=_("parties"))
+    kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices, default=AgreementKind.MEMORANDUM)
+    title = models.CharField(_("title"), max_length=250)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    scope = models.TextField(_("scope"), blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    in_force_from = models.DateField(_("in force from"), null=True, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    renewal_note = models.TextField(_("renewal"), blank=True)
+    is_public = models.BooleanField(_("public"), default=True)
+
+    class Meta:
+        ordering = ["-signed_on", "title", "id"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__isnull=True)
+                | models.Q(in_force_from__isnull=True)
+                | models.Q(expires_on__gte=models.F("in_force_from")),
+                name="agreement_expires_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:agreement-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        start = self.period_start
+        if start and self.expires_on and self.expires_on < start:
+            errors["expires_on"] = _("The end of the period must not be before its start.")
+        finish_clean(errors, super().clean)
+
+    @property
+    def period_start(self):
+        return self.in_force_from or self.signed_on
+
+    def is_in_force(self, on=None) -> bool:
+        day = on or timezone.localdate()
+        start = self.period_start
+        return bool(start and start <= day and (self.expires_on is None or day <= self.expires_on))
+
+
+class Signatory(TimeStampedModel):
+    """Someone who signed an agreement on behalf of one of its parties."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("agreement")
+    )
+    person_name = models.CharField(_("name"), max_length=200)
+    position = models.CharField(_("position"), max_length=250, blank=True)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="signatures", verbose_name=_("organisation")
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["agreement_id", "organization_id", "id"]
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+
+    def __str__(self) -> str:
+        return f"{self.person_name} ({self.organization})"
+
+    def get_absolute_url(self) -> str:
+        return self.agreement.get_absolute_url() + "#signatories"
+
+
+def document_path(instance: "AgreementDocument", filename: str) -> str:
+    return f"agreements/{instance.agreement_id or 'new'}/{filename}"
+
+
+class AgreementDocument(TimeStampedModel):
+    """A PDF of an agreement, downloaded by whoever may see the agreement."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="documents", verbose_name=_("agreement")
+    )
+    title = models.CharField(_("title"), max_length=250)
+    file = models.FileField(_("file"), upload_to=document_path, max_length=300)
+    size = models.PositiveIntegerField(_("size"), default=0, editable=False)
+
+    class Meta:
+        ordering = ["agreement_id", "title", "id"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:agreementdocument-download", kwargs={"pk": self.pk})
+
+
+class Commitment(RequiresOneLanguageMixin, TimeStampedModel):
+    """What one party of an agreement undertakes to deliver, and by when, with the work it is linked to."""
+
+    required_translations = ("deliverable",)
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("agreement")
+    )
+    party = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("party")
+    )
+    deliverable = models.TextField(_("deliverable"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CommitmentStatus.choices, default=CommitmentStatus.PENDING
+    )
+    evidence = models.TextField(_("evidence"), blank=True)
+    actions = models.ManyToManyField(Action, blank=True, related_name="commitments", verbose_name=_("actions"))
+    tasks = models.ManyToManyField(Task, blank=True, related_name="commitments", verbose_name=_("tasks"))
+    meetings = models.ManyToManyField(Meeting, blank=True, related_name="commitments", verbose_name=_("meetings"))
+    campaigns = models.ManyToManyField(Campaign, blank=True, related_name="commitments", verbose_name=_("campaigns"))
+
+    class Meta:
+        ordering = ["agreement_id", "due_date", "id"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+
+    def __str__(self) -> str:
+        return f"{self.party}: {self.deliverable[:80]}"
+
+    def get_absolute_url(self) -> str:
+        return self.agreement.get_absolute_url() + f"#commitment-{self.pk}"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        agreement = self.agreement if self.agreement_id else None
+        if agreement is not None and self.due_date:
+            start, end = agreement.period_start, agreement.expires_on
+            if (start and self.due_date < start) or (end and self.due_date > end):
+                errors["due_date"] = _("The due date must fall within the agreement's period.")
+        finish_clean(errors, super().clean)
+
+
+class Clarification(RequiresOneLanguageMixin, TimeStampedModel):
+    """A verified answer to a claim that circulates about the council's services.
+
+    Written by one editor of the publisher, published by another (four eyes); a correction after
+    publication keeps the earlier text as a `ClarificationVersion` and shows an "updated" notice.
+    """
+
+    required_translations = ("title", "claim")
+
+    publisher = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="clarifications", verbose_name=_("publisher")
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=250)
+    claim = models.TextField(_("claim"))
+    claim_author = models.CharField(_("claim made by"), max_length=250, blank=True)
+    claim_seen_at = models.CharField(_("where the claim was seen"), max_length=250, blank=True)
+    claim_url = models.URLField(_("address of the claim"), max_length=500, blank=True)
+    claim_first_seen = models.DateField(_("first seen"), null=True, blank=True)
+    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices)
+    facts = models.TextField(_("verified facts"), blank=True)
+    sources = models.TextField(_("sources"), blank=True, help_text=_("One source per line: a link or a reference."))
+    plans = models.ManyToManyField(Plan, blank=True, related_name="clarifications", verbose_name=_("plans"))
+    actions = models.ManyToManyField(Action, blank=True, related_name="clarifications", verbose_name=_("actions"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ClarificationStatus.choices, default=ClarificationStatus.DRAFT
+    )
+    is_demo = models.BooleanField(_("demo content"), default=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    corrected_at = models.DateTimeField(_("updated at"), null=True, blank=True)
+    correction_note = models.TextField(_("correction note"), blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-created_at", "id"]
+        verbose_name = _("clarification")
+        verbose_name_plural = _("clarifications")
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:clarification-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if not self.source_lines:
+            errors["sources"] = _("Give at least one source.")
+        finish_clean(errors, super().clean)
+
+    @property
+    def source_lines(self) -> list[str]:
+        return [line.strip() for line in (self.sources or "").splitlines() if line.strip()]
+
+
+class ClarificationVersion(models.Model):
+    """The published text of a clarification before a correction."""
+
+    clarification = models.ForeignKey(
+        Clarification, on_delete=models.CASCADE, related_name="versions", verbose_name=_("clarification")
+    )
+    number = models.PositiveIntegerField(_("version"))
+    replaced_at = models.DateTimeField(_("replaced at"), default=timezone.now)
+    snapshot = models.JSONField(_("content"), default=dict)
+
+    class Meta:
+        ordering = ["clarification_id", "-number"]
+        verbose_name = _("earlier version")
+        verbose_name_plural = _("earlier versions")
+        constraints = [
+            models.UniqueConstraint(fields=["clarification", "number"], name="clarification_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.clarification} v{self.number}"
+
+
+def news_image_path(instance: "NewsPost", filename: str) -> str:
+    return f"news/{filename}"
+
+
+class NewsPost(RequiresOneLanguageMixin, TimeStampedModel):
+    """A news post of an organisation; a scheduled post shows once its publication time has come."""
+
+    required_translations = ("title",)
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="news_posts", verbose_name=_("organisation")
+    )
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=250)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("text"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=NewsStatus.choices, default=NewsStatus.DRAFT)
+    publish_at = models.DateTimeField(_("publication time"), null=True, blank=True)
+    image = models.ImageField(_("image"), upload_to=news_image_path, blank=True, max_length=300)
+    image_alt = models.CharField(_("alternative text of the image"), max_length=300, blank=True)
+    is_demo = models.BooleanField(_("demo content"), default=False)
+    plans = models.ManyToManyField(Plan, blank=True, related_name="news_posts", verbose_name=_("plans"))
+    actions = models.ManyToManyField(Action, blank=True, related_name="news_posts", verbose_name=_("actions"))
+    agreements = models.ManyToManyField(Agreement, blank=True, related_name="news_posts", verbose_name=_("agreements"))
+    meetings = models.ManyToManyField(Meeting, blank=True, related_name="news_posts", verbose_name=_("meetings"))
+
+    class Meta:
+        ordering = ["-publish_at", "-id"]
+        verbose_name = _("news post")
+        verbose_name_plural = _("news posts")
+        indexes = [models.Index(fields=["status", "publish_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:newspost-detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.image and not any(
+            (getattr(self, f"image_alt_{code}", "") or "").strip() for code, _name in settings.LANGUAGES
+        ):
+            errors["image_alt_en"] = _("Describe the image for people who cannot see it.")
+        if self.status != NewsStatus.DRAFT and self.publish_at is None:
+            errors["publish_at"] = _("Give the publication time.")
+        finish_clean(errors, super().clean)
+
+    @property
+    def is_live(self) -> bool:
+        """Published, or scheduled and its time has come (computed at read time, no job needed)."""
+        return self.status != NewsStatus.DRAFT and self.publish_at is not None and self.publish_at <= timezone.now()
+
+    @property
+    def shown_status(self) -> str:
+        if self.status == NewsStatus.SCHEDULED and self.is_live:
+            return NewsStatus.PUBLISHED
+        return self.status

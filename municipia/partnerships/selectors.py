@@ -1,0 +1,191 @@
+"""Reads of agreements, commitments, clarifications and news, shaped for one page or endpoint each.
+
+Every read starts from an entity's visibility rule and loads what its page shows in a fixed
+number of queries, whatever the number of rows.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from municipia.core.filters import search_translated
+from municipia.core.visibility import User
+from municipia.diagnosis.choices import CampaignStatus
+from municipia.diagnosis.entities import CAMPAIGN
+from municipia.governance.choices import TaskStatus
+from municipia.governance.entities import MEETING, TASK
+from municipia.organizations.models import Organization
+from municipia.partnerships.choices import ClarificationStatus
+from municipia.partnerships.entities import AGREEMENT, CLARIFICATION, NEWS_POST
+from municipia.partnerships.models import Agreement, Clarification, Commitment, NewsPost, Signatory
+from municipia.strategy.choices import ActionStatus
+from municipia.strategy.entities import ACTION, PLAN
+from municipia.strategy.models import Action, Plan
+
+PARTIES = Prefetch("parties", queryset=Organization.objects.order_by("name"))
+
+
+# --- Agreements
+
+
+def agreement_list(user: User | None) -> QuerySet[Agreement]:
+    """The register: the agreements `user` may see, with owner and parties (3 queries a page)."""
+    return AGREEMENT.visible(user).select_related("owner").prefetch_related(PARTIES)
+
+
+@dataclass
+class CommitmentState:
+    """What the linked work says of a commitment (computed, never stored)."""
+
+    fulfilled: bool = False
+    has_work: bool = False
+    #: Linked actions that have not moved although work serving them is done.
+    stalled_actions: list[Action] = field(default_factory=list)
+
+    @property
+    def contradiction(self) -> bool:
+        return bool(self.stalled_actions)
+
+
+def action_is_done(action: Action) -> bool:
+    return action.status == ActionStatus.COMPLETED or (action.progress or 0) >= 100
+
+
+def commitment_state(commitment: Commitment) -> CommitmentState:
+    """Fulfilled when every piece of linked work is done: tasks done, actions completed (or at
+    100 %), campaigns closed; cancelled tasks and actions do not count. A contradiction is a linked
+    task or campaign that is done while a linked action has not moved to completion.
+
+    Reads the prefetched `tasks`, `actions` and `campaigns` (no query when they were prefetched).
+    """
+    tasks = [t for t in commitment.tasks.all() if t.status != TaskStatus.CANCELLED]
+    actions = [a for a in commitment.actions.all() if a.status != ActionStatus.CANCELLED]
+    campaigns = list(commitment.campaigns.all())
+    done = (
+        [t.status == TaskStatus.DONE for t in tasks]
+        + [action_is_done(a) for a in actions]
+        + [c.status == CampaignStatus.CLOSED for c in campaigns]
+    )
+    served = any(t.status == TaskStatus.DONE for t in tasks) or any(
+        c.status == CampaignStatus.CLOSED for c in campaigns
+    )
+    return CommitmentState(
+        fulfilled=bool(done) and all(done),
+        has_work=bool(done),
+        stalled_actions=[a for a in actions if not action_is_done(a)] if served else [],
+    )
+
+
+def commitments_with_work() -> QuerySet[Commitment]:
+    """Commitments with their party and linked work loaded (5 queries whatever their number)."""
+    return Commitment.objects.select_related("party", "agreement").prefetch_related(
+        Prefetch("actions", queryset=Action.objects.select_related("plan").order_by("code")),
+        "tasks",
+        "meetings",
+        "campaigns",
+    )
+
+
+@dataclass
+class AgreementPage:
+    agreement: Agreement
+    signatories: list[Signatory]
+    commitments: list[tuple[Commitment, CommitmentState]]
+    #: Ids of linked objects the reader may open, by kind ("action", "task", "meeting", "campaign").
+    visible_links: dict[str, set[int]]
+
+
+def _visible_ids(entity, user: User | None, ids: set[int]) -> set[int]:
+    if not ids:
+        return set()
+    return set(entity.visible(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def agreement_page(user: User | None, *, slug: str) -> AgreementPage:
+    """One agreement with its signatories, documents, commitments and their state; Http404 if unseen."""
+    agreement = AGREEMENT.get(user, slug=slug)
+    agreement = (
+        Agreement.objects.filter(pk=agreement.pk).select_related("owner").prefetch_related(PARTIES, "documents").get()
+    )
+    signatories = list(agreement.signatories.select_related("organization"))
+    commitments = list(commitments_with_work().filter(agreement=agreement))
+    linked: dict[str, set[int]] = {"action": set(), "task": set(), "meeting": set(), "campaign": set()}
+    for commitment in commitments:
+        linked["action"] |= {a.pk for a in commitment.actions.all()}
+        linked["task"] |= {t.pk for t in commitment.tasks.all()}
+        linked["meeting"] |= {m.pk for m in commitment.meetings.all()}
+        linked["campaign"] |= {c.pk for c in commitment.campaigns.all()}
+    entities = {"action": ACTION, "task": TASK, "meeting": MEETING, "campaign": CAMPAIGN}
+    visible_links = {kind: _visible_ids(entities[kind], user, ids) for kind, ids in linked.items()}
+    return AgreementPage(
+        agreement=agreement,
+        signatories=signatories,
+        commitments=[(c, commitment_state(c)) for c in commitments],
+        visible_links=visible_links,
+    )
+
+
+# --- Clarifications
+
+
+def clarification_list(user: User | None, *, search: str = "") -> QuerySet[Clarification]:
+    """The register of clarifications `user` may see, newest first, optionally searched."""
+    queryset = CLARIFICATION.visible(user).select_related("publisher")
+    queryset = search_translated(queryset, search, "title", "claim", "facts")
+    return queryset.order_by("-published_at", "-created_at", "-id")
+
+
+def published_clarifications() -> QuerySet[Clarification]:
+    return clarification_list(AnonymousUser()).filter(status=ClarificationStatus.PUBLISHED)
+
+
+def clarification_page(user: User | None, *, slug: str) -> Clarification:
+    clarification = CLARIFICATION.get(user, slug=slug)
+    return (
+        Clarification.objects.filter(pk=clarification.pk)
+        .select_related("publisher", "author", "reviewer")
+        .prefetch_related(
+            "versions",
+            Prefetch("plans", queryset=PLAN.visible(user)),
+            Prefetch("actions", queryset=ACTION.visible(user).select_related("plan")),
+        )
+        .get()
+    )
+
+
+# --- News
+
+
+def news_list(
+    user: User | None, *, plan: Plan | None = None, organization: Organization | None = None
+) -> QuerySet[NewsPost]:
+    """News posts `user` may see (for everyone: those whose time has come), newest first."""
+    queryset = NEWS_POST.visible(user).select_related("organization")
+    if plan is not None:
+        queryset = queryset.filter(pk__in=NewsPost.plans.through.objects.filter(plan=plan).values("newspost_id"))
+    if organization is not None:
+        queryset = queryset.filter(organization=organization)
+    return queryset.order_by("-publish_at", "-id")
+
+
+def public_news(**scope: Any) -> QuerySet[NewsPost]:
+    """What feeds publish: the posts anyone may read, at this moment."""
+    return news_list(AnonymousUser(), **scope).filter(publish_at__lte=timezone.now())
+
+
+def news_page(user: User | None, *, slug: str) -> NewsPost:
+    post = NEWS_POST.get(user, slug=slug)
+    return (
+        NewsPost.objects.filter(pk=post.pk)
+        .select_related("organization")
+        .prefetch_related(
+            Prefetch("plans", queryset=PLAN.visible(user)),
+            Prefetch("agreements", queryset=AGREEMENT.visible(user)),
+            Prefetch("meetings", queryset=MEETING.visible(user)),
+            Prefetch("actions", queryset=ACTION.visible(user).select_related("plan")),
+        )
+        .get()
+    )

@@ -1,0 +1,57 @@
+"""URLs of the partnerships pages, under /<language>/partnerships/.
+
+Create, edit and delete pages are the entities' generic ones (core.entity_views); the upload
+pages (documents, news with an image) are the same pages with the request's files (views.py).
+"""
+
+from django.urls import path
+
+from municipia.core.entity_views import entity_paths
+from municipia.organizations.entities import ORGANIZATION
+from municipia.partnerships import feeds, views
+from municipia.partnerships.entities import AGREEMENT, CLARIFICATION, COMMITMENT, DOCUMENT, NEWS_POST, SIGNATORY
+
+app_name = "partnerships"
+urlpatterns = [
+    # Agreements and what they hold.
+    path("agreements/", views.agreement_list, name="agreement-list"),
+    *entity_paths(
+        AGREEMENT,
+        item="agreements/<slug:slug>/",
+        create="organizations/<slug:slug>/agreements/new/",
+        parent=ORGANIZATION,
+    ),
+    path("agreements/<slug:slug>/", views.agreement_detail, name="agreement-detail"),
+    *entity_paths(
+        SIGNATORY, item="signatories/<int:pk>/", create="agreements/<slug:slug>/signatories/new/", parent=AGREEMENT
+    ),
+    *entity_paths(
+        COMMITMENT, item="commitments/<int:pk>/", create="agreements/<slug:slug>/commitments/new/", parent=AGREEMENT
+    ),
+    *views.upload_paths(
+        DOCUMENT, item="documents/<int:pk>/", create="agreements/<slug:slug>/documents/new/", parent=AGREEMENT
+    ),
+    *entity_paths(DOCUMENT, item="documents/<int:pk>/", views=("delete",)),
+    path("documents/<int:pk>/", views.document_download, name="agreementdocument-download"),
+    # Verified information.
+    path("clarifications/", views.clarification_list, name="clarification-list"),
+    path("clarifications/feed.atom", feeds.clarification_feed, name="clarification-feed"),
+    *entity_paths(
+        CLARIFICATION,
+        item="clarifications/<slug:slug>/",
+        create="organizations/<slug:slug>/clarifications/new/",
+        parent=ORGANIZATION,
+    ),
+    path("clarifications/<slug:slug>/", views.clarification_detail, name="clarification-detail"),
+    path("clarifications/<slug:slug>/publish/", views.ClarificationPublishView.as_view(), name="clarification-publish"),
+    # News and its feeds.
+    path("news/", views.news_list, name="newspost-list"),
+    path("news/feed.<str:fmt>", feeds.site_news_feed, name="news-feed"),
+    path("plans/<slug:slug>/news/feed.<str:fmt>", feeds.plan_news_feed, name="plan-news-feed"),
+    path("organizations/<slug:slug>/news/feed.<str:fmt>", feeds.organization_news_feed, name="organization-news-feed"),
+    *views.upload_paths(
+        NEWS_POST, item="news/<slug:slug>/", create="organizations/<slug:slug>/news/new/", parent=ORGANIZATION
+    ),
+    *entity_paths(NEWS_POST, item="news/<slug:slug>/", views=("delete",)),
+    path("news/<slug:slug>/", views.news_detail, name="newspost-detail"),
+]

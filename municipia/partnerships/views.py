@@ -1,0 +1,167 @@
+"""Pages of agreements, clarifications and news that are not plain create/edit/delete forms.
+
+Plain create, edit and delete pages are the entities' generic ones (core.entity_views, see
+urls.py). Hand-written here, each saying why: the public registers and pages (reads), the
+document download (a file served only to those who may see the agreement), the publication of a
+clarification (a state transition under the four-eyes rule) and the upload pages (the generic
+form pages do not pass uploaded files to their forms).
+"""
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from municipia.core.cache import public_cache
+from municipia.core.entities import Entity
+from municipia.core.entity_views import EntityCreateView, EntityUpdateView
+from municipia.core.views import EditorView, paginate
+from municipia.partnerships import jsonld, selectors, services
+from municipia.partnerships.choices import ClarificationStatus
+from municipia.partnerships.entities import CLARIFICATION, DOCUMENT
+
+# --- Agreements
+
+
+@public_cache
+def agreement_list(request):
+    """The public register (and, for the parties' editors, their private agreements)."""
+    page = paginate(request, selectors.agreement_list(request.user))
+    return render(request, "partnerships/agreement_list.html", {"page": page, "agreements": page.object_list})
+
+
+def agreement_detail(request, slug: str):
+    """Not publicly cached: fulfilment follows linked work in apps whose changes do not mark content changed."""
+    data = selectors.agreement_page(request.user, slug=slug)
+    agreement = data.agreement
+    context = {
+        "agreement": agreement,
+        "page": data,
+        "can_edit": request.user.has_perm("partnerships.change_agreement", agreement),
+        # Contradictions between linked work and actions are shown to the parties' editors.
+        "can_follow": request.user.has_perm("partnerships.follow_commitment", agreement),
+    }
+    return render(request, "partnerships/agreement_detail.html", context)
+
+
+def document_download(request, pk: int):
+    """The document as a download, for whoever may see its agreement (404 alike for missing and forbidden)."""
+    document = DOCUMENT.get(request.user, pk=pk)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    name = document.file.name.rsplit("/", 1)[-1]
+    response = FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Upload pages: the generic pages with the request's files handed to the form.
+
+
+class UploadCreateView(EntityCreateView):
+    """The generic create page, with `request.FILES` passed to the form (core's passes only POST)."""
+
+    template_name = "partnerships/upload_form.html"
+
+    def get_form(self, data=None):
+        files = self.request.FILES if data is not None else None
+        return self.form_class(data=data, files=files, **self.get_form_kwargs())
+
+
+class UploadUpdateView(EntityUpdateView):
+    """The generic edit page, with `request.FILES` passed to the form (core's passes only POST)."""
+
+    template_name = "partnerships/upload_form.html"
+
+    def get_form(self, data=None):
+        files = self.request.FILES if data is not None else None
+        return self.form_class(data=data, files=files, **self.get_form_kwargs())
+
+
+def upload_paths(entity: Entity, *, item: str, create: str, parent: Entity) -> list[URLPattern]:
+    """Create and edit pages of an entity with a file field (delete comes from `entity_paths`)."""
+    name = entity.model_name
+    form = entity.service("form")
+    return [
+        path(
+            create,
+            UploadCreateView.as_view(entity=entity, parent_entity=parent, form_class=form),
+            name=f"{name}-create",
+        ),
+        path(f"{item}edit/", UploadUpdateView.as_view(entity=entity, form_class=form), name=f"{name}-update"),
+    ]
+
+
+# --- Clarifications
+
+
+@public_cache
+def clarification_list(request):
+    search = request.GET.get("q", "")
+    page = paginate(request, selectors.clarification_list(request.user, search=search))
+    context = {"page": page, "clarifications": page.object_list, "search": search}
+    return render(request, "partnerships/clarification_list.html", context)
+
+
+def json_ld(data: dict[str, Any]) -> SafeString:
+    """A `<script type="application/ld+json">` element; `<`, `>` and `&` escaped as json_script does."""
+    text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026")
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308 - escaped above
+
+
+@public_cache
+def clarification_detail(request, slug: str):
+    clarification = selectors.clarification_page(request.user, slug=slug)
+    published = clarification.status == ClarificationStatus.PUBLISHED
+    context = {
+        "clarification": clarification,
+        "json_ld": json_ld(jsonld.claim_review(clarification, request)) if published else "",
+        "can_edit": request.user.has_perm("partnerships.change_clarification", clarification),
+        "can_publish": not published and request.user.has_perm("partnerships.publish_clarification", clarification),
+    }
+    return render(request, "partnerships/clarification_detail.html", context)
+
+
+class ClarificationPublishView(EditorView):
+    """Publishes a reviewed clarification: a state transition under the four-eyes rule, not a form of fields.
+
+    Only POST changes anything; the service refuses the author (the message says why).
+    """
+
+    permission = "partnerships.change_clarification"
+
+    def load(self, **kwargs):
+        self.clarification = CLARIFICATION.get(self.request.user, slug=kwargs["slug"])
+        return self.clarification
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.clarification_publish(acting_user=request.user, clarification=self.clarification)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Published."))
+        return HttpResponseRedirect(self.clarification.get_absolute_url())
+
+
+# --- News
+
+
+def news_list(request):
+    """Not publicly cached: a scheduled post appears when its time comes, whatever the cache holds."""
+    page = paginate(request, selectors.news_list(request.user))
+    return render(request, "partnerships/news_list.html", {"page": page, "posts": page.object_list})
+
+
+def news_detail(request, slug: str):
+    post = selectors.news_page(request.user, slug=slug)
+    context = {"post": post, "can_edit": request.user.has_perm("partnerships.change_newspost", post)}
+    return render(request, "partnerships/news_detail.html", context)
