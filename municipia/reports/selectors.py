@@ -7,29 +7,64 @@ queries grows only with the number of chunks (2,000 rows each), not with the row
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import ManyToManyField, Model, Prefetch, Q, QuerySet
+from django.db.models import ManyToManyField, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from municipia.core.exports import CHUNK_SIZE, chunked_iterator
 from municipia.core.i18n import current_language, language_codes, translated_names
+from municipia.core.visibility import User
 from municipia.indicators.benchmarking import Benchmark, network_benchmark
 from municipia.indicators.choices import IndicatorStatus
 from municipia.indicators.models import Indicator, Observation, Target
 from municipia.indicators.selectors import indicator_get, indicator_status, indicators_visible_to
 from municipia.indicators.status import Assessment
 from municipia.organizations.models import Organization
+from municipia.organizations.selectors import network_members, organization_with_members
 from municipia.strategy.choices import ActionStatus
 from municipia.strategy.entities import ACTION, ACTION_EXPORT_PATHS
-from municipia.strategy.models import Action, Axis, Objective, Plan
-from municipia.strategy.selectors import progress_rollup
+from municipia.strategy.models import Action, Axis, Plan
+from municipia.strategy.selectors import plan_actions, plan_outline, progress_rollup
+
+# --- Reads of the indicators app's models this app needs (indicators.selectors offers none of them yet).
+
+
+def _indicators_linked_to(plan: Plan, visible: QuerySet[Indicator]) -> list[tuple[int, int]]:
+    """(objective id, indicator id) of the `visible` indicators linked to the plan's objectives, or
+    to its actions (such an indicator counts for the action's objective), in two queries."""
+    direct = Indicator.objectives.through.objects.filter(objective__axis__plan_id=plan.pk, indicator_id__in=visible)
+    through_actions = Indicator.actions.through.objects.filter(action__plan_id=plan.pk, indicator_id__in=visible)
+    return [
+        *direct.values_list("objective_id", "indicator_id"),
+        *through_actions.values_list("action__objective_id", "indicator_id"),
+    ]
+
+
+def _indicators_by_id(ids: list[int]) -> dict[int, Indicator]:
+    return Indicator.objects.in_bulk(ids) if ids else {}
+
+
+def _indicators_targets(ids: list[int], organization_ids: list[int]) -> QuerySet[Target]:
+    """The targets of these indicators for these organisations, and their general targets."""
+    return Target.objects.filter(indicator_id__in=ids).filter(
+        Q(organization_id__isnull=True) | Q(organization_id__in=organization_ids)
+    )
+
+
+def _indicators_observations(ids: list[int], organization_ids: list[int]) -> QuerySet[Observation]:
+    """The observations of these indicators in these organisations, oldest first."""
+    return (
+        Observation.objects.filter(indicator_id__in=ids, organization_id__in=organization_ids)
+        .only("id", "indicator_id", "organization_id", "date", "value", "source")
+        .order_by("indicator_id", "organization_id", "date")
+    )
 
 
 def fallback_languages(language: str | None = None) -> list[str]:
@@ -40,12 +75,8 @@ def fallback_languages(language: str | None = None) -> list[str]:
     return list(dict.fromkeys(code for code in order if code in language_codes()))
 
 
-def _first(values) -> str:
+def _first(values: Iterable[str | None]) -> str:
     return next((value for value in values if value), "")
-
-
-def _translated(prefix: str, name: str, languages: list[str]) -> list[str]:
-    return [f"{prefix}{name}_{code}" for code in languages]
 
 
 # --- Actions as flat records (CSV, XLSX, JSON): the columns are the action entity's
@@ -123,7 +154,7 @@ def _reader(column: ExportColumn, span: slice | None) -> Callable[[tuple, dict[s
 
 def plan_action_records(plan: Plan, *, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
     """Every action of `plan` with its axis and objective, in the active language, lazily."""
-    return action_records(Action.objects.filter(plan_id=plan.pk), chunk_size=chunk_size)
+    return action_records(plan_actions(plan), chunk_size=chunk_size)
 
 
 def action_records(actions: QuerySet[Action], *, chunk_size: int = CHUNK_SIZE) -> Iterator[dict[str, Any]]:
@@ -165,8 +196,7 @@ def action_cells(record: dict[str, Any]) -> list[Any]:
 
 def plan_organizations(plan: Plan) -> list[Organization]:
     return list(
-        Organization.objects.filter(Q(pk=plan.owner_id) | Q(networks=plan.owner_id))
-        .distinct()
+        organization_with_members(plan.owner_id)
         .only("id", "name", "official_code", "population", "kind", "slug")
         .order_by("name", "id")
     )
@@ -184,37 +214,24 @@ class PlanIndicators:
     organizations: dict[int, Organization]
 
 
-def plan_indicators(user, plan: Plan, *, with_values: bool = True) -> PlanIndicators:
+def plan_indicators(user: User | None, plan: Plan, *, with_values: bool = True) -> PlanIndicators:
     """The visible indicators linked to the plan's objectives or actions, in five queries.
 
     An indicator linked to an action counts for the action's objective. Observations and
     targets are those of the plan's organisations (and the general targets).
     """
-    visible = indicators_visible_to(user).values("pk")
     by_objective: dict[int, set[int]] = defaultdict(set)
-    for objective_id, indicator_id in Indicator.objectives.through.objects.filter(
-        objective__axis__plan_id=plan.pk, indicator_id__in=visible
-    ).values_list("objective_id", "indicator_id"):
-        by_objective[objective_id].add(indicator_id)
-    for objective_id, indicator_id in Indicator.actions.through.objects.filter(
-        action__plan_id=plan.pk, indicator_id__in=visible
-    ).values_list("action__objective_id", "indicator_id"):
+    for objective_id, indicator_id in _indicators_linked_to(plan, indicators_visible_to(user).values("pk")):
         by_objective[objective_id].add(indicator_id)
     ids = sorted({pk for pks in by_objective.values() for pk in pks})
-    indicators = Indicator.objects.in_bulk(ids) if ids else {}
+    indicators = _indicators_by_id(ids)
     organizations = {org.pk: org for org in plan_organizations(plan)}
     targets: dict[int, list[Target]] = defaultdict(list)
     observations: dict[int, list[Observation]] = defaultdict(list)
     if ids and with_values:
-        for target in Target.objects.filter(indicator_id__in=ids).filter(
-            Q(organization_id__isnull=True) | Q(organization_id__in=list(organizations))
-        ):
+        for target in _indicators_targets(ids, list(organizations)):
             targets[target.indicator_id].append(target)
-        for observation in (
-            Observation.objects.filter(indicator_id__in=ids, organization_id__in=list(organizations))
-            .only("id", "indicator_id", "organization_id", "date", "value", "source")
-            .order_by("indicator_id", "organization_id", "date")
-        ):
+        for observation in _indicators_observations(ids, list(organizations)):
             observations[observation.indicator_id].append(observation)
     ordered = {
         objective_id: sorted(pks, key=lambda pk: (indicators[pk].code, pk))
@@ -255,32 +272,10 @@ class PlanStatusReport:
     status_labels: dict[str, str] = field(default_factory=dict)
 
 
-def plan_status_report(user, plan: Plan, *, today: dt.date | None = None) -> PlanStatusReport:
+def plan_status_report(user: User | None, plan: Plan, *, today: dt.date | None = None) -> PlanStatusReport:
     """Everything the status report shows, in a fixed number of queries whatever the plan's size."""
     today = today or timezone.localdate()
-    actions = (
-        Action.objects.select_related("owner_department")
-        .only(
-            "id",
-            "objective_id",
-            "code",
-            *_translated("", "title", language_codes()),
-            "status",
-            "progress",
-            "start_date",
-            "end_date",
-            "budget",
-            "owner_department__id",
-            *_translated("owner_department__", "name", language_codes()),
-        )
-        .order_by("code", "id")
-    )
-    objectives = Objective.objects.only("id", "axis_id", "code").prefetch_related(Prefetch("actions", queryset=actions))
-    axes = list(
-        Axis.objects.filter(plan_id=plan.pk)
-        .only("id", "plan_id", "code", "position", "weight", *_translated("", "title", language_codes()))
-        .prefetch_related(Prefetch("objectives", queryset=objectives.order_by("code", "id")))
-    )
+    axes = plan_outline(plan)
     rollup = progress_rollup([plan.pk])
     counts: dict[str, int] = defaultdict(int)
     sections = []
@@ -335,7 +330,7 @@ class BenchmarkRequest:
     council: Organization | None
 
 
-def benchmark_request(user, network: Organization, params) -> BenchmarkRequest:
+def benchmark_request(user: User | None, network: Organization, params: Mapping[str, str]) -> BenchmarkRequest:
     """Reads `indicator` (an id, required) and `council` (a member's slug, optional) from `params`.
 
     An indicator the user may not see is "not found" (Http404), as on its page; a missing or
@@ -349,7 +344,7 @@ def benchmark_request(user, network: Organization, params) -> BenchmarkRequest:
     slug = (params.get("council") or "").strip()
     council = None
     if slug:
-        council = network.members.only("id", "slug", *translated_names("name")).filter(slug=slug).first()
+        council = network_members(network).only("id", "slug", *translated_names("name")).filter(slug=slug).first()
         if council is None:
             raise BenchmarkRequestError(
                 _("council: “%(council)s” is not a member council of %(network)s.")

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from municipia.core.exports import csv_response, json_response, xlsx_response
 from municipia.core.i18n import current_language
-from municipia.indicators.benchmarking import network_get
+from municipia.organizations.choices import OrganizationKind
+from municipia.organizations.selectors import organization_find
 from municipia.reports import services
 from municipia.reports.choices import ReportKind
 from municipia.reports.documents import (
@@ -138,7 +139,7 @@ def network_benchmark_report_view(request, slug: str, fmt: str):
     The figures are those of the indicator's benchmark page (`indicators.benchmarking`): peer
     groups by population, ranks, median and quartiles, and the highlighted council's position.
     """
-    network = network_get(slug=slug)
+    network = organization_find(slug=slug, kind=OrganizationKind.NETWORK)
     try:
         chosen = benchmark_request(request.user, network, request.GET)
     except BenchmarkRequestError as exc:
@@ -162,7 +163,7 @@ def network_benchmark_report_view(request, slug: str, fmt: str):
 
 @require_POST
 def network_benchmark_job(request, slug: str):
-    network = network_get(slug=slug)
+    network = organization_find(slug=slug, kind=OrganizationKind.NETWORK)
     try:
         chosen = benchmark_request(request.user, network, request.POST)
     except BenchmarkRequestError as exc:

@@ -29,7 +29,7 @@ from municipia.api.serializers import (
 from municipia.api.viewsets import EntityViewSet
 from municipia.core.entities import Entity
 from municipia.core.visibility import User
-from municipia.organizations.models import Organization
+from municipia.organizations.selectors import organization_links, organization_list
 from municipia.strategy import services
 from municipia.strategy.choices import PlanStatus
 from municipia.strategy.entities import ACTION, AXIS, CHALLENGE, MILESTONE, OBJECTIVE, PLAN
@@ -114,7 +114,7 @@ class PlanSerializer(StrategySerializer):
     html_url = HtmlUrlField()
     owner = serializers.SlugRelatedField(
         slug_field="slug",
-        queryset=Organization.objects.all(),
+        queryset=organization_list(),
         help_text=_("Slug of the owning council or network; fixed once the plan exists."),
     )
     progress = RollupProgressField("plans")
@@ -321,7 +321,7 @@ class ActionSerializer(StrategySerializer):
         slug_field="slug",
         many=True,
         required=False,
-        queryset=Organization.objects.all(),
+        queryset=organization_list(),
         help_text=_("Slugs of the participating councils."),
     )
     dependencies = ActionCodesField(
@@ -350,7 +350,7 @@ class ActionSerializer(StrategySerializer):
 
 def _action_queryset(user):
     return action_list(user).prefetch_related(
-        Prefetch("participants", queryset=Organization.objects.only("id", "slug").order_by("slug")),
+        Prefetch("participants", queryset=organization_links()),
         Prefetch("dependencies", queryset=Action.objects.only("id", "code").order_by("code")),
     )
 

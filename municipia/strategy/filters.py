@@ -3,9 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from municipia.alignment.filters import AlignedToFilter
 from municipia.core.filters import search_translated
-from municipia.organizations.models import Department, Organization
+from municipia.organizations.selectors import department_list, organization_list
 from municipia.strategy.choices import ActionStatus, PlanStatus
 from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
 
@@ -13,7 +12,7 @@ from municipia.strategy.models import Action, Axis, Challenge, Milestone, Object
 class PlanFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     owner = django_filters.ModelChoiceFilter(
-        field_name="owner", queryset=Organization.objects.all(), to_field_name="slug", label=_("Owner")
+        field_name="owner", queryset=organization_list(), to_field_name="slug", label=_("Owner")
     )
     status = django_filters.ChoiceFilter(choices=PlanStatus.choices, label=_("Status"), empty_label=_("All statuses"))
 
@@ -34,22 +33,35 @@ class ActionFilter(django_filters.FilterSet):
     objective = django_filters.ModelChoiceFilter(queryset=Objective.objects.all(), label=_("Objective"))
     status = django_filters.ChoiceFilter(choices=ActionStatus.choices, label=_("Status"), empty_label=_("All statuses"))
     owner = django_filters.ModelChoiceFilter(
-        field_name="owner_department", queryset=Department.objects.all(), label=_("Owner department")
+        field_name="owner_department", queryset=department_list(), label=_("Owner department")
     )
     council = django_filters.ModelChoiceFilter(
         field_name="participants",
-        queryset=Organization.objects.all(),
+        queryset=organization_list(),
         to_field_name="slug",
         label=_("Participating council"),
     )
-    aligned_to = AlignedToFilter()
 
     class Meta:
         model = Action
-        fields = ["search", "plan", "axis", "objective", "status", "owner", "council", "aligned_to"]
+        # Filters of the apps above this one (alignment's `aligned_to`) follow, once registered.
+        fields = ["search", "plan", "axis", "objective", "status", "owner", "council"]
 
     def filter_search(self, queryset, name, value):
         return search_translated(queryset, value, "title", "description", exact=("code",))
+
+
+def register_action_filter(name: str, action_filter: django_filters.Filter) -> None:
+    """Adds a filter another app contributes to the action list, page and API alike.
+
+    The apps above strategy (alignment's `aligned_to`, say) cannot be imported here; each
+    registers its filters from its AppConfig.ready(), before any request is served. The filter
+    comes after the list's own ones, in the order of registration.
+    """
+    if action_filter.field_name is None:
+        action_filter.field_name = name
+    ActionFilter.declared_filters[name] = action_filter
+    ActionFilter.base_filters[name] = action_filter
 
 
 class AxisFilter(django_filters.FilterSet):
@@ -92,3 +104,9 @@ class MilestoneFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return search_translated(queryset, value, "title")
+
+
+# TODO(architecture): alignment registers this from AlignmentConfig.ready(); then these lines go.
+from municipia.alignment.filters import AlignedToFilter  # noqa: E402
+
+register_action_filter("aligned_to", AlignedToFilter())

@@ -1,12 +1,12 @@
 """Editors' forms for plans and their content; they clean input, the services validate and save."""
 
 from django import forms
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.forms import ServiceModelForm
-from municipia.organizations.choices import OrganizationKind
-from municipia.organizations.models import Department, NetworkMembership, Organization, Person
+from municipia.organizations.models import Department, Organization
+from municipia.organizations.selectors import associated_councils, departments_of, people_of
 from municipia.strategy.choices import PLAN_TRANSITIONS, PlanStatus
 from municipia.strategy.entities import ACTION, AXIS, CHALLENGE, MILESTONE, OBJECTIVE, PLAN
 from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
@@ -90,10 +90,8 @@ class ActionForm(ServiceModelForm):
         super().__init__(*args, parent=parent, **kwargs)
         plan = parent
         action = self.instance
-        councils = participant_choices(plan)
         current = set(action.participants.values_list("pk", flat=True)) if action.pk else set()
-        if current:
-            councils = Organization.objects.filter(Q(pk__in=councils.values("pk")) | Q(pk__in=current))
+        councils = associated_councils(plan.owner, also=current or None)
         organizations = {plan.owner_id, *councils.values_list("pk", flat=True)}
         self.fields["participants"].queryset = councils.order_by("name")
         self.fields["objective"].queryset = (
@@ -101,32 +99,15 @@ class ActionForm(ServiceModelForm):
             .select_related("axis")
             .order_by("axis__position", "axis__code", "code")
         )
-        self.fields["owner_department"].queryset = (
-            Department.objects.filter(organization_id__in=organizations)
-            .select_related("organization")
-            .order_by("organization__name", "name")
-        )
-        lead = Q(organization_id__in=organizations)
-        if action.lead_id:
-            lead |= Q(pk=action.lead_id)
-        self.fields["lead"].queryset = Person.objects.filter(lead).order_by("full_name")
+        self.fields["owner_department"].queryset = departments_of(organizations)
+        self.fields["lead"].queryset = people_of(organizations, also=[action.lead_id] if action.lead_id else None)
         dependencies = Action.objects.filter(plan=plan).order_by("code")
         if action.pk:
             dependencies = dependencies.exclude(pk=action.pk)
         self.fields["dependencies"].queryset = dependencies
 
 
-def participant_choices(plan: Plan):
-    """Councils that may take part in a plan's actions.
-
-    A network's plan: its member councils. A council's plan: the council and the councils it
-    shares a network with (not every municipality of the country, which would be thousands).
-    """
-    municipalities = Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY)
-    if plan.owner.kind == OrganizationKind.NETWORK:
-        return municipalities.filter(
-            pk__in=NetworkMembership.objects.filter(network_id=plan.owner_id).values("member_id")
-        )
-    networks = NetworkMembership.objects.filter(member_id=plan.owner_id).values("network_id")
-    peers = NetworkMembership.objects.filter(network_id__in=networks).values("member_id")
-    return municipalities.filter(Q(pk=plan.owner_id) | Q(pk__in=peers))
+def participant_choices(plan: Plan) -> QuerySet[Organization]:
+    """Councils that may take part in a plan's actions: those its owner works with
+    (organizations.selectors.associated_councils; governance's forms offer the same)."""
+    return associated_councils(plan.owner)

@@ -68,6 +68,40 @@ def action_list(user) -> QuerySet[Action]:
 _UNSHOWN_ELEMENT_FIELDS = ("description", "created_at", "updated_at")
 
 
+def plan_actions(plan: Plan) -> QuerySet[Action]:
+    """The plan's actions, for exports that choose their own columns (reports.selectors.action_records)."""
+    return Action.objects.filter(plan_id=plan.pk)
+
+
+def plan_outline(plan: Plan) -> list[Axis]:
+    """The plan's axes → objectives → actions with what a summary shows (codes, titles, status,
+    progress, dates, budget, department), in three queries: the status report's."""
+    titles = [f"title_{code}" for code in language_codes()]
+    actions = (
+        Action.objects.select_related("owner_department")
+        .only(
+            "id",
+            "objective_id",
+            "code",
+            *titles,
+            "status",
+            "progress",
+            "start_date",
+            "end_date",
+            "budget",
+            "owner_department__id",
+            *[f"owner_department__name_{code}" for code in language_codes()],
+        )
+        .order_by("code", "id")
+    )
+    objectives = Objective.objects.only("id", "axis_id", "code").prefetch_related(Prefetch("actions", queryset=actions))
+    return list(
+        Axis.objects.filter(plan_id=plan.pk)
+        .only("id", "plan_id", "code", "position", "weight", *titles)
+        .prefetch_related(Prefetch("objectives", queryset=objectives.order_by("code", "id")))
+    )
+
+
 # --- Progress roll-up: action → objective → axis → plan, each level a weighted mean.
 
 

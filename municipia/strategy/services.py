@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from municipia.core.services import apply_fields, delete_with_history, save_with_history, unique_slug
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.models import Organization
+from municipia.organizations.selectors import network_member_ids
 from municipia.strategy.choices import PLAN_TRANSITIONS, PlanStatus
 from municipia.strategy.entities import ACTION, AXIS, CHALLENGE, MILESTONE, OBJECTIVE, PLAN
 from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan, PlanVersion
@@ -193,7 +194,7 @@ def _check_action_links(
     if action.owner_department_id:
         allowed_orgs = {plan.owner_id}
         if plan.owner.kind == OrganizationKind.NETWORK:
-            allowed_orgs |= set(plan.owner.memberships.values_list("member_id", flat=True))
+            allowed_orgs |= set(network_member_ids([plan.owner_id]))
         if participants is not None:
             allowed_orgs |= {o.pk for o in participants}
         elif action.pk:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Field, QuerySet
+from django.db.models import Field
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.text import capfirst
@@ -22,9 +22,12 @@ from municipia.core.i18n import current_language, language_codes, split_translat
 from municipia.core.links import reverse_many
 from municipia.core.sections import section_context
 from municipia.core.views import EditorView, ServiceFormView, paginate, require_perm
-from municipia.organizations.models import Department, Organization
-from municipia.organizations.permissions import editable_organization_ids
-from municipia.organizations.selectors import organization_find, organization_list
+from municipia.organizations.selectors import (
+    departments_among,
+    organization_find,
+    organizations_among,
+    organizations_edited_by,
+)
 from municipia.strategy import services
 from municipia.strategy.choices import ActionStatus, PlanStatus
 from municipia.strategy.entities import ACTION, PLAN
@@ -44,35 +47,6 @@ from municipia.strategy.selectors import (
 )
 from municipia.strategy.versions import diff_snapshots
 
-# --- Reads of organisations this app's pages need (organizations.selectors has no such selector yet).
-
-
-def _organizations_edited_by(user) -> list[Organization]:
-    """The organisations `user` may create plans for (the plan list offers them)."""
-    return list(organization_list().filter(pk__in=editable_organization_ids(user)))
-
-
-def _organizations_taking_part(plan: Plan) -> QuerySet[Organization]:
-    """The councils taking part in the plan's actions (names in every language only)."""
-    return (
-        organization_list()
-        .filter(participating_actions__plan=plan)
-        .distinct()
-        .only("pk", "slug", *[f"name_{c}" for c in language_codes()])
-        .order_by("name")
-    )
-
-
-def _organizations_departments_in(plan: Plan) -> QuerySet[Department]:
-    """The departments owning the plan's actions, with their organisations."""
-    return (
-        Department.objects.filter(actions__plan=plan)
-        .select_related("organization")
-        .distinct()
-        .order_by("organization__name", "name")
-    )
-
-
 PLANS_PER_PAGE = 20
 _URL_PLACEHOLDER = "2147483647"  # matches both the int and the slug path converters
 
@@ -91,7 +65,7 @@ def plan_list(request):
     page = paginate(request, plans, PLANS_PER_PAGE)
     progress = progress_rollup([plan.pk for plan in page])
     rows = [(plan, progress.plans.get(plan.pk)) for plan in page]
-    editable = _organizations_edited_by(request.user) if request.user.is_authenticated else []
+    editable = list(organizations_edited_by(request.user)) if request.user.is_authenticated else []
     return render(request, "strategy/plan_list.html", {"page": page, "rows": rows, "editable_owners": editable})
 
 
@@ -282,8 +256,13 @@ def _filter_choices(request, filterset) -> dict:
     }
     if plan is not None:
         context["axis_options"] = list(plan.axes.all())
-        context["council_options"] = list(_organizations_taking_part(plan))
-        context["department_options"] = list(_organizations_departments_in(plan))
+        actions = Action.objects.filter(plan=plan)
+        context["council_options"] = list(
+            organizations_among(Action.participants.through.objects.filter(action__plan=plan).values("organization_id"))
+            .only("pk", "slug", *[f"name_{c}" for c in language_codes()])
+            .order_by("name")
+        )
+        context["department_options"] = list(departments_among(actions.values("owner_department_id")))
     return context
 
 
