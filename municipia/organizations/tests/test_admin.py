@@ -39,6 +39,8 @@ def test_site_admin_grants_and_revokes_a_role_in_admin_and_history_says_who(clie
     assert response.status_code == 302, response.content[:2000]
     role = Role.objects.get(user=editor, organization=council)
     assert role.kind == RoleKind.EDITOR
+    history_page = client.get(reverse("admin:organizations_role_history", args=[role.pk])).content.decode()
+    assert site_admin.username in history_page
 
     response = client.post(reverse("admin:organizations_role_delete", args=[role.pk]), {"post": "yes"})
     assert response.status_code == 302
@@ -134,3 +136,14 @@ def test_admin_refuses_a_partner_as_network_member_and_changes_nothing(client, s
     assert "Only councils can be members of a network." in response.content.decode()
     assert not NetworkMembership.objects.exists()
     assert _history(NetworkMembership) == []
+
+
+def test_new_network_with_its_first_member_in_one_admin_form(client, site_admin):
+    council = OrganizationFactory()
+    client.force_login(site_admin)
+    data = _network_form(NetworkFactory.build(slug="xarxa"), [{"member": council.pk, "joined_on": ""}], 0)
+    response = client.post(reverse("admin:organizations_organization_add"), data)
+    assert response.status_code == 302, response.content[:3000]
+    membership = NetworkMembership.objects.get(network__slug="xarxa")
+    assert membership.member == council
+    assert membership.history.get().history_user == site_admin
