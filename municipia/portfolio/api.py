@@ -14,7 +14,7 @@ from rest_framework.decorators import action as viewset_action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from municipia.api.serializers import translated_fields
+from municipia.api.serializers import translated_fields, translated_read_only_kwargs
 from municipia.api.viewsets import EntityViewSet
 from municipia.core.entities import Entity
 from municipia.portfolio import filters, services
@@ -93,7 +93,16 @@ class PortfolioSerializer(serializers.ModelSerializer):
 
 def _serializer(entity: Entity, model, *, extra: tuple[str, ...] = (), plan_field: bool = True, **attrs):
     names = entity_fields(entity, last=extra)
-    meta = type("Meta", (), {"model": model, "fields": names, "read_only_fields": extra})
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": model,
+            "fields": names,
+            "read_only_fields": extra,
+            "extra_kwargs": translated_read_only_kwargs(*entity.translated),
+        },
+    )
     body: dict[str, Any] = {"Meta": meta, "entity": entity, "__module__": __name__, **attrs}
     if entity.parent != "plan" and not plan_field:
         body["plan"] = None

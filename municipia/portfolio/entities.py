@@ -88,6 +88,7 @@ CRITERIA_SET = register(
         create=f"{SERVICES}.criteria_set_create",
         update=f"{SERVICES}.criteria_set_update",
         delete=f"{SERVICES}.criteria_set_delete",
+        object_arg="criteria_set",
         select_related=("plan__owner",),
         titles=(_("New criteria set"), _("Edit criteria set")),
         form=f"{FORMS}.CriteriaSetForm",

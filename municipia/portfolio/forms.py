@@ -187,7 +187,7 @@ class ComparisonForm(forms.Form):
     """One field per pair of criteria: how much more the first matters than the second (Saaty's 1/9…9)."""
 
     SCALE = [
-        (str(v), label)
+        (str(float(v)), label)
         for v, label in [
             (1 / 9, "1/9"),
             (1 / 7, "1/7"),

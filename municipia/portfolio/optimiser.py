@@ -223,7 +223,10 @@ def solve(problem: Problem, *, with_greedy: bool = True, time_limit: float = 60.
     h.run()
     status = h.getModelStatus()
     result = Result(status="error", labels=dict(problem.labels), titles={c.key: c.title for c in problem.candidates})
-    if status == highspy.HighsModelStatus.kOptimal:
+    if status == highspy.HighsModelStatus.kModelEmpty:
+        # Nothing to choose: the empty selection is optimal.
+        result.status, result.gap, result.proven = "optimal", 0.0, True
+    elif status == highspy.HighsModelStatus.kOptimal:
         info = h.getInfo()
         values = h.getSolution().col_value
         chosen = [i for i, value in enumerate(values) if value > 0.5]

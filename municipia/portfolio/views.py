@@ -8,13 +8,14 @@ page turns pairwise comparisons into weights (AHP); applying a scenario turns pr
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views import View
 
-from municipia.core.views import EditorView, attach_errors, require_perm
+from municipia.core.views import EditorView, NeedsLogin, attach_errors, require_perm
 from municipia.portfolio import selectors, services
 from municipia.portfolio.ahp import CONSISTENCY_LIMIT
 from municipia.portfolio.entities import FUNDING_SOURCE, PROPOSAL, SCENARIO
@@ -147,8 +148,8 @@ class EvaluationView(View):
             raise Http404
         try:
             require_perm(request, "portfolio.change_criteriaset", self.criteria_set)
-        except Exception:
-            raise PermissionDenied from None
+        except NeedsLogin:
+            return redirect_to_login(request.get_full_path())
         form = ComparisonForm(request.POST, criteria=self.criteria, current={})
         if form.is_valid():
             try:

@@ -1,0 +1,429 @@
+"""Every write route of the portfolio (pages and API) × every role: no one writes where they don't belong.
+
+Each request carries valid data, so only the permission system can stop it; a database
+fingerprint (row and history counts) shows whether anything was written.
+"""
+
+import json
+
+import pytest
+from django.apps import apps
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from municipia.organizations.choices import RoleKind
+from municipia.organizations.tests.factories import (
+    NetworkFactory,
+    NetworkMembershipFactory,
+    OrganizationFactory,
+    RoleFactory,
+    UserFactory,
+)
+from municipia.portfolio.choices import ProposalStatus
+from municipia.portfolio.tests.factories import (
+    BudgetLineFactory,
+    CriteriaSetFactory,
+    CriterionFactory,
+    EvaluatorAssignmentFactory,
+    ExecutionEntryFactory,
+    FundingSourceFactory,
+    ProposalFactory,
+    ScenarioFactory,
+    ScoreFactory,
+    SourceAllocationFactory,
+)
+from municipia.strategy.tests.factories import ActionFactory, AxisFactory, ObjectiveFactory, PlanFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = [
+    "anonymous",
+    "plain user",
+    "other council's editor",
+    "member council's editor",
+    "evaluator",
+    "coordinator",
+    "site admin",
+]
+WRITERS = {"coordinator", "site admin"}
+PROPOSERS = {"member council's editor", *WRITERS}
+SCORERS = {"evaluator", "site admin"}
+
+TRACKED = [
+    "portfolio.Proposal",
+    "portfolio.CriteriaSet",
+    "portfolio.Criterion",
+    "portfolio.EvaluatorAssignment",
+    "portfolio.Score",
+    "portfolio.FundingSource",
+    "portfolio.SourceAllocation",
+    "portfolio.BudgetLine",
+    "portfolio.ExecutionEntry",
+    "portfolio.Scenario",
+    "strategy.Action",
+]
+
+
+def fingerprint() -> tuple:
+    counts = []
+    for label in TRACKED:
+        model = apps.get_model(label)
+        counts.append(model.objects.count())
+        counts.append(model.history.count())
+    return tuple(counts)
+
+
+@pytest.fixture
+def world():
+    network = NetworkFactory()
+    member = OrganizationFactory()
+    NetworkMembershipFactory(network=network, member=member)
+    plan = PlanFactory(owner=network, is_published=True)
+    axis = AxisFactory(plan=plan)
+    ObjectiveFactory(axis=axis)
+    users = {
+        "anonymous": None,
+        "plain user": UserFactory(),
+        "other council's editor": RoleFactory(organization=OrganizationFactory()).user,
+        "member council's editor": RoleFactory(organization=member).user,
+        "evaluator": UserFactory(),
+        "coordinator": RoleFactory(organization=network, kind=RoleKind.COORDINATOR).user,
+        "site admin": UserFactory(is_superuser=True, is_staff=True),
+    }
+    draft = ProposalFactory(
+        axis=axis, proposing_council=member, status=ProposalStatus.DRAFT, proposed_by=users["member council's editor"]
+    )
+    evaluated = ProposalFactory(axis=axis, proposing_council=member, status=ProposalStatus.UNDER_EVALUATION)
+    criteria_set = CriteriaSetFactory(plan=plan)
+    criterion = CriterionFactory(criteria_set=criteria_set, code="impact")
+    CriterionFactory(criteria_set=criteria_set, code="cost")
+    assignment = EvaluatorAssignmentFactory(proposal=evaluated, evaluator=users["evaluator"])
+    score = ScoreFactory(assignment=assignment, criterion=criterion)
+    source = FundingSourceFactory(plan=plan)
+    allocation = SourceAllocationFactory(source=source, year=2025)
+    action = ActionFactory(objective=axis.objectives.first(), plan=plan)
+    line = BudgetLineFactory(action=action, plan=plan, source=source)
+    return {
+        "plan": plan,
+        "axis": axis,
+        "member": member,
+        "draft": draft,
+        "evaluated": evaluated,
+        "criteria_set": criteria_set,
+        "criterion": criterion,
+        "assignment": assignment,
+        "score": score,
+        "source": source,
+        "spare_source": FundingSourceFactory(plan=plan),
+        "allocation": allocation,
+        "line": line,
+        "entry": ExecutionEntryFactory(budget_line=line),
+        "scenario": ScenarioFactory(plan=plan),
+        "users": users,
+    }
+
+
+def _texts(text: str) -> dict:
+    return {"title_en": text}
+
+
+def url(name, *args):
+    return reverse(f"portfolio:{name}", args=args)
+
+
+# name → (who may, url(world), data(world))
+PAGE_ROUTES = {
+    "proposal-create": (
+        PROPOSERS,
+        lambda w: url("proposal-create", w["plan"].slug),
+        lambda w: {**_texts("New idea"), "axis": w["axis"].pk, "proposing_council": w["member"].pk},
+    ),
+    "proposal-update": (
+        PROPOSERS,
+        lambda w: url("proposal-update", w["draft"].pk),
+        lambda w: {**_texts("Renamed"), "axis": w["axis"].pk, "proposing_council": w["member"].pk},
+    ),
+    "proposal-delete": (PROPOSERS, lambda w: url("proposal-delete", w["draft"].pk), lambda w: {}),
+    "proposal-submit": (PROPOSERS, lambda w: url("proposal-decide", w["draft"].pk, "submit"), lambda w: {}),
+    "proposal-accept": (WRITERS, lambda w: url("proposal-decide", w["evaluated"].pk, "accept"), lambda w: {}),
+    "proposal-reject": (
+        WRITERS,
+        lambda w: url("proposal-decide", w["evaluated"].pk, "reject"),
+        lambda w: {"reason": "Out of scope"},
+    ),
+    "proposal-merge": (
+        WRITERS,
+        lambda w: url("proposal-decide", w["evaluated"].pk, "merge"),
+        lambda w: {"into": w["draft"].pk},
+    ),
+    "criteriaset-update": (
+        WRITERS,
+        lambda w: url("criteriaset-update", w["criteria_set"].pk),
+        lambda w: {**_texts("Criteria 2"), "weighting": "direct", "scale_min": 0, "scale_max": 5},
+    ),
+    "criteriaset-delete": (WRITERS, lambda w: url("criteriaset-delete", w["criteria_set"].pk), lambda w: {}),
+    "evaluation-compare": (
+        WRITERS,
+        lambda w: url("evaluation", w["plan"].slug),
+        lambda w: {"cost|impact": str(0.2)},
+    ),
+    "criterion-create": (
+        WRITERS,
+        lambda w: url("criterion-create", w["criteria_set"].pk),
+        lambda w: {**_texts("Urgency"), "code": "urgency", "weight": "1", "position": 3},
+    ),
+    "criterion-update": (
+        WRITERS,
+        lambda w: url("criterion-update", w["criterion"].pk),
+        lambda w: {**_texts("Impact"), "code": "impact", "weight": "2", "position": 1},
+    ),
+    "criterion-delete": (WRITERS, lambda w: url("criterion-delete", w["criterion"].pk), lambda w: {}),
+    "evaluatorassignment-create": (
+        WRITERS,
+        lambda w: url("evaluatorassignment-create", w["evaluated"].pk),
+        lambda w: {"evaluator": w["users"]["plain user"].pk},
+    ),
+    "evaluatorassignment-update": (
+        WRITERS,
+        lambda w: url("evaluatorassignment-update", w["assignment"].pk),
+        lambda w: {"evaluator": w["users"]["evaluator"].pk, "conflict_allowed": "on"},
+    ),
+    "evaluatorassignment-delete": (
+        WRITERS,
+        lambda w: url("evaluatorassignment-delete", w["assignment"].pk),
+        lambda w: {},
+    ),
+    "score-create": (
+        SCORERS,
+        lambda w: url("score-create", w["assignment"].pk),
+        lambda w: {"criterion": w["criteria_set"].criteria.get(code="cost").pk, "value": "6", "rationale": "Cheap"},
+    ),
+    "score-update": (
+        SCORERS,
+        lambda w: url("score-update", w["score"].pk),
+        lambda w: {"criterion": w["criterion"].pk, "value": "9"},
+    ),
+    "score-delete": (SCORERS, lambda w: url("score-delete", w["score"].pk), lambda w: {}),
+    "fundingsource-create": (
+        WRITERS,
+        lambda w: url("fundingsource-create", w["plan"].slug),
+        lambda w: {
+            **_texts("Regional grant"),
+            "code": "REG",
+            "kind": "regional",
+            "cofinancing_rate": "50",
+            "eligible_from": 2024,
+            "eligible_to": 2026,
+            "rounding": "half_up",
+        },
+    ),
+    "fundingsource-update": (
+        WRITERS,
+        lambda w: url("fundingsource-update", w["source"].pk),
+        lambda w: {
+            **_texts("ERDF"),
+            "code": w["source"].code,
+            "kind": "erdf",
+            "cofinancing_rate": "85",
+            "eligible_from": 2024,
+            "eligible_to": 2027,
+            "rounding": "half_up",
+        },
+    ),
+    "fundingsource-delete": (WRITERS, lambda w: url("fundingsource-delete", w["spare_source"].pk), lambda w: {}),
+    "sourceallocation-create": (
+        WRITERS,
+        lambda w: url("sourceallocation-create", w["source"].pk),
+        lambda w: {"year": 2026, "amount": "5000"},
+    ),
+    "sourceallocation-update": (
+        WRITERS,
+        lambda w: url("sourceallocation-update", w["allocation"].pk),
+        lambda w: {"year": 2025, "amount": "7000"},
+    ),
+    "sourceallocation-delete": (
+        WRITERS,
+        lambda w: url("sourceallocation-delete", w["allocation"].pk),
+        lambda w: {},
+    ),
+    "budgetline-create": (
+        PROPOSERS,
+        lambda w: url("budgetline-create", w["plan"].slug),
+        lambda w: {
+            "proposal": w["draft"].pk,
+            "year": 2025,
+            "source": w["source"].pk,
+            "cost_category": "services",
+            "amount": "1200",
+        },
+    ),
+    "budgetline-update": (
+        WRITERS,
+        lambda w: url("budgetline-update", w["line"].pk),
+        lambda w: {
+            "action": w["line"].action_id,
+            "year": 2025,
+            "source": w["source"].pk,
+            "cost_category": "services",
+            "amount": "1500",
+        },
+    ),
+    "budgetline-delete": (WRITERS, lambda w: url("budgetline-delete", w["line"].pk), lambda w: {}),
+    "executionentry-create": (
+        WRITERS,
+        lambda w: url("executionentry-create", w["line"].pk),
+        lambda w: {"kind": "payment", "date": "2024-06-01", "amount": "100"},
+    ),
+    "executionentry-update": (
+        WRITERS,
+        lambda w: url("executionentry-update", w["entry"].pk),
+        lambda w: {"kind": "payment", "date": "2024-06-02", "amount": "110"},
+    ),
+    "executionentry-delete": (WRITERS, lambda w: url("executionentry-delete", w["entry"].pk), lambda w: {}),
+    "scenario-create": (
+        WRITERS,
+        lambda w: url("scenario-create", w["plan"].slug),
+        lambda w: {"title": "Baseline", "parameters": "{}"},
+    ),
+    "scenario-update": (
+        WRITERS,
+        lambda w: url("scenario-update", w["scenario"].pk),
+        lambda w: {"title": "Renamed", "parameters": json.dumps({"council_floor": 0})},
+    ),
+    "scenario-delete": (WRITERS, lambda w: url("scenario-delete", w["scenario"].pk), lambda w: {}),
+}
+
+
+def _client(client, world, role):
+    user = world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    return user
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", PAGE_ROUTES)
+def test_page_write_route_by_role(client, world, route, role):
+    allowed, url_of, data_of = PAGE_ROUTES[route]
+    user = _client(client, world, role)
+    before = fingerprint()
+    response = client.post(url_of(world), data_of(world))
+    after = fingerprint()
+    if role in allowed:
+        assert response.status_code == 302, (route, role, response.status_code, response.content.decode()[:3000])
+        assert after != before, f"{route} by {role} wrote nothing"
+    else:
+        assert after == before, f"{route} by {role} changed the database"
+        if user is None:
+            # Visitors are asked to sign in, or told "not found" for what they may not even see.
+            assert response.status_code == 404 or "/accounts/login/" in response["Location"]
+        elif response.status_code == 302:
+            # A decision page refuses with a message and sends the reader back, writing nothing.
+            assert response["Location"].startswith(("/en/portfolio/proposals/", "/accounts/login/"))
+        else:
+            assert response.status_code in (403, 404), (route, role, response.status_code)
+
+
+def test_matrix_covers_every_write_route():
+    """A new editing page must be added to the matrix above."""
+    from municipia.portfolio import urls
+
+    names = {p.name for p in urls.urlpatterns if p.name.endswith(("-create", "-update", "-delete"))}
+    covered = {name for name in PAGE_ROUTES if name.endswith(("-create", "-update", "-delete"))}
+    assert names - covered == {"criteriaset-create"}  # the world already has the plan's one criteria set
+
+
+API_ROUTES = {
+    "proposals-create": (
+        PROPOSERS,
+        "post",
+        lambda w: "/api/v1/proposals/",
+        lambda w: {
+            "plan": w["plan"].slug,
+            "axis": w["axis"].pk,
+            "proposing_council": w["member"].pk,
+            "title_en": "API",
+        },
+    ),
+    "proposals-update": (
+        PROPOSERS,
+        "patch",
+        lambda w: f"/api/v1/proposals/{w['draft'].pk}/",
+        lambda w: {"title_en": "R"},
+    ),
+    "proposals-submit": (PROPOSERS, "post", lambda w: f"/api/v1/proposals/{w['draft'].pk}/submit/", lambda w: {}),
+    "proposals-accept": (WRITERS, "post", lambda w: f"/api/v1/proposals/{w['evaluated'].pk}/accept/", lambda w: {}),
+    "proposals-reject": (
+        WRITERS,
+        "post",
+        lambda w: f"/api/v1/proposals/{w['evaluated'].pk}/reject/",
+        lambda w: {"reason": "No"},
+    ),
+    "criteria-sets-compare": (
+        WRITERS,
+        "post",
+        lambda w: f"/api/v1/criteria-sets/{w['criteria_set'].pk}/compare/",
+        lambda w: {"comparisons": {"impact|cost": 3}},
+    ),
+    "scores-create": (
+        SCORERS,
+        "post",
+        lambda w: "/api/v1/scores/",
+        lambda w: {
+            "assignment": w["assignment"].pk,
+            "criterion": w["criteria_set"].criteria.get(code="cost").pk,
+            "value": "5",
+        },
+    ),
+    "funding-sources-update": (
+        WRITERS,
+        "patch",
+        lambda w: f"/api/v1/funding-sources/{w['source'].pk}/",
+        lambda w: {"cofinancing_rate": "85.00"},
+    ),
+    "budget-lines-create": (
+        PROPOSERS,
+        "post",
+        lambda w: "/api/v1/budget-lines/",
+        lambda w: {
+            "plan": w["plan"].slug,
+            "proposal": w["draft"].pk,
+            "year": 2025,
+            "source": w["source"].pk,
+            "cost_category": "services",
+            "amount": "100.00",
+        },
+    ),
+    "execution-entries-create": (
+        WRITERS,
+        "post",
+        lambda w: "/api/v1/execution-entries/",
+        lambda w: {"budget_line": w["line"].pk, "kind": "payment", "date": "2024-06-01", "amount": "5.00"},
+    ),
+    "scenarios-create": (
+        WRITERS,
+        "post",
+        lambda w: "/api/v1/scenarios/",
+        lambda w: {"plan": w["plan"].slug, "title": "API scenario", "parameters": {}},
+    ),
+    "scenarios-delete": (WRITERS, "delete", lambda w: f"/api/v1/scenarios/{w['scenario'].pk}/", lambda w: None),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", API_ROUTES)
+def test_api_write_route_by_role(world, route, role):
+    allowed, method, url_of, data_of = API_ROUTES[route]
+    client = APIClient()
+    user = world["users"][role]
+    if user is not None:
+        client.force_authenticate(user)
+    before = fingerprint()
+    response = getattr(client, method)(url_of(world), data_of(world), format="json")
+    after = fingerprint()
+    if role in allowed:
+        assert response.status_code in (200, 201, 204), (route, role, response.status_code, response.content[:2000])
+        assert after != before
+    else:
+        assert after == before, f"{route} by {role} changed the database"
+        assert response.status_code in (400, 401, 403, 404), (route, role, response.status_code)
