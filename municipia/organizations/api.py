@@ -22,23 +22,14 @@ from municipia.organizations.models import NetworkMembership, Organization
 from municipia.organizations.permissions import is_site_admin
 from municipia.organizations.services import ORGANIZATION_PROFILE_FIELDS
 
+# The entity's fields (so a field added there appears here), the identifying ones first.
 ORGANIZATION_API_FIELDS = [
     "url",
     "html_url",
     "slug",
     "kind",
-    *translated_fields("name", "description"),
-    "country",
-    "official_code",
-    "ekatte_code",
-    "province",
-    "region",
-    "region_code",
-    "population",
-    "population_year",
-    "longitude",
-    "latitude",
-    "website",
+    *translated_fields(*ORGANIZATION.translated),
+    *(name for name in ORGANIZATION.fields if name not in {"slug", "kind", *ORGANIZATION.translated}),
 ]
 
 
