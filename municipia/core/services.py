@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db import models
+from django.db import models, transaction
 from django.utils.text import slugify
 
 
@@ -47,3 +47,45 @@ def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, **scop
     while model._default_manager.filter(slug=slug, **scope).exclude(pk=exclude_pk).exists():
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+class PlainServices:
+    """The create, update and delete services of a model whose writes need no rule beyond its own
+    validation (`Model.clean`, constraints): set the allowed fields, validate, save with history.
+
+        axis_create, axis_update, axis_delete = PlainServices(Axis, parent="plan", fields=AXIS_FIELDS)
+
+    They keep the services' conventions — `axis_create(*, acting_user, plan, data)`,
+    `axis_update(*, acting_user, axis, data)`, `axis_delete(*, acting_user, axis)` — so pages, API,
+    admin, imports and demo data call them like any hand-written service. A model with rules of
+    its own (cross-object checks, state machines) keeps hand-written services.
+    """
+
+    def __init__(self, model: type[models.Model], *, parent: str | None, fields: Iterable[str]) -> None:
+        self.model, self.parent, self.fields = model, parent, list(fields)
+        self.name = model._meta.model_name
+
+    def __iter__(self):
+        return iter((self.create, self.update, self.delete))
+
+    def _one(self, named: dict[str, Any], key: str | None) -> dict[str, Any]:
+        expected = {key} if key else set()
+        if set(named) != expected:
+            raise TypeError(f"{self.name} services take {sorted(expected)}, not {sorted(named)}")
+        return named
+
+    def create(self, *, acting_user: AbstractBaseUser | AnonymousUser | None, data: dict[str, Any], **parent: Any):
+        with transaction.atomic():
+            instance = self.model(**self._one(parent, self.parent))
+            apply_fields(instance, data, self.fields)
+            return save_with_history(instance, acting_user=acting_user)
+
+    def update(self, *, acting_user: AbstractBaseUser | AnonymousUser | None, data: dict[str, Any], **named: Any):
+        with transaction.atomic():
+            instance = self._one(named, self.name)[self.name]
+            apply_fields(instance, data, self.fields)
+            return save_with_history(instance, acting_user=acting_user)
+
+    def delete(self, *, acting_user: AbstractBaseUser | AnonymousUser | None, **named: Any) -> None:
+        with transaction.atomic():
+            delete_with_history(self._one(named, self.name)[self.name], acting_user=acting_user)
