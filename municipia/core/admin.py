@@ -1,10 +1,14 @@
 """Admin base class: rules-based object permissions, translated fields, history, service writes."""
 
-from django.contrib import messages
+from functools import partial
+from types import SimpleNamespace
+
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from modeltranslation.admin import TranslationAdmin
+from modeltranslation.translator import translator
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -100,6 +104,23 @@ class EntityAdmin(ServiceModelAdmin):
     """
 
     entity = None  # a municipia.core.entities.Entity
+
+    def __init__(self, model, admin_site) -> None:
+        if model in translator.get_registered_models():
+            super().__init__(model, admin_site)
+        else:
+            # modeltranslation's admin refuses a model without translated fields; such a model
+            # gets the plain admin with an empty set of translated fields.
+            admin.ModelAdmin.__init__(self, model, admin_site)
+            self.trans_opts = SimpleNamespace(fields={}, all_fields={})
+        if not hasattr(model, "history"):
+            # Not every model keeps a history (observations are too many); Django's own page then.
+            self.object_history_template = None
+            self.history_view = partial(admin.ModelAdmin.history_view, self)
+
+    def get_queryset(self, request):
+        # The change list shows what the entity's visibility rule lets this user see.
+        return self.entity.visible(request.user, super().get_queryset(request))
 
     def get_service_fields(self) -> list[str]:
         return self.service_fields or self.entity.editable_names()
