@@ -1,7 +1,7 @@
 """API of governance bodies, members, meeting series, meetings, agenda, attendance, decisions, tasks and reports.
 
-Reads are scoped by the selectors' `*_visible_to(user)`; writes go through the services and
-are allowed by the `rules` permissions of `municipia.governance.permissions` (creating checks
+Reads are scoped by each entity's visibility rule (governance/entities.py); writes go through
+the entity's services and are allowed by the `rules` permissions of `municipia.governance.permissions` (creating checks
 `add_<model>` against the body, or the meeting for agenda items and attendance; creating a
 body checks `add_body` against its plan). Related objects named in a request body are looked
 up among those the user may see, so an invisible body answers like a missing one.
@@ -22,14 +22,26 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action as viewset_action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from municipia.api.serializers import HtmlUrlField, LinkField, translated_fields, translated_read_only_kwargs
-from municipia.api.viewsets import ServiceModelViewSet
+from municipia.api.viewsets import EntityViewSet
 from municipia.core.links import reverse_many
-from municipia.governance import selectors, services
+from municipia.governance import services
 from municipia.governance.choices import TaskStatus
+from municipia.governance.entities import (
+    AGENDA_ITEM,
+    ATTENDANCE,
+    BODY,
+    DECISION,
+    MEETING,
+    MEMBER,
+    REPORT,
+    SERIES,
+    TASK,
+)
 from municipia.governance.filters import (
     AgendaItemFilter,
     AttendanceFilter,
@@ -53,9 +65,10 @@ from municipia.governance.models import (
     Task,
 )
 from municipia.governance.recurrence import is_known_time_zone
-from municipia.organizations.models import Organization, Person
+from municipia.organizations.models import Person
+from municipia.organizations.selectors import organization_list
+from municipia.strategy.entities import ACTION, AXIS, PLAN
 from municipia.strategy.models import Axis, Plan
-from municipia.strategy.selectors import actions_visible_to, plans_visible_to
 
 FIXED_AFTER_CREATION = _("This cannot be changed once created.")
 USE_MOVE = _("Use POST …/move/ to move a meeting, so that its series keeps its slot.")
@@ -64,10 +77,6 @@ USE_MOVE = _("Use POST …/move/ to move a meeting, so that its series keeps its
 def _user_of(serializer) -> Any:
     request = serializer.context.get("request")
     return request.user if request is not None else AnonymousUser()
-
-
-def _only(data: dict[str, Any], allowed: list[str]) -> dict[str, Any]:
-    return {name: value for name, value in data.items() if name in allowed}
 
 
 def _zone(name: str | None) -> ZoneInfo | None:
@@ -134,13 +143,13 @@ class GovernanceSerializer(serializers.ModelSerializer):
             return fields  # reads need no choices
         user = _user_of(self)
         scoped = {
-            "plan": lambda: plans_visible_to(user),
-            "body": lambda: selectors.bodies_visible_to(user),
-            "followed_up_by": lambda: selectors.bodies_visible_to(user),
-            "meeting": lambda: selectors.meetings_visible_to(user).select_related("body__plan", "series"),
-            "decision": lambda: selectors.decisions_visible_to(user),
-            "axis": lambda: Axis.objects.filter(plan__in=plans_visible_to(user)),
-            "action": lambda: actions_visible_to(user),
+            "plan": lambda: PLAN.visible(user),
+            "body": lambda: BODY.visible(user),
+            "followed_up_by": lambda: BODY.visible(user),
+            "meeting": lambda: MEETING.visible(user).select_related("body__plan", "series"),
+            "decision": lambda: DECISION.visible(user),
+            "axis": lambda: AXIS.visible(user),
+            "action": lambda: ACTION.visible(user),
         }
         for name, queryset in scoped.items():
             field = fields.get(name)
@@ -186,11 +195,11 @@ def _person_field(help_text) -> serializers.PrimaryKeyRelatedField:
 
 def _organization_field(help_text) -> serializers.SlugRelatedField:
     return serializers.SlugRelatedField(
-        slug_field="slug", queryset=Organization.objects.all(), required=False, allow_null=True, help_text=help_text
+        slug_field="slug", queryset=organization_list(), required=False, allow_null=True, help_text=help_text
     )
 
 
-class GovernanceViewSet(ServiceModelViewSet):
+class GovernanceViewSet(EntityViewSet):
     """Governance lists are filtered by their FilterSet; details, updates and actions are not."""
 
     lookup_value_regex = r"\d+"
@@ -252,25 +261,12 @@ class BodyViewSet(GovernanceViewSet):
     """Bodies of plans. Anonymous users see public bodies of published plans; members, plan
     editors and site administrators also see private ones."""
 
+    entity = BODY
     serializer_class = BodySerializer
     filterset_class = BodyFilter
 
     def get_queryset(self):
-        return selectors.bodies_visible_to(self.request.user).select_related("plan")
-
-    def parent_of(self, data: dict[str, Any]) -> Plan:
-        return data["plan"]
-
-    def create_object(self, parent: Plan, data: dict[str, Any]) -> Body:
-        return services.body_create(acting_user=self.request.user, plan=parent, data=_only(data, services.BODY_FIELDS))
-
-    def update_object(self, instance: Body, data: dict[str, Any]) -> Body:
-        return services.body_update(
-            acting_user=self.request.user, body=instance, data=_only(data, services.BODY_FIELDS)
-        )
-
-    def delete_object(self, instance: Body) -> None:
-        services.body_delete(acting_user=self.request.user, body=instance)
+        return super().get_queryset().select_related("plan")
 
 
 # --- Members
@@ -308,31 +304,12 @@ class BodyMemberSerializer(GovernanceSerializer):
 class BodyMemberViewSet(GovernanceViewSet):
     """Members of bodies."""
 
+    entity = MEMBER
     serializer_class = BodyMemberSerializer
     filterset_class = BodyMemberFilter
 
     def get_queryset(self):
-        return selectors.members_visible_to(self.request.user).select_related("body__plan", "person", "organization")
-
-    def parent_of(self, data: dict[str, Any]) -> Body:
-        return data["body"]
-
-    def create_object(self, parent: Body, data: dict[str, Any]) -> BodyMember:
-        return services.member_add(
-            acting_user=self.request.user,
-            body=parent,
-            person=data["person"],
-            data=_only(data, services.MEMBER_FIELDS),
-        )
-
-    def update_object(self, instance: BodyMember, data: dict[str, Any]) -> BodyMember:
-        return services.member_update(
-            acting_user=self.request.user, member=instance, data=_only(data, services.MEMBER_FIELDS)
-        )
-
-    def delete_object(self, instance: BodyMember) -> None:
-        # For rows entered by mistake; to record that someone left, PATCH `end_date`.
-        services.member_remove(acting_user=self.request.user, member=instance)
+        return super().get_queryset().select_related("body__plan", "person", "organization")
 
 
 # --- Meeting series
@@ -374,6 +351,14 @@ class MeetingSeriesSerializer(GovernanceSerializer):
             "time_zone": {"required": False, "help_text": _("An IANA time zone name; the body's when left out.")},
         }
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        if self.instance is not None and "first_start" in attrs:
+            # A new series reads a time without offset in its own zone (the service does); a
+            # changed one in the zone it is given now, else the one it had.
+            attrs["first_start"] = _aware(attrs["first_start"], attrs.get("time_zone") or self.instance.time_zone)
+        return attrs
+
 
 class MeetingSeriesViewSet(GovernanceViewSet):
     """Recurring meeting series. Creating one materialises its meetings over the plan's period;
@@ -382,32 +367,12 @@ class MeetingSeriesViewSet(GovernanceViewSet):
     future meetings nobody has worked on); deleting it deletes those and keeps the others as
     single meetings."""
 
+    entity = SERIES
     serializer_class = MeetingSeriesSerializer
     filterset_class = MeetingSeriesFilter
 
     def get_queryset(self):
-        return (
-            selectors.series_visible_to(self.request.user)
-            .select_related("body__plan")
-            .annotate(meeting_count=Count("meetings"))
-        )
-
-    def parent_of(self, data: dict[str, Any]) -> Body:
-        return data["body"]
-
-    def create_object(self, parent: Body, data: dict[str, Any]) -> MeetingSeries:
-        return services.series_create(
-            acting_user=self.request.user, body=parent, data=_only(data, services.SERIES_FIELDS)
-        )
-
-    def update_object(self, instance: MeetingSeries, data: dict[str, Any]) -> MeetingSeries:
-        data = _only(data, services.SERIES_FIELDS)
-        if "first_start" in data:
-            data["first_start"] = _aware(data["first_start"], data.get("time_zone") or instance.time_zone)
-        return services.series_update(acting_user=self.request.user, series=instance, data=data)
-
-    def delete_object(self, instance: MeetingSeries) -> None:
-        services.series_delete(acting_user=self.request.user, series=instance)
+        return super().get_queryset().select_related("body__plan").annotate(meeting_count=Count("meetings"))
 
 
 # --- Meetings
@@ -469,6 +434,8 @@ class MeetingSerializer(GovernanceSerializer):
         for name in ("starts_at", "ends_at"):
             if name in attrs:
                 attrs[name] = _aware(attrs[name], zone_name)
+        if self.instance is not None and "minutes" in attrs and attrs["minutes"] == self.instance.minutes:
+            attrs.pop("minutes")  # a full update repeating the minutes does not change them
         if self.instance is not None:
             moved = [
                 name
@@ -510,6 +477,7 @@ class MeetingViewSet(GovernanceViewSet):
     a site administrator reopens them with POST …/reopen-minutes/. A meeting with decisions or
     approved minutes is not deleted (400)."""
 
+    entity = MEETING
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilter
     rules_actions = {
@@ -520,27 +488,16 @@ class MeetingViewSet(GovernanceViewSet):
     }
 
     def get_queryset(self):
-        return selectors.meetings_visible_to(self.request.user).select_related(
-            "body__plan", "series", "minutes_approved_by"
-        )
+        return super().get_queryset().select_related("body__plan", "series", "minutes_approved_by")
 
-    def parent_of(self, data: dict[str, Any]) -> Body:
-        return data["body"]
-
-    def create_object(self, parent: Body, data: dict[str, Any]) -> Meeting:
-        return services.meeting_create(
-            acting_user=self.request.user, body=parent, data=_only(data, services.MEETING_FIELDS)
-        )
-
-    def update_object(self, instance: Meeting, data: dict[str, Any]) -> Meeting:
-        data = _only(data, services.MEETING_FIELDS)
-        if data.get("minutes") == instance.minutes:
-            data.pop("minutes")  # a full update repeating the minutes does not change them
-        # Approved minutes are refused by the service, for everyone (see `reopen_minutes`).
-        return services.meeting_update(acting_user=self.request.user, meeting=instance, data=data)
-
-    def delete_object(self, instance: Meeting) -> None:
-        services.meeting_delete(acting_user=self.request.user, meeting=instance)
+    def perform_update(self, serializer) -> None:
+        # Changing the minutes is the minutes page's permission, checked before the service as
+        # there (403): approved minutes are frozen until a site administrator reopens them.
+        if "minutes" in serializer.validated_data and not self.request.user.has_perm(
+            "governance.change_minutes", serializer.instance
+        ):
+            raise PermissionDenied
+        super().perform_update(serializer)
 
     def _answer(self, meeting: Meeting) -> Response:
         return Response(self.get_serializer(self.refetched(meeting)).data)
@@ -628,27 +585,12 @@ class AgendaItemSerializer(GovernanceSerializer):
 class AgendaItemViewSet(GovernanceViewSet):
     """Agenda items of meetings."""
 
+    entity = AGENDA_ITEM
     serializer_class = AgendaItemSerializer
     filterset_class = AgendaItemFilter
 
     def get_queryset(self):
-        return selectors.agenda_items_visible_to(self.request.user).select_related("meeting__body__plan")
-
-    def parent_of(self, data: dict[str, Any]) -> Meeting:
-        return data["meeting"]
-
-    def create_object(self, parent: Meeting, data: dict[str, Any]) -> AgendaItem:
-        return services.agenda_item_create(
-            acting_user=self.request.user, meeting=parent, data=_only(data, services.AGENDA_ITEM_FIELDS)
-        )
-
-    def update_object(self, instance: AgendaItem, data: dict[str, Any]) -> AgendaItem:
-        return services.agenda_item_update(
-            acting_user=self.request.user, item=instance, data=_only(data, services.AGENDA_ITEM_FIELDS)
-        )
-
-    def delete_object(self, instance: AgendaItem) -> None:
-        services.agenda_item_delete(acting_user=self.request.user, item=instance)
+        return super().get_queryset().select_related("meeting__body__plan")
 
 
 # --- Attendance
@@ -676,35 +618,12 @@ class AttendanceSerializer(GovernanceSerializer):
 class AttendanceViewSet(GovernanceViewSet):
     """Attendance of meetings. Recording a person again updates their row."""
 
+    entity = ATTENDANCE
     serializer_class = AttendanceSerializer
     filterset_class = AttendanceFilter
 
     def get_queryset(self):
-        return selectors.attendances_visible_to(self.request.user).select_related(
-            "meeting__body__plan", "person", "organization"
-        )
-
-    def parent_of(self, data: dict[str, Any]) -> Meeting:
-        return data["meeting"]
-
-    def _record(self, meeting: Meeting, person: Person, data: dict[str, Any], default_status: str) -> Attendance:
-        organization = data.get("organization")
-        rows = services.attendance_record(
-            acting_user=self.request.user,
-            meeting=meeting,
-            statuses={person: data.get("status", default_status)},
-            organizations={person: organization} if organization else None,
-        )
-        return rows[0]
-
-    def create_object(self, parent: Meeting, data: dict[str, Any]) -> Attendance:
-        return self._record(parent, data["person"], data, Attendance._meta.get_field("status").default)
-
-    def update_object(self, instance: Attendance, data: dict[str, Any]) -> Attendance:
-        return self._record(instance.meeting, instance.person, data, instance.status)
-
-    def delete_object(self, instance: Attendance) -> None:
-        services.attendance_delete(acting_user=self.request.user, attendance=instance)
+        return super().get_queryset().select_related("meeting__body__plan", "person", "organization")
 
 
 # --- Decisions
@@ -740,27 +659,12 @@ class DecisionViewSet(GovernanceViewSet):
     """The register of decisions of each body. A decision that tasks follow up, or taken at a
     meeting whose minutes are approved, is not deleted (400)."""
 
+    entity = DECISION
     serializer_class = DecisionSerializer
     filterset_class = DecisionFilter
 
     def get_queryset(self):
-        return selectors.decisions_visible_to(self.request.user).select_related("body__plan")
-
-    def parent_of(self, data: dict[str, Any]) -> Body:
-        return data["body"]
-
-    def create_object(self, parent: Body, data: dict[str, Any]) -> Decision:
-        return services.decision_record(
-            acting_user=self.request.user, body=parent, data=_only(data, services.DECISION_FIELDS)
-        )
-
-    def update_object(self, instance: Decision, data: dict[str, Any]) -> Decision:
-        return services.decision_update(
-            acting_user=self.request.user, decision=instance, data=_only(data, services.DECISION_FIELDS)
-        )
-
-    def delete_object(self, instance: Decision) -> None:
-        services.decision_delete(acting_user=self.request.user, decision=instance)
+        return super().get_queryset().select_related("body__plan")
 
 
 # --- Tasks
@@ -820,25 +724,12 @@ class TaskSerializer(GovernanceSerializer):
 class TaskViewSet(GovernanceViewSet):
     """Follow-up tasks; `overdue=true` lists open tasks past their due date."""
 
+    entity = TASK
     serializer_class = TaskSerializer
     filterset_class = TaskFilter
 
     def get_queryset(self):
-        return selectors.tasks_visible_to(self.request.user).select_related("body__plan", "owner")
-
-    def parent_of(self, data: dict[str, Any]) -> Body:
-        return data["body"]
-
-    def create_object(self, parent: Body, data: dict[str, Any]) -> Task:
-        return services.task_create(acting_user=self.request.user, body=parent, data=_only(data, services.TASK_FIELDS))
-
-    def update_object(self, instance: Task, data: dict[str, Any]) -> Task:
-        return services.task_update(
-            acting_user=self.request.user, task=instance, data=_only(data, services.TASK_FIELDS)
-        )
-
-    def delete_object(self, instance: Task) -> None:
-        services.task_delete(acting_user=self.request.user, task=instance)
+        return super().get_queryset().select_related("body__plan", "owner")
 
 
 # --- Reports
@@ -879,24 +770,9 @@ class ReportSerializer(GovernanceSerializer):
 class ReportViewSet(GovernanceViewSet):
     """Status reports, seen by whoever sees the reporting body or the body it is addressed to."""
 
+    entity = REPORT
     serializer_class = ReportSerializer
     filterset_class = ReportFilter
 
     def get_queryset(self):
-        return selectors.reports_visible_to(self.request.user).select_related("body__plan", "filed_by")
-
-    def parent_of(self, data: dict[str, Any]) -> Body:
-        return data["body"]
-
-    def create_object(self, parent: Body, data: dict[str, Any]) -> Report:
-        return services.report_file(
-            acting_user=self.request.user, body=parent, data=_only(data, services.REPORT_FIELDS)
-        )
-
-    def update_object(self, instance: Report, data: dict[str, Any]) -> Report:
-        return services.report_update(
-            acting_user=self.request.user, report=instance, data=_only(data, services.REPORT_FIELDS)
-        )
-
-    def delete_object(self, instance: Report) -> None:
-        services.report_delete(acting_user=self.request.user, report=instance)
+        return super().get_queryset().select_related("body__plan", "filed_by")

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from municipia.governance.choices import TaskStatus
+from municipia.governance.entities import BODY
 from municipia.governance.models import AgendaItem, Body, BodyMember, CalendarToken, Meeting, Task
 from municipia.governance.recurrence import is_known_time_zone
-from municipia.governance.selectors import bodies_visible_to
 from municipia.organizations.models import Person
 from municipia.strategy.selectors import plan_get
 
@@ -59,14 +59,14 @@ def feed_meetings(bodies: QuerySet[Body] | None = None, *, condition: Q | None =
 
 
 def body_feed(body: Body) -> Feed:
-    """The feed of one body the caller has already fetched through `selectors.body_get`."""
+    """The feed of one body the caller has already fetched through `BODY.get`."""
     return Feed(name=body.name, time_zone=body.time_zone, meetings=list(feed_meetings(condition=Q(body=body))))
 
 
 def plan_feed(user, *, slug: str) -> Feed:
     """Every meeting of the plan's bodies that `user` may see; 404 alike for a missing or hidden plan."""
     plan = plan_get(user, slug=slug)
-    bodies = bodies_visible_to(user).filter(plan=plan)
+    bodies = BODY.visible(user).filter(plan=plan)
     return Feed(name=plan.title, time_zone=settings.TIME_ZONE, meetings=list(feed_meetings(bodies)))
 
 
@@ -85,7 +85,7 @@ def public_feed(now: dt.datetime | None = None) -> Feed:
     """Meetings of public bodies of published plans starting within the public window, whoever asks."""
     start, end = public_window(now)
     condition = Q(starts_at__gte=start, starts_at__lt=end)
-    meetings = list(feed_meetings(bodies_visible_to(AnonymousUser()), condition=condition))
+    meetings = list(feed_meetings(BODY.visible(AnonymousUser()), condition=condition))
     return Feed(name=gettext("Public meetings"), time_zone=settings.TIME_ZONE, meetings=meetings, complete_series=False)
 
 

@@ -16,16 +16,16 @@ import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 
-from municipia.core.cache import CACHE_SECONDS, cache_key
-from municipia.governance import calendars, ical, selectors
+from municipia.core.cache import cache_key, cached_value
+from municipia.governance import calendars, ical
 from municipia.governance.calendars import Feed
+from municipia.governance.entities import BODY
 
 # Calendar applications poll every few minutes to hours; a short freshness saves the repeats.
 PUBLIC_MAX_AGE = 300
@@ -68,24 +68,18 @@ def _respond(
     return _answer(request, *_built(request, feed, filename=filename, private=private, link_language=link_language))
 
 
-def _feed_cache_key(request: HttpRequest) -> str | None:
-    """The page cache's key for an anonymous read, widened by the origin the feed's UIDs and links name."""
-    key = cache_key(request)
-    if key is None:
-        return None
-    origin = hashlib.sha256(f"{request.scheme}://{request.get_host()}".encode()).hexdigest()[:16]
-    return f"calendar:{key}:{origin}"
-
-
 def _shared(request: HttpRequest, build: Callable[[], tuple[Feed, str, bool]]) -> HttpResponse:
     """A feed that is the same for every anonymous visitor, built once per content version."""
-    key = _feed_cache_key(request)
-    stored = cache.get(key) if key is not None else None
-    if stored is None:
+
+    def built() -> tuple[bytes, dict[str, str]]:
         feed, filename, private = build()
-        stored = _built(request, feed, filename=filename, private=private)
-        if key is not None:
-            cache.set(key, stored, CACHE_SECONDS)
+        return _built(request, feed, filename=filename, private=private)
+
+    key = cache_key(request)
+    if key is None:
+        return _answer(request, *built())
+    # The page cache's key for an anonymous read, widened by the origin the UIDs and links name.
+    stored = cached_value("calendar", [key, f"{request.scheme}://{request.get_host()}"], built)
     return _answer(request, *stored)
 
 
@@ -94,7 +88,7 @@ def body_calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """The body's meetings as an iCalendar feed that calendar applications subscribe to."""
 
     def build() -> tuple[Feed, str, bool]:
-        body = selectors.body_get(request.user, pk=pk)
+        body = BODY.get(request.user, pk=pk)
         return calendars.body_feed(body), f"body-{body.pk}.ics", not body.is_public
 
     return _shared(request, build)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from municipia.core.filters import search_translated
 from municipia.governance.choices import AttendanceStatus, BodyKind, MemberRole, TaskStatus
+from municipia.governance.entities import BODY, MEETING
 from municipia.governance.models import (
     AgendaItem,
     Attendance,
@@ -26,10 +27,9 @@ from municipia.governance.models import (
     Report,
     Task,
 )
-from municipia.governance.selectors import bodies_visible_to, meetings_visible_to
 from municipia.organizations.models import Person
+from municipia.strategy.entities import PLAN
 from municipia.strategy.models import Action, Axis
-from municipia.strategy.selectors import plans_visible_to
 
 
 def _user(request):
@@ -38,15 +38,15 @@ def _user(request):
 
 
 def _visible_plans(request):
-    return plans_visible_to(_user(request))
+    return PLAN.visible(_user(request))
 
 
 def _visible_bodies(request):
-    return bodies_visible_to(_user(request))
+    return BODY.visible(_user(request))
 
 
 def _visible_meetings(request):
-    return meetings_visible_to(_user(request))
+    return MEETING.visible(_user(request))
 
 
 def _start_of(day: dt.date, *, days_later: int = 0) -> dt.datetime | None:

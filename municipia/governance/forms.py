@@ -5,8 +5,9 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.forms import ServiceModelForm
@@ -24,8 +25,9 @@ from municipia.governance.models import (
 )
 from municipia.governance.recurrence import is_known_time_zone
 from municipia.organizations.models import Organization, Person
+from municipia.organizations.selectors import organization_list
 from municipia.strategy.forms import participant_choices
-from municipia.strategy.models import Action, Axis, Plan
+from municipia.strategy.models import Action, Plan
 
 # Offered as suggestions (a <datlist>), not as the only choices: any IANA name is accepted.
 COMMON_TIME_ZONES = [
@@ -93,34 +95,73 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj.full_name} ({obj.organization})" if obj.organization_id else obj.full_name
 
 
-def plan_people(plan: Plan, *, extra: Q | None = None):
+def _people(condition: Q) -> QuerySet[Person]:
+    # organizations.selectors has no list of people for a choice field yet (see the report).
+    return Person.objects.filter(condition).select_related("organization").order_by("full_name", "id")
+
+
+def _organizations(condition: Q) -> QuerySet[Organization]:
+    return organization_list().filter(condition).order_by("name")
+
+
+def plan_people(plan: Plan, *, extra: Q | None = None) -> QuerySet[Person]:
     """People who may sit in a plan's bodies: those of the plan's owner and of the councils taking part."""
     condition = Q(organization_id=plan.owner_id) | Q(organization__in=participant_choices(plan))
     if extra is not None:
         condition |= extra
-    return Person.objects.filter(condition).select_related("organization").order_by("full_name", "id")
+    return _people(condition)
 
 
-def plan_organizations(plan: Plan, *, extra: Q | None = None):
+def plan_organizations(plan: Plan, *, extra: Q | None = None) -> QuerySet[Organization]:
     condition = Q(pk=plan.owner_id) | Q(pk__in=participant_choices(plan).values("pk"))
     if extra is not None:
         condition |= extra
-    return Organization.objects.filter(condition).order_by("name")
+    return _organizations(condition)
 
 
-def plan_actions(plan: Plan):
-    return Action.objects.filter(plan=plan).order_by("code")
+def plan_actions(plan: Plan) -> QuerySet[Action]:
+    return plan.actions.order_by("code")
 
 
-class BodyForm(ServiceModelForm):
+def meeting_subtitle(meeting: Meeting) -> str:
+    """The line under the title of a meeting's pages: body · meeting · its local date and time."""
+    local = timezone.localtime(meeting.starts_at, ZoneInfo(meeting.time_zone))
+    return f"{meeting.body} · {meeting} · {date_format(local, 'DATETIME_FORMAT')}"
+
+
+def body_subtitle(body: Body) -> str:
+    return f"{body.plan.title} · {body}"
+
+
+class GovernanceForm(ServiceModelForm):
+    """A form of an entity's create or edit page (core.entity_views), which passes `parent=`.
+
+    Its template suggests time zones and recurrence rules, and shows `page_subtitle` and
+    `page_intro` under the title.
+    """
+
+    time_zone_suggestions = COMMON_TIME_ZONES
+    rrule_presets = RRULE_PRESETS
+
+    @property
+    def page_subtitle(self) -> str:
+        return body_subtitle(self.parent) if isinstance(self.parent, Body) else ""
+
+    @property
+    def page_intro(self) -> str:
+        return ""
+
+
+class BodyForm(GovernanceForm):
     class Meta:
         model = Body
         fields = services.BODY_FIELDS
         widgets = {"time_zone": _time_zone_widget()}
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args, plan: Plan | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["axis"].queryset = Axis.objects.filter(plan=plan).order_by("position", "code")
+        plan = plan or self.parent
+        self.fields["axis"].queryset = plan.axes.order_by("position", "code")
         self.fields["action"].queryset = plan_actions(plan)
         followers = Body.objects.filter(plan=plan).order_by("kind", "name")
         if self.instance.pk:
@@ -128,8 +169,12 @@ class BodyForm(ServiceModelForm):
         self.fields["followed_up_by"].queryset = followers
         self.fields["time_zone"].help_text = _("A time zone name such as Europe/Madrid or Europe/Sofia.")
 
+    @property
+    def page_subtitle(self) -> str:
+        return body_subtitle(self.instance) if self.instance.pk else self.parent.title
 
-class MemberForm(ServiceModelForm):
+
+class MemberForm(GovernanceForm):
     """The person is chosen when adding a member; afterwards only role, organisation and dates change."""
 
     person = PersonChoiceField(label=_("Person"), queryset=Person.objects.none())
@@ -138,9 +183,9 @@ class MemberForm(ServiceModelForm):
         model = BodyMember
         fields = ["person", *services.MEMBER_FIELDS]
 
-    def __init__(self, *args, body: Body, **kwargs):
+    def __init__(self, *args, body: Body | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        plan = body.plan
+        plan = (body or self.parent).plan
         if self.instance.pk:
             del self.fields["person"]
             extra = Q(pk=self.instance.organization_id) if self.instance.organization_id else None
@@ -150,14 +195,12 @@ class MemberForm(ServiceModelForm):
         self.fields["organization"].queryset = plan_organizations(plan, extra=extra)
         self.fields["organization"].help_text = _("Left empty, the person's own organisation.")
 
-    def service_data(self, **kwargs) -> dict:
-        data = super().service_data(exclude=("person",))
-        if data.get("organization") is None and not self.instance.pk:
-            data.pop("organization", None)
-        return data
+    @property
+    def page_subtitle(self) -> str:
+        return f"{self.instance.body} · {self.instance.person}" if self.instance.pk else super().page_subtitle
 
 
-class SeriesForm(ServiceModelForm):
+class SeriesForm(GovernanceForm):
     """A series: its rule, and its first meeting as a local date and time in the chosen time zone."""
 
     first_start = WallClockField(
@@ -173,21 +216,15 @@ class SeriesForm(ServiceModelForm):
             "time_zone": _time_zone_widget(),
         }
 
-    def __init__(self, *args, body: Body, **kwargs):
+    def __init__(self, *args, body: Body | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["time_zone"].initial = body.time_zone
+        self.fields["time_zone"].initial = (body or self.parent).time_zone
         self.fields["rrule"].help_text = _(
             "An RFC 5545 rule. Examples: FREQ=MONTHLY;BYDAY=-1TU (monthly on the last Tuesday); "
             "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH;UNTIL=20230915 (every two weeks on Thursday until 15 September). "
             "Meetings are created up to the end of the plan's period."
         )
         self.fields["time_zone"].help_text = _("A time zone name such as Europe/Madrid or Europe/Sofia.")
-        if self.instance.pk:
-            self.initial["first_start"] = wall_clock(self.instance.first_start, self.instance.time_zone)
-            self.fields["rrule"].help_text = _(
-                "An RFC 5545 rule. Changing the rule, first meeting, time zone or holiday policy replaces the "
-                "future meetings nobody has worked on yet; past meetings never change."
-            )
         if self.instance.pk:
             self.initial["first_start"] = wall_clock(self.instance.first_start, self.instance.time_zone)
             self.fields["rrule"].help_text = _(
@@ -207,8 +244,18 @@ class SeriesForm(ServiceModelForm):
             cleaned["first_start"] = in_zone(cleaned["first_start"], zone)
         return cleaned
 
+    @property
+    def page_subtitle(self) -> str:
+        return f"{self.instance.body} · {self.instance}" if self.instance.pk else super().page_subtitle
 
-class MeetingForm(ServiceModelForm):
+    @property
+    def page_intro(self) -> str:
+        if not self.instance.pk:
+            return ""
+        return _("Changes apply to the meetings still to come; past meetings never change.")
+
+
+class MeetingForm(GovernanceForm):
     """A single meeting; start and end are read in the meeting's time zone."""
 
     starts_at = WallClockField(label=_("Starts at"))
@@ -218,8 +265,9 @@ class MeetingForm(ServiceModelForm):
         model = Meeting
         fields = [f for f in services.MEETING_FIELDS if f != "minutes"]
 
-    def __init__(self, *args, time_zone: str, **kwargs):
+    def __init__(self, *args, time_zone: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        time_zone = time_zone or (self.instance.time_zone if self.instance.pk else self.parent.time_zone)
         self.time_zone = time_zone
         for name in ("starts_at", "ends_at"):
             self.fields[name].help_text = _("Local time in %(zone)s.") % {"zone": time_zone}
@@ -233,6 +281,10 @@ class MeetingForm(ServiceModelForm):
         if cleaned.get("starts_at") and cleaned.get("ends_at") and cleaned["ends_at"] <= cleaned["starts_at"]:
             self.add_error("ends_at", _("The end must be after the start."))
         return cleaned
+
+    @property
+    def page_subtitle(self) -> str:
+        return meeting_subtitle(self.instance) if self.instance.pk else super().page_subtitle
 
 
 class MeetingMoveForm(forms.Form):
@@ -284,15 +336,16 @@ class MinutesForm(forms.Form):
     )
 
 
-class AgendaItemForm(ServiceModelForm):
+class AgendaItemForm(GovernanceForm):
     presenter = PersonChoiceField(label=_("Presenter"), queryset=Person.objects.none(), required=False)
 
     class Meta:
         model = AgendaItem
         fields = services.AGENDA_ITEM_FIELDS
 
-    def __init__(self, *args, meeting: Meeting, **kwargs):
+    def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        meeting = meeting or self.parent
         plan = meeting.body.plan
         members = Q(body_memberships__body_id=meeting.body_id)
         if self.instance.presenter_id:
@@ -301,6 +354,10 @@ class AgendaItemForm(ServiceModelForm):
         self.fields["action"].queryset = plan_actions(plan)
         self.fields["position"].required = False
         self.fields["position"].help_text = _("Left empty, the item goes last.")
+
+    @property
+    def page_subtitle(self) -> str:
+        return meeting_subtitle(self.parent)
 
 
 class AttendanceForm(forms.Form):
@@ -329,13 +386,14 @@ class AttendanceForm(forms.Form):
         }
 
 
-class DecisionForm(ServiceModelForm):
+class DecisionForm(GovernanceForm):
     class Meta:
         model = Decision
         fields = services.DECISION_FIELDS
 
-    def __init__(self, *args, body: Body, meeting: Meeting | None = None, **kwargs):
+    def __init__(self, *args, body: Body | None = None, meeting: Meeting | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        body = body or self.parent
         if meeting is not None:
             # Recorded from a meeting's page: the meeting is fixed.
             del self.fields["meeting"]
@@ -347,7 +405,7 @@ class DecisionForm(ServiceModelForm):
         self.fields["action"].queryset = plan_actions(body.plan)
 
 
-class TaskForm(ServiceModelForm):
+class TaskForm(GovernanceForm):
     """The owner is chosen among the body's current members."""
 
     owner = PersonChoiceField(label=_("Owner"), queryset=Person.objects.none())
@@ -356,8 +414,9 @@ class TaskForm(ServiceModelForm):
         model = Task
         fields = services.TASK_FIELDS
 
-    def __init__(self, *args, body: Body, meeting: Meeting | None = None, **kwargs):
+    def __init__(self, *args, body: Body | None = None, meeting: Meeting | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        body = body or self.parent
         today = timezone.localdate()
         current = BodyMember.objects.filter(body=body, start_date__lte=today).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=today)
@@ -365,9 +424,7 @@ class TaskForm(ServiceModelForm):
         people = Q(pk__in=current.values("person_id"))
         if self.instance.owner_id:
             people |= Q(pk=self.instance.owner_id)
-        self.fields["owner"].queryset = (
-            Person.objects.filter(people).select_related("organization").order_by("full_name", "id")
-        )
+        self.fields["owner"].queryset = _people(people)
         self.fields["owner"].help_text = _("A current member of the body.")
         decisions = Decision.objects.filter(body=body)
         if meeting is not None:
@@ -383,8 +440,15 @@ class TaskForm(ServiceModelForm):
             del self.fields["status"]
 
 
-class ReportForm(ServiceModelForm):
+class ReportForm(GovernanceForm):
     class Meta:
         model = Report
         fields = services.REPORT_FIELDS
         widgets = {"progress_percent": forms.NumberInput(attrs={"min": 0, "max": 100})}
+
+    @property
+    def page_intro(self) -> str:
+        body = self.parent
+        if self.instance.pk or body is None or not body.followed_up_by_id:
+            return ""
+        return _("The report goes to %(body)s.") % {"body": body.followed_up_by}

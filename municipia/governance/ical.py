@@ -30,7 +30,7 @@ from municipia.core.i18n import language_codes
 from municipia.core.links import reverse_many
 from municipia.governance.calendars import Feed
 from municipia.governance.models import Meeting, MeetingSeries, Task
-from municipia.governance.recurrence import RecurrenceError, is_known_time_zone, parse_rule
+from municipia.governance.recurrence import RecurrenceError, is_known_time_zone, parse_rule, rule_until
 
 PRODID = "-//Municipia//Governance calendar//EN"
 # VTIMEZONE definitions cover the feed's meetings with this margin (the zone's rules, not 1970–2038).
@@ -221,7 +221,7 @@ class _Writer:
             if complete and first_local <= low and first_local in stored.between(first_local, first_local, inc=True)
             else low
         )
-        rule_text = _rule_until(series.rrule, _aware(high, zone))
+        rule_text = rule_until(series.rrule, _aware(high, zone))
         slots = list(rrule_from(rule_text, start=start, zone=zone).between(start, high, inc=True))
         slot_set = set(slots)
         singles.extend(meeting for slot, meeting in by_slot.items() if slot not in slot_set)
@@ -231,23 +231,8 @@ class _Writer:
 
         uid = series_uid(series, domain=self.domain)
         duration = dt.timedelta(minutes=series.duration_minutes or 1)
-        master = _Event()
-        master.text("UID", uid)
-        self._stamp(master, series.updated_at)
-        master.lines.append(self._when("DTSTART", _aware(start, zone), zone))
-        master.lines.append(self._when("DTEND", _aware(start, zone) + duration, zone))
-        master.raw("RRULE", rule_text)
         missing = [_aware(slot, zone) for slot in slots if slot not in by_slot]
-        if missing:
-            first, *others = (self._when("EXDATE", instant, zone) for instant in missing)
-            # One EXDATE with every date, after the first one's TZID (or with Z for UTC).
-            master.lines.append(",".join([first, *(line.rsplit(":", 1)[1] for line in others)]))
-        master.text("SUMMARY", series.title or series.body.name or str(series.pk))
-        self._where(master, series.place, series.online_url)
-        if self.body_link is not None:
-            master.text("DESCRIPTION", self.body_link(series.body_id))
-        master.raw("STATUS", "CONFIRMED")
-        self._seen(_aware(start, zone))
+        master = self._master(series, uid=uid, start=_aware(start, zone), rule_text=rule_text, missing=missing)
         events = [master]
         for slot, meeting in overrides:
             if _differs(meeting, series, _aware(slot, zone), duration):
@@ -258,6 +243,29 @@ class _Writer:
                 events.append(event)
         events.extend(self.single(meeting) for meeting in sorted(singles, key=lambda m: (m.starts_at, m.pk)))
         return events
+
+    def _master(
+        self, series: MeetingSeries, *, uid: str, start: dt.datetime, rule_text: str, missing: list[dt.datetime]
+    ) -> _Event:
+        """The recurring event of a series, from `start`, without the slots that hold no meeting."""
+        zone = _zone(series.time_zone)
+        master = _Event()
+        master.text("UID", uid)
+        self._stamp(master, series.updated_at)
+        master.lines.append(self._when("DTSTART", start, zone))
+        master.lines.append(self._when("DTEND", start + dt.timedelta(minutes=series.duration_minutes or 1), zone))
+        master.raw("RRULE", rule_text)
+        if missing:
+            first, *others = (self._when("EXDATE", instant, zone) for instant in missing)
+            # One EXDATE with every date, after the first one's TZID (or with Z for UTC).
+            master.lines.append(",".join([first, *(line.rsplit(":", 1)[1] for line in others)]))
+        master.text("SUMMARY", series.title or series.body.name or str(series.pk))
+        self._where(master, series.place, series.online_url)
+        if self.body_link is not None:
+            master.text("DESCRIPTION", self.body_link(series.body_id))
+        master.raw("STATUS", "CONFIRMED")
+        self._seen(start)
+        return master
 
     def task(self, task: Task) -> _Event:
         """An open task as an all-day entry on its due date: calendars show it where VTODOs are ignored."""
@@ -291,24 +299,6 @@ def _differs(meeting: Meeting, series: MeetingSeries, slot: dt.datetime, duratio
         or any(getattr(meeting, f"title_{code}") != getattr(series, f"title_{code}") for code in language_codes())
         or bool(_agenda(meeting))
     )
-
-
-def _rule_parts(text: str) -> list[str]:
-    text = (text or "").strip()
-    if text.upper().startswith("RRULE:"):
-        text = text[len("RRULE:") :]
-    return [part for part in text.split(";") if part.strip()]
-
-
-def _rule_until(text: str, last: dt.datetime) -> str:
-    """The stored rule with its COUNT/UNTIL replaced by UNTIL = `last` in UTC (RFC 5545 §3.3.10)."""
-    parts = [
-        part.strip().upper()
-        for part in _rule_parts(text)
-        if part.split("=")[0].strip().upper() not in ("COUNT", "UNTIL")
-    ]
-    parts.append("UNTIL=" + last.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ"))
-    return ";".join(parts)
 
 
 def rrule_from(rule_text: str, *, start: dt.datetime, zone: ZoneInfo) -> rrule:

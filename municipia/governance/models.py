@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.models import RequiresOneLanguageMixin, TimeStampedModel, finish_clean
@@ -88,6 +89,9 @@ class Body(RequiresOneLanguageMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:body-detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
@@ -256,6 +260,9 @@ class Meeting(RequiresOneLanguageMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("governance:meeting-detail", kwargs={"pk": self.pk})
 
     def clean(self) -> None:
         errors: dict[str, str] = {}

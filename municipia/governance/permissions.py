@@ -1,7 +1,7 @@
 """Who may see and change governance bodies and their meetings: one set of rules for pages, admin and API.
 
-- Everyone sees public bodies of plans they can see; members, plan editors and site admins
-  also see the body's private content.
+- Who sees a body and what it holds is its entity's visibility rule (governance/entities.py),
+  which is also every `governance.view_*` permission.
 - Plan editors (`strategy` `can_edit` on the body's plan) and site admins create and change
   bodies, their members and meeting series.
 - A body's current chair and secretary (a member whose person is the user) also run its
@@ -12,9 +12,9 @@
 """
 
 import rules
-from django.utils import timezone
 
-from municipia.governance.choices import OFFICER_ROLES, MinutesStatus
+from municipia.governance.choices import MinutesStatus
+from municipia.governance.entities import officer_body_ids
 from municipia.governance.models import (
     AgendaItem,
     Attendance,
@@ -26,10 +26,9 @@ from municipia.governance.models import (
     Report,
     Task,
 )
-from municipia.organizations.permissions import editable_organization_ids, is_site_admin
+from municipia.organizations.permissions import is_site_admin
 from municipia.strategy.models import Plan
 from municipia.strategy.permissions import can_edit as can_edit_plan
-from municipia.strategy.permissions import can_view as can_view_plan
 from municipia.strategy.permissions import plan_is_open
 
 
@@ -44,30 +43,6 @@ def body_of(obj: object) -> Body | None:
     return None
 
 
-def _body_ids_where(user, roles: tuple[str, ...] | None) -> frozenset[int]:
-    """Bodies where the user's person currently sits (in `roles`, or any); one query, cached on the user."""
-    if not user.is_authenticated:
-        return frozenset()
-    cache_name = "_municipia_governance_" + ("officer" if roles else "member") + "_body_ids"
-    cached = getattr(user, cache_name, None)
-    if cached is None:
-        today = timezone.localdate()
-        rows = BodyMember.objects.filter(person__user_id=user.pk, start_date__lte=today).exclude(end_date__lt=today)
-        if roles:
-            rows = rows.filter(role__in=roles)
-        cached = frozenset(rows.values_list("body_id", flat=True))
-        setattr(user, cache_name, cached)
-    return cached
-
-
-def officer_body_ids(user) -> frozenset[int]:
-    return _body_ids_where(user, OFFICER_ROLES)
-
-
-def member_body_ids(user) -> frozenset[int]:
-    return _body_ids_where(user, None)
-
-
 @rules.predicate
 def edits_body_plan(user, obj) -> bool:
     body = body_of(obj)
@@ -76,27 +51,9 @@ def edits_body_plan(user, obj) -> bool:
 
 
 @rules.predicate
-def edits_body_plan_owner(user, obj) -> bool:
-    body = body_of(obj)
-    return body is not None and body.plan.owner_id in editable_organization_ids(user)
-
-
-@rules.predicate
 def is_body_officer(user, obj) -> bool:
     body = body_of(obj)
     return body is not None and body.pk in officer_body_ids(user)
-
-
-@rules.predicate
-def is_body_member(user, obj) -> bool:
-    body = body_of(obj)
-    return body is not None and body.pk in member_body_ids(user)
-
-
-@rules.predicate
-def body_is_public_in_visible_plan(user, obj) -> bool:
-    body = body_of(obj)
-    return body is not None and body.is_public and can_view_plan.test(user, body.plan)
 
 
 @rules.predicate
@@ -115,19 +72,9 @@ def minutes_are_approved(user, obj) -> bool:
     return isinstance(obj, Meeting) and obj.minutes_status == MinutesStatus.APPROVED
 
 
-can_view_body = is_site_admin | edits_body_plan_owner | is_body_member | body_is_public_in_visible_plan
-
-
-@rules.predicate
-def can_view_addressee(user, obj) -> bool:
-    """Whoever sees the body a report is addressed to sees the report (callers select_related it)."""
-    return isinstance(obj, Report) and obj.addressed_to_id is not None and can_view_body.test(user, obj.addressed_to)
-
-
 can_edit_body = is_site_admin | edits_body_plan
 can_run_meetings = can_edit_body | (is_body_officer & body_plan_is_open)
 
-rules.add_perm("governance.view_body", can_view_body)
 # `add_body` receives the plan the body will belong to.
 rules.add_perm("governance.add_body", can_edit_body)
 rules.add_perm("governance.change_body", can_edit_body)
@@ -135,13 +82,11 @@ rules.add_perm("governance.delete_body", can_edit_body)
 
 # Members and series: `add_*` receives the body, the others the element.
 for model_name in ("bodymember", "meetingseries"):
-    rules.add_perm(f"governance.view_{model_name}", can_view_body)
     rules.add_perm(f"governance.add_{model_name}", can_edit_body)
     rules.add_perm(f"governance.change_{model_name}", can_edit_body)
     rules.add_perm(f"governance.delete_{model_name}", can_edit_body)
 
 for model_name in ("meeting", "agendaitem", "attendance", "decision", "task"):
-    rules.add_perm(f"governance.view_{model_name}", can_view_body)
     rules.add_perm(f"governance.add_{model_name}", can_run_meetings)
     rules.add_perm(f"governance.change_{model_name}", can_run_meetings)
     rules.add_perm(f"governance.delete_{model_name}", can_run_meetings)
@@ -152,9 +97,7 @@ rules.add_perm("governance.change_minutes", can_run_meetings & minutes_are_draft
 rules.add_perm("governance.approve_minutes", can_run_meetings & minutes_are_draft)
 rules.add_perm("governance.reopen_minutes", is_site_admin & minutes_are_approved)
 
-# Reports: filed by those who run the reporting body's meetings; read also by whoever sees the
-# body they are addressed to (the same answer as `selectors.reports_visible_to`).
-rules.add_perm("governance.view_report", can_view_body | can_view_addressee)
+# Reports: filed by those who run the reporting body's meetings (who reads them: entities.REPORT).
 rules.add_perm("governance.add_report", can_run_meetings)
 rules.add_perm("governance.change_report", can_run_meetings)
 rules.add_perm("governance.delete_report", can_run_meetings)

@@ -1,4 +1,5 @@
-"""Expands a meeting series' RFC 5545 rule into dated occurrences around public holidays.
+"""A meeting series' RFC 5545 rule: read, described in words, expanded into dated occurrences
+around public holidays, and cut for a calendar feed — the one place rules are parsed.
 
 Pure functions: no database. Rules are expanded on naive wall-clock times in the series' time
 zone and only then given that zone, so a 17:00 meeting stays at 17:00 across daylight-saving
@@ -13,7 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import holidays
 from dateutil.rrule import DAILY, rrule, rrulestr
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 # Finer rules (hourly, every minute…) are not meeting series and could expand to millions of rows.
 COARSEST_ALLOWED_FREQ = DAILY
@@ -51,6 +54,7 @@ def is_known_time_zone(name: str) -> bool:
     return True
 
 
+# Cached for the process: the time-zone database's names are constants, not database data.
 @lru_cache(maxsize=1)
 def _time_zone_names() -> frozenset[str]:
     return frozenset(available_timezones())
@@ -74,11 +78,20 @@ def _until_in_local_time(text: str, zone: ZoneInfo) -> str:
     return _UNTIL.sub(replace, text)
 
 
+def rule_body(text: str) -> str:
+    """The rule without surrounding space and without the `RRULE:` prefix, if it has one."""
+    text = (text or "").strip()
+    return text[len("RRULE:") :] if text.upper().startswith("RRULE:") else text
+
+
+def rule_parts(text: str) -> list[str]:
+    """The rule's `NAME=value` parts, in order (`FREQ=MONTHLY`, `BYDAY=-1TU`…)."""
+    return [part.strip() for part in rule_body(text).split(";") if part.strip()]
+
+
 def parse_rule(text: str, *, first_local: dt.datetime, zone: ZoneInfo) -> rrule:
     """Parses one RRULE (with or without the `RRULE:` prefix) starting at a naive local time."""
-    text = (text or "").strip()
-    if text.upper().startswith("RRULE:"):
-        text = text[len("RRULE:") :]
+    text = rule_body(text)
     if not text or "\n" in text or ":" in text:
         raise RecurrenceError(_("Write a single recurrence rule, e.g. FREQ=MONTHLY;BYDAY=-1TU."))
     try:
@@ -92,12 +105,100 @@ def parse_rule(text: str, *, first_local: dt.datetime, zone: ZoneInfo) -> rrule:
     return rule
 
 
+def rule_until(text: str, last: dt.datetime) -> str:
+    """The rule with its COUNT/UNTIL replaced by UNTIL = `last` in UTC (RFC 5545 §3.3.10), for a feed."""
+    parts = [part.upper() for part in rule_parts(text) if part.split("=")[0].strip().upper() not in ("COUNT", "UNTIL")]
+    parts.append("UNTIL=" + last.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ"))
+    return ";".join(parts)
+
+
+# --- A rule in words
+
+_WEEKDAYS = {
+    "MO": gettext_lazy("Monday"),
+    "TU": gettext_lazy("Tuesday"),
+    "WE": gettext_lazy("Wednesday"),
+    "TH": gettext_lazy("Thursday"),
+    "FR": gettext_lazy("Friday"),
+    "SA": gettext_lazy("Saturday"),
+    "SU": gettext_lazy("Sunday"),
+}
+_ORDINALS = {
+    1: gettext_lazy("first"),
+    2: gettext_lazy("second"),
+    3: gettext_lazy("third"),
+    4: gettext_lazy("fourth"),
+    -1: gettext_lazy("last"),
+    -2: gettext_lazy("second to last"),
+}
+_KNOWN_PARTS = {"FREQ", "INTERVAL", "BYDAY", "UNTIL", "COUNT", "WKST"}
+
+
+class _Unusual(ValueError):
+    """A rule part `describe_rule` has no words for."""
+
+
+def _frequency_words(frequency: str, interval: int) -> str:
+    frequencies = {
+        "DAILY": (_("Daily"), _("Every two days"), _("Every %(n)s days")),
+        "WEEKLY": (_("Weekly"), _("Every two weeks"), _("Every %(n)s weeks")),
+        "MONTHLY": (_("Monthly"), _("Every two months"), _("Every %(n)s months")),
+        "YEARLY": (_("Yearly"), _("Every two years"), _("Every %(n)s years")),
+    }
+    if frequency not in frequencies or interval < 1:
+        raise _Unusual(frequency)
+    one, two, many = frequencies[frequency]
+    return one if interval == 1 else two if interval == 2 else many % {"n": interval}
+
+
+def _day_words(day: str) -> str:
+    weekday, number = day[-2:], day[:-2]
+    if weekday not in _WEEKDAYS:
+        raise _Unusual(day)
+    if not number:
+        return str(_WEEKDAYS[weekday])
+    try:
+        ordinal = _ORDINALS[int(number)]
+    except KeyError:
+        raise _Unusual(day) from None
+    return _("the %(ordinal)s %(weekday)s") % {"ordinal": ordinal, "weekday": _WEEKDAYS[weekday]}
+
+
+def _described(parts: dict[str, str]) -> str:
+    """The words of a rule's parts; `_Unusual` (a ValueError) when some part has none."""
+    if set(parts) - _KNOWN_PARTS:
+        raise _Unusual(parts)
+    words = [_frequency_words(parts.get("FREQ", ""), int(parts.get("INTERVAL", "1")))]
+    days = [day.strip() for day in parts.get("BYDAY", "").split(",") if day.strip()]
+    if days:
+        words.append(_("on %(days)s") % {"days": ", ".join(_day_words(day) for day in days)})
+    if "UNTIL" in parts:
+        until = dt.datetime.strptime(parts["UNTIL"][:8], "%Y%m%d").date()
+        words.append(_("until %(date)s") % {"date": date_format(until, "DATE_FORMAT")})
+    if "COUNT" in parts:
+        count = int(parts["COUNT"])
+        words.append(ngettext("(%(count)s meeting)", "(%(count)s meetings)", count) % {"count": count})
+    return " ".join(str(word) for word in words)
+
+
+def describe_rule(text: str) -> str:
+    """The common RFC 5545 rules in words ("Monthly on the last Tuesday"); "" when the rule is unusual."""
+    try:
+        return _described(dict(part.split("=", 1) for part in rule_parts((text or "").upper())))
+    except ValueError:
+        return ""
+
+
+# --- Holidays and expansion
+
+
 def split_region(region: str) -> tuple[str, str | None]:
     """`"ES-CT"` → `("ES", "CT")`; `"BG"` → `("BG", None)`."""
     country, _sep, subdivision = region.partition("-")
     return country.upper(), (subdivision.upper() or None)
 
 
+# Cached for the process: computed by the `holidays` library from its own tables, not database data.
 @lru_cache(maxsize=256)
 def public_holidays(region: str, year: int) -> frozenset[dt.date]:
     """Public holidays of a country or region (ISO 3166-2) in one year; empty for no region."""

@@ -2,14 +2,17 @@
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import cast
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from municipia.core.visibility import User
 from municipia.governance.choices import TaskStatus
+from municipia.governance.entities import BODY, MEETING, TASK
 from municipia.governance.models import (
     AgendaItem,
     Attendance,
@@ -23,71 +26,13 @@ from municipia.governance.models import (
     Task,
 )
 from municipia.organizations.models import Person
-from municipia.organizations.permissions import editable_organization_ids
 from municipia.strategy.models import Plan
-from municipia.strategy.selectors import plans_visible_to
 
 
-def bodies_visible_to(user) -> QuerySet[Body]:
-    """Public bodies of visible plans; current members, plan editors and site admins also see the others.
-
-    The same answer as the `governance.view_body` rule, as one query.
-    """
-    bodies = Body.objects.all()
-    if user.is_authenticated and user.is_superuser:
-        return bodies
-    public = Q(is_public=True, plan__in=plans_visible_to(user))
-    if not user.is_authenticated:
-        return bodies.filter(public)
-    today = timezone.localdate()
-    current_member = Exists(
-        BodyMember.objects.filter(body_id=OuterRef("pk"), person__user_id=user.pk, start_date__lte=today).exclude(
-            end_date__lt=today
-        )
-    )
-    return bodies.filter(public | Q(plan__owner_id__in=editable_organization_ids(user)) | current_member)
-
-
-def body_get(user, *, pk: int) -> Body:
-    """A body by id, or 404 alike for missing and forbidden."""
-    try:
-        return bodies_visible_to(user).select_related("plan").get(pk=pk)
-    except (Body.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def members_visible_to(user) -> QuerySet[BodyMember]:
-    return BodyMember.objects.filter(body__in=bodies_visible_to(user))
-
-
-def series_visible_to(user) -> QuerySet[MeetingSeries]:
-    return MeetingSeries.objects.filter(body__in=bodies_visible_to(user))
-
-
-def meetings_visible_to(user) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(body__in=bodies_visible_to(user))
-
-
-def agenda_items_visible_to(user) -> QuerySet[AgendaItem]:
-    return AgendaItem.objects.filter(meeting__body__in=bodies_visible_to(user))
-
-
-def attendances_visible_to(user) -> QuerySet[Attendance]:
-    return Attendance.objects.filter(meeting__body__in=bodies_visible_to(user))
-
-
-def decisions_visible_to(user) -> QuerySet[Decision]:
-    return Decision.objects.filter(body__in=bodies_visible_to(user))
-
-
-def tasks_visible_to(user) -> QuerySet[Task]:
-    return Task.objects.filter(body__in=bodies_visible_to(user))
-
-
-def reports_visible_to(user) -> QuerySet[Report]:
-    """Reports of bodies the user sees, and reports addressed to bodies the user sees."""
-    visible = bodies_visible_to(user)
-    return Report.objects.filter(Q(body__in=visible) | Q(addressed_to__in=visible))
+def person_of(user: User) -> Person | None:
+    """The person record of a signed-in user, if any."""
+    # organizations.selectors has no "person of a user" look-up yet (see the report).
+    return Person.objects.filter(user_id=user.pk).first() if user.is_authenticated else None
 
 
 # --- Pages: everything one page shows, in a fixed number of queries.
@@ -112,7 +57,7 @@ def _next_meeting(now: dt.datetime) -> QuerySet[Meeting]:
     )
 
 
-def plan_bodies(user, plan: Plan) -> list[Body]:
+def plan_bodies(user: User, plan: Plan) -> list[Body]:
     """A plan's bodies that the user sees, with member count, next meeting and overdue tasks; one query."""
     now = timezone.now()
     today = timezone.localdate()
@@ -134,7 +79,7 @@ def plan_bodies(user, plan: Plan) -> list[Body]:
         .values("n")
     )
     return list(
-        bodies_visible_to(user)
+        BODY.visible(user)
         .filter(plan=plan)
         .select_related("axis", "action", "followed_up_by")
         .annotate(
@@ -147,10 +92,10 @@ def plan_bodies(user, plan: Plan) -> list[Body]:
     )
 
 
-def plan_overdue_tasks(user, plan: Plan, *, limit: int = OVERDUE_ON_PLAN_PAGE) -> list[Task]:
+def plan_overdue_tasks(user: User, plan: Plan, *, limit: int = OVERDUE_ON_PLAN_PAGE) -> list[Task]:
     """The oldest overdue tasks of the plan's bodies the user sees; one query."""
     return list(
-        tasks_visible_to(user)
+        TASK.visible(user)
         .filter(body__plan=plan)
         .filter(_overdue(timezone.localdate()))
         .select_related("body", "owner")
@@ -176,17 +121,15 @@ class BodyPage:
     followed_next: dict[int, Meeting] = field(default_factory=dict)
 
 
-def body_page_get(user, *, pk: int) -> Body:
+def body_page_get(user: User, *, pk: int) -> Body:
     """A body for its page, with its plan, axis, action and follower; 404 alike for missing and forbidden."""
     try:
-        return (
-            bodies_visible_to(user).select_related("plan__owner", "axis__plan", "action", "followed_up_by").get(pk=pk)
-        )
+        return BODY.visible(user).select_related("plan__owner", "axis__plan", "action", "followed_up_by").get(pk=pk)
     except (Body.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def body_page(user, body: Body) -> BodyPage:
+def body_page(user: User, body: Body) -> BodyPage:
     """A body's members, series, meetings, register of decisions, tasks and reports.
 
     For a body that follows others up, also each followed group's latest report, next meeting
@@ -197,7 +140,7 @@ def body_page(user, body: Body) -> BodyPage:
     # Through the related manager, each meeting knows its body without a query (for its time zone).
     meetings = body.meetings.select_related("series")
     followed = list(
-        bodies_visible_to(user).filter(followed_up_by=body).select_related("action").order_by("kind", "name", "id")
+        BODY.visible(user).filter(followed_up_by=body).select_related("action").order_by("kind", "name", "id")
     )
     page = BodyPage(
         body=body,
@@ -242,12 +185,9 @@ def body_page(user, body: Body) -> BodyPage:
     return page
 
 
-def meeting_get(user, *, pk: int) -> Meeting:
+def meeting_get(user: User, *, pk: int) -> Meeting:
     """A meeting with its body, plan and series; 404 alike for missing and forbidden."""
-    try:
-        return meetings_visible_to(user).select_related("body__plan__owner", "series", "minutes_approved_by").get(pk=pk)
-    except (Meeting.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return cast(Meeting, MEETING.get(user, pk=pk))
 
 
 def meeting_members(meeting: Meeting) -> list[BodyMember]:
@@ -266,6 +206,11 @@ def meeting_members(meeting: Meeting) -> list[BodyMember]:
             seen.add(row.person_id)
             members.append(row)
     return members
+
+
+def recorded_attendance(meeting: Meeting) -> dict[int, str]:
+    """The status recorded for each person at a meeting, by person id; one query."""
+    return dict(Attendance.objects.filter(meeting=meeting).values_list("person_id", "status"))
 
 
 @dataclass
@@ -301,12 +246,12 @@ def meeting_page(meeting: Meeting) -> MeetingPage:
     )
 
 
-def calendar_meetings(user, *, upcoming: bool = True) -> QuerySet[Meeting]:
+def calendar_meetings(user: User, *, upcoming: bool = True) -> QuerySet[Meeting]:
     """Meetings the user sees, soonest first; with `upcoming`, only from today on.
 
     The calendar page narrows this with `filters.MeetingFilter`, as the API does.
     """
-    meetings = meetings_visible_to(user).select_related("body__plan", "series")
+    meetings = MEETING.visible(user).select_related("body__plan", "series")
     if upcoming:
         since = dt.datetime.combine(timezone.localdate(), dt.time.min, tzinfo=timezone.get_current_timezone())
         meetings = meetings.filter(starts_at__gte=since)
@@ -324,8 +269,9 @@ class PersonPage:
     token: CalendarToken | None = None
 
 
-def person_page(user, *, upcoming_limit: int = 10) -> PersonPage:
-    person = Person.objects.filter(user_id=user.pk).first()
+def person_page(user: User, *, upcoming_limit: int = 10) -> PersonPage:
+    """The signed-in user's memberships, next meetings, open tasks and feed token."""
+    person = person_of(user)
     if person is None:
         return PersonPage(person=None)
     today = timezone.localdate()
@@ -337,13 +283,13 @@ def person_page(user, *, upcoming_limit: int = 10) -> PersonPage:
     )
     body_ids = {m.body_id for m in memberships}
     upcoming = list(
-        meetings_visible_to(user)
+        MEETING.visible(user)
         .filter(body_id__in=body_ids, starts_at__gte=timezone.now())
         .select_related("body", "series")
         .order_by("starts_at", "id")[:upcoming_limit]
     )
     tasks = list(
-        tasks_visible_to(user)
+        TASK.visible(user)
         .filter(owner=person, status=TaskStatus.OPEN)
         .select_related("body", "decision", "owner")
         .order_by("due_date", "id")
@@ -352,6 +298,6 @@ def person_page(user, *, upcoming_limit: int = 10) -> PersonPage:
     return PersonPage(person=person, memberships=memberships, upcoming=upcoming, tasks=tasks, token=token)
 
 
-def plan_governance_section(user, plan: Plan) -> dict:
+def plan_governance_section(user: User, plan: Plan) -> dict[str, list]:
     """The plan page's governance section: its bodies and overdue tasks (two queries)."""
     return {"governance_bodies": plan_bodies(user, plan), "governance_overdue": plan_overdue_tasks(user, plan)}

@@ -11,13 +11,15 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from municipia.core.i18n import language_codes, translated_names
+from municipia.core.i18n import language_codes
 from municipia.core.services import apply_fields, delete_with_history, save_with_history
+from municipia.core.visibility import User
 from municipia.governance.choices import AttendanceStatus, MinutesStatus, TaskStatus
+from municipia.governance.entities import AGENDA_ITEM, BODY, DECISION, MEETING, MEMBER, REPORT, SERIES, TASK
 from municipia.governance.models import (
     AgendaItem,
     Attendance,
@@ -34,37 +36,19 @@ from municipia.governance.recurrence import Occurrence, RecurrenceError, expand,
 from municipia.organizations.models import Organization, Person
 from municipia.strategy.models import Plan
 
-BODY_FIELDS = [
-    *translated_names("name", "mandate"),
-    "kind",
-    "axis",
-    "action",
-    "followed_up_by",
-    "holiday_region",
-    "time_zone",
-    "is_public",
-]
-MEMBER_FIELDS = ["organization", "role", "start_date", "end_date"]
-SERIES_FIELDS = [
-    *translated_names("title"),
-    "rrule",
-    "first_start",
-    "time_zone",
-    "duration_minutes",
-    "place",
-    "online_url",
-    "on_holiday",
-]
-MEETING_FIELDS = [*translated_names("title"), "starts_at", "ends_at", "place", "online_url", "minutes"]
-AGENDA_ITEM_FIELDS = [*translated_names("title"), "position", "presenter", "action"]
-DECISION_FIELDS = [*translated_names("text"), "meeting", "action"]
-REPORT_FIELDS = [
-    *translated_names("progress", "issues", "next_steps"),
-    "period_start",
-    "period_end",
-    "progress_percent",
-]
-TASK_FIELDS = [*translated_names("title"), "meeting", "decision", "action", "owner", "due_date", "status"]
+# The fields each service accepts: the entity's (governance/entities.py), so adding a field is one edit.
+BODY_FIELDS = BODY.editable_names()
+# The person is given on creation only (`member_create`), so it is no field of the others.
+MEMBER_FIELDS = [name for name in MEMBER.editable_names() if name != "person"]
+SERIES_FIELDS = SERIES.editable_names()
+MEETING_FIELDS = MEETING.editable_names()
+AGENDA_ITEM_FIELDS = AGENDA_ITEM.editable_names()
+DECISION_FIELDS = DECISION.editable_names()
+REPORT_FIELDS = REPORT.editable_names()
+TASK_FIELDS = TASK.editable_names()
+
+#: Who a service records as having made a change (None for data loads and tests).
+ActingUser = User | None
 
 # The history table keeps a change reason of at most this many characters.
 HISTORY_REASON_LENGTH = 100
@@ -83,20 +67,20 @@ def _history_reason(text: str) -> str:
 
 
 @transaction.atomic
-def body_create(*, acting_user, plan: Plan, data: dict[str, Any]) -> Body:
+def body_create(*, acting_user: ActingUser, plan: Plan, data: dict[str, Any]) -> Body:
     body = Body(plan=plan)
     apply_fields(body, data, BODY_FIELDS)
     return save_with_history(body, acting_user=acting_user)
 
 
 @transaction.atomic
-def body_update(*, acting_user, body: Body, data: dict[str, Any]) -> Body:
+def body_update(*, acting_user: ActingUser, body: Body, data: dict[str, Any]) -> Body:
     apply_fields(body, data, BODY_FIELDS)
     return save_with_history(body, acting_user=acting_user)
 
 
 @transaction.atomic
-def body_delete(*, acting_user, body: Body) -> None:
+def body_delete(*, acting_user: ActingUser, body: Body) -> None:
     """Deletes a body with its members, series, meetings, agenda, attendance, decisions, tasks and reports.
 
     Bodies it followed up are no longer followed up, and reports addressed to it stay with the
@@ -121,7 +105,12 @@ def _overlaps(start: dt.date, end: dt.date | None) -> Q:
 
 @transaction.atomic
 def member_add(
-    *, acting_user, body: Body, person: Person, data: dict[str, Any], organization: Organization | None = None
+    *,
+    acting_user: ActingUser,
+    body: Body,
+    person: Person,
+    data: dict[str, Any],
+    organization: Organization | None = None,
 ) -> BodyMember:
     """Adds a person to a body; refuses a second row for the same role over overlapping dates."""
     member = BodyMember(body=body, person=person, organization=organization or person.organization)
@@ -134,7 +123,23 @@ def member_add(
 
 
 @transaction.atomic
-def member_update(*, acting_user, member: BodyMember, data: dict[str, Any]) -> BodyMember:
+def member_create(*, acting_user: ActingUser, body: Body, data: dict[str, Any]) -> BodyMember:
+    """`member_add` with the person among the values, as pages, API and admin send them.
+
+    Left empty, the organisation represented is the person's own.
+    """
+    values = dict(data)
+    person = values.pop("person")
+    organization = values.pop("organization", None)
+    return member_add(acting_user=acting_user, body=body, person=person, data=values, organization=organization)
+
+
+@transaction.atomic
+def member_update(*, acting_user: ActingUser, member: BodyMember, data: dict[str, Any]) -> BodyMember:
+    """Changes a membership's role, organisation or dates; the person is fixed once added."""
+    data = dict(data)
+    if "person" in data and data.pop("person") != member.person:
+        raise ValidationError({"person": _("This cannot be changed once created.")})
     apply_fields(member, data, MEMBER_FIELDS)
     member.full_clean()
     _check_member_overlap(member)
@@ -142,7 +147,7 @@ def member_update(*, acting_user, member: BodyMember, data: dict[str, Any]) -> B
 
 
 @transaction.atomic
-def member_end(*, acting_user, member: BodyMember, end_date: dt.date | None = None) -> BodyMember:
+def member_end(*, acting_user: ActingUser, member: BodyMember, end_date: dt.date | None = None) -> BodyMember:
     """Ends a membership on `end_date` (today by default): the usual way someone leaves a body.
 
     The row stays, so past attendance, tasks and the body's history still show who sat in it.
@@ -153,7 +158,7 @@ def member_end(*, acting_user, member: BodyMember, end_date: dt.date | None = No
 
 
 @transaction.atomic
-def member_remove(*, acting_user, member: BodyMember) -> None:
+def member_remove(*, acting_user: ActingUser, member: BodyMember) -> None:
     """Deletes a membership row entered by mistake (to record that someone left, use `member_end`)."""
     delete_with_history(member, acting_user=acting_user)
 
@@ -238,7 +243,7 @@ def _series_occurrences(series: MeetingSeries) -> list[Occurrence]:
 
 
 @transaction.atomic
-def series_create(*, acting_user, body: Body, data: dict[str, Any]) -> MeetingSeries:
+def series_create(*, acting_user: ActingUser, body: Body, data: dict[str, Any]) -> MeetingSeries:
     """Creates a series and materialises its meetings over the plan's period (or until its rule ends)."""
     series = MeetingSeries(body=body, time_zone=body.time_zone)
     apply_fields(series, data, SERIES_FIELDS)
@@ -268,7 +273,7 @@ def _materialise(series: MeetingSeries, occurrences: list[Occurrence]) -> None:
     Meeting.objects.bulk_create(meetings, batch_size=500)
 
 
-def _untouched_future_meetings(series: MeetingSeries, now: dt.datetime):
+def _untouched_future_meetings(series: MeetingSeries, now: dt.datetime) -> QuerySet[Meeting]:
     """The series' meetings still to come that nobody has worked on, which the series may replace.
 
     Worked on: minutes, decisions, attendance, agenda items or tasks recorded, or moved or
@@ -286,7 +291,7 @@ SCHEDULE_FIELDS = ("rrule", "first_start", "time_zone", "on_holiday")
 
 
 @transaction.atomic
-def series_update(*, acting_user, series: MeetingSeries, data: dict[str, Any]) -> MeetingSeries:
+def series_update(*, acting_user: ActingUser, series: MeetingSeries, data: dict[str, Any]) -> MeetingSeries:
     """Changes a series; its meetings still to come follow the change, past meetings never change.
 
     - Title, place, link and duration: each future meeting takes the new value where it still had
@@ -338,7 +343,7 @@ def series_update(*, acting_user, series: MeetingSeries, data: dict[str, Any]) -
 
 
 @transaction.atomic
-def series_delete(*, acting_user, series: MeetingSeries) -> tuple[int, int]:
+def series_delete(*, acting_user: ActingUser, series: MeetingSeries) -> tuple[int, int]:
     """Deletes a series and its future meetings nobody has worked on; returns (deleted, kept).
 
     Past meetings, and future ones with minutes, decisions, attendance, agenda or tasks (or moved
@@ -356,14 +361,14 @@ def series_delete(*, acting_user, series: MeetingSeries) -> tuple[int, int]:
 
 
 @transaction.atomic
-def meeting_create(*, acting_user, body: Body, data: dict[str, Any]) -> Meeting:
+def meeting_create(*, acting_user: ActingUser, body: Body, data: dict[str, Any]) -> Meeting:
     meeting = Meeting(body=body)
     apply_fields(meeting, data, MEETING_FIELDS)
     return save_with_history(meeting, acting_user=acting_user)
 
 
 @transaction.atomic
-def meeting_update(*, acting_user, meeting: Meeting, data: dict[str, Any]) -> Meeting:
+def meeting_update(*, acting_user: ActingUser, meeting: Meeting, data: dict[str, Any]) -> Meeting:
     if "minutes" in data and meeting.minutes_status == MinutesStatus.APPROVED:
         raise ValidationError(
             {"minutes": _("Approved minutes cannot be changed; a site administrator can reopen them.")}
@@ -374,7 +379,12 @@ def meeting_update(*, acting_user, meeting: Meeting, data: dict[str, Any]) -> Me
 
 @transaction.atomic
 def meeting_move(
-    *, acting_user, meeting: Meeting, starts_at: dt.datetime, ends_at: dt.datetime | None = None, reason: str = ""
+    *,
+    acting_user: ActingUser,
+    meeting: Meeting,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime | None = None,
+    reason: str = "",
 ) -> Meeting:
     """Moves one meeting; an occurrence of a series remembers its slot and stays in the series."""
     if ends_at is None:
@@ -387,13 +397,13 @@ def meeting_move(
 
 
 @transaction.atomic
-def meeting_cancel(*, acting_user, meeting: Meeting, reason: str = "") -> Meeting:
+def meeting_cancel(*, acting_user: ActingUser, meeting: Meeting, reason: str = "") -> Meeting:
     meeting.is_cancelled = True
     return save_with_history(meeting, acting_user=acting_user, reason=_history_reason(reason))
 
 
 @transaction.atomic
-def meeting_delete(*, acting_user, meeting: Meeting) -> None:
+def meeting_delete(*, acting_user: ActingUser, meeting: Meeting) -> None:
     """Deletes a meeting entered by mistake, with its agenda and attendance.
 
     Refused while it has decisions (the register keeps them; delete or move them first) or
@@ -412,7 +422,7 @@ def meeting_delete(*, acting_user, meeting: Meeting) -> None:
 
 
 @transaction.atomic
-def minutes_approve(*, acting_user, meeting: Meeting) -> Meeting:
+def minutes_approve(*, acting_user: ActingUser, meeting: Meeting) -> Meeting:
     if meeting.minutes_status == MinutesStatus.APPROVED:
         raise ValidationError({"minutes": _("These minutes are already approved.")})
     if not meeting.minutes.strip():
@@ -424,7 +434,7 @@ def minutes_approve(*, acting_user, meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic
-def minutes_reopen(*, acting_user, meeting: Meeting, reason: str) -> Meeting:
+def minutes_reopen(*, acting_user: ActingUser, meeting: Meeting, reason: str) -> Meeting:
     """Turns approved minutes back into a draft, for a site admin to correct an approved record.
 
     Who reopened them and why are kept in the meeting's history (user and change reason); the
@@ -452,7 +462,7 @@ def _check_agenda_action(item: AgendaItem) -> None:
 
 
 @transaction.atomic
-def agenda_item_create(*, acting_user, meeting: Meeting, data: dict[str, Any]) -> AgendaItem:
+def agenda_item_create(*, acting_user: ActingUser, meeting: Meeting, data: dict[str, Any]) -> AgendaItem:
     """Adds an item to a meeting's agenda; without a position it goes last."""
     item = AgendaItem(meeting=meeting)
     apply_fields(item, data, AGENDA_ITEM_FIELDS)
@@ -464,14 +474,14 @@ def agenda_item_create(*, acting_user, meeting: Meeting, data: dict[str, Any]) -
 
 
 @transaction.atomic
-def agenda_item_update(*, acting_user, item: AgendaItem, data: dict[str, Any]) -> AgendaItem:
+def agenda_item_update(*, acting_user: ActingUser, item: AgendaItem, data: dict[str, Any]) -> AgendaItem:
     apply_fields(item, data, AGENDA_ITEM_FIELDS)
     _check_agenda_action(item)
     return save_with_history(item, acting_user=acting_user)
 
 
 @transaction.atomic
-def agenda_item_delete(*, acting_user, item: AgendaItem) -> None:
+def agenda_item_delete(*, acting_user: ActingUser, item: AgendaItem) -> None:
     delete_with_history(item, acting_user=acting_user)
 
 
@@ -479,7 +489,7 @@ def agenda_item_delete(*, acting_user, item: AgendaItem) -> None:
 
 
 @transaction.atomic
-def decision_record(*, acting_user, body: Body, data: dict[str, Any]) -> Decision:
+def decision_record(*, acting_user: ActingUser, body: Body, data: dict[str, Any]) -> Decision:
     """Records a decision under the body's next number.
 
     Two secretaries recording at once may compute the same number; the unique constraint
@@ -503,14 +513,14 @@ def decision_record(*, acting_user, body: Body, data: dict[str, Any]) -> Decisio
 
 
 @transaction.atomic
-def decision_update(*, acting_user, decision: Decision, data: dict[str, Any]) -> Decision:
+def decision_update(*, acting_user: ActingUser, decision: Decision, data: dict[str, Any]) -> Decision:
     """Changes a decision's text or links; its number never changes."""
     apply_fields(decision, data, DECISION_FIELDS)
     return save_with_history(decision, acting_user=acting_user)
 
 
 @transaction.atomic
-def decision_delete(*, acting_user, decision: Decision) -> None:
+def decision_delete(*, acting_user: ActingUser, decision: Decision) -> None:
     """Deletes a decision recorded by mistake.
 
     Refused while tasks follow it up (they would lose what they carry out: unlink or delete them
@@ -539,7 +549,7 @@ def _check_owner(task: Task) -> None:
 
 
 @transaction.atomic
-def task_create(*, acting_user, body: Body, data: dict[str, Any]) -> Task:
+def task_create(*, acting_user: ActingUser, body: Body, data: dict[str, Any]) -> Task:
     task = Task(body=body)
     apply_fields(task, data, TASK_FIELDS)
     task.full_clean(exclude=["title"])
@@ -548,7 +558,7 @@ def task_create(*, acting_user, body: Body, data: dict[str, Any]) -> Task:
 
 
 @transaction.atomic
-def task_update(*, acting_user, task: Task, data: dict[str, Any]) -> Task:
+def task_update(*, acting_user: ActingUser, task: Task, data: dict[str, Any]) -> Task:
     apply_fields(task, data, TASK_FIELDS)
     if task.status not in TaskStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
@@ -560,7 +570,7 @@ def task_update(*, acting_user, task: Task, data: dict[str, Any]) -> Task:
 
 
 @transaction.atomic
-def task_delete(*, acting_user, task: Task) -> None:
+def task_delete(*, acting_user: ActingUser, task: Task) -> None:
     delete_with_history(task, acting_user=acting_user)
 
 
@@ -570,7 +580,7 @@ def task_delete(*, acting_user, task: Task) -> None:
 @transaction.atomic
 def attendance_record(
     *,
-    acting_user,
+    acting_user: ActingUser,
     meeting: Meeting,
     statuses: dict[Person, str],
     organizations: dict[Person, Organization] | None = None,
@@ -606,7 +616,31 @@ def attendance_record(
 
 
 @transaction.atomic
-def attendance_delete(*, acting_user, attendance: Attendance) -> None:
+def attendance_create(*, acting_user: ActingUser, meeting: Meeting, data: dict[str, Any]) -> Attendance:
+    """Records one person's attendance (present unless told); recording a person again updates their row."""
+    status = data.get("status", Attendance._meta.get_field("status").default)
+    return _attendance_of(acting_user, meeting, data["person"], status, data.get("organization"))
+
+
+@transaction.atomic
+def attendance_update(*, acting_user: ActingUser, attendance: Attendance, data: dict[str, Any]) -> Attendance:
+    """Changes one row's status or organisation (the member's own when not given); meeting and person stay."""
+    status = data.get("status", attendance.status)
+    return _attendance_of(acting_user, attendance.meeting, attendance.person, status, data.get("organization"))
+
+
+def _attendance_of(
+    acting_user: ActingUser, meeting: Meeting, person: Person, status: str, organization: Organization | None
+) -> Attendance:
+    organizations = {person: organization} if organization else None
+    (row,) = attendance_record(
+        acting_user=acting_user, meeting=meeting, statuses={person: status}, organizations=organizations
+    )
+    return row
+
+
+@transaction.atomic
+def attendance_delete(*, acting_user: ActingUser, attendance: Attendance) -> None:
     delete_with_history(attendance, acting_user=acting_user)
 
 
@@ -614,7 +648,7 @@ def attendance_delete(*, acting_user, attendance: Attendance) -> None:
 
 
 @transaction.atomic
-def report_file(*, acting_user, body: Body, data: dict[str, Any]) -> Report:
+def report_file(*, acting_user: ActingUser, body: Body, data: dict[str, Any]) -> Report:
     """Files a status report to the body that follows this one up (if any) at this moment."""
     report = Report(body=body, addressed_to_id=body.followed_up_by_id)
     apply_fields(report, data, REPORT_FIELDS)
@@ -623,13 +657,13 @@ def report_file(*, acting_user, body: Body, data: dict[str, Any]) -> Report:
 
 
 @transaction.atomic
-def report_update(*, acting_user, report: Report, data: dict[str, Any]) -> Report:
+def report_update(*, acting_user: ActingUser, report: Report, data: dict[str, Any]) -> Report:
     apply_fields(report, data, REPORT_FIELDS)
     return save_with_history(report, acting_user=acting_user)
 
 
 @transaction.atomic
-def report_delete(*, acting_user, report: Report) -> None:
+def report_delete(*, acting_user: ActingUser, report: Report) -> None:
     delete_with_history(report, acting_user=acting_user)
 
 

@@ -1,10 +1,43 @@
 """Governance pages, under the language prefix (names are used by templates, tests and other apps)."""
 
-from django.urls import path
+from django.urls import URLPattern, path
 
+from municipia.core.entities import Entity
+from municipia.core.entity_views import entity_paths
 from municipia.governance import views
+from municipia.governance.entities import AGENDA_ITEM, BODY, DECISION, MEETING, MEMBER, REPORT, SERIES, TASK
+from municipia.strategy.entities import PLAN
 
 app_name = "governance"
+
+
+def _pages(
+    entity: Entity,
+    name: str,
+    *,
+    item: str,
+    create: str | None = None,
+    parent: Entity | None = None,
+    views_of_entity: tuple[str, ...] = ("create", "update"),
+    delete_view: type[views.GovernanceDeleteView] | None = views.GovernanceDeleteView,
+) -> list[URLPattern]:
+    """An entity's create and edit pages (core.entity_views) and its delete page, under the URL
+    names this app has always used (`member-create`, not `bodymember-create`).
+
+    The delete page is governance's own: it says what else a delete takes with it and shows a
+    service's refusal on the page.
+    """
+    patterns = entity_paths(
+        entity, item=item, create=create, parent=parent, views=views_of_entity, template_name=views.FORM_TEMPLATE
+    )
+    if delete_view is not None:
+        consequences = views.DELETE_CONSEQUENCES.get(entity, "")
+        view = delete_view.as_view(entity=entity, consequences=consequences)
+        patterns.append(path(f"{item}delete/", view, name=f"{entity.model_name}-delete"))
+    for pattern in patterns:
+        pattern.name = pattern.name.replace(entity.model_name, name, 1)
+    return patterns
+
 
 urlpatterns = [
     path("calendar/", views.calendar, name="calendar"),
@@ -12,39 +45,39 @@ urlpatterns = [
     path("me/calendar-address/new/", views.calendar_token_issue, name="calendar-token-issue"),
     path("me/calendar-address/revoke/", views.calendar_token_revoke, name="calendar-token-revoke"),
     path("plans/<slug:slug>/", views.plan_bodies, name="plan-bodies"),
-    path("plans/<slug:slug>/bodies/new/", views.BodyCreateView.as_view(), name="body-create"),
+    *_pages(BODY, "body", create="plans/<slug:slug>/bodies/new/", item="bodies/<int:pk>/", parent=PLAN),
     path("bodies/<int:pk>/", views.body_detail, name="body-detail"),
-    path("bodies/<int:pk>/edit/", views.BodyUpdateView.as_view(), name="body-update"),
-    path("bodies/<int:pk>/delete/", views.BodyDeleteView.as_view(), name="body-delete"),
-    path("bodies/<int:pk>/members/new/", views.MemberCreateView.as_view(), name="member-create"),
-    path("bodies/<int:pk>/series/new/", views.SeriesCreateView.as_view(), name="series-create"),
-    path("bodies/<int:pk>/meetings/new/", views.MeetingCreateView.as_view(), name="meeting-create"),
-    path("bodies/<int:pk>/decisions/new/", views.DecisionCreateView.as_view(), name="decision-create"),
-    path("bodies/<int:pk>/tasks/new/", views.TaskCreateView.as_view(), name="task-create"),
-    path("bodies/<int:pk>/reports/new/", views.ReportCreateView.as_view(), name="report-create"),
-    path("members/<int:pk>/edit/", views.MemberUpdateView.as_view(), name="member-update"),
+    *_pages(MEMBER, "member", create="bodies/<int:pk>/members/new/", item="members/<int:pk>/", parent=BODY),
     path("members/<int:pk>/end/", views.MemberEndView.as_view(), name="member-end"),
-    path("members/<int:pk>/delete/", views.MemberDeleteView.as_view(), name="member-delete"),
-    path("series/<int:pk>/edit/", views.SeriesUpdateView.as_view(), name="series-update"),
-    path("series/<int:pk>/delete/", views.SeriesDeleteView.as_view(), name="series-delete"),
+    path(
+        "bodies/<int:pk>/series/new/",
+        views.SeriesCreateView.as_view(entity=SERIES, parent_entity=BODY, form_class=SERIES.service("form")),
+        name="series-create",
+    ),
+    *_pages(SERIES, "series", item="series/<int:pk>/", views_of_entity=("update",), delete_view=views.SeriesDeleteView),
+    *_pages(MEETING, "meeting", create="bodies/<int:pk>/meetings/new/", item="meetings/<int:pk>/", parent=BODY),
+    path(
+        "bodies/<int:pk>/decisions/new/",
+        views.DecisionCreateView.as_view(entity=DECISION, parent_entity=BODY, form_class=DECISION.service("form")),
+        name="decision-create",
+    ),
+    *_pages(DECISION, "decision", item="decisions/<int:pk>/", views_of_entity=("update",)),
+    *_pages(TASK, "task", create="bodies/<int:pk>/tasks/new/", item="tasks/<int:pk>/", parent=BODY),
+    *_pages(REPORT, "report", create="bodies/<int:pk>/reports/new/", item="reports/<int:pk>/", parent=BODY),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting-detail"),
-    path("meetings/<int:pk>/edit/", views.MeetingUpdateView.as_view(), name="meeting-update"),
-    path("meetings/<int:pk>/delete/", views.MeetingDeleteView.as_view(), name="meeting-delete"),
     path("meetings/<int:pk>/move/", views.MeetingMoveView.as_view(), name="meeting-move"),
     path("meetings/<int:pk>/cancel/", views.MeetingCancelView.as_view(), name="meeting-cancel"),
     path("meetings/<int:pk>/minutes/", views.MinutesUpdateView.as_view(), name="minutes-update"),
     path("meetings/<int:pk>/minutes/approve/", views.MinutesApproveView.as_view(), name="minutes-approve"),
     path("meetings/<int:pk>/minutes/reopen/", views.MinutesReopenView.as_view(), name="minutes-reopen"),
     path("meetings/<int:pk>/attendance/", views.AttendanceRecordView.as_view(), name="attendance-record"),
-    path("meetings/<int:pk>/agenda/new/", views.AgendaItemCreateView.as_view(), name="agenda-item-create"),
+    *_pages(
+        AGENDA_ITEM,
+        "agenda-item",
+        create="meetings/<int:pk>/agenda/new/",
+        item="agenda-items/<int:pk>/",
+        parent=MEETING,
+    ),
     path("meetings/<int:pk>/decisions/new/", views.MeetingDecisionCreateView.as_view(), name="meeting-decision-create"),
     path("meetings/<int:pk>/tasks/new/", views.MeetingTaskCreateView.as_view(), name="meeting-task-create"),
-    path("agenda-items/<int:pk>/edit/", views.AgendaItemUpdateView.as_view(), name="agenda-item-update"),
-    path("agenda-items/<int:pk>/delete/", views.AgendaItemDeleteView.as_view(), name="agenda-item-delete"),
-    path("decisions/<int:pk>/edit/", views.DecisionUpdateView.as_view(), name="decision-update"),
-    path("decisions/<int:pk>/delete/", views.DecisionDeleteView.as_view(), name="decision-delete"),
-    path("tasks/<int:pk>/edit/", views.TaskUpdateView.as_view(), name="task-update"),
-    path("tasks/<int:pk>/delete/", views.TaskDeleteView.as_view(), name="task-delete"),
-    path("reports/<int:pk>/edit/", views.ReportUpdateView.as_view(), name="report-update"),
-    path("reports/<int:pk>/delete/", views.ReportDeleteView.as_view(), name="report-delete"),
 ]

@@ -4,56 +4,40 @@ import datetime as dt
 from collections import OrderedDict
 from zoneinfo import ZoneInfo
 
-import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from municipia.core.cache import public_cache
+from municipia.core.entity_views import EntityCreateView, EntityDeleteView
 from municipia.core.i18n import language_codes
-from municipia.core.views import EditorView, ServiceDeleteView, ServiceFormView, paginate
+from municipia.core.views import EditorView, ServiceFormView, paginate
 from municipia.governance import selectors, services
-from municipia.governance.choices import AttendanceStatus, BodyKind, TaskStatus
+from municipia.governance.choices import AttendanceStatus, BodyKind, MinutesStatus, TaskStatus
+from municipia.governance.entities import BODY, DECISION, MEETING, MEMBER, SERIES, TASK
 from municipia.governance.filters import MeetingFilter
 from municipia.governance.forms import (
-    COMMON_TIME_ZONES,
-    RRULE_PRESETS,
-    AgendaItemForm,
     AttendanceForm,
-    BodyForm,
     DecisionForm,
     MeetingCancelForm,
-    MeetingForm,
     MeetingMoveForm,
     MemberEndForm,
-    MemberForm,
     MinutesForm,
     MinutesReopenForm,
-    ReportForm,
-    SeriesForm,
     TaskForm,
+    meeting_subtitle,
 )
-from municipia.governance.models import (
-    AgendaItem,
-    Attendance,
-    Body,
-    BodyMember,
-    Decision,
-    Meeting,
-    MeetingSeries,
-    Report,
-    Task,
-)
+from municipia.governance.models import Body, BodyMember, Meeting
+from municipia.governance.recurrence import describe_rule
 from municipia.organizations.models import Person
-from municipia.strategy.selectors import plan_get, plans_visible_to
+from municipia.strategy.entities import PLAN
 
 CALENDAR_PAGE_SIZE = 30
 FORM_TEMPLATE = "governance/form_page.html"
@@ -67,89 +51,7 @@ def meeting_url(meeting_or_pk) -> str:
     return reverse("governance:meeting-detail", kwargs={"pk": getattr(meeting_or_pk, "pk", meeting_or_pk)})
 
 
-# --- Recurrence rules in words
-
-_WEEKDAYS = {
-    "MO": gettext_lazy("Monday"),
-    "TU": gettext_lazy("Tuesday"),
-    "WE": gettext_lazy("Wednesday"),
-    "TH": gettext_lazy("Thursday"),
-    "FR": gettext_lazy("Friday"),
-    "SA": gettext_lazy("Saturday"),
-    "SU": gettext_lazy("Sunday"),
-}
-_ORDINALS = {
-    1: gettext_lazy("first"),
-    2: gettext_lazy("second"),
-    3: gettext_lazy("third"),
-    4: gettext_lazy("fourth"),
-    -1: gettext_lazy("last"),
-    -2: gettext_lazy("second to last"),
-}
-_KNOWN_PARTS = {"FREQ", "INTERVAL", "BYDAY", "UNTIL", "COUNT", "WKST"}
-
-
-def describe_rule(text: str) -> str:
-    """The common RFC 5545 rules in words ("Monthly on the last Tuesday"); "" when the rule is unusual."""
-    body = (text or "").strip()
-    if body.upper().startswith("RRULE:"):
-        body = body[6:]
-    try:
-        parts = dict(part.split("=", 1) for part in body.upper().split(";") if part)
-        interval = int(parts.get("INTERVAL", "1"))
-    except ValueError:
-        return ""
-    if set(parts) - _KNOWN_PARTS or interval < 1:
-        return ""
-    frequencies = {
-        "DAILY": (_("Daily"), _("Every two days"), _("Every %(n)s days")),
-        "WEEKLY": (_("Weekly"), _("Every two weeks"), _("Every %(n)s weeks")),
-        "MONTHLY": (_("Monthly"), _("Every two months"), _("Every %(n)s months")),
-        "YEARLY": (_("Yearly"), _("Every two years"), _("Every %(n)s years")),
-    }
-    if parts.get("FREQ") not in frequencies:
-        return ""
-    one, two, many = frequencies[parts["FREQ"]]
-    words = [one if interval == 1 else two if interval == 2 else many % {"n": interval}]
-    days = [day.strip() for day in parts.get("BYDAY", "").split(",") if day.strip()]
-    if days:
-        named = []
-        for day in days:
-            weekday, number = day[-2:], day[:-2]
-            if weekday not in _WEEKDAYS:
-                return ""
-            if number:
-                try:
-                    ordinal = _ORDINALS[int(number)]
-                except (ValueError, KeyError):
-                    return ""
-                named.append(_("the %(ordinal)s %(weekday)s") % {"ordinal": ordinal, "weekday": _WEEKDAYS[weekday]})
-            else:
-                named.append(str(_WEEKDAYS[weekday]))
-        words.append(_("on %(days)s") % {"days": ", ".join(named)})
-    if "UNTIL" in parts:
-        try:
-            until = dt.datetime.strptime(parts["UNTIL"][:8], "%Y%m%d").date()
-        except ValueError:
-            return ""
-        words.append(_("until %(date)s") % {"date": date_format(until, "DATE_FORMAT")})
-    if "COUNT" in parts:
-        try:
-            count = int(parts["COUNT"])
-        except ValueError:
-            return ""
-        words.append(ngettext("(%(count)s meeting)", "(%(count)s meetings)", count) % {"count": count})
-    return " ".join(str(word) for word in words)
-
-
 # --- Shared helpers
-
-
-def _can(user, permission: str, obj) -> bool:
-    # The rules themselves, not `user.has_perm`: Django's auth backend lets a superuser through
-    # every permission, which would offer site admins forms that rules about state (approved
-    # minutes are frozen) and the services then refuse.
-    return rules.has_perm(permission, user, obj)
 
 
 def _overdue_ids(tasks, today: dt.date) -> set[int]:
@@ -178,7 +80,7 @@ def _attendance_summary(attendances) -> list[dict]:
 @public_cache
 def plan_bodies(request, slug):
     """A plan's bodies grouped by kind, with their next meeting and member count."""
-    plan = plan_get(request.user, slug=slug)
+    plan = PLAN.get(request.user, slug=slug)
     bodies = selectors.plan_bodies(request.user, plan)
     visible = {body.pk for body in bodies}
     for body in bodies:
@@ -192,7 +94,7 @@ def plan_bodies(request, slug):
     context = {
         "plan": plan,
         "groups": groups,
-        "can_add_body": _can(request.user, "governance.add_body", plan),
+        "can_add_body": request.user.has_perm("governance.add_body", plan),
     }
     context["overdue_tasks"] = selectors.plan_overdue_tasks(request.user, plan)
     context["overdue_task_ids"] = _overdue_ids(context["overdue_tasks"], timezone.localdate())
@@ -208,13 +110,13 @@ def body_detail(request, pk):
     follower = body.followed_up_by
     if follower is not None:
         follower.plan = body.plan  # same plan (Body.clean); saves a query in the permission check
-        if not _can(user, "governance.view_body", follower):
+        if not user.has_perm("governance.view_body", follower):
             follower = None
     for series in page.series:
         series.rule_text = describe_rule(series.rrule)
     members_current = [m for m in page.members if m.end_date is None or m.end_date >= today]
     members_past = [m for m in page.members if m.end_date is not None and m.end_date < today]
-    can_run = _can(user, "governance.add_meeting", body)
+    can_run = user.has_perm("governance.add_meeting", body)
     context = {
         "body": body,
         "plan": body.plan,
@@ -234,14 +136,14 @@ def body_detail(request, pk):
             }
             for group in page.followed
         ],
-        "can_edit_body": _can(user, "governance.change_body", body),
-        "can_add_member": _can(user, "governance.add_bodymember", body),
-        "can_change_member": _can(user, "governance.change_bodymember", body),
-        "can_add_series": _can(user, "governance.add_meetingseries", body),
+        "can_edit_body": user.has_perm("governance.change_body", body),
+        "can_add_member": user.has_perm("governance.add_bodymember", body),
+        "can_change_member": user.has_perm("governance.change_bodymember", body),
+        "can_add_series": user.has_perm("governance.add_meetingseries", body),
         "can_run": can_run,
         # Reports go to the body that follows this one up; a body without one has nobody to report to.
-        "can_file_report": body.followed_up_by_id is not None and _can(user, "governance.add_report", body),
-        "can_change_reports": _can(user, "governance.change_report", body),
+        "can_file_report": body.followed_up_by_id is not None and user.has_perm("governance.add_report", body),
+        "can_change_reports": user.has_perm("governance.change_report", body),
     }
     return render(request, "governance/body_detail.html", context)
 
@@ -251,9 +153,10 @@ def meeting_detail(request, pk):
     meeting = selectors.meeting_get(user, pk=pk)
     page = selectors.meeting_page(meeting)
     body = meeting.body
-    can_run = _can(user, "governance.change_meeting", meeting)
-    can_record_attendance = _can(user, "governance.add_attendance", meeting)
+    can_run = user.has_perm("governance.change_meeting", meeting)
+    can_record_attendance = user.has_perm("governance.add_attendance", meeting)
     recorded = {row.person_id: row.status for row in page.attendances}
+    draft = meeting.minutes_status == MinutesStatus.DRAFT
     context = {
         "meeting": meeting,
         "body": body,
@@ -268,10 +171,14 @@ def meeting_detail(request, pk):
             status: sum(1 for row in page.attendances if row.status == status) for status in AttendanceStatus.values
         },
         "can_run": can_run,
-        "can_change_minutes": _can(user, "governance.change_minutes", meeting),
-        "can_reopen_minutes": _can(user, "governance.reopen_minutes", meeting),
-        "can_delete_meeting": _can(user, "governance.delete_meeting", meeting),
-        "can_approve_minutes": _can(user, "governance.approve_minutes", meeting) and bool(meeting.minutes.strip()),
+        # Site administrators pass every permission; the page offers them only the minutes'
+        # next steps (draft and approve, or reopen), as the rules do for everyone else.
+        "can_change_minutes": draft and user.has_perm("governance.change_minutes", meeting),
+        "can_reopen_minutes": not draft and user.has_perm("governance.reopen_minutes", meeting),
+        "can_delete_meeting": user.has_perm("governance.delete_meeting", meeting),
+        "can_approve_minutes": (
+            draft and user.has_perm("governance.approve_minutes", meeting) and bool(meeting.minutes.strip())
+        ),
         "attendance_form": AttendanceForm(members=page.members, recorded=recorded) if can_record_attendance else None,
         "minutes_form": None,
         "decision_form": None,
@@ -279,9 +186,9 @@ def meeting_detail(request, pk):
     }
     if context["can_change_minutes"]:
         context["minutes_form"] = MinutesForm(initial={"minutes": meeting.minutes})
-    if _can(user, "governance.add_decision", meeting):
+    if user.has_perm("governance.add_decision", meeting):
         context["decision_form"] = DecisionForm(body=body, meeting=meeting, prefix="decision")
-    if _can(user, "governance.add_task", meeting):
+    if user.has_perm("governance.add_task", meeting):
         context["task_form"] = TaskForm(body=body, meeting=meeting, prefix="task")
     return render(request, "governance/meeting_detail.html", context)
 
@@ -302,8 +209,8 @@ def calendar(request):
     # The list offers the plans with bodies the visitor sees; the filter still accepts any visible
     # plan, as the API does.
     plan_options = (
-        plans_visible_to(user)
-        .filter(bodies__in=selectors.bodies_visible_to(user))
+        PLAN.visible(user)
+        .filter(bodies__in=BODY.visible(user))
         .distinct()
         .only("pk", "slug", *[f"title_{code}" for code in language_codes()])
         .order_by("title_en", "pk")[:200]
@@ -313,7 +220,7 @@ def calendar(request):
     body_options: list[Body] = []
     plan = form.cleaned_data.get("plan") if valid else None
     if plan is not None:
-        body_options = list(selectors.bodies_visible_to(user).filter(plan=plan).order_by("kind", "name"))
+        body_options = list(BODY.visible(user).filter(plan=plan).order_by("kind", "name"))
     page = paginate(request, filterset.qs if valid else Meeting.objects.none(), CALENDAR_PAGE_SIZE)
     months: list[dict] = []
     for meeting in page.object_list:
@@ -355,8 +262,8 @@ def my_governance(request):
     return render(request, "governance/my_governance.html", context)
 
 
-def _person_or_404(request):
-    person = Person.objects.filter(user_id=request.user.pk).first()
+def _person_or_404(request) -> Person:
+    person = selectors.person_of(request.user)
     if person is None:
         raise Http404
     return person
@@ -378,234 +285,43 @@ def calendar_token_revoke(request):
     return HttpResponseRedirect(reverse("governance:my-governance") + "#calendar-feed")
 
 
-# --- Editors' forms
+# --- Editors' pages
+#
+# Plain create, edit and delete pages are the entities' (see urls.py and core.entity_views); the
+# pages below are special, and each says why.
 
 
 class GovernanceFormView(ServiceFormView):
-    """A governance form page; it suggests time zones and recurrence rules to the fields that use them."""
+    """A governance form page (its template suggests time zones and recurrence rules)."""
 
     template_name = FORM_TEMPLATE
 
-    def render_form(self, form, status: int = 200):
-        context = {
-            "form": form,
-            "title": self.title,
-            "cancel_url": self.cancel_url(),
-            "time_zone_suggestions": COMMON_TIME_ZONES,
-            "rrule_presets": RRULE_PRESETS,
-            **self.get_context(),
-        }
-        return render(self.request, self.template_name, context, status=status)
-
-
-class BodyScopedMixin:
-    """Forms under a body: loads it (404 when not visible) and checks the permission on it."""
-
-    def load(self, pk):
-        self.body = selectors.body_page_get(self.request.user, pk=pk)
-        return self.body
-
-    def get_context(self):
-        return {"subtitle": f"{self.body.plan.title} · {self.body}"}
-
-    def cancel_url(self):
-        return body_url(self.body)
-
-    def success_url(self, obj):
-        return body_url(self.body)
-
 
 class MeetingScopedMixin:
-    def load(self, pk):
-        self.meeting = selectors.meeting_get(self.request.user, pk=pk)
+    """Pages of one meeting's workflow: load it (404 when not visible), check the permission on it."""
+
+    def load(self, pk: int) -> Meeting:
+        self.meeting = MEETING.get(self.request.user, pk=pk)
         self.body = self.meeting.body
         return self.meeting
 
-    def get_context(self):
-        local = timezone.localtime(self.meeting.starts_at, ZoneInfo(self.meeting.time_zone))
-        return {"subtitle": f"{self.body} · {self.meeting} · {date_format(local, 'DATETIME_FORMAT')}"}
+    def get_context(self) -> dict:
+        return {"subtitle": meeting_subtitle(self.meeting)}
 
-    def cancel_url(self):
+    def cancel_url(self) -> str:
         return meeting_url(self.meeting)
 
-    def success_url(self, obj):
+    def success_url(self, obj) -> str:
         return meeting_url(self.meeting)
 
 
-class MemberLoadMixin:
-    """Loads the membership (404 when not visible) and what its pages need."""
+class SeriesCreateView(EntityCreateView):
+    """The entity's create page, with a message counting the meetings the new series created."""
 
-    def load(self, pk):
-        try:
-            self.member = (
-                selectors.members_visible_to(self.request.user)
-                .select_related("body__plan__owner", "person", "organization")
-                .get(pk=pk)
-            )
-        except (BodyMember.DoesNotExist, ValueError):
-            raise Http404 from None
-        self.body = self.member.body
-        return self.member
-
-
-class AgendaItemLoadMixin:
-    """Loads the agenda item (404 when not visible) and what its pages need."""
-
-    def load(self, pk):
-        try:
-            self.item = (
-                selectors.agenda_items_visible_to(self.request.user)
-                .select_related("meeting__body__plan__owner", "meeting__series")
-                .get(pk=pk)
-            )
-        except (AgendaItem.DoesNotExist, ValueError):
-            raise Http404 from None
-        self.meeting = self.item.meeting
-        self.body = self.meeting.body
-        return self.item
-
-
-class DecisionLoadMixin:
-    """Loads the decision (404 when not visible) and what its pages need."""
-
-    def load(self, pk):
-        try:
-            self.decision = (
-                selectors.decisions_visible_to(self.request.user).select_related("body__plan__owner").get(pk=pk)
-            )
-        except (Decision.DoesNotExist, ValueError):
-            raise Http404 from None
-        self.body = self.decision.body
-        return self.decision
-
-
-class TaskLoadMixin:
-    """Loads the task (404 when not visible) and what its pages need."""
-
-    def load(self, pk):
-        try:
-            self.task = selectors.tasks_visible_to(self.request.user).select_related("body__plan__owner").get(pk=pk)
-        except (Task.DoesNotExist, ValueError):
-            raise Http404 from None
-        self.body = self.task.body
-        return self.task
-
-
-class ReportLoadMixin:
-    """Loads the report (404 when not visible) and what its pages need."""
-
-    def load(self, pk):
-        try:
-            self.report = (
-                selectors.reports_visible_to(self.request.user)
-                .select_related("body__plan__owner", "body__followed_up_by")
-                .get(pk=pk)
-            )
-        except (Report.DoesNotExist, ValueError):
-            raise Http404 from None
-        self.body = self.report.body
-        return self.report
-
-
-class SeriesLoadMixin:
-    """Loads the meeting series (404 when not visible)."""
-
-    def load(self, pk):
-        try:
-            self.series = selectors.series_visible_to(self.request.user).select_related("body__plan__owner").get(pk=pk)
-        except (MeetingSeries.DoesNotExist, ValueError):
-            raise Http404 from None
-        self.body = self.series.body
-        return self.series
-
-
-class BodyCreateView(GovernanceFormView):
-    permission = "governance.add_body"
-    form_class = BodyForm
-    title = gettext_lazy("New body")
-
-    def load(self, slug):
-        self.plan = plan_get(self.request.user, slug=slug)
-        return self.plan
-
-    def get_form_kwargs(self):
-        return {"plan": self.plan}
-
-    def get_context(self):
-        return {"subtitle": self.plan.title}
-
-    def cancel_url(self):
-        return reverse("governance:plan-bodies", kwargs={"slug": self.plan.slug})
+    template_name = FORM_TEMPLATE
 
     def save(self, form):
-        body = services.body_create(acting_user=self.request.user, plan=self.plan, data=form.service_data())
-        messages.success(self.request, _("Body created."))
-        return body
-
-    def success_url(self, obj):
-        return body_url(obj)
-
-
-class BodyUpdateView(BodyScopedMixin, GovernanceFormView):
-    permission = "governance.change_body"
-    form_class = BodyForm
-    title = gettext_lazy("Edit body")
-
-    def get_form_kwargs(self):
-        return {"plan": self.body.plan, "instance": self.body}
-
-    def save(self, form):
-        body = services.body_update(acting_user=self.request.user, body=self.body, data=form.service_data())
-        messages.success(self.request, _("Body saved."))
-        return body
-
-
-class MemberCreateView(BodyScopedMixin, GovernanceFormView):
-    permission = "governance.add_bodymember"
-    form_class = MemberForm
-    title = gettext_lazy("Add member")
-
-    def get_form_kwargs(self):
-        return {"body": self.body}
-
-    def save(self, form):
-        member = services.member_add(
-            acting_user=self.request.user,
-            body=self.body,
-            person=form.cleaned_data["person"],
-            data=form.service_data(),
-        )
-        messages.success(self.request, _("Member added."))
-        return member
-
-
-class MemberUpdateView(MemberLoadMixin, BodyScopedMixin, GovernanceFormView):
-    permission = "governance.change_bodymember"
-    form_class = MemberForm
-    title = gettext_lazy("Edit member")
-
-    def get_form_kwargs(self):
-        return {"body": self.body, "instance": self.member}
-
-    def get_context(self):
-        return {"subtitle": f"{self.body} · {self.member.person}"}
-
-    def save(self, form):
-        member = services.member_update(acting_user=self.request.user, member=self.member, data=form.service_data())
-        messages.success(self.request, _("Member saved."))
-        return member
-
-
-class SeriesCreateView(BodyScopedMixin, GovernanceFormView):
-    permission = "governance.add_meetingseries"
-    form_class = SeriesForm
-    title = gettext_lazy("New meeting series")
-
-    def get_form_kwargs(self):
-        return {"body": self.body}
-
-    def save(self, form):
-        series = services.series_create(acting_user=self.request.user, body=self.body, data=form.service_data())
+        series = self.entity.create_object(acting_user=self.request.user, parent=self.parent, data=form.service_data())
         count = series.meetings.count()
         messages.success(
             self.request,
@@ -615,38 +331,64 @@ class SeriesCreateView(BodyScopedMixin, GovernanceFormView):
         return series
 
 
-class MeetingCreateView(BodyScopedMixin, GovernanceFormView):
-    permission = "governance.add_meeting"
-    form_class = MeetingForm
-    title = gettext_lazy("New meeting")
+class DecisionCreateView(EntityCreateView):
+    """The entity's create page, with a message naming the number the register gave the decision."""
 
-    def get_form_kwargs(self):
-        return {"time_zone": self.body.time_zone}
+    template_name = FORM_TEMPLATE
 
     def save(self, form):
-        meeting = services.meeting_create(acting_user=self.request.user, body=self.body, data=form.service_data())
-        messages.success(self.request, _("Meeting created."))
-        return meeting
+        decision = self.entity.create_object(
+            acting_user=self.request.user, parent=self.parent, data=form.service_data()
+        )
+        messages.success(self.request, _("Decision %(number)s recorded.") % {"number": decision.number})
+        return decision
+
+
+class MeetingDecisionCreateView(MeetingScopedMixin, GovernanceFormView):
+    """Records a decision taken at this meeting: the form on the meeting's page posts here, with the
+    meeting fixed and its own prefix, so it is not the body's create page."""
+
+    permission = "governance.add_decision"
+    form_class = DecisionForm
+    title = gettext_lazy("Record a decision")
+
+    def get_form(self, data=None):
+        return DecisionForm(data=data, body=self.body, meeting=self.meeting, prefix="decision")
+
+    def save(self, form):
+        data = {**form.service_data(), "meeting": self.meeting}
+        decision = DECISION.create_object(acting_user=self.request.user, parent=self.body, data=data)
+        messages.success(self.request, _("Decision %(number)s recorded.") % {"number": decision.number})
+        return decision
 
     def success_url(self, obj):
-        return meeting_url(obj)
+        return meeting_url(self.meeting) + "#decisions"
 
 
-class MeetingUpdateView(MeetingScopedMixin, GovernanceFormView):
-    permission = "governance.change_meeting"
-    form_class = MeetingForm
-    title = gettext_lazy("Edit meeting")
+class MeetingTaskCreateView(MeetingScopedMixin, GovernanceFormView):
+    """Adds a follow-up task at a meeting: the form on the meeting's page posts here, with the
+    meeting fixed and its own prefix, so it is not the body's create page."""
 
-    def get_form_kwargs(self):
-        return {"time_zone": self.meeting.time_zone, "instance": self.meeting}
+    permission = "governance.add_task"
+    form_class = TaskForm
+    title = gettext_lazy("Add task")
+
+    def get_form(self, data=None):
+        return TaskForm(data=data, body=self.body, meeting=self.meeting, prefix="task")
 
     def save(self, form):
-        meeting = services.meeting_update(acting_user=self.request.user, meeting=self.meeting, data=form.service_data())
-        messages.success(self.request, _("Meeting saved."))
-        return meeting
+        data = {**form.service_data(), "meeting": self.meeting}
+        task = TASK.create_object(acting_user=self.request.user, parent=self.body, data=data)
+        messages.success(self.request, _("Task added."))
+        return task
+
+    def success_url(self, obj):
+        return meeting_url(self.meeting) + "#tasks"
 
 
 class MeetingMoveView(MeetingScopedMixin, GovernanceFormView):
+    """Moves one meeting (a state change: an occurrence remembers its series' slot), not an edit."""
+
     permission = "governance.change_meeting"
     form_class = MeetingMoveForm
     title = gettext_lazy("Move this meeting")
@@ -668,6 +410,8 @@ class MeetingMoveView(MeetingScopedMixin, GovernanceFormView):
 
 
 class MeetingCancelView(MeetingScopedMixin, GovernanceFormView):
+    """Calls a meeting off (a state change that keeps it in the calendar), not a delete."""
+
     permission = "governance.change_meeting"
     form_class = MeetingCancelForm
     title = gettext_lazy("Cancel this meeting")
@@ -688,17 +432,10 @@ class MeetingCancelView(MeetingScopedMixin, GovernanceFormView):
         return meeting
 
 
-class MinutesStateMixin(MeetingScopedMixin):
-    """Minutes pages follow the minutes' state for everyone, site admins included (see `_can`)."""
+class MinutesUpdateView(MeetingScopedMixin, GovernanceFormView):
+    """Drafts the minutes: a step of the minutes workflow (draft, approve, reopen), with its own
+    permission (`change_minutes`, which knows the minutes' state)."""
 
-    def load(self, pk):
-        meeting = super().load(pk)
-        if self.request.user.is_authenticated and not _can(self.request.user, self.permission, meeting):
-            raise PermissionDenied
-        return meeting
-
-
-class MinutesUpdateView(MinutesStateMixin, GovernanceFormView):
     permission = "governance.change_minutes"
     form_class = MinutesForm
     title = gettext_lazy("Minutes")
@@ -707,8 +444,8 @@ class MinutesUpdateView(MinutesStateMixin, GovernanceFormView):
         return MinutesForm(data=data, initial={"minutes": self.meeting.minutes})
 
     def save(self, form):
-        meeting = services.meeting_update(
-            acting_user=self.request.user, meeting=self.meeting, data={"minutes": form.cleaned_data["minutes"]}
+        meeting = MEETING.update_object(
+            acting_user=self.request.user, obj=self.meeting, data={"minutes": form.cleaned_data["minutes"]}
         )
         messages.success(self.request, _("Minutes saved as a draft."))
         return meeting
@@ -717,8 +454,8 @@ class MinutesUpdateView(MinutesStateMixin, GovernanceFormView):
         return meeting_url(self.meeting) + "#minutes"
 
 
-class MinutesApproveView(MinutesStateMixin, EditorView):
-    """Approves the minutes (POST only); approved minutes are frozen."""
+class MinutesApproveView(MeetingScopedMixin, EditorView):
+    """Approves the minutes (POST only), a state transition; approved minutes are frozen."""
 
     permission = "governance.approve_minutes"
 
@@ -732,256 +469,8 @@ class MinutesApproveView(MinutesStateMixin, EditorView):
         return HttpResponseRedirect(meeting_url(self.meeting) + "#minutes")
 
 
-class AttendanceRecordView(MeetingScopedMixin, GovernanceFormView):
-    permission = "governance.add_attendance"
-    form_class = AttendanceForm
-    title = gettext_lazy("Attendance")
-    template_name = "governance/attendance_form.html"
-
-    def get_form(self, data=None):
-        self.members = selectors.meeting_members(self.meeting)
-        recorded = dict(Attendance.objects.filter(meeting=self.meeting).values_list("person_id", "status"))
-        return AttendanceForm(data=data, members=self.members, recorded=recorded)
-
-    def save(self, form):
-        statuses = form.statuses()
-        if not statuses:
-            raise ValidationError(_("Choose present, excused or absent for at least one member."))
-        services.attendance_record(acting_user=self.request.user, meeting=self.meeting, statuses=statuses)
-        messages.success(self.request, _("Attendance recorded."))
-        return self.meeting
-
-    def success_url(self, obj):
-        return meeting_url(self.meeting) + "#attendance"
-
-
-class AgendaItemCreateView(MeetingScopedMixin, GovernanceFormView):
-    permission = "governance.add_agendaitem"
-    form_class = AgendaItemForm
-    title = gettext_lazy("Add agenda item")
-
-    def get_form_kwargs(self):
-        return {"meeting": self.meeting}
-
-    def save(self, form):
-        return services.agenda_item_create(
-            acting_user=self.request.user, meeting=self.meeting, data=form.service_data()
-        )
-
-    def success_url(self, obj):
-        return meeting_url(self.meeting) + "#agenda"
-
-
-class AgendaItemUpdateView(AgendaItemLoadMixin, MeetingScopedMixin, GovernanceFormView):
-    permission = "governance.change_agendaitem"
-    form_class = AgendaItemForm
-    title = gettext_lazy("Edit agenda item")
-
-    def get_form_kwargs(self):
-        return {"meeting": self.meeting, "instance": self.item}
-
-    def save(self, form):
-        return services.agenda_item_update(acting_user=self.request.user, item=self.item, data=form.service_data())
-
-    def success_url(self, obj):
-        return meeting_url(self.meeting) + "#agenda"
-
-
-class DecisionCreateView(BodyScopedMixin, GovernanceFormView):
-    permission = "governance.add_decision"
-    form_class = DecisionForm
-    title = gettext_lazy("Record a decision")
-
-    def get_form_kwargs(self):
-        return {"body": self.body}
-
-    def save(self, form):
-        decision = services.decision_record(acting_user=self.request.user, body=self.body, data=form.service_data())
-        messages.success(self.request, _("Decision %(number)s recorded.") % {"number": decision.number})
-        return decision
-
-    def success_url(self, obj):
-        return body_url(self.body) + "#decisions"
-
-
-class MeetingDecisionCreateView(MeetingScopedMixin, GovernanceFormView):
-    """Records a decision taken at this meeting (the form on the meeting's page posts here)."""
-
-    permission = "governance.add_decision"
-    form_class = DecisionForm
-    title = gettext_lazy("Record a decision")
-
-    def get_form(self, data=None):
-        return DecisionForm(data=data, body=self.body, meeting=self.meeting, prefix="decision")
-
-    def save(self, form):
-        data = {**form.service_data(), "meeting": self.meeting}
-        decision = services.decision_record(acting_user=self.request.user, body=self.body, data=data)
-        messages.success(self.request, _("Decision %(number)s recorded.") % {"number": decision.number})
-        return decision
-
-    def success_url(self, obj):
-        return meeting_url(self.meeting) + "#decisions"
-
-
-class DecisionUpdateView(DecisionLoadMixin, BodyScopedMixin, GovernanceFormView):
-    permission = "governance.change_decision"
-    form_class = DecisionForm
-    title = gettext_lazy("Edit decision")
-
-    def get_form_kwargs(self):
-        return {"body": self.body, "instance": self.decision}
-
-    def save(self, form):
-        return services.decision_update(acting_user=self.request.user, decision=self.decision, data=form.service_data())
-
-    def success_url(self, obj):
-        return body_url(self.body) + "#decisions"
-
-
-class TaskCreateView(BodyScopedMixin, GovernanceFormView):
-    permission = "governance.add_task"
-    form_class = TaskForm
-    title = gettext_lazy("Add task")
-
-    def get_form_kwargs(self):
-        return {"body": self.body}
-
-    def save(self, form):
-        task = services.task_create(acting_user=self.request.user, body=self.body, data=form.service_data())
-        messages.success(self.request, _("Task added."))
-        return task
-
-    def success_url(self, obj):
-        return body_url(self.body) + "#tasks"
-
-
-class MeetingTaskCreateView(MeetingScopedMixin, GovernanceFormView):
-    """Adds a follow-up task at a meeting (the form on the meeting's page posts here)."""
-
-    permission = "governance.add_task"
-    form_class = TaskForm
-    title = gettext_lazy("Add task")
-
-    def get_form(self, data=None):
-        return TaskForm(data=data, body=self.body, meeting=self.meeting, prefix="task")
-
-    def save(self, form):
-        data = {**form.service_data(), "meeting": self.meeting}
-        task = services.task_create(acting_user=self.request.user, body=self.body, data=data)
-        messages.success(self.request, _("Task added."))
-        return task
-
-    def success_url(self, obj):
-        return meeting_url(self.meeting) + "#tasks"
-
-
-class TaskUpdateView(TaskLoadMixin, BodyScopedMixin, GovernanceFormView):
-    permission = "governance.change_task"
-    form_class = TaskForm
-    title = gettext_lazy("Edit task")
-
-    def get_form_kwargs(self):
-        return {"body": self.body, "instance": self.task}
-
-    def save(self, form):
-        task = services.task_update(acting_user=self.request.user, task=self.task, data=form.service_data())
-        messages.success(self.request, _("Task saved."))
-        return task
-
-    def success_url(self, obj):
-        return body_url(self.body) + "#tasks"
-
-
-class ReportCreateView(BodyScopedMixin, GovernanceFormView):
-    permission = "governance.add_report"
-    form_class = ReportForm
-    title = gettext_lazy("File a report")
-
-    def get_context(self):
-        context = super().get_context()
-        if self.body.followed_up_by_id:
-            context["intro"] = _("The report goes to %(body)s.") % {"body": self.body.followed_up_by}
-        return context
-
-    def save(self, form):
-        report = services.report_file(acting_user=self.request.user, body=self.body, data=form.service_data())
-        messages.success(self.request, _("Report filed."))
-        return report
-
-    def success_url(self, obj):
-        return body_url(self.body) + "#reports"
-
-
-class ReportUpdateView(ReportLoadMixin, BodyScopedMixin, GovernanceFormView):
-    permission = "governance.change_report"
-    form_class = ReportForm
-    title = gettext_lazy("Edit report")
-
-    def get_form_kwargs(self):
-        return {"instance": self.report}
-
-    def save(self, form):
-        report = services.report_update(acting_user=self.request.user, report=self.report, data=form.service_data())
-        messages.success(self.request, _("Report saved."))
-        return report
-
-    def success_url(self, obj):
-        return body_url(self.body) + "#reports"
-
-
-# --- Ending memberships, changing series, reopening minutes
-
-
-class MemberEndView(MemberLoadMixin, BodyScopedMixin, GovernanceFormView):
-    """Ends a membership: the usual way someone leaves a body (the row and its history stay)."""
-
-    permission = "governance.change_bodymember"
-    form_class = MemberEndForm
-    title = gettext_lazy("End membership")
-
-    def get_form(self, data=None):
-        return MemberEndForm(data=data, initial={"end_date": timezone.localdate()})
-
-    def get_context(self):
-        return {
-            "subtitle": f"{self.body} · {self.member.person}",
-            "intro": _(
-                "The person stays in the body's history and past attendance; they no longer sit in it after this day."
-            ),
-            "submit_label": _("End membership"),
-        }
-
-    def save(self, form):
-        member = services.member_end(
-            acting_user=self.request.user, member=self.member, end_date=form.cleaned_data["end_date"]
-        )
-        messages.success(self.request, _("Membership ended."))
-        return member
-
-
-class SeriesUpdateView(SeriesLoadMixin, BodyScopedMixin, GovernanceFormView):
-    permission = "governance.change_meetingseries"
-    form_class = SeriesForm
-    title = gettext_lazy("Edit meeting series")
-
-    def get_form_kwargs(self):
-        return {"body": self.body, "instance": self.series}
-
-    def get_context(self):
-        return {
-            "subtitle": f"{self.body} · {self.series}",
-            "intro": _("Changes apply to the meetings still to come; past meetings never change."),
-        }
-
-    def save(self, form):
-        series = services.series_update(acting_user=self.request.user, series=self.series, data=form.service_data())
-        messages.success(self.request, _("Series saved."))
-        return series
-
-
-class MinutesReopenView(MinutesStateMixin, GovernanceFormView):
-    """A site admin turns approved minutes back into a draft, saying why."""
+class MinutesReopenView(MeetingScopedMixin, GovernanceFormView):
+    """A site admin turns approved minutes back into a draft, saying why (a state transition)."""
 
     permission = "governance.reopen_minutes"
     form_class = MinutesReopenForm
@@ -1009,11 +498,76 @@ class MinutesReopenView(MinutesStateMixin, GovernanceFormView):
         return meeting_url(self.meeting) + "#minutes"
 
 
+class AttendanceRecordView(MeetingScopedMixin, GovernanceFormView):
+    """The attendance sheet: every member of the body on the meeting's day at once (a bulk page)."""
+
+    permission = "governance.add_attendance"
+    form_class = AttendanceForm
+    title = gettext_lazy("Attendance")
+    template_name = "governance/attendance_form.html"
+
+    def get_form(self, data=None):
+        self.members = selectors.meeting_members(self.meeting)
+        recorded = selectors.recorded_attendance(self.meeting)
+        return AttendanceForm(data=data, members=self.members, recorded=recorded)
+
+    def save(self, form):
+        statuses = form.statuses()
+        if not statuses:
+            raise ValidationError(_("Choose present, excused or absent for at least one member."))
+        services.attendance_record(acting_user=self.request.user, meeting=self.meeting, statuses=statuses)
+        messages.success(self.request, _("Attendance recorded."))
+        return self.meeting
+
+    def success_url(self, obj):
+        return meeting_url(self.meeting) + "#attendance"
+
+
+class MemberEndView(GovernanceFormView):
+    """Ends a membership: the usual way someone leaves a body (the row and its history stay), a
+    state change rather than an edit."""
+
+    permission = "governance.change_bodymember"
+    form_class = MemberEndForm
+    title = gettext_lazy("End membership")
+
+    def load(self, pk: int) -> BodyMember:
+        self.member = MEMBER.get(self.request.user, pk=pk)
+        self.body = self.member.body
+        return self.member
+
+    def get_form(self, data=None):
+        return MemberEndForm(data=data, initial={"end_date": timezone.localdate()})
+
+    def get_context(self):
+        return {
+            "subtitle": f"{self.body} · {self.member.person}",
+            "intro": _(
+                "The person stays in the body's history and past attendance; they no longer sit in it after this day."
+            ),
+            "submit_label": _("End membership"),
+        }
+
+    def cancel_url(self):
+        return body_url(self.body)
+
+    def save(self, form):
+        member = services.member_end(
+            acting_user=self.request.user, member=self.member, end_date=form.cleaned_data["end_date"]
+        )
+        messages.success(self.request, _("Membership ended."))
+        return member
+
+    def success_url(self, obj):
+        return body_url(self.body)
+
+
 # --- Deleting
 
 
-class GovernanceDeleteView(ServiceDeleteView):
-    """Confirms, then deletes through the service; a service's refusal is shown on the page (400)."""
+class GovernanceDeleteView(EntityDeleteView):
+    """The entity's delete page, saying what else goes with the object; a service's refusal (a
+    meeting with decisions, a decision that tasks follow up) is shown on the page (400)."""
 
     template_name = "governance/confirm_delete.html"
     consequences = ""
@@ -1037,142 +591,35 @@ class GovernanceDeleteView(ServiceDeleteView):
             return self.render_confirm(" ".join(exc.messages), status=400)
 
 
-class BodyDeleteView(GovernanceDeleteView):
-    permission = "governance.delete_body"
-    consequences = gettext_lazy(
-        "Its members, meeting series, meetings, agenda, attendance, decisions, tasks and reports are deleted too."
-    )
+class SeriesDeleteView(GovernanceDeleteView):
+    """The entity's delete page, with a message counting the meetings deleted and kept."""
 
-    def load(self, pk):
-        self.body = selectors.body_page_get(self.request.user, pk=pk)
-        return self.body
-
-    def describe(self):
-        return str(self.body)
-
-    def cancel_url(self):
-        return body_url(self.body)
-
-    def perform_delete(self):
-        plan = self.body.plan
-        services.body_delete(acting_user=self.request.user, body=self.body)
-        messages.success(self.request, _("Body deleted."))
-        return reverse("governance:plan-bodies", kwargs={"slug": plan.slug})
-
-
-class MemberDeleteView(MemberLoadMixin, GovernanceDeleteView):
-    permission = "governance.delete_bodymember"
-    consequences = gettext_lazy(
-        "Only for a membership entered by mistake: to record that someone left the body, end the membership instead."
-    )
-
-    def describe(self):
-        return str(self.member)
-
-    def cancel_url(self):
-        return body_url(self.body) + "#members"
-
-    def perform_delete(self):
-        services.member_remove(acting_user=self.request.user, member=self.member)
-        messages.success(self.request, _("Membership deleted."))
-        return body_url(self.body) + "#members"
-
-
-class SeriesDeleteView(SeriesLoadMixin, GovernanceDeleteView):
-    permission = "governance.delete_meetingseries"
-    consequences = gettext_lazy(
-        "Its meetings still to come are deleted unless someone has worked on them (minutes, decisions, attendance, "
-        "agenda or tasks); past meetings and those are kept as single meetings of the body."
-    )
-
-    def describe(self):
-        return str(self.series)
-
-    def cancel_url(self):
-        return body_url(self.body)
-
-    def perform_delete(self):
-        deleted, kept = services.series_delete(acting_user=self.request.user, series=self.series)
+    def perform_delete(self) -> str:
+        where = self.entity.url_after_delete(self.object)
+        deleted, kept = services.series_delete(acting_user=self.request.user, series=self.object)
         messages.success(
             self.request,
             _("Series deleted: %(deleted)s future meetings deleted, %(kept)s meetings kept.")
             % {"deleted": deleted, "kept": kept},
         )
-        return body_url(self.body)
+        return where
 
 
-class MeetingDeleteView(MeetingScopedMixin, GovernanceDeleteView):
-    permission = "governance.delete_meeting"
-    consequences = gettext_lazy(
+#: What else a delete takes with it, said on the confirmation page.
+DELETE_CONSEQUENCES = {
+    BODY: gettext_lazy(
+        "Its members, meeting series, meetings, agenda, attendance, decisions, tasks and reports are deleted too."
+    ),
+    MEMBER: gettext_lazy(
+        "Only for a membership entered by mistake: to record that someone left the body, end the membership instead."
+    ),
+    SERIES: gettext_lazy(
+        "Its meetings still to come are deleted unless someone has worked on them (minutes, decisions, attendance, "
+        "agenda or tasks); past meetings and those are kept as single meetings of the body."
+    ),
+    MEETING: gettext_lazy(
         "Only for a meeting entered by mistake: its agenda and attendance are deleted too. To call a meeting off, "
         "cancel it instead."
-    )
-
-    def describe(self):
-        return str(self.meeting)
-
-    def perform_delete(self):
-        services.meeting_delete(acting_user=self.request.user, meeting=self.meeting)
-        messages.success(self.request, _("Meeting deleted."))
-        return body_url(self.body)
-
-
-class AgendaItemDeleteView(AgendaItemLoadMixin, GovernanceDeleteView):
-    permission = "governance.delete_agendaitem"
-
-    def describe(self):
-        return str(self.item)
-
-    def cancel_url(self):
-        return meeting_url(self.meeting) + "#agenda"
-
-    def perform_delete(self):
-        services.agenda_item_delete(acting_user=self.request.user, item=self.item)
-        messages.success(self.request, _("Agenda item deleted."))
-        return meeting_url(self.meeting) + "#agenda"
-
-
-class DecisionDeleteView(DecisionLoadMixin, GovernanceDeleteView):
-    permission = "governance.delete_decision"
-    consequences = gettext_lazy("Only for a decision recorded by mistake; the other decisions keep their numbers.")
-
-    def describe(self):
-        return str(self.decision)
-
-    def cancel_url(self):
-        return body_url(self.body) + "#decisions"
-
-    def perform_delete(self):
-        services.decision_delete(acting_user=self.request.user, decision=self.decision)
-        messages.success(self.request, _("Decision deleted."))
-        return body_url(self.body) + "#decisions"
-
-
-class TaskDeleteView(TaskLoadMixin, GovernanceDeleteView):
-    permission = "governance.delete_task"
-
-    def describe(self):
-        return str(self.task)
-
-    def cancel_url(self):
-        return body_url(self.body) + "#tasks"
-
-    def perform_delete(self):
-        services.task_delete(acting_user=self.request.user, task=self.task)
-        messages.success(self.request, _("Task deleted."))
-        return body_url(self.body) + "#tasks"
-
-
-class ReportDeleteView(ReportLoadMixin, GovernanceDeleteView):
-    permission = "governance.delete_report"
-
-    def describe(self):
-        return str(self.report)
-
-    def cancel_url(self):
-        return body_url(self.body) + "#reports"
-
-    def perform_delete(self):
-        services.report_delete(acting_user=self.request.user, report=self.report)
-        messages.success(self.request, _("Report deleted."))
-        return body_url(self.body) + "#reports"
+    ),
+    DECISION: gettext_lazy("Only for a decision recorded by mistake; the other decisions keep their numbers."),
+}

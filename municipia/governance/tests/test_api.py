@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from municipia.api.tests.test_api_schema import assert_matches_schema, schema  # noqa: F401 - a fixture
@@ -216,9 +217,9 @@ def test_approved_minutes_are_frozen_for_those_who_run_the_meetings(api, world):
     _as(api, world, "body secretary")
     assert api.post(f"/api/v1/meetings/{meeting.pk}/approve-minutes/").status_code == 200
     before = governance_fingerprint()
+    # The minutes page answers 403 to this (`change_minutes`); the API checks the same permission first.
     refused = api.patch(f"/api/v1/meetings/{meeting.pk}/", {"minutes": "Rewritten."})
-    assert refused.status_code == 400
-    assert set(refused.json()) == {"minutes"}
+    assert refused.status_code == 403
     assert governance_fingerprint() == before
     # Approving again is not allowed either, and other fields can still be changed.
     assert api.post(f"/api/v1/meetings/{meeting.pk}/approve-minutes/").status_code == 403
@@ -228,6 +229,28 @@ def test_approved_minutes_are_frozen_for_those_who_run_the_meetings(api, world):
     assert put.json()["place"] == "Room 2"
     meeting.refresh_from_db()
     assert meeting.minutes == "Draft minutes."
+
+
+def test_changing_approved_minutes_is_forbidden_alike_on_the_page_and_in_the_api(api, client, world):
+    """One permission, one answer: 403 on the minutes page and from the API, before any service runs."""
+    meeting = world["meeting"]
+    Meeting.objects.filter(pk=meeting.pk).update(minutes_status=MinutesStatus.APPROVED)
+    secretary = world["users"]["body secretary"]
+    before = governance_fingerprint()
+    client.force_login(secretary)
+    page = client.post(reverse("governance:minutes-update", args=[meeting.pk]), {"minutes": "Rewritten."})
+    _as(api, world, "body secretary")
+    put = api.get(f"/api/v1/meetings/{meeting.pk}/").json()
+    responses = [
+        api.patch(f"/api/v1/meetings/{meeting.pk}/", {"minutes": "Rewritten."}),
+        api.put(f"/api/v1/meetings/{meeting.pk}/", {**put, "minutes": "Rewritten."}),
+    ]
+    assert [page.status_code, *(response.status_code for response in responses)] == [403, 403, 403]
+    assert governance_fingerprint() == before
+    # A site administrator passes the permission; the service keeps approved minutes (400 naming them).
+    _as(api, world, "site admin")
+    refused = api.patch(f"/api/v1/meetings/{meeting.pk}/", {"minutes": "Rewritten."})
+    assert refused.status_code == 400 and set(refused.json()) == {"minutes"}
 
 
 def test_approving_empty_minutes_names_the_field(api, world):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from municipia.governance import services
 from municipia.governance.choices import AttendanceStatus, BodyKind, MemberRole, MinutesStatus, TaskStatus
 from municipia.governance.models import Attendance, BodyMember, CalendarToken, Decision, Meeting, MeetingSeries, Task
+from municipia.governance.recurrence import describe_rule
 from municipia.governance.tests.conftest import GOVERNANCE_ROLES
 from municipia.governance.tests.factories import (
     AgendaItemFactory,
@@ -21,7 +22,6 @@ from municipia.governance.tests.factories import (
     ReportFactory,
     TaskFactory,
 )
-from municipia.governance.views import describe_rule
 from municipia.organizations.tests.factories import OrganizationFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -345,6 +345,25 @@ def test_minutes_are_drafted_then_approved_then_frozen(client, governance_world)
     assert client.post(url("minutes-update", meeting.pk), {"minutes": "Rewritten"}).status_code == 403
     meeting.refresh_from_db()
     assert meeting.minutes == "We agreed on the pilot."
+
+
+def test_site_admins_pass_the_one_permission_check_and_the_service_keeps_approved_minutes(client, governance_world):
+    """Pages ask `user.has_perm` like the API and admin: a site administrator reaches the minutes
+    form of approved minutes (it was a 403 for them alone), and the service refuses the change."""
+    w = governance_world
+    meeting = w["meeting"]
+    Meeting.objects.filter(pk=meeting.pk).update(minutes="Agreed.", minutes_status=MinutesStatus.APPROVED)
+    client.force_login(w["users"]["site admin"])
+    assert client.get(url("minutes-update", meeting.pk)).status_code == 200
+    response = client.post(url("minutes-update", meeting.pk), {"minutes": "Rewritten"})
+    assert response.status_code == 400
+    assert "minutes" in response.context["form"].errors
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Agreed." and meeting.minutes_status == MinutesStatus.APPROVED
+    # The meeting's page still offers only the next step of approved minutes: reopening them.
+    page = client.get(url("meeting-detail", meeting.pk)).content.decode()
+    assert url("minutes-reopen", meeting.pk) in page
+    assert f'action="{url("minutes-update", meeting.pk)}"' not in page
 
 
 def test_empty_minutes_are_refused_on_the_minutes_field(client, governance_world):
