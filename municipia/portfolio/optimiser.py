@@ -21,6 +21,7 @@ score-per-euro heuristic the optimum is compared with.
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -32,6 +33,10 @@ from django.utils.translation import gettext as _
 
 INF = highspy.kHighsInf
 TOLERANCE = 1e-6
+#: Scores are compared to the hundredth of a point: the solver works with whole hundredths, so
+#: its objective is an integer and a bound less than one unit above the best selection proves that
+#: no better selection exists (gap 0 to the hundredth of a point).
+SCORE_UNITS = 100
 
 
 @dataclass
@@ -100,7 +105,7 @@ class Conflict:
 
 @dataclass
 class Result:
-    status: str  # optimal | infeasible | error
+    status: str  # optimal (proven) | feasible (time ran out first) | infeasible | error
     objective: float = 0.0
     gap: float | None = None
     proven: bool = False
@@ -173,7 +178,8 @@ def _highs() -> highspy.Highs:
     h.setOptionValue("output_flag", False)
     h.setOptionValue("log_to_console", False)
     h.setOptionValue("mip_rel_gap", 0.0)
-    h.setOptionValue("mip_abs_gap", 1e-9)
+    # Below one unit of the (integral) objective: a bound this close proves the optimum.
+    h.setOptionValue("mip_abs_gap", 0.999)
     h.setOptionValue("threads", 1)
     return h
 
@@ -198,10 +204,14 @@ def _add_rows(h: highspy.Highs, rows: list[Row]) -> None:
     )
 
 
+def units(score: float) -> int:
+    return round(score * SCORE_UNITS)
+
+
 def _model(problem: Problem, rows: list[Row], *, integer: bool, lower: np.ndarray | None = None) -> highspy.Highs:
     n = len(problem.candidates)
     h = _highs()
-    scores = np.array([c.score for c in problem.candidates], dtype=np.float64)
+    scores = np.array([units(c.score) for c in problem.candidates], dtype=np.float64)
     upper = np.array([1.0 if c.eligible else 0.0 for c in problem.candidates], dtype=np.float64)
     lower = np.zeros(n) if lower is None else lower
     h.addCols(n, scores, lower, upper, 0, np.array([], dtype=np.int32), np.array([], dtype=np.int32), np.array([]))
@@ -226,16 +236,10 @@ def solve(problem: Problem, *, with_greedy: bool = True, time_limit: float = 60.
     if status == highspy.HighsModelStatus.kModelEmpty:
         # Nothing to choose: the empty selection is optimal.
         result.status, result.gap, result.proven = "optimal", 0.0, True
-    elif status == highspy.HighsModelStatus.kOptimal:
-        info = h.getInfo()
-        values = h.getSolution().col_value
-        chosen = [i for i, value in enumerate(values) if value > 0.5]
-        result.status = "optimal"
-        result.selected = [problem.candidates[i].key for i in chosen]
-        result.objective = sum(problem.candidates[i].score for i in chosen)
-        result.gap = max(float(info.mip_gap), 0.0) if problem.candidates else 0.0
-        result.proven = result.gap <= 1e-9 or abs(info.mip_dual_bound - info.objective_function_value) <= 1e-9
-        result.binding = binding_rows(problem, rows, chosen)
+    elif status == highspy.HighsModelStatus.kOptimal or (
+        status == highspy.HighsModelStatus.kTimeLimit and h.getInfo().primal_solution_status == 2
+    ):
+        _read_selection(problem, rows, h, result)
     elif status in (highspy.HighsModelStatus.kInfeasible, highspy.HighsModelStatus.kUnboundedOrInfeasible):
         result.status = "infeasible"
         result.conflicts = explain_infeasible(problem, rows)
@@ -246,6 +250,21 @@ def solve(problem: Problem, *, with_greedy: bool = True, time_limit: float = 60.
         result.greedy_objective = sum(by_key[key].score for key in picked)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _read_selection(problem: Problem, rows: list[Row], h: highspy.Highs, result: Result) -> None:
+    """The selection HiGHS found; proven when its bound is less than one score unit above it."""
+    info = h.getInfo()
+    chosen = [i for i, value in enumerate(h.getSolution().col_value) if value > 0.5]
+    objective_units = sum(units(problem.candidates[i].score) for i in chosen)
+    # The objective is whole units, so no selection beats the incumbent when the bound rounds down to it.
+    bound_units = math.floor(info.mip_dual_bound + 1e-6)
+    result.gap = max(bound_units - objective_units, 0) / SCORE_UNITS
+    result.proven = result.gap == 0
+    result.status = "optimal" if result.proven else "feasible"
+    result.selected = [problem.candidates[i].key for i in chosen]
+    result.objective = sum(problem.candidates[i].score for i in chosen)
+    result.binding = binding_rows(problem, rows, chosen)
 
 
 def binding_rows(problem: Problem, rows: list[Row], chosen: list[int]) -> list[Binding]:
@@ -266,7 +285,7 @@ def binding_rows(problem: Problem, rows: list[Row], chosen: list[int]) -> list[B
         if row.kind not in ("source", "own", "axis_max"):
             continue
         used = sum(value for column, value in row.coefficients.items() if column in chosen_set)
-        worth = abs(duals[r]) if r < len(duals) else 0.0
+        worth = abs(duals[r]) / SCORE_UNITS if r < len(duals) else 0.0
         tight = row.upper - used <= max(TOLERANCE, abs(row.upper) * 1e-9)
         if tight or worth > TOLERANCE:
             found.append(Binding(row.kind, row.subject, row.year, used, row.upper, worth))
