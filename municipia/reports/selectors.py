@@ -5,16 +5,18 @@ councils once per chunk, so memory stays flat however many actions a plan has an
 queries grows only with the number of chunks (2,000 rows each), not with the rows.
 """
 
+from __future__ import annotations
+
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import ManyToManyField, Model, Q, QuerySet
+from django.db.models import Field, ManyToManyField, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,7 +38,7 @@ from municipia.strategy.selectors import plan_actions, plan_outline, progress_ro
 # --- Reads of the indicators app's models this app needs (indicators.selectors offers none of them yet).
 
 
-def _indicators_linked_to(plan: Plan, visible: QuerySet[Indicator]) -> list[tuple[int, int]]:
+def _indicators_linked_to(plan: Plan, visible: QuerySet[Indicator, Any]) -> list[tuple[int, int]]:
     """(objective id, indicator id) of the `visible` indicators linked to the plan's objectives, or
     to its actions (such an indicator counts for the action's objective), in two queries."""
     direct = Indicator.objectives.through.objects.filter(objective__axis__plan_id=plan.pk, indicator_id__in=visible)
@@ -83,6 +85,10 @@ def _first(values: Iterable[str | None]) -> str:
 # `export_fields` (strategy/entities.py), read along ACTION_EXPORT_PATHS or as the action's own fields.
 
 
+Row = tuple[Any, ...]
+Lists = dict[str, dict[int, list[str]]]
+
+
 @dataclass(frozen=True)
 class ExportColumn:
     """One export column: the path it reads from the action and how its value is shown."""
@@ -90,8 +96,8 @@ class ExportColumn:
     name: str
     path: str
     translated: bool  # several language columns, the first non-empty one in the reader's languages
-    choices: dict | None  # stored value → label
-    many: ManyToManyField | None  # the many-to-many relation a list column goes through
+    choices: dict[Any, str] | None  # stored value → label
+    many: ManyToManyField[Any, Any] | None  # the many-to-many relation a list column goes through
 
 
 def _export_column(name: str) -> ExportColumn:
@@ -101,17 +107,19 @@ def _export_column(name: str) -> ExportColumn:
     *relations, last = path.split("__")
     for relation in relations:
         related = model._meta.get_field(relation)
-        if related.many_to_many:
+        if isinstance(related, ManyToManyField):
             many = related
-        model = related.related_model
+        model = cast(type[Model], related.related_model)
     try:
         model._meta.get_field(f"{last}_{language_codes()[0]}")
         translated = True
     except FieldDoesNotExist:
         translated = False
     target = model._meta.get_field(last)
-    # Labels in the active language, made once per export.
-    choices = {value: str(label) for value, label in target.flatchoices} if getattr(target, "choices", None) else None
+    choices = None
+    if isinstance(target, Field) and target.choices:
+        # Labels in the active language, made once per export.
+        choices = {value: str(label) for value, label in target.flatchoices}
     return ExportColumn(name, path, translated, choices, many)
 
 
@@ -124,15 +132,16 @@ def _lookups(path: str, translated: bool, languages: list[str]) -> list[str]:
     return [f"{path}_{code}" for code in languages] if translated else [path]
 
 
-def _list_values(column: ExportColumn, action_ids: list[int], languages: list[str]) -> dict[int, list]:
+def _list_values(
+    relation: ManyToManyField[Any, Any], column: ExportColumn, action_ids: list[int], languages: list[str]
+) -> dict[int, list[str]]:
     """A list column's values for the given actions, in one query through the relation's table."""
-    relation = column.many
-    through = relation.remote_field.through
+    through = cast(type[Model], relation.remote_field.through)
     source, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
     rest = column.path.split("__", 1)[1]
-    values: dict[int, list] = defaultdict(list)
+    values: dict[int, list[str]] = defaultdict(list)
     for action_id, *texts in (
-        through.objects.filter(**{f"{source}_id__in": action_ids})
+        through._default_manager.filter(**{f"{source}_id__in": action_ids})
         .order_by(f"{target}__{rest}", f"{target}_id")
         .values_list(f"{source}_id", *_lookups(f"{target}__{rest}", column.translated, languages))
     ):
@@ -140,7 +149,7 @@ def _list_values(column: ExportColumn, action_ids: list[int], languages: list[st
     return values
 
 
-def _reader(column: ExportColumn, span: slice | None) -> Callable[[tuple, dict[str, dict[int, list]]], Any]:
+def _reader(column: ExportColumn, span: slice) -> Callable[[Row, Lists], Any]:
     """How a record's value of `column` is read from a row (and the chunk's list values)."""
     if column.many is not None:
         return lambda row, lists: lists[column.name].get(row[0], [])
@@ -152,7 +161,7 @@ def _reader(column: ExportColumn, span: slice | None) -> Callable[[tuple, dict[s
     return lambda row, lists: row[index]
 
 
-def plan_action_records(plan: Plan, *, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
+def plan_action_records(plan: Plan, *, chunk_size: int = CHUNK_SIZE) -> Iterator[dict[str, Any]]:
     """Every action of `plan` with its axis and objective, in the active language, lazily."""
     return action_records(plan_actions(plan), chunk_size=chunk_size)
 
@@ -166,7 +175,8 @@ def action_records(actions: QuerySet[Action], *, chunk_size: int = CHUNK_SIZE) -
     languages = fallback_languages()
     columns = action_columns()
     single = [column for column in columns if column.many is None]
-    lookups, spans = ["id"], {}
+    lookups: list[str] = ["id"]
+    spans: dict[str, slice] = {}
     for column in single:
         names = _lookups(column.path, column.translated, languages)
         spans[column.name] = slice(len(lookups), len(lookups) + len(names))
@@ -178,10 +188,10 @@ def action_records(actions: QuerySet[Action], *, chunk_size: int = CHUNK_SIZE) -
         .values_list(*lookups)
         .iterator(chunk_size=chunk_size)
     )
-    readers = [(column.name, _reader(column, spans.get(column.name))) for column in columns]
+    readers = [(column.name, _reader(column, spans.get(column.name, slice(0)))) for column in columns]
     for chunk in chunked_iterator(rows, chunk_size):
         ids = [row[0] for row in chunk]
-        lists = {column.name: _list_values(column, ids, languages) for column in columns if column.many}
+        lists = {column.name: _list_values(column.many, column, ids, languages) for column in columns if column.many}
         for row in chunk:
             yield {name: read(row, lists) for name, read in readers}
 
@@ -272,6 +282,10 @@ class PlanStatusReport:
     status_labels: dict[str, str] = field(default_factory=dict)
 
 
+def _latest_date(assessment: Assessment) -> dt.date:
+    return assessment.latest.date if assessment.latest is not None else dt.date.min
+
+
 def plan_status_report(user: User | None, plan: Plan, *, today: dt.date | None = None) -> PlanStatusReport:
     """Everything the status report shows, in a fixed number of queries whatever the plan's size."""
     today = today or timezone.localdate()
@@ -301,7 +315,7 @@ def plan_status_report(user: User | None, plan: Plan, *, today: dt.date | None =
         if own is None or own.latest is None:
             # A network's plan: show the most recent value any member reported.
             dated = [a for a in per_org if a.latest is not None]
-            own = max(dated, key=lambda a: a.latest.date) if dated else own
+            own = max(dated, key=_latest_date) if dated else own
         lines.append(IndicatorLine(indicator, own, table.counts(indicator.pk)))
     return PlanStatusReport(
         plan=plan,

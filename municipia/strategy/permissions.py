@@ -38,12 +38,6 @@ def edits_plan_owner(user, obj) -> bool:
 
 
 @rules.predicate
-def plan_is_published(user, obj) -> bool:
-    plan = plan_of(obj)
-    return plan is not None and plan.is_published
-
-
-@rules.predicate
 def plan_is_open(user, obj) -> bool:
     plan = plan_of(obj)
     return plan is not None and plan.status != PlanStatus.CLOSED

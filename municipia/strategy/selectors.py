@@ -4,7 +4,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import F, Model, Prefetch, QuerySet, Sum
 from django.http import Http404
@@ -29,15 +29,15 @@ def actions_visible_to(user: User | None) -> QuerySet[Action]:
 
 
 def plan_get(user: User | None, *, slug: str) -> Plan:
-    return PLAN.get(user, slug=slug)
+    return cast(Plan, PLAN.get(user, slug=slug))
 
 
 def axis_get(user: User | None, *, pk: int) -> Axis:
-    return AXIS.get(user, pk=pk)
+    return cast(Axis, AXIS.get(user, pk=pk))
 
 
 def objective_get(user: User | None, *, pk: int) -> Objective:
-    return OBJECTIVE.get(user, pk=pk)
+    return cast(Objective, OBJECTIVE.get(user, pk=pk))
 
 
 def action_get(user: User | None, *, pk: int) -> Action:
@@ -51,7 +51,7 @@ def action_get(user: User | None, *, pk: int) -> Action:
         raise Http404 from None
 
 
-def action_list(user) -> QuerySet[Action]:
+def action_list(user: User | None) -> QuerySet[Action]:
     """Actions for lists: everything a row shows, without a query per row."""
     # Rows show the plan's title and slug, the axis's code and the department's name; the API
     # names the lead by id only. The related objects' long texts (every language) are not loaded.
@@ -139,7 +139,7 @@ def progress_rollup(plan_ids: list[int]) -> Rollup:
     objectives = Objective.objects.filter(axis__plan_id__in=plan_ids).values(
         "id", "weight", "axis_id", "axis__weight", "axis__plan_id"
     )
-    by_axis: dict[int, list] = {}
+    by_axis: dict[int, list[tuple[Decimal, float | None]]] = {}
     axis_meta: dict[int, tuple[Decimal, int]] = {}
     for row in objectives:
         s = sums.get(row["id"])
@@ -151,7 +151,7 @@ def progress_rollup(plan_ids: list[int]) -> Rollup:
         "id", "weight", "plan_id"
     ):
         axis_meta.setdefault(axis_id, (axis_weight, plan_id))
-    by_plan: dict[int, list] = {}
+    by_plan: dict[int, list[tuple[Decimal, float | None]]] = {}
     for axis_id, (axis_weight, plan_id) in axis_meta.items():
         value = _weighted_mean(by_axis.get(axis_id, []))
         rollup.axes[axis_id] = value
@@ -270,7 +270,7 @@ def _snapshot_of(entity: Entity, obj: Model) -> dict[str, Any]:
     return values
 
 
-def _snapshot_queryset(section: SnapshotSection, plan: Plan) -> QuerySet:
+def _snapshot_queryset(section: SnapshotSection, plan: Plan) -> QuerySet[Any]:
     """The section's elements of `plan`, loading what their snapshot and key read in fixed queries."""
     model = section.entity.model
     fields = [name for name in section.entity.columns("snapshot") if name not in section.entity.translated]

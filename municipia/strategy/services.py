@@ -1,20 +1,22 @@
 """Every write to plans and their content: forms, admin, API and data loads call these."""
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils.translation import gettext as _
 
 from municipia.core.services import apply_fields, delete_with_history, save_with_history, unique_slug
+from municipia.core.visibility import User
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.models import Organization
 from municipia.organizations.selectors import network_member_ids
 from municipia.strategy.choices import PLAN_TRANSITIONS, PlanStatus
 from municipia.strategy.entities import ACTION, AXIS, CHALLENGE, MILESTONE, OBJECTIVE, PLAN
 from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan, PlanVersion
+from municipia.strategy.selectors import plan_snapshot
 
 # The fields each service accepts: the entities' editable fields (strategy/entities.py).
 PLAN_FIELDS = PLAN.editable_names()
@@ -25,24 +27,36 @@ ACTION_FIELDS = ACTION.editable_names()
 MILESTONE_FIELDS = MILESTONE.editable_names()
 
 
+M = TypeVar("M", bound=Model)
+
+
+def _saved(instance: M, data: dict[str, Any], fields: list[str], *, acting_user: User) -> M:
+    """Sets the allowed fields of `data` on `instance`, validates and saves it with history."""
+    apply_fields(instance, data, fields)
+    save_with_history(instance, acting_user=acting_user)
+    return instance
+
+
 # --- Plans
 
 
 @transaction.atomic
-def plan_create(*, acting_user, owner: Organization, data: dict[str, Any]) -> Plan:
+def plan_create(*, acting_user: User, owner: Organization, data: dict[str, Any]) -> Plan:
     plan = Plan(owner=owner)
     apply_fields(plan, data, PLAN_FIELDS)
     if not plan.slug:
         plan.slug = unique_slug(Plan, plan.title or "plan", exclude_pk=plan.pk)
-    return save_with_history(plan, acting_user=acting_user)
+    save_with_history(plan, acting_user=acting_user)
+    return plan
 
 
 @transaction.atomic
-def plan_update(*, acting_user, plan: Plan, data: dict[str, Any]) -> Plan:
+def plan_update(*, acting_user: User, plan: Plan, data: dict[str, Any]) -> Plan:
     apply_fields(plan, data, PLAN_FIELDS)
     if "period_start" in data or "period_end" in data:
         _check_actions_within_period(plan)
-    return save_with_history(plan, acting_user=acting_user)
+    save_with_history(plan, acting_user=acting_user)
+    return plan
 
 
 def _check_actions_within_period(plan: Plan) -> None:
@@ -59,7 +73,7 @@ def _check_actions_within_period(plan: Plan) -> None:
 
 
 @transaction.atomic
-def plan_change_status(*, acting_user, plan: Plan, status: str, note: str = "") -> Plan:
+def plan_change_status(*, acting_user: User, plan: Plan, status: str, note: str = "") -> Plan:
     """Moves a plan along its lifecycle; moving to "approved" keeps a version of it."""
     if status not in PlanStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
@@ -79,21 +93,19 @@ def plan_change_status(*, acting_user, plan: Plan, status: str, note: str = "") 
     return plan
 
 
-def _keep_version(*, plan: Plan, acting_user, note: str) -> PlanVersion:
-    from municipia.strategy.selectors import plan_snapshot
-
+def _keep_version(*, plan: Plan, acting_user: User, note: str) -> PlanVersion:
     last = plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
     return PlanVersion.objects.create(
         plan=plan,
         number=last + 1,
-        approved_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        approved_by_id=acting_user.pk if getattr(acting_user, "is_authenticated", False) else None,
         note=note,
         snapshot=plan_snapshot(plan),
     )
 
 
 @transaction.atomic
-def plan_delete(*, acting_user, plan: Plan) -> None:
+def plan_delete(*, acting_user: User, plan: Plan) -> None:
     delete_with_history(plan, acting_user=acting_user)
 
 
@@ -101,38 +113,32 @@ def plan_delete(*, acting_user, plan: Plan) -> None:
 
 
 @transaction.atomic
-def axis_create(*, acting_user, plan: Plan, data: dict[str, Any]) -> Axis:
-    axis = Axis(plan=plan)
-    apply_fields(axis, data, AXIS_FIELDS)
-    return save_with_history(axis, acting_user=acting_user)
+def axis_create(*, acting_user: User, plan: Plan, data: dict[str, Any]) -> Axis:
+    return _saved(Axis(plan=plan), data, AXIS_FIELDS, acting_user=acting_user)
 
 
 @transaction.atomic
-def axis_update(*, acting_user, axis: Axis, data: dict[str, Any]) -> Axis:
-    apply_fields(axis, data, AXIS_FIELDS)
-    return save_with_history(axis, acting_user=acting_user)
+def axis_update(*, acting_user: User, axis: Axis, data: dict[str, Any]) -> Axis:
+    return _saved(axis, data, AXIS_FIELDS, acting_user=acting_user)
 
 
 @transaction.atomic
-def axis_delete(*, acting_user, axis: Axis) -> None:
+def axis_delete(*, acting_user: User, axis: Axis) -> None:
     delete_with_history(axis, acting_user=acting_user)
 
 
 @transaction.atomic
-def challenge_create(*, acting_user, axis: Axis, data: dict[str, Any]) -> Challenge:
-    challenge = Challenge(axis=axis)
-    apply_fields(challenge, data, CHALLENGE_FIELDS)
-    return save_with_history(challenge, acting_user=acting_user)
+def challenge_create(*, acting_user: User, axis: Axis, data: dict[str, Any]) -> Challenge:
+    return _saved(Challenge(axis=axis), data, CHALLENGE_FIELDS, acting_user=acting_user)
 
 
 @transaction.atomic
-def challenge_update(*, acting_user, challenge: Challenge, data: dict[str, Any]) -> Challenge:
-    apply_fields(challenge, data, CHALLENGE_FIELDS)
-    return save_with_history(challenge, acting_user=acting_user)
+def challenge_update(*, acting_user: User, challenge: Challenge, data: dict[str, Any]) -> Challenge:
+    return _saved(challenge, data, CHALLENGE_FIELDS, acting_user=acting_user)
 
 
 @transaction.atomic
-def challenge_delete(*, acting_user, challenge: Challenge) -> None:
+def challenge_delete(*, acting_user: User, challenge: Challenge) -> None:
     delete_with_history(challenge, acting_user=acting_user)
 
 
@@ -146,7 +152,7 @@ def _check_challenges(axis: Axis, challenges: Iterable[Challenge]) -> list[Chall
 
 @transaction.atomic
 def objective_create(
-    *, acting_user, axis: Axis, data: dict[str, Any], challenges: Iterable[Challenge] | None = None
+    *, acting_user: User, axis: Axis, data: dict[str, Any], challenges: Iterable[Challenge] | None = None
 ) -> Objective:
     objective = Objective(axis=axis)
     apply_fields(objective, data, OBJECTIVE_FIELDS)
@@ -158,7 +164,7 @@ def objective_create(
 
 @transaction.atomic
 def objective_update(
-    *, acting_user, objective: Objective, data: dict[str, Any], challenges: Iterable[Challenge] | None = None
+    *, acting_user: User, objective: Objective, data: dict[str, Any], challenges: Iterable[Challenge] | None = None
 ) -> Objective:
     apply_fields(objective, data, OBJECTIVE_FIELDS)
     save_with_history(objective, acting_user=acting_user)
@@ -168,7 +174,7 @@ def objective_update(
 
 
 @transaction.atomic
-def objective_delete(*, acting_user, objective: Objective) -> None:
+def objective_delete(*, acting_user: User, objective: Objective) -> None:
     delete_with_history(objective, acting_user=acting_user)
 
 
@@ -191,7 +197,8 @@ def _check_action_links(
             errors["participants"] = _("Only councils can participate: %(names)s is not one.") % {
                 "names": ", ".join(wrong)
             }
-    if action.owner_department_id:
+    department = action.owner_department
+    if department is not None:
         allowed_orgs = {plan.owner_id}
         if plan.owner.kind == OrganizationKind.NETWORK:
             allowed_orgs |= set(network_member_ids([plan.owner_id]))
@@ -199,7 +206,7 @@ def _check_action_links(
             allowed_orgs |= {o.pk for o in participants}
         elif action.pk:
             allowed_orgs |= set(action.participants.values_list("pk", flat=True))
-        if action.owner_department.organization_id not in allowed_orgs:
+        if department.organization_id not in allowed_orgs:
             errors["owner_department"] = _("Choose a department of the plan's owner or of a participating council.")
     if dependencies is not None:
         message = _dependency_error(action, dependencies)
@@ -240,14 +247,14 @@ def _dependency_error(action: Action, dependencies: list[Action]) -> str | None:
 def _save_action(
     action: Action,
     *,
-    acting_user,
+    acting_user: User,
     participants: Iterable[Organization] | None,
     dependencies: Iterable[Action] | None,
 ) -> Action:
     participants = list(participants) if participants is not None else None
     dependencies = list(dependencies) if dependencies is not None else None
     # Field errors and link errors are reported together, so a form shows all of them at once.
-    errors: dict[str, list] = {}
+    errors: dict[str, list[str]] = {}
     try:
         action.full_clean(exclude=list(action.required_translations))
     except ValidationError as exc:
@@ -270,7 +277,7 @@ def _save_action(
 @transaction.atomic
 def action_create(
     *,
-    acting_user,
+    acting_user: User,
     plan: Plan,
     data: dict[str, Any],
     participants: Iterable[Organization] | None = None,
@@ -284,7 +291,7 @@ def action_create(
 @transaction.atomic
 def action_update(
     *,
-    acting_user,
+    acting_user: User,
     action: Action,
     data: dict[str, Any],
     participants: Iterable[Organization] | None = None,
@@ -295,7 +302,7 @@ def action_update(
 
 
 @transaction.atomic
-def action_delete(*, acting_user, action: Action) -> None:
+def action_delete(*, acting_user: User, action: Action) -> None:
     delete_with_history(action, acting_user=acting_user)
 
 
@@ -303,18 +310,15 @@ def action_delete(*, acting_user, action: Action) -> None:
 
 
 @transaction.atomic
-def milestone_create(*, acting_user, action: Action, data: dict[str, Any]) -> Milestone:
-    milestone = Milestone(action=action)
-    apply_fields(milestone, data, MILESTONE_FIELDS)
-    return save_with_history(milestone, acting_user=acting_user)
+def milestone_create(*, acting_user: User, action: Action, data: dict[str, Any]) -> Milestone:
+    return _saved(Milestone(action=action), data, MILESTONE_FIELDS, acting_user=acting_user)
 
 
 @transaction.atomic
-def milestone_update(*, acting_user, milestone: Milestone, data: dict[str, Any]) -> Milestone:
-    apply_fields(milestone, data, MILESTONE_FIELDS)
-    return save_with_history(milestone, acting_user=acting_user)
+def milestone_update(*, acting_user: User, milestone: Milestone, data: dict[str, Any]) -> Milestone:
+    return _saved(milestone, data, MILESTONE_FIELDS, acting_user=acting_user)
 
 
 @transaction.atomic
-def milestone_delete(*, acting_user, milestone: Milestone) -> None:
+def milestone_delete(*, acting_user: User, milestone: Milestone) -> None:
     delete_with_history(milestone, acting_user=acting_user)

@@ -48,7 +48,6 @@ from municipia.strategy.selectors import (
 from municipia.strategy.versions import diff_snapshots
 
 PLANS_PER_PAGE = 20
-_URL_PLACEHOLDER = "2147483647"  # matches both the int and the slug path converters
 
 
 def status_labels() -> dict[str, str]:

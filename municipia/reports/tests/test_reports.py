@@ -365,3 +365,19 @@ def test_every_pdf_draws_chart_labels_without_the_halo_weasyprint_would_paint_ov
     assert charts.HALO not in printable(html) and "Axis 1" in printable(html)
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(html_to_pdf(html))).pages)
     assert "Axis 1" in text
+
+
+def test_a_field_declared_for_export_in_the_entity_becomes_a_column(client, plan_with_content, monkeypatch):
+    """The exports read their columns from the action entity: declaring a field there is enough."""
+    import dataclasses
+
+    from municipia.reports import selectors
+    from municipia.strategy.entities import ACTION
+
+    exported = dataclasses.replace(ACTION, export_fields=(*ACTION.columns("export"), "weight"))
+    monkeypatch.setattr(selectors, "ACTION", exported)
+    Action.objects.filter(plan=plan_with_content).update(weight=Decimal("2.50"))
+    response = client.get(url("plan-export", plan_with_content.slug, "csv"))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][-1] == "weight"
+    assert {row[-1] for row in rows[1:]} == {"2.50"}

@@ -384,6 +384,26 @@ def test_approving_keeps_a_version_and_changes_page_lists_what_changed(editor_cl
     assert "<del>40</del>" in content and "<ins>80</ins>" in content
 
 
+def test_a_field_declared_for_snapshots_in_the_entity_is_compared(editor_client, action, monkeypatch):
+    """Approved versions keep the entities' snapshot fields: declaring one there is enough."""
+    import dataclasses
+
+    from municipia.strategy import selectors
+
+    sections = [
+        dataclasses.replace(section, entity=dataclasses.replace(section.entity, snapshot_fields=("position",)))
+        if section.name == "axes"
+        else section
+        for section in selectors.SNAPSHOT_SECTIONS
+    ]
+    monkeypatch.setattr(selectors, "SNAPSHOT_SECTIONS", tuple(sections))
+    plan, axis = action.plan, action.objective.axis
+    editor_client.post(url("plan-status", plan.slug), {"status": PlanStatus.APPROVED})
+    Axis.objects.filter(pk=axis.pk).update(position=7)
+    rows = editor_client.get(url("plan-changes", plan.slug)).context["rows"]
+    assert [(row.code, row.field, row.after) for row in rows] == [(axis.code, "Position", "7")]
+
+
 def test_impossible_status_change_is_refused_with_a_message(editor_client, plan):
     Plan.objects.filter(pk=plan.pk).update(status=PlanStatus.CLOSED)
     user = editor_client.get(url("plan-detail", plan.slug)).wsgi_request.user
