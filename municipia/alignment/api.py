@@ -16,7 +16,7 @@ from rest_framework.throttling import UserRateThrottle
 
 from municipia.alignment import selectors, services
 from municipia.alignment.choices import SUGGESTION_LANGUAGES, ElementKind
-from municipia.alignment.entities import ALIGNMENT, FRAMEWORK, FRAMEWORK_ITEM, PLAN_FRAMEWORK
+from municipia.alignment.entities import ALIGNMENT, FRAMEWORK, FRAMEWORK_ITEM, PLAN_FRAMEWORK, SUGGESTION_FEEDBACK
 from municipia.alignment.filters import AlignmentFilter, FrameworkFilter, FrameworkItemFilter
 from municipia.alignment.models import Alignment, Framework, FrameworkItem, PlanFramework, SuggestionFeedback
 from municipia.api.pagination import StandardPagination
@@ -535,13 +535,7 @@ class SuggestionFeedbackViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, 
     pagination_class = StandardPagination
 
     def get_queryset(self):
-        from municipia.organizations.permissions import editable_organization_ids
-
-        queryset = SuggestionFeedback.objects.select_related("action").order_by("-id")
-        user = self.request.user
-        if user.is_authenticated and user.is_superuser:
-            return queryset
-        return queryset.filter(action__plan__owner_id__in=editable_organization_ids(user))
+        return SUGGESTION_FEEDBACK.visible(self.request.user).select_related("action").order_by("-id")
 
     def perform_create(self, serializer):
         data = serializer.validated_data

@@ -1,15 +1,20 @@
-"""Frameworks, their items, alignments and the frameworks plans use, each declared once (see municipia.core.entities).
+"""Frameworks, their items, alignments, the frameworks plans use and the answers to suggestions,
+each declared once (see municipia.core.entities).
 
 Everyone sees frameworks and their items. An alignment is seen with its element: a plan
 element's with its plan (published, or a draft its owner's editors see), an indicator's with
 the indicator (public, or a private one its owner's editors see); a plan's chosen frameworks
-with the plan. Site administrators see everything.
+with the plan; an answer to a suggestion for an action by the editors of the action's plan's
+owner. Site administrators see everything.
 """
 
+from typing import cast
+
+from django.db.models import Model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from municipia.alignment.models import Alignment, Framework, FrameworkItem, PlanFramework
+from municipia.alignment.models import Alignment, Framework, FrameworkItem, PlanFramework, SuggestionFeedback
 from municipia.core.entities import Entity, register
 from municipia.core.visibility import Always, Among, Is, Rule
 from municipia.organizations.permissions import editable_organization_ids
@@ -23,6 +28,11 @@ def _of_plan(path: str) -> Rule:
 def _of_indicator(path: str) -> Rule:
     """The indicator rule (indicators/entities.py), for a row that reaches its indicator through `path`."""
     return Is(f"{path}__is_public") | Among(f"{path}__owner_organization_id", editable_organization_ids)
+
+
+def _framework_page(item: Model) -> str:
+    """Items are listed on their framework's page."""
+    return cast(FrameworkItem, item).framework.get_absolute_url()
 
 
 SERVICES = "municipia.alignment.services"
@@ -63,8 +73,8 @@ FRAMEWORK_ITEM = register(
         titles=(_("New item"), _("Edit item")),
         messages=(_("Item added."), _("Item saved."), _("Item deleted.")),
         form=f"{FORMS}.FrameworkItemForm",
-        after_save=lambda item: item.framework.get_absolute_url(),
-        after_delete=lambda item: item.framework.get_absolute_url(),
+        after_save=_framework_page,
+        after_delete=_framework_page,
     )
 )
 
@@ -102,5 +112,15 @@ PLAN_FRAMEWORK = register(
         delete=f"{SERVICES}.plan_framework_remove",
         object_arg="plan_framework",
         select_related=("plan__owner", "framework"),
+    )
+)
+
+# Editors' answers to suggested SDGs: written by the suggestion services only (accept, reject, the
+# API's POST), never edited; an action's answers are seen by the editors of the action's plan's owner.
+SUGGESTION_FEEDBACK = register(
+    Entity(
+        model=SuggestionFeedback,
+        visibility=Among("action__plan__owner_id", editable_organization_ids),
+        select_related=("action",),
     )
 )

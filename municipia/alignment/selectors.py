@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
@@ -80,12 +81,12 @@ def framework_list() -> QuerySet[Framework]:
 
 def framework_get(*, code: str) -> Framework:
     """A framework by code (frameworks are public); Http404 if there is none."""
-    return FRAMEWORK.get(None, code=code)
+    return cast(Framework, FRAMEWORK.get(None, code=code))
 
 
 def item_get(*, pk: int) -> FrameworkItem:
     """A framework item by id (items are public); Http404 if there is none."""
-    return FRAMEWORK_ITEM.get(None, pk=pk)
+    return cast(FrameworkItem, FRAMEWORK_ITEM.get(None, pk=pk))
 
 
 @dataclass
@@ -120,7 +121,7 @@ def framework_tree(framework: Framework, *, search: str = "", levels: tuple[str,
         texts = [row.item.code, *(getattr(row.item, name) or "" for name in _titles())]
         row.matches = any(needle in text.casefold() for text in texts)
         if row.matches:
-            pk = row.item.pk
+            pk: int | None = row.item.pk
             while pk is not None and pk not in keep:
                 keep.add(pk)
                 pk = by_pk[pk].parent_id if pk in by_pk else None
@@ -202,7 +203,7 @@ def indicator_taggable_items(indicator: Indicator, plans: list[Plan]) -> list[Fr
 
 
 def alignment_get(user: User | None, *, pk: object) -> Alignment:
-    return ALIGNMENT.get(user, pk=pk)
+    return cast(Alignment, ALIGNMENT.get(user, pk=pk))
 
 
 def element_alignments(**element: object) -> list[Alignment]:
@@ -325,7 +326,7 @@ def _reference_items() -> list[FrameworkItem]:
     )
 
 
-ElementKey = tuple[str, int]
+ElementKey = tuple[str, int | None]
 
 
 @dataclass
@@ -363,8 +364,9 @@ def _reference_resolver(reference: list[FrameworkItem], item_ids: set[int]) -> C
 
     def reference_item(item_id: int) -> FrameworkItem | None:
         item = by_pk.get(item_id)
-        if item is None and parents.get(item_id) in by_pk:
-            item = by_pk[parents[item_id]]
+        parent_id = parents.get(item_id)
+        if item is None and parent_id is not None:
+            item = by_pk.get(parent_id)
         return item
 
     return reference_item
@@ -437,7 +439,7 @@ def _count_action(
 
 
 def _split_targets(totals: list[GoalTotal], reference: list[FrameworkItem], served: set[int]) -> None:
-    targets_by_goal: dict[int, list[FrameworkItem]] = {}
+    targets_by_goal: dict[int | None, list[FrameworkItem]] = {}
     for item in reference:
         if item.framework.code == SDG and item.level == ItemLevel.TARGET:
             targets_by_goal.setdefault(item.parent_id, []).append(item)
@@ -487,14 +489,14 @@ def _tally_actions(
     """Counts each action for what it, its objective or its axis serves."""
     for action_id, plan_id, objective_id, budget in actions:
         axis_id = objective_axis.get(objective_id)
-        keys = [("action", action_id), ("objective", objective_id), ("axis", axis_id)]
+        keys: list[ElementKey] = [("action", action_id), ("objective", objective_id), ("axis", axis_id)]
         action_goals = set().union(*(served.goals.get(key, set()) for key in keys))
         action_pillars = set().union(*(served.pillars.get(key, set()) for key in keys))
         _count_action(
             tally,
             action_id,
             budget or Decimal("0"),
-            row_of.get(plan_id if by_plan else axis_id),
+            row_of.get(plan_id) if by_plan else (row_of.get(axis_id) if axis_id is not None else None),
             [goal_index[goal_id] for goal_id in action_goals],
             [pillar_index[pillar_id] for pillar_id in action_pillars],
         )
@@ -761,8 +763,8 @@ def element_get(user: User | None, *, kind: str, pk: object) -> Plan | Axis | Ob
     from municipia.strategy import selectors as strategy
 
     if kind == "plan":
-        return PLAN.get(user, pk=pk)
-    getters = {
+        return cast(Plan, PLAN.get(user, pk=pk))
+    getters: dict[str, Callable[..., Axis | Objective | Action | Indicator]] = {
         "axis": strategy.axis_get,
         "objective": strategy.objective_get,
         "action": strategy.action_get,

@@ -1,7 +1,8 @@
 """Every write of the alignment app: frameworks, items and local targets, plan frameworks, alignments, feedback."""
 
-from typing import Any
+from typing import Any, cast
 
+from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -36,6 +37,11 @@ MAX_FEEDBACK_TEXT = 10_000
 Element = Plan | Axis | Objective | Action | Indicator
 
 
+def _signed_in(user: User | None) -> AuthUser | None:
+    """The acting user as the value of a "created by" field: None for anonymous and command-line writes."""
+    return cast(AuthUser, user) if user is not None and user.is_authenticated else None
+
+
 # --- Frameworks
 
 
@@ -45,7 +51,8 @@ def framework_create(*, acting_user: User, owner: Organization | None, data: dic
     framework = Framework(owner=owner)
     apply_fields(framework, data, FRAMEWORK_FIELDS)
     framework.code = (framework.code or "").strip().upper()
-    return save_with_history(framework, acting_user=acting_user)
+    save_with_history(framework, acting_user=acting_user)
+    return framework
 
 
 @transaction.atomic
@@ -57,7 +64,8 @@ def framework_update(*, acting_user: User, framework: Framework, data: dict[str,
     ):
         raise ValidationError({"code": _("This framework is in use; its code cannot change.")})
     apply_fields(framework, data, FRAMEWORK_FIELDS)
-    return save_with_history(framework, acting_user=acting_user)
+    save_with_history(framework, acting_user=acting_user)
+    return framework
 
 
 @transaction.atomic
@@ -97,7 +105,8 @@ def _save_item(item: FrameworkItem, *, acting_user: User) -> FrameworkItem:
         errors.setdefault(name, [message])
     if errors:
         raise ValidationError(errors)
-    return save_with_history(item, acting_user=acting_user)
+    save_with_history(item, acting_user=acting_user)
+    return item
 
 
 def _fixed_item_fields(data: dict[str, Any]) -> dict[str, Any]:
@@ -232,7 +241,8 @@ def plan_framework_add(
             raise ValidationError({"framework": _("Every plan already uses %(code)s.") % {"code": framework.code}})
         return existing
     row = PlanFramework(plan=plan, framework=framework)
-    return save_with_history(row, acting_user=acting_user)
+    save_with_history(row, acting_user=acting_user)
+    return row
 
 
 @transaction.atomic
@@ -329,9 +339,9 @@ def _check_indicator(item: FrameworkItem, indicator: Indicator) -> None:
 def _check_alignment(alignment: Alignment, plan: Plan | None) -> None:
     item = alignment.item
     if alignment.indicator_id is not None:
-        _check_indicator(item, alignment.indicator)
+        _check_indicator(item, cast(Indicator, alignment.indicator))
     else:
-        _check_plan_element(item, plan)
+        _check_plan_element(item, cast(Plan, plan))
     clash = Alignment.objects.filter(item=item, **element_kwargs(alignment.element)).exclude(pk=alignment.pk)
     if clash.exists():
         raise ValidationError({"item": _("This element is already aligned to %(item)s.") % {"item": item.label}})
@@ -346,10 +356,10 @@ def alignment_create(
     plan = None if isinstance(element, Indicator) else plan_of(element)
     alignment = Alignment(in_plan=plan, item=item, **element_kwargs(element))
     apply_fields(alignment, data or {}, ALIGNMENT_FIELDS)
-    if getattr(acting_user, "is_authenticated", False):
-        alignment.created_by = acting_user
+    alignment.created_by = _signed_in(acting_user)
     _check_alignment(alignment, plan)
-    return save_with_history(alignment, acting_user=acting_user)
+    save_with_history(alignment, acting_user=acting_user)
+    return alignment
 
 
 @transaction.atomic
@@ -358,7 +368,8 @@ def alignment_update(
 ) -> Alignment:
     """Changes the rationale and "primary"; the item is chosen once (the API may repeat it, unchanged)."""
     apply_fields(alignment, data, ALIGNMENT_FIELDS)
-    return save_with_history(alignment, acting_user=acting_user)
+    save_with_history(alignment, acting_user=acting_user)
+    return alignment
 
 
 @transaction.atomic
@@ -404,7 +415,7 @@ def feedback_record(
         language=language or "",
         goal=goal,
         accepted=accepted,
-        user=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        user=_signed_in(acting_user),
         action=action,
         objective=objective,
         indicator=indicator,
@@ -420,7 +431,7 @@ def suggestion_text(element: Suggestible) -> str:
     return "\n".join(part for part in (title, element.description) if part)
 
 
-def _suggested_for(element: Action | Indicator) -> dict[str, Action | Indicator]:
+def _suggested_for(element: Action | Indicator) -> dict[str, Any]:
     return {"indicator": element} if isinstance(element, Indicator) else {"action": element}
 
 
@@ -474,4 +485,4 @@ def suggestion_reject(
 def _one_suggested(action: Action | None, indicator: Indicator | None) -> Action | Indicator:
     if (action is None) == (indicator is None):
         raise ValidationError({"element": _("Answer a suggestion for exactly one action or indicator.")})
-    return action if action is not None else indicator
+    return action if action is not None else cast(Indicator, indicator)

@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -54,7 +55,7 @@ def indicator_visibility(user: User) -> str:
 
 
 def indicator_get(user: User | None, *, pk: object) -> Indicator:
-    return INDICATOR.get(user, pk=pk)
+    return cast(Indicator, INDICATOR.get(user, pk=pk))
 
 
 def indicator_list(user: User | None) -> QuerySet[Indicator]:
@@ -121,12 +122,12 @@ def indicator_status(
     organisations without observations get a `no_data` assessment. The rules are in
     `municipia.indicators.status`.
     """
-    indicators = {indicator.pk: indicator for indicator in indicators}
+    by_id = {indicator.pk: indicator for indicator in indicators}
     table = StatusTable()
-    if not indicators:
+    if not by_id:
         return table
     today = today or timezone.localdate()
-    ids = list(indicators)
+    ids = list(by_id)
     org_ids = list(organization_ids) if organization_ids is not None else None
 
     edges: dict[tuple[int, int], dict[str, Point]] = defaultdict(dict)
@@ -162,7 +163,7 @@ def indicator_status(
     if org_ids is not None:
         pairs |= {(indicator_id, org_id) for indicator_id in ids for org_id in org_ids}
     for indicator_id, organization_id in sorted(pairs):
-        indicator = indicators[indicator_id]
+        indicator = by_id[indicator_id]
         slots = edges.get((indicator_id, organization_id), {})
         own_targets = targets[indicator_id]
         effective = {**own_targets.get(None, {}), **own_targets.get(organization_id, {})}

@@ -4,10 +4,12 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import Any, cast
 
+from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,6 +30,11 @@ TARGET_FIELDS = TARGET.editable_names()
 OBSERVATION_FIELDS = [name for name in OBSERVATION.editable_names() if name != "organization"]
 BULK_BATCH = 2000
 INSERT_CHUNK = 5000
+
+
+def signed_in(user: User | None) -> AuthUser | None:
+    """The acting user as the value of a "recorded by" field: None for anonymous and command-line writes."""
+    return cast(AuthUser, user) if user is not None and user.is_authenticated else None
 
 
 def touch_indicators(indicator_ids: Iterable[int]) -> None:
@@ -95,14 +102,16 @@ def baseline_create(*, acting_user: User, indicator: Indicator, data: dict[str, 
     baseline = Baseline(indicator=indicator)
     apply_fields(baseline, data, BASELINE_FIELDS)
     touch_indicators([indicator.pk])
-    return save_with_history(baseline, acting_user=acting_user)
+    save_with_history(baseline, acting_user=acting_user)
+    return baseline
 
 
 @transaction.atomic
 def baseline_update(*, acting_user: User, baseline: Baseline, data: dict[str, Any]) -> Baseline:
     apply_fields(baseline, data, BASELINE_FIELDS)
     touch_indicators([baseline.indicator_id])
-    return save_with_history(baseline, acting_user=acting_user)
+    save_with_history(baseline, acting_user=acting_user)
+    return baseline
 
 
 @transaction.atomic
@@ -116,14 +125,16 @@ def target_create(*, acting_user: User, indicator: Indicator, data: dict[str, An
     target = Target(indicator=indicator)
     apply_fields(target, data, TARGET_FIELDS)
     touch_indicators([indicator.pk])
-    return save_with_history(target, acting_user=acting_user)
+    save_with_history(target, acting_user=acting_user)
+    return target
 
 
 @transaction.atomic
 def target_update(*, acting_user: User, target: Target, data: dict[str, Any]) -> Target:
     apply_fields(target, data, TARGET_FIELDS)
     touch_indicators([target.indicator_id])
-    return save_with_history(target, acting_user=acting_user)
+    save_with_history(target, acting_user=acting_user)
+    return target
 
 
 @transaction.atomic
@@ -147,11 +158,11 @@ def observation_create(
     """A value of `indicator` for `organization` (or the organisation named in `data`)."""
     observation = Observation(indicator=indicator, organization=organization or data.get("organization"))
     apply_fields(observation, _without_organization(data), OBSERVATION_FIELDS)
-    if getattr(acting_user, "is_authenticated", False):
-        observation.created_by = acting_user
+    observation.created_by = signed_in(acting_user)
     _check_not_future(observation)
     touch_indicators([indicator.pk])
-    return save_with_history(observation, acting_user=acting_user)
+    save_with_history(observation, acting_user=acting_user)
+    return observation
 
 
 def _without_organization(data: dict[str, Any]) -> dict[str, Any]:
@@ -164,7 +175,8 @@ def observation_update(*, acting_user: User, observation: Observation, data: dic
     apply_fields(observation, _without_organization(data), OBSERVATION_FIELDS)
     _check_not_future(observation)
     touch_indicators([observation.indicator_id])
-    return save_with_history(observation, acting_user=acting_user)
+    save_with_history(observation, acting_user=acting_user)
+    return observation
 
 
 @transaction.atomic
@@ -232,7 +244,7 @@ class _Rejected(Exception):
 
 
 def _new_record(acting_user: User, name: str, replace: bool, record: ObservationImport | None) -> ObservationImport:
-    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    user = signed_in(acting_user)
     if record is None:
         record = ObservationImport(created_by=user, file_name=name[:250], replace=replace)
     return record
@@ -248,7 +260,7 @@ def _import_streaming(
     stream = importer.ImportStream(name=name, content=content, acting_user=acting_user)
     if stream.errors:  # the file or its header: nothing to write
         raise _Rejected
-    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    user = signed_in(acting_user)
     record = _new_record(acting_user, name, False, record)
     if record._state.adding:
         record.save()  # the rows refer to it
@@ -275,7 +287,7 @@ def _import_streaming(
 def _write(
     check: importer.CheckResult, *, acting_user: User, name: str, replace: bool, record: ObservationImport | None
 ) -> ObservationImport:
-    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    user = signed_in(acting_user)
     record = _new_record(acting_user, name, replace, record)
     new_rows = [row for row in check.rows if row.existing_id is None]
     old_rows = [row for row in check.rows if row.existing_id is not None]
@@ -336,9 +348,9 @@ class _ObservationInserter:
     """
 
     def __init__(self, *, user_id: int | None, batch_id: object) -> None:
-        fields = {name: Observation._meta.get_field(name) for name in INSERT_COLUMNS}
+        fields = {name: cast(Field, Observation._meta.get_field(name)) for name in INSERT_COLUMNS}
         table = connection.ops.quote_name(Observation._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(fields[name].column) for name in INSERT_COLUMNS)
+        columns = ", ".join(connection.ops.quote_name(str(fields[name].column)) for name in INSERT_COLUMNS)
         marks = ", ".join(["%s"] * len(INSERT_COLUMNS))
         self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - names come from the model
         self._date_field = fields["date"]
@@ -371,7 +383,7 @@ def upload_keep(*, acting_user: User, name: str, content: bytes, replace: bool) 
     cutoff = timezone.now() - dt.timedelta(hours=PENDING_UPLOAD_HOURS)
     ObservationImport.objects.filter(status=ImportStatus.PENDING, created_at__lt=cutoff).delete()
     return ObservationImport.objects.create(
-        created_by=acting_user, file_name=name[:250], content=content, replace=replace
+        created_by=signed_in(acting_user), file_name=name[:250], content=content, replace=replace
     )
 
 

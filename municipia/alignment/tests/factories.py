@@ -3,7 +3,7 @@
 import factory
 
 from municipia.alignment.choices import ItemLevel
-from municipia.alignment.models import Alignment, Framework, FrameworkItem, PlanFramework
+from municipia.alignment.models import Alignment, Framework, FrameworkItem, PlanFramework, SuggestionFeedback
 from municipia.strategy.tests.factories import ActionFactory, PlanFactory
 
 
@@ -44,3 +44,16 @@ class AlignmentFactory(factory.django.DjangoModelFactory):
     action = factory.SubFactory(ActionFactory)
     in_plan = factory.LazyAttribute(lambda a: a.action.plan)
     item = factory.SubFactory(FrameworkItemFactory)
+
+
+class SuggestionFeedbackFactory(factory.django.DjangoModelFactory):
+    """An editor's acceptance of SDG 9 for an action."""
+
+    class Meta:
+        model = SuggestionFeedback
+
+    text = "Broadband and 5G coverage for every district"
+    language = "en"
+    goal = "9"
+    accepted = True
+    action = factory.SubFactory(ActionFactory)

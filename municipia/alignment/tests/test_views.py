@@ -127,4 +127,3 @@ def test_editor_adds_an_item_under_another_of_their_framework_and_cannot_delete_
     response = client.post(reverse("alignment:item-delete", args=[child.pk]), follow=True)
     assert "Plan elements are aligned to this item" in response.content.decode()
     assert FrameworkItem.objects.filter(pk=child.pk).exists()
-
