@@ -22,9 +22,19 @@ from municipia.core.cache import public_cache
 from municipia.core.entities import Entity
 from municipia.core.entity_views import EntityCreateView, EntityUpdateView
 from municipia.core.views import EditorView, paginate
+from municipia.organizations.models import Organization
+from municipia.organizations.permissions import editable_organization_ids
+from municipia.organizations.selectors import organization_list
 from municipia.partnerships import jsonld, selectors, services
 from municipia.partnerships.choices import ClarificationStatus
 from municipia.partnerships.entities import CLARIFICATION, DOCUMENT
+
+
+def _edited_organizations(user) -> list[Organization]:
+    """The organisations `user` writes for (the registers offer a "new" link for each)."""
+    ids = editable_organization_ids(user)
+    return list(organization_list().filter(pk__in=ids).order_by("name")) if ids else []
+
 
 # --- Agreements
 
@@ -33,7 +43,8 @@ from municipia.partnerships.entities import CLARIFICATION, DOCUMENT
 def agreement_list(request):
     """The public register (and, for the parties' editors, their private agreements)."""
     page = paginate(request, selectors.agreement_list(request.user))
-    return render(request, "partnerships/agreement_list.html", {"page": page, "agreements": page.object_list})
+    context = {"page": page, "agreements": page.object_list, "editable_owners": _edited_organizations(request.user)}
+    return render(request, "partnerships/agreement_list.html", context)
 
 
 def agreement_detail(request, slug: str):
@@ -107,7 +118,12 @@ def upload_paths(entity: Entity, *, item: str, create: str, parent: Entity) -> l
 def clarification_list(request):
     search = request.GET.get("q", "")
     page = paginate(request, selectors.clarification_list(request.user, search=search))
-    context = {"page": page, "clarifications": page.object_list, "search": search}
+    context = {
+        "page": page,
+        "clarifications": page.object_list,
+        "search": search,
+        "editable_owners": _edited_organizations(request.user),
+    }
     return render(request, "partnerships/clarification_list.html", context)
 
 
@@ -158,7 +174,8 @@ class ClarificationPublishView(EditorView):
 def news_list(request):
     """Not publicly cached: a scheduled post appears when its time comes, whatever the cache holds."""
     page = paginate(request, selectors.news_list(request.user))
-    return render(request, "partnerships/news_list.html", {"page": page, "posts": page.object_list})
+    context = {"page": page, "posts": page.object_list, "editable_owners": _edited_organizations(request.user)}
+    return render(request, "partnerships/news_list.html", context)
 
 
 def news_detail(request, slug: str):

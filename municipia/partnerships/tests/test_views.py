@@ -190,3 +190,37 @@ def test_scheduled_post_appears_on_the_list_when_its_time_comes(client, world):
     post.save()
     assert "Scheduled" in client.get(url).content.decode()
     assert client.get(post.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "name, label",
+    [
+        ("agreement-list", "New agreement"),
+        ("clarification-list", "New clarification"),
+        ("newspost-list", "New news post"),
+    ],
+)
+def test_registers_offer_editors_a_new_link_for_their_organisation(client, world, name, label):
+    url = reverse(f"partnerships:{name}")
+    assert label not in client.get(url).content.decode()
+    client.force_login(world.editor)
+    assert f"{label} · Sofia" in client.get(url).content.decode()
+
+
+GIF = (
+    b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00"
+    b",\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+)
+
+
+def test_news_post_with_an_image_needs_its_alternative_text_on_the_page(client, world):
+    client.force_login(world.editor)
+    url = reverse("partnerships:newspost-create", args=["sofia"])
+    data = {"title_en": "Signed", "status": "published"}
+    response = client.post(url, {**data, "image": SimpleUploadedFile("p.gif", GIF, content_type="image/gif")})
+    assert response.status_code == 400 and "Describe the image" in response.content.decode()
+    image = SimpleUploadedFile("p.gif", GIF, content_type="image/gif")
+    response = client.post(url, {**data, "image": image, "image_alt_en": "The mayor signing"})
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert 'alt="The mayor signing"' in page
