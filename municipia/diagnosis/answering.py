@@ -270,6 +270,8 @@ def _submit(request, flow: Flow, cleaned: dict[str, Any]):
 @never_cache
 @csrf_protect
 def answer_public(request, slug):
+    """A public-link survey, page by page: a respondents' workflow (no account, answers kept in the
+    session until submitted), not an edit page, so it is written here rather than as an entity page."""
     campaign = Campaign.objects.select_related("questionnaire", "owner").filter(slug=slug).first()
     if campaign is None or campaign.access != Access.PUBLIC_LINK or campaign.status == CampaignStatus.DRAFT:
         raise Http404
@@ -281,6 +283,7 @@ def answer_public(request, slug):
 @never_cache
 @csrf_protect
 def answer_token(request, token):
+    """An invited respondent's survey, by the invitation's one-time token (save & resume): special as above."""
     invitation = services.invitation_for_token(token)
     try:
         services.check_invitation(invitation, record=False)
@@ -291,6 +294,7 @@ def answer_token(request, token):
 
 
 def answer_thanks(request, slug):
+    """The thank-you page after a submission (nothing about the response is shown)."""
     campaign = Campaign.objects.filter(slug=slug).first()
     if campaign is None:
         raise Http404

@@ -5,7 +5,7 @@ services, the same `rules` permissions as the pages.
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -38,15 +38,8 @@ from municipia.diagnosis.models import (
     Section,
 )
 from municipia.diagnosis.selectors import campaign_get, maturity_assessment_list, questionnaire_structure
-from municipia.organizations.models import Department
-from municipia.organizations.selectors import organization_list
+from municipia.organizations.selectors import department_list, organization_list
 from municipia.strategy.entities import AXIS, PLAN
-
-
-def _departments() -> QuerySet[Department]:
-    # organizations.selectors has no department list yet (see the report).
-    return Department.objects.all()
-
 
 # --- Questionnaires (read)
 
@@ -389,7 +382,7 @@ class MaturityRatingSerializer(serializers.ModelSerializer):
 
 class MaturityAssessmentSerializer(serializers.ModelSerializer):
     organization = serializers.SlugRelatedField(slug_field="slug", queryset=organization_list())
-    department = serializers.PrimaryKeyRelatedField(queryset=_departments(), required=False, allow_null=True)
+    department = serializers.PrimaryKeyRelatedField(queryset=department_list(), required=False, allow_null=True)
     ratings = MaturityRatingSerializer(many=True)
 
     class Meta:

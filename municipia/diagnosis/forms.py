@@ -3,18 +3,13 @@
 import json
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.forms import ServiceModelForm
 from municipia.diagnosis.entities import CAMPAIGN, FINDING, OPTION, QUESTION, QUESTIONNAIRE, SECTION
 from municipia.diagnosis.models import Campaign, Finding, Option, Question, Questionnaire, Section
-from municipia.organizations.models import Department, Organization
-
-
-def _departments_of(organization: Organization) -> QuerySet[Department]:
-    # organizations.selectors has no department list yet (see the report).
-    return Department.objects.filter(organization=organization)
+from municipia.organizations.models import Organization
+from municipia.organizations.selectors import department_list, departments_of, organization_list
 
 
 class QuestionnaireForm(ServiceModelForm):
@@ -24,7 +19,7 @@ class QuestionnaireForm(ServiceModelForm):
 
 
 class QuestionnaireCopyForm(forms.Form):
-    owner = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Owner of the copy"))
+    owner = forms.ModelChoiceField(queryset=organization_list().none(), label=_("Owner of the copy"))
 
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,7 +95,7 @@ class CampaignForm(ServiceModelForm):
 
 
 class CampaignCreateForm(CampaignForm):
-    owner = forms.ModelChoiceField(queryset=Organization.objects.none(), label=_("Owner"))
+    owner = forms.ModelChoiceField(queryset=organization_list().none(), label=_("Owner"))
     questionnaire = forms.ModelChoiceField(queryset=Questionnaire.objects.none(), label=_("Questionnaire"))
 
     def __init__(self, *args, owners, questionnaires, **kwargs):
@@ -119,7 +114,7 @@ class InvitationUploadForm(forms.Form):
 class MaturityAssessmentForm(forms.Form):
     """One level (1–5) and evidence per dimension; built from the dimensions in the database."""
 
-    department = forms.ModelChoiceField(queryset=Department.objects.none(), required=False, label=_("Department"))
+    department = forms.ModelChoiceField(queryset=department_list().none(), required=False, label=_("Department"))
     assessed_on = forms.DateField(label=_("Assessed on"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -127,7 +122,7 @@ class MaturityAssessmentForm(forms.Form):
 
     def __init__(self, *args, organization: Organization, dimensions, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = _departments_of(organization)
+        self.fields["department"].queryset = departments_of([organization.pk])
         self.dimensions = dimensions
         for dimension in dimensions:
             self.fields[f"level_{dimension.code}"] = forms.ChoiceField(

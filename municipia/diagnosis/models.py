@@ -28,6 +28,12 @@ from municipia.organizations.models import Department, Organization
 MATURITY_LEVELS = [MinValueValidator(1), MaxValueValidator(5)]
 
 
+def _code_taken(obj: models.Model, **scope: object) -> bool:
+    """Whether another row of `obj`'s model in `scope` already has its code (the message, not the
+    unique constraint, is what the form shows)."""
+    return type(obj)._default_manager.filter(code=obj.code, **scope).exclude(pk=obj.pk).exists()
+
+
 class Questionnaire(RequiresOneLanguageMixin, TimeStampedModel):
     """A questionnaire: sections of questions. Templates (is_template) are copied, never answered."""
 
@@ -186,12 +192,8 @@ class Question(RequiresOneLanguageMixin, TimeStampedModel):
         errors: dict[str, str] = {}
         if self.section_id and not self.questionnaire_id:
             self.questionnaire_id = self.section.questionnaire_id
-        if self.code and self.questionnaire_id:
-            clash = Question.objects.filter(questionnaire_id=self.questionnaire_id, code=self.code)
-            if self.pk:
-                clash = clash.exclude(pk=self.pk)
-            if clash.exists():
-                errors["code"] = _("Code %(code)s is already used in this questionnaire.") % {"code": self.code}
+        if self.code and self.questionnaire_id and _code_taken(self, questionnaire_id=self.questionnaire_id):
+            errors["code"] = _("Code %(code)s is already used in this questionnaire.") % {"code": self.code}
         if self.scale_min is not None and self.scale_max is not None and self.scale_max <= self.scale_min:
             errors["scale_max"] = _("The scale maximum must be greater than its minimum.")
         if self.number_min is not None and self.number_max is not None and self.number_max < self.number_min:
@@ -243,14 +245,10 @@ class Option(RequiresOneLanguageMixin, models.Model):
 
     def clean(self) -> None:
         errors: dict[str, str] = {}
-        if self.code and self.question_id:
-            clash = Option.objects.filter(question_id=self.question_id, code=self.code)
-            if self.pk:
-                clash = clash.exclude(pk=self.pk)
-            if clash.exists():
-                errors["code"] = _("Code %(code)s is already used by another option of this question.") % {
-                    "code": self.code
-                }
+        if self.code and self.question_id and _code_taken(self, question_id=self.question_id):
+            errors["code"] = _("Code %(code)s is already used by another option of this question.") % {
+                "code": self.code
+            }
         finish_clean(errors, super().clean)
 
 

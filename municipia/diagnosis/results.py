@@ -55,12 +55,7 @@ from municipia.diagnosis.models import (
     Response,
 )
 from municipia.organizations.models import Organization
-
-
-def _network_members(network: Organization) -> list[Organization]:
-    # organizations.selectors has no list of a network's member councils yet (see the report).
-    return list(Organization.objects.filter(network_memberships__network=network).order_by("name"))
-
+from municipia.organizations.selectors import network_members
 
 OTHER = "__other__"
 CACHE_SECONDS = 24 * 3600
@@ -832,7 +827,7 @@ def council_maturity(
 def network_maturity(network: Organization) -> tuple[list[MaturityDimension], list[MaturityProfile]]:
     """Every member council's profile (as in `council_maturity`), side by side (5 queries)."""
     dimensions = maturity_dimensions()
-    members = _network_members(network)
+    members = list(network_members(network).order_by("name"))
     assessments = _assessments([member.pk for member in members])
     by_council: dict[int, list[MaturityAssessment]] = {}
     for assessment in assessments:

@@ -255,6 +255,8 @@ BODY_SECONDS = 300
 
 
 def campaign_results_page(request, slug):
+    """A campaign's results: figures computed from every response (aggregates only), not an object's
+    edit page; for the owner's editors and those of the organisation its results are published to."""
     campaign = _campaign(request, slug)
     key = results.results_key(campaign)
     flags = {
@@ -307,6 +309,7 @@ def _body_context(request, campaign, state, earlier, flags) -> dict:
 
 
 def text_answers_page(request, slug, code):
+    """The free-text answers of one question, searched and paged (no respondent is shown)."""
     campaign = _campaign(request, slug)
     question = next(
         (
@@ -377,6 +380,7 @@ RESULTS_HEADER = ["question", "text", "answer", "respondents", "percent", "weigh
 
 
 def export_results(request, slug, fmt):
+    """The results page's figures as CSV or XLSX (core.exports)."""
     campaign = _campaign(request, slug)
     computed = results.campaign_results(campaign)
     questions = results.campaign_questions(campaign)
@@ -388,6 +392,7 @@ def export_results(request, slug, fmt):
 
 
 def export_responses(request, slug, fmt):
+    """One row per response, with its weight, as CSV or XLSX (core.exports); `view_response` only."""
     campaign = _campaign(request, slug, "diagnosis.view_response")
     questions = results.campaign_questions(campaign)
     header = ["response", "day", "language", "weight", *[q.code for q in questions]]
@@ -403,7 +408,9 @@ def export_responses(request, slug, fmt):
 
 
 class CampaignMarginsView(EditorView):
-    """The population shares a campaign's sample is weighted to, one field per profile option."""
+    """The population shares a campaign's sample is weighted to, one field per profile option: a form
+    built from the questionnaire's profile questions and written by `campaign_margins_update`, not
+    the campaign's edit page."""
 
     permission = "diagnosis.change_campaign"
     template_name = "diagnosis/results/campaign_margins.html"
@@ -469,6 +476,7 @@ def _dimension_names(dimensions) -> list[str]:
 
 
 def maturity_council_page(request, slug):
+    """A council's maturity profile (the mean of its departments' latest self-assessments): a report."""
     organization = organization_find(slug=slug)
     require_perm(request, "diagnosis.view_maturity", organization)
     dimensions, departments, council = results.council_maturity(organization)
@@ -507,6 +515,7 @@ def maturity_council_page(request, slug):
 
 
 def maturity_network_page(request, slug):
+    """Every member council's maturity profile side by side: a report."""
     network = organization_find(slug=slug, kind=OrganizationKind.NETWORK)
     require_perm(request, "diagnosis.view_maturity", network)
     dimensions, profiles = results.network_maturity(network)

@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -83,6 +84,11 @@ def questionnaire_delete(*, acting_user: User, questionnaire: Questionnaire) -> 
     delete_with_history(questionnaire, acting_user=acting_user)
 
 
+def _next_position(siblings: QuerySet) -> int:
+    """The position after the last of `siblings` (a new section, question or option goes last)."""
+    return (siblings.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+
+
 def _ensure_unanswered(questionnaire: Questionnaire) -> None:
     # Changing the questions of a questionnaire with answers would change what those answers mean.
     if Response.objects.filter(campaign__questionnaire=questionnaire).exists():
@@ -136,9 +142,7 @@ def section_create(*, acting_user: User, questionnaire: Questionnaire, data: dic
     section = Section(questionnaire=questionnaire)
     apply_fields(section, data, SECTION_FIELDS)
     if "position" not in data:
-        section.position = (
-            questionnaire.sections.order_by("-position").values_list("position", flat=True).first() or 0
-        ) + 1
+        section.position = _next_position(questionnaire.sections.all())
     return save_with_history(section, acting_user=acting_user)
 
 
@@ -162,9 +166,7 @@ def question_create(*, acting_user: User, section: Section, data: dict[str, Any]
     if question.section_id != section.pk and question.section.questionnaire_id != section.questionnaire_id:
         raise ValidationError({"section": _("Choose a section of this questionnaire.")})
     if "position" not in data:
-        question.position = (
-            section.questions.order_by("-position").values_list("position", flat=True).first() or 0
-        ) + 1
+        question.position = _next_position(section.questions.all())
     return save_with_history(question, acting_user=acting_user)
 
 
@@ -190,7 +192,7 @@ def option_create(*, acting_user: User, question: Question, data: dict[str, Any]
     option = Option(question=question)
     apply_fields(option, data, OPTION_FIELDS)
     if "position" not in data:
-        option.position = (question.options.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+        option.position = _next_position(question.options.all())
     return save_with_history(option, acting_user=acting_user)
 
 

@@ -37,12 +37,8 @@ from municipia.diagnosis.selectors import (
 )
 from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids
-from municipia.organizations.selectors import organization_find, organization_list
+from municipia.organizations.selectors import organization_find, organizations_among, organizations_edited_by
 from municipia.strategy.entities import PLAN
-
-
-def _organizations(ids) -> QuerySet[Organization]:
-    return organization_list().filter(pk__in=ids).order_by("name")
 
 
 def _owner_choices(user: User, *also: int | None) -> QuerySet[Organization]:
@@ -50,7 +46,7 @@ def _owner_choices(user: User, *also: int | None) -> QuerySet[Organization]:
     ids = set(editable_organization_ids(user))
     if is_site_admin(user):
         ids |= {pk for pk in also if pk}
-    return _organizations(ids)
+    return organizations_among(ids).order_by("name")
 
 
 # --- Overview
@@ -64,7 +60,7 @@ def diagnosis_home(request):
         {
             "questionnaires": questionnaire_list(user),
             "campaigns": campaign_list(user),
-            "organizations": _organizations(editable_organization_ids(user)),
+            "organizations": organizations_edited_by(user).order_by("name"),
         },
     )
 
@@ -156,7 +152,7 @@ class CampaignCreateView(ServiceFormView):
     def load(self):
         # The permission is checked again on the owner chosen in the form.
         user = self.request.user
-        return _organizations(editable_organization_ids(user)).first() or (
+        return organizations_edited_by(user).order_by("name").first() or (
             Organization() if is_site_admin(user) else None
         )
 
