@@ -89,6 +89,22 @@ def _next_position(siblings: QuerySet) -> int:
     return (siblings.order_by("-position").values_list("position", flat=True).first() or 0) + 1
 
 
+def _part_create(
+    part: Section | Option,
+    questionnaire: Questionnaire,
+    siblings: QuerySet,
+    data: dict[str, Any],
+    fields: list[str],
+    acting_user: User,
+) -> Any:
+    """A new section or option of a questionnaire without responses, placed last unless `data` places it."""
+    _ensure_unanswered(questionnaire)
+    apply_fields(part, data, fields)
+    if "position" not in data:
+        part.position = _next_position(siblings)
+    return save_with_history(part, acting_user=acting_user)
+
+
 def _ensure_unanswered(questionnaire: Questionnaire) -> None:
     # Changing the questions of a questionnaire with answers would change what those answers mean.
     if Response.objects.filter(campaign__questionnaire=questionnaire).exists():
@@ -138,12 +154,8 @@ def questionnaire_copy(
 
 @transaction.atomic
 def section_create(*, acting_user: User, questionnaire: Questionnaire, data: dict[str, Any]) -> Section:
-    _ensure_unanswered(questionnaire)
     section = Section(questionnaire=questionnaire)
-    apply_fields(section, data, SECTION_FIELDS)
-    if "position" not in data:
-        section.position = _next_position(questionnaire.sections.all())
-    return save_with_history(section, acting_user=acting_user)
+    return _part_create(section, questionnaire, questionnaire.sections.all(), data, SECTION_FIELDS, acting_user)
 
 
 @transaction.atomic
@@ -188,12 +200,8 @@ def question_delete(*, acting_user: User, question: Question) -> None:
 
 @transaction.atomic
 def option_create(*, acting_user: User, question: Question, data: dict[str, Any]) -> Option:
-    _ensure_unanswered(question.questionnaire)
     option = Option(question=question)
-    apply_fields(option, data, OPTION_FIELDS)
-    if "position" not in data:
-        option.position = _next_position(question.options.all())
-    return save_with_history(option, acting_user=acting_user)
+    return _part_create(option, question.questionnaire, question.options.all(), data, OPTION_FIELDS, acting_user)
 
 
 @transaction.atomic
