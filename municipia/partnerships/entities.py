@@ -43,11 +43,12 @@ def _news_is_live_q(user: User) -> Q:
 
 
 def _news_is_live(user: User, post: Model) -> bool:
-    return post.is_live
+    return isinstance(post, NewsPost) and post.is_live
 
 
-def _agreement_page(obj: Signatory | Commitment | AgreementDocument) -> str:
-    return obj.agreement.get_absolute_url()
+def _agreement_page(obj: Model) -> str:
+    """The page of the agreement a signatory, commitment or document belongs to."""
+    return getattr(obj, "agreement").get_absolute_url()  # noqa: B009 - any of three models
 
 
 AGREEMENT = register(

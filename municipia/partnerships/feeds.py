@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from municipia.organizations.selectors import organization_find
 from municipia.partnerships import selectors
 from municipia.strategy.entities import PLAN
+from municipia.strategy.models import Plan
 
 FEED_ITEMS = 50
 FORMATS = {"atom": feedgenerator.Atom1Feed, "rss": feedgenerator.Rss201rev2Feed}
@@ -31,7 +32,7 @@ def _feed(request: HttpRequest, fmt: str, *, title: str, link: str, items: list[
     )
     for item in items:
         feed.add_item(**item)
-    response = HttpResponse(content_type=f"{feed.content_type}")
+    response = HttpResponse(content_type=getattr(feed, "content_type", "application/xml"))
     feed.write(response, "utf-8")
     return response
 
@@ -60,6 +61,7 @@ def site_news_feed(request: HttpRequest, fmt: str) -> HttpResponse:
 
 def plan_news_feed(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     plan = PLAN.get(None, slug=slug)
+    assert isinstance(plan, Plan)
     posts = selectors.public_news(plan=plan)
     title = f"{plan.title} · {_('News')}"
     return _feed(request, fmt, title=title, link=plan.get_absolute_url(), items=_news_items(request, posts))

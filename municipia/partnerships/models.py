@@ -1,5 +1,7 @@
 """Agreements (parties, signatories, documents, commitments), clarifications and news posts."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -32,7 +34,9 @@ class Agreement(RequiresOneLanguageMixin, TimeStampedModel):
     owner = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="owned_agreements", verbose_name=_("owner")
     )
-    parties = models.ManyToManyField(Organization, related_name="agreements", verbose_name=_("parties"))
+    parties: "models.ManyToManyField[Organization, Any]" = models.ManyToManyField(
+        Organization, related_name="agreements", verbose_name=_("parties")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=AgreementKind.choices, default=AgreementKind.MEMORANDUM)
     title = models.CharField(_("title"), max_length=250)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
@@ -63,7 +67,7 @@ class Agreement(RequiresOneLanguageMixin, TimeStampedModel):
         return reverse("partnerships:agreement-detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         start = self.period_start
         if start and self.expires_on and self.expires_on < start:
             errors["expires_on"] = _("The end of the period must not be before its start.")
@@ -147,10 +151,18 @@ class Commitment(RequiresOneLanguageMixin, TimeStampedModel):
         _("status"), max_length=20, choices=CommitmentStatus.choices, default=CommitmentStatus.PENDING
     )
     evidence = models.TextField(_("evidence"), blank=True)
-    actions = models.ManyToManyField(Action, blank=True, related_name="commitments", verbose_name=_("actions"))
-    tasks = models.ManyToManyField(Task, blank=True, related_name="commitments", verbose_name=_("tasks"))
-    meetings = models.ManyToManyField(Meeting, blank=True, related_name="commitments", verbose_name=_("meetings"))
-    campaigns = models.ManyToManyField(Campaign, blank=True, related_name="commitments", verbose_name=_("campaigns"))
+    actions: "models.ManyToManyField[Action, Any]" = models.ManyToManyField(
+        Action, blank=True, related_name="commitments", verbose_name=_("actions")
+    )
+    tasks: "models.ManyToManyField[Task, Any]" = models.ManyToManyField(
+        Task, blank=True, related_name="commitments", verbose_name=_("tasks")
+    )
+    meetings: "models.ManyToManyField[Meeting, Any]" = models.ManyToManyField(
+        Meeting, blank=True, related_name="commitments", verbose_name=_("meetings")
+    )
+    campaigns: "models.ManyToManyField[Campaign, Any]" = models.ManyToManyField(
+        Campaign, blank=True, related_name="commitments", verbose_name=_("campaigns")
+    )
 
     class Meta:
         ordering = ["agreement_id", "due_date", "id"]
@@ -164,7 +176,7 @@ class Commitment(RequiresOneLanguageMixin, TimeStampedModel):
         return self.agreement.get_absolute_url() + f"#commitment-{self.pk}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         agreement = self.agreement if self.agreement_id else None
         if agreement is not None and self.due_date:
             start, end = agreement.period_start, agreement.expires_on
@@ -195,8 +207,12 @@ class Clarification(RequiresOneLanguageMixin, TimeStampedModel):
     verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict.choices)
     facts = models.TextField(_("verified facts"), blank=True)
     sources = models.TextField(_("sources"), blank=True, help_text=_("One source per line: a link or a reference."))
-    plans = models.ManyToManyField(Plan, blank=True, related_name="clarifications", verbose_name=_("plans"))
-    actions = models.ManyToManyField(Action, blank=True, related_name="clarifications", verbose_name=_("actions"))
+    plans: "models.ManyToManyField[Plan, Any]" = models.ManyToManyField(
+        Plan, blank=True, related_name="clarifications", verbose_name=_("plans")
+    )
+    actions: "models.ManyToManyField[Action, Any]" = models.ManyToManyField(
+        Action, blank=True, related_name="clarifications", verbose_name=_("actions")
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=ClarificationStatus.choices, default=ClarificationStatus.DRAFT
     )
@@ -234,7 +250,7 @@ class Clarification(RequiresOneLanguageMixin, TimeStampedModel):
         return reverse("partnerships:clarification-detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if not self.source_lines:
             errors["sources"] = _("Give at least one source.")
         finish_clean(errors, super().clean)
@@ -287,10 +303,18 @@ class NewsPost(RequiresOneLanguageMixin, TimeStampedModel):
     image = models.ImageField(_("image"), upload_to=news_image_path, blank=True, max_length=300)
     image_alt = models.CharField(_("alternative text of the image"), max_length=300, blank=True)
     is_demo = models.BooleanField(_("demo content"), default=False)
-    plans = models.ManyToManyField(Plan, blank=True, related_name="news_posts", verbose_name=_("plans"))
-    actions = models.ManyToManyField(Action, blank=True, related_name="news_posts", verbose_name=_("actions"))
-    agreements = models.ManyToManyField(Agreement, blank=True, related_name="news_posts", verbose_name=_("agreements"))
-    meetings = models.ManyToManyField(Meeting, blank=True, related_name="news_posts", verbose_name=_("meetings"))
+    plans: "models.ManyToManyField[Plan, Any]" = models.ManyToManyField(
+        Plan, blank=True, related_name="news_posts", verbose_name=_("plans")
+    )
+    actions: "models.ManyToManyField[Action, Any]" = models.ManyToManyField(
+        Action, blank=True, related_name="news_posts", verbose_name=_("actions")
+    )
+    agreements: "models.ManyToManyField[Agreement, Any]" = models.ManyToManyField(
+        Agreement, blank=True, related_name="news_posts", verbose_name=_("agreements")
+    )
+    meetings: "models.ManyToManyField[Meeting, Any]" = models.ManyToManyField(
+        Meeting, blank=True, related_name="news_posts", verbose_name=_("meetings")
+    )
 
     class Meta:
         ordering = ["-publish_at", "-id"]
@@ -305,7 +329,7 @@ class NewsPost(RequiresOneLanguageMixin, TimeStampedModel):
         return reverse("partnerships:newspost-detail", kwargs={"slug": self.slug})
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.image and not any(
             (getattr(self, f"image_alt_{code}", "") or "").strip() for code, _name in settings.LANGUAGES
         ):

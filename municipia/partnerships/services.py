@@ -5,12 +5,13 @@ the history, and marks public content as changed so cached public pages are rend
 """
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +42,8 @@ COMMITMENT_FIELDS = COMMITMENT.editable_names()
 CLARIFICATION_FIELDS = CLARIFICATION.editable_names()
 NEWS_POST_FIELDS = NEWS_POST.editable_names()
 
+M = TypeVar("M", bound=Model)
+
 PDF_MAGIC = b"%PDF-"
 DEFAULT_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
 
@@ -50,13 +53,13 @@ def document_max_bytes() -> int:
     return int(getattr(settings, "PARTNERSHIPS_DOCUMENT_MAX_BYTES", DEFAULT_DOCUMENT_MAX_BYTES))
 
 
-def _saved(instance, *, acting_user: User | None, reason: str = ""):
+def _saved(instance: M, *, acting_user: User | None, reason: str = "") -> M:
     save_with_history(instance, acting_user=acting_user, reason=reason)
     content_changed()
     return instance
 
 
-def _deleted(instance, *, acting_user: User | None) -> None:
+def _deleted(instance: Model, *, acting_user: User | None) -> None:
     delete_with_history(instance, acting_user=acting_user)
     content_changed()
 
@@ -74,18 +77,19 @@ def _check_commitments_in_period(agreement: Agreement) -> None:
     if not agreement.pk:
         return
     start, end = agreement.period_start, agreement.expires_on
-    outside = [
-        c.due_date
-        for c in agreement.commitments.exclude(due_date=None).only("due_date")
-        if (start and c.due_date < start) or (end and c.due_date > end)
-    ]
+    dues = [c.due_date for c in agreement.commitments.exclude(due_date=None).only("due_date") if c.due_date]
+    outside = [due for due in dues if (start and due < start) or (end and due > end)]
     if outside:
         raise ValidationError({"expires_on": _("Some commitments fall due outside this period.")})
 
 
 @transaction.atomic
 def agreement_create(
-    *, acting_user: User, owner: Organization, data: dict[str, Any], parties: Iterable[Organization] | None = None
+    *,
+    acting_user: User | None,
+    owner: Organization,
+    data: dict[str, Any],
+    parties: Iterable[Organization] | None = None,
 ) -> Agreement:
     agreement = Agreement(owner=owner)
     apply_fields(agreement, data, AGREEMENT_FIELDS)
@@ -98,7 +102,11 @@ def agreement_create(
 
 @transaction.atomic
 def agreement_update(
-    *, acting_user: User, agreement: Agreement, data: dict[str, Any], parties: Iterable[Organization] | None = None
+    *,
+    acting_user: User | None,
+    agreement: Agreement,
+    data: dict[str, Any],
+    parties: Iterable[Organization] | None = None,
 ) -> Agreement:
     apply_fields(agreement, data, AGREEMENT_FIELDS)
     _check_commitments_in_period(agreement)
@@ -116,7 +124,7 @@ def agreement_update(
 
 
 @transaction.atomic
-def agreement_delete(*, acting_user: User, agreement: Agreement) -> None:
+def agreement_delete(*, acting_user: User | None, agreement: Agreement) -> None:
     _deleted(agreement, acting_user=acting_user)
 
 
@@ -129,7 +137,7 @@ def _check_party(agreement: Agreement, organization: Organization | None, field:
 
 
 @transaction.atomic
-def signatory_create(*, acting_user: User, agreement: Agreement, data: dict[str, Any]) -> Signatory:
+def signatory_create(*, acting_user: User | None, agreement: Agreement, data: dict[str, Any]) -> Signatory:
     signatory = Signatory(agreement=agreement)
     apply_fields(signatory, data, SIGNATORY_FIELDS)
     _check_party(agreement, data.get("organization"), "organization")
@@ -137,14 +145,14 @@ def signatory_create(*, acting_user: User, agreement: Agreement, data: dict[str,
 
 
 @transaction.atomic
-def signatory_update(*, acting_user: User, signatory: Signatory, data: dict[str, Any]) -> Signatory:
+def signatory_update(*, acting_user: User | None, signatory: Signatory, data: dict[str, Any]) -> Signatory:
     apply_fields(signatory, data, SIGNATORY_FIELDS)
     _check_party(signatory.agreement, data.get("organization"), "organization")
     return _saved(signatory, acting_user=acting_user)
 
 
 @transaction.atomic
-def signatory_delete(*, acting_user: User, signatory: Signatory) -> None:
+def signatory_delete(*, acting_user: User | None, signatory: Signatory) -> None:
     _deleted(signatory, acting_user=acting_user)
 
 
@@ -168,7 +176,7 @@ def _check_pdf(upload: UploadedFile | None) -> None:
 
 
 @transaction.atomic
-def document_create(*, acting_user: User, agreement: Agreement, data: dict[str, Any]) -> AgreementDocument:
+def document_create(*, acting_user: User | None, agreement: Agreement, data: dict[str, Any]) -> AgreementDocument:
     _check_pdf(data.get("file"))
     document = AgreementDocument(agreement=agreement)
     apply_fields(document, data, DOCUMENT_FIELDS)
@@ -177,7 +185,9 @@ def document_create(*, acting_user: User, agreement: Agreement, data: dict[str, 
 
 
 @transaction.atomic
-def document_update(*, acting_user: User, document: AgreementDocument, data: dict[str, Any]) -> AgreementDocument:
+def document_update(
+    *, acting_user: User | None, document: AgreementDocument, data: dict[str, Any]
+) -> AgreementDocument:
     if data.get("file") is not None and data["file"] != document.file:
         _check_pdf(data["file"])
         document.size = data["file"].size or 0
@@ -188,7 +198,7 @@ def document_update(*, acting_user: User, document: AgreementDocument, data: dic
 
 
 @transaction.atomic
-def document_delete(*, acting_user: User, document: AgreementDocument) -> None:
+def document_delete(*, acting_user: User | None, document: AgreementDocument) -> None:
     stored = document.file
     _deleted(document, acting_user=acting_user)
     # The file goes once the row is gone for good (not when the transaction rolls back).
@@ -198,7 +208,9 @@ def document_delete(*, acting_user: User, document: AgreementDocument) -> None:
 # --- Commitments
 
 
-def _save_commitment(commitment: Commitment, *, acting_user: User, links: dict[str, Iterable | None]) -> Commitment:
+def _save_commitment(
+    commitment: Commitment, *, acting_user: User | None, links: dict[str, Iterable | None]
+) -> Commitment:
     errors: dict[str, list] = {}
     try:
         commitment.full_clean(exclude=list(commitment.required_translations))
@@ -220,7 +232,7 @@ def _save_commitment(commitment: Commitment, *, acting_user: User, links: dict[s
 @transaction.atomic
 def commitment_create(
     *,
-    acting_user: User,
+    acting_user: User | None,
     agreement: Agreement,
     data: dict[str, Any],
     actions: Iterable[Action] | None = None,
@@ -237,7 +249,7 @@ def commitment_create(
 @transaction.atomic
 def commitment_update(
     *,
-    acting_user: User,
+    acting_user: User | None,
     commitment: Commitment,
     data: dict[str, Any],
     actions: Iterable[Action] | None = None,
@@ -251,7 +263,7 @@ def commitment_update(
 
 
 @transaction.atomic
-def commitment_delete(*, acting_user: User, commitment: Commitment) -> None:
+def commitment_delete(*, acting_user: User | None, commitment: Commitment) -> None:
     _deleted(commitment, acting_user=acting_user)
 
 
@@ -275,7 +287,7 @@ def _set_links(clarification: Clarification, plans, actions) -> None:
 @transaction.atomic
 def clarification_create(
     *,
-    acting_user: User,
+    acting_user: User | None,
     publisher: Organization,
     data: dict[str, Any],
     plans: Iterable[Plan] | None = None,
@@ -284,8 +296,8 @@ def clarification_create(
     """A draft clarification; its author is the acting user, and someone else publishes it."""
     clarification = Clarification(publisher=publisher, status=ClarificationStatus.DRAFT)
     apply_fields(clarification, data, CLARIFICATION_FIELDS)
-    if getattr(acting_user, "is_authenticated", False):
-        clarification.author = acting_user
+    if acting_user is not None and acting_user.is_authenticated:
+        clarification.author_id = acting_user.pk
     if not clarification.slug:
         clarification.slug = unique_slug(Clarification, clarification.title or "clarification")
     _saved(clarification, acting_user=acting_user)
@@ -296,7 +308,7 @@ def clarification_create(
 @transaction.atomic
 def clarification_update(
     *,
-    acting_user: User,
+    acting_user: User | None,
     clarification: Clarification,
     data: dict[str, Any],
     plans: Iterable[Plan] | None = None,
@@ -318,25 +330,27 @@ def clarification_update(
 
 
 @transaction.atomic
-def clarification_publish(*, acting_user: User, clarification: Clarification) -> Clarification:
+def clarification_publish(*, acting_user: User | None, clarification: Clarification) -> Clarification:
     """Publishes after a second person's review: never by its author, always by an editor of the publisher."""
     if clarification.author_id is not None and clarification.author_id == getattr(acting_user, "pk", None):
         raise ValidationError(
             {"reviewer": _("No one publishes alone: another editor must review and publish this clarification.")}
         )
+    if acting_user is None or not acting_user.is_authenticated:
+        raise ValidationError({"reviewer": _("Only an editor of the publishing organisation may publish it.")})
     is_admin = bool(getattr(acting_user, "is_superuser", False))
     if not is_admin and clarification.publisher_id not in editable_organization_ids(acting_user):
         raise ValidationError({"reviewer": _("Only an editor of the publishing organisation may publish it.")})
     if clarification.status == ClarificationStatus.PUBLISHED:
         return clarification
     clarification.status = ClarificationStatus.PUBLISHED
-    clarification.reviewer = acting_user
+    clarification.reviewer_id = getattr(acting_user, "pk", None)
     clarification.published_at = clarification.published_at or timezone.now()
     return _saved(clarification, acting_user=acting_user)
 
 
 @transaction.atomic
-def clarification_delete(*, acting_user: User, clarification: Clarification) -> None:
+def clarification_delete(*, acting_user: User | None, clarification: Clarification) -> None:
     _deleted(clarification, acting_user=acting_user)
 
 
@@ -353,14 +367,14 @@ def _settle_schedule(post: NewsPost) -> None:
     """Published without a time means now; a time still to come means scheduled."""
     if post.status == NewsStatus.PUBLISHED and post.publish_at is None:
         post.publish_at = timezone.now()
-    if post.status == NewsStatus.PUBLISHED and post.publish_at > timezone.now():
+    if post.status == NewsStatus.PUBLISHED and post.publish_at is not None and post.publish_at > timezone.now():
         post.status = NewsStatus.SCHEDULED
 
 
 @transaction.atomic
 def news_post_create(
     *,
-    acting_user: User,
+    acting_user: User | None,
     organization: Organization,
     data: dict[str, Any],
     plans: Iterable[Plan] | None = None,
@@ -381,7 +395,7 @@ def news_post_create(
 @transaction.atomic
 def news_post_update(
     *,
-    acting_user: User,
+    acting_user: User | None,
     post: NewsPost,
     data: dict[str, Any],
     plans: Iterable[Plan] | None = None,
@@ -397,5 +411,5 @@ def news_post_update(
 
 
 @transaction.atomic
-def news_post_delete(*, acting_user: User, post: NewsPost) -> None:
+def news_post_delete(*, acting_user: User | None, post: NewsPost) -> None:
     _deleted(post, acting_user=acting_user)

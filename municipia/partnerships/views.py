@@ -28,6 +28,7 @@ from municipia.organizations.selectors import organization_list
 from municipia.partnerships import jsonld, selectors, services
 from municipia.partnerships.choices import ClarificationStatus
 from municipia.partnerships.entities import CLARIFICATION, DOCUMENT
+from municipia.partnerships.models import AgreementDocument
 
 
 def _edited_organizations(user) -> list[Organization]:
@@ -64,6 +65,7 @@ def agreement_detail(request, slug: str):
 def document_download(request, pk: int):
     """The document as a download, for whoever may see its agreement (404 alike for missing and forbidden)."""
     document = DOCUMENT.get(request.user, pk=pk)
+    assert isinstance(document, AgreementDocument)
     try:
         handle = document.file.open("rb")
     except (FileNotFoundError, ValueError):
