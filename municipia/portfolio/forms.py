@@ -216,3 +216,23 @@ class ComparisonForm(forms.Form):
 
     def comparisons(self) -> dict[str, float]:
         return {key: float(self.cleaned_data[key]) for key in self.pairs}
+
+
+class ExecutionImportForm(forms.Form):
+    """The accounting export and which of its columns holds each field (saved for the next import)."""
+
+    file = forms.FileField(label=_("File (CSV or XLSX)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from municipia.portfolio.importer import FIELDS
+
+        for name in FIELDS:
+            self.fields[f"column_{name}"] = forms.CharField(
+                label=name, required=False, initial=(kwargs.get("initial") or {}).get(name, name)
+            )
+
+    def columns(self) -> dict[str, str]:
+        from municipia.portfolio.importer import FIELDS
+
+        return {name: self.cleaned_data.get(f"column_{name}") or name for name in FIELDS}

@@ -444,3 +444,20 @@ class Scenario(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("portfolio:scenario-detail", kwargs={"pk": self.pk})
+
+
+class ExecutionMapping(models.Model):
+    """Which column of a council's accounting export holds each field of an execution entry, saved once per plan."""
+
+    plan = models.OneToOneField(
+        Plan, on_delete=models.CASCADE, related_name="execution_mapping", verbose_name=_("plan")
+    )
+    columns = models.JSONField(_("columns"), default=dict)
+
+    class Meta:
+        ordering = ["plan_id"]
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+
+    def __str__(self) -> str:
+        return str(self.plan)

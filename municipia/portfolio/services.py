@@ -37,6 +37,7 @@ from municipia.portfolio.models import (
     Criterion,
     EvaluatorAssignment,
     ExecutionEntry,
+    ExecutionMapping,
     FundingSource,
     Proposal,
     Scenario,
@@ -725,3 +726,38 @@ def _dependency_order(proposals: list[Proposal]) -> list[Proposal]:
             ordered.append(by_id[pk])
             done.add(pk)
     return ordered
+
+
+# --- Execution imports
+
+
+@transaction.atomic
+def execution_mapping_save(*, acting_user, plan: Plan, columns: dict[str, str]) -> ExecutionMapping:
+    from municipia.portfolio.importer import FIELDS
+
+    unknown = set(columns) - set(FIELDS)
+    if unknown:
+        raise ValidationError({"columns": _("Unknown field: %(names)s.") % {"names": ", ".join(sorted(unknown))}})
+    mapping, _created = ExecutionMapping.objects.get_or_create(plan=plan)
+    mapping.columns = {name: str(value).strip() for name, value in columns.items() if str(value or "").strip()}
+    mapping.full_clean()
+    mapping.save()
+    return mapping
+
+
+@transaction.atomic
+def execution_import(*, acting_user, plan: Plan, name: str, content: bytes, columns: dict[str, str]) -> int:
+    """Imports every row of an accounting export as execution entries, or none (every bad row named)."""
+    from municipia.portfolio.importer import UnreadableFile, check_table, read_table
+
+    try:
+        table = read_table(name, content)
+    except UnreadableFile as exc:
+        raise ValidationError({"file": [str(exc)]}) from None
+    result = check_table(plan, table, columns)
+    if not result.ok:
+        raise ValidationError({"file": [str(error) for error in result.errors]})
+    for row in result.rows:
+        entry = ExecutionEntry(budget_line=row.line, **row.data)
+        save_with_history(entry, acting_user=acting_user, reason="import")
+    return len(result.rows)

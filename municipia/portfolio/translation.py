@@ -9,6 +9,7 @@ from municipia.portfolio.models import (
     Criterion,
     EvaluatorAssignment,
     ExecutionEntry,
+    ExecutionMapping,
     FundingSource,
     Proposal,
     Scenario,
@@ -47,3 +48,4 @@ register_history(SourceAllocation, app=__package__)
 register_history(BudgetLine, app=__package__)
 register_history(ExecutionEntry, app=__package__)
 register_history(Scenario, app=__package__)
+register_history(ExecutionMapping, app=__package__)

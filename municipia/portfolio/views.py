@@ -10,17 +10,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from municipia.core.exports import content_disposition, xlsx_response
 from municipia.core.views import EditorView, NeedsLogin, attach_errors, require_perm
-from municipia.portfolio import selectors, services
+from municipia.portfolio import report, selectors, services
 from municipia.portfolio.ahp import CONSISTENCY_LIMIT
 from municipia.portfolio.entities import FUNDING_SOURCE, PROPOSAL, SCENARIO
-from municipia.portfolio.forms import ComparisonForm, MergeForm, RejectForm
-from municipia.portfolio.models import Scenario
+from municipia.portfolio.forms import ComparisonForm, ExecutionImportForm, MergeForm, RejectForm
+from municipia.portfolio.importer import UnreadableFile, check_table, read_table
+from municipia.portfolio.models import ExecutionMapping, Scenario
 from municipia.portfolio.optimiser import describe_binding, describe_conflict
 from municipia.strategy.entities import PLAN
 
@@ -189,6 +192,7 @@ def source_detail(request, pk: int):
         "allocations": list(source.allocations.order_by("year")),
         "framework_items": list(source.framework_items.all()),
         "can_edit": request.user.has_perm("portfolio.change_fundingsource", source),
+        "can_report": request.user.has_perm("portfolio.view_funding_report", source),
     }
     return render(request, "portfolio/fundingsource_detail.html", context)
 
@@ -270,3 +274,69 @@ class ScenarioApplyView(EditorView):
         else:
             messages.success(request, _("%(count)s proposals became actions of the plan.") % {"count": len(accepted)})
         return HttpResponseRedirect(self.scenario.get_absolute_url())
+
+
+def source_report_xlsx(request, pk: int):
+    """The source's funding report as a spreadsheet (cells neutralised by core.exports)."""
+    source = FUNDING_SOURCE.get(request.user, pk=pk)
+    require_perm(request, "portfolio.view_funding_report", source)
+    rows, total = report.source_report(source)
+    body = [*report.report_rows(rows), report.report_rows([total])[0]]
+    return xlsx_response([(source.code, report.report_header(), body)], filename=f"funding-{source.code}.xlsx")
+
+
+def source_report_pdf(request, pk: int):
+    """The source's funding report as a PDF (WeasyPrint, through the reports app's renderer)."""
+    from municipia.reports.pdf import render_pdf
+
+    source = FUNDING_SOURCE.get(request.user, pk=pk)
+    require_perm(request, "portfolio.view_funding_report", source)
+    rows, total = report.source_report(source)
+    context = {"source": source, "plan": source.plan, "rows": rows, "total": total}
+    pdf = render_pdf("portfolio/funding_report.html", context, request=request)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(f"funding-{source.code}.pdf")
+    return response
+
+
+class ExecutionImportView(EditorView):
+    """Imports execution from an accounting export: upload, column mapping (saved for next time),
+    preview with every bad row named, then all or nothing — a multi-step workflow, not an edit form."""
+
+    permission = "portfolio.add_executionentry"
+
+    def load(self, slug: str):
+        self.plan = _plan(self.request, slug)
+        return self.plan
+
+    def render_page(self, form, *, result=None, status=200):
+        context = {"plan": self.plan, "form": form, "result": result, "preview": (result.rows if result else [])[:20]}
+        return render(self.request, "portfolio/execution_import.html", context, status=status)
+
+    def get(self, request, *args, **kwargs):
+        saved = getattr(ExecutionMapping.objects.filter(plan=self.plan).first(), "columns", {})
+        return self.render_page(ExecutionImportForm(initial=saved))
+
+    def post(self, request, *args, **kwargs):
+        form = ExecutionImportForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render_page(form, status=400)
+        upload = form.cleaned_data["file"]
+        name, content, columns = upload.name, upload.read(), form.columns()
+        services.execution_mapping_save(acting_user=request.user, plan=self.plan, columns=columns)
+        if "preview" in request.POST:
+            try:
+                result = check_table(self.plan, read_table(name, content), columns)
+            except UnreadableFile as exc:
+                form.add_error("file", str(exc))
+                return self.render_page(form, status=400)
+            return self.render_page(form, result=result, status=200 if result.ok else 400)
+        try:
+            count = services.execution_import(
+                acting_user=request.user, plan=self.plan, name=name, content=content, columns=columns
+            )
+        except ValidationError as exc:
+            attach_errors(form, exc)
+            return self.render_page(form, status=400)
+        messages.success(request, _("%(count)s execution entries imported.") % {"count": count})
+        return HttpResponseRedirect(reverse("portfolio:plan-budget", args=[self.plan.slug]))
