@@ -521,11 +521,7 @@ class MeetingViewSet(GovernanceViewSet):
     @viewset_action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Cancels one meeting; it stays in the calendar feeds as cancelled."""
-        meeting = self.get_object()
-        serializer = MeetingCancelSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        services.meeting_cancel(acting_user=request.user, meeting=meeting, reason=serializer.validated_data["reason"])
-        return self._answer(meeting)
+        return self._with_reason(request, MeetingCancelSerializer, services.meeting_cancel)
 
     @viewset_action(detail=True, methods=["post"], url_path="approve-minutes")
     def approve_minutes(self, request, pk=None):
@@ -537,10 +533,14 @@ class MeetingViewSet(GovernanceViewSet):
     @viewset_action(detail=True, methods=["post"], url_path="reopen-minutes")
     def reopen_minutes(self, request, pk=None):
         """Site administrators only: turns approved minutes back into a draft, recording who and why."""
+        return self._with_reason(request, MinutesReopenSerializer, services.minutes_reopen)
+
+    def _with_reason(self, request, serializer_class: type[serializers.Serializer], service) -> Response:
+        """A state change of the meeting that takes only a reason (cancelling, reopening the minutes)."""
         meeting = self.get_object()
-        serializer = MinutesReopenSerializer(data=request.data)
+        serializer = serializer_class(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.minutes_reopen(acting_user=request.user, meeting=meeting, reason=serializer.validated_data["reason"])
+        service(acting_user=request.user, meeting=meeting, reason=serializer.validated_data["reason"])
         return self._answer(meeting)
 
 

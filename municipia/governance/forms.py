@@ -86,6 +86,15 @@ def in_zone(value: dt.datetime | None, zone: str) -> dt.datetime | None:
     return None if value is None else value.replace(tzinfo=ZoneInfo(zone))
 
 
+def zoned_times(form: forms.Form, cleaned: dict) -> dict:
+    """Gives a meeting form's start and end its time zone (`form.time_zone`); the end must follow the start."""
+    for name in ("starts_at", "ends_at"):
+        cleaned[name] = in_zone(cleaned.get(name), form.time_zone)  # type: ignore[attr-defined]
+    if cleaned.get("starts_at") and cleaned.get("ends_at") and cleaned["ends_at"] <= cleaned["starts_at"]:
+        form.add_error("ends_at", _("The end must be after the start."))
+    return cleaned
+
+
 def _time_zone_widget() -> forms.TextInput:
     return forms.TextInput(attrs={"list": "time-zone-suggestions", "autocomplete": "off"})
 
@@ -275,12 +284,7 @@ class MeetingForm(GovernanceForm):
                 self.initial[name] = wall_clock(getattr(self.instance, name), time_zone)
 
     def clean(self):
-        cleaned = super().clean()
-        for name in ("starts_at", "ends_at"):
-            cleaned[name] = in_zone(cleaned.get(name), self.time_zone)
-        if cleaned.get("starts_at") and cleaned.get("ends_at") and cleaned["ends_at"] <= cleaned["starts_at"]:
-            self.add_error("ends_at", _("The end must be after the start."))
-        return cleaned
+        return zoned_times(self, super().clean())
 
     @property
     def page_subtitle(self) -> str:
@@ -301,12 +305,7 @@ class MeetingMoveForm(forms.Form):
         self.initial.setdefault("starts_at", wall_clock(meeting.starts_at, self.time_zone))
 
     def clean(self):
-        cleaned = super().clean()
-        for name in ("starts_at", "ends_at"):
-            cleaned[name] = in_zone(cleaned.get(name), self.time_zone)
-        if cleaned.get("starts_at") and cleaned.get("ends_at") and cleaned["ends_at"] <= cleaned["starts_at"]:
-            self.add_error("ends_at", _("The end must be after the start."))
-        return cleaned
+        return zoned_times(self, super().clean())
 
 
 class MeetingCancelForm(forms.Form):

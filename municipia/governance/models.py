@@ -31,6 +31,13 @@ def _check_time_zone(errors: dict[str, str], name: str) -> None:
         }
 
 
+def _period_errors(field: str, start, end) -> dict[str, str]:
+    """The error of a period that ends before it starts, on its end field."""
+    if start and end and end < start:
+        return {field: _("The end date must not be before the start date.")}
+    return {}
+
+
 def _check_same_plan(errors: dict[str, str], field: str, element, plan_id: int | None) -> None:
     if element is not None and plan_id and element.plan_id != plan_id:
         errors[field] = _("This belongs to another plan.")
@@ -146,10 +153,7 @@ class BodyMember(TimeStampedModel):
         return f"{self.person} · {self.get_role_display()} · {self.body}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        if self.start_date and self.end_date and self.end_date < self.start_date:
-            errors["end_date"] = _("The end date must not be before the start date.")
-        finish_clean(errors, super().clean)
+        finish_clean(_period_errors("end_date", self.start_date, self.end_date), super().clean)
 
 
 class MeetingSeries(RequiresOneLanguageMixin, TimeStampedModel):
@@ -495,10 +499,7 @@ class Report(RequiresOneLanguageMixin, TimeStampedModel):
         return f"{self.body} · {self.period_start} – {self.period_end}"
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
-        if self.period_start and self.period_end and self.period_end < self.period_start:
-            errors["period_end"] = _("The end date must not be before the start date.")
-        finish_clean(errors, super().clean)
+        finish_clean(_period_errors("period_end", self.period_start, self.period_end), super().clean)
 
 
 class CalendarToken(TimeStampedModel):

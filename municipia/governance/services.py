@@ -6,12 +6,12 @@ with the change history recorded.
 
 import datetime as dt
 import secrets
-from typing import Any
+from typing import Any, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +49,7 @@ TASK_FIELDS = TASK.editable_names()
 
 #: Who a service records as having made a change (None for data loads and tests).
 ActingUser = User | None
+ModelT = TypeVar("ModelT", bound=Model)
 
 # The history table keeps a change reason of at most this many characters.
 HISTORY_REASON_LENGTH = 100
@@ -63,20 +64,23 @@ def _history_reason(text: str) -> str:
     return text if len(text) <= HISTORY_REASON_LENGTH else text[: HISTORY_REASON_LENGTH - 1] + "…"
 
 
+def _saved(obj: ModelT, data: dict[str, Any], fields: list[str], acting_user: ActingUser) -> ModelT:
+    """Sets the editable fields given, then validates and saves with history (the plain create or update)."""
+    apply_fields(obj, data, fields)
+    return cast(ModelT, save_with_history(obj, acting_user=acting_user))
+
+
 # --- Bodies
 
 
 @transaction.atomic
 def body_create(*, acting_user: ActingUser, plan: Plan, data: dict[str, Any]) -> Body:
-    body = Body(plan=plan)
-    apply_fields(body, data, BODY_FIELDS)
-    return save_with_history(body, acting_user=acting_user)
+    return _saved(Body(plan=plan), data, BODY_FIELDS, acting_user)
 
 
 @transaction.atomic
 def body_update(*, acting_user: ActingUser, body: Body, data: dict[str, Any]) -> Body:
-    apply_fields(body, data, BODY_FIELDS)
-    return save_with_history(body, acting_user=acting_user)
+    return _saved(body, data, BODY_FIELDS, acting_user)
 
 
 @transaction.atomic
@@ -362,9 +366,7 @@ def series_delete(*, acting_user: ActingUser, series: MeetingSeries) -> tuple[in
 
 @transaction.atomic
 def meeting_create(*, acting_user: ActingUser, body: Body, data: dict[str, Any]) -> Meeting:
-    meeting = Meeting(body=body)
-    apply_fields(meeting, data, MEETING_FIELDS)
-    return save_with_history(meeting, acting_user=acting_user)
+    return _saved(Meeting(body=body), data, MEETING_FIELDS, acting_user)
 
 
 @transaction.atomic
@@ -373,8 +375,7 @@ def meeting_update(*, acting_user: ActingUser, meeting: Meeting, data: dict[str,
         raise ValidationError(
             {"minutes": _("Approved minutes cannot be changed; a site administrator can reopen them.")}
         )
-    apply_fields(meeting, data, MEETING_FIELDS)
-    return save_with_history(meeting, acting_user=acting_user)
+    return _saved(meeting, data, MEETING_FIELDS, acting_user)
 
 
 @transaction.atomic
@@ -515,8 +516,7 @@ def decision_record(*, acting_user: ActingUser, body: Body, data: dict[str, Any]
 @transaction.atomic
 def decision_update(*, acting_user: ActingUser, decision: Decision, data: dict[str, Any]) -> Decision:
     """Changes a decision's text or links; its number never changes."""
-    apply_fields(decision, data, DECISION_FIELDS)
-    return save_with_history(decision, acting_user=acting_user)
+    return _saved(decision, data, DECISION_FIELDS, acting_user)
 
 
 @transaction.atomic
@@ -658,8 +658,7 @@ def report_file(*, acting_user: ActingUser, body: Body, data: dict[str, Any]) ->
 
 @transaction.atomic
 def report_update(*, acting_user: ActingUser, report: Report, data: dict[str, Any]) -> Report:
-    apply_fields(report, data, REPORT_FIELDS)
-    return save_with_history(report, acting_user=acting_user)
+    return _saved(report, data, REPORT_FIELDS, acting_user)
 
 
 @transaction.atomic

@@ -1,11 +1,13 @@
 """Governance pages, under the language prefix (names are used by templates, tests and other apps)."""
 
 from django.urls import URLPattern, path
+from django.utils.translation import gettext_lazy
 
 from municipia.core.entities import Entity
 from municipia.core.entity_views import entity_paths
 from municipia.governance import views
 from municipia.governance.entities import AGENDA_ITEM, BODY, DECISION, MEETING, MEMBER, REPORT, SERIES, TASK
+from municipia.governance.forms import DecisionForm, TaskForm
 from municipia.strategy.entities import PLAN
 
 app_name = "governance"
@@ -78,6 +80,22 @@ urlpatterns = [
         item="agenda-items/<int:pk>/",
         parent=MEETING,
     ),
-    path("meetings/<int:pk>/decisions/new/", views.MeetingDecisionCreateView.as_view(), name="meeting-decision-create"),
-    path("meetings/<int:pk>/tasks/new/", views.MeetingTaskCreateView.as_view(), name="meeting-task-create"),
+    path(
+        "meetings/<int:pk>/decisions/new/",
+        views.MeetingFormCreateView.as_view(
+            entity=DECISION,
+            form_class=DecisionForm,
+            prefix="decision",
+            anchor="#decisions",
+            title=gettext_lazy("Record a decision"),
+        ),
+        name="meeting-decision-create",
+    ),
+    path(
+        "meetings/<int:pk>/tasks/new/",
+        views.MeetingFormCreateView.as_view(
+            entity=TASK, form_class=TaskForm, prefix="task", anchor="#tasks", title=gettext_lazy("Add task")
+        ),
+        name="meeting-task-create",
+    ),
 ]

@@ -16,12 +16,13 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from municipia.core.cache import public_cache
+from municipia.core.entities import Entity
 from municipia.core.entity_views import EntityCreateView, EntityDeleteView
 from municipia.core.i18n import language_codes
 from municipia.core.views import EditorView, ServiceFormView, paginate
 from municipia.governance import selectors, services
 from municipia.governance.choices import AttendanceStatus, BodyKind, MinutesStatus, TaskStatus
-from municipia.governance.entities import BODY, DECISION, MEETING, MEMBER, SERIES, TASK
+from municipia.governance.entities import BODY, DECISION, MEETING, MEMBER, SERIES
 from municipia.governance.filters import MeetingFilter
 from municipia.governance.forms import (
     AttendanceForm,
@@ -34,7 +35,7 @@ from municipia.governance.forms import (
     TaskForm,
     meeting_subtitle,
 )
-from municipia.governance.models import Body, BodyMember, Meeting
+from municipia.governance.models import Body, BodyMember, Decision, Meeting, Task
 from municipia.governance.recurrence import describe_rule
 from municipia.organizations.models import Person
 from municipia.strategy.entities import PLAN
@@ -269,20 +270,23 @@ def _person_or_404(request) -> Person:
     return person
 
 
+def _token_changed(request, service, text: str) -> HttpResponseRedirect:
+    service(person=_person_or_404(request))
+    messages.success(request, text)
+    return HttpResponseRedirect(reverse("governance:my-governance") + "#calendar-feed")
+
+
 @login_required
 @require_POST
 def calendar_token_issue(request):
-    services.calendar_token_issue(person=_person_or_404(request))
-    messages.success(request, _("Your private calendar address is ready. Any previous address no longer works."))
-    return HttpResponseRedirect(reverse("governance:my-governance") + "#calendar-feed")
+    text = _("Your private calendar address is ready. Any previous address no longer works.")
+    return _token_changed(request, services.calendar_token_issue, text)
 
 
 @login_required
 @require_POST
 def calendar_token_revoke(request):
-    services.calendar_token_revoke(person=_person_or_404(request))
-    messages.success(request, _("Your private calendar address no longer works."))
-    return HttpResponseRedirect(reverse("governance:my-governance") + "#calendar-feed")
+    return _token_changed(request, services.calendar_token_revoke, _("Your private calendar address no longer works."))
 
 
 # --- Editors' pages
@@ -340,50 +344,40 @@ class DecisionCreateView(EntityCreateView):
         decision = self.entity.create_object(
             acting_user=self.request.user, parent=self.parent, data=form.service_data()
         )
-        messages.success(self.request, _("Decision %(number)s recorded.") % {"number": decision.number})
+        messages.success(self.request, created_message(decision))
         return decision
 
 
-class MeetingDecisionCreateView(MeetingScopedMixin, GovernanceFormView):
-    """Records a decision taken at this meeting: the form on the meeting's page posts here, with the
-    meeting fixed and its own prefix, so it is not the body's create page."""
+class MeetingFormCreateView(MeetingScopedMixin, GovernanceFormView):
+    """Records a decision or a task at this meeting: the forms on the meeting's page post here, with
+    the meeting fixed and a prefix of their own, so they are not the body's create pages."""
 
-    permission = "governance.add_decision"
-    form_class = DecisionForm
-    title = gettext_lazy("Record a decision")
+    entity: Entity = DECISION
+    prefix = ""
+    anchor = ""
+
+    def load(self, pk: int) -> Meeting:
+        self.permission = self.entity.perm("add")
+        return super().load(pk)
 
     def get_form(self, data=None):
-        return DecisionForm(data=data, body=self.body, meeting=self.meeting, prefix="decision")
+        return self.form_class(data=data, body=self.body, meeting=self.meeting, prefix=self.prefix)
 
     def save(self, form):
         data = {**form.service_data(), "meeting": self.meeting}
-        decision = DECISION.create_object(acting_user=self.request.user, parent=self.body, data=data)
-        messages.success(self.request, _("Decision %(number)s recorded.") % {"number": decision.number})
-        return decision
+        obj = self.entity.create_object(acting_user=self.request.user, parent=self.body, data=data)
+        messages.success(self.request, created_message(obj))
+        return obj
 
     def success_url(self, obj):
-        return meeting_url(self.meeting) + "#decisions"
+        return meeting_url(self.meeting) + self.anchor
 
 
-class MeetingTaskCreateView(MeetingScopedMixin, GovernanceFormView):
-    """Adds a follow-up task at a meeting: the form on the meeting's page posts here, with the
-    meeting fixed and its own prefix, so it is not the body's create page."""
-
-    permission = "governance.add_task"
-    form_class = TaskForm
-    title = gettext_lazy("Add task")
-
-    def get_form(self, data=None):
-        return TaskForm(data=data, body=self.body, meeting=self.meeting, prefix="task")
-
-    def save(self, form):
-        data = {**form.service_data(), "meeting": self.meeting}
-        task = TASK.create_object(acting_user=self.request.user, parent=self.body, data=data)
-        messages.success(self.request, _("Task added."))
-        return task
-
-    def success_url(self, obj):
-        return meeting_url(self.meeting) + "#tasks"
+def created_message(obj: Decision | Task) -> str:
+    """What the page says once a decision (under the number it was given) or a task is recorded."""
+    if isinstance(obj, Decision):
+        return _("Decision %(number)s recorded.") % {"number": obj.number}
+    return _("Task added.")
 
 
 class MeetingMoveView(MeetingScopedMixin, GovernanceFormView):
