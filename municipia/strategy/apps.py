@@ -3,6 +3,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from municipia.core.sections import register_section
+
 
 class StrategyConfig(AppConfig):
     name = "municipia.strategy"
@@ -11,3 +13,7 @@ class StrategyConfig(AppConfig):
     def ready(self) -> None:
         # Registers this app's `rules` permissions.
         from municipia.strategy import permissions  # noqa: F401
+        from municipia.strategy.selectors import organization_plans_section
+
+        # The organisation page (organizations, below strategy) lists the plans it owns.
+        register_section("organization", "strategy", organization_plans_section)

@@ -12,6 +12,7 @@ from django.http import Http404
 from municipia.core.entities import Entity
 from municipia.core.i18n import language_codes
 from municipia.core.visibility import User
+from municipia.organizations.models import Organization
 from municipia.strategy.choices import ActionStatus
 from municipia.strategy.entities import ACTION, AXIS, CHALLENGE, OBJECTIVE, PLAN
 from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan, PlanVersion
@@ -293,3 +294,16 @@ def plan_snapshot(plan: Plan) -> dict[str, Any]:
 
 def plan_versions(plan: Plan) -> QuerySet[PlanVersion]:
     return plan.versions.select_related("approved_by").order_by("-number")
+
+
+PLANS_ON_ORGANIZATION_PAGE = 50
+
+
+def organization_plans_section(user: User, organization: Organization) -> dict[str, Any]:
+    """The organisation page's plans: the first ones the user may see, with their progress."""
+    plans = list(plans_visible_to(user).filter(owner=organization)[:PLANS_ON_ORGANIZATION_PAGE])
+    progress = progress_rollup([plan.pk for plan in plans])
+    return {
+        "plans": [(plan, progress.plans.get(plan.pk)) for plan in plans],
+        "can_add_plan": user.has_perm("strategy.add_plan", organization),
+    }
