@@ -13,6 +13,9 @@ they are read only through the results (aggregates) and the owners' exports (`di
 Site administrators see everything (core.visibility's one policy).
 """
 
+from typing import cast
+
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.entities import Entity, register
@@ -43,6 +46,11 @@ def _of_questionnaire(path: str) -> Rule:
 def _of_plan(path: str) -> Rule:
     # The rule of strategy.entities.PLAN seen through `path` (strategy keeps its own helper private).
     return Is(f"{path}__is_published") | Among(f"{path}__owner_id", editable_organization_ids)
+
+
+def _board_of(finding: Model) -> str:
+    """Where a deleted finding's page goes: its plan's SWOT board."""
+    return cast(Finding, finding).get_absolute_url()
 
 
 QUESTIONNAIRE = register(
@@ -209,6 +217,6 @@ FINDING = register(
         select_related=("plan__owner", "challenge__axis"),
         titles=(_("New finding"), _("Edit finding")),
         form=f"{FORMS}.FindingForm",
-        after_delete=lambda finding: finding.get_absolute_url(),
+        after_delete=_board_of,
     )
 )
