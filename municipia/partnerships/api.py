@@ -8,21 +8,19 @@ meetings and campaigns by id, among those the caller may see.
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action as viewset_action
-from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from municipia.api.serializers import HtmlUrlField, LinkField, translated_read_only_kwargs
 from municipia.api.viewsets import EntityViewSet
+from municipia.core.entities import Entity
 from municipia.diagnosis.entities import CAMPAIGN
-from municipia.diagnosis.models import Campaign
 from municipia.governance.entities import MEETING, TASK
-from municipia.governance.models import Meeting, Task
-from municipia.organizations.models import Organization
+from municipia.organizations.selectors import organization_list
 from municipia.partnerships import services
 from municipia.partnerships.entities import AGREEMENT, CLARIFICATION, COMMITMENT, NEWS_POST
 from municipia.partnerships.filters import AgreementFilter, ClarificationFilter, CommitmentFilter, NewsPostFilter
@@ -30,39 +28,50 @@ from municipia.partnerships.models import Agreement, AgreementDocument, Clarific
 from municipia.partnerships.selectors import commitment_state, commitments_with_work
 from municipia.strategy.api import entity_fields
 from municipia.strategy.entities import ACTION, PLAN
-from municipia.strategy.models import Action, Plan
 
 FIXED_AFTER_CREATION = _("This cannot be changed once created.")
 
 
 def _organization_field(help_text, **kwargs) -> serializers.SlugRelatedField:
-    return serializers.SlugRelatedField(
-        slug_field="slug", queryset=Organization.objects.all(), help_text=help_text, **kwargs
-    )
+    return serializers.SlugRelatedField(slug_field="slug", queryset=organization_list(), help_text=help_text, **kwargs)
+
+
+def _reader(field: serializers.Field) -> Any:
+    request = field.context.get("request")
+    return request.user if request is not None else AnonymousUser()
+
+
+class ScopedIdField(serializers.PrimaryKeyRelatedField):
+    """Objects of `entity` named by id, among those the caller may see (its visibility rule)."""
+
+    def __init__(self, entity: Entity, **kwargs: Any) -> None:
+        self.entity = entity
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        return self.entity.visible(_reader(self))
+
+
+class ScopedSlugField(serializers.SlugRelatedField):
+    """Objects of `entity` named by slug, among those the caller may see (its visibility rule)."""
+
+    def __init__(self, entity: Entity, **kwargs: Any) -> None:
+        self.entity = entity
+        super().__init__(slug_field="slug", **kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        return self.entity.visible(_reader(self))
+
+
+def _visible_links(user: Any, **entities: Entity) -> list[Prefetch]:
+    """Prefetches of many-to-many links showing only the linked objects the reader may see."""
+    return [Prefetch(name, queryset=entity.visible(user)) for name, entity in entities.items()]
 
 
 class PartnershipSerializer(serializers.ModelSerializer):
-    """Base: link choices limited to what the caller may see; the parent fixed after creation."""
+    """Base: the parent is fixed after creation."""
 
     parent_field = ""
-    #: Many-valued links and the entity scoping their choices.
-    scoped_links: dict[str, Any] = {}
-
-    def _user(self):
-        request = self.context.get("request")
-        return request.user if request is not None else AnonymousUser()
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is None or request.method in SAFE_METHODS:
-            return fields
-        for name, entity in self.scoped_links.items():
-            field = fields.get(name)
-            if field is not None and not field.read_only:
-                target = field.child_relation if hasattr(field, "child_relation") else field
-                target.queryset = entity.visible(self._user())
-        return fields
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         name = self.parent_field
@@ -102,7 +111,7 @@ class AgreementSerializer(PartnershipSerializer):
         slug_field="slug",
         many=True,
         required=False,
-        queryset=Organization.objects.all(),
+        queryset=organization_list(),
         help_text=_("Slugs of the parties (the owner is always one)."),
     )
     signatories = SignatorySerializer(many=True, read_only=True)
@@ -131,7 +140,7 @@ class AgreementViewSet(EntityViewSet):
             self.entity.visible(self.request.user)
             .select_related("owner")
             .prefetch_related(
-                Prefetch("parties", queryset=Organization.objects.only("id", "slug").order_by("slug")),
+                Prefetch("parties", queryset=organization_list().only("id", "slug").order_by("slug")),
                 Prefetch("signatories", queryset=Signatory.objects.select_related("organization")),
                 "documents",
             )
@@ -145,24 +154,14 @@ class CommitmentSerializer(PartnershipSerializer):
     """What one party undertakes in an agreement, the work it is linked to and whether that work is done."""
 
     parent_field = "agreement"
-    scoped_links = {
-        "agreement": AGREEMENT,
-        "actions": ACTION,
-        "tasks": TASK,
-        "meetings": MEETING,
-        "campaigns": CAMPAIGN,
-    }
-
     url = LinkField(view_name="api:commitment-detail")
     html_url = HtmlUrlField()
-    agreement = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Agreement.objects.none(), help_text=_("Slug of the agreement; fixed once created.")
-    )
+    agreement = ScopedSlugField(AGREEMENT, help_text=_("Slug of the agreement; fixed once created."))
     party = _organization_field(_("Slug of the committed party (one of the agreement's parties)."))
-    actions = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Action.objects.none())
-    tasks = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Task.objects.none())
-    meetings = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Meeting.objects.none())
-    campaigns = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Campaign.objects.none())
+    actions = ScopedIdField(ACTION, many=True, required=False)
+    tasks = ScopedIdField(TASK, many=True, required=False)
+    meetings = ScopedIdField(MEETING, many=True, required=False)
+    campaigns = ScopedIdField(CAMPAIGN, many=True, required=False)
     fulfilled = serializers.SerializerMethodField(help_text=_("True when every piece of linked work is done."))
 
     class Meta:
@@ -194,13 +193,11 @@ class ClarificationSerializer(PartnershipSerializer):
     """A verified answer to a claim, with its verdict, facts and sources; published by a second editor."""
 
     parent_field = "publisher"
-    scoped_links = {"plans": PLAN, "actions": ACTION}
-
     url = LinkField(view_name="api:clarification-detail", lookup_field="slug")
     html_url = HtmlUrlField()
     publisher = _organization_field(_("Slug of the publishing organisation; fixed once created."))
-    plans = serializers.SlugRelatedField(slug_field="slug", many=True, required=False, queryset=Plan.objects.none())
-    actions = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Action.objects.none())
+    plans = ScopedSlugField(PLAN, many=True, required=False)
+    actions = ScopedIdField(ACTION, many=True, required=False)
 
     class Meta:
         model = Clarification
@@ -234,8 +231,7 @@ class ClarificationViewSet(EntityViewSet):
             self.entity.visible(self.request.user)
             .select_related("publisher")
             .prefetch_related(
-                Prefetch("plans", queryset=Plan.objects.only("id", "slug")),
-                Prefetch("actions", queryset=Action.objects.only("id")),
+                *_visible_links(self.request.user, plans=PLAN, actions=ACTION),
             )
         )
 
@@ -254,17 +250,13 @@ class NewsPostSerializer(PartnershipSerializer):
     """A news post; drafts and posts scheduled for later are seen by their organisation's editors only."""
 
     parent_field = "organization"
-    scoped_links = {"plans": PLAN, "actions": ACTION, "agreements": AGREEMENT, "meetings": MEETING}
-
     url = LinkField(view_name="api:newspost-detail", lookup_field="slug")
     html_url = HtmlUrlField()
     organization = _organization_field(_("Slug of the publishing organisation; fixed once created."))
-    plans = serializers.SlugRelatedField(slug_field="slug", many=True, required=False, queryset=Plan.objects.none())
-    actions = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Action.objects.none())
-    agreements = serializers.SlugRelatedField(
-        slug_field="slug", many=True, required=False, queryset=Agreement.objects.none()
-    )
-    meetings = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Meeting.objects.none())
+    plans = ScopedSlugField(PLAN, many=True, required=False)
+    actions = ScopedIdField(ACTION, many=True, required=False)
+    agreements = ScopedSlugField(AGREEMENT, many=True, required=False)
+    meetings = ScopedIdField(MEETING, many=True, required=False)
     is_live = serializers.BooleanField(read_only=True, help_text=_("Whether the public sees it now."))
 
     class Meta:
@@ -294,9 +286,6 @@ class NewsPostViewSet(EntityViewSet):
             self.entity.visible(self.request.user)
             .select_related("organization")
             .prefetch_related(
-                Prefetch("plans", queryset=Plan.objects.only("id", "slug")),
-                Prefetch("actions", queryset=Action.objects.only("id")),
-                Prefetch("agreements", queryset=Agreement.objects.only("id", "slug")),
-                Prefetch("meetings", queryset=Meeting.objects.only("id")),
+                *_visible_links(self.request.user, plans=PLAN, actions=ACTION, agreements=AGREEMENT, meetings=MEETING),
             )
         )

@@ -134,3 +134,29 @@ def test_editor_posts_news_linked_to_an_agreement(api, world):
     )
     assert response.status_code == 201, response.json()
     assert response.json()["agreements"] == ["sofia-iab"] and response.json()["is_live"] is True
+
+
+def test_links_to_objects_the_reader_may_not_see_are_left_out(api, world):
+    from municipia.strategy.tests.factories import PlanFactory
+
+    post = NewsPostFactory(organization=world.council, slug="with-links")
+    post.plans.add(PlanFactory(owner=world.council, slug="public-plan"))
+    post.plans.add(PlanFactory(owner=world.council, slug="draft-plan", is_published=False))
+    assert api.get("/api/v1/news/with-links/").json()["plans"] == ["public-plan"]
+    api.force_authenticate(world.editor)
+    assert sorted(api.get("/api/v1/news/with-links/").json()["plans"]) == ["draft-plan", "public-plan"]
+
+
+def test_links_can_only_name_objects_the_writer_may_see(api, world):
+    from municipia.strategy.tests.factories import PlanFactory
+
+    PlanFactory(owner=world.other_council, slug="tremp-draft", is_published=False)
+    api.force_authenticate(world.editor)
+    response = api.post(
+        "/api/v1/news/", {"organization": "sofia", "title_en": "Linked", "status": "draft", "plans": ["tremp-draft"]}
+    )
+    assert (
+        response.status_code == 400
+        and "plans" in response.json().get("errors", response.json())
+        or "plans" in str(response.json())
+    )
