@@ -53,6 +53,7 @@ urlpatterns = [
         parent=FUNDING_SOURCE,
     ),
     path("plans/<slug:slug>/budget/", views.plan_budget_page, name="plan-budget"),
+    path("plans/<slug:slug>/timeline/", views.plan_timeline, name="plan-timeline"),
     path("plans/<slug:slug>/execution/import/", views.ExecutionImportView.as_view(), name="execution-import"),
     path("sources/<int:pk>/report.xlsx", views.source_report_xlsx, name="fundingsource-report-xlsx"),
     path("sources/<int:pk>/report.pdf", views.source_report_pdf, name="fundingsource-report-pdf"),

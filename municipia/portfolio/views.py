@@ -18,7 +18,7 @@ from django.views import View
 
 from municipia.core.exports import content_disposition, xlsx_response
 from municipia.core.views import EditorView, NeedsLogin, attach_errors, require_perm
-from municipia.portfolio import report, selectors, services
+from municipia.portfolio import gantt, report, selectors, services
 from municipia.portfolio.ahp import CONSISTENCY_LIMIT
 from municipia.portfolio.entities import FUNDING_SOURCE, PROPOSAL, SCENARIO
 from municipia.portfolio.forms import ComparisonForm, ExecutionImportForm, MergeForm, RejectForm
@@ -340,3 +340,15 @@ class ExecutionImportView(EditorView):
             return self.render_page(form, status=400)
         messages.success(request, _("%(count)s execution entries imported.") % {"count": count})
         return HttpResponseRedirect(reverse("portfolio:plan-budget", args=[self.plan.slug]))
+
+
+def plan_timeline(request, slug: str):
+    """The plan's Gantt chart with its data table, dependencies and critical path."""
+    plan = _plan(request, slug)
+    rows = gantt.timeline(plan, request.user)
+    context = {
+        "plan": plan,
+        "rows": rows,
+        "chart": gantt.gantt_svg(rows, title=_("Timeline of %(plan)s") % {"plan": plan.title}),
+    }
+    return render(request, "portfolio/plan_timeline.html", context)
