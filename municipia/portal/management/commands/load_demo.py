@@ -1,4 +1,7 @@
-"""`manage.py load_demo`: builds the demo plans of the three situations in DESIGN.md (idempotent)."""
+"""`manage.py load_demo`: builds the demo of the three situations in DESIGN.md (idempotent).
+
+It lives in the portal, the site's shell above every app, because it composes every app's demo.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -13,6 +16,8 @@ from municipia.indicators.demo import build_indicator_demo
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.loaders import ReferenceDataError, load_municipalities
 from municipia.organizations.models import Organization
+from municipia.partnerships.demo import build_partnerships_demo
+from municipia.portfolio.demo import build_portfolio_demo
 from municipia.strategy.demo import PASSWORD, USERS, DemoError, build_demo
 
 LOGINS = {
@@ -40,6 +45,8 @@ class Command(BaseCommand):
                 build_indicator_alignment_demo()
                 jerez_diagnosis = build_jerez_diagnosis_demo()
                 sofia_study = build_sofia_demo()
+                portfolio = build_portfolio_demo()
+                partnerships = build_partnerships_demo()
         except (DemoError, ReferenceDataError) as exc:
             raise CommandError(str(exc)) from exc
         for slug in summary.created_plans:
@@ -60,6 +67,18 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             _("Sofia's citizen study (IAB Bulgaria): %(count)s synthetic responses.") % {"count": sofia_study.responses}
+        )
+        self.stdout.write(
+            _("Portfolio: %(proposals)s proposals, %(lines)s budget lines, %(scenarios)s scenarios.")
+            % {"proposals": portfolio.proposals, "lines": portfolio.budget_lines, "scenarios": portfolio.scenarios}
+        )
+        self.stdout.write(
+            _("Partnerships: %(agreements)s agreements, %(news)s news posts, %(clarifications)s clarifications.")
+            % {
+                "agreements": partnerships.agreements,
+                "news": partnerships.news_posts,
+                "clarifications": partnerships.clarifications,
+            }
         )
         self.stdout.write(_("Demo logins (password “%(password)s”):") % {"password": PASSWORD})
         for username in USERS:
