@@ -127,6 +127,10 @@ class Result:
 
 def build_rows(problem: Problem) -> list[Row]:
     index = {c.key: i for i, c in enumerate(problem.candidates)}
+    return [*_budget_rows(problem), *_link_rows(problem, index), *_limit_rows(problem)]
+
+
+def _budget_rows(problem: Problem) -> list[Row]:
     source_rows: dict[tuple[str, int], dict[int, float]] = defaultdict(dict)
     own_rows: dict[int, dict[int, float]] = defaultdict(dict)
     for i, candidate in enumerate(problem.candidates):
@@ -151,25 +155,42 @@ def build_rows(problem: Problem) -> list[Row]:
         for year, limit in sorted(problem.own_budget.items())
         if limit < 0 and year not in own_rows
     ]
-    for needs, needed in problem.dependencies:
-        if needs in index and needed in index:
-            rows.append(Row("depends", f"{needs}|{needed}", None, -INF, 0, {index[needs]: 1, index[needed]: -1}))
-    for first, second in problem.exclusions:
-        if first in index and second in index:
-            rows.append(Row("excludes", f"{first}|{second}", None, -INF, 1, {index[first]: 1, index[second]: 1}))
+    return rows
+
+
+def _link_rows(problem: Problem, index: dict[str, int]) -> list[Row]:
+    rows = [
+        Row("depends", f"{needs}|{needed}", None, -INF, 0, {index[needs]: 1, index[needed]: -1})
+        for needs, needed in problem.dependencies
+        if needs in index and needed in index
+    ]
+    rows += [
+        Row("excludes", f"{first}|{second}", None, -INF, 1, {index[first]: 1, index[second]: 1})
+        for first, second in problem.exclusions
+        if first in index and second in index
+    ]
+    return rows
+
+
+def _limit_rows(problem: Problem) -> list[Row]:
     by_axis: dict[str, dict[int, float]] = defaultdict(dict)
     by_council: dict[str, dict[int, float]] = defaultdict(dict)
     for i, candidate in enumerate(problem.candidates):
         by_axis[candidate.axis][i] = 1
         for council in candidate.councils:
             by_council[council][i] = 1
-    for axis, minimum in sorted(problem.axis_min.items()):
-        rows.append(Row("axis_min", axis, None, minimum, INF, by_axis.get(axis, {})))
-    for axis, maximum in sorted(problem.axis_max.items()):
-        rows.append(Row("axis_max", axis, None, -INF, maximum, by_axis.get(axis, {})))
+    rows = [
+        Row("axis_min", axis, None, low, INF, by_axis.get(axis, {})) for axis, low in sorted(problem.axis_min.items())
+    ]
+    rows += [
+        Row("axis_max", axis, None, -INF, high, by_axis.get(axis, {}))
+        for axis, high in sorted(problem.axis_max.items())
+    ]
     if problem.council_floor:
-        for council, coefficients in sorted(by_council.items()):
-            rows.append(Row("floor", council, None, problem.council_floor, INF, coefficients))
+        rows += [
+            Row("floor", council, None, problem.council_floor, INF, coefficients)
+            for council, coefficients in sorted(by_council.items())
+        ]
     return rows
 
 

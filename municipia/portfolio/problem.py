@@ -65,46 +65,47 @@ def _eligible_proposals(plan: Plan, proposals: dict[int, Proposal], sources: dic
     return set(proposals) - ineligible
 
 
-def problem_from_plan(plan: Plan, parameters: dict) -> Problem:
-    """Every open proposal and planned action of the plan as candidates; started actions' lines are
-    already spent, so they come off the allocations."""
-    sources = {s.pk: s for s in FundingSource.objects.filter(plan=plan)}
-    allocations, own_budget = _budgets(plan, parameters, sources)
+def _candidates(plan: Plan, parameters: dict, sources: dict[int, FundingSource]) -> dict[str, Candidate]:
     proposals = {
         p.pk: p for p in Proposal.objects.filter(plan=plan, status__in=OPEN).select_related("axis", "proposing_council")
     }
-    actions = {
-        a.pk: a
-        for a in Action.objects.filter(plan=plan, status=ActionStatus.PLANNED, progress=0).select_related(
-            "objective__axis"
-        )
-    }
+    actions = Action.objects.filter(plan=plan, status=ActionStatus.PLANNED, progress=0).select_related(
+        "objective__axis"
+    )
     criteria_set = CriteriaSet.objects.filter(plan=plan).first()
     middle = (criteria_set.scale_min + criteria_set.scale_max) / 2 if criteria_set else 5.0
     action_score = float(parameters.get("action_score", middle))
     scores = proposal_scores(plan)
     from_proposal = dict(Proposal.objects.filter(plan=plan, action__isnull=False).values_list("action_id", "pk"))
     eligible = _eligible_proposals(plan, proposals, sources)
-    candidates: dict[str, Candidate] = {}
-    for pk, proposal in proposals.items():
-        score = scores.get(pk)
-        candidates[f"p{pk}"] = Candidate(
+
+    def score_of(proposal_id: int | None, default: float) -> float:
+        score = scores.get(proposal_id) if proposal_id else None
+        return score.aggregate if score and score.aggregate is not None else default
+
+    candidates = {
+        f"p{pk}": Candidate(
             key=f"p{pk}",
             title=proposal.title,
-            score=score.aggregate if score and score.aggregate is not None else 0.0,
+            score=score_of(pk, 0.0),
             axis=proposal.axis.code,
             councils=(proposal.proposing_council.slug,),
             eligible=pk in eligible,
         )
-    for pk, action in actions.items():
-        proposal_id = from_proposal.get(pk)
-        score = scores.get(proposal_id) if proposal_id else None
-        candidates[f"a{pk}"] = Candidate(
-            key=f"a{pk}",
+        for pk, proposal in proposals.items()
+    }
+    for action in actions:
+        candidates[f"a{action.pk}"] = Candidate(
+            key=f"a{action.pk}",
             title=action.title,
-            score=score.aggregate if score and score.aggregate is not None else action_score,
+            score=score_of(from_proposal.get(action.pk), action_score),
             axis=action.objective.axis.code,
         )
+    return candidates
+
+
+def _add_costs(plan, sources, candidates, allocations, own_budget) -> None:
+    """Candidates' lines become their costs; lines of actions under way come off the budgets."""
     own_ids = {pk for pk, s in sources.items() if s.kind == SourceKind.OWN}
     lines = BudgetLine.objects.filter(plan=plan).values_list(
         "proposal_id", "action_id", "source_id", "year", "eu_share", "own_share"
@@ -117,23 +118,17 @@ def problem_from_plan(plan: Plan, parameters: dict) -> Problem:
             before = candidates[key].costs.get((code, year), (0.0, 0.0))
             candidates[key].costs[(code, year)] = (before[0] + share, before[1] + float(own))
         elif action_id:
-            # Spent by an action already under way.
             if (code, year) in allocations:
                 allocations[(code, year)] -= share
             if year in own_budget:
                 own_budget[year] -= float(own)
-    dependencies = [
-        (f"p{a}", f"p{b}")
-        for a, b in Proposal.depends_on.through.objects.filter(from_proposal__plan=plan).values_list(
-            "from_proposal_id", "to_proposal_id"
-        )
-    ]
-    dependencies += [
-        (f"a{a}", f"a{b}")
-        for a, b in Action.dependencies.through.objects.filter(from_action__plan=plan).values_list(
-            "from_action_id", "to_action_id"
-        )
-    ]
+
+
+def _links(plan: Plan, candidates: dict[str, Candidate]) -> tuple[list, list]:
+    through = Proposal.depends_on.through.objects.filter(from_proposal__plan=plan)
+    dependencies = [(f"p{a}", f"p{b}") for a, b in through.values_list("from_proposal_id", "to_proposal_id")]
+    actions = Action.dependencies.through.objects.filter(from_action__plan=plan)
+    dependencies += [(f"a{a}", f"a{b}") for a, b in actions.values_list("from_action_id", "to_action_id")]
     accepted = {
         f"p{pk}"
         for pk in Proposal.objects.filter(plan=plan, status=ProposalStatus.ACCEPTED).values_list("pk", flat=True)
@@ -142,15 +137,25 @@ def problem_from_plan(plan: Plan, parameters: dict) -> Problem:
         # A dependency on a proposal neither open here nor accepted already cannot be met.
         if needs in candidates and needed not in candidates and needed.startswith("p") and needed not in accepted:
             candidates[needs].eligible = False
-    exclusions = [
-        (f"p{a}", f"p{b}")
-        for a, b in Proposal.excludes.through.objects.filter(from_proposal__plan=plan).values_list(
-            "from_proposal_id", "to_proposal_id"
-        )
-    ]
+    excludes = Proposal.excludes.through.objects.filter(from_proposal__plan=plan)
+    exclusions = [(f"p{a}", f"p{b}") for a, b in excludes.values_list("from_proposal_id", "to_proposal_id")]
+    return dependencies, exclusions
+
+
+def problem_from_plan(plan: Plan, parameters: dict) -> Problem:
+    """Every open proposal and planned action of the plan as candidates; started actions' lines are
+    already spent, so they come off the allocations."""
+    sources = {s.pk: s for s in FundingSource.objects.filter(plan=plan)}
+    allocations, own_budget = _budgets(plan, parameters, sources)
+    candidates = _candidates(plan, parameters, sources)
+    _add_costs(plan, sources, candidates, allocations, own_budget)
+    dependencies, exclusions = _links(plan, candidates)
     labels = {s.code: str(s.title) for s in sources.values()}
     labels.update({axis.code: f"{axis.code} {axis.title}" for axis in plan.axes.all()})
-    labels.update({p.proposing_council.slug: p.proposing_council.name for p in proposals.values()})
+    councils = Proposal.objects.filter(plan=plan, status__in=OPEN).values_list(
+        "proposing_council__slug", "proposing_council__name"
+    )
+    labels.update(dict(councils))
     return Problem(
         candidates=list(candidates.values()),
         allocations=allocations,

@@ -460,4 +460,15 @@ def test_api_root_lists_the_resources(api, db):
         "findings",
         "indicator-exports",
         "observation-exports",
+        # portfolio
+        "proposals",
+        "criteria-sets",
+        "criteria",
+        "evaluator-assignments",
+        "scores",
+        "funding-sources",
+        "allocations",
+        "budget-lines",
+        "execution-entries",
+        "scenarios",
     }
