@@ -110,6 +110,8 @@ class ServiceDeleteView(EditorView):
     """Asks for confirmation, then deletes through the service on POST."""
 
     template_name = "confirm_delete.html"
+    #: What else goes with the object, said on the confirmation page.
+    consequences = ""
 
     def perform_delete(self) -> str:
         """Calls the service and returns where to go next."""
@@ -121,8 +123,22 @@ class ServiceDeleteView(EditorView):
     def cancel_url(self) -> str:
         return ""
 
+    def render_confirm(self, refusal: str = "", status: int = 200):
+        context = {
+            "object_label": self.describe(),
+            "cancel_url": self.cancel_url(),
+            "consequences": self.consequences,
+            "refusal": refusal,
+        }
+        return render(self.request, self.template_name, context, status=status)
+
     def get(self, request, *args, **kwargs):
-        return render(request, self.template_name, {"object_label": self.describe(), "cancel_url": self.cancel_url()})
+        return self.render_confirm()
 
     def post(self, request, *args, **kwargs):
-        return HttpResponseRedirect(self.perform_delete())
+        # A service may refuse (a questionnaire with responses, a meeting with decisions): the
+        # page says why, deletes nothing and offers only the way back.
+        try:
+            return HttpResponseRedirect(self.perform_delete())
+        except ValidationError as exc:
+            return self.render_confirm(" ".join(exc.messages), status=400)

@@ -18,16 +18,9 @@ def _signed_in(patterns: list[URLPattern]) -> list[URLPattern]:
     return patterns
 
 
-def _deletable(entity, *, item: str) -> URLPattern:
-    """The entity's delete page, saying why when its service refuses (views.RefusableDeleteView)."""
-    view = views.RefusableDeleteView.as_view(entity=entity)
-    return path(f"{item}delete/", view, name=f"{entity.model_name}-delete")
-
-
 SECTION_ITEM = "diagnosis/sections/<int:pk>/"
 QUESTION_ITEM = "diagnosis/questions/<int:pk>/"
 OPTION_ITEM = "diagnosis/options/<int:pk>/"
-CREATE_UPDATE = ("create", "update")
 
 app_name = "diagnosis"
 urlpatterns = [
@@ -51,25 +44,19 @@ urlpatterns = [
                 create="diagnosis/questionnaires/<int:pk>/sections/new/",
                 item=SECTION_ITEM,
                 parent=QUESTIONNAIRE,
-                views=CREATE_UPDATE,
             ),
-            _deletable(SECTION, item=SECTION_ITEM),
             *entity_paths(
                 QUESTION,
                 create="diagnosis/sections/<int:pk>/questions/new/",
                 item=QUESTION_ITEM,
                 parent=SECTION,
-                views=CREATE_UPDATE,
             ),
-            _deletable(QUESTION, item=QUESTION_ITEM),
             *entity_paths(
                 OPTION,
                 create="diagnosis/questions/<int:pk>/options/new/",
                 item=OPTION_ITEM,
                 parent=QUESTION,
-                views=CREATE_UPDATE,
             ),
-            _deletable(OPTION, item=OPTION_ITEM),
             path("diagnosis/campaigns/new/", views.CampaignCreateView.as_view(), name="campaign-create"),
             path("diagnosis/campaigns/<slug:slug>/", views.campaign_detail, name="campaign-detail"),
             *entity_paths(CAMPAIGN, item="diagnosis/campaigns/<slug:slug>/", views=("update",)),

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from municipia.core.entity_views import EntityCreateView, EntityDeleteView
+from municipia.core.entity_views import EntityCreateView
 from municipia.core.views import EditorView, ServiceFormView, require_perm
 from municipia.core.visibility import User, is_site_admin
 from municipia.diagnosis import forms, services
@@ -124,18 +124,6 @@ class QuestionnaireCopyView(ServiceFormView):
         owner = form.cleaned_data["owner"]
         require_perm(self.request, "diagnosis.add_questionnaire", owner)
         return services.questionnaire_copy(acting_user=self.request.user, source=self.questionnaire, owner=owner)
-
-
-class RefusableDeleteView(EntityDeleteView):
-    """An entity's delete page that says why when its service refuses (a questionnaire with
-    responses keeps its sections, questions and options) and goes back, instead of failing."""
-
-    def perform_delete(self) -> str:
-        try:
-            return super().perform_delete()
-        except ValidationError as exc:
-            messages.error(self.request, " ".join(exc.messages))
-            return self.entity.url_after_delete(self.object)
 
 
 # --- Campaigns

@@ -560,29 +560,10 @@ class MemberEndView(GovernanceFormView):
 
 
 class GovernanceDeleteView(EntityDeleteView):
-    """The entity's delete page, saying what else goes with the object; a service's refusal (a
-    meeting with decisions, a decision that tasks follow up) is shown on the page (400)."""
+    """The entity's delete page in governance's words ("Delete …?"), saying what else goes with the
+    object; a service's refusal is shown on the page (core.views.ServiceDeleteView)."""
 
     template_name = "governance/confirm_delete.html"
-    consequences = ""
-
-    def render_confirm(self, refusal: str = "", status: int = 200):
-        context = {
-            "object_label": self.describe(),
-            "cancel_url": self.cancel_url(),
-            "consequences": self.consequences,
-            "refusal": refusal,
-        }
-        return render(self.request, self.template_name, context, status=status)
-
-    def get(self, request, *args, **kwargs):
-        return self.render_confirm()
-
-    def post(self, request, *args, **kwargs):
-        try:
-            return HttpResponseRedirect(self.perform_delete())
-        except ValidationError as exc:
-            return self.render_confirm(" ".join(exc.messages), status=400)
 
 
 class SeriesDeleteView(GovernanceDeleteView):

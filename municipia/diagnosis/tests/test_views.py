@@ -132,3 +132,17 @@ def test_admin_pages_of_the_diagnosis_open(client, site_admin):
     for name in ("questionnaire", "campaign", "finding", "response", "refusedsubmission", "maturitydimension"):
         assert client.get(reverse(f"admin:diagnosis_{name}_changelist")).status_code == 200, name
     assert client.get(reverse("admin:diagnosis_campaign_change", args=[campaign.pk])).status_code == 200
+
+
+def test_deleting_a_section_of_an_answered_questionnaire_is_refused_on_the_page(client, editor, owner):
+    campaign = CampaignFactory(questionnaire=build_questionnaire(owner=owner), owner=owner)
+    structure = questionnaire_structure(campaign.questionnaire)
+    services.response_submit(campaign=campaign, answers=VALID_ANSWERS, structure=structure)
+    section = campaign.questionnaire.sections.first()
+    client.force_login(editor)
+    page = client.post(reverse("diagnosis:section-delete", args=[section.pk]))
+    body = page.content.decode()
+    assert page.status_code == 400
+    assert "already has responses" in body
+    assert 'class="button danger"' not in body  # only the way back is offered
+    assert campaign.questionnaire.sections.filter(pk=section.pk).exists()
