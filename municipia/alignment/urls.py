@@ -4,7 +4,7 @@ from django.urls import path
 
 from municipia.alignment import views
 from municipia.alignment.entities import FRAMEWORK, FRAMEWORK_ITEM
-from municipia.core.entity_views import EntityCreateView, EntityUpdateView, entity_paths
+from municipia.core.entity_views import EntityCreateView, EntityDeleteView, EntityUpdateView, entity_paths
 
 # Frameworks are named by code (`<str:slug>` is the entity pages' name for it); items keep their
 # old URL names (`item-*`, not `frameworkitem-*`), so their generic views are routed by hand.
@@ -18,7 +18,7 @@ urlpatterns = [
     *entity_paths(FRAMEWORK, item="frameworks/<str:slug>/", views=("update",)),
     path(
         "frameworks/<str:slug>/delete/",
-        views.RefusableDeleteView.as_view(entity=FRAMEWORK),
+        EntityDeleteView.as_view(entity=FRAMEWORK),
         name="framework-delete",
     ),
     path(
@@ -31,7 +31,7 @@ urlpatterns = [
         EntityUpdateView.as_view(entity=FRAMEWORK_ITEM, form_class=ITEM_FORM),
         name="item-update",
     ),
-    path("items/<int:pk>/delete/", views.RefusableDeleteView.as_view(entity=FRAMEWORK_ITEM), name="item-delete"),
+    path("items/<int:pk>/delete/", EntityDeleteView.as_view(entity=FRAMEWORK_ITEM), name="item-delete"),
     path("items/<int:pk>/local-targets/new/", views.LocalTargetCreateView.as_view(), name="local-target-create"),
     path("plans/<slug:slug>/", views.plan_alignments, name="plan-alignments"),
     path("plans/<slug:slug>/frameworks/add/", views.PlanFrameworkAddView.as_view(), name="plan-framework-add"),

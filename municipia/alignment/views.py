@@ -25,7 +25,6 @@ from municipia.alignment.forms import (
 )
 from municipia.core.cache import public_cache
 from municipia.core.charts import Bar, bar_chart
-from municipia.core.entity_views import EntityDeleteView
 from municipia.core.exports import CSV_CONTENT_TYPE, content_disposition, csv_lines
 from municipia.core.i18n import current_language
 from municipia.core.views import EditorView, ServiceDeleteView, ServiceFormView, attach_errors, require_perm
@@ -112,22 +111,6 @@ class FrameworkCreateView(ServiceFormView):
         framework = services.framework_create(acting_user=self.request.user, owner=self.owner, data=form.service_data())
         messages.success(self.request, _("Framework created."))
         return framework
-
-
-class RefusableDeleteView(EntityDeleteView):
-    """An entity's delete page whose service may refuse (a framework or an item in use): the
-    refusal is shown as a message on the object's page, and nothing is deleted.
-
-    core.entity_views.EntityDeleteView lets a service's ValidationError through; this is the
-    smallest subclass that says why instead.
-    """
-
-    def perform_delete(self) -> str:
-        try:
-            return super().perform_delete()
-        except ValidationError as exc:
-            messages.error(self.request, " ".join(exc.messages))
-            return self.entity.url_after_save(self.object)
 
 
 class LocalTargetCreateView(ServiceFormView):

@@ -50,6 +50,10 @@ class EditorView(View):
         raise NotImplementedError
 
     def dispatch(self, request, *args, **kwargs):
+        # Every editors' page needs a signed-in user: visitors go to the login page before
+        # anything is looked up (a scoped look-up would answer them 404 for private content).
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
         try:
             target = self.load(**kwargs)
             require_perm(request, self.permission, target)
