@@ -2,10 +2,8 @@
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
-from rules.contrib.admin import ObjectPermissionsModelAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
-from municipia.core.admin import EntityAdmin, ServiceDeleteMixin
+from municipia.core.admin import EntityAdmin
 from municipia.governance import services
 from municipia.governance.entities import (
     AGENDA_ITEM,
@@ -42,30 +40,8 @@ class BodyAdmin(EntityAdmin):
     autocomplete_fields = ["plan", "axis", "action", "followed_up_by"]
 
 
-class UntranslatedEntityAdmin(ServiceDeleteMixin, ObjectPermissionsModelAdmin, SimpleHistoryAdmin):
-    """The admin of an entity without translated fields, through the entity's services.
-
-    core.admin.EntityAdmin builds on modeltranslation's admin, which refuses a model that has no
-    translated fields (members, attendance); this is its save and delete without it.
-    """
-
-    entity = None  # a municipia.core.entities.Entity
-
-    def save_model(self, request, obj, form, change):
-        names = self.entity.editable_names()
-        data = {name: form.cleaned_data[name] for name in names if name in form.cleaned_data}
-        if change:
-            self.entity.update_object(acting_user=request.user, obj=obj, data=data)
-        else:
-            parent = getattr(obj, self.entity.parent)
-            obj.pk = self.entity.create_object(acting_user=request.user, parent=parent, data=data).pk
-
-    def delete_model(self, request, obj):
-        self.entity.delete_object(acting_user=request.user, obj=obj)
-
-
 @admin.register(BodyMember)
-class BodyMemberAdmin(UntranslatedEntityAdmin):
+class BodyMemberAdmin(EntityAdmin):
     entity = MEMBER
     list_display = ["person", "body", "role", "organization", "start_date", "end_date"]
     list_filter = ["role"]
@@ -170,7 +146,7 @@ class ReportAdmin(EntityAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(UntranslatedEntityAdmin):
+class AttendanceAdmin(EntityAdmin):
     entity = ATTENDANCE
     list_display = ["meeting", "person", "organization", "status"]
     list_filter = ["status"]

@@ -1,10 +1,8 @@
 """Admin for indicators, baselines, targets and observations; writes go through indicators.services."""
 
 from django.contrib import admin
-from rules.contrib.admin import ObjectPermissionsModelAdminMixin
-from simple_history.admin import SimpleHistoryAdmin
 
-from municipia.core.admin import EntityAdmin, ServiceDeleteMixin, ServiceModelAdmin
+from municipia.core.admin import EntityAdmin
 from municipia.indicators.entities import BASELINE, INDICATOR, OBSERVATION, TARGET
 from municipia.indicators.models import (
     Baseline,
@@ -14,26 +12,6 @@ from municipia.indicators.models import (
     ObservationImport,
     Target,
 )
-
-
-class UntranslatedEntityAdmin(ServiceDeleteMixin, ObjectPermissionsModelAdminMixin, admin.ModelAdmin):
-    """EntityAdmin's service writes for models without translated fields.
-
-    core.admin.EntityAdmin is a modeltranslation TranslationAdmin, which refuses a model with no
-    translated field; these borrow its methods instead.
-    """
-
-    entity = None
-    service_fields: list[str] = []
-    get_service_fields = EntityAdmin.get_service_fields
-    service_data = EntityAdmin.service_data
-    parent_from = EntityAdmin.parent_from
-    create = EntityAdmin.create
-    update = EntityAdmin.update
-    delete_model = EntityAdmin.delete_model
-    save_model = ServiceModelAdmin.save_model
-    save_related = ServiceModelAdmin.save_related
-    _changeform_view = ServiceModelAdmin._changeform_view
 
 
 @admin.register(Indicator)
@@ -56,7 +34,7 @@ class IndicatorAdmin(EntityAdmin):
 
 
 @admin.register(Baseline)
-class BaselineAdmin(UntranslatedEntityAdmin, SimpleHistoryAdmin):
+class BaselineAdmin(EntityAdmin):
     """Deletes go through the service, so the indicator's cached status moves with them."""
 
     entity = BASELINE
@@ -67,7 +45,7 @@ class BaselineAdmin(UntranslatedEntityAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(UntranslatedEntityAdmin, SimpleHistoryAdmin):
+class TargetAdmin(EntityAdmin):
     entity = TARGET
     list_display = ["indicator", "organization", "year", "value"]
     list_filter = ["year"]
@@ -77,7 +55,7 @@ class TargetAdmin(UntranslatedEntityAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Observation)
-class ObservationAdmin(UntranslatedEntityAdmin):
+class ObservationAdmin(EntityAdmin):
     entity = OBSERVATION
     list_display = ["indicator", "organization", "date", "value", "source"]
     list_select_related = ["indicator", "organization"]

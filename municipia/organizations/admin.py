@@ -5,8 +5,6 @@ Roles and network memberships keep their history: each role has its own history 
 or put which council in which network, and when — revoked roles and removed members included.
 """
 
-from types import SimpleNamespace
-
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,21 +15,6 @@ from municipia.core.visibility import is_site_admin
 from municipia.organizations import services
 from municipia.organizations.entities import DEPARTMENT, NETWORK_MEMBERSHIP, ORGANIZATION, PERSON, ROLE
 from municipia.organizations.models import Department, NetworkMembership, Organization, Person, Role
-
-
-class OrganizationsEntityAdmin(EntityAdmin):
-    """The change lists show what the entity's visibility rule lets the user see (roles: site admins)."""
-
-    def get_queryset(self, request):
-        return self.entity.visible(request.user, super().get_queryset(request))
-
-
-class UntranslatedEntityAdmin(OrganizationsEntityAdmin):
-    """EntityAdmin for a model without translated fields, which modeltranslation's admin refuses."""
-
-    def __init__(self, model, admin_site) -> None:
-        admin.ModelAdmin.__init__(self, model, admin_site)
-        self.trans_opts = SimpleNamespace(fields={}, all_fields={})
 
 
 class MembershipFormSet(BaseInlineFormSet):
@@ -58,7 +41,7 @@ class NetworkMembershipInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(OrganizationsEntityAdmin):
+class OrganizationAdmin(EntityAdmin):
     entity = ORGANIZATION
     list_display = ["name", "kind", "country", "official_code", "region", "population"]
     list_filter = ["kind", "country"]
@@ -89,7 +72,7 @@ class OrganizationAdmin(OrganizationsEntityAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(OrganizationsEntityAdmin):
+class DepartmentAdmin(EntityAdmin):
     entity = DEPARTMENT
     list_display = ["name", "organization"]
     list_select_related = ["organization"]
@@ -98,7 +81,7 @@ class DepartmentAdmin(OrganizationsEntityAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(OrganizationsEntityAdmin):
+class PersonAdmin(EntityAdmin):
     entity = PERSON
     list_display = ["full_name", "position", "organization", "email", "language"]
     list_filter = ["language"]
@@ -108,7 +91,7 @@ class PersonAdmin(OrganizationsEntityAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(UntranslatedEntityAdmin):
+class RoleAdmin(EntityAdmin):
     entity = ROLE
     list_display = ["user", "organization", "kind"]
     list_select_related = ["user", "organization"]
