@@ -104,9 +104,3 @@ class MilestoneFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset, name, value):
         return search_translated(queryset, value, "title")
-
-
-# TODO(architecture): alignment registers this from AlignmentConfig.ready(); then these lines go.
-from municipia.alignment.filters import AlignedToFilter  # noqa: E402
-
-register_action_filter("aligned_to", AlignedToFilter())
