@@ -200,7 +200,25 @@ def proposal_reject(*, acting_user, proposal: Proposal, reason: str) -> Proposal
     if not (reason or "").strip():
         raise ValidationError({"rejection_reason": _("Say why the proposal is rejected; the proposer is told.")})
     proposal.rejection_reason = reason.strip()
-    return _move(proposal, ProposalStatus.REJECTED, acting_user=acting_user, reason=reason.strip())
+    _move(proposal, ProposalStatus.REJECTED, acting_user=acting_user, reason=reason.strip())
+    transaction.on_commit(lambda: _tell_proposer(proposal))
+    return proposal
+
+
+def _tell_proposer(proposal: Proposal) -> None:
+    """The proposer learns why, by e-mail in their language (after the rejection is committed)."""
+    from django.conf import settings
+
+    from municipia.core.mail import templated_email
+
+    user = proposal.proposed_by
+    if user is None or not user.email:
+        return
+    person = getattr(user, "person", None)
+    language = getattr(person, "language", "") or settings.LANGUAGE_CODE
+    templated_email(
+        "portfolio/emails/proposal_rejected", {"proposal": proposal}, to=user.email, language=language
+    ).send()
 
 
 @transaction.atomic

@@ -218,11 +218,14 @@ def test_ranking_per_axis_and_plan():
 # --- Decisions
 
 
-def test_rejecting_needs_a_reason():
-    proposal = ProposalFactory(status=ProposalStatus.SUBMITTED)
+def test_rejecting_needs_a_reason_and_tells_the_proposer(mailoutbox, django_capture_on_commit_callbacks):
+    proposal = ProposalFactory(status=ProposalStatus.SUBMITTED, proposed_by=UserFactory(email="proposer@example.org"))
     assert "rejection_reason" in _errors(services.proposal_reject, acting_user=None, proposal=proposal, reason=" ")
-    services.proposal_reject(acting_user=None, proposal=proposal, reason="Duplicates 2.1")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.proposal_reject(acting_user=None, proposal=proposal, reason="Duplicates 2.1")
     assert proposal.status == ProposalStatus.REJECTED and proposal.rejection_reason == "Duplicates 2.1"
+    [mail] = mailoutbox
+    assert mail.to == ["proposer@example.org"] and "Duplicates 2.1" in mail.body
 
 
 def test_an_accepted_proposal_becomes_an_action_with_its_lines_and_councils():
