@@ -6,7 +6,6 @@ on (framework, code): a second run with the same files creates and changes nothi
 council added (local targets, own frameworks) are never touched.
 """
 
-import csv
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from municipia.alignment.choices import ItemLevel
 from municipia.alignment.models import Framework, FrameworkItem
 from municipia.core.cache import content_changed
+from municipia.core.datafiles import read_csv_rows
 from municipia.core.i18n import language_codes
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -88,40 +88,7 @@ class LoadResult:
 
 def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     """Yields (line number, row) for each data row; the header is line 1."""
-    path = Path(path)
-    try:
-        handle = path.open(encoding="utf-8", newline="")
-    except OSError as exc:
-        raise FrameworkDataError(path, 0, _("cannot open the file (%(error)s).") % {"error": exc.strerror})
-    with handle:
-        reader = csv.reader(handle, strict=True)
-        line = 1
-        try:
-            header = next(reader, None)
-            if header is None:
-                raise FrameworkDataError(path, 1, _("the file is empty; a header row was expected."))
-            header = [name.strip().lstrip("\ufeff") for name in header]
-            missing = [name for name in required if name not in header]
-            if missing:
-                raise FrameworkDataError(
-                    path, 1, _("missing column(s): %(columns)s.") % {"columns": ", ".join(missing)}
-                )
-            for row in reader:
-                line = reader.line_num
-                if not row:
-                    continue
-                if len(row) != len(header):
-                    raise FrameworkDataError(
-                        path,
-                        line,
-                        _("expected %(expected)d fields, found %(found)d.")
-                        % {"expected": len(header), "found": len(row)},
-                    )
-                yield line, dict(zip(header, (value.strip() for value in row), strict=True))
-        except UnicodeDecodeError:
-            raise FrameworkDataError(path, line + 1, _("the text is not valid UTF-8."))
-        except csv.Error as exc:
-            raise FrameworkDataError(path, reader.line_num, _("malformed CSV (%(error)s).") % {"error": exc})
+    return read_csv_rows(path, required, FrameworkDataError)
 
 
 def _text(path: Path, line: int, row: dict, column: str, max_length: int, *, required: bool = False) -> str:

@@ -5,7 +5,6 @@ in one transaction, so a malformed file changes nothing. Rows are matched on (co
 code), so a second run with the same files creates and updates nothing.
 """
 
-import csv
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from municipia.core.cache import content_changed
+from municipia.core.datafiles import read_csv_rows
 from municipia.core.i18n import translated_names
 from municipia.organizations.choices import Country, OrganizationKind
 from municipia.organizations.models import Organization
@@ -108,40 +108,7 @@ class LoadResult:
 
 def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
     """Yields (line number, row) for each data row; the header is line 1."""
-    path = Path(path)
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise ReferenceDataError(path, 0, _("cannot open the file (%(error)s).") % {"error": exc.strerror})
-    with handle:
-        reader = csv.reader(handle, strict=True)
-        line = 1
-        try:
-            header = next(reader, None)
-            if header is None:
-                raise ReferenceDataError(path, 1, _("the file is empty; a header row was expected."))
-            header = [name.strip() for name in header]
-            missing = [name for name in required if name not in header]
-            if missing:
-                raise ReferenceDataError(
-                    path, 1, _("missing column(s): %(columns)s.") % {"columns": ", ".join(missing)}
-                )
-            for row in reader:
-                line = reader.line_num
-                if not row:
-                    continue  # a blank line
-                if len(row) != len(header):
-                    raise ReferenceDataError(
-                        path,
-                        line,
-                        _("expected %(expected)d fields, found %(found)d.")
-                        % {"expected": len(header), "found": len(row)},
-                    )
-                yield line, dict(zip(header, (value.strip() for value in row), strict=True))
-        except UnicodeDecodeError:
-            raise ReferenceDataError(path, line + 1, _("the text is not valid UTF-8."))
-        except csv.Error as exc:
-            raise ReferenceDataError(path, reader.line_num, _("malformed CSV (%(error)s).") % {"error": exc})
+    return read_csv_rows(path, required, ReferenceDataError)
 
 
 class _RowReader:
