@@ -1,6 +1,6 @@
 """Shared write helpers used by every app's services."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -61,9 +61,19 @@ class PlainServices:
     its own (cross-object checks, state machines) keeps hand-written services.
     """
 
-    def __init__(self, model: type[models.Model], *, parent: str | None, fields: Iterable[str]) -> None:
+    def __init__(
+        self,
+        model: type[models.Model],
+        *,
+        parent: str | None,
+        fields: Iterable[str],
+        on_write: Callable[[models.Model], None] | None = None,
+    ) -> None:
         self.model, self.parent, self.fields = model, parent, list(fields)
         self.name = model._meta.model_name
+        # Called inside the transaction before every save and delete (e.g. to mark cached figures
+        # of the object's indicator stale).
+        self.on_write = on_write or (lambda instance: None)
 
     def __iter__(self):
         return iter((self.create, self.update, self.delete))
@@ -78,14 +88,18 @@ class PlainServices:
         with transaction.atomic():
             instance = self.model(**self._one(parent, self.parent))
             apply_fields(instance, data, self.fields)
+            self.on_write(instance)
             return save_with_history(instance, acting_user=acting_user)
 
     def update(self, *, acting_user: AbstractBaseUser | AnonymousUser | None, data: dict[str, Any], **named: Any):
         with transaction.atomic():
             instance = self._one(named, self.name)[self.name]
             apply_fields(instance, data, self.fields)
+            self.on_write(instance)
             return save_with_history(instance, acting_user=acting_user)
 
     def delete(self, *, acting_user: AbstractBaseUser | AnonymousUser | None, **named: Any) -> None:
         with transaction.atomic():
-            delete_with_history(self._one(named, self.name)[self.name], acting_user=acting_user)
+            instance = self._one(named, self.name)[self.name]
+            self.on_write(instance)
+            delete_with_history(instance, acting_user=acting_user)

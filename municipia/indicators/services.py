@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from municipia.core.cache import content_changed
-from municipia.core.services import apply_fields, delete_with_history, save_with_history
+from municipia.core.services import PlainServices, apply_fields, delete_with_history, save_with_history
 from municipia.core.visibility import User
 from municipia.indicators import importer
 from municipia.indicators.choices import ImportStatus
@@ -97,50 +97,16 @@ def indicator_delete(*, acting_user: User, indicator: Indicator) -> None:
 # --- Baselines and targets
 
 
-@transaction.atomic
-def baseline_create(*, acting_user: User, indicator: Indicator, data: dict[str, Any]) -> Baseline:
-    baseline = Baseline(indicator=indicator)
-    apply_fields(baseline, data, BASELINE_FIELDS)
-    touch_indicators([indicator.pk])
-    save_with_history(baseline, acting_user=acting_user)
-    return baseline
+def _touch(value: Baseline | Target) -> None:
+    touch_indicators([value.indicator_id])
 
 
-@transaction.atomic
-def baseline_update(*, acting_user: User, baseline: Baseline, data: dict[str, Any]) -> Baseline:
-    apply_fields(baseline, data, BASELINE_FIELDS)
-    touch_indicators([baseline.indicator_id])
-    save_with_history(baseline, acting_user=acting_user)
-    return baseline
-
-
-@transaction.atomic
-def baseline_delete(*, acting_user: User, baseline: Baseline) -> None:
-    touch_indicators([baseline.indicator_id])
-    delete_with_history(baseline, acting_user=acting_user)
-
-
-@transaction.atomic
-def target_create(*, acting_user: User, indicator: Indicator, data: dict[str, Any]) -> Target:
-    target = Target(indicator=indicator)
-    apply_fields(target, data, TARGET_FIELDS)
-    touch_indicators([indicator.pk])
-    save_with_history(target, acting_user=acting_user)
-    return target
-
-
-@transaction.atomic
-def target_update(*, acting_user: User, target: Target, data: dict[str, Any]) -> Target:
-    apply_fields(target, data, TARGET_FIELDS)
-    touch_indicators([target.indicator_id])
-    save_with_history(target, acting_user=acting_user)
-    return target
-
-
-@transaction.atomic
-def target_delete(*, acting_user: User, target: Target) -> None:
-    touch_indicators([target.indicator_id])
-    delete_with_history(target, acting_user=acting_user)
+baseline_create, baseline_update, baseline_delete = PlainServices(
+    Baseline, parent="indicator", fields=BASELINE_FIELDS, on_write=_touch
+)
+target_create, target_update, target_delete = PlainServices(
+    Target, parent="indicator", fields=TARGET_FIELDS, on_write=_touch
+)
 
 
 # --- Observations, one at a time
