@@ -1,10 +1,8 @@
 """Admin of the portfolio; every save and delete goes through the entities' services."""
 
 from django.contrib import admin
-from rules.contrib.admin import ObjectPermissionsModelAdminMixin
-from simple_history.admin import SimpleHistoryAdmin
 
-from municipia.core.admin import EntityAdmin, ServiceDeleteMixin, ServiceModelAdmin
+from municipia.core.admin import EntityAdmin
 from municipia.portfolio.entities import (
     BUDGET_LINE,
     CRITERIA_SET,
@@ -17,23 +15,6 @@ from municipia.portfolio.entities import (
     SCORE,
     SOURCE_ALLOCATION,
 )
-
-
-class UntranslatedEntityAdmin(ServiceDeleteMixin, ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin):
-    """EntityAdmin's service writes for models without translated fields (core.admin.EntityAdmin is a
-    modeltranslation TranslationAdmin, which refuses them); core could offer this base."""
-
-    entity = None
-    service_fields: list[str] = []
-    get_service_fields = EntityAdmin.get_service_fields
-    service_data = EntityAdmin.service_data
-    parent_from = EntityAdmin.parent_from
-    create = EntityAdmin.create
-    update = EntityAdmin.update
-    delete_model = EntityAdmin.delete_model
-    save_model = ServiceModelAdmin.save_model
-    save_related = ServiceModelAdmin.save_related
-    _changeform_view = ServiceModelAdmin._changeform_view
 
 
 def _plan_from_axis(self, obj, data):
@@ -50,14 +31,13 @@ def _plan_from_line(self, obj, data):
 
 def _register(entity, *, list_display, list_select_related=(), **options):
     """One entity admin per entity, writing through the entity's services."""
-    base = EntityAdmin if entity.translated else UntranslatedEntityAdmin
     body = {
         "entity": entity,
         "list_display": list_display,
         "list_select_related": list_select_related,
         **options,
     }
-    admin_class = type(f"{entity.model.__name__}Admin", (base,), body)
+    admin_class = type(f"{entity.model.__name__}Admin", (EntityAdmin,), body)
     admin.site.register(entity.model, admin_class)
     return admin_class
 
