@@ -14,11 +14,18 @@ class ServiceModelForm(forms.ModelForm):
     service requires one of them. `language_groups()` lets templates show one fieldset per language.
     """
 
+    #: For a model whose `slug` may be left empty (the service makes it from the title): the
+    #: slug field's help text; the field is then optional and an empty slug is not sent.
+    slug_help: str | None = None
+
     def __init__(self, *args, parent=None, **kwargs):
         # The object the new or edited one belongs to (a plan for an axis), for forms whose
         # choices depend on it; entity pages always pass it.
         self.parent = parent
         super().__init__(*args, **kwargs)
+        if self.slug_help is not None and "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = self.slug_help
         for name, form_field in self.fields.items():
             if self._language_of(name):
                 # The fieldset's legend names the language, so the label does not repeat "[ca]".
@@ -50,4 +57,7 @@ class ServiceModelForm(forms.ModelForm):
 
     def service_data(self, *, exclude: tuple[str, ...] = ()) -> dict:
         """The cleaned values the service accepts (many-to-many values are passed separately)."""
-        return {name: value for name, value in self.cleaned_data.items() if name not in exclude}
+        data = {name: value for name, value in self.cleaned_data.items() if name not in exclude}
+        if self.slug_help is not None and not data.get("slug"):
+            data.pop("slug", None)
+        return data

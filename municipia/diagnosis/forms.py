@@ -82,16 +82,7 @@ class CampaignForm(ServiceModelForm):
             "closes_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["slug"].required = False
-        self.fields["slug"].help_text = _("The survey's address; left empty, it is made from the title.")
-
-    def service_data(self, **kwargs) -> dict:
-        data = super().service_data(**kwargs)
-        if not data.get("slug"):
-            data.pop("slug", None)
-        return data
+    slug_help = _("The survey's address; left empty, it is made from the title.")
 
 
 class CampaignCreateForm(CampaignForm):

@@ -17,16 +17,7 @@ class PlanForm(ServiceModelForm):
         model = Plan
         fields = PLAN.editable_names()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["slug"].required = False
-        self.fields["slug"].help_text = _("The plan's address; left empty, it is made from the title.")
-
-    def service_data(self, **kwargs) -> dict:
-        data = super().service_data(**kwargs)
-        if not data.get("slug"):
-            data.pop("slug", None)
-        return data
+    slug_help = _("The plan's address; left empty, it is made from the title.")
 
 
 class PlanStatusForm(forms.Form):
