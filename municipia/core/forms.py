@@ -15,7 +15,8 @@ class ServiceModelForm(forms.ModelForm):
     """
 
     #: For a model whose `slug` may be left empty (the service makes it from the title): the
-    #: slug field's help text; the field is then optional and an empty slug is not sent.
+    #: slug field's help text ("" keeps the model's); the field is then optional and an empty
+    #: slug is not sent to the service.
     slug_help: str | None = None
 
     def __init__(self, *args, parent=None, **kwargs):
@@ -25,7 +26,8 @@ class ServiceModelForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.slug_help is not None and "slug" in self.fields:
             self.fields["slug"].required = False
-            self.fields["slug"].help_text = self.slug_help
+            if self.slug_help:
+                self.fields["slug"].help_text = self.slug_help
         for name, form_field in self.fields.items():
             if self._language_of(name):
                 # The fieldset's legend names the language, so the label does not repeat "[ca]".

@@ -1,10 +1,11 @@
-"""Cache busting: any change to organisations, plans or governance bumps the content version."""
+"""Cache busting: any change to public content (organisations, plans, governance, indicators, alignment,
+portfolio, partnerships) bumps the content version."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from municipia.core.cache import content_changed
 
-CONTENT_APPS = {"organizations", "strategy", "governance", "indicators", "alignment"}
+CONTENT_APPS = {"organizations", "strategy", "governance", "indicators", "alignment", "portfolio", "partnerships"}
 
 
 def _is_content(sender) -> bool:

@@ -1,10 +1,8 @@
 """Admin of agreements, commitments, clarifications and news; writes go through the entities' services."""
 
 from django.contrib import admin
-from rules.contrib.admin import ObjectPermissionsModelAdminMixin
-from simple_history.admin import SimpleHistoryAdmin
 
-from municipia.core.admin import EntityAdmin, ServiceDeleteMixin
+from municipia.core.admin import EntityAdmin
 from municipia.partnerships.entities import AGREEMENT, CLARIFICATION, COMMITMENT, DOCUMENT, NEWS_POST, SIGNATORY
 from municipia.partnerships.models import (
     Agreement,
@@ -18,26 +16,6 @@ from municipia.partnerships.models import (
 TITLE_SEARCH = ["title_en", "title_es", "title_ca", "title_bg"]
 
 
-class UntranslatedEntityAdmin(ServiceDeleteMixin, ObjectPermissionsModelAdminMixin, SimpleHistoryAdmin):
-    """EntityAdmin for a model without translated fields (modeltranslation's admin refuses those).
-
-    Core has no such base yet (governance keeps its own); saves and deletes go through the entity.
-    """
-
-    entity = None  # a municipia.core.entities.Entity
-
-    def save_model(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in self.entity.editable_names() if name in form.cleaned_data}
-        if change:
-            self.entity.update_object(acting_user=request.user, obj=obj, data=data)
-        else:
-            parent = form.cleaned_data.get(self.entity.parent)
-            obj.pk = self.entity.create_object(acting_user=request.user, parent=parent, data=data).pk
-
-    def delete_model(self, request, obj):
-        self.entity.delete_object(acting_user=request.user, obj=obj)
-
-
 @admin.register(Agreement)
 class AgreementAdmin(EntityAdmin):
     entity = AGREEMENT
@@ -49,7 +27,7 @@ class AgreementAdmin(EntityAdmin):
 
 
 @admin.register(Signatory)
-class SignatoryAdmin(UntranslatedEntityAdmin):
+class SignatoryAdmin(EntityAdmin):
     entity = SIGNATORY
     list_display = ["person_name", "position", "organization", "agreement", "signed_on"]
     list_select_related = ["organization", "agreement"]
@@ -58,7 +36,7 @@ class SignatoryAdmin(UntranslatedEntityAdmin):
 
 
 @admin.register(AgreementDocument)
-class AgreementDocumentAdmin(UntranslatedEntityAdmin):
+class AgreementDocumentAdmin(EntityAdmin):
     entity = DOCUMENT
     list_display = ["title", "agreement", "size"]
     list_select_related = ["agreement"]

@@ -24,21 +24,16 @@ def _fields(entity) -> list[str]:
 
 
 class AgreementForm(ServiceModelForm):
+    slug_help = ""
+
     class Meta:
         model = Agreement
         fields = _fields(AGREEMENT)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slug"].required = False
         self.fields["parties"].required = False
         self.fields["parties"].queryset = Organization.objects.order_by("name")
-
-    def service_data(self, **kwargs) -> dict:
-        data = super().service_data(**kwargs)
-        if not data.get("slug"):
-            data.pop("slug", None)
-        return data
 
 
 def _agreement_of(form: ServiceModelForm) -> Agreement:
@@ -86,6 +81,8 @@ class CommitmentForm(ServiceModelForm):
 
 
 class ClarificationForm(ServiceModelForm):
+    slug_help = ""
+
     class Meta:
         model = Clarification
         fields = _fields(CLARIFICATION)
@@ -94,21 +91,16 @@ class ClarificationForm(ServiceModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         publisher = self.parent
-        self.fields["slug"].required = False
         self.fields["sources"].required = False  # the service names it when empty
         self.fields["plans"].required = False
         self.fields["actions"].required = False
         self.fields["plans"].queryset = Plan.objects.filter(owner=publisher)
         self.fields["actions"].queryset = Action.objects.filter(plan__owner=publisher).order_by("plan_id", "code")
 
-    def service_data(self, **kwargs) -> dict:
-        data = super().service_data(**kwargs)
-        if not data.get("slug"):
-            data.pop("slug", None)
-        return data
-
 
 class NewsPostForm(ServiceModelForm):
+    slug_help = ""
+
     class Meta:
         model = NewsPost
         fields = _fields(NEWS_POST)
@@ -117,7 +109,6 @@ class NewsPostForm(ServiceModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         organization = self.parent
-        self.fields["slug"].required = False
         for name in NEWS_POST.links:
             self.fields[name].required = False
         self.fields["plans"].queryset = Plan.objects.filter(owner=organization)
@@ -126,9 +117,3 @@ class NewsPostForm(ServiceModelForm):
             Q(owner=organization) | Q(parties=organization)
         ).distinct()
         self.fields["meetings"].queryset = Meeting.objects.filter(body__plan__owner=organization)
-
-    def service_data(self, **kwargs) -> dict:
-        data = super().service_data(**kwargs)
-        if not data.get("slug"):
-            data.pop("slug", None)
-        return data

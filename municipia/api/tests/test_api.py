@@ -471,4 +471,9 @@ def test_api_root_lists_the_resources(api, db):
         "budget-lines",
         "execution-entries",
         "scenarios",
+        # partnerships
+        "agreements",
+        "commitments",
+        "clarifications",
+        "news",
     }
