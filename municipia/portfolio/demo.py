@@ -22,7 +22,8 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from municipia.organizations.models import Organization
+from municipia.organizations.models import Organization, Person
+from municipia.organizations.services import person_create
 from municipia.portfolio import services
 from municipia.portfolio.choices import CostCategory, ExecutionKind, ProposalStatus, SourceKind
 from municipia.portfolio.models import CriteriaSet, FundingSource, Proposal
@@ -258,6 +259,25 @@ class PortfolioDemo:
             user = User.objects.filter(username=username).first() or User.objects.create_user(
                 username=username, email=f"{username}@example.org", password=DEMO_PASSWORD
             )
+            if not Person.objects.filter(user=user).exists():
+                # Evaluators are people of a member council, like every demo user.
+                person_create(
+                    acting_user=self.admin,
+                    data={
+                        "full_name": f"Avaluador/a {n} ({council.name})",
+                        "organization": council,
+                        "user": user,
+                        **texts(
+                            "position",
+                            t(
+                                "Evaluator of proposals (demo)",
+                                "Evaluador/a de propuestas (demo)",
+                                "Avaluador/a de propostes (demo)",
+                                "Оценител на предложения (демо)",
+                            ),
+                        ),
+                    },
+                )
             found.append((user, council))
         return found
 
