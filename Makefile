@@ -32,6 +32,7 @@ test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	MUNICIPIA_TESTING=1 $(PY) manage.py makemigrations --check --dry-run
+	MUNICIPIA_TESTING=1 $(VENV)/bin/mypy municipia
 	MUNICIPIA_TESTING=1 $(VENV)/bin/pytest
 
 ## Rebuilds the compiled translation catalogues after editing the .po files.

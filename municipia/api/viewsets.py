@@ -19,6 +19,7 @@ from rest_framework import viewsets
 from municipia.api.pagination import StandardPagination
 from municipia.api.permissions import RulesPermission
 from municipia.core.cache import cache_key, cached_response, store_response
+from municipia.core.entities import Entity
 
 
 class PublicCacheMixin:
@@ -100,7 +101,7 @@ class EntityViewSet(ServiceModelViewSet):
     overridden to load what the serializer shows (it must start from `entity.visible(user)`).
     """
 
-    entity = None  # a municipia.core.entities.Entity
+    entity: Entity  # set by each subclass
 
     @property
     def create_has_parent(self) -> bool:  # type: ignore[override]

@@ -12,6 +12,8 @@ from modeltranslation.translator import translator
 from rules.contrib.admin import ObjectPermissionsModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin
 
+from municipia.core.entities import Entity
+
 
 class ServiceDeleteMixin:
     """Deletes, one by one or in bulk, go through `delete_model`, which subclasses point at a service.
@@ -103,7 +105,7 @@ class EntityAdmin(ServiceModelAdmin):
     the entity's `links` (many-to-many) are handed to the services as they are to pages and API.
     """
 
-    entity = None  # a municipia.core.entities.Entity
+    entity: Entity  # set by each subclass
 
     def __init__(self, model, admin_site) -> None:
         if model in translator.get_registered_models():
