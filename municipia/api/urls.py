@@ -43,6 +43,7 @@ from municipia.indicators.api import (
     TargetViewSet,
 )
 from municipia.organizations.api import NetworkViewSet, OrganizationViewSet
+from municipia.partnerships.api import AgreementViewSet, ClarificationViewSet, CommitmentViewSet, NewsPostViewSet
 from municipia.portfolio.api import (
     AllocationViewSet,
     AssignmentViewSet,
@@ -55,7 +56,6 @@ from municipia.portfolio.api import (
     ScenarioViewSet,
     ScoreViewSet,
 )
-from municipia.partnerships.api import AgreementViewSet, ClarificationViewSet, CommitmentViewSet, NewsPostViewSet
 from municipia.reports.api import IndicatorExportViewSet, ObservationExportViewSet
 from municipia.strategy.api import (
     ActionViewSet,

@@ -68,9 +68,15 @@ class PlainServices:
         parent: str | None,
         fields: Iterable[str],
         on_write: Callable[[models.Model], None] | None = None,
+        check: Callable[[models.Model], None] | None = None,
+        object_arg: str = "",
     ) -> None:
         self.model, self.parent, self.fields = model, parent, list(fields)
-        self.name = model._meta.model_name
+        # The keyword update and delete take the object by (default: the model's name).
+        self.name = object_arg or model._meta.model_name
+        # Called after the fields are set on create and update: cross-object rules the model's own
+        # validation cannot see; raises ValidationError naming the field.
+        self.check = check or (lambda instance: None)
         # Called inside the transaction before every save and delete (e.g. to mark cached figures
         # of the object's indicator stale).
         self.on_write = on_write or (lambda instance: None)
@@ -88,6 +94,7 @@ class PlainServices:
         with transaction.atomic():
             instance = self.model(**self._one(parent, self.parent))
             apply_fields(instance, data, self.fields)
+            self.check(instance)
             self.on_write(instance)
             return save_with_history(instance, acting_user=acting_user)
 
@@ -95,6 +102,7 @@ class PlainServices:
         with transaction.atomic():
             instance = self._one(named, self.name)[self.name]
             apply_fields(instance, data, self.fields)
+            self.check(instance)
             self.on_write(instance)
             return save_with_history(instance, acting_user=acting_user)
 

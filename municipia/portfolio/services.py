@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from municipia.alignment.models import FrameworkItem
 from municipia.core.i18n import language_codes
-from municipia.core.services import apply_fields, delete_with_history, save_with_history
+from municipia.core.services import PlainServices, apply_fields, delete_with_history, save_with_history
 from municipia.organizations.models import Organization
 from municipia.portfolio import ahp
 from municipia.portfolio.choices import PROPOSAL_TRANSITIONS, ProposalStatus, SourceKind, Weighting
@@ -309,33 +309,16 @@ def criteria_set_create(*, acting_user, plan: Plan, data: dict[str, Any]) -> Cri
     return save_with_history(criteria_set, acting_user=acting_user)
 
 
-@transaction.atomic
-def criteria_set_update(*, acting_user, criteria_set: CriteriaSet, data: dict[str, Any]) -> CriteriaSet:
-    apply_fields(criteria_set, data, CRITERIA_SET.editable_names())
-    return save_with_history(criteria_set, acting_user=acting_user)
+# Creating a set checks that the plan has none yet (criteria_set_create above); the rest is plain.
+_criteria_sets = PlainServices(
+    CriteriaSet, parent="plan", fields=CRITERIA_SET.editable_names(), object_arg="criteria_set"
+)
+criteria_set_update, criteria_set_delete = _criteria_sets.update, _criteria_sets.delete
 
 
-@transaction.atomic
-def criteria_set_delete(*, acting_user, criteria_set: CriteriaSet) -> None:
-    delete_with_history(criteria_set, acting_user=acting_user)
-
-
-@transaction.atomic
-def criterion_create(*, acting_user, criteria_set: CriteriaSet, data: dict[str, Any]) -> Criterion:
-    criterion = Criterion(criteria_set=criteria_set)
-    apply_fields(criterion, data, CRITERION.editable_names())
-    return save_with_history(criterion, acting_user=acting_user)
-
-
-@transaction.atomic
-def criterion_update(*, acting_user, criterion: Criterion, data: dict[str, Any]) -> Criterion:
-    apply_fields(criterion, data, CRITERION.editable_names())
-    return save_with_history(criterion, acting_user=acting_user)
-
-
-@transaction.atomic
-def criterion_delete(*, acting_user, criterion: Criterion) -> None:
-    delete_with_history(criterion, acting_user=acting_user)
+criterion_create, criterion_update, criterion_delete = PlainServices(
+    Criterion, parent="criteria_set", fields=CRITERION.editable_names()
+)
 
 
 @transaction.atomic
@@ -413,24 +396,9 @@ def _check_score(score: Score) -> None:
     _raise(errors)
 
 
-@transaction.atomic
-def score_create(*, acting_user, assignment: EvaluatorAssignment, data: dict[str, Any]) -> Score:
-    score = Score(assignment=assignment)
-    apply_fields(score, data, SCORE.editable_names())
-    _check_score(score)
-    return save_with_history(score, acting_user=acting_user)
-
-
-@transaction.atomic
-def score_update(*, acting_user, score: Score, data: dict[str, Any]) -> Score:
-    apply_fields(score, data, SCORE.editable_names())
-    _check_score(score)
-    return save_with_history(score, acting_user=acting_user)
-
-
-@transaction.atomic
-def score_delete(*, acting_user, score: Score) -> None:
-    delete_with_history(score, acting_user=acting_user)
+score_create, score_update, score_delete = PlainServices(
+    Score, parent="assignment", fields=SCORE.editable_names(), check=_check_score
+)
 
 
 # --- Funding sources and allocations
@@ -494,24 +462,13 @@ def _check_allocation(allocation: SourceAllocation) -> None:
         )
 
 
-@transaction.atomic
-def allocation_create(*, acting_user, source: FundingSource, data: dict[str, Any]) -> SourceAllocation:
-    allocation = SourceAllocation(source=source)
-    apply_fields(allocation, data, SOURCE_ALLOCATION.editable_names())
-    _check_allocation(allocation)
-    return save_with_history(allocation, acting_user=acting_user)
-
-
-@transaction.atomic
-def allocation_update(*, acting_user, allocation: SourceAllocation, data: dict[str, Any]) -> SourceAllocation:
-    apply_fields(allocation, data, SOURCE_ALLOCATION.editable_names())
-    _check_allocation(allocation)
-    return save_with_history(allocation, acting_user=acting_user)
-
-
-@transaction.atomic
-def allocation_delete(*, acting_user, allocation: SourceAllocation) -> None:
-    delete_with_history(allocation, acting_user=acting_user)
+allocation_create, allocation_update, allocation_delete = PlainServices(
+    SourceAllocation,
+    parent="source",
+    fields=SOURCE_ALLOCATION.editable_names(),
+    check=_check_allocation,
+    object_arg="allocation",
+)
 
 
 # --- Budget lines
@@ -642,23 +599,13 @@ def _check_entry(entry: ExecutionEntry) -> None:
         raise ValidationError({"budget_line": _("Execution is recorded against an action's budget line.")})
 
 
-@transaction.atomic
-def execution_create(*, acting_user, budget_line: BudgetLine, data: dict[str, Any]) -> ExecutionEntry:
-    entry = ExecutionEntry(budget_line=budget_line)
-    apply_fields(entry, data, EXECUTION_ENTRY.editable_names())
-    _check_entry(entry)
-    return save_with_history(entry, acting_user=acting_user)
-
-
-@transaction.atomic
-def execution_update(*, acting_user, entry: ExecutionEntry, data: dict[str, Any]) -> ExecutionEntry:
-    apply_fields(entry, data, EXECUTION_ENTRY.editable_names())
-    return save_with_history(entry, acting_user=acting_user)
-
-
-@transaction.atomic
-def execution_delete(*, acting_user, entry: ExecutionEntry) -> None:
-    delete_with_history(entry, acting_user=acting_user)
+execution_create, execution_update, execution_delete = PlainServices(
+    ExecutionEntry,
+    parent="budget_line",
+    fields=EXECUTION_ENTRY.editable_names(),
+    check=_check_entry,
+    object_arg="entry",
+)
 
 
 # --- Scenarios
