@@ -1,6 +1,6 @@
 """Shared write helpers used by every app's services."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -27,22 +27,23 @@ def save_with_history(
     # without naming a field the user can see.
     instance.full_clean(exclude=list(getattr(instance, "required_translations", ())))
     if acting_user is not None and getattr(acting_user, "is_authenticated", False):
-        instance._history_user = acting_user
+        # simple-history reads these two attributes when it writes the historical row.
+        setattr(instance, "_history_user", acting_user)  # noqa: B010
     if reason:
-        instance._change_reason = reason
+        setattr(instance, "_change_reason", reason)  # noqa: B010
     instance.save()
     return instance
 
 
 def delete_with_history(instance: models.Model, *, acting_user: AbstractBaseUser | AnonymousUser | None) -> None:
     if acting_user is not None and getattr(acting_user, "is_authenticated", False):
-        instance._history_user = acting_user
+        setattr(instance, "_history_user", acting_user)  # noqa: B010
     instance.delete()
 
 
-def unique_slug(model: type[models.Model], text: str, *, exclude_pk=None, **scope) -> str:
+def unique_slug(model: type[models.Model], text: str, *, exclude_pk: object = None, **scope: Any) -> str:
     """A slug made from `text`, suffixed -2, -3… until no other row of `model` in `scope` has it."""
-    base = slugify(text)[:100] or model._meta.model_name
+    base = slugify(text)[:100] or str(model._meta.model_name)
     slug, n = base, 2
     while model._default_manager.filter(slug=slug, **scope).exclude(pk=exclude_pk).exists():
         slug, n = f"{base}-{n}", n + 1
@@ -67,13 +68,13 @@ class PlainServices:
         *,
         parent: str | None,
         fields: Iterable[str],
-        on_write: Callable[[models.Model], None] | None = None,
-        check: Callable[[models.Model], None] | None = None,
+        on_write: Callable[[Any], None] | None = None,
+        check: Callable[[Any], None] | None = None,
         object_arg: str = "",
     ) -> None:
         self.model, self.parent, self.fields = model, parent, list(fields)
         # The keyword update and delete take the object by (default: the model's name).
-        self.name = object_arg or model._meta.model_name
+        self.name: str = object_arg or str(model._meta.model_name)
         # Called after the fields are set on create and update: cross-object rules the model's own
         # validation cannot see; raises ValidationError naming the field.
         self.check = check or (lambda instance: None)
@@ -81,7 +82,7 @@ class PlainServices:
         # of the object's indicator stale).
         self.on_write = on_write or (lambda instance: None)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Callable[..., Any]]:
         return iter((self.create, self.update, self.delete))
 
     def _one(self, named: dict[str, Any], key: str | None) -> dict[str, Any]:
@@ -90,7 +91,9 @@ class PlainServices:
             raise TypeError(f"{self.name} services take {sorted(expected)}, not {sorted(named)}")
         return named
 
-    def create(self, *, acting_user: AbstractBaseUser | AnonymousUser | None, data: dict[str, Any], **parent: Any):
+    def create(
+        self, *, acting_user: AbstractBaseUser | AnonymousUser | None, data: dict[str, Any], **parent: Any
+    ) -> Any:
         with transaction.atomic():
             instance = self.model(**self._one(parent, self.parent))
             apply_fields(instance, data, self.fields)
@@ -98,7 +101,9 @@ class PlainServices:
             self.on_write(instance)
             return save_with_history(instance, acting_user=acting_user)
 
-    def update(self, *, acting_user: AbstractBaseUser | AnonymousUser | None, data: dict[str, Any], **named: Any):
+    def update(
+        self, *, acting_user: AbstractBaseUser | AnonymousUser | None, data: dict[str, Any], **named: Any
+    ) -> Any:
         with transaction.atomic():
             instance = self._one(named, self.name)[self.name]
             apply_fields(instance, data, self.fields)

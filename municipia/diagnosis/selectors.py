@@ -1,6 +1,6 @@
 """Reads of questionnaires, campaigns, maturity assessments and findings, in fixed queries."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -35,7 +35,7 @@ def campaigns_visible_to(user: User) -> QuerySet[Campaign]:
 
 
 def campaign_get(user: User, *, slug: str) -> Campaign:
-    return CAMPAIGN.get(user, slug=slug)
+    return cast(Campaign, CAMPAIGN.get(user, slug=slug))
 
 
 # --- Shaped reads

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from municipia.core.entities import Entity
 from municipia.core.filters import search_translated
 from municipia.core.visibility import User
 from municipia.diagnosis.choices import CampaignStatus
@@ -98,7 +99,7 @@ class AgreementPage:
     visible_links: dict[str, set[int]]
 
 
-def _visible_ids(entity, user: User | None, ids: set[int]) -> set[int]:
+def _visible_ids(entity: Entity, user: User | None, ids: set[int]) -> set[int]:
     if not ids:
         return set()
     return set(entity.visible(user).filter(pk__in=ids).values_list("pk", flat=True))

@@ -277,7 +277,7 @@ def clarification_snapshot(clarification: Clarification) -> dict[str, Any]:
     return {name: value.isoformat() if hasattr(value, "isoformat") else value for name, value in values.items()}
 
 
-def _set_links(clarification: Clarification, plans, actions) -> None:
+def _set_links(clarification: Clarification, plans: Iterable[Plan] | None, actions: Iterable[Action] | None) -> None:
     if plans is not None:
         clarification.plans.set(list(plans))
     if actions is not None:

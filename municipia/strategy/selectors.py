@@ -305,5 +305,6 @@ def organization_plans_section(user: User, organization: Organization) -> dict[s
     progress = progress_rollup([plan.pk for plan in plans])
     return {
         "plans": [(plan, progress.plans.get(plan.pk)) for plan in plans],
-        "can_add_plan": user.has_perm("strategy.add_plan", organization),
+        # Django's users and AnonymousUser both answer has_perm; the User union's base class does not say so.
+        "can_add_plan": cast(Any, user).has_perm("strategy.add_plan", organization),
     }
