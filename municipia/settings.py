@@ -38,6 +38,9 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# Reverse proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed when finding
+# the client's address (municipia.core.http.client_ip); empty: the socket address is the client.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
 
 INSTALLED_APPS = [
     # modeltranslation must come before django.contrib.admin to patch its forms.

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
+from municipia.core.http import client_ip
 from municipia.core.i18n import current_language
 from municipia.diagnosis import services
 from municipia.diagnosis.answers import Structure, clean_answers, is_visible
@@ -176,10 +177,6 @@ def _message_page(request, campaign, reason: str, status: int):
     )
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _answer(request, flow: Flow):
     campaign = flow.campaign
     answers = flow.saved()
@@ -252,7 +249,7 @@ def _submit(request, flow: Flow, cleaned: dict[str, Any]):
             structure=flow.structure,
             user=request.user,
             language=current_language(),
-            client=None if flow.invitation is not None else services.client_key(_client_ip(request), campaign),
+            client=None if flow.invitation is not None else services.client_key(client_ip(request), campaign),
         )
     except services.SubmissionRefused as exc:
         if exc.reason == RefusalReason.INVALID:

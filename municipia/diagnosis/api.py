@@ -20,6 +20,7 @@ from municipia.api.permissions import RulesPermission
 from municipia.api.serializers import translated_fields, translated_read_only_kwargs
 from municipia.api.viewsets import EntityViewSet
 from municipia.core.cache import cached_value
+from municipia.core.http import client_ip
 from municipia.core.i18n import current_language
 from municipia.diagnosis import analysis, results, services
 from municipia.diagnosis.choices import QuestionKind, RefusalReason
@@ -337,7 +338,7 @@ class ResponseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
                 structure=questionnaire_structure(campaign.questionnaire),
                 user=request.user,
                 language=data.get("language") or current_language(),
-                client=None if invitation else services.client_key(request.META.get("REMOTE_ADDR", ""), campaign),
+                client=None if invitation else services.client_key(client_ip(request), campaign),
             )
         except services.SubmissionRefused as exc:
             if exc.reason == RefusalReason.INVALID:

@@ -193,6 +193,33 @@ def test_rate_limited_client_gets_a_clear_message(client, campaign, settings):
     assert RefusedSubmission.objects.get().reason == RefusalReason.RATE_LIMITED
 
 
+def _submit_from(campaign, remote: str, forwarded: str) -> int:
+    visitor = Client(REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    url = _url("answer-public", slug=campaign.slug)
+    visitor.post(url, {**PAGE_ONE, "action": "next"})
+    return visitor.post(url + "?page=2", {**PAGE_TWO, "action": "submit"}).status_code
+
+
+def test_rate_limit_keys_on_the_address_a_trusted_proxy_forwards(campaign, settings):
+    from municipia.diagnosis import services
+
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    for _ in range(services.RATE_LIMIT_PER_HOUR):
+        assert _submit_from(campaign, "127.0.0.1", "203.0.113.5") == 302
+    # The same visitor is refused; another visitor behind the same proxy is not.
+    assert _submit_from(campaign, "127.0.0.1", "203.0.113.5") == 429
+    assert _submit_from(campaign, "127.0.0.1", "203.0.113.6") == 302
+
+
+def test_a_forged_forwarded_header_does_not_escape_the_rate_limit(campaign, settings):
+    from municipia.diagnosis import services
+
+    settings.TRUSTED_PROXIES = []
+    for number in range(services.RATE_LIMIT_PER_HOUR):
+        assert _submit_from(campaign, "198.51.100.7", f"203.0.113.{number}") == 302
+    assert _submit_from(campaign, "198.51.100.7", "192.0.2.99") == 429
+
+
 def test_answering_page_in_catalan_has_the_language_switcher(client, campaign):
     campaign.title_ca = "Serveis digitals 2025"
     campaign.save()
