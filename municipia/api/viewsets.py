@@ -51,7 +51,7 @@ class PublicCacheMixin:
         response = super().finalize_response(request, response, *args, **kwargs)
         if self._public_cache_key is not None and response.status_code == 200:
             response.render()
-            store_response(self._public_cache_key, response)
+            store_response(self._public_cache_key, response, request)
         return response
 
 

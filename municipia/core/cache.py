@@ -1,7 +1,8 @@
 """Caching of public pages and API reads for anonymous visitors, invalidated by any content change.
 
 Anonymous GETs of the portal's pages and of the API's lists and details are stored whole,
-keyed on the content version, the language and the full path. Any save, delete or
+keyed on the content version, the language, the origin (scheme and host), the `Accept` header
+and the full path; a response that varies by any other request header is not stored. Any save, delete or
 many-to-many change of organisations or plan content bumps the version (`content_changed`,
 connected to Django's model signals in `municipia.core.signals`), so the next request renders
 afresh. Signed-in users, requests with an Authorization header and requests carrying flash
@@ -23,6 +24,9 @@ from municipia.core.models import ContentVersion
 
 CACHE_SECONDS = 600
 CACHED_HEADERS = ("Content-Type", "Content-Language", "Allow", "Vary")
+# What a stored response may vary by: these are in the key (the language through get_language;
+# Cookie because only visitors without a session or CSRF secret in play reach the cache).
+KEYED_VARY = frozenset({"accept", "accept-language", "host", "cookie"})
 
 
 def content_version() -> int:
@@ -96,7 +100,13 @@ def cache_key(request) -> str | None:
         or "messages" in request.COOKIES
     ):
         return None
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    parts = (
+        request.scheme,
+        request.get_host(),
+        " ".join(request.META.get("HTTP_ACCEPT", "").split()),
+        request.get_full_path(),
+    )
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
     return f"public:{content_version()}:{get_language()}:{request.method}:{digest}"
 
 
@@ -111,9 +121,20 @@ def cached_response(key: str) -> HttpResponse | None:
     return response
 
 
-def store_response(key: str, response: HttpResponse) -> None:
-    """Keeps a rendered 200 response that sets no cookie."""
-    if response.status_code == 200 and not response.streaming and not response.cookies:
+def storable(request, response: HttpResponse) -> bool:
+    """Whether a response may be served to other visitors: a 200 that sets no cookie, embeds no
+    CSRF token (it would hand this visitor's secret to the next) and varies only by keyed headers."""
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+        return False
+    varies = {name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()}
+    return varies <= KEYED_VARY
+
+
+def store_response(key: str, response: HttpResponse, request) -> None:
+    """Keeps a rendered response to `request` if `storable` allows it."""
+    if storable(request, response):
         headers = [(name, response[name]) for name in CACHED_HEADERS if response.has_header(name)]
         cache.set(key, (response.status_code, headers, response.content), CACHE_SECONDS)
 
@@ -131,7 +152,7 @@ def public_cache(view):
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                 response.render()
-            store_response(key, response)
+            store_response(key, response, request)
         return response
 
     return wrapper

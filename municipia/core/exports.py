@@ -22,17 +22,22 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, StreamingHttpResponse
 from openpyxl import Workbook
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from municipia.core.sanitize import xml_safe
+
+# What spreadsheet programs read as the start of a formula, with the fullwidth forms that some of
+# them fold to the ASCII ones (＝ ＋ － ＠) and the minus sign.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20", "\u2212")
 CHUNK_SIZE = 2000
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JSON_CONTENT_TYPE = "application/json"
-# Control characters that the XLSX format cannot hold (openpyxl refuses them).
-_XLSX_ILLEGAL = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 def safe_text(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """`text` as a spreadsheet shows it: formula starters (after any leading spaces, which
+    spreadsheets skip) behind an apostrophe, characters XML cannot hold removed."""
+    text = xml_safe(text)
+    return "'" + text if text.lstrip(" \u3000").startswith(FORMULA_STARTS) else text
 
 
 def safe_cell(value):
@@ -119,8 +124,7 @@ def json_response(
 
 
 def xlsx_cell(value):
-    value = safe_cell(value)
-    return _XLSX_ILLEGAL.sub("", value) if isinstance(value, str) else value
+    return safe_cell(value)
 
 
 def write_xlsx(sheets: Iterable[tuple[str, Iterable, Iterable[Iterable]]], target) -> None:

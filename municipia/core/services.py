@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models, transaction
 from django.utils.text import slugify
 
+from municipia.core.sanitize import strip_forbidden_characters
+
 
 def apply_fields(instance: models.Model, values: dict[str, Any], allowed: Iterable[str]) -> None:
     """Sets the allowed fields present in `values` (forms and API send only what they edit)."""
@@ -25,6 +27,7 @@ def save_with_history(
     # The untranslated column behind a translated field (`title` beside `title_en`…) is checked
     # by RequiresOneLanguageMixin.clean per language; validating it too would repeat the error
     # without naming a field the user can see.
+    strip_forbidden_characters(instance)
     instance.full_clean(exclude=list(getattr(instance, "required_translations", ())))
     if acting_user is not None and getattr(acting_user, "is_authenticated", False):
         # simple-history reads these two attributes when it writes the historical row.

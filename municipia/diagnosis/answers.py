@@ -17,6 +17,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from municipia.core.sanitize import xml_safe
 from municipia.diagnosis.choices import QuestionKind
 from municipia.diagnosis.models import Option, Question
 
@@ -117,7 +118,7 @@ def _clean_single_choice(question: Question, value: Any, option_codes: list[str]
         value = {"option": value, "other": ""}
     if not isinstance(value, dict):
         return None, _("Choose one option.")
-    code, other = value.get("option") or None, str(value.get("other") or "").strip()
+    code, other = value.get("option") or None, xml_safe(str(value.get("other") or "")).strip()
     if code is not None and code not in option_codes:
         return None, _unknown_option(code)
     if other and not question.allow_other:
@@ -136,7 +137,7 @@ def _clean_multiple_choice(question: Question, value: Any, option_codes: list[st
     if not isinstance(value, dict) or not isinstance(value.get("options", []), list | tuple):
         return None, _("Choose one or more options.")
     codes = [str(c) for c in value.get("options") or []]
-    other = str(value.get("other") or "").strip()
+    other = xml_safe(str(value.get("other") or "")).strip()
     unknown = [c for c in codes if c not in option_codes]
     if unknown:
         return None, _unknown_option(unknown[0])
@@ -178,7 +179,7 @@ def _clean_number(question: Question, value: Any, option_codes: list[str], struc
 def _clean_text(question: Question, value: Any, option_codes: list[str], structure: Structure) -> Cleaned:
     if not isinstance(value, str):
         return None, _("Write a text answer.")
-    text = value.strip()
+    text = xml_safe(value).strip()
     if len(text) > question.max_length:
         return None, _("Write at most %(n)d characters (this answer has %(count)d).") % {
             "n": question.max_length,

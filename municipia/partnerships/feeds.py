@@ -10,6 +10,7 @@ from django.utils import feedgenerator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from municipia.core.sanitize import xml_safe, xml_safe_value
 from municipia.organizations.selectors import organization_find
 from municipia.partnerships import selectors
 from municipia.strategy.entities import PLAN
@@ -23,15 +24,16 @@ def _feed(request: HttpRequest, fmt: str, *, title: str, link: str, items: list[
     generator = FORMATS.get(fmt)
     if generator is None:
         raise Http404
+    # Django's XML writer refuses C0 control characters and lets U+FFFE through: clean every text.
     feed = generator(
-        title=title,
+        title=xml_safe(str(title)),
         link=request.build_absolute_uri(link),
         description=title,
         language=get_language(),
         feed_url=request.build_absolute_uri(),
     )
     for item in items:
-        feed.add_item(**item)
+        feed.add_item(**{key: xml_safe_value(value) for key, value in item.items()})
     response = HttpResponse(content_type=getattr(feed, "content_type", "application/xml"))
     feed.write(response, "utf-8")
     return response

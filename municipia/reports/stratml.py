@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
 
+from municipia.core.sanitize import xml_safe
 from municipia.indicators.models import Observation, Target
 from municipia.reports.selectors import PlanIndicators, plan_indicators
 from municipia.strategy.models import Axis, Objective, Plan
@@ -48,8 +49,8 @@ def _text(value) -> str:
     if isinstance(value, Decimal):
         # The schema's decimal has no exponent: 1E+2 must be written 100.
         return format(value.normalize(), "f")
-    # XML 1.0 cannot carry most control characters; drop them rather than fail.
-    return "".join(ch for ch in str(value) if ch in "\t\n\r" or ord(ch) >= 32)
+    # XML 1.0 cannot carry some characters (lxml refuses them); drop them rather than fail.
+    return xml_safe(str(value))
 
 
 def _number(value: Decimal) -> str:

@@ -1,10 +1,13 @@
 """The public cache: anonymous reads are stored whole, and any content change invalidates them."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from municipia.core.cache import content_version
+from municipia.core.cache import cache_key, content_version, storable
 from municipia.organizations.tests.factories import OrganizationFactory, RoleFactory
 from municipia.strategy import services
 from municipia.strategy.tests.factories import ActionFactory
@@ -121,3 +124,42 @@ def test_shared_fragment_renders_once_per_parts_and_not_while_it_may_not_be_kept
     assert shared_fragment("test-fragment", ["bg", 1], render) == "<p>rendering 2</p>"  # other parts, own piece
     shared_fragment("test-fragment", ["en", 2], render, keep=lambda: False)
     assert shared_fragment("test-fragment", ["en", 2], render) == "<p>rendering 4</p>"  # the unkept one is redone
+
+
+def test_an_html_request_does_not_poison_json_clients(action):
+    url = f"/api/v1/actions/{action.pk}/"
+    html = APIClient().get(url, HTTP_ACCEPT="text/html")
+    assert html["Content-Type"].startswith("text/html")
+    answer = APIClient().get(url, HTTP_ACCEPT="application/json")
+    assert answer["Content-Type"].startswith("application/json")
+    assert answer.json()["title_en"] == "Open data portal"
+
+
+def test_each_host_is_cached_apart(client, action, settings, rf):
+    settings.ALLOWED_HOSTS = ["one.example", "two.example"]
+    url = reverse("strategy:plan-detail", args=["agenda"])
+    client.get(url, HTTP_HOST="one.example")
+    with_other_host = client.get(url, HTTP_HOST="two.example", HTTP_ACCEPT="text/html")
+    assert with_other_host.status_code == 200
+    first = rf.get(url, HTTP_HOST="one.example")
+    second = rf.get(url, HTTP_HOST="two.example")
+    first.user = second.user = AnonymousUser()
+    assert cache_key(first) != cache_key(second)
+
+
+def test_a_response_that_varies_by_an_unkeyed_header_is_not_stored(rf):
+    request = rf.get("/en/")
+    request.user = AnonymousUser()
+    varied = HttpResponse("x")
+    varied["Vary"] = "Accept-Encoding, User-Agent"
+    plain = HttpResponse("x")
+    plain["Vary"] = "Accept, Cookie"
+    assert not storable(request, varied)
+    assert storable(request, plain)
+
+
+def test_a_page_carrying_a_csrf_token_is_not_stored(rf):
+    request = rf.get("/en/")
+    request.user = AnonymousUser()
+    get_token(request)
+    assert not storable(request, HttpResponse("form"))

@@ -19,7 +19,7 @@ from municipia.core.exports import (
     xlsx_response,
 )
 
-TRIGGERS = ["=", "+", "-", "@", "\t", "\r"]
+TRIGGERS = ["=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff20"]
 
 
 @pytest.mark.parametrize("start", TRIGGERS)
