@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from municipia.alignment.choices import ElementKind, ItemLevel
 from municipia.alignment.models import Alignment, Framework, FrameworkItem
-from municipia.core.filters import search_translated
+from municipia.core.filters import FilterSet, search_translated
 from municipia.organizations.selectors import organization_list
 from municipia.strategy.models import Plan
 
@@ -87,7 +87,7 @@ class AlignedToFilter(django_filters.Filter):
         return actions_aligned_to(qs, value)
 
 
-class FrameworkFilter(django_filters.FilterSet):
+class FrameworkFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=gettext_lazy("Search"))
     owner = django_filters.ModelChoiceFilter(
         queryset=organization_list(), to_field_name="slug", label=gettext_lazy("Owner")
@@ -104,7 +104,7 @@ class FrameworkFilter(django_filters.FilterSet):
         return search_translated(queryset, value, "name", "description", exact=("code",))
 
 
-class FrameworkItemFilter(django_filters.FilterSet):
+class FrameworkItemFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=gettext_lazy("Search"))
     framework = django_filters.ModelChoiceFilter(
         queryset=Framework.objects.all(), to_field_name="code", label=gettext_lazy("Framework")
@@ -123,7 +123,7 @@ class FrameworkItemFilter(django_filters.FilterSet):
         return search_translated(queryset, value, "title", "short_title", exact=("code",))
 
 
-class AlignmentFilter(django_filters.FilterSet):
+class AlignmentFilter(FilterSet):
     plan = django_filters.ModelChoiceFilter(
         method="filter_plan",
         queryset=Plan.objects.all(),

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from municipia.core.datafiles import UnreadableTable, csv_rows
 from municipia.core.i18n import language_codes, translated_names
 from municipia.core.mail import templated_email
 from municipia.core.services import apply_fields, delete_with_history, save_with_history, unique_slug
@@ -444,7 +445,10 @@ def _parse_invitation_csv(
             content = content.decode("utf-8-sig")
         except UnicodeDecodeError:
             return [], [(0, _("The file is not UTF-8 text."))]
-    rows = list(csv.reader(io.StringIO(content)))
+    try:
+        rows = list(csv_rows(csv.reader(io.StringIO(content))))
+    except UnreadableTable as exc:
+        return [], [(0, str(exc))]
     errors: list[tuple[int, str]] = []
     if not rows:
         return [], [(0, _("The file is empty."))]

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from municipia.core.filters import search_translated
+from municipia.core.filters import FilterSet, search_translated
 from municipia.governance.choices import AttendanceStatus, BodyKind, MemberRole, TaskStatus
 from municipia.governance.entities import BODY, MEETING
 from municipia.governance.models import (
@@ -70,7 +70,7 @@ def _body_filter(field_name: str = "body", label=None) -> django_filters.ModelCh
     return django_filters.ModelChoiceFilter(field_name=field_name, queryset=_visible_bodies, label=label or _("Body"))
 
 
-class BodyFilter(django_filters.FilterSet):
+class BodyFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     plan = _plan_filter("plan")
     kind = django_filters.ChoiceFilter(choices=BodyKind.choices, label=_("Kind"), empty_label=_("All kinds"))
@@ -100,7 +100,7 @@ def _date_filter(method: str, label) -> django_filters.DateFilter:
     )
 
 
-class MeetingFilter(django_filters.FilterSet):
+class MeetingFilter(FilterSet):
     """Meetings by plan, body, kind of body and dates; cancelled meetings only when asked for.
 
     The API's meeting list and the public calendar page use it with the same parameters; the
@@ -145,7 +145,7 @@ class MeetingFilter(django_filters.FilterSet):
         return queryset
 
 
-class DecisionFilter(django_filters.FilterSet):
+class DecisionFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     plan = _plan_filter("body__plan")
     body = _body_filter()
@@ -160,7 +160,7 @@ class DecisionFilter(django_filters.FilterSet):
         return search_translated(queryset, value, "text")
 
 
-class TaskFilter(django_filters.FilterSet):
+class TaskFilter(FilterSet):
     """Tasks by body, plan, owner and status; `overdue=true`: open tasks past their due date."""
 
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
@@ -182,7 +182,7 @@ class TaskFilter(django_filters.FilterSet):
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
 
-class ReportFilter(django_filters.FilterSet):
+class ReportFilter(FilterSet):
     plan = _plan_filter("body__plan")
     body = _body_filter()
     addressed_to = _body_filter("addressed_to", _("Addressed to"))
@@ -192,7 +192,7 @@ class ReportFilter(django_filters.FilterSet):
         fields = ["plan", "body", "addressed_to"]
 
 
-class BodyMemberFilter(django_filters.FilterSet):
+class BodyMemberFilter(FilterSet):
     body = _body_filter()
     role = django_filters.ChoiceFilter(choices=MemberRole.choices, label=_("Role"), empty_label=_("All roles"))
     person = django_filters.ModelChoiceFilter(queryset=Person.objects.all(), label=_("Person"))
@@ -202,7 +202,7 @@ class BodyMemberFilter(django_filters.FilterSet):
         fields = ["body", "role", "person"]
 
 
-class MeetingSeriesFilter(django_filters.FilterSet):
+class MeetingSeriesFilter(FilterSet):
     plan = _plan_filter("body__plan")
     body = _body_filter()
 
@@ -211,7 +211,7 @@ class MeetingSeriesFilter(django_filters.FilterSet):
         fields = ["plan", "body"]
 
 
-class AgendaItemFilter(django_filters.FilterSet):
+class AgendaItemFilter(FilterSet):
     meeting = django_filters.ModelChoiceFilter(queryset=_visible_meetings, label=_("Meeting"))
 
     class Meta:
@@ -219,7 +219,7 @@ class AgendaItemFilter(django_filters.FilterSet):
         fields = ["meeting"]
 
 
-class AttendanceFilter(django_filters.FilterSet):
+class AttendanceFilter(FilterSet):
     meeting = django_filters.ModelChoiceFilter(queryset=_visible_meetings, label=_("Meeting"))
     person = django_filters.ModelChoiceFilter(queryset=Person.objects.all(), label=_("Person"))
     status = django_filters.ChoiceFilter(

@@ -458,8 +458,12 @@ class RowErrorSerializer(serializers.Serializer):
 
 
 class ImportErrorsSerializer(serializers.Serializer):
-    rows = RowErrorSerializer(many=True, required=False, help_text=_("Every bad row; nothing was imported."))
+    rows = RowErrorSerializer(
+        many=True, required=False, help_text=_("The first problems of the rows (at most 200); nothing was imported.")
+    )
     file = serializers.ListField(child=serializers.CharField(), required=False)
+    error_count = serializers.IntegerField(help_text=_("How many problems the file has in all."))
+    error_rows = serializers.IntegerField(help_text=_("How many rows have problems."))
 
 
 @extend_schema_view(
@@ -509,12 +513,15 @@ class ObservationViewSet(IndicatorValueViewSet):
         )
         check = outcome.check
         if not check.ok:
-            body: dict[str, list] = {}
+            body: dict[str, object] = {}
             for error in check.errors:
                 if error.row == 0:
-                    body.setdefault("file", []).append(error.message)
+                    body.setdefault("file", []).append(error.message)  # type: ignore[union-attr]
                 else:
-                    body.setdefault("rows", []).append(error.as_dict())
+                    body.setdefault("rows", []).append(error.as_dict())  # type: ignore[union-attr]
+            # The first problems are listed; these count them all.
+            body["error_count"] = check.errors.total
+            body["error_rows"] = check.errors.rows
             return Response(body, status=status.HTTP_400_BAD_REQUEST)
         dry_run = serializer.validated_data["dry_run"]
         result = {

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from municipia.core.filters import search_translated
+from municipia.core.filters import FilterSet, search_translated
 from municipia.indicators.choices import Direction, Frequency, IndicatorStatus
 from municipia.indicators.models import Baseline, Indicator, Observation, Target
 from municipia.indicators.selectors import indicator_ids_with_status
@@ -12,7 +12,7 @@ from municipia.organizations.selectors import organization_list
 from municipia.strategy.models import Action, Objective, Plan
 
 
-class IndicatorFilter(django_filters.FilterSet):
+class IndicatorFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     plan = django_filters.ModelChoiceFilter(
         field_name="actions__plan",
@@ -74,7 +74,7 @@ class IndicatorFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=indicator_ids_with_status(queryset, value))
 
 
-class TargetFilter(django_filters.FilterSet):
+class TargetFilter(FilterSet):
     organization = django_filters.ModelChoiceFilter(
         queryset=organization_list(), to_field_name="slug", label=_("Organisation")
     )
@@ -84,7 +84,7 @@ class TargetFilter(django_filters.FilterSet):
         fields = ["indicator", "organization", "year"]
 
 
-class BaselineFilter(django_filters.FilterSet):
+class BaselineFilter(FilterSet):
     organization = django_filters.ModelChoiceFilter(
         queryset=organization_list(), to_field_name="slug", label=_("Organisation")
     )
@@ -94,7 +94,7 @@ class BaselineFilter(django_filters.FilterSet):
         fields = ["indicator", "organization"]
 
 
-class ObservationFilter(django_filters.FilterSet):
+class ObservationFilter(FilterSet):
     organization = django_filters.ModelChoiceFilter(
         queryset=organization_list(), to_field_name="slug", label=_("Organisation")
     )

@@ -33,7 +33,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from municipia.indicators.models import VALUE_DECIMALS, VALUE_DIGITS, Indicator, Observation
+from municipia.core.datafiles import UnreadableTable, csv_rows, xlsx_rows
+from municipia.indicators.entities import INDICATOR
+from municipia.indicators.models import VALUE_DECIMALS, VALUE_DIGITS, Indicator, Observation, indicator_reach
 from municipia.indicators.permissions import may_record
 from municipia.organizations.models import Organization
 
@@ -41,6 +43,8 @@ REQUIRED_COLUMNS = ("indicator", "organization", "date", "value")
 OPTIONAL_COLUMNS = ("source", "note")
 COLUMN_ALIASES = {"organisation": "organization", "indicator_code": "indicator", "organization_code": "organization"}
 PREVIEW_ROWS = 20
+# Problems listed in a report (page, API, command); the rest are counted.
+MAX_REPORTED_ERRORS = 200
 # Look-ups by code are split so that no query exceeds the databases' parameter limits.
 LOOKUP_CHUNK = 2000
 MAX_VALUE = Decimal(10) ** (VALUE_DIGITS - VALUE_DECIMALS)
@@ -64,6 +68,32 @@ class RowError:
         return {"row": self.row, "column": self.column, "message": self.message}
 
 
+class ErrorReport(list):
+    """The first `limit` problems of a file, and how many there were in all (`total`) on how
+    many rows (`rows`): a file of a million bad rows gives a report of a page, not of 56 MB."""
+
+    def __init__(self, limit: int = MAX_REPORTED_ERRORS) -> None:
+        super().__init__()
+        self.limit, self.total, self.rows = limit, 0, 0
+        self._last_row: int | None = None
+
+    def append(self, error: RowError) -> None:
+        self.total += 1
+        if error.row and error.row != self._last_row:
+            self.rows += 1
+            self._last_row = error.row
+        if len(self) < self.limit:
+            super().append(error)
+
+    def extend(self, errors) -> None:
+        for error in errors:
+            self.append(error)
+
+    @property
+    def truncated(self) -> bool:
+        return self.total > len(self)
+
+
 @dataclass
 class CheckedRow:
     row: int
@@ -81,7 +111,7 @@ class CheckedRow:
 @dataclass
 class CheckResult:
     rows: list[CheckedRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
+    errors: ErrorReport = field(default_factory=ErrorReport)
     row_count: int = 0
 
     @property
@@ -120,24 +150,18 @@ def _read_csv(content: bytes) -> Iterator[list]:
     # Decoded as it is read (no copy of the whole text); a bad byte stops the reading.
     text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
     try:
-        yield from csv.reader(text, delimiter=_csv_delimiter(content))
+        yield from csv_rows(csv.reader(text, delimiter=_csv_delimiter(content)))
     except UnicodeDecodeError:
         raise _not_utf8() from None
+    except UnreadableTable as exc:
+        raise UnreadableFile(str(exc)) from None
 
 
 def _read_xlsx(content: bytes) -> Iterator[list]:
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
-        raise UnreadableFile(_("The file could not be read as an XLSX workbook.")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield list(values)
-    finally:
-        workbook.close()
+        yield from xlsx_rows(content)
+    except UnreadableTable as exc:
+        raise UnreadableFile(str(exc)) from None
 
 
 class _Source:
@@ -163,8 +187,7 @@ class _Source:
         """The data rows (after the header), blank ones included."""
         if self._rows is not None:
             return iter(self._rows[1:])
-        text = io.TextIOWrapper(io.BytesIO(self.content), encoding="utf-8-sig", newline="")
-        rows = csv.reader(text, delimiter=_csv_delimiter(self.content))
+        rows = _read_csv(self.content)
         next(rows, None)
         return rows
 
@@ -236,13 +259,16 @@ def _organization_index(tokens: set[str]) -> dict[str, list[tuple[int, str]]]:
     return {key: sorted(found.items()) for key, found in index.items()}
 
 
-def _indicator_index(codes: set[str]) -> dict[str, list[tuple[int, int | None]]]:
-    """code → [(indicator id, owner organisation id)]."""
+def _indicator_index(codes: set[str], acting_user) -> dict[str, list[tuple[int, int | None]]]:
+    """code → [(indicator id, owner organisation id)], among the indicators `acting_user` may see
+    (all of them for the operator's command-line import, `acting_user` None): a private indicator
+    of someone else is as unknown as a code nobody uses, exactly as in a single create."""
     index: dict[str, list[tuple[int, int | None]]] = {}
     for chunk in _chunks(sorted(codes)):
-        for pk, code, owner_id in Indicator.objects.filter(code__in=chunk).values_list(
-            "id", "code", "owner_organization_id"
-        ):
+        queryset = Indicator.objects.filter(code__in=chunk)
+        if acting_user is not None:
+            queryset = INDICATOR.visible(acting_user, queryset)
+        for pk, code, owner_id in queryset.values_list("id", "code", "owner_organization_id"):
             index.setdefault(code, []).append((pk, owner_id))
     return index
 
@@ -294,12 +320,14 @@ class _Checking:
     indicators: dict[str, list[tuple[int, int | None]]]
     acting_user: object
     today: dt.date
-    errors: list[RowError] = field(default_factory=list)
+    errors: ErrorReport = field(default_factory=ErrorReport)
+    # owner organisation id → the organisations its indicators may have values for.
+    reach: dict[int, set[int]] = field(default_factory=dict)
     row_count: int = 0
     indicator_ids: set[int] = field(default_factory=set)
 
 
-def _prepare(name: str, content: bytes, *, acting_user, today: dt.date | None, errors: list[RowError]):
+def _prepare(name: str, content: bytes, *, acting_user, today: dt.date | None, errors: ErrorReport):
     """Reads the header and resolves every code of the file (one pass, a few queries); None on a file error."""
     try:
         source = _Source(name, content)
@@ -322,17 +350,20 @@ def _prepare(name: str, content: bytes, *, acting_user, today: dt.date | None, e
                 org_cells.add(cells[org_position])
             if width > code_position:
                 code_cells.add(cells[code_position])
-    except UnicodeDecodeError:
-        errors.append(RowError(0, "file", str(_not_utf8())))
+    except UnreadableFile as exc:
+        errors.append(RowError(0, "file", str(exc)))
         return None
+    indicators = _indicator_index({_text(cell) for cell in code_cells}, acting_user)
+    owners = {owner for found in indicators.values() for _pk, owner in found if owner is not None}
     return _Checking(
         source=source,
         columns=columns,
         organizations=_organization_index({_text(cell) for cell in org_cells}),
-        indicators=_indicator_index({_text(cell) for cell in code_cells}),
+        indicators=indicators,
         acting_user=acting_user,
         today=today or timezone.localdate(),
         errors=errors,
+        reach=indicator_reach(owners),
     )
 
 
@@ -348,6 +379,7 @@ class _RowChecks:
         self.errors = checking.errors
         self.organizations, self.indicators = checking.organizations, checking.indicators
         self.today, self.acting_user = checking.today, checking.acting_user
+        self.reach = checking.reach
         self.find_duplicates = find_duplicates
         self.prepare_date = prepare_date
         # CSV cells are strings; XLSX cells may be numbers, dates or None.
@@ -451,6 +483,13 @@ class _RowChecks:
     ) -> None:
         """The user may record the value, and (when looking for them) no earlier row gives it too."""
         organization_id, organization_name = organization
+        owner_id = indicator[1]
+        if owner_id is not None and organization_id not in self.reach.get(owner_id, ()):
+            message = _("%(organization)s is not among the organisations of %(indicator)s (its owner and members).")
+            self.errors.append(
+                RowError(number, "organization", message % {"indicator": code, "organization": organization_name})
+            )
+            return
         if not self.may_record(indicator[1], organization_id):
             message = _("You may not record values of %(indicator)s for %(organization)s.")
             self.errors.append(
@@ -511,7 +550,7 @@ def _checked_rows(
         if not (org_token and code and date_cell and value_cell) and not any(_text(cell) for cell in cells):
             continue  # a blank row
         checking.row_count += 1
-        row_errors = len(errors)
+        row_errors = errors.total
         organization = check.organization(number, org_token)
         organization_id, organization_name = organization or (None, "")
         indicator = check.indicator(number, code, organization_id)
@@ -523,7 +562,7 @@ def _checked_rows(
             errors.append(RowError(number, "source", too_long))
         if indicator is not None and organization is not None:
             check.recordable(number, indicator, code, organization, date)
-        if len(errors) != row_errors:
+        if errors.total != row_errors:
             if stop_at_first_error:
                 return
             continue
@@ -563,7 +602,7 @@ class ImportStream:
     """
 
     def __init__(self, *, name: str, content: bytes, acting_user, today: dt.date | None = None) -> None:
-        self.errors: list[RowError] = []
+        self.errors = ErrorReport()
         self._checking = _prepare(name, content, acting_user=acting_user, today=today, errors=self.errors)
 
     @property

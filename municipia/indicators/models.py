@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from municipia.core.models import RequiresOneLanguageMixin, TimeStampedModel, finish_clean
 from municipia.indicators.choices import Direction, Frequency, ImportStatus
-from municipia.organizations.models import Organization, Person
+from municipia.organizations.models import NetworkMembership, Organization, Person
 
 # Wide enough for counts in millions and rates with six decimals.
 VALUE_DIGITS = 20
@@ -303,7 +303,24 @@ class Observation(models.Model):
                 clash = clash.exclude(pk=self.pk)
             if clash.exists():
                 errors["date"] = _("There is already a value for this organisation on this date.")
+        if self.indicator_id and self.organization_id:
+            owner_id = self.indicator.owner_organization_id
+            if owner_id is not None and self.organization_id not in indicator_reach({owner_id})[owner_id]:
+                errors["organization"] = _(
+                    "%(organization)s is not among the organisations of %(indicator)s (its owner and members)."
+                ) % {"organization": self.organization, "indicator": self.indicator.code}
         finish_clean(errors, super().clean)
+
+
+def indicator_reach(owner_ids: set[int]) -> dict[int, set[int]]:
+    """owner organisation id → the organisations its indicators may have values for: the owner
+    itself and, for a network, its members (one query). Site-wide indicators reach everyone."""
+    reach: dict[int, set[int]] = {owner: {owner} for owner in owner_ids}
+    if owner_ids:
+        pairs = NetworkMembership.objects.filter(network_id__in=owner_ids).values_list("network_id", "member_id")
+        for network_id, member_id in pairs:
+            reach[network_id].add(member_id)
+    return reach
 
 
 class IndicatorReminder(models.Model):

@@ -238,7 +238,7 @@ class ObservationImportPreviewView(EditorView):
             "new_count": len(check.rows) - check.replace_count,
             "file_errors": [e for e in check.errors if e.row == 0],
             "row_errors": [e for e in check.errors if e.row != 0],
-            "error_rows": len({e.row for e in check.errors if e.row != 0}),
+            "error_rows": check.errors.rows,
         }
         return render(self.request, self.template_name, context, status=status)
 

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from municipia.core.filters import search_translated
+from municipia.core.filters import FilterSet, search_translated
 from municipia.organizations.models import Organization
 from municipia.partnerships.choices import AgreementKind, ClarificationStatus, CommitmentStatus, NewsStatus, Verdict
 from municipia.partnerships.models import Agreement, Clarification, Commitment, NewsPost
@@ -16,7 +16,7 @@ def _organization(field_name: str, label) -> django_filters.ModelChoiceFilter:
     )
 
 
-class AgreementFilter(django_filters.FilterSet):
+class AgreementFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     party = _organization("parties", _("Party"))
     kind = django_filters.ChoiceFilter(choices=AgreementKind.choices, label=_("Kind"))
@@ -29,7 +29,7 @@ class AgreementFilter(django_filters.FilterSet):
         return search_translated(queryset, value, "title", "scope")
 
 
-class CommitmentFilter(django_filters.FilterSet):
+class CommitmentFilter(FilterSet):
     agreement = django_filters.ModelChoiceFilter(
         queryset=Agreement.objects.all(), to_field_name="slug", label=_("Agreement")
     )
@@ -41,7 +41,7 @@ class CommitmentFilter(django_filters.FilterSet):
         fields = ["agreement", "party", "status"]
 
 
-class ClarificationFilter(django_filters.FilterSet):
+class ClarificationFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     publisher = _organization("publisher", _("Publisher"))
     verdict = django_filters.ChoiceFilter(choices=Verdict.choices, label=_("Verdict"))
@@ -55,7 +55,7 @@ class ClarificationFilter(django_filters.FilterSet):
         return search_translated(queryset, value, "title", "claim", "facts")
 
 
-class NewsPostFilter(django_filters.FilterSet):
+class NewsPostFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     organization = _organization("organization", _("Organisation"))
     plan = django_filters.ModelChoiceFilter(

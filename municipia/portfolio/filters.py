@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from municipia.core.filters import search_translated
+from municipia.core.filters import FilterSet, search_translated
 from municipia.portfolio.choices import ProposalStatus
 from municipia.portfolio.models import (
     BudgetLine,
@@ -23,7 +23,7 @@ def _plan_filter(field_name: str = "plan") -> django_filters.ModelChoiceFilter:
     )
 
 
-class PlanChildFilter(django_filters.FilterSet):
+class PlanChildFilter(FilterSet):
     plan = _plan_filter()
 
     @classmethod
@@ -32,7 +32,7 @@ class PlanChildFilter(django_filters.FilterSet):
         return type(f"{model.__name__}Filter", (cls,), {"Meta": meta})
 
 
-class ProposalFilter(django_filters.FilterSet):
+class ProposalFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     plan = _plan_filter()
     status = django_filters.ChoiceFilter(
@@ -47,7 +47,7 @@ class ProposalFilter(django_filters.FilterSet):
         return search_translated(queryset, value, "title", "description")
 
 
-class CriterionFilter(django_filters.FilterSet):
+class CriterionFilter(FilterSet):
     plan = _plan_filter("criteria_set__plan")
 
     class Meta:
@@ -55,7 +55,7 @@ class CriterionFilter(django_filters.FilterSet):
         fields = ["plan", "criteria_set"]
 
 
-class AssignmentFilter(django_filters.FilterSet):
+class AssignmentFilter(FilterSet):
     plan = _plan_filter("proposal__plan")
 
     class Meta:
@@ -63,7 +63,7 @@ class AssignmentFilter(django_filters.FilterSet):
         fields = ["plan", "proposal", "evaluator"]
 
 
-class ScoreFilter(django_filters.FilterSet):
+class ScoreFilter(FilterSet):
     plan = _plan_filter("assignment__proposal__plan")
 
     class Meta:
@@ -71,7 +71,7 @@ class ScoreFilter(django_filters.FilterSet):
         fields = ["plan", "assignment"]
 
 
-class AllocationFilter(django_filters.FilterSet):
+class AllocationFilter(FilterSet):
     plan = _plan_filter("source__plan")
 
     class Meta:
@@ -79,7 +79,7 @@ class AllocationFilter(django_filters.FilterSet):
         fields = ["plan", "source", "year"]
 
 
-class BudgetLineFilter(django_filters.FilterSet):
+class BudgetLineFilter(FilterSet):
     plan = _plan_filter()
 
     class Meta:
@@ -87,7 +87,7 @@ class BudgetLineFilter(django_filters.FilterSet):
         fields = ["plan", "action", "proposal", "source", "year", "cost_category"]
 
 
-class ExecutionEntryFilter(django_filters.FilterSet):
+class ExecutionEntryFilter(FilterSet):
     plan = _plan_filter("budget_line__plan")
 
     class Meta:

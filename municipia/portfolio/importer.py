@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
+from municipia.core.datafiles import UnreadableTable, csv_rows, xlsx_rows
 from municipia.portfolio.choices import ExecutionKind
 from municipia.portfolio.models import BudgetLine
 from municipia.strategy.models import Plan
@@ -73,19 +73,19 @@ class CheckResult:
 
 
 def read_table(name: str, content: bytes) -> list[list]:
-    """The file's rows (the header first) as lists of cells."""
-    if name.lower().endswith(".xlsx") or content[:2] == b"PK":
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise UnreadableFile(_("This is not an XLSX file that can be read.")) from exc
-        return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+    """The file's rows (the header first) as lists of cells; an XLSX workbook within the bounds
+    of `core.datafiles.xlsx_rows`."""
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(_("Save the CSV file as UTF-8.")) from exc
-    delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        if name.lower().endswith(".xlsx") or content[:2] == b"PK":
+            return list(xlsx_rows(content))
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(_("Save the CSV file as UTF-8.")) from exc
+        delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+        return list(csv_rows(csv.reader(io.StringIO(text), delimiter=delimiter)))
+    except UnreadableTable as exc:
+        raise UnreadableFile(str(exc)) from None
 
 
 def _text(cell) -> str:

@@ -3,13 +3,13 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from municipia.core.filters import search_translated
+from municipia.core.filters import FilterSet, search_translated
 from municipia.organizations.selectors import department_list, organization_list
 from municipia.strategy.choices import ActionStatus, PlanStatus
 from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
 
 
-class PlanFilter(django_filters.FilterSet):
+class PlanFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     owner = django_filters.ModelChoiceFilter(
         field_name="owner", queryset=organization_list(), to_field_name="slug", label=_("Owner")
@@ -24,7 +24,7 @@ class PlanFilter(django_filters.FilterSet):
         return search_translated(queryset, value, "title", "summary")
 
 
-class ActionFilter(django_filters.FilterSet):
+class ActionFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     plan = django_filters.ModelChoiceFilter(
         field_name="plan", queryset=Plan.objects.all(), to_field_name="slug", label=_("Plan")
@@ -64,7 +64,7 @@ def register_action_filter(name: str, action_filter: django_filters.Filter) -> N
     ActionFilter.base_filters[name] = action_filter
 
 
-class AxisFilter(django_filters.FilterSet):
+class AxisFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all(), to_field_name="slug", label=_("Plan"))
 
@@ -92,7 +92,7 @@ class ObjectiveFilter(ChallengeFilter):
         fields = ["plan", "axis"]
 
 
-class MilestoneFilter(django_filters.FilterSet):
+class MilestoneFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     plan = django_filters.ModelChoiceFilter(
         field_name="action__plan", queryset=Plan.objects.all(), to_field_name="slug", label=_("Plan")

@@ -268,3 +268,62 @@ def test_blank_and_whitespace_rows_are_skipped_and_not_counted(world):
     outcome = run(world["admin"], "csv", rows)
     assert outcome.ok, outcome.check.errors
     assert (outcome.created, outcome.check.row_count) == (2, 2)
+
+
+def test_another_councils_private_indicator_is_as_unknown_as_a_missing_code(world):
+    IndicatorFactory(code="PRIV-01", owner_organization=world["jerez"], is_public=False)
+    private = run(world["tremp_editor"], "csv", [["PRIV-01", "tremp", "2024-12-31", "1", "", ""]])
+    missing = run(world["tremp_editor"], "csv", [["NOPE-1", "tremp", "2024-12-31", "1", "", ""]])
+    assert not private.ok and not missing.ok
+    assert [e.message for e in private.check.errors] == ["Unknown indicator “PRIV-01”."]
+    assert [e.message for e in missing.check.errors] == ["Unknown indicator “NOPE-1”."]
+    assert not Observation.objects.exists()
+
+
+def test_values_only_for_the_organisations_an_indicator_reaches(world):
+    # Tremp's editor may not put Tremp's values on Jerez's own indicator…
+    outcome = run(world["tremp_editor"], "csv", [["DIG-01", "tremp", "2024-12-31", "1", "", ""]])
+    assert [(e.column, "not among the organisations" in e.message) for e in outcome.check.errors] == [
+        ("organization", True)
+    ]
+    # …nor may the network's coordinator record a council outside the network.
+    outside = run(world["coordinator"], "csv", [["NET-01", "jerez", "2024-12-31", "1", "", ""]])
+    assert not outside.ok and outside.check.errors[0].column == "organization"
+    assert not Observation.objects.exists()
+    member = run(world["coordinator"], "csv", [["NET-01", "tremp", "2024-12-31", "1", "", ""]])
+    assert member.ok, member.check.errors
+
+
+def test_a_single_value_for_a_council_outside_the_network_is_refused(world):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        services.observation_create(
+            acting_user=world["admin"],
+            indicator=world["network_indicator"],
+            organization=world["jerez"],
+            data={"date": dt.date(2024, 12, 31), "value": Decimal("1")},
+        )
+    assert "organization" in caught.value.message_dict
+    assert not Observation.objects.exists()
+
+
+def test_a_csv_cell_over_the_field_limit_is_a_file_error_not_a_crash(world):
+    import csv as csv_module
+
+    content = csv_bytes([["DIG-01", "jerez", "2024-12-31", "1", "x" * (csv_module.field_size_limit() + 5), ""]])
+    outcome = services.observations_import(acting_user=world["admin"], name="big.csv", content=content)
+    assert not outcome.ok
+    assert [(e.row, e.column) for e in outcome.check.errors] == [(0, "file")]
+    assert "longer than" in outcome.check.errors[0].message
+
+
+def test_the_error_report_lists_the_first_problems_and_counts_them_all(world):
+    from municipia.indicators import importer
+
+    rows = [["NOPE", "jerez", "2024-12-31", "x", "", ""]] * (importer.MAX_REPORTED_ERRORS + 50)
+    outcome = run(world["admin"], "csv", rows)
+    errors = outcome.check.errors
+    assert len(errors) == importer.MAX_REPORTED_ERRORS
+    assert errors.total == 2 * (importer.MAX_REPORTED_ERRORS + 50)  # two problems per row
+    assert errors.rows == importer.MAX_REPORTED_ERRORS + 50

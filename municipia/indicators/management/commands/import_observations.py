@@ -41,7 +41,7 @@ class Command(BaseCommand):
             for error in check.errors:
                 where = f"row {error.row}, {error.column}" if error.row else "file"
                 self.stderr.write(f"{file.name}: {where}: {error.message}")
-            raise CommandError(f"Nothing imported: {len(check.errors)} problem(s) in {check.row_count} row(s).")
+            raise CommandError(f"Nothing imported: {check.errors.total} problem(s) in {check.row_count} row(s).")
         if dry_run:
             new = len(check.rows) - check.replace_count
             self.stdout.write(
