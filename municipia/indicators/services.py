@@ -22,6 +22,7 @@ from municipia.indicators.entities import BASELINE, INDICATOR, OBSERVATION, TARG
 from municipia.indicators.models import Baseline, Indicator, Observation, ObservationImport, Target
 from municipia.organizations.models import Organization
 from municipia.strategy.models import Action, Objective
+from municipia.strategy.permissions import may_link
 
 INDICATOR_FIELDS = INDICATOR.editable_names()
 BASELINE_FIELDS = BASELINE.editable_names()
@@ -51,7 +52,29 @@ def touch_indicators(indicator_ids: Iterable[int]) -> None:
 # --- Indicators
 
 
-def _set_links(indicator: Indicator, objectives: Iterable[Objective] | None, actions: Iterable[Action] | None) -> None:
+def _set_links(
+    acting_user: User | None,
+    indicator: Indicator,
+    objectives: Iterable[Objective] | None,
+    actions: Iterable[Action] | None,
+) -> None:
+    """Links the indicator to plan elements; adding or removing a link needs the right to edit the
+    element's plan (the indicator then shows on that plan's pages and exports)."""
+    objectives = None if objectives is None else list(objectives)
+    actions = None if actions is None else list(actions)
+    errors: dict[str, str] = {}
+    for name, wanted in (("objectives", objectives), ("actions", actions)):
+        if wanted is None:
+            continue
+        current = set(getattr(indicator, name).all()) if indicator.pk else set()
+        changed: list[Any] = list(set(wanted) ^ current)
+        refused = may_link(acting_user, changed)
+        if refused:
+            errors[name] = _("You may not link to or unlink from elements of plans you do not edit: %(items)s.") % {
+                "items": ", ".join(sorted(str(element) for element in refused))
+            }
+    if errors:
+        raise ValidationError(errors)
     if objectives is not None:
         indicator.objectives.set(list(objectives))
     if actions is not None:
@@ -70,7 +93,7 @@ def indicator_create(
     indicator = Indicator(owner_organization=owner)
     apply_fields(indicator, data, INDICATOR_FIELDS)
     save_with_history(indicator, acting_user=acting_user)
-    _set_links(indicator, objectives, actions)
+    _set_links(acting_user, indicator, objectives, actions)
     return indicator
 
 
@@ -85,7 +108,7 @@ def indicator_update(
 ) -> Indicator:
     apply_fields(indicator, data, INDICATOR_FIELDS)
     save_with_history(indicator, acting_user=acting_user)
-    _set_links(indicator, objectives, actions)
+    _set_links(acting_user, indicator, objectives, actions)
     return indicator
 
 

@@ -74,3 +74,15 @@ for model_name in ("axis", "challenge", "objective", "action", "milestone"):
     rules.add_perm(f"strategy.add_{model_name}", can_edit)
     rules.add_perm(f"strategy.change_{model_name}", can_edit)
     rules.add_perm(f"strategy.delete_{model_name}", can_edit)
+
+
+def may_link(user, elements: list) -> list:
+    """Those of `elements` (objectives or actions) that `user` may NOT link to or unlink from
+    something of theirs: a link shows on the element's plan (its pages, dashboard, exports), so it
+    needs the right to edit that plan. `user` None is the operator's command line."""
+    if user is None or not elements:
+        return []
+    model = type(elements[0])
+    chain = "axis__plan" if model is Objective else "plan"
+    fetched = model.objects.select_related(chain).filter(pk__in=[element.pk for element in elements])
+    return [element for element in fetched if not user.has_perm(f"strategy.change_{model._meta.model_name}", element)]

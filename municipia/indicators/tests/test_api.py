@@ -171,7 +171,9 @@ def test_import_endpoint_lists_every_bad_row_and_writes_nothing(api, filled):
         "rows": [
             {"row": 3, "column": "value", "message": "“x” is not a number."},
             {"row": 4, "column": "indicator", "message": "Unknown indicator “DIG-99”."},
-        ]
+        ],
+        "error_count": 2,
+        "error_rows": 2,
     }
     assert Observation.objects.count() == 2
 
