@@ -12,14 +12,15 @@ serialize. Subclasses provide:
 
 from typing import Any
 
-from django.db import models
+from django.db import models, transaction
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import viewsets
+from rest_framework import exceptions, status, viewsets
 
 from municipia.api.pagination import StandardPagination
 from municipia.api.permissions import RulesPermission
 from municipia.core.cache import cache_key, cached_response, store_response
 from municipia.core.entities import Entity
+from municipia.core.versions import Conflict, check_version, etag_of
 
 
 class PublicCacheMixin:
@@ -55,6 +56,20 @@ class PublicCacheMixin:
         return response
 
 
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_code = "precondition_failed"
+
+    def __init__(self, conflict: Conflict) -> None:
+        super().__init__(
+            {
+                "detail": conflict.message(),
+                "changed": conflict.changed,
+                "etag": etag_of(conflict.current) or "",
+            }
+        )
+
+
 class ServiceModelViewSet(PublicCacheMixin, viewsets.ModelViewSet):
     permission_classes = [RulesPermission]
     # The FilterSets already offer `search`; DRF's SearchFilter would be a second way.
@@ -87,8 +102,29 @@ class ServiceModelViewSet(PublicCacheMixin, viewsets.ModelViewSet):
         serializer.instance = self.refetched(self.create_object(parent, data))
 
     def perform_update(self, serializer) -> None:
-        instance = self.update_object(serializer.instance, dict(serializer.validated_data))
-        serializer.instance = self.refetched(instance)
+        # With If-Match (the ETag of the detail the client read), a newer version answers 412.
+        try:
+            with transaction.atomic():
+                check_version(serializer.instance, self.request.headers.get("If-Match"), fields=list(serializer.fields))
+                instance = self.update_object(serializer.instance, dict(serializer.validated_data))
+        except Conflict as conflict:
+            raise PreconditionFailed(conflict) from None
+        serializer.instance = self._etag_object = self.refetched(instance)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        # A detail read or write names its version, for the next write's If-Match.
+        instance = getattr(self, "_etag_object", None)
+        if instance is not None and response.status_code in (200, 201) and not response.has_header("ETag"):
+            etag = etag_of(instance)
+            if etag:
+                response["ETag"] = etag
+        return response
+
+    def get_object(self):
+        obj = super().get_object()
+        self._etag_object = obj
+        return obj
 
     def perform_destroy(self, instance: models.Model) -> None:
         self.delete_object(instance)

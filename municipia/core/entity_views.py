@@ -16,10 +16,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Model
 from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
 
 from municipia.core.entities import Entity
+from municipia.core.versions import Conflict, check_version, version_of
 from municipia.core.views import ServiceDeleteView, ServiceFormView
 
 LOOKUP_KWARGS = ("pk", "slug")
@@ -66,7 +70,12 @@ class EntityCreateView(ServiceFormView):
 
 
 class EntityUpdateView(ServiceFormView):
-    """The edit form of one object of `entity`."""
+    """The edit form of one object of `entity`.
+
+    The page carries the version of the object it was opened at; saving over a newer version is
+    refused, the form comes back with what the editor typed and says what changed and by whom,
+    and it then carries the newer version, so saving again knowingly overwrites.
+    """
 
     entity: Entity = None  # type: ignore[assignment]  # set by as_view()
 
@@ -74,6 +83,7 @@ class EntityUpdateView(ServiceFormView):
         self.permission = self.entity.perm("change")
         self.title = self.entity.titles[1]
         self.object = self.entity.get(self.request.user, **_lookup(self.entity, kwargs))
+        self.version = self.request.POST.get("version") or version_of(self.object)
         return self.object
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -81,13 +91,24 @@ class EntityUpdateView(ServiceFormView):
 
     def get_context(self) -> dict[str, Any]:
         parent = self.entity.parent_of(self.object)
-        return {"subtitle": str(parent if parent is not None else self.object)}
+        hidden = {"version": self.version} if self.version else {}
+        return {"subtitle": str(parent if parent is not None else self.object), "hidden": hidden}
 
     def cancel_url(self) -> str:
         return self.entity.url_after_save(self.object)
 
     def save(self, form) -> Model:
-        obj = self.entity.update_object(acting_user=self.request.user, obj=self.object, data=form.service_data())
+        try:
+            with transaction.atomic():
+                check_version(self.object, self.request.POST.get("version"), fields=list(form.fields))
+                obj = self.entity.update_object(
+                    acting_user=self.request.user, obj=self.object, data=form.service_data()
+                )
+        except Conflict as conflict:
+            self.version = version_of(conflict.current)
+            raise ValidationError(
+                conflict.message() + " " + _("Your changes are kept below: check them and save again.")
+            ) from None
         _flash(self.request, self.entity.messages[1])
         return obj
 

@@ -233,6 +233,9 @@ class _Writer:
         duration = dt.timedelta(minutes=series.duration_minutes or 1)
         missing = [_aware(slot, zone) for slot in slots if slot not in by_slot]
         master = self._master(series, uid=uid, start=_aware(start, zone), rule_text=rule_text, missing=missing)
+        # The VTIMEZONE must cover every occurrence the rule expands to, not only the master's start:
+        # a calendar reads later occurrences with the last offset the definition gives.
+        self._seen(_aware(slots[-1], zone))
         events = [master]
         for slot, meeting in overrides:
             if _differs(meeting, series, _aware(slot, zone), duration):

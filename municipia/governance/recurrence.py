@@ -27,6 +27,15 @@ MAX_HOLIDAY_SHIFT_DAYS = 14
 _UNTIL = re.compile(r"UNTIL=(\d{8})(T(\d{6})(Z?))?", re.IGNORECASE)
 
 
+_UNTIL_VALUE = re.compile(r"\d{8}(T\d{6}Z?)?", re.IGNORECASE)
+
+
+def in_spring_forward_gap(naive: dt.datetime, zone: ZoneInfo) -> bool:
+    """Whether a wall-clock time does not exist in `zone` (the hour skipped when clocks go forward)."""
+    real = naive.replace(tzinfo=zone).astimezone(dt.UTC).astimezone(zone).replace(tzinfo=None)
+    return real != naive.replace(tzinfo=None)
+
+
 class RecurrenceError(ValueError):
     """The rule cannot be used; the message says why, for the `rrule` field."""
 
@@ -94,6 +103,13 @@ def parse_rule(text: str, *, first_local: dt.datetime, zone: ZoneInfo) -> rrule:
     text = rule_body(text)
     if not text or "\n" in text or ":" in text:
         raise RecurrenceError(_("Write a single recurrence rule, e.g. FREQ=MONTHLY;BYDAY=-1TU."))
+    for part in rule_parts(text):
+        name, _sep, value = part.partition("=")
+        # dateutil would read UNTIL=2023 as a day of the current year: only RFC 5545's forms pass.
+        if name.strip().upper() == "UNTIL" and not _UNTIL_VALUE.fullmatch(value.strip()):
+            raise RecurrenceError(
+                _("UNTIL must be a date written YYYYMMDD (e.g. UNTIL=20231231), or YYYYMMDDTHHMMSSZ in UTC.")
+            )
     try:
         rule = rrulestr(_until_in_local_time(text, zone), dtstart=first_local, ignoretz=True)
     except (ValueError, TypeError, KeyError, IndexError) as exc:
@@ -276,6 +292,14 @@ def expand(
         if moved in taken:
             continue  # a holiday pushed an earlier occurrence onto this one: meet once
         taken.add(moved)
+        if in_spring_forward_gap(moved, zone):
+            raise RecurrenceError(
+                _(
+                    "The meeting of %(date)s at %(time)s would fall in the hour skipped when clocks go "
+                    "forward in %(zone)s; choose another time."
+                )
+                % {"date": moved.date().isoformat(), "time": moved.strftime("%H:%M"), "zone": zone.key}
+            )
         starts_at = _localise(moved, zone)
         occurrences.append(Occurrence(slot=_localise(naive, zone), starts_at=starts_at, ends_at=starts_at + duration))
         if limit is not None and len(occurrences) > limit:

@@ -32,7 +32,13 @@ from municipia.governance.models import (
     Report,
     Task,
 )
-from municipia.governance.recurrence import Occurrence, RecurrenceError, expand, is_known_time_zone
+from municipia.governance.recurrence import (
+    Occurrence,
+    RecurrenceError,
+    expand,
+    in_spring_forward_gap,
+    is_known_time_zone,
+)
 from municipia.organizations.models import Organization, Person
 from municipia.strategy.models import Plan
 
@@ -211,6 +217,18 @@ def _series_occurrences(series: MeetingSeries) -> list[Occurrence]:
         )
     if series.first_start is None:
         raise ValidationError({"first_start": _("This field cannot be blank.")})
+    # A wall-clock time read in a zone (naive, or aware in a ZoneInfo as DRF and forms make it)
+    # may not exist there: refuse it rather than move it silently.
+    read_in = ZoneInfo(series.time_zone) if timezone.is_naive(series.first_start) else series.first_start.tzinfo
+    if isinstance(read_in, ZoneInfo) and in_spring_forward_gap(series.first_start.replace(tzinfo=None), read_in):
+        raise ValidationError(
+            {
+                "first_start": _(
+                    "%(time)s does not exist in %(zone)s on that day: clocks go forward an hour. Choose another time."
+                )
+                % {"time": series.first_start.strftime("%Y-%m-%d %H:%M"), "zone": read_in.key}
+            }
+        )
     if timezone.is_naive(series.first_start):
         series.first_start = series.first_start.replace(tzinfo=ZoneInfo(series.time_zone))
     first_day = series.first_start.astimezone(ZoneInfo(series.time_zone)).date()

@@ -610,3 +610,26 @@ def test_cyrillic_and_catalan_titles_with_separators_survive_an_independent_pars
     (event,) = parse(response.content).vevent_list
     assert event.summary.value == title_bg
     assert event.location.value == title_ca
+
+
+def test_the_time_zone_definition_covers_every_occurrence_of_a_long_series(client, site_admin):
+    plan = PlanFactory(
+        slug="long-plan", is_published=True, period_start=dt.date(2025, 1, 1), period_end=dt.date(2027, 12, 31)
+    )
+    body = BodyFactory(plan=plan, is_public=True)
+    services.series_create(
+        acting_user=site_admin,
+        body=body,
+        data={
+            "title_en": "Monthly steering",
+            "rrule": "FREQ=MONTHLY;BYDAY=1TU",
+            "first_start": dt.datetime(2025, 11, 4, 10, 0),
+            "duration_minutes": 60,
+        },
+    )
+    meetings = Meeting.objects.filter(body=body)
+    assert meetings.filter(starts_at__year=2027, starts_at__month=7).exists()
+    content = get_feed(client, "plan", slug="long-plan").content
+    # Summer 2027 occurrences must be read at +02:00, so the definition reaches the 2027 changes.
+    assert b"20270328T030000" in content
+    assert comparable(expanded(parse(content))) == stored(meetings)

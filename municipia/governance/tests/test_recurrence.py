@@ -184,3 +184,22 @@ def test_an_unknown_time_zone_is_refused():
             time_zone="Europe/Atlantis",
             until=dt.date(2023, 12, 31),
         )
+
+
+@pytest.mark.parametrize("until", ["UNTIL=2023", "UNTIL=2023-12-31", "UNTIL=31/12/2023", "UNTIL=20231231T1200"])
+def test_an_until_not_in_rfc_5545_form_is_refused_with_a_clear_message(until):
+    with pytest.raises(RecurrenceError, match="UNTIL must be a date written YYYYMMDD"):
+        _starts(rule=f"FREQ=MONTHLY;{until}", first_start=dt.datetime(2023, 1, 10, 17), until=dt.date(2024, 12, 31))
+
+
+def test_an_until_in_rfc_5545_form_is_read():
+    starts = _starts(
+        rule="FREQ=MONTHLY;UNTIL=20230331", first_start=dt.datetime(2023, 1, 10, 17), until=dt.date(2024, 12, 31)
+    )
+    assert len(starts) == 3
+
+
+def test_an_occurrence_inside_the_spring_forward_gap_is_refused_not_moved():
+    # Sundays at 02:30: on 26 March 2023 Madrid's clocks jump from 02:00 to 03:00.
+    with pytest.raises(RecurrenceError, match="hour skipped when clocks go forward"):
+        _starts(rule="FREQ=WEEKLY;COUNT=4", first_start=dt.datetime(2023, 3, 12, 2, 30), until=dt.date(2023, 12, 31))

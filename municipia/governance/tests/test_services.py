@@ -325,3 +325,19 @@ def test_former_member_cannot_own_a_new_task(site_admin):
             acting_user=site_admin, body=body, data={"title_en": "T", "owner": former, "due_date": dt.date(2030, 1, 1)}
         )
     assert "owner" in exc.value.message_dict
+
+
+def test_a_first_start_inside_the_spring_forward_gap_is_refused_naming_the_field(site_admin):
+    from django.core.exceptions import ValidationError
+
+    from municipia.governance.tests.factories import BodyFactory
+
+    body = BodyFactory(plan=PlanFactory(period_start=dt.date(2023, 1, 1), period_end=dt.date(2023, 12, 31)))
+    with pytest.raises(ValidationError) as caught:
+        services.series_create(
+            acting_user=site_admin,
+            body=body,
+            data=_series_data(rrule="FREQ=MONTHLY;COUNT=3", first_start=dt.datetime(2023, 3, 26, 2, 30)),
+        )
+    assert "does not exist in Europe/Madrid" in caught.value.message_dict["first_start"][0]
+    assert not body.series.exists()
