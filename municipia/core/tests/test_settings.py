@@ -29,3 +29,31 @@ def test_management_commands_run_without_a_key():
     result = _run("import django; django.setup(); from django.conf import settings; print(bool(settings.SECRET_KEY))")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "True"
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        env={
+            **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "MUNICIPIA_TESTING"}},
+            "SECRET_KEY": "k7#Qm2!vX9pL4@zR8sT1wY6^nB3&cF5*hJ0-eU",
+            "ALLOWED_HOSTS": "municipia.example.org",
+            "HTTPS": "1",
+            "DJANGO_SETTINGS_MODULE": "municipia.settings",
+        },
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_settings_redirect_to_https_and_send_hsts():
+    result = _run(
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS > 0, s.SESSION_COOKIE_SECURE)",
+        SECRET_KEY="a-real-secret-for-this-test",
+        HTTPS="1",
+    )
+    assert result.stdout.split() == ["True", "True", "True"], result.stderr
