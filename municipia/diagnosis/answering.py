@@ -127,15 +127,23 @@ class Flow:
 
     @property
     def session_key(self) -> str:
-        return f"diagnosis-draft-{self.campaign.pk}"
+        suffix = f"-{self.invitation.pk}" if self.invitation is not None else ""
+        return f"diagnosis-draft-{self.campaign.pk}{suffix}"
+
+    @property
+    def drafts_on_server(self) -> bool:
+        # An invitee's draft is kept with the invitation (resumable from any device), except in an
+        # anonymous campaign: answers must never sit next to the invitee's e-mail address, so the
+        # draft lives only in this browser's session.
+        return self.invitation is not None and not self.campaign.is_anonymous
 
     def saved(self) -> dict[str, Any]:
-        if self.invitation is not None:
+        if self.drafts_on_server:
             return dict(self.invitation.draft or {})
         return dict(self.request.session.get(self.session_key, {}))
 
     def keep(self, answers: dict[str, Any]) -> None:
-        if self.invitation is not None:
+        if self.drafts_on_server:
             services.response_save(invitation=self.invitation, answers=answers, structure=self.structure)
         else:
             self.request.session[self.session_key] = answers

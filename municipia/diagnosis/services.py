@@ -606,8 +606,13 @@ def check_invitation(invitation: Invitation | None, *, record: bool = True) -> N
 
 
 def response_save(*, invitation: Invitation, answers: dict[str, Any], structure: Structure) -> dict[str, Any]:
-    """Save & resume: keeps the answers given so far with the invitation (checked, not yet submitted)."""
+    """Save & resume: keeps the answers given so far with the invitation (checked, not yet submitted).
+
+    Never for an anonymous campaign: the invitation holds the invitee's e-mail address.
+    """
     check_invitation(invitation, record=False)
+    if invitation.campaign.is_anonymous:
+        raise ValidationError(_("Answers to an anonymous campaign are not kept with the invitation."))
     cleaned, errors = clean_answers(answers, structure, final=False)
     if errors:
         raise ValidationError(errors)
@@ -851,7 +856,7 @@ def maturity_assessment_delete(*, acting_user: User, assessment: MaturityAssessm
 # --- Findings (SWOT)
 
 
-def _check_finding_links(finding: Finding) -> None:
+def _check_finding_links(finding: Finding, acting_user: User | None) -> None:
     errors = {}
     if (
         finding.campaign_id
@@ -859,6 +864,13 @@ def _check_finding_links(finding: Finding) -> None:
         and (finding.campaign.results_published_to_id != finding.plan.owner_id)
     ):
         errors["campaign"] = _("Choose a campaign of the plan's owner or one whose results it received.")
+    if finding.question_id:
+        # The question's text goes into the plan (evidence, challenges): it must be one the editor
+        # may see, and of the campaign's questionnaire when a campaign is named. A question the
+        # editor may not see reads as any unsuitable one.
+        of_campaign = not finding.campaign_id or finding.question.questionnaire_id == finding.campaign.questionnaire_id
+        if not of_campaign or (acting_user is not None and not QUESTION.can_see(acting_user, finding.question)):
+            errors["question"] = _("Choose a question of the finding's campaign that you may see.")
     if errors:
         raise ValidationError(errors)
 
@@ -867,14 +879,14 @@ def _check_finding_links(finding: Finding) -> None:
 def finding_create(*, acting_user: User, plan: Plan, data: dict[str, Any]) -> Finding:
     finding = Finding(plan=plan)
     apply_fields(finding, data, FINDING_FIELDS)
-    _check_finding_links(finding)
+    _check_finding_links(finding, acting_user)
     return save_with_history(finding, acting_user=acting_user)
 
 
 @transaction.atomic
 def finding_update(*, acting_user: User, finding: Finding, data: dict[str, Any]) -> Finding:
     apply_fields(finding, data, FINDING_FIELDS)
-    _check_finding_links(finding)
+    _check_finding_links(finding, acting_user)
     return save_with_history(finding, acting_user=acting_user)
 
 

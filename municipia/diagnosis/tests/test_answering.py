@@ -103,6 +103,7 @@ def test_ranking_with_two_options_in_the_same_place_is_refused(client, campaign)
 
 def test_invitation_save_and_resume_then_the_token_is_used(campaign):
     campaign.access = Access.INVITATION
+    campaign.is_anonymous = False
     campaign.save()
     invitation = InvitationFactory(campaign=campaign)
     url = _url("answer-token", lang="ca", token=invitation.token)
@@ -119,6 +120,22 @@ def test_invitation_save_and_resume_then_the_token_is_used(campaign):
     again = Client().get(url)
     assert again.status_code == 410
     assert "Aquesta invitació ja s'ha utilitzat per respondre" in html.unescape(again.content.decode())
+
+
+def test_an_anonymous_campaign_keeps_no_draft_next_to_the_invitees_address(campaign):
+    from municipia.diagnosis.models import Invitation
+
+    campaign.access = Access.INVITATION
+    campaign.is_anonymous = True
+    campaign.save()
+    invitation = InvitationFactory(campaign=campaign)
+    url = _url("answer-token", token=invitation.token)
+    browser = Client()
+    assert browser.post(url, {**PAGE_ONE, "action": "save"}).status_code == 302
+    assert Invitation.objects.get(pk=invitation.pk).draft in (None, {})
+    # The same browser resumes; another device starts afresh.
+    assert 'value="30-49" checked' in browser.get(url).content.decode()
+    assert 'value="30-49" checked' not in Client().get(url).content.decode()
 
 
 @pytest.mark.parametrize(

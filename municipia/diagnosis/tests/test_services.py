@@ -219,7 +219,7 @@ def test_honeypot_refuses():
 
 
 def test_save_and_resume_keeps_checked_answers_with_the_invitation():
-    campaign = CampaignFactory(questionnaire=build_questionnaire(), access=Access.INVITATION)
+    campaign = CampaignFactory(questionnaire=build_questionnaire(), access=Access.INVITATION, is_anonymous=False)
     invitation = InvitationFactory(campaign=campaign)
     structure = questionnaire_structure(campaign.questionnaire)
     services.response_save(invitation=invitation, answers={"age_band": "65+"}, structure=structure)
@@ -229,6 +229,16 @@ def test_save_and_resume_keeps_checked_answers_with_the_invitation():
         services.response_save(invitation=invitation, answers={"satisfaction": 11}, structure=structure)
     invitation.refresh_from_db()
     assert "satisfaction" not in invitation.draft
+
+
+def test_an_anonymous_campaign_refuses_to_keep_a_draft_with_the_invitation():
+    campaign = CampaignFactory(questionnaire=build_questionnaire(), access=Access.INVITATION, is_anonymous=True)
+    invitation = InvitationFactory(campaign=campaign)
+    structure = questionnaire_structure(campaign.questionnaire)
+    with pytest.raises(ValidationError):
+        services.response_save(invitation=invitation, answers={"age_band": "65+"}, structure=structure)
+    invitation.refresh_from_db()
+    assert not invitation.draft
 
 
 # --- Invitations CSV
@@ -403,3 +413,23 @@ def test_finding_cannot_become_a_challenge_of_another_plan():
     with pytest.raises(ValidationError) as exc:
         services.finding_to_challenge(acting_user=None, finding=finding, axis=AxisFactory())
     assert "axis" in exc.value.message_dict
+
+
+def test_a_finding_cannot_cite_a_question_of_another_councils_private_questionnaire():
+    from municipia.diagnosis.tests.factories import QuestionFactory
+    from municipia.organizations.tests.factories import RoleFactory
+
+    plan = PlanFactory()
+    editor = RoleFactory(organization=plan.owner).user
+    private = QuestionFactory(text_en="How many staff failed the phishing test?")  # another owner's, not a template
+    own = QuestionFactory(section__questionnaire__owner=plan.owner)
+    with pytest.raises(ValidationError) as caught:
+        services.finding_create(
+            acting_user=editor, plan=plan, data={"title_en": "Phishing", "kind": "weakness", "question": private}
+        )
+    assert "question" in caught.value.message_dict
+    assert "phishing" not in str(caught.value.message_dict).lower()
+    finding = services.finding_create(
+        acting_user=editor, plan=plan, data={"title_en": "Own", "kind": "weakness", "question": own}
+    )
+    assert finding.question == own
