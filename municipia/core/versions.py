@@ -86,7 +86,7 @@ def check_version(obj: models.Model, opened_version: str | None, *, fields: list
     """Raises `Conflict` when `obj` was saved since `opened_version`; call inside the transaction
     that then saves it. No version given (an old client, a model without one): nothing to check."""
     opened = (opened_version or "").strip().removeprefix("W/").strip('"')
-    if not opened or version_of(obj) is None:
+    if not opened or opened == "*" or version_of(obj) is None:  # If-Match: * matches any version
         return
     current = _fresh(obj)
     if version_of(current) == opened:
