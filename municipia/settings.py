@@ -5,6 +5,7 @@ SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and, to scale out, REDIS_URL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +52,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -68,6 +73,7 @@ INSTALLED_APPS = [
     "municipia.portal",
     "municipia.api",
     "municipia.partnerships",
+    "municipia.accounts",
 ]
 
 MIDDLEWARE = [
@@ -78,9 +84,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "municipia.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the "locked out" answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "municipia.urls"
@@ -151,6 +161,8 @@ CELERY_BEAT_SCHEDULE = {
 PUBLIC_CACHE = env_bool("PUBLIC_CACHE", True)
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in (site, admin, API token) of a locked-out account or address.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -164,6 +176,25 @@ if TESTING:
     # Fast hashing keeps the many users of the permission grids cheap; never used outside tests.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
+# Password guessing (django-axes): failures are counted in the database, which every worker
+# shares, per account and per client address; either reaching the limit locks it for the
+# cool-off time. An administrator unlocks earlier from the admin ("Access attempts") or with
+# `manage.py axes_reset_username <name>` / `axes_reset_ip <address>`.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "municipia.core.http.client_ip"
+AXES_LOCKOUT_CALLABLE = "municipia.accounts.lockout.locked_out_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Addresses (or networks, e.g. 10.0.0.0/8) of the reverse proxies in front of the app: only a
+# request whose socket peer is one of them has its X-Forwarded-For believed.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+# Two-factor authentication (django-otp): site administrators must use it before the admin.
+OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Municipia")
+# API tokens issued by the token page and the token endpoint live this many days at most.
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
+API_TOKEN_DEFAULT_DAYS = int(os.environ.get("API_TOKEN_DEFAULT_DAYS", "90"))
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
@@ -239,7 +270,7 @@ if not DEBUG and not TESTING and env_bool("HTTPS", True):
 # --- REST API.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "municipia.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["municipia.api.permissions.RulesPermission"],

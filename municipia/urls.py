@@ -17,6 +17,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("municipia.accounts.urls")),
     path("organizations/", include("municipia.organizations.urls")),
     path("governance/", include("municipia.governance.urls")),
     path("alignment/", include("municipia.alignment.urls")),
