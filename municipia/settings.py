@@ -76,6 +76,10 @@ INSTALLED_APPS = [
     "municipia.accounts",
 ]
 
+if TESTING:
+    # The tests start a local OpenID Connect provider (django-oauth-toolkit) to sign in against.
+    INSTALLED_APPS.append("oauth2_provider")
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -190,6 +194,19 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # Addresses (or networks, e.g. 10.0.0.0/8) of the reverse proxies in front of the app: only a
 # request whose socket peer is one of them has its X-Forwarded-For believed.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+# Sign-in through organisations' identity providers (OpenID Connect): OIDC_PROVIDERS lists keys,
+# each configured by OIDC_<KEY>_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _ORGANIZATION (the slug of the
+# organisation whose people it signs in; default: the key) and _LABEL (the button's text).
+OIDC_PROVIDERS = {
+    key: {
+        "issuer": os.environ.get(f"OIDC_{key.upper().replace('-', '_')}_ISSUER", ""),
+        "client_id": os.environ.get(f"OIDC_{key.upper().replace('-', '_')}_CLIENT_ID", ""),
+        "client_secret": os.environ.get(f"OIDC_{key.upper().replace('-', '_')}_CLIENT_SECRET", ""),
+        "organization": os.environ.get(f"OIDC_{key.upper().replace('-', '_')}_ORGANIZATION", key),
+        "label": os.environ.get(f"OIDC_{key.upper().replace('-', '_')}_LABEL", key),
+    }
+    for key in env_list("OIDC_PROVIDERS", "")
+}
 # Two-factor authentication (django-otp): site administrators must use it before the admin.
 OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Municipia")
 # API tokens issued by the token page and the token endpoint live this many days at most.

@@ -190,3 +190,14 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         services.tokens_revoke_all(user=form.user)
         return response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in page, with a button for each organisation's identity provider."""
+
+    def get_context_data(self, **kwargs):
+        from municipia.accounts.oidc import providers
+
+        context = super().get_context_data(**kwargs)
+        context["identity_providers"] = [(key, config["label"]) for key, config in providers().items()]
+        return context
