@@ -207,7 +207,10 @@ OIDC_PROVIDERS = {
     }
     for key in env_list("OIDC_PROVIDERS", "")
 }
-# Two-factor authentication (django-otp): site administrators must use it before the admin.
+# Two-factor authentication (django-otp): site administrators must use it before the admin. Off
+# only for the other apps' tests, which sign administrators in with force_login; the accounts
+# tests switch it on.
+ADMIN_REQUIRES_TWO_FACTOR = env_bool("ADMIN_REQUIRES_TWO_FACTOR", not TESTING)
 OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Municipia")
 # API tokens issued by the token page and the token endpoint live this many days at most.
 API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))

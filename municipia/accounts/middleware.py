@@ -1,5 +1,6 @@
 """Two-factor authentication enforced: the second step after a password, and for the admin."""
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import JsonResponse
@@ -53,10 +54,8 @@ class TwoFactorMiddleware:
         if request.path in (verify, reverse("logout"), "/admin/logout/"):
             return None
         state = _state(request)
-        admin = request.path.startswith("/admin/")
+        admin = request.path.startswith("/admin/") and settings.ADMIN_REQUIRES_TWO_FACTOR
         if state == "none" and not (admin and (request.user.is_staff or request.user.is_superuser)):
-            return None
-        if state == "none" and request.path == setup:
             return None
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": _("Enter your two-factor code on the site first.")}, status=403)

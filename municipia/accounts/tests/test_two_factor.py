@@ -11,6 +11,13 @@ from rest_framework.test import APIClient
 from municipia.organizations.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _admin_requires_two_factor(settings):
+    settings.ADMIN_REQUIRES_TWO_FACTOR = True  # as in production (the default outside tests)
+
+
 LOGIN = "/en/accounts/login/"
 
 
@@ -143,3 +150,16 @@ def test_turning_it_off_needs_a_code(client):
     client.post("/en/accounts/two-factor/verify/", {"code": _code(device)})
     assert "This code is not right" in client.post("/en/accounts/two-factor/disable/", {"code": "1"}).content.decode()
     assert TOTPDevice.objects.filter(user=user).exists()
+
+
+def test_outside_the_tests_administrators_always_need_it():
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k not in {"MUNICIPIA_TESTING", "ADMIN_REQUIRES_TWO_FACTOR"}}
+    env.update(DJANGO_SETTINGS_MODULE="municipia.settings", PYTHONPATH=str(Path(__file__).resolve().parents[3]))
+    code = "from django.conf import settings; print(settings.ADMIN_REQUIRES_TWO_FACTOR)"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.stdout.strip() == "True", result.stderr
