@@ -5,6 +5,7 @@ SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and, to scale out, REDIS_URL.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -71,7 +76,12 @@ INSTALLED_APPS = [
     "municipia.portal",
     "municipia.api",
     "municipia.partnerships",
+    "municipia.accounts",
 ]
+
+if TESTING:
+    # The tests start a local OpenID Connect provider (django-oauth-toolkit) to sign in against.
+    INSTALLED_APPS.append("oauth2_provider")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -82,9 +92,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "municipia.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the "locked out" answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "municipia.urls"
@@ -155,6 +169,8 @@ CELERY_BEAT_SCHEDULE = {
 PUBLIC_CACHE = env_bool("PUBLIC_CACHE", True)
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in (site, admin, API token) of a locked-out account or address.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -168,6 +184,41 @@ if TESTING:
     # Fast hashing keeps the many users of the permission grids cheap; never used outside tests.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "login"
+# Password guessing (django-axes): failures are counted in the database, which every worker
+# shares, per account and per client address; either reaching the limit locks it for the
+# cool-off time. An administrator unlocks earlier from the admin ("Access attempts") or with
+# `manage.py axes_reset_username <name>` / `axes_reset_ip <address>`.
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "municipia.core.http.client_ip"
+AXES_LOCKOUT_CALLABLE = "municipia.accounts.lockout.locked_out_response"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Addresses (or networks, e.g. 10.0.0.0/8) of the reverse proxies in front of the app: only a
+# request whose socket peer is one of them has its X-Forwarded-For believed.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+# Sign-in through organisations' identity providers (OpenID Connect): OIDC_PROVIDERS lists keys,
+# each configured by OIDC_<KEY>_ISSUER, _CLIENT_ID, _CLIENT_SECRET, _ORGANIZATION (the slug of the
+# organisation whose people it signs in; default: the key) and _LABEL (the button's text).
+OIDC_PROVIDERS = {
+    key: {
+        "issuer": os.environ.get(f"OIDC_{key.upper().replace('-', '_')}_ISSUER", ""),
+        "client_id": os.environ.get(f"OIDC_{key.upper().replace('-', '_')}_CLIENT_ID", ""),
+        "client_secret": os.environ.get(f"OIDC_{key.upper().replace('-', '_')}_CLIENT_SECRET", ""),
+        "organization": os.environ.get(f"OIDC_{key.upper().replace('-', '_')}_ORGANIZATION", key),
+        "label": os.environ.get(f"OIDC_{key.upper().replace('-', '_')}_LABEL", key),
+    }
+    for key in env_list("OIDC_PROVIDERS", "")
+}
+# Two-factor authentication (django-otp): site administrators must use it before the admin. Off
+# only for the other apps' tests, which sign administrators in with force_login; the accounts
+# tests switch it on.
+ADMIN_REQUIRES_TWO_FACTOR = env_bool("ADMIN_REQUIRES_TWO_FACTOR", not TESTING)
+OTP_TOTP_ISSUER = os.environ.get("OTP_ISSUER", "Municipia")
+# API tokens issued by the token page and the token endpoint live this many days at most.
+API_TOKEN_MAX_DAYS = int(os.environ.get("API_TOKEN_MAX_DAYS", "365"))
+API_TOKEN_DEFAULT_DAYS = int(os.environ.get("API_TOKEN_DEFAULT_DAYS", "90"))
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
@@ -251,7 +302,7 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 # --- REST API.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "municipia.accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["municipia.api.permissions.RulesPermission"],

@@ -6,17 +6,22 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from municipia.accounts import views as account_views
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", include("municipia.api.urls")),
     # Calendar feeds keep one address whatever the language, for calendar applications to subscribe.
     path("calendars/", include("municipia.governance.feed_urls")),
     path("admin/", admin.site.urls),
+    # Sign-in through organisations' identity providers; one callback address whatever the language.
+    path("oidc/", include("municipia.accounts.oidc_urls")),
 ]
 
 urlpatterns += i18n_patterns(
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("municipia.accounts.urls")),
     path("organizations/", include("municipia.organizations.urls")),
     path("governance/", include("municipia.governance.urls")),
     path("alignment/", include("municipia.alignment.urls")),

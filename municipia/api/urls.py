@@ -2,10 +2,9 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
-from rest_framework.throttling import ScopedRateThrottle
 
+from municipia.accounts.api import TokenView
 from municipia.alignment.api import (
     AlignmentViewSet,
     CoverageViewSet,
@@ -67,13 +66,6 @@ from municipia.strategy.api import (
 )
 
 app_name = "api"
-
-
-class TokenView(ObtainAuthToken):
-    """Username and password → API token; throttled per client address."""
-
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "token"
 
 
 router = DefaultRouter()

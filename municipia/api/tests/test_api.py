@@ -2,8 +2,9 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from municipia.accounts.models import ApiToken
+from municipia.accounts.services import token_digest
 from municipia.api.tests.conftest import action_payload
 from municipia.organizations.models import NetworkMembership, Organization
 from municipia.organizations.tests.factories import DepartmentFactory, OrganizationFactory
@@ -406,7 +407,7 @@ def test_token_endpoint_exchanges_credentials_for_a_working_token(api, world):
     response = api.post("/api/v1/auth/token/", {"username": world.editor_a.username, "password": "pass-for-tests"})
     assert response.status_code == 200
     token = response.json()["token"]
-    assert Token.objects.get(key=token).user == world.editor_a
+    assert ApiToken.objects.get(digest=token_digest(token)).user == world.editor_a
 
     client = type(api)()
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")

@@ -15,11 +15,17 @@ def _fresh_throttle_counters():
 
 
 @pytest.mark.django_db
-def test_token_endpoint_answers_429_after_too_many_attempts():
+def test_token_endpoint_answers_429_after_too_many_attempts_whatever_forwarded_address_is_sent(settings):
+    # The lockout (5 failures) is tested in accounts; here the request rate alone, per real address.
+    settings.AXES_FAILURE_LIMIT = 1000
+    settings.TRUSTED_PROXIES = []
     UserFactory(username="editor")
     client = APIClient()
     statuses = [
-        client.post("/api/v1/auth/token/", {"username": "editor", "password": "wrong"}).status_code for _ in range(21)
+        client.post(
+            "/api/v1/auth/token/", {"username": "editor", "password": "wrong"}, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}"
+        ).status_code
+        for n in range(21)
     ]
     assert statuses[:20] == [400] * 20  # the default rate: 20 attempts a minute
     assert statuses[20] == 429
