@@ -21,14 +21,19 @@ from municipia.alignment.filters import AlignmentFilter, FrameworkFilter, Framew
 from municipia.alignment.models import Alignment, Framework, FrameworkItem, PlanFramework, SuggestionFeedback
 from municipia.api.pagination import StandardPagination
 from municipia.api.permissions import RulesPermission
-from municipia.api.serializers import HtmlUrlField, LinkField, translated_fields, translated_read_only_kwargs
+from municipia.api.serializers import (
+    HtmlUrlField,
+    LinkField,
+    entity_fields,
+    translated_fields,
+    translated_read_only_kwargs,
+)
 from municipia.api.viewsets import EntityViewSet
 from municipia.indicators.entities import INDICATOR
-from municipia.indicators.models import Indicator
 from municipia.organizations.models import Organization
 from municipia.organizations.selectors import organization_list
 from municipia.strategy.entities import ACTION, AXIS, OBJECTIVE, PLAN
-from municipia.strategy.models import Action, Axis, Objective, Plan
+from municipia.strategy.models import Plan
 from municipia.strategy.selectors import plan_get
 
 FIXED = _("This cannot be changed once created.")
@@ -191,16 +196,16 @@ class AlignmentSerializer(serializers.ModelSerializer):
     plan_element = serializers.SlugRelatedField(
         source="plan",
         slug_field="slug",
-        queryset=Plan.objects.none(),
+        queryset=PLAN.none(),
         required=False,
         allow_null=True,
         help_text=_("Slug of the plan, when the plan as a whole is aligned."),
     )
-    axis = serializers.PrimaryKeyRelatedField(queryset=Axis.objects.none(), required=False, allow_null=True)
-    objective = serializers.PrimaryKeyRelatedField(queryset=Objective.objects.none(), required=False, allow_null=True)
-    action = serializers.PrimaryKeyRelatedField(queryset=Action.objects.none(), required=False, allow_null=True)
+    axis = serializers.PrimaryKeyRelatedField(queryset=AXIS.none(), required=False, allow_null=True)
+    objective = serializers.PrimaryKeyRelatedField(queryset=OBJECTIVE.none(), required=False, allow_null=True)
+    action = serializers.PrimaryKeyRelatedField(queryset=ACTION.none(), required=False, allow_null=True)
     indicator = serializers.PrimaryKeyRelatedField(
-        queryset=Indicator.objects.none(), required=False, allow_null=True, help_text=_("Id of the indicator.")
+        queryset=INDICATOR.none(), required=False, allow_null=True, help_text=_("Id of the indicator.")
     )
     item = serializers.PrimaryKeyRelatedField(
         queryset=FrameworkItem.objects.all(), required=False, help_text=_("Id of the framework item.")
@@ -306,12 +311,12 @@ class AlignmentViewSet(EntityViewSet):
 class PlanFrameworkSerializer(serializers.ModelSerializer):
     """A framework a plan has chosen (the SDGs need no row: every plan uses them)."""
 
-    plan = serializers.SlugRelatedField(slug_field="slug", queryset=Plan.objects.none())
+    plan = serializers.SlugRelatedField(slug_field="slug", queryset=PLAN.none())
     framework = serializers.SlugRelatedField(slug_field="code", queryset=Framework.objects.all())
 
     class Meta:
         model = PlanFramework
-        fields = ["id", "plan", "framework"]
+        fields = entity_fields(PLAN_FRAMEWORK, first=("id", "plan"))
 
     def get_validators(self) -> list:
         return []
@@ -510,7 +515,7 @@ class SuggestionViewSet(viewsets.ViewSet):
 class SuggestionFeedbackSerializer(serializers.ModelSerializer):
     """An editor's answer to a suggested SDG for an action; kept to improve later suggestions."""
 
-    action = serializers.PrimaryKeyRelatedField(queryset=Action.objects.none())
+    action = serializers.PrimaryKeyRelatedField(queryset=ACTION.none())
     language = serializers.ChoiceField(choices=[(code, code) for code in SUGGESTION_LANGUAGES], required=False)
     text = serializers.CharField(required=False, help_text=_("Defaults to the action's title and description."))
 

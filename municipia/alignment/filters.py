@@ -1,6 +1,7 @@
 """FilterSets of frameworks, items and alignments, and the `aligned_to` filter the action list uses."""
 
 import re
+from typing import Any
 
 import django_filters
 from django import forms
@@ -14,7 +15,7 @@ from municipia.alignment.choices import ElementKind, ItemLevel
 from municipia.alignment.models import Alignment, Framework, FrameworkItem
 from municipia.core.filters import FilterSet, search_translated
 from municipia.organizations.selectors import organization_list
-from municipia.strategy.models import Plan
+from municipia.strategy.selectors import plan_choices
 
 MAX_ALIGNED_TO = 10
 _REFERENCE = re.compile(r"^(?P<framework>[A-Za-z0-9-]+):(?P<code>[A-Za-z0-9.\-_]+)$")
@@ -50,8 +51,9 @@ class AlignedToField(forms.CharField):
         return [pk for pk, _f, _c in found]
 
 
-def with_descendants(item_ids: list[int]) -> QuerySet[FrameworkItem]:
-    """The items and every item under them (trees are at most four levels deep: goal → local target)."""
+def with_descendants(item_ids: list[int]) -> QuerySet[FrameworkItem, Any]:
+    """The ids (rows of `pk`) of the items and every item under them (trees are at most four levels
+    deep: goal → local target)."""
     return FrameworkItem.objects.filter(
         Q(pk__in=item_ids)
         | Q(parent_id__in=item_ids)
@@ -126,7 +128,7 @@ class FrameworkItemFilter(FilterSet):
 class AlignmentFilter(FilterSet):
     plan = django_filters.ModelChoiceFilter(
         method="filter_plan",
-        queryset=Plan.objects.all(),
+        queryset=plan_choices(),
         to_field_name="slug",
         label=gettext_lazy("Plan"),
         help_text=gettext_lazy(

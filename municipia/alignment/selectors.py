@@ -19,53 +19,22 @@ from municipia.core.visibility import User
 from municipia.indicators.choices import IndicatorStatus
 from municipia.indicators.entities import INDICATOR
 from municipia.indicators.models import Indicator
-from municipia.indicators.selectors import indicator_status
+from municipia.indicators.selectors import indicator_status, indicators_among
 from municipia.indicators.status import Point
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.models import Organization
+from municipia.organizations.selectors import network_member_ids
 from municipia.strategy.entities import PLAN
 from municipia.strategy.models import Action, Axis, Objective, Plan
+from municipia.strategy.selectors import (
+    action_ids_only,
+    action_rows,
+    actions_for_review,
+    objective_axis_ids,
+    plan_axes,
+)
 
 SDG, PRTR, DIGITAL_RIGHTS = "SDG", "PRTR", "DIGITAL-RIGHTS"
-
-# --- Reads of the strategy app's models its selectors do not offer yet (kept here, in one place).
-
-
-def _plan_axes(plan_ids: list[int]) -> list[Axis]:
-    return list(
-        Axis.objects.filter(plan_id__in=plan_ids)
-        .only("id", "plan_id", "code", "position", *[f"title_{c}" for c in language_codes()])
-        .order_by("plan_id", "position", "code")
-    )
-
-
-def _objective_axis_ids(plan_ids: list[int]) -> dict[int, int]:
-    return dict(Objective.objects.filter(axis__plan_id__in=plan_ids).values_list("id", "axis_id"))
-
-
-def _action_rows(plan_ids: list[int]) -> list[tuple[int, int, int, Decimal | None]]:
-    """(id, plan id, objective id, budget) of every action of the plans."""
-    return list(Action.objects.filter(plan_id__in=plan_ids).values_list("id", "plan_id", "objective_id", "budget"))
-
-
-def _action_ids_only() -> QuerySet[Action]:
-    return Action.objects.only("id")
-
-
-def _actions_for_review(ids: set[int]) -> dict[int, Action]:
-    rows = (
-        Action.objects.filter(pk__in=ids)
-        .only("id", "code", "budget", "status", "progress", *[f"title_{c}" for c in language_codes()])
-        .order_by("code")
-    )
-    return {action.pk: action for action in rows}
-
-
-def _member_ids(network_ids: list[int]) -> list[int]:
-    """The member councils of the networks (organizations.selectors offers no such list)."""
-    return list(
-        Organization.objects.filter(network_memberships__network_id__in=network_ids).values_list("pk", flat=True)
-    )
 
 
 def _titles(prefix: str = "") -> list[str]:
@@ -143,7 +112,7 @@ def frameworks_available_to(plan: Plan) -> list[Framework]:
     """Frameworks the plan could add: reference ones and its owner's (or network members') own."""
     owner_ids = [plan.owner_id]
     if plan.owner.kind == OrganizationKind.NETWORK:
-        owner_ids += _member_ids([plan.owner_id])
+        owner_ids += network_member_ids([plan.owner_id])
     return list(
         Framework.objects.filter(Q(owner__isnull=True) | Q(owner_id__in=owner_ids))
         .filter(is_default=False)
@@ -157,7 +126,7 @@ def _owner_ids(plans: list[Plan]) -> list[int]:
     owner_ids = [plan.owner_id for plan in plans]
     networks = [plan.owner_id for plan in plans if plan.owner.kind == OrganizationKind.NETWORK]
     if networks:
-        owner_ids += _member_ids(networks)
+        owner_ids += network_member_ids(networks)
     return owner_ids
 
 
@@ -165,7 +134,7 @@ def taggable_items(plan: Plan) -> list[FrameworkItem]:
     """Items an element of `plan` may be aligned to (indicators left out of the form's list), one query."""
     owner_ids = [plan.owner_id]
     if plan.owner.kind == OrganizationKind.NETWORK:
-        owner_ids += _member_ids([plan.owner_id])
+        owner_ids += network_member_ids([plan.owner_id])
     frameworks = Q(framework__is_default=True) | Q(framework__plan_frameworks__plan=plan)
     return list(
         FrameworkItem.objects.filter(frameworks)
@@ -511,9 +480,9 @@ def coverage_of(plans: list[Plan], *, by_plan: bool = False) -> Coverage:
     Seven queries whatever the size of the plans.
     """
     plan_ids = [plan.pk for plan in plans]
-    axes = _plan_axes(plan_ids)
-    objective_axis = _objective_axis_ids(plan_ids)
-    actions = _action_rows(plan_ids)
+    axes = plan_axes(plan_ids)
+    objective_axis = objective_axis_ids(plan_ids)
+    actions = action_rows(plan_ids)
     alignments = list(
         Alignment.objects.filter(in_plan_id__in=plan_ids).values_list(
             "plan_id", "axis_id", "objective_id", "action_id", "item_id"
@@ -598,8 +567,8 @@ def _review_indicators(
     if not indicator_ids:
         return {}
     indicators = list(
-        Indicator.objects.filter(pk__in=indicator_ids)
-        .prefetch_related(Prefetch("actions", queryset=_action_ids_only()))
+        indicators_among(indicator_ids)
+        .prefetch_related(Prefetch("actions", queryset=action_ids_only()))
         .order_by("code", "pk")
     )
     table = indicator_status(indicators)
@@ -624,7 +593,7 @@ def _review_indicators(
 
 def review_goals(coverage: Coverage, *, user: User | None = None, plan: Plan | None = None) -> list[ReviewGoal]:
     """Per SDG, the actions that serve it and the plan's indicators for it, for the draft local review."""
-    actions = _actions_for_review({pk for total in coverage.goals for pk in total.action_ids})
+    actions = actions_for_review({pk for total in coverage.goals for pk in total.action_ids})
     goal_actions = {str(total.goal.code): set(total.action_ids) for total in coverage.goals}
     indicators = _review_indicators(user, plan, goal_actions) if plan is not None else {}
     return [

@@ -2,7 +2,6 @@
 
 from typing import Any, cast
 
-from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -18,13 +17,15 @@ from municipia.alignment.models import (
     PlanFramework,
     SuggestionFeedback,
 )
-from municipia.core.services import apply_fields, delete_with_history, save_with_history
+from municipia.core.services import apply_fields, delete_with_history, save_with_history, signed_in
 from municipia.core.visibility import User
 from municipia.indicators.models import Indicator
+from municipia.indicators.selectors import indicators_among, indicators_of_plans
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.models import Organization
 from municipia.strategy.models import Action, Axis, Objective, Plan
 from municipia.strategy.permissions import plan_of
+from municipia.strategy.selectors import plans_measured_by
 
 FRAMEWORK_FIELDS = FRAMEWORK.editable_names()
 # An item's parent and owner (a local target's council) are chosen when it is created.
@@ -35,11 +36,6 @@ SDG = "SDG"
 MAX_FEEDBACK_TEXT = 10_000
 
 Element = Plan | Axis | Objective | Action | Indicator
-
-
-def _signed_in(user: User | None) -> AuthUser | None:
-    """The acting user as the value of a "created by" field: None for anonymous and command-line writes."""
-    return cast(AuthUser, user) if user is not None and user.is_authenticated else None
 
 
 # --- Frameworks
@@ -216,8 +212,7 @@ def indicator_plans(indicator: Indicator) -> list[Plan]:
     that one of them uses, or that every plan uses (the SDGs). An indicator linked to no
     objective or action can therefore only be aligned to those default frameworks.
     """
-    linked = Q(actions__indicators=indicator) | Q(axes__objectives__indicators=indicator)
-    return list(Plan.objects.filter(linked).select_related("owner").distinct().order_by("pk"))
+    return list(plans_measured_by(indicator.pk).select_related("owner").order_by("pk"))
 
 
 def _plan_owner_ids(plan: Plan) -> set[int]:
@@ -230,7 +225,7 @@ def _plan_owner_ids(plan: Plan) -> set[int]:
 
 @transaction.atomic
 def plan_framework_add(
-    *, acting_user: User, plan: Plan, framework: Framework, data: dict[str, Any] | None = None
+    *, acting_user: User | None, plan: Plan, framework: Framework, data: dict[str, Any] | None = None
 ) -> PlanFramework:
     """The plan now uses `framework` (`data` is empty: a chosen framework has no fields of its own)."""
     if framework.owner_id is not None and framework.owner_id not in _plan_owner_ids(plan):
@@ -278,12 +273,8 @@ def _indicators_needing(plan_framework: PlanFramework) -> list[str]:
         return []
     # Other plans using the framework, reached through each indicator's actions or objectives.
     elsewhere = PlanFramework.objects.filter(framework_id=framework_id).exclude(plan_id=plan_id).values("plan_id")
-    covered = set(
-        Indicator.objects.filter(pk__in=aligned)
-        .filter(Q(actions__plan_id__in=elsewhere) | Q(objectives__axis__plan_id__in=elsewhere))
-        .values_list("pk", flat=True)
-    )
-    return sorted(Indicator.objects.filter(pk__in=aligned - covered).values_list("code", flat=True))
+    covered = set(indicators_of_plans(elsewhere).filter(pk__in=aligned).values_list("pk", flat=True))
+    return sorted(indicators_among(aligned - covered).values_list("code", flat=True))
 
 
 # --- Alignments
@@ -349,14 +340,14 @@ def _check_alignment(alignment: Alignment, plan: Plan | None) -> None:
 
 @transaction.atomic
 def alignment_create(
-    *, acting_user: User, element: Element, item: FrameworkItem, data: dict[str, Any] | None = None
+    *, acting_user: User | None, element: Element, item: FrameworkItem, data: dict[str, Any] | None = None
 ) -> Alignment:
     """Aligns a plan, axis, objective or action to an item of a framework its plan uses, or an indicator
     to an item of a framework one of its plans uses (see `indicator_plans`)."""
     plan = None if isinstance(element, Indicator) else plan_of(element)
     alignment = Alignment(in_plan=plan, item=item, **element_kwargs(element))
     apply_fields(alignment, data or {}, ALIGNMENT_FIELDS)
-    alignment.created_by = _signed_in(acting_user)
+    alignment.created_by = signed_in(acting_user)
     _check_alignment(alignment, plan)
     save_with_history(alignment, acting_user=acting_user)
     return alignment
@@ -415,7 +406,7 @@ def feedback_record(
         language=language or "",
         goal=goal,
         accepted=accepted,
-        user=_signed_in(acting_user),
+        user=signed_in(acting_user),
         action=action,
         objective=objective,
         indicator=indicator,

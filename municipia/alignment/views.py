@@ -33,16 +33,15 @@ from municipia.indicators.models import Indicator
 from municipia.indicators.selectors import indicator_get
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.models import Organization
-from municipia.organizations.permissions import editable_organization_ids
-from municipia.organizations.selectors import organization_find
+from municipia.organizations.selectors import organization_find, organizations_edited_by
 from municipia.reports.pdf import render_pdf
 from municipia.strategy.permissions import plan_of
 from municipia.strategy.selectors import action_get, plan_get
 
 
 def _editable_organizations(user: User) -> list[Organization]:
-    """The organisations `user` edits (organizations.selectors offers no such list yet)."""
-    return list(Organization.objects.filter(pk__in=editable_organization_ids(user)))
+    """The organisations `user` edits."""
+    return list(organizations_edited_by(user))
 
 
 # --- Frameworks

@@ -1,6 +1,6 @@
 """Serializer building blocks shared by every app's API: translated fields, links, progress."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.urls import NoReverseMatch
@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from municipia.core.entities import Entity
 from municipia.core.i18n import translated_names
 from municipia.core.links import reverse_many, url_maker
 
@@ -29,6 +30,23 @@ def translated_read_only_kwargs(*names: str) -> dict[str, dict[str, Any]]:
         }
         for name in names
     }
+
+
+def entity_fields(entity: Entity, *, first: Sequence[str] = (), last: Sequence[str] = ()) -> list[str]:
+    """A serializer's field names: `first`, the entity's other fields and links, then `last`.
+
+    Translated fields come as `translated_fields` gives them (the value in the request's language,
+    then one writable field per language), where the entity lists its first translated field.
+    """
+    names = [*first]
+    for name in entity.fields:
+        if name in first:
+            continue
+        if name not in entity.translated:
+            names.append(name)
+        elif name == entity.translated[0]:
+            names.extend(translated_fields(*entity.translated))
+    return [*names, *entity.links, *last]
 
 
 class LinkField(serializers.HyperlinkedIdentityField):

@@ -120,6 +120,10 @@ class Entity:
             queryset = self.model._default_manager.all()
         return visible(self.visibility, queryset, user)
 
+    def none(self) -> QuerySet:
+        """No objects: the placeholder choices of a form or API field whose choices are set per request."""
+        return self.model._default_manager.none()
+
     def can_see(self, user: User | None, obj: Model | None) -> bool:
         return allows(self.visibility, user, obj)
 

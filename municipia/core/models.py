@@ -47,7 +47,8 @@ class RequiresOneLanguageMixin:
                 errors[f"{field}_{language_codes()[0]}"] = _("Write this in at least one language.")
         if errors:
             raise ValidationError(errors)
-        super().clean()
+        # The model this mixin is combined with has `clean`; the mixin's own base (object) does not.
+        super().clean()  # type: ignore[misc]
 
 
 class ContentVersion(models.Model):

@@ -1,13 +1,22 @@
 """Shared write helpers used by every app's services."""
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User as AuthUser
 from django.db import models, transaction
 from django.utils.text import slugify
 
 from municipia.core.sanitize import strip_forbidden_characters
+
+ModelT = TypeVar("ModelT", bound=models.Model)
+
+
+def signed_in(user: AbstractBaseUser | AnonymousUser | None) -> AuthUser | None:
+    """The acting user as the value of a "created by" field: None for anonymous and command-line writes."""
+    # AUTH_USER_MODEL is Django's User; the acting user arrives typed as any user a request can carry.
+    return cast(AuthUser, user) if user is not None and user.is_authenticated else None
 
 
 def apply_fields(instance: models.Model, values: dict[str, Any], allowed: Iterable[str]) -> None:
@@ -21,8 +30,8 @@ def apply_fields(instance: models.Model, values: dict[str, Any], allowed: Iterab
 
 
 def save_with_history(
-    instance: models.Model, *, acting_user: AbstractBaseUser | AnonymousUser | None, reason: str = ""
-) -> models.Model:
+    instance: ModelT, *, acting_user: AbstractBaseUser | AnonymousUser | None, reason: str = ""
+) -> ModelT:
     """Validates and saves, recording the acting user and reason in the change history."""
     # The untranslated column behind a translated field (`title` beside `title_en`…) is checked
     # by RequiresOneLanguageMixin.clean per language; validating it too would repeat the error

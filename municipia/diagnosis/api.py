@@ -17,14 +17,21 @@ from rest_framework.response import Response as ApiResponse
 
 from municipia.api.pagination import StandardPagination
 from municipia.api.permissions import RulesPermission
-from municipia.api.serializers import translated_fields, translated_read_only_kwargs
+from municipia.api.serializers import entity_fields, translated_fields, translated_read_only_kwargs
 from municipia.api.viewsets import EntityViewSet
 from municipia.core.cache import cached_value
 from municipia.core.http import client_ip
 from municipia.core.i18n import current_language
 from municipia.diagnosis import analysis, results, services
 from municipia.diagnosis.choices import QuestionKind, RefusalReason
-from municipia.diagnosis.entities import CAMPAIGN, FINDING, MATURITY_ASSESSMENT, QUESTIONNAIRE
+from municipia.diagnosis.entities import (
+    CAMPAIGN,
+    FINDING,
+    MATURITY_ASSESSMENT,
+    MATURITY_DIMENSION,
+    OPTION,
+    QUESTIONNAIRE,
+)
 from municipia.diagnosis.models import (
     Answer,
     Campaign,
@@ -48,7 +55,7 @@ from municipia.strategy.entities import AXIS, PLAN
 class OptionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Option
-        fields = ["code", *translated_fields("label"), "position", "is_row"]
+        fields = entity_fields(OPTION, first=("code",))
         extra_kwargs = translated_read_only_kwargs("label")
 
 
@@ -98,7 +105,7 @@ class QuestionnaireSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Questionnaire
-        fields = ["id", "owner", "kind", "is_template", *translated_fields("title", "description")]
+        fields = entity_fields(QUESTIONNAIRE, first=("id", "owner", "kind", "is_template"))
         extra_kwargs = translated_read_only_kwargs("title", "description")
 
 
@@ -106,7 +113,7 @@ class QuestionnaireDetailSerializer(QuestionnaireSerializer):
     sections = serializers.SerializerMethodField()
 
     class Meta(QuestionnaireSerializer.Meta):
-        fields = [*QuestionnaireSerializer.Meta.fields, "sections"]
+        fields = entity_fields(QUESTIONNAIRE, first=("id", "owner", "kind", "is_template"), last=("sections",))
 
     def get_sections(self, questionnaire) -> list[dict]:
         structure = questionnaire_structure(questionnaire)
@@ -359,7 +366,7 @@ class ResponseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 class MaturityDimensionSerializer(serializers.ModelSerializer):
     class Meta:
         model = MaturityDimension
-        fields = ["code", *translated_fields("name", "description"), "position"]
+        fields = entity_fields(MATURITY_DIMENSION)
         extra_kwargs = translated_read_only_kwargs("name", "description")
 
 
@@ -388,7 +395,7 @@ class MaturityAssessmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = MaturityAssessment
-        fields = ["id", "organization", "department", "campaign", "assessed_on", "note", "ratings"]
+        fields = entity_fields(MATURITY_ASSESSMENT, first=("id", "organization"))
         extra_kwargs = {"campaign": {"required": False, "allow_null": True}}
 
     def validate(self, attrs):
@@ -424,18 +431,7 @@ class FindingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Finding
-        fields = [
-            "id",
-            "plan",
-            "kind",
-            *translated_fields("title", "text"),
-            "position",
-            "campaign",
-            "question",
-            "dimension",
-            "evidence",
-            "challenge",
-        ]
+        fields = entity_fields(FINDING, first=("id", "plan", "kind"), last=("challenge",))
         read_only_fields = ["challenge"]
         extra_kwargs = {**translated_read_only_kwargs("title", "text"), "question": {"required": False}}
 

@@ -17,7 +17,7 @@ from municipia.core.views import require_perm
 from municipia.diagnosis.report import DiagnosisReport, diagnosis_report
 from municipia.diagnosis.results_views import profile_radar_charts
 from municipia.reports.pdf import html_to_pdf
-from municipia.strategy.entities import PLAN
+from municipia.strategy.selectors import plan_get
 
 UNWEIGHTED_COLOUR = "#8a96a3"
 
@@ -102,7 +102,7 @@ def pdf_html(report: DiagnosisReport, *, site: str, request=None) -> str:
 
 
 def _report(request, slug: str) -> DiagnosisReport:
-    plan = PLAN.get(request.user, slug=slug)
+    plan = plan_get(request.user, slug=slug)
     require_perm(request, "diagnosis.view_report", plan)
     return diagnosis_report(request.user, plan)
 

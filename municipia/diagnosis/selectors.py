@@ -1,5 +1,6 @@
 """Reads of questionnaires, campaigns, maturity assessments and findings, in fixed queries."""
 
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -135,3 +136,8 @@ def finding_board(plan: Plan) -> dict[str, list[Finding]]:
     for finding in findings:
         board[finding.kind].append(finding)
     return board
+
+
+def campaigns_of_owners(organization_ids: Iterable[int]) -> QuerySet[Campaign]:
+    """The survey campaigns these organisations run (partnerships' commitments link to them)."""
+    return Campaign.objects.filter(owner_id__in=organization_ids)

@@ -10,7 +10,7 @@ import math
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from municipia.core.datafiles import UnreadableTable, csv_rows
 from municipia.core.i18n import language_codes, translated_names
 from municipia.core.mail import templated_email
-from municipia.core.services import apply_fields, delete_with_history, save_with_history, unique_slug
+from municipia.core.services import apply_fields, delete_with_history, save_with_history, signed_in, unique_slug
 from municipia.core.visibility import User
 from municipia.diagnosis import analysis
 from municipia.diagnosis.answers import Structure, clean_answers
@@ -133,16 +133,16 @@ def questionnaire_copy(
     conditions: list[tuple[Question, int]] = []
     options: list[Option] = []
     for question in source.questions.select_related("section").prefetch_related("options"):
-        new = Question(questionnaire=copy, section=section_map[question.section_id])
+        new_question = Question(questionnaire=copy, section=section_map[question.section_id])
         for name in QUESTION_FIELDS:
             if name not in ("section", "show_if_question"):
-                setattr(new, name, getattr(question, name))
-        new.save()
-        question_map[question.pk] = new
+                setattr(new_question, name, getattr(question, name))
+        new_question.save()
+        question_map[question.pk] = new_question
         if question.show_if_question_id:
-            conditions.append((new, question.show_if_question_id))
+            conditions.append((new_question, question.show_if_question_id))
         for option in question.options.all():
-            new_option = Option(question=new, code=option.code, position=option.position, is_row=option.is_row)
+            new_option = Option(question=new_question, code=option.code, position=option.position, is_row=option.is_row)
             for name in translated_names("label"):
                 setattr(new_option, name, getattr(option, name))
             options.append(new_option)
@@ -232,8 +232,7 @@ def campaign_create(
     population_margins: dict[str, dict[str, float]] | None = None,
 ) -> Campaign:
     campaign = Campaign(owner=owner, questionnaire=questionnaire)
-    if getattr(acting_user, "is_authenticated", False):
-        campaign.created_by = acting_user
+    campaign.created_by = signed_in(acting_user)
     apply_fields(campaign, data, CAMPAIGN_FIELDS)
     if not campaign.slug:
         campaign.slug = unique_slug(Campaign, campaign.title or "campaign")
@@ -310,8 +309,7 @@ def campaign_new_wave(*, acting_user: User, campaign: Campaign, data: dict[str, 
     )
     for name in translated_names("title", "description"):
         setattr(wave, name, getattr(campaign, name))
-    if getattr(acting_user, "is_authenticated", False):
-        wave.created_by = acting_user
+    wave.created_by = signed_in(acting_user)
     apply_fields(wave, data or {}, CAMPAIGN_FIELDS)
     if not wave.slug:
         wave.slug = unique_slug(Campaign, f"{first.slug}-wave-{wave.wave_number}")
@@ -362,7 +360,7 @@ def _margin_problems(name: Any, cells: Any, questions: dict[str, Question]) -> l
         ]
     if not isinstance(cells, dict) or not cells:
         return [_("Margin “%(margin)s” is empty: give the population share of its categories.") % {"margin": name}]
-    codes = [{option.code for option in question.options.all() if not option.is_row} for question in found]
+    codes = [{option.code for option in question.options.all() if not option.is_row} for question in found if question]
     problems: list[str] = []
     total = 0.0
     for category, share in cells.items():
@@ -563,7 +561,7 @@ class SubmissionRefused(Exception):
 
 
 def refusal_message(reason: str) -> str:
-    return {
+    messages: dict[str, str] = {
         RefusalReason.CLOSED: _("This survey is closed: it no longer accepts answers."),
         RefusalReason.TOKEN_USED: _("This invitation has already been used to answer. Thank you!"),
         RefusalReason.TOKEN_REVOKED: _("This invitation has been withdrawn by the organisers."),
@@ -572,7 +570,8 @@ def refusal_message(reason: str) -> str:
         RefusalReason.RATE_LIMITED: _("Too many answers were sent from your connection. Please try again later."),
         RefusalReason.ALREADY_ANSWERED: _("You have already answered this survey. Thank you!"),
         RefusalReason.INVALID: _("Some answers need your attention."),
-    }.get(reason, _("Your answers could not be accepted."))
+    }
+    return messages.get(reason, _("Your answers could not be accepted."))
 
 
 def refuse(campaign: Campaign | None, reason: str, errors: dict[str, str] | None = None) -> SubmissionRefused:
@@ -590,7 +589,7 @@ def invitation_for_token(token: str) -> Invitation | None:
 def check_invitation(invitation: Invitation | None, *, record: bool = True) -> None:
     """Raises SubmissionRefused when the invitation cannot be used to answer now."""
 
-    def fail(campaign: Campaign | None, reason: str) -> None:
+    def fail(campaign: Campaign | None, reason: str) -> NoReturn:
         if record:
             raise refuse(campaign, reason)
         raise SubmissionRefused(reason)
@@ -698,6 +697,8 @@ def response_submit(
     """
     if invitation is not None:
         campaign = invitation.campaign
+    if campaign is None:
+        raise TypeError("response_submit needs a campaign or an invitation")
     if honeypot:
         raise refuse(campaign, RefusalReason.HONEYPOT)
     if invitation is not None:
@@ -709,7 +710,7 @@ def response_submit(
             raise refuse(campaign, RefusalReason.CLOSED)
         if client and _rate_limited(client):
             raise refuse(campaign, RefusalReason.RATE_LIMITED)
-    keep_user = user if (user is not None and user.is_authenticated and not campaign.is_anonymous) else None
+    keep_user = None if campaign.is_anonymous else signed_in(user)
     if keep_user and campaign.responses.filter(user=keep_user).exists():
         raise refuse(campaign, RefusalReason.ALREADY_ANSWERED)
     cleaned, errors = clean_answers(answers, structure, final=True)
@@ -785,7 +786,7 @@ def maturity_assessment_record(
     organization: Organization,
     department: Department | None = None,
     assessed_on: date,
-    ratings: dict[str, tuple[int | None, str]],
+    ratings: dict[str, tuple[int | str | None, str]],
     campaign: Campaign | None = None,
     note: str = "",
     is_demo: bool = False,
@@ -798,7 +799,7 @@ def maturity_assessment_record(
         if code not in dimensions:
             errors[f"level_{code}"] = _("Unknown dimension “%(code)s”.") % {"code": code}
             continue
-        if level in (None, ""):
+        if level is None or level == "":
             continue
         try:
             level = int(level)
@@ -819,7 +820,7 @@ def maturity_assessment_record(
         assessed_on=assessed_on,
         note=note,
         is_demo=is_demo,
-        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        created_by=signed_in(acting_user),
     )
     save_with_history(assessment, acting_user=acting_user)
     for rating in clean_ratings:
@@ -859,7 +860,7 @@ def maturity_assessment_delete(*, acting_user: User, assessment: MaturityAssessm
 def _check_finding_links(finding: Finding, acting_user: User | None) -> None:
     errors = {}
     if (
-        finding.campaign_id
+        finding.campaign is not None
         and finding.campaign.owner_id != finding.plan.owner_id
         and (finding.campaign.results_published_to_id != finding.plan.owner_id)
     ):
@@ -913,11 +914,11 @@ def finding_to_challenge(*, acting_user: User, finding: Finding, axis: Axis | No
     if axis is None or axis.plan_id != finding.plan_id:
         raise ValidationError({"axis": _("Choose an axis of this finding's plan.")})
     evidence_lines = [finding.evidence] if finding.evidence else []
-    if finding.campaign_id:
+    if finding.campaign is not None:
         evidence_lines.append(_("Campaign: %(title)s") % {"title": finding.campaign.title})
     if finding.question_id:
         evidence_lines.append(_("Question: %(text)s") % {"text": str(finding.question)})
-    if finding.dimension_id:
+    if finding.dimension is not None:
         evidence_lines.append(_("Maturity dimension: %(name)s") % {"name": finding.dimension.name})
     data: dict[str, Any] = {"code": code or _next_challenge_code(axis)}
     for lang in language_codes():

@@ -26,7 +26,13 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from municipia.api.serializers import HtmlUrlField, LinkField, translated_fields, translated_read_only_kwargs
+from municipia.api.serializers import (
+    HtmlUrlField,
+    LinkField,
+    entity_fields,
+    translated_fields,
+    translated_read_only_kwargs,
+)
 from municipia.api.viewsets import EntityViewSet
 from municipia.core.links import reverse_many
 from municipia.governance import services
@@ -65,10 +71,8 @@ from municipia.governance.models import (
     Task,
 )
 from municipia.governance.recurrence import is_known_time_zone
-from municipia.organizations.models import Person
-from municipia.organizations.selectors import organization_list
+from municipia.organizations.selectors import organization_list, person_list
 from municipia.strategy.entities import ACTION, AXIS, PLAN
-from municipia.strategy.models import Axis, Plan
 
 FIXED_AFTER_CREATION = _("This cannot be changed once created.")
 USE_MOVE = _("Use POST …/move/ to move a meeting, so that its series keeps its slot.")
@@ -190,7 +194,7 @@ def _body_field(**kwargs) -> serializers.PrimaryKeyRelatedField:
 
 
 def _person_field(help_text) -> serializers.PrimaryKeyRelatedField:
-    return serializers.PrimaryKeyRelatedField(queryset=Person.objects.all(), help_text=help_text)
+    return serializers.PrimaryKeyRelatedField(queryset=person_list(), help_text=help_text)
 
 
 def _organization_field(help_text) -> serializers.SlugRelatedField:
@@ -222,10 +226,10 @@ class BodySerializer(GovernanceSerializer):
     url = LinkField(view_name="api:body-detail")
     html_url = PageField("governance:body-detail")
     plan = serializers.SlugRelatedField(
-        slug_field="slug", queryset=Plan.objects.none(), help_text=_("Slug of the plan; fixed once created.")
+        slug_field="slug", queryset=PLAN.none(), help_text=_("Slug of the plan; fixed once created.")
     )
     axis = serializers.PrimaryKeyRelatedField(
-        queryset=Axis.objects.none(), required=False, allow_null=True, help_text=_("Id of an axis of the same plan.")
+        queryset=AXIS.none(), required=False, allow_null=True, help_text=_("Id of an axis of the same plan.")
     )
     followed_up_by = serializers.PrimaryKeyRelatedField(
         queryset=Body.objects.none(),
@@ -236,20 +240,7 @@ class BodySerializer(GovernanceSerializer):
 
     class Meta:
         model = Body
-        fields = [
-            "url",
-            "html_url",
-            "id",
-            "plan",
-            "kind",
-            *translated_fields("name", "mandate"),
-            "axis",
-            "action",
-            "followed_up_by",
-            "holiday_region",
-            "time_zone",
-            "is_public",
-        ]
+        fields = entity_fields(BODY, first=("url", "html_url", "id", "plan", "kind"))
         extra_kwargs = {
             **translated_read_only_kwargs("name", "mandate"),
             "action": {"help_text": _("Id of an action of the same plan.")},
@@ -286,18 +277,7 @@ class BodyMemberSerializer(GovernanceSerializer):
 
     class Meta:
         model = BodyMember
-        fields = [
-            "url",
-            "html_url",
-            "id",
-            "body",
-            "person",
-            "person_name",
-            "organization",
-            "role",
-            "start_date",
-            "end_date",
-        ]
+        fields = entity_fields(MEMBER, first=("url", "html_url", "id", "body", "person", "person_name"))
         extra_kwargs = {"start_date": {"required": False, "help_text": _("Today when left out.")}}
 
 
@@ -331,21 +311,7 @@ class MeetingSeriesSerializer(GovernanceSerializer):
 
     class Meta:
         model = MeetingSeries
-        fields = [
-            "url",
-            "html_url",
-            "id",
-            "body",
-            *translated_fields("title"),
-            "rrule",
-            "first_start",
-            "time_zone",
-            "duration_minutes",
-            "place",
-            "online_url",
-            "on_holiday",
-            "meeting_count",
-        ]
+        fields = entity_fields(SERIES, first=("url", "html_url", "id", "body"), last=("meeting_count",))
         extra_kwargs = {
             **translated_read_only_kwargs("title"),
             "time_zone": {"required": False, "help_text": _("An IANA time zone name; the body's when left out.")},
@@ -559,22 +525,12 @@ class AgendaItemSerializer(GovernanceSerializer):
     )
     body = serializers.IntegerField(source="meeting.body_id", read_only=True, help_text=_("Id of the body."))
     presenter = serializers.PrimaryKeyRelatedField(
-        queryset=Person.objects.all(), required=False, allow_null=True, help_text=_("Id of the person presenting it.")
+        queryset=person_list(), required=False, allow_null=True, help_text=_("Id of the person presenting it.")
     )
 
     class Meta:
         model = AgendaItem
-        fields = [
-            "url",
-            "html_url",
-            "id",
-            "meeting",
-            "body",
-            "position",
-            *translated_fields("title"),
-            "presenter",
-            "action",
-        ]
+        fields = entity_fields(AGENDA_ITEM, first=("url", "html_url", "id", "meeting", "body", "position"))
         extra_kwargs = {
             **translated_read_only_kwargs("title"),
             "position": {"required": False, "help_text": _("Last when left out.")},
@@ -612,7 +568,7 @@ class AttendanceSerializer(GovernanceSerializer):
 
     class Meta:
         model = Attendance
-        fields = ["url", "html_url", "id", "meeting", "person", "person_name", "organization", "status"]
+        fields = entity_fields(ATTENDANCE, first=("url", "html_url", "id", "meeting", "person", "person_name"))
 
 
 class AttendanceViewSet(GovernanceViewSet):
@@ -646,7 +602,7 @@ class DecisionSerializer(GovernanceSerializer):
 
     class Meta:
         model = Decision
-        fields = ["url", "html_url", "id", "body", "number", "meeting", *translated_fields("text"), "action"]
+        fields = entity_fields(DECISION, first=("url", "html_url", "id", "body", "number", "meeting"))
         read_only_fields = ["number"]
         extra_kwargs = {
             **translated_read_only_kwargs("text"),
@@ -747,19 +703,11 @@ class ReportSerializer(GovernanceSerializer):
 
     class Meta:
         model = Report
-        fields = [
-            "url",
-            "html_url",
-            "id",
-            "body",
-            "addressed_to",
-            "period_start",
-            "period_end",
-            "progress_percent",
-            *translated_fields("progress", "issues", "next_steps"),
-            "filed_by",
-            "created_at",
-        ]
+        fields = entity_fields(
+            REPORT,
+            first=("url", "html_url", "id", "body", "addressed_to", "period_start", "period_end", "progress_percent"),
+            last=("filed_by", "created_at"),
+        )
         read_only_fields = ["addressed_to", "created_at"]
         extra_kwargs = {
             **translated_read_only_kwargs("progress", "issues", "next_steps"),

@@ -154,7 +154,7 @@ def newest_change(feed: Feed) -> dt.datetime | None:
     for meeting in feed.meetings:
         stamps.append(meeting.updated_at)
         stamps.append(meeting.body.updated_at)
-        if meeting.series_id:
+        if meeting.series is not None:
             stamps.append(meeting.series.updated_at)
         stamps.extend(item.updated_at for item in meeting.agenda_items.all())
     stamps.extend(task.updated_at for task in feed.tasks)

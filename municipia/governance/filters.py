@@ -27,9 +27,9 @@ from municipia.governance.models import (
     Report,
     Task,
 )
-from municipia.organizations.models import Person
+from municipia.organizations.selectors import person_list
 from municipia.strategy.entities import PLAN
-from municipia.strategy.models import Action, Axis
+from municipia.strategy.selectors import action_choices, axis_choices
 
 
 def _user(request):
@@ -74,8 +74,8 @@ class BodyFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     plan = _plan_filter("plan")
     kind = django_filters.ChoiceFilter(choices=BodyKind.choices, label=_("Kind"), empty_label=_("All kinds"))
-    axis = django_filters.ModelChoiceFilter(queryset=Axis.objects.all(), label=_("Axis"))
-    action = django_filters.ModelChoiceFilter(queryset=Action.objects.all(), label=_("Action"))
+    axis = django_filters.ModelChoiceFilter(queryset=axis_choices(), label=_("Axis"))
+    action = django_filters.ModelChoiceFilter(queryset=action_choices(), label=_("Action"))
 
     class Meta:
         model = Body
@@ -150,7 +150,7 @@ class DecisionFilter(FilterSet):
     plan = _plan_filter("body__plan")
     body = _body_filter()
     meeting = django_filters.ModelChoiceFilter(queryset=_visible_meetings, label=_("Meeting"))
-    action = django_filters.ModelChoiceFilter(queryset=Action.objects.all(), label=_("Action"))
+    action = django_filters.ModelChoiceFilter(queryset=action_choices(), label=_("Action"))
 
     class Meta:
         model = Decision
@@ -166,7 +166,7 @@ class TaskFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     plan = _plan_filter("body__plan")
     body = _body_filter()
-    owner = django_filters.ModelChoiceFilter(queryset=Person.objects.all(), label=_("Owner"))
+    owner = django_filters.ModelChoiceFilter(queryset=person_list(), label=_("Owner"))
     status = django_filters.ChoiceFilter(choices=TaskStatus.choices, label=_("Status"), empty_label=_("All statuses"))
     overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
 
@@ -195,7 +195,7 @@ class ReportFilter(FilterSet):
 class BodyMemberFilter(FilterSet):
     body = _body_filter()
     role = django_filters.ChoiceFilter(choices=MemberRole.choices, label=_("Role"), empty_label=_("All roles"))
-    person = django_filters.ModelChoiceFilter(queryset=Person.objects.all(), label=_("Person"))
+    person = django_filters.ModelChoiceFilter(queryset=person_list(), label=_("Person"))
 
     class Meta:
         model = BodyMember
@@ -221,7 +221,7 @@ class AgendaItemFilter(FilterSet):
 
 class AttendanceFilter(FilterSet):
     meeting = django_filters.ModelChoiceFilter(queryset=_visible_meetings, label=_("Meeting"))
-    person = django_filters.ModelChoiceFilter(queryset=Person.objects.all(), label=_("Person"))
+    person = django_filters.ModelChoiceFilter(queryset=person_list(), label=_("Person"))
     status = django_filters.ChoiceFilter(
         choices=AttendanceStatus.choices, label=_("Attendance"), empty_label=_("All statuses")
     )

@@ -24,8 +24,9 @@ from municipia.governance.models import (
     Task,
 )
 from municipia.governance.recurrence import is_known_time_zone
+from municipia.organizations.entities import PERSON
 from municipia.organizations.models import Organization, Person
-from municipia.organizations.selectors import organization_list
+from municipia.organizations.selectors import Ids, organization_list, people_among, people_of
 from municipia.strategy.forms import participant_choices
 from municipia.strategy.models import Action, Plan
 
@@ -104,21 +105,14 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj.full_name} ({obj.organization})" if obj.organization_id else obj.full_name
 
 
-def _people(condition: Q) -> QuerySet[Person]:
-    # organizations.selectors has no list of people for a choice field yet (see the report).
-    return Person.objects.filter(condition).select_related("organization").order_by("full_name", "id")
-
-
 def _organizations(condition: Q) -> QuerySet[Organization]:
     return organization_list().filter(condition).order_by("name")
 
 
-def plan_people(plan: Plan, *, extra: Q | None = None) -> QuerySet[Person]:
-    """People who may sit in a plan's bodies: those of the plan's owner and of the councils taking part."""
-    condition = Q(organization_id=plan.owner_id) | Q(organization__in=participant_choices(plan))
-    if extra is not None:
-        condition |= extra
-    return _people(condition)
+def plan_people(plan: Plan, *, also: Ids | None = None) -> QuerySet[Person]:
+    """People who may sit in a plan's bodies: those of the plan's owner and of the councils taking part
+    (plus the people `also`)."""
+    return people_of(plan_organizations(plan).values("pk"), also=also)
 
 
 def plan_organizations(plan: Plan, *, extra: Q | None = None) -> QuerySet[Organization]:
@@ -186,7 +180,7 @@ class BodyForm(GovernanceForm):
 class MemberForm(GovernanceForm):
     """The person is chosen when adding a member; afterwards only role, organisation and dates change."""
 
-    person = PersonChoiceField(label=_("Person"), queryset=Person.objects.none())
+    person = PersonChoiceField(label=_("Person"), queryset=PERSON.none())
 
     class Meta:
         model = BodyMember
@@ -336,7 +330,7 @@ class MinutesForm(forms.Form):
 
 
 class AgendaItemForm(GovernanceForm):
-    presenter = PersonChoiceField(label=_("Presenter"), queryset=Person.objects.none(), required=False)
+    presenter = PersonChoiceField(label=_("Presenter"), queryset=PERSON.none(), required=False)
 
     class Meta:
         model = AgendaItem
@@ -346,10 +340,9 @@ class AgendaItemForm(GovernanceForm):
         super().__init__(*args, **kwargs)
         meeting = meeting or self.parent
         plan = meeting.body.plan
-        members = Q(body_memberships__body_id=meeting.body_id)
-        if self.instance.presenter_id:
-            members |= Q(pk=self.instance.presenter_id)
-        self.fields["presenter"].queryset = plan_people(plan, extra=members).distinct()
+        members = BodyMember.objects.filter(body_id=meeting.body_id).values("person_id")
+        presenter = [self.instance.presenter_id] if self.instance.presenter_id else []
+        self.fields["presenter"].queryset = plan_people(plan, also=people_among(members, presenter).values("pk"))
         self.fields["action"].queryset = plan_actions(plan)
         self.fields["position"].required = False
         self.fields["position"].help_text = _("Left empty, the item goes last.")
@@ -407,7 +400,7 @@ class DecisionForm(GovernanceForm):
 class TaskForm(GovernanceForm):
     """The owner is chosen among the body's current members."""
 
-    owner = PersonChoiceField(label=_("Owner"), queryset=Person.objects.none())
+    owner = PersonChoiceField(label=_("Owner"), queryset=PERSON.none())
 
     class Meta:
         model = Task
@@ -420,10 +413,8 @@ class TaskForm(GovernanceForm):
         current = BodyMember.objects.filter(body=body, start_date__lte=today).filter(
             Q(end_date__isnull=True) | Q(end_date__gte=today)
         )
-        people = Q(pk__in=current.values("person_id"))
-        if self.instance.owner_id:
-            people |= Q(pk=self.instance.owner_id)
-        self.fields["owner"].queryset = _people(people)
+        owner = [self.instance.owner_id] if self.instance.owner_id else []
+        self.fields["owner"].queryset = people_among(current.values("person_id"), owner)
         self.fields["owner"].help_text = _("A current member of the body.")
         decisions = Decision.objects.filter(body=body)
         if meeting is not None:

@@ -116,7 +116,8 @@ def parse_rule(text: str, *, first_local: dt.datetime, zone: ZoneInfo) -> rrule:
         raise RecurrenceError(_("This recurrence rule cannot be read (%(reason)s).") % {"reason": exc}) from exc
     if not isinstance(rule, rrule):
         raise RecurrenceError(_("Write a single recurrence rule, e.g. FREQ=MONTHLY;BYDAY=-1TU."))
-    if rule._freq > COARSEST_ALLOWED_FREQ:
+    # dateutil keeps a rule's frequency in `_freq`, which its type stubs do not declare.
+    if rule._freq > COARSEST_ALLOWED_FREQ:  # type: ignore[attr-defined]
         raise RecurrenceError(_("A meeting series repeats daily at most often."))
     return rule
 

@@ -1,6 +1,7 @@
 """Reads of governance bodies and meetings, scoped to what the user may see, in fixed queries."""
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import cast
 from zoneinfo import ZoneInfo
@@ -26,13 +27,13 @@ from municipia.governance.models import (
     Task,
 )
 from municipia.organizations.models import Person
+from municipia.organizations.selectors import person_of_user
 from municipia.strategy.models import Plan
 
 
 def person_of(user: User) -> Person | None:
     """The person record of a signed-in user, if any."""
-    # organizations.selectors has no "person of a user" look-up yet (see the report).
-    return Person.objects.filter(user_id=user.pk).first() if user.is_authenticated else None
+    return person_of_user(user)
 
 
 # --- Pages: everything one page shows, in a fixed number of queries.
@@ -301,3 +302,16 @@ def person_page(user: User, *, upcoming_limit: int = 10) -> PersonPage:
 def plan_governance_section(user: User, plan: Plan) -> dict[str, list]:
     """The plan page's governance section: its bodies and overdue tasks (two queries)."""
     return {"governance_bodies": plan_bodies(user, plan), "governance_overdue": plan_overdue_tasks(user, plan)}
+
+
+# --- For other apps (partnerships' commitments and news link to meetings and tasks).
+
+
+def tasks_of_plan_owners(organization_ids: Iterable[int]) -> QuerySet[Task]:
+    """The tasks of the bodies of the plans these organisations own."""
+    return Task.objects.filter(body__plan__owner_id__in=organization_ids)
+
+
+def meetings_of_plan_owners(organization_ids: Iterable[int]) -> QuerySet[Meeting]:
+    """The meetings of the bodies of the plans these organisations own."""
+    return Meeting.objects.filter(body__plan__owner_id__in=organization_ids)

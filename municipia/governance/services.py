@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from municipia.core.i18n import language_codes
-from municipia.core.services import apply_fields, delete_with_history, save_with_history
+from municipia.core.services import apply_fields, delete_with_history, save_with_history, signed_in
 from municipia.core.visibility import User
 from municipia.governance.choices import AttendanceStatus, MinutesStatus, TaskStatus
 from municipia.governance.entities import AGENDA_ITEM, BODY, DECISION, MEETING, MEMBER, REPORT, SERIES, TASK
@@ -447,7 +447,7 @@ def minutes_approve(*, acting_user: ActingUser, meeting: Meeting) -> Meeting:
     if not meeting.minutes.strip():
         raise ValidationError({"minutes": _("There are no minutes to approve.")})
     meeting.minutes_status = MinutesStatus.APPROVED
-    meeting.minutes_approved_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    meeting.minutes_approved_by = signed_in(acting_user)
     meeting.minutes_approved_at = timezone.now()
     return save_with_history(meeting, acting_user=acting_user)
 
@@ -476,7 +476,7 @@ def minutes_reopen(*, acting_user: ActingUser, meeting: Meeting, reason: str) ->
 
 
 def _check_agenda_action(item: AgendaItem) -> None:
-    if item.action_id and item.action.plan_id != item.meeting.body.plan_id:
+    if item.action is not None and item.action.plan_id != item.meeting.body.plan_id:
         raise ValidationError({"action": _("This belongs to another plan.")})
 
 
@@ -545,7 +545,7 @@ def decision_delete(*, acting_user: ActingUser, decision: Decision) -> None:
     first) or once the minutes of the meeting where it was taken are approved. The numbers of
     the other decisions do not change; the highest number, if deleted, is given again.
     """
-    if decision.meeting_id and decision.meeting.minutes_status == MinutesStatus.APPROVED:
+    if decision.meeting is not None and decision.meeting.minutes_status == MinutesStatus.APPROVED:
         raise ValidationError(
             _("The minutes of the meeting where this decision was taken are approved; it cannot be deleted.")
         )
@@ -670,7 +670,7 @@ def report_file(*, acting_user: ActingUser, body: Body, data: dict[str, Any]) ->
     """Files a status report to the body that follows this one up (if any) at this moment."""
     report = Report(body=body, addressed_to_id=body.followed_up_by_id)
     apply_fields(report, data, REPORT_FIELDS)
-    report.filed_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    report.filed_by = signed_in(acting_user)
     return save_with_history(report, acting_user=acting_user)
 
 

@@ -37,7 +37,7 @@ def _pages(
         view = delete_view.as_view(entity=entity, consequences=consequences)
         patterns.append(path(f"{item}delete/", view, name=f"{entity.model_name}-delete"))
     for pattern in patterns:
-        pattern.name = pattern.name.replace(entity.model_name, name, 1)
+        pattern.name = (pattern.name or "").replace(entity.model_name, name, 1)
     return patterns
 
 

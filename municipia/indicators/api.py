@@ -17,7 +17,13 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from municipia.api.serializers import HtmlUrlField, LinkField, translated_fields, translated_read_only_kwargs
+from municipia.api.serializers import (
+    HtmlUrlField,
+    LinkField,
+    entity_fields,
+    translated_fields,
+    translated_read_only_kwargs,
+)
 from municipia.api.viewsets import EntityViewSet
 from municipia.indicators import selectors, services
 from municipia.indicators.benchmarking import network_benchmark
@@ -27,25 +33,12 @@ from municipia.indicators.filters import BaselineFilter, IndicatorFilter, Observ
 from municipia.indicators.models import VALUE_DECIMALS, VALUE_DIGITS, Baseline, Indicator, Observation, Target
 from municipia.indicators.monitoring import plan_monitoring
 from municipia.organizations.choices import OrganizationKind
-from municipia.organizations.selectors import organization_find, organization_list
+from municipia.organizations.selectors import organization_find, organization_list, organization_slugs
 from municipia.strategy.entities import ACTION, OBJECTIVE
-from municipia.strategy.models import Action, Axis, Objective, Plan
-from municipia.strategy.selectors import plan_get
+from municipia.strategy.selectors import axis_codes, objective_axes_and_codes, plan_get
 
 FIXED_AFTER_CREATION = _("This cannot be changed once created.")
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-
-
-# --- Reads of the strategy app's models its selectors do not offer yet (kept here, in one place).
-
-
-def _axis_codes(plan: Plan) -> dict[int, str]:
-    return dict(Axis.objects.filter(plan=plan).values_list("id", "code"))
-
-
-def _objective_axes_and_codes(plan: Plan) -> dict[int, tuple[int, str]]:
-    rows = Objective.objects.filter(axis__plan=plan).values_list("id", "axis_id", "code")
-    return {pk: (axis_id, code) for pk, axis_id, code in rows}
 
 
 def _user_of(serializer) -> Any:
@@ -97,10 +90,10 @@ class IndicatorSerializer(FixedParentsMixin, serializers.ModelSerializer):
         help_text=_("Slug of the owning council or network; null for site-wide indicators. Fixed once created."),
     )
     objectives = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=Objective.objects.none(), help_text=_("Ids of strategic objectives.")
+        many=True, required=False, queryset=OBJECTIVE.none(), help_text=_("Ids of strategic objectives.")
     )
     actions = serializers.PrimaryKeyRelatedField(
-        many=True, required=False, queryset=Action.objects.none(), help_text=_("Ids of actions.")
+        many=True, required=False, queryset=ACTION.none(), help_text=_("Ids of actions.")
     )
 
     class Meta:
@@ -169,7 +162,7 @@ class IndicatorStatusSerializer(serializers.Serializer):
 def _assessment_rows(table: selectors.StatusTable) -> dict[int, list[dict]]:
     """Assessments as plain rows for the serializers, grouped by indicator (one query for slugs)."""
     org_ids = {org_id for (_ind, org_id) in table.assessments}
-    slugs = selectors.organization_slugs(org_ids)
+    slugs = organization_slugs(org_ids)
     rows: dict[int, list[dict]] = {}
     for (indicator_id, org_id), a in sorted(table.assessments.items(), key=lambda item: slugs.get(item[0][1], "")):
         rows.setdefault(indicator_id, []).append(
@@ -358,7 +351,7 @@ class BaselineSerializer(IndicatorValueSerializer):
 
     class Meta:
         model = Baseline
-        fields = ["url", "id", "indicator", *BASELINE.editable_names()]
+        fields = entity_fields(BASELINE, first=("url", "id", "indicator"))
 
 
 class TargetSerializer(IndicatorValueSerializer):
@@ -368,7 +361,7 @@ class TargetSerializer(IndicatorValueSerializer):
 
     class Meta:
         model = Target
-        fields = ["url", "id", "indicator", *TARGET.editable_names()]
+        fields = entity_fields(TARGET, first=("url", "id", "indicator"))
 
 
 class IndicatorValueViewSet(EntityViewSet):
@@ -425,7 +418,7 @@ class ObservationSerializer(IndicatorValueSerializer):
 
     class Meta:
         model = Observation
-        fields = ["url", "id", "indicator", *OBSERVATION.editable_names(), "created_at"]
+        fields = entity_fields(OBSERVATION, first=("url", "id", "indicator"), last=("created_at",))
         read_only_fields = ["created_at"]
 
 
@@ -594,8 +587,8 @@ class PlanMonitoringViewSet(viewsets.ViewSet):
         plan = plan_get(request.user, slug=slug)
         today = timezone.localdate()
         result = plan_monitoring([plan.pk], today=today)
-        axes = _axis_codes(plan)
-        objectives = _objective_axes_and_codes(plan)
+        axes = axis_codes(plan)
+        objectives = objective_axes_and_codes(plan)
         data = {
             "plan": plan.slug,
             "date": today,

@@ -23,7 +23,7 @@ import statistics
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
-from django.db.models import Count, Max, QuerySet, Subquery, Sum
+from django.db.models import Count, Max, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -35,8 +35,8 @@ from municipia.indicators.models import Indicator
 from municipia.indicators.selectors import indicator_status, status_parts
 from municipia.indicators.status import Assessment
 from municipia.organizations.choices import OrganizationKind
-from municipia.organizations.models import NetworkMembership, Organization
-from municipia.organizations.selectors import organization_find
+from municipia.organizations.models import Organization
+from municipia.organizations.selectors import network_memberships, networks, organization_find
 
 # (lower bound inclusive, upper bound exclusive or None, label)
 POPULATION_BANDS: list[tuple[int, int | None, str]] = [
@@ -146,19 +146,13 @@ class Benchmark:
     notes: list[str] = field(default_factory=list)
 
 
-def _networks() -> QuerySet[Organization]:
-    """Every network, plain (organizations.selectors.network_list annotates member counts, which the
-    short list of links below does not need)."""
-    return Organization.objects.filter(kind=OrganizationKind.NETWORK)
-
-
 # Networks offered for benchmarking a site-wide indicator.
 NETWORK_LINKS_MAX = 10
 
 
 def networks_of_owner(indicator: Indicator) -> list[Organization]:
     """Networks an indicator can be benchmarked over: its owner network, its owner council's networks, or any."""
-    candidates = _networks().only("id", "slug", *translated_names("name")).order_by("name_en", "id")
+    candidates = networks().only("id", "slug", *translated_names("name")).order_by("name_en", "id")
     if indicator.owner_organization_id is None:
         return list(candidates[:NETWORK_LINKS_MAX])
     owner = candidates.filter(pk=indicator.owner_organization_id)
@@ -186,7 +180,7 @@ def _versions(indicator: Indicator, network: Organization) -> tuple:
     """What a benchmark is computed from, as stored now, in one query: the indicator's version (whatever
     the caller's instance says: it may predate a write) and a summary of the members that changes when
     one joins or leaves or a member's record (name, population) changes."""
-    found = NetworkMembership.objects.filter(network=network).aggregate(
+    found = network_memberships(network).aggregate(
         indicator=Max(Subquery(Indicator.objects.filter(pk=indicator.pk).values("updated_at")[:1])),
         count=Count("id"),
         members=Sum("member_id"),

@@ -9,23 +9,23 @@ from municipia.indicators.choices import Direction, Frequency, IndicatorStatus
 from municipia.indicators.models import Baseline, Indicator, Observation, Target
 from municipia.indicators.selectors import indicator_ids_with_status
 from municipia.organizations.selectors import organization_list
-from municipia.strategy.models import Action, Objective, Plan
+from municipia.strategy.selectors import action_choices, objective_choices, plan_choices
 
 
 class IndicatorFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     plan = django_filters.ModelChoiceFilter(
         field_name="actions__plan",
-        queryset=Plan.objects.all(),
+        queryset=plan_choices(),
         to_field_name="slug",
         method="filter_plan",
         label=_("Plan"),
         help_text=_("Slug of a plan: indicators of its objectives or actions."),
     )
     objective = django_filters.ModelChoiceFilter(
-        field_name="objectives", queryset=Objective.objects.all(), label=_("Objective")
+        field_name="objectives", queryset=objective_choices(), label=_("Objective")
     )
-    action = django_filters.ModelChoiceFilter(field_name="actions", queryset=Action.objects.all(), label=_("Action"))
+    action = django_filters.ModelChoiceFilter(field_name="actions", queryset=action_choices(), label=_("Action"))
     framework_code = django_filters.CharFilter(
         method="filter_framework_code",
         label=_("Framework code"),

@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +36,7 @@ from municipia.core.datafiles import UnreadableTable, csv_rows, xlsx_rows
 from municipia.indicators.entities import INDICATOR
 from municipia.indicators.models import VALUE_DECIMALS, VALUE_DIGITS, Indicator, Observation, indicator_reach
 from municipia.indicators.permissions import may_record
-from municipia.organizations.models import Organization
+from municipia.organizations.selectors import organizations_by_code
 
 REQUIRED_COLUMNS = ("indicator", "organization", "date", "value")
 OPTIONAL_COLUMNS = ("source", "note")
@@ -248,9 +247,7 @@ def _organization_index(tokens: set[str]) -> dict[str, list[tuple[int, str]]]:
         plain.add(token.split(":", 1)[1] if ":" in token else token)
     index: dict[str, dict[int, str]] = {}
     for chunk in _chunks(sorted(plain)):
-        rows = Organization.objects.filter(
-            Q(slug__in=chunk) | Q(official_code__in=chunk) | Q(ekatte_code__in=chunk)
-        ).values_list("id", "name", "slug", "official_code", "ekatte_code", "country")
+        rows = organizations_by_code(chunk)
         for org_id, name, slug, official_code, ekatte_code, country in rows:
             for key in {slug, official_code, ekatte_code} - {""}:
                 index.setdefault(key, {})[org_id] = name

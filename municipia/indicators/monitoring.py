@@ -46,10 +46,18 @@ from municipia.indicators.choices import ActionHealth, IndicatorStatus
 from municipia.indicators.models import Indicator
 from municipia.indicators.selectors import indicator_status, indicators_visible_to, status_parts
 from municipia.indicators.status import Assessment
-from municipia.organizations.models import NetworkMembership, Organization
+from municipia.organizations.models import Organization
+from municipia.organizations.selectors import network_member_ids, organizations_by_id
 from municipia.strategy.choices import ActionStatus
-from municipia.strategy.models import Action, Axis, Milestone, Objective, Plan
-from municipia.strategy.selectors import Rollup, progress_rollup
+from municipia.strategy.models import Action, Axis, Plan
+from municipia.strategy.selectors import (
+    Rollup,
+    actions_of_plans,
+    axis_weights,
+    milestones_of_actions,
+    objective_weights,
+    progress_rollup,
+)
 
 PROGRESS_TOLERANCE = 20
 LATE_SHARE = 0.25
@@ -207,36 +215,9 @@ class PlanMonitoring:
     plans: dict[int, ElementHealth] = field(default_factory=dict)
 
 
-# --- Reads of other apps' models that their selectors do not offer yet (kept here, in one place).
-
-
-def _plan_actions(plan_ids: list[int]) -> QuerySet[Action]:
-    return Action.objects.filter(plan_id__in=plan_ids)
-
-
-def _objective_weights(plan_ids: list[int]) -> QuerySet:
-    """(id, weight, axis id) of the plans' objectives."""
-    return Objective.objects.filter(axis__plan_id__in=plan_ids).values_list("id", "weight", "axis_id")
-
-
-def _axis_weights(plan_ids: list[int]) -> QuerySet:
-    """(id, weight, plan id) of the plans' axes."""
-    return Axis.objects.filter(plan_id__in=plan_ids).values_list("id", "weight", "plan_id")
-
-
-def _member_ids(network_id: int) -> list[int]:
-    """The member councils of a network (none for a council)."""
-    return list(NetworkMembership.objects.filter(network_id=network_id).values_list("member_id", flat=True))
-
-
-def _organization_names(ids: set[int]) -> dict[int, Organization]:
-    """Organisations by id, with only their slug and names loaded."""
-    return Organization.objects.only("id", "slug", *translated_names("name")).in_bulk(ids)
-
-
 def _overdue_milestones(action_ids: QuerySet, today: dt.date) -> dict[int, int]:
     counts: dict[int, int] = defaultdict(int)
-    rows = Milestone.objects.filter(action_id__in=action_ids, completed_on__isnull=True, due_date__lt=today)
+    rows = milestones_of_actions(action_ids).filter(completed_on__isnull=True, due_date__lt=today)
     for action_id in rows.values_list("action_id", flat=True):
         counts[action_id] += 1
     return counts
@@ -248,7 +229,7 @@ def plan_monitoring(plan_ids: list[int], *, today: dt.date | None = None) -> Pla
     result = PlanMonitoring()
     if not plan_ids:
         return result
-    actions = _plan_actions(plan_ids)
+    actions = actions_of_plans(plan_ids)
     overdue = _overdue_milestones(actions.values("id"), today)
     rows = actions.order_by("code").only(
         "id",
@@ -273,7 +254,7 @@ def plan_monitoring(plan_ids: list[int], *, today: dt.date | None = None) -> Pla
         by_objective[action.objective_id].append(state)
 
     rollup: Rollup = progress_rollup(plan_ids)
-    objectives = _objective_weights(plan_ids)
+    objectives = objective_weights(plan_ids)
     by_axis: dict[int, list[tuple[Decimal, ElementHealth]]] = defaultdict(list)
     for objective_id, weight, axis_id in objectives:
         element = ElementHealth(progress=rollup.objectives.get(objective_id))
@@ -290,7 +271,7 @@ def plan_monitoring(plan_ids: list[int], *, today: dt.date | None = None) -> Pla
         by_axis[axis_id].append((weight, element))
 
     by_plan: dict[int, list[tuple[Decimal, ElementHealth]]] = defaultdict(list)
-    for axis_id, weight, plan_id in _axis_weights(plan_ids):
+    for axis_id, weight, plan_id in axis_weights(plan_ids):
         children = by_axis.get(axis_id, [])
         element = ElementHealth(
             progress=rollup.axes.get(axis_id),
@@ -408,7 +389,7 @@ def indicator_summary(indicators: list[Indicator], organization_ids: list[int], 
 
 def plan_organization_ids(plan: Plan) -> list[int]:
     """Whose values a plan's indicators are judged on: a network's member councils, or the owning council."""
-    members = _member_ids(plan.owner_id)
+    members = network_member_ids([plan.owner_id])
     return members or [plan.owner_id]
 
 
@@ -453,7 +434,9 @@ def plan_dashboard(user, plan: Plan, *, today: dt.date | None = None) -> PlanDas
         lambda: indicator_summary(indicators, org_ids, today),
     )
     by_id = {indicator.pk: indicator for indicator in indicators}
-    organizations = _organization_names({row[1] for row in summary.off_track + summary.stale})
+    organizations = organizations_by_id(
+        {row[1] for row in summary.off_track + summary.stale}, fields=("id", "slug", *translated_names("name"))
+    )
 
     def issues(rows):
         return [IndicatorIssue(by_id[ind], organizations[org], a) for ind, org, a in rows if org in organizations]

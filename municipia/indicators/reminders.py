@@ -24,9 +24,10 @@ from django.utils import timezone, translation
 
 from municipia.core.mail import templated_email
 from municipia.indicators.models import Indicator, IndicatorReminder
-from municipia.indicators.selectors import indicator_status, organizations_by_id
+from municipia.indicators.selectors import indicator_status
 from municipia.indicators.status import Assessment
 from municipia.organizations.models import Organization, Person
+from municipia.organizations.selectors import organizations_by_id
 
 logger = logging.getLogger(__name__)
 TEMPLATE = "indicators/email/stale_reminder"

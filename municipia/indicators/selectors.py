@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
@@ -17,26 +17,10 @@ from municipia.indicators.models import Baseline, Indicator, Observation, Target
 from municipia.indicators.status import Assessment, Point, assess
 from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids
+from municipia.organizations.selectors import organizations_by_id
 from municipia.strategy.entities import ACTION, OBJECTIVE
 from municipia.strategy.models import Action, Objective
-
-# --- Reads of other apps' models that their selectors do not offer yet (kept here, in one place).
-
-
-def organizations_by_id(ids: Iterable[int]) -> dict[int, Organization]:
-    """Organisations by id, in one query (organizations.selectors has no bulk look-up)."""
-    return Organization.objects.in_bulk(list(ids))
-
-
-def organization_slugs(ids: Iterable[int]) -> dict[int, str]:
-    """The slugs of organisations by id, in one query."""
-    return dict(Organization.objects.filter(pk__in=list(ids)).values_list("id", "slug"))
-
-
-def _ids_only(model: type[Objective] | type[Action]) -> QuerySet:
-    """Objectives or actions loaded by id only, to prefetch the ids an indicator links to."""
-    return model._default_manager.only("id")
-
+from municipia.strategy.selectors import action_ids_only, objective_ids_only
 
 # --- Visibility: the indicator entities' rule (indicators/entities.py); every fetch by id goes
 # through these, so "not found" and "forbidden" look alike.
@@ -282,6 +266,52 @@ def indicator_observations(indicator: Indicator, *, organization: Organization |
 def indicators_with_links(user: User | None) -> QuerySet[Indicator]:
     """Indicators for the API: owner, objectives and actions named without a query per row."""
     return indicator_list(user).prefetch_related(
-        Prefetch("objectives", queryset=_ids_only(Objective)),
-        Prefetch("actions", queryset=_ids_only(Action)),
+        Prefetch("objectives", queryset=objective_ids_only()),
+        Prefetch("actions", queryset=action_ids_only()),
+    )
+
+
+# --- For other apps: the reads of indicators, targets and observations that other apps' pages,
+# reports and services need. They read these models through the functions here.
+
+
+def indicators_among(ids: Iterable[int] | QuerySet) -> QuerySet[Indicator]:
+    """The indicators with these ids."""
+    return Indicator.objects.filter(pk__in=ids)
+
+
+def indicators_by_id(ids: list[int]) -> dict[int, Indicator]:
+    """Indicators by id, in one query (none for no ids)."""
+    return Indicator.objects.in_bulk(ids) if ids else {}
+
+
+def indicators_of_plans(plan_ids: Iterable[int] | QuerySet) -> QuerySet[Indicator]:
+    """The indicators of these plans' objectives or actions (an indicator may come more than once)."""
+    return Indicator.objects.filter(Q(actions__plan_id__in=plan_ids) | Q(objectives__axis__plan_id__in=plan_ids))
+
+
+def indicators_linked_to_plan(plan_id: int, visible: QuerySet[Indicator, Any]) -> list[tuple[int, int]]:
+    """(objective id, indicator id) of the `visible` indicators linked to the plan's objectives, or
+    to its actions (such an indicator counts for the action's objective), in two queries."""
+    direct = Indicator.objectives.through.objects.filter(objective__axis__plan_id=plan_id, indicator_id__in=visible)
+    through_actions = Indicator.actions.through.objects.filter(action__plan_id=plan_id, indicator_id__in=visible)
+    return [
+        *direct.values_list("objective_id", "indicator_id"),
+        *through_actions.values_list("action__objective_id", "indicator_id"),
+    ]
+
+
+def targets_for(ids: list[int], organization_ids: list[int]) -> QuerySet[Target]:
+    """The targets of these indicators for these organisations, and their general targets."""
+    return Target.objects.filter(indicator_id__in=ids).filter(
+        Q(organization_id__isnull=True) | Q(organization_id__in=organization_ids)
+    )
+
+
+def observations_for(ids: list[int], organization_ids: list[int]) -> QuerySet[Observation]:
+    """The observations of these indicators in these organisations, oldest first."""
+    return (
+        Observation.objects.filter(indicator_id__in=ids, organization_id__in=organization_ids)
+        .only("id", "indicator_id", "organization_id", "date", "value", "source")
+        .order_by("indicator_id", "organization_id", "date")
     )

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Any, cast
 
-from django.contrib.auth.models import User as AuthUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Field
@@ -14,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from municipia.core.cache import content_changed
-from municipia.core.services import PlainServices, apply_fields, delete_with_history, save_with_history
+from municipia.core.services import PlainServices, apply_fields, delete_with_history, save_with_history, signed_in
 from municipia.core.visibility import User
 from municipia.indicators import importer
 from municipia.indicators.choices import ImportStatus
@@ -31,11 +30,6 @@ TARGET_FIELDS = TARGET.editable_names()
 OBSERVATION_FIELDS = [name for name in OBSERVATION.editable_names() if name != "organization"]
 BULK_BATCH = 2000
 INSERT_CHUNK = 5000
-
-
-def signed_in(user: User | None) -> AuthUser | None:
-    """The acting user as the value of a "recorded by" field: None for anonymous and command-line writes."""
-    return cast(AuthUser, user) if user is not None and user.is_authenticated else None
 
 
 def touch_indicators(indicator_ids: Iterable[int]) -> None:
@@ -193,7 +187,7 @@ class ImportOutcome:
 
 def observations_import(
     *,
-    acting_user: User,
+    acting_user: User | None,
     name: str,
     content: bytes,
     replace: bool = False,
@@ -232,7 +226,9 @@ class _Rejected(Exception):
     """The streaming import met a bad row: its transaction is rolled back."""
 
 
-def _new_record(acting_user: User, name: str, replace: bool, record: ObservationImport | None) -> ObservationImport:
+def _new_record(
+    acting_user: User | None, name: str, replace: bool, record: ObservationImport | None
+) -> ObservationImport:
     user = signed_in(acting_user)
     if record is None:
         record = ObservationImport(created_by=user, file_name=name[:250], replace=replace)
@@ -240,7 +236,7 @@ def _new_record(acting_user: User, name: str, replace: bool, record: Observation
 
 
 def _import_streaming(
-    *, acting_user: User, name: str, content: bytes, record: ObservationImport | None
+    *, acting_user: User | None, name: str, content: bytes, record: ObservationImport | None
 ) -> ImportOutcome:
     """Checks and inserts the rows as they are read, in chunks; raises _Rejected at the first bad row.
 
@@ -274,7 +270,7 @@ def _import_streaming(
 
 
 def _write(
-    check: importer.CheckResult, *, acting_user: User, name: str, replace: bool, record: ObservationImport | None
+    check: importer.CheckResult, *, acting_user: User | None, name: str, replace: bool, record: ObservationImport | None
 ) -> ObservationImport:
     user = signed_in(acting_user)
     record = _new_record(acting_user, name, replace, record)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db import transaction
 from django.utils import timezone
@@ -117,7 +117,7 @@ class _RowReader:
     def __init__(self, path: Path, line: int, row: dict[str, str]) -> None:
         self.path, self.line, self.row = path, line, row
 
-    def fail(self, problem: str) -> None:
+    def fail(self, problem: str) -> NoReturn:
         raise ReferenceDataError(self.path, self.line, problem)
 
     def text(self, column: str, max_length: int) -> str:

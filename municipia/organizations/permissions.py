@@ -20,7 +20,7 @@ def editable_organization_ids(user: User) -> frozenset[int]:
     cached = getattr(user, "_municipia_org_ids", None)
     if cached is None:
         cached = frozenset(Role.objects.filter(user_id=user.pk).values_list("organization_id", flat=True))
-        user._municipia_org_ids = cached
+        setattr(user, "_municipia_org_ids", cached)  # noqa: B010 - a per-request cache on the user object
     return cached
 
 

@@ -47,6 +47,11 @@ def network_list() -> QuerySet[Organization]:
     return networks().annotate(member_count=Count("memberships"))
 
 
+def municipalities_exist() -> bool:
+    """Whether any municipality is loaded (the reference lists come first)."""
+    return Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY).exists()
+
+
 def organizations_among(ids: Ids) -> QuerySet[Organization]:
     """The organisations with these ids, by name."""
     return Organization.objects.filter(pk__in=ids)
@@ -113,9 +118,13 @@ def network_members(network: Organization) -> QuerySet[Organization]:
     return Organization.objects.filter(network_memberships__network=network)
 
 
-def network_member_ids(network_ids: Ids) -> list[int]:
-    """The ids of the member councils of these networks, in one query (a council in two networks twice)."""
-    return list(NetworkMembership.objects.filter(network_id__in=network_ids).values_list("member_id", flat=True))
+def network_member_ids(network_ids: Ids, *, among: Ids | None = None) -> list[int]:
+    """The ids of the member councils of these networks (of those `among`, if given), in one query
+    (a council in two networks twice)."""
+    memberships = NetworkMembership.objects.filter(network_id__in=network_ids)
+    if among is not None:
+        memberships = memberships.filter(member_id__in=among)
+    return list(memberships.values_list("member_id", flat=True))
 
 
 def network_memberships(network: Organization) -> QuerySet[NetworkMembership]:

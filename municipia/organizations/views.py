@@ -44,7 +44,8 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # keep the page whole when none is registered.
         "plans": [],
         "can_add_plan": False,
-        "members": [m.member for m in organization.first_memberships],
+        # `first_memberships` is set by organization_get's Prefetch(to_attr=…), which the stubs cannot see.
+        "members": [m.member for m in organization.first_memberships],  # type: ignore[attr-defined]
         "networks": [m.network for m in organization.network_memberships.all()],
         "departments": list(organization.departments.all()),
         "can_edit": can_edit,

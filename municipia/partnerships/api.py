@@ -15,18 +15,18 @@ from rest_framework import serializers
 from rest_framework.decorators import action as viewset_action
 from rest_framework.response import Response
 
-from municipia.api.serializers import HtmlUrlField, LinkField, translated_read_only_kwargs
+from municipia.api.serializers import HtmlUrlField, LinkField, entity_fields, translated_read_only_kwargs
 from municipia.api.viewsets import EntityViewSet
 from municipia.core.entities import Entity
 from municipia.diagnosis.entities import CAMPAIGN
 from municipia.governance.entities import MEETING, TASK
+from municipia.organizations.models import Organization
 from municipia.organizations.selectors import organization_list
 from municipia.partnerships import services
 from municipia.partnerships.entities import AGREEMENT, CLARIFICATION, COMMITMENT, NEWS_POST
 from municipia.partnerships.filters import AgreementFilter, ClarificationFilter, CommitmentFilter, NewsPostFilter
 from municipia.partnerships.models import Agreement, AgreementDocument, Clarification, Commitment, NewsPost, Signatory
 from municipia.partnerships.selectors import commitment_state, commitments_with_work
-from municipia.strategy.api import entity_fields
 from municipia.strategy.entities import ACTION, PLAN
 
 FIXED_AFTER_CREATION = _("This cannot be changed once created.")
@@ -84,7 +84,9 @@ class PartnershipSerializer(serializers.ModelSerializer):
 
 
 class SignatorySerializer(serializers.ModelSerializer):
-    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organization: "serializers.SlugRelatedField[Organization]" = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
 
     class Meta:
         model = Signatory

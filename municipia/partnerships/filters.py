@@ -4,15 +4,15 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.filters import FilterSet, search_translated
-from municipia.organizations.models import Organization
+from municipia.organizations.selectors import organization_list
 from municipia.partnerships.choices import AgreementKind, ClarificationStatus, CommitmentStatus, NewsStatus, Verdict
 from municipia.partnerships.models import Agreement, Clarification, Commitment, NewsPost
-from municipia.strategy.models import Plan
+from municipia.strategy.selectors import plan_choices
 
 
 def _organization(field_name: str, label) -> django_filters.ModelChoiceFilter:
     return django_filters.ModelChoiceFilter(
-        field_name=field_name, queryset=Organization.objects.all(), to_field_name="slug", label=label
+        field_name=field_name, queryset=organization_list(), to_field_name="slug", label=label
     )
 
 
@@ -59,7 +59,7 @@ class NewsPostFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     organization = _organization("organization", _("Organisation"))
     plan = django_filters.ModelChoiceFilter(
-        field_name="plans", queryset=Plan.objects.all(), to_field_name="slug", label=_("Plan")
+        field_name="plans", queryset=plan_choices(), to_field_name="slug", label=_("Plan")
     )
     status = django_filters.ChoiceFilter(choices=NewsStatus.choices, label=_("Status"))
 

@@ -4,9 +4,9 @@ from django import forms
 from django.db.models import Q
 
 from municipia.core.forms import ServiceModelForm
-from municipia.diagnosis.models import Campaign
-from municipia.governance.models import Meeting, Task
-from municipia.organizations.models import Organization
+from municipia.diagnosis.selectors import campaigns_of_owners
+from municipia.governance.selectors import meetings_of_plan_owners, tasks_of_plan_owners
+from municipia.organizations.selectors import organization_list
 from municipia.partnerships.entities import AGREEMENT, CLARIFICATION, COMMITMENT, DOCUMENT, NEWS_POST, SIGNATORY
 from municipia.partnerships.models import (
     Agreement,
@@ -16,7 +16,7 @@ from municipia.partnerships.models import (
     NewsPost,
     Signatory,
 )
-from municipia.strategy.models import Action, Plan
+from municipia.strategy.selectors import actions_of_owners, plans_of_owners
 
 
 def _fields(entity) -> list[str]:
@@ -33,7 +33,7 @@ class AgreementForm(ServiceModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parties"].required = False
-        self.fields["parties"].queryset = Organization.objects.order_by("name")
+        self.fields["parties"].queryset = organization_list().order_by("name")
 
 
 def _agreement_of(form: ServiceModelForm) -> Agreement:
@@ -70,12 +70,10 @@ class CommitmentForm(ServiceModelForm):
         parties = _agreement_of(self).parties.all()
         party_ids = list(parties.values_list("pk", flat=True))
         self.fields["party"].queryset = parties.order_by("name")
-        self.fields["actions"].queryset = Action.objects.filter(plan__owner_id__in=party_ids).order_by(
-            "plan_id", "code"
-        )
-        self.fields["tasks"].queryset = Task.objects.filter(body__plan__owner_id__in=party_ids)
-        self.fields["meetings"].queryset = Meeting.objects.filter(body__plan__owner_id__in=party_ids)
-        self.fields["campaigns"].queryset = Campaign.objects.filter(owner_id__in=party_ids)
+        self.fields["actions"].queryset = actions_of_owners(party_ids)
+        self.fields["tasks"].queryset = tasks_of_plan_owners(party_ids)
+        self.fields["meetings"].queryset = meetings_of_plan_owners(party_ids)
+        self.fields["campaigns"].queryset = campaigns_of_owners(party_ids)
         for name in COMMITMENT.links:
             self.fields[name].required = False
 
@@ -94,8 +92,8 @@ class ClarificationForm(ServiceModelForm):
         self.fields["sources"].required = False  # the service names it when empty
         self.fields["plans"].required = False
         self.fields["actions"].required = False
-        self.fields["plans"].queryset = Plan.objects.filter(owner=publisher)
-        self.fields["actions"].queryset = Action.objects.filter(plan__owner=publisher).order_by("plan_id", "code")
+        self.fields["plans"].queryset = plans_of_owners([publisher.pk])
+        self.fields["actions"].queryset = actions_of_owners([publisher.pk])
 
 
 class NewsPostForm(ServiceModelForm):
@@ -111,9 +109,9 @@ class NewsPostForm(ServiceModelForm):
         organization = self.parent
         for name in NEWS_POST.links:
             self.fields[name].required = False
-        self.fields["plans"].queryset = Plan.objects.filter(owner=organization)
-        self.fields["actions"].queryset = Action.objects.filter(plan__owner=organization).order_by("plan_id", "code")
+        self.fields["plans"].queryset = plans_of_owners([organization.pk])
+        self.fields["actions"].queryset = actions_of_owners([organization.pk])
         self.fields["agreements"].queryset = Agreement.objects.filter(
             Q(owner=organization) | Q(parties=organization)
         ).distinct()
-        self.fields["meetings"].queryset = Meeting.objects.filter(body__plan__owner=organization)
+        self.fields["meetings"].queryset = meetings_of_plan_owners([organization.pk])

@@ -19,14 +19,16 @@ from municipia.diagnosis.entities import CAMPAIGN
 from municipia.governance.choices import TaskStatus
 from municipia.governance.entities import MEETING, TASK
 from municipia.organizations.models import Organization
+from municipia.organizations.selectors import organization_list
 from municipia.partnerships.choices import ClarificationStatus
 from municipia.partnerships.entities import AGREEMENT, CLARIFICATION, NEWS_POST
 from municipia.partnerships.models import Agreement, Clarification, Commitment, NewsPost, Signatory
 from municipia.strategy.choices import ActionStatus
 from municipia.strategy.entities import ACTION, PLAN
 from municipia.strategy.models import Action, Plan
+from municipia.strategy.selectors import action_choices
 
-PARTIES = Prefetch("parties", queryset=Organization.objects.order_by("name"))
+PARTIES = Prefetch("parties", queryset=organization_list().order_by("name"))
 
 
 # --- Agreements
@@ -83,7 +85,7 @@ def commitment_state(commitment: Commitment) -> CommitmentState:
 def commitments_with_work() -> QuerySet[Commitment]:
     """Commitments with their party and linked work loaded (5 queries whatever their number)."""
     return Commitment.objects.select_related("party", "agreement").prefetch_related(
-        Prefetch("actions", queryset=Action.objects.select_related("plan").order_by("code")),
+        Prefetch("actions", queryset=action_choices().select_related("plan").order_by("code")),
         "tasks",
         "meetings",
         "campaigns",

@@ -14,7 +14,7 @@ from rest_framework.decorators import action as viewset_action
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
-from municipia.api.serializers import translated_fields, translated_read_only_kwargs
+from municipia.api.serializers import entity_fields, translated_read_only_kwargs
 from municipia.api.viewsets import EntityViewSet
 from municipia.core.entities import Entity
 from municipia.portfolio import filters, services
@@ -43,26 +43,13 @@ from municipia.portfolio.models import (
     SourceAllocation,
 )
 from municipia.strategy.entities import ACTION, AXIS, PLAN
-from municipia.strategy.models import Plan
-
-
-def entity_fields(entity: Entity, *, first: tuple[str, ...] = ("id",), last: tuple[str, ...] = ()) -> list[str]:
-    """`first`, the entity's parent, fields (translated ones as `translated_fields` gives them), links, `last`."""
-    names = [*first]
-    if entity.parent:
-        names.append(entity.parent)
-    for name in entity.fields:
-        if name not in entity.translated:
-            names.append(name)
-        elif name == entity.translated[0]:
-            names.extend(translated_fields(*entity.translated))
-    return [*names, *entity.links, *last]
+from municipia.strategy.selectors import plan_choices
 
 
 class PortfolioSerializer(serializers.ModelSerializer):
     """Base: a plan by its slug; related choices limited to what the user may see; the parent fixed."""
 
-    plan = serializers.SlugRelatedField(slug_field="slug", queryset=Plan.objects.all())
+    plan = serializers.SlugRelatedField(slug_field="slug", queryset=plan_choices())
     entity: Entity = None  # type: ignore[assignment]
 
     def _user(self):
@@ -92,7 +79,7 @@ class PortfolioSerializer(serializers.ModelSerializer):
 
 
 def _serializer(entity: Entity, model, *, extra: tuple[str, ...] = (), plan_field: bool = True, **attrs):
-    names = entity_fields(entity, last=extra)
+    names = entity_fields(entity, first=("id", *([entity.parent] if entity.parent else [])), last=extra)
     meta = type(
         "Meta",
         (),
@@ -130,7 +117,9 @@ class ReasonSerializer(serializers.Serializer):
 
 
 class MergeSerializer(serializers.Serializer):
-    into = serializers.PrimaryKeyRelatedField(queryset=Proposal.objects.all())
+    into: "serializers.PrimaryKeyRelatedField[Proposal]" = serializers.PrimaryKeyRelatedField(
+        queryset=Proposal.objects.all()
+    )
 
 
 class ComparisonsSerializer(serializers.Serializer):

@@ -14,12 +14,12 @@ from municipia.portfolio.models import (
     Score,
     SourceAllocation,
 )
-from municipia.strategy.models import Plan
+from municipia.strategy.selectors import plan_choices
 
 
 def _plan_filter(field_name: str = "plan") -> django_filters.ModelChoiceFilter:
     return django_filters.ModelChoiceFilter(
-        field_name=field_name, queryset=Plan.objects.all(), to_field_name="slug", label=_("Plan")
+        field_name=field_name, queryset=plan_choices(), to_field_name="slug", label=_("Plan")
     )
 
 

@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.forms import ServiceModelForm
-from municipia.organizations.models import Organization
+from municipia.organizations.selectors import organization_with_members
 from municipia.portfolio.choices import CostCategory
 from municipia.portfolio.entities import (
     BUDGET_LINE,
@@ -63,8 +63,7 @@ class ProposalForm(ServiceModelForm):
                 others = others.exclude(pk=self.instance.pk)
             self.fields["depends_on"].queryset = others
             self.fields["excludes"].queryset = others
-            members = Organization.objects.filter(network_memberships__network_id=plan.owner_id)
-            councils = (members | Organization.objects.filter(pk=plan.owner_id)).distinct()
+            councils = organization_with_members(plan.owner_id)
             self.fields["proposing_council"].queryset = councils
             self.fields["councils"].queryset = councils
             self.fields["tags"].queryset = self.fields["tags"].queryset.filter(framework__plan_frameworks__plan=plan)

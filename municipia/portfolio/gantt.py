@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from municipia.strategy.entities import ACTION
 from municipia.strategy.models import Action, Milestone, Plan
+from municipia.strategy.selectors import action_dependency_pairs, actions_of_plans, milestones_of_actions
 
 ROW, LABEL, TOP = 26, 210, 34
 BAR, CRITICAL, MILESTONE, GRID = "#3b6ea8", "#b3261e", "#1b5e20", "#d0d7de"
@@ -41,16 +42,14 @@ class Row:
 def timeline(plan: Plan, user) -> list[Row]:
     """The plan's dated actions the user may see, in start order, with dependencies and milestones (three queries)."""
     actions = list(
-        ACTION.visible(user, Action.objects.filter(plan=plan, start_date__isnull=False, end_date__isnull=False))
+        ACTION.visible(user, actions_of_plans([plan.pk]).filter(start_date__isnull=False, end_date__isnull=False))
         .select_related("objective__axis")
         .order_by("start_date", "code")
     )
     rows = {a.pk: Row(a) for a in actions}
-    for source, target in Action.dependencies.through.objects.filter(
-        from_action_id__in=list(rows), to_action_id__in=list(rows)
-    ).values_list("from_action_id", "to_action_id"):
+    for source, target in action_dependency_pairs(list(rows)):
         rows[source].needs.append(target)
-    for milestone in Milestone.objects.filter(action_id__in=list(rows)).order_by("due_date"):
+    for milestone in milestones_of_actions(list(rows)).order_by("due_date"):
         rows[milestone.action_id].milestones.append(milestone)
     _mark_critical(rows)
     for row in rows.values():

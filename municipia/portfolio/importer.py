@@ -135,7 +135,8 @@ def _positions(header: list, columns: dict[str, str]) -> tuple[dict[str, int], l
 def _line_index(plan: Plan) -> dict[tuple, list[BudgetLine]]:
     index: dict[tuple, list[BudgetLine]] = {}
     for line in BudgetLine.objects.filter(plan=plan, action__isnull=False).select_related("action", "source"):
-        index.setdefault((line.action.code, line.year, line.source.code), []).append(line)
+        if line.action is not None:  # always: the lines are read with an action
+            index.setdefault((line.action.code, line.year, line.source.code), []).append(line)
     return index
 
 

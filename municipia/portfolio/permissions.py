@@ -14,8 +14,8 @@ from __future__ import annotations
 import rules
 from django.db.models import Model
 
-from municipia.organizations.models import NetworkMembership
 from municipia.organizations.permissions import editable_organization_ids, is_site_admin
+from municipia.organizations.selectors import network_member_ids
 from municipia.portfolio.choices import ProposalStatus
 from municipia.portfolio.models import (
     BudgetLine,
@@ -56,11 +56,7 @@ def member_council_ids(user, plan: Plan) -> set[int]:
     ids = editable_organization_ids(user)
     if not ids:
         return set()
-    return set(
-        NetworkMembership.objects.filter(network_id=plan.owner_id, member_id__in=ids).values_list(
-            "member_id", flat=True
-        )
-    )
+    return set(network_member_ids([plan.owner_id], among=ids))
 
 
 @rules.predicate

@@ -17,6 +17,7 @@ from municipia.portfolio.optimiser import Candidate, Problem
 from municipia.portfolio.selectors import proposal_scores
 from municipia.strategy.choices import ActionStatus
 from municipia.strategy.models import Action, Plan
+from municipia.strategy.selectors import actions_of_plans
 
 OPEN = (ProposalStatus.SUBMITTED, ProposalStatus.UNDER_EVALUATION)
 
@@ -69,8 +70,8 @@ def _candidates(plan: Plan, parameters: dict, sources: dict[int, FundingSource])
     proposals = {
         p.pk: p for p in Proposal.objects.filter(plan=plan, status__in=OPEN).select_related("axis", "proposing_council")
     }
-    actions = Action.objects.filter(plan=plan, status=ActionStatus.PLANNED, progress=0).select_related(
-        "objective__axis"
+    actions = (
+        actions_of_plans([plan.pk]).filter(status=ActionStatus.PLANNED, progress=0).select_related("objective__axis")
     )
     criteria_set = CriteriaSet.objects.filter(plan=plan).first()
     middle = (criteria_set.scale_min + criteria_set.scale_max) / 2 if criteria_set else 5.0
@@ -113,13 +114,13 @@ def _add_costs(plan, sources, candidates, allocations, own_budget) -> None:
     for proposal_id, action_id, source_id, year, share, own in lines:
         key = f"p{proposal_id}" if proposal_id else f"a{action_id}"
         code = sources[source_id].code
-        share = 0.0 if source_id in own_ids else float(share)
+        source_share = 0.0 if source_id in own_ids else float(share)
         if key in candidates:
             before = candidates[key].costs.get((code, year), (0.0, 0.0))
-            candidates[key].costs[(code, year)] = (before[0] + share, before[1] + float(own))
+            candidates[key].costs[(code, year)] = (before[0] + source_share, before[1] + float(own))
         elif action_id:
             if (code, year) in allocations:
-                allocations[(code, year)] -= share
+                allocations[(code, year)] -= source_share
             if year in own_budget:
                 own_budget[year] -= float(own)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet, Sum
 
+from municipia.core.visibility import User
 from municipia.portfolio.choices import ExecutionKind, ProposalStatus, SourceKind
 from municipia.portfolio.entities import FUNDING_SOURCE, PROPOSAL
 from municipia.portfolio.models import (
@@ -20,7 +22,7 @@ from municipia.portfolio.models import (
     Score,
     SourceAllocation,
 )
-from municipia.strategy.models import Plan
+from municipia.strategy.models import Action, Axis, Plan
 
 ZERO = Decimal("0")
 
@@ -93,7 +95,7 @@ class RankRow:
     rank_in_plan: int | None
 
 
-def ranking(plan: Plan, user) -> list[RankRow]:
+def ranking(plan: Plan, user: User | None) -> list[RankRow]:
     """The proposals `user` may see, best first, with their rank in their axis and in the plan."""
     proposals = list(
         PROPOSAL.visible(user, Proposal.objects.filter(plan=plan))
@@ -119,7 +121,7 @@ def ranking(plan: Plan, user) -> list[RankRow]:
     return [RankRow(p, scores.get(p.pk, empty), axis_rank.get(p.pk), plan_rank.get(p.pk)) for p in ordered]
 
 
-def proposal_list(plan: Plan, user) -> QuerySet[Proposal]:
+def proposal_list(plan: Plan, user: User | None) -> QuerySet[Proposal]:
     return (
         PROPOSAL.visible(user, Proposal.objects.filter(plan=plan))
         .select_related("axis", "proposing_council", "action")
@@ -128,7 +130,7 @@ def proposal_list(plan: Plan, user) -> QuerySet[Proposal]:
     )
 
 
-def proposal_page(proposal: Proposal) -> dict:
+def proposal_page(proposal: Proposal) -> dict[str, Any]:
     lines = list(proposal.budget_lines.select_related("source").order_by("year", "source__code"))
     assignments = list(
         proposal.assignments.select_related("evaluator", "organization").prefetch_related(
@@ -146,7 +148,7 @@ def proposal_page(proposal: Proposal) -> dict:
     }
 
 
-def source_list(plan: Plan, user) -> list[FundingSource]:
+def source_list(plan: Plan, user: User | None) -> list[FundingSource]:
     return list(
         FUNDING_SOURCE.visible(user, FundingSource.objects.filter(plan=plan)).prefetch_related(
             Prefetch("allocations", queryset=SourceAllocation.objects.order_by("year"))
@@ -174,8 +176,8 @@ class Money:
 @dataclass
 class BudgetSummary:
     years: list[int]
-    by_action: list[tuple[object, Money]]
-    by_axis: list[tuple[object, Money]]
+    by_action: list[tuple[Action, Money]]
+    by_axis: list[tuple[Axis, Money]]
     by_source: list[tuple[FundingSource, Money]]
     by_year: list[tuple[int, Money]]
     by_source_year: dict[tuple[int, int], Money]
@@ -209,8 +211,8 @@ def plan_budget(plan: Plan) -> BudgetSummary:
             "source_id", "year", "amount"
         )
     }
-    actions: dict[int, tuple[object, Money]] = {}
-    axes: dict[int, tuple[object, Money]] = {}
+    actions: dict[int, tuple[Action, Money]] = {}
+    axes: dict[int, tuple[Axis, Money]] = {}
     by_source: dict[int, Money] = defaultdict(Money)
     by_year: dict[int, Money] = defaultdict(Money)
     by_source_year: dict[tuple[int, int], Money] = defaultdict(Money)
@@ -226,6 +228,8 @@ def plan_budget(plan: Plan) -> BudgetSummary:
             paid=done.get(ExecutionKind.PAYMENT, ZERO),
         )
         action = line.action
+        if action is None:  # not the case: the lines are read with an action
+            continue
         axis = action.objective.axis
         actions.setdefault(action.pk, (action, Money()))[1].add(money)
         axes.setdefault(axis.pk, (axis, Money()))[1].add(money)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from municipia.alignment.models import FrameworkItem
 from municipia.core.i18n import language_codes
-from municipia.core.services import PlainServices, apply_fields, delete_with_history, save_with_history
+from municipia.core.services import PlainServices, apply_fields, delete_with_history, save_with_history, signed_in
+from municipia.core.visibility import User
 from municipia.organizations.models import Organization
 from municipia.portfolio import ahp
 from municipia.portfolio.choices import PROPOSAL_TRANSITIONS, ProposalStatus, SourceKind, Weighting
@@ -45,7 +46,8 @@ from municipia.portfolio.models import (
     SourceAllocation,
 )
 from municipia.strategy import services as strategy_services
-from municipia.strategy.models import Action, Plan
+from municipia.strategy.models import Action, Objective, Plan
+from municipia.strategy.selectors import action_codes, actions_among
 
 
 def _raise(errors: dict[str, Any]) -> None:
@@ -98,7 +100,7 @@ def _check_proposal_links(
 def _save_proposal(
     proposal: Proposal,
     *,
-    acting_user,
+    acting_user: User | None,
     councils: Iterable[Organization] | None,
     depends_on: Iterable[Proposal] | None,
     excludes: Iterable[Proposal] | None,
@@ -124,7 +126,7 @@ def _save_proposal(
 @transaction.atomic
 def proposal_create(
     *,
-    acting_user,
+    acting_user: User | None,
     plan: Plan,
     data: dict[str, Any],
     councils: Iterable[Organization] | None = None,
@@ -133,8 +135,7 @@ def proposal_create(
     tags: Iterable[FrameworkItem] | None = None,
 ) -> Proposal:
     proposal = Proposal(plan=plan)
-    if getattr(acting_user, "is_authenticated", False):
-        proposal.proposed_by = acting_user
+    proposal.proposed_by = signed_in(acting_user)
     apply_fields(proposal, data, PROPOSAL.editable_names())
     return _save_proposal(
         proposal, acting_user=acting_user, councils=councils, depends_on=depends_on, excludes=excludes, tags=tags
@@ -144,7 +145,7 @@ def proposal_create(
 @transaction.atomic
 def proposal_update(
     *,
-    acting_user,
+    acting_user: User | None,
     proposal: Proposal,
     data: dict[str, Any],
     councils: Iterable[Organization] | None = None,
@@ -159,7 +160,7 @@ def proposal_update(
 
 
 @transaction.atomic
-def proposal_delete(*, acting_user, proposal: Proposal) -> None:
+def proposal_delete(*, acting_user: User | None, proposal: Proposal) -> None:
     delete_with_history(proposal, acting_user=acting_user)
 
 
@@ -173,30 +174,30 @@ def _check_move(proposal: Proposal, status: str) -> None:
         )
 
 
-def _move(proposal: Proposal, status: str, *, acting_user, reason: str = "") -> Proposal:
+def _move(proposal: Proposal, status: str, *, acting_user: User | None, reason: str = "") -> Proposal:
     _check_move(proposal, status)
     proposal.status = status
     return save_with_history(proposal, acting_user=acting_user, reason=reason)
 
 
 @transaction.atomic
-def proposal_submit(*, acting_user, proposal: Proposal) -> Proposal:
+def proposal_submit(*, acting_user: User | None, proposal: Proposal) -> Proposal:
     return _move(proposal, ProposalStatus.SUBMITTED, acting_user=acting_user)
 
 
 @transaction.atomic
-def proposal_start_evaluation(*, acting_user, proposal: Proposal) -> Proposal:
+def proposal_start_evaluation(*, acting_user: User | None, proposal: Proposal) -> Proposal:
     return _move(proposal, ProposalStatus.UNDER_EVALUATION, acting_user=acting_user)
 
 
 @transaction.atomic
-def proposal_reopen(*, acting_user, proposal: Proposal) -> Proposal:
+def proposal_reopen(*, acting_user: User | None, proposal: Proposal) -> Proposal:
     proposal.rejection_reason = ""
     return _move(proposal, ProposalStatus.DRAFT, acting_user=acting_user)
 
 
 @transaction.atomic
-def proposal_reject(*, acting_user, proposal: Proposal, reason: str) -> Proposal:
+def proposal_reject(*, acting_user: User | None, proposal: Proposal, reason: str) -> Proposal:
     if not (reason or "").strip():
         raise ValidationError({"rejection_reason": _("Say why the proposal is rejected; the proposer is told.")})
     proposal.rejection_reason = reason.strip()
@@ -222,7 +223,7 @@ def _tell_proposer(proposal: Proposal) -> None:
 
 
 @transaction.atomic
-def proposal_merge(*, acting_user, proposal: Proposal, into: Proposal) -> Proposal:
+def proposal_merge(*, acting_user: User | None, proposal: Proposal, into: Proposal) -> Proposal:
     if into.pk == proposal.pk or into.plan_id != proposal.plan_id:
         raise ValidationError({"merged_into": _("Choose another proposal of the same plan.")})
     if into.status in (ProposalStatus.MERGED, ProposalStatus.REJECTED):
@@ -232,7 +233,7 @@ def proposal_merge(*, acting_user, proposal: Proposal, into: Proposal) -> Propos
 
 
 def _action_code(proposal: Proposal) -> str:
-    taken = set(Action.objects.filter(plan_id=proposal.plan_id).values_list("code", flat=True))
+    taken = action_codes(proposal.plan_id)
     code, n = f"P{proposal.pk}", 2
     while code in taken:
         code, n = f"P{proposal.pk}-{n}", n + 1
@@ -249,7 +250,7 @@ def _action_dates(proposal: Proposal, years: list[int]) -> tuple[dt.date | None,
 
 
 @transaction.atomic
-def proposal_accept(*, acting_user, proposal: Proposal, objective=None) -> Proposal:
+def proposal_accept(*, acting_user: User | None, proposal: Proposal, objective: Objective | None = None) -> Proposal:
     """Accepts the proposal: it becomes an action of the plan (in `objective`, by default the axis's
     first), with its budget lines, councils, accepted dependencies and alignment tags carried over."""
     _check_move(proposal, ProposalStatus.ACCEPTED)
@@ -268,7 +269,7 @@ def proposal_accept(*, acting_user, proposal: Proposal, objective=None) -> Propo
     for code in language_codes():
         data[f"title_{code}"] = getattr(proposal, f"title_{code}") or ""
         data[f"description_{code}"] = getattr(proposal, f"description_{code}") or ""
-    dependencies = Action.objects.filter(proposal__in=proposal.depends_on.all())
+    dependencies = actions_among(proposal.depends_on.values("action_id"))
     action = strategy_services.action_create(
         acting_user=acting_user,
         plan=proposal.plan,
@@ -285,7 +286,7 @@ def proposal_accept(*, acting_user, proposal: Proposal, objective=None) -> Propo
     return save_with_history(proposal, acting_user=acting_user)
 
 
-def _carry_tags(proposal: Proposal, action: Action, *, acting_user) -> None:
+def _carry_tags(proposal: Proposal, action: Action, *, acting_user: User | None) -> None:
     from municipia.alignment.services import alignment_create
 
     for item in proposal.tags.all():
@@ -301,7 +302,7 @@ def _carry_tags(proposal: Proposal, action: Action, *, acting_user) -> None:
 
 
 @transaction.atomic
-def criteria_set_create(*, acting_user, plan: Plan, data: dict[str, Any]) -> CriteriaSet:
+def criteria_set_create(*, acting_user: User | None, plan: Plan, data: dict[str, Any]) -> CriteriaSet:
     criteria_set = CriteriaSet(plan=plan)
     apply_fields(criteria_set, data, CRITERIA_SET.editable_names())
     if CriteriaSet.objects.filter(plan=plan).exists():
@@ -322,7 +323,9 @@ criterion_create, criterion_update, criterion_delete = PlainServices(
 
 
 @transaction.atomic
-def criteria_set_compare(*, acting_user, criteria_set: CriteriaSet, comparisons: dict[str, float]) -> ahp.AhpResult:
+def criteria_set_compare(
+    *, acting_user: User | None, criteria_set: CriteriaSet, comparisons: dict[str, float]
+) -> ahp.AhpResult:
     """Sets the weights from pairwise comparisons (AHP) and keeps the consistency ratio.
 
     `comparisons` maps "<code a>|<code b>" to how much more a matters than b (1/9 … 9).
@@ -360,7 +363,7 @@ def _conflict(assignment: EvaluatorAssignment) -> bool:
 
 
 @transaction.atomic
-def assignment_create(*, acting_user, proposal: Proposal, data: dict[str, Any]) -> EvaluatorAssignment:
+def assignment_create(*, acting_user: User | None, proposal: Proposal, data: dict[str, Any]) -> EvaluatorAssignment:
     assignment = EvaluatorAssignment(proposal=proposal)
     apply_fields(assignment, data, EVALUATOR_ASSIGNMENT.editable_names())
     assignment.conflict_of_interest = _conflict(assignment)
@@ -368,14 +371,16 @@ def assignment_create(*, acting_user, proposal: Proposal, data: dict[str, Any]) 
 
 
 @transaction.atomic
-def assignment_update(*, acting_user, assignment: EvaluatorAssignment, data: dict[str, Any]) -> EvaluatorAssignment:
+def assignment_update(
+    *, acting_user: User | None, assignment: EvaluatorAssignment, data: dict[str, Any]
+) -> EvaluatorAssignment:
     apply_fields(assignment, data, EVALUATOR_ASSIGNMENT.editable_names())
     assignment.conflict_of_interest = _conflict(assignment)
     return save_with_history(assignment, acting_user=acting_user)
 
 
 @transaction.atomic
-def assignment_delete(*, acting_user, assignment: EvaluatorAssignment) -> None:
+def assignment_delete(*, acting_user: User | None, assignment: EvaluatorAssignment) -> None:
     delete_with_history(assignment, acting_user=acting_user)
 
 
@@ -416,7 +421,11 @@ def _check_source_period(source: FundingSource) -> None:
 
 @transaction.atomic
 def funding_source_create(
-    *, acting_user, plan: Plan, data: dict[str, Any], framework_items: Iterable[FrameworkItem] | None = None
+    *,
+    acting_user: User | None,
+    plan: Plan,
+    data: dict[str, Any],
+    framework_items: Iterable[FrameworkItem] | None = None,
 ) -> FundingSource:
     source = FundingSource(plan=plan)
     apply_fields(source, data, FUNDING_SOURCE.editable_names())
@@ -429,7 +438,11 @@ def funding_source_create(
 
 @transaction.atomic
 def funding_source_update(
-    *, acting_user, source: FundingSource, data: dict[str, Any], framework_items: Iterable[FrameworkItem] | None = None
+    *,
+    acting_user: User | None,
+    source: FundingSource,
+    data: dict[str, Any],
+    framework_items: Iterable[FrameworkItem] | None = None,
 ) -> FundingSource:
     apply_fields(source, data, FUNDING_SOURCE.editable_names())
     _check_source_period(source)
@@ -445,7 +458,7 @@ def funding_source_update(
 
 
 @transaction.atomic
-def funding_source_delete(*, acting_user, source: FundingSource) -> None:
+def funding_source_delete(*, acting_user: User | None, source: FundingSource) -> None:
     if source.budget_lines.exists():
         raise ValidationError({"code": _("This source funds budget lines; move or delete them first.")})
     delete_with_history(source, acting_user=acting_user)
@@ -481,7 +494,9 @@ def allocation_use(
 
     A co-financing source pays its share of its own lines; the own budget pays the own share of every line.
     """
-    lines = BudgetLine.objects.filter(plan_id=source.plan_id, year=year, action__isnull=False).exclude(pk=exclude_pk)
+    lines = BudgetLine.objects.filter(plan_id=source.plan_id, year=year, action__isnull=False)
+    if exclude_pk is not None:
+        lines = lines.exclude(pk=exclude_pk)
     if source.kind == SourceKind.OWN:
         used = lines.aggregate(total=Sum("own_share"))["total"]
     else:
@@ -495,14 +510,14 @@ def _line_errors(line: BudgetLine) -> dict[str, str]:
     source, plan = line.source, line.plan
     if (line.action_id is None) == (line.proposal_id is None):
         errors["action"] = _("Name either an action or a proposal.")
-    elif line.action_id and line.action.plan_id != plan.pk:
+    elif line.action is not None and line.action.plan_id != plan.pk:
         errors["action"] = _("The action must belong to this plan.")
-    elif line.proposal_id and line.proposal.plan_id != plan.pk:
+    elif line.proposal is not None and line.proposal.plan_id != plan.pk:
         errors["proposal"] = _("The proposal must belong to this plan.")
     if source.plan_id != plan.pk:
         errors["source"] = _("The funding source must belong to this plan.")
     elif (
-        line.proposal_id
+        line.proposal is not None
         and source.framework_items.exists()
         and not source.framework_items.filter(pk__in=line.proposal.tags.values("pk")).exists()
     ):
@@ -545,19 +560,21 @@ def _check_over_allocation(line: BudgetLine) -> dict[str, str]:
     return {}
 
 
-def _may_cost(acting_user, line: BudgetLine) -> dict[str, str]:
+def _may_cost(acting_user: User | None, line: BudgetLine) -> dict[str, str]:
     """A proposer may only cost their own draft proposals; actions' lines are the plan writers'."""
     if acting_user is None:
         return {}
+    # Django's users and AnonymousUser both answer has_perm; the User union's base class does not say so.
+    checker = cast(Any, acting_user)
     target = line.proposal if line.proposal_id else None
-    if target is not None and not acting_user.has_perm("portfolio.change_proposal", target):
+    if target is not None and not checker.has_perm("portfolio.change_proposal", target):
         return {"proposal": _("You may not change this proposal's costs.")}
-    if line.action_id and not acting_user.has_perm("portfolio.decide_proposal", line.plan):
+    if line.action_id and not checker.has_perm("portfolio.decide_proposal", line.plan):
         return {"action": _("You may not change this action's budget.")}
     return {}
 
 
-def _save_line(line: BudgetLine, *, acting_user) -> BudgetLine:
+def _save_line(line: BudgetLine, *, acting_user: User | None) -> BudgetLine:
     errors: dict[str, Any] = {}
     try:
         # The database's "action or proposal" constraint is reported on the field by _line_errors.
@@ -574,20 +591,20 @@ def _save_line(line: BudgetLine, *, acting_user) -> BudgetLine:
 
 
 @transaction.atomic
-def budget_line_create(*, acting_user, plan: Plan, data: dict[str, Any]) -> BudgetLine:
+def budget_line_create(*, acting_user: User | None, plan: Plan, data: dict[str, Any]) -> BudgetLine:
     line = BudgetLine(plan=plan)
     apply_fields(line, data, BUDGET_LINE.editable_names())
     return _save_line(line, acting_user=acting_user)
 
 
 @transaction.atomic
-def budget_line_update(*, acting_user, line: BudgetLine, data: dict[str, Any]) -> BudgetLine:
+def budget_line_update(*, acting_user: User | None, line: BudgetLine, data: dict[str, Any]) -> BudgetLine:
     apply_fields(line, data, BUDGET_LINE.editable_names())
     return _save_line(line, acting_user=acting_user)
 
 
 @transaction.atomic
-def budget_line_delete(*, acting_user, line: BudgetLine) -> None:
+def budget_line_delete(*, acting_user: User | None, line: BudgetLine) -> None:
     delete_with_history(line, acting_user=acting_user)
 
 
@@ -618,10 +635,9 @@ def _solve(scenario: Scenario) -> None:
 
 
 @transaction.atomic
-def scenario_create(*, acting_user, plan: Plan, data: dict[str, Any]) -> Scenario:
+def scenario_create(*, acting_user: User | None, plan: Plan, data: dict[str, Any]) -> Scenario:
     scenario = Scenario(plan=plan)
-    if getattr(acting_user, "is_authenticated", False):
-        scenario.created_by = acting_user
+    scenario.created_by = signed_in(acting_user)
     apply_fields(scenario, data, SCENARIO.editable_names())
     scenario.full_clean()
     _check_parameters(scenario)
@@ -630,7 +646,7 @@ def scenario_create(*, acting_user, plan: Plan, data: dict[str, Any]) -> Scenari
 
 
 @transaction.atomic
-def scenario_update(*, acting_user, scenario: Scenario, data: dict[str, Any]) -> Scenario:
+def scenario_update(*, acting_user: User | None, scenario: Scenario, data: dict[str, Any]) -> Scenario:
     apply_fields(scenario, data, SCENARIO.editable_names())
     scenario.full_clean()
     _check_parameters(scenario)
@@ -639,7 +655,7 @@ def scenario_update(*, acting_user, scenario: Scenario, data: dict[str, Any]) ->
 
 
 @transaction.atomic
-def scenario_delete(*, acting_user, scenario: Scenario) -> None:
+def scenario_delete(*, acting_user: User | None, scenario: Scenario) -> None:
     delete_with_history(scenario, acting_user=acting_user)
 
 
@@ -652,7 +668,7 @@ def _check_parameters(scenario: Scenario) -> None:
 
 
 @transaction.atomic
-def scenario_apply(*, acting_user, scenario: Scenario) -> list[Proposal]:
+def scenario_apply(*, acting_user: User | None, scenario: Scenario) -> list[Proposal]:
     """The coordinator adopts the scenario: its selected proposals are accepted and become actions."""
     result = scenario.result or {}
     if result.get("status") != "optimal":
@@ -697,7 +713,7 @@ def _dependency_order(proposals: list[Proposal]) -> list[Proposal]:
 
 
 @transaction.atomic
-def execution_mapping_save(*, acting_user, plan: Plan, columns: dict[str, str]) -> ExecutionMapping:
+def execution_mapping_save(*, acting_user: User | None, plan: Plan, columns: dict[str, str]) -> ExecutionMapping:
     from municipia.portfolio.importer import FIELDS
 
     unknown = set(columns) - set(FIELDS)
@@ -711,7 +727,9 @@ def execution_mapping_save(*, acting_user, plan: Plan, columns: dict[str, str]) 
 
 
 @transaction.atomic
-def execution_import(*, acting_user, plan: Plan, name: str, content: bytes, columns: dict[str, str]) -> int:
+def execution_import(
+    *, acting_user: User | None, plan: Plan, name: str, content: bytes, columns: dict[str, str]
+) -> int:
     """Imports every row of an accounting export as execution entries, or none (every bad row named)."""
     from municipia.portfolio.importer import UnreadableFile, check_table, read_table
 

@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Field, ManyToManyField, Model, Q, QuerySet
+from django.db.models import Field, ManyToManyField, Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,15 @@ from municipia.core.visibility import User
 from municipia.indicators.benchmarking import Benchmark, network_benchmark
 from municipia.indicators.choices import IndicatorStatus
 from municipia.indicators.models import Indicator, Observation, Target
-from municipia.indicators.selectors import indicator_get, indicator_status, indicators_visible_to
+from municipia.indicators.selectors import (
+    indicator_get,
+    indicator_status,
+    indicators_by_id,
+    indicators_linked_to_plan,
+    indicators_visible_to,
+    observations_for,
+    targets_for,
+)
 from municipia.indicators.status import Assessment
 from municipia.organizations.models import Organization
 from municipia.organizations.selectors import network_members, organization_with_members
@@ -34,39 +42,6 @@ from municipia.strategy.choices import ActionStatus
 from municipia.strategy.entities import ACTION, ACTION_EXPORT_PATHS
 from municipia.strategy.models import Action, Axis, Plan
 from municipia.strategy.selectors import plan_actions, plan_outline, progress_rollup
-
-# --- Reads of the indicators app's models this app needs (indicators.selectors offers none of them yet).
-
-
-def _indicators_linked_to(plan: Plan, visible: QuerySet[Indicator, Any]) -> list[tuple[int, int]]:
-    """(objective id, indicator id) of the `visible` indicators linked to the plan's objectives, or
-    to its actions (such an indicator counts for the action's objective), in two queries."""
-    direct = Indicator.objectives.through.objects.filter(objective__axis__plan_id=plan.pk, indicator_id__in=visible)
-    through_actions = Indicator.actions.through.objects.filter(action__plan_id=plan.pk, indicator_id__in=visible)
-    return [
-        *direct.values_list("objective_id", "indicator_id"),
-        *through_actions.values_list("action__objective_id", "indicator_id"),
-    ]
-
-
-def _indicators_by_id(ids: list[int]) -> dict[int, Indicator]:
-    return Indicator.objects.in_bulk(ids) if ids else {}
-
-
-def _indicators_targets(ids: list[int], organization_ids: list[int]) -> QuerySet[Target]:
-    """The targets of these indicators for these organisations, and their general targets."""
-    return Target.objects.filter(indicator_id__in=ids).filter(
-        Q(organization_id__isnull=True) | Q(organization_id__in=organization_ids)
-    )
-
-
-def _indicators_observations(ids: list[int], organization_ids: list[int]) -> QuerySet[Observation]:
-    """The observations of these indicators in these organisations, oldest first."""
-    return (
-        Observation.objects.filter(indicator_id__in=ids, organization_id__in=organization_ids)
-        .only("id", "indicator_id", "organization_id", "date", "value", "source")
-        .order_by("indicator_id", "organization_id", "date")
-    )
 
 
 def fallback_languages(language: str | None = None) -> list[str]:
@@ -231,17 +206,17 @@ def plan_indicators(user: User | None, plan: Plan, *, with_values: bool = True) 
     targets are those of the plan's organisations (and the general targets).
     """
     by_objective: dict[int, set[int]] = defaultdict(set)
-    for objective_id, indicator_id in _indicators_linked_to(plan, indicators_visible_to(user).values("pk")):
+    for objective_id, indicator_id in indicators_linked_to_plan(plan.pk, indicators_visible_to(user).values("pk")):
         by_objective[objective_id].add(indicator_id)
     ids = sorted({pk for pks in by_objective.values() for pk in pks})
-    indicators = _indicators_by_id(ids)
+    indicators = indicators_by_id(ids)
     organizations = {org.pk: org for org in plan_organizations(plan)}
     targets: dict[int, list[Target]] = defaultdict(list)
     observations: dict[int, list[Observation]] = defaultdict(list)
     if ids and with_values:
-        for target in _indicators_targets(ids, list(organizations)):
+        for target in targets_for(ids, list(organizations)):
             targets[target.indicator_id].append(target)
-        for observation in _indicators_observations(ids, list(organizations)):
+        for observation in observations_for(ids, list(organizations)):
             observations[observation.indicator_id].append(observation)
     ordered = {
         objective_id: sorted(pks, key=lambda pk: (indicators[pk].code, pk))

@@ -8,6 +8,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 
+from municipia.core.services import signed_in
+from municipia.core.visibility import User
 from municipia.indicators.models import Indicator
 from municipia.indicators.selectors import indicator_get
 from municipia.organizations.models import Organization
@@ -25,7 +27,7 @@ def report_job_create(
     *,
     kind: str,
     language: str,
-    acting_user,
+    acting_user: User | None,
     plan: Plan | None = None,
     network: Organization | None = None,
     indicator: Indicator | None = None,
@@ -38,11 +40,10 @@ def report_job_create(
     """
     from municipia.reports import tasks
 
-    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
     job = ReportJob(
         kind=kind,
         language=language,
-        requested_by=user,
+        requested_by=signed_in(acting_user),
         plan=plan,
         network=network,
         indicator=indicator,
@@ -54,20 +55,25 @@ def report_job_create(
     return job
 
 
-def _render(job: ReportJob, user) -> tuple[bytes, str]:
+def _render(job: ReportJob, user: User) -> tuple[bytes, str]:
     """The job's file and its name, rendered with what `user` may see."""
-    if job.kind == ReportKind.PLAN_STATUS_PDF:
-        return plan_status_pdf(user, job.plan), f"{job.plan.slug}-status-{job.language}.pdf"
-    if job.kind == ReportKind.PLAN_STATUS_XLSX:
+    plan, network = job.plan, job.network
+    if job.kind in (ReportKind.PLAN_STATUS_PDF, ReportKind.PLAN_STATUS_XLSX) and plan is None:
+        raise ValueError("A plan report needs its plan")
+    if job.kind == ReportKind.PLAN_STATUS_PDF and plan is not None:
+        return plan_status_pdf(user, plan), f"{plan.slug}-status-{job.language}.pdf"
+    if job.kind == ReportKind.PLAN_STATUS_XLSX and plan is not None:
         buffer = io.BytesIO()
-        write_plan_status_xlsx(user, job.plan, buffer)
-        return buffer.getvalue(), f"{job.plan.slug}-status-{job.language}.xlsx"
+        write_plan_status_xlsx(user, plan, buffer)
+        return buffer.getvalue(), f"{plan.slug}-status-{job.language}.xlsx"
     if job.kind == ReportKind.NETWORK_BENCHMARK_PDF:
+        if network is None:
+            raise ValueError("A benchmarking report needs its network")
         # The requester may have lost sight of a private indicator since asking (404 → failed job).
         indicator = indicator_get(user, pk=job.indicator_id)
-        benchmark = network_benchmark_report(job.network, indicator, council=job.council)
-        stem = f"{job.network.slug}-{indicator.code}-benchmark"
-        if job.council_id:
+        benchmark = network_benchmark_report(network, indicator, council=job.council)
+        stem = f"{network.slug}-{indicator.code}-benchmark"
+        if job.council is not None:
             stem += f"-{job.council.slug}"
         content = network_benchmark_pdf(benchmark, generated_on=timezone.localdate())
         return content, f"{stem}-{job.language}.pdf"

@@ -6,7 +6,6 @@ within the same plan. Axes, challenges, objectives, actions, milestones, departm
 people are named by id.
 """
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -23,7 +22,7 @@ from municipia.api.serializers import (
     LinkField,
     RollupListSerializer,
     RollupProgressField,
-    translated_fields,
+    entity_fields,
     translated_read_only_kwargs,
 )
 from municipia.api.viewsets import EntityViewSet
@@ -45,23 +44,6 @@ from municipia.strategy.models import Action, Axis, Challenge, Milestone, Object
 from municipia.strategy.selectors import action_list
 
 FIXED_AFTER_CREATION = _("This cannot be changed once created.")
-
-
-def entity_fields(entity: Entity, *, first: Sequence[str] = (), last: Sequence[str] = ()) -> list[str]:
-    """A serializer's field names: `first`, the entity's other fields and links, then `last`.
-
-    Translated fields come as `translated_fields` gives them (the value in the request's language,
-    then one writable field per language), where the entity lists its first translated field.
-    """
-    names = [*first]
-    for name in entity.fields:
-        if name in first:
-            continue
-        if name not in entity.translated:
-            names.append(name)
-        elif name == entity.translated[0]:
-            names.extend(translated_fields(*entity.translated))
-    return [*names, *entity.links, *last]
 
 
 def _translated_kwargs(entity: Entity) -> dict[str, dict[str, Any]]:

@@ -1,12 +1,12 @@
 """Reads of plans and their content, each shaped for one page or endpoint in fixed queries."""
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import F, Model, Prefetch, QuerySet, Sum
+from django.db.models import F, Model, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
 
 from municipia.core.entities import Entity
@@ -308,3 +308,131 @@ def organization_plans_section(user: User, organization: Organization) -> dict[s
         # Django's users and AnonymousUser both answer has_perm; the User union's base class does not say so.
         "can_add_plan": cast(Any, user).has_perm("strategy.add_plan", organization),
     }
+
+
+# --- For other apps: the reads of plans and their elements that other apps' filters, forms and
+# computations need. They read these models through the functions here, not through the managers.
+
+Ids = Iterable[int] | QuerySet[Any]
+
+
+def plan_choices() -> QuerySet[Plan]:
+    """Every plan: the choices of other apps' filters and API fields (the lists they filter are scoped already)."""
+    return Plan.objects.all()
+
+
+def axis_choices() -> QuerySet[Axis]:
+    """Every axis (choices of other apps' filters)."""
+    return Axis.objects.all()
+
+
+def objective_choices() -> QuerySet[Objective]:
+    """Every strategic objective (choices of other apps' filters)."""
+    return Objective.objects.all()
+
+
+def action_choices() -> QuerySet[Action]:
+    """Every action (choices of other apps' filters, their prefetches)."""
+    return Action.objects.all()
+
+
+def actions_among(ids: Ids) -> QuerySet[Action]:
+    """The actions with these ids."""
+    return Action.objects.filter(pk__in=ids)
+
+
+def plans_of_owners(organization_ids: Ids) -> QuerySet[Plan]:
+    """The plans these organisations own."""
+    return Plan.objects.filter(owner_id__in=organization_ids)
+
+
+def actions_of_owners(organization_ids: Ids) -> QuerySet[Action]:
+    """The actions of the plans these organisations own, by plan and code."""
+    return Action.objects.filter(plan__owner_id__in=organization_ids).order_by("plan_id", "code")
+
+
+def actions_of_plans(plan_ids: Ids) -> QuerySet[Action]:
+    """The actions of these plans."""
+    return Action.objects.filter(plan_id__in=plan_ids)
+
+
+def plans_measured_by(indicator_id: int) -> QuerySet[Plan]:
+    """The plans of the objectives and actions an indicator measures (each once)."""
+    linked = Q(actions__indicators=indicator_id) | Q(axes__objectives__indicators=indicator_id)
+    return Plan.objects.filter(linked).distinct()
+
+
+def plan_axes(plan_ids: Ids) -> list[Axis]:
+    """The axes of these plans with their codes and titles only, by plan and position."""
+    return list(
+        Axis.objects.filter(plan_id__in=plan_ids)
+        .only("id", "plan_id", "code", "position", *[f"title_{c}" for c in language_codes()])
+        .order_by("plan_id", "position", "code")
+    )
+
+
+def axis_codes(plan: Plan) -> dict[int, str]:
+    """id → code of the plan's axes."""
+    return dict(Axis.objects.filter(plan=plan).values_list("id", "code"))
+
+
+def axis_weights(plan_ids: Ids) -> list[tuple[int, Decimal, int]]:
+    """(id, weight, plan id) of the plans' axes."""
+    return list(Axis.objects.filter(plan_id__in=plan_ids).values_list("id", "weight", "plan_id"))
+
+
+def objective_axes_and_codes(plan: Plan) -> dict[int, tuple[int, str]]:
+    """id → (axis id, code) of the plan's objectives."""
+    rows = Objective.objects.filter(axis__plan=plan).values_list("id", "axis_id", "code")
+    return {pk: (axis_id, code) for pk, axis_id, code in rows}
+
+
+def objective_axis_ids(plan_ids: Ids) -> dict[int, int]:
+    """id → axis id of the plans' objectives."""
+    return dict(Objective.objects.filter(axis__plan_id__in=plan_ids).values_list("id", "axis_id"))
+
+
+def objective_weights(plan_ids: Ids) -> list[tuple[int, Decimal, int]]:
+    """(id, weight, axis id) of the plans' objectives."""
+    return list(Objective.objects.filter(axis__plan_id__in=plan_ids).values_list("id", "weight", "axis_id"))
+
+
+def action_rows(plan_ids: Ids) -> list[tuple[int, int, int, Decimal | None]]:
+    """(id, plan id, objective id, budget) of every action of the plans."""
+    return list(Action.objects.filter(plan_id__in=plan_ids).values_list("id", "plan_id", "objective_id", "budget"))
+
+
+def objective_ids_only() -> QuerySet[Objective]:
+    """Objectives loaded by id only, to prefetch the ids another object links to."""
+    return Objective.objects.only("id")
+
+
+def action_ids_only() -> QuerySet[Action]:
+    """Actions loaded by id only, to prefetch the ids another object links to."""
+    return Action.objects.only("id")
+
+
+def actions_for_review(ids: Ids) -> dict[int, Action]:
+    """Actions by id with their code, budget, status, progress and titles only."""
+    rows = (
+        Action.objects.filter(pk__in=ids)
+        .only("id", "code", "budget", "status", "progress", *[f"title_{c}" for c in language_codes()])
+        .order_by("code")
+    )
+    return {action.pk: action for action in rows}
+
+
+def action_codes(plan_id: int) -> set[str]:
+    """The codes the plan's actions use."""
+    return set(Action.objects.filter(plan_id=plan_id).values_list("code", flat=True))
+
+
+def action_dependency_pairs(action_ids: list[int]) -> list[tuple[int, int]]:
+    """(action, action it depends on) among these actions."""
+    links = Action.dependencies.through.objects.filter(from_action_id__in=action_ids, to_action_id__in=action_ids)
+    return list(links.values_list("from_action_id", "to_action_id"))
+
+
+def milestones_of_actions(action_ids: Ids) -> QuerySet[Milestone]:
+    """The milestones of these actions."""
+    return Milestone.objects.filter(action_id__in=action_ids)

@@ -247,7 +247,7 @@ def _dependency_error(action: Action, dependencies: list[Action]) -> str | None:
 def _save_action(
     action: Action,
     *,
-    acting_user: User,
+    acting_user: User | None,
     participants: Iterable[Organization] | None,
     dependencies: Iterable[Action] | None,
 ) -> Action:
@@ -277,7 +277,7 @@ def _save_action(
 @transaction.atomic
 def action_create(
     *,
-    acting_user: User,
+    acting_user: User | None,
     plan: Plan,
     data: dict[str, Any],
     participants: Iterable[Organization] | None = None,

@@ -5,6 +5,7 @@ import textwrap
 from pathlib import Path
 
 from quality import complexity, dependencies, duplicates, handwritten, typecheck
+from quality.sources import product_files, syntax_tree
 
 SIX_LINES = """
 def {name}(items, limit):
@@ -165,6 +166,13 @@ def test_queries_on_another_apps_models_are_counted_per_file(tmp_path):
     trees = {path: ast.parse(path.read_text()) for path in (tmp_path / "municipia").rglob("*.py")}
 
     assert dependencies.cross_app_queries(trees, tmp_path) == {"municipia/governance/selectors.py": 3}
+
+
+def test_the_product_reads_other_apps_models_only_through_their_selectors_and_entities():
+    trees = {path: syntax_tree(path) for path in product_files()}
+
+    assert dependencies.cross_app_queries(trees) == {}
+    assert dependencies.upward_imports(trees) == []
 
 
 def test_annotated_parameters_leave_out_self_and_cls():

@@ -16,7 +16,8 @@ def measure(value) -> str:
     if value is None or value == "":
         return "—"
     number = Decimal(value).normalize()
-    places = max(0, -number.as_tuple().exponent)
+    exponent = number.as_tuple().exponent  # a letter for NaN and infinity, which have no places
+    places = max(0, -exponent) if isinstance(exponent, int) else 0
     return formats.number_format(number, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 

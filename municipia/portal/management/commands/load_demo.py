@@ -13,9 +13,8 @@ from municipia.diagnosis.demo import build_jerez_diagnosis_demo
 from municipia.diagnosis.sofia_demo import build_sofia_demo
 from municipia.governance.demo import GOVERNANCE_USERS, build_governance_demo
 from municipia.indicators.demo import build_indicator_demo
-from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.loaders import ReferenceDataError, load_municipalities
-from municipia.organizations.models import Organization
+from municipia.organizations.selectors import municipalities_exist
 from municipia.partnerships.demo import build_partnerships_demo
 from municipia.portfolio.demo import build_portfolio_demo
 from municipia.strategy.demo import PASSWORD, USERS, DemoError, build_demo
@@ -35,7 +34,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         try:
             with transaction.atomic():
-                if not Organization.objects.filter(kind=OrganizationKind.MUNICIPALITY).exists():
+                if not municipalities_exist():
                     self.stdout.write(_("No municipalities yet: loading the reference lists first."))
                     load_municipalities()
                 summary = build_demo()
