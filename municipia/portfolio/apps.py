@@ -3,6 +3,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from municipia.core.sections import register_section
+
 
 class PortfolioConfig(AppConfig):
     name = "municipia.portfolio"
@@ -11,3 +13,8 @@ class PortfolioConfig(AppConfig):
     def ready(self) -> None:
         # Registers this app's entities and `rules` permissions.
         from municipia.portfolio import entities, permissions  # noqa: F401
+        from municipia.portfolio.sections import action_portfolio_section, plan_portfolio_section
+
+        # The plan and action pages (strategy) link to the portfolio without importing it.
+        register_section("plan", "portfolio", plan_portfolio_section)
+        register_section("action", "portfolio", action_portfolio_section)

@@ -3,18 +3,23 @@
 Reading rules:
 - criteria, funding sources and allocations follow their plan (public once it is published);
 - a proposal is seen by the plan's writers, its proposer and proposing council, the editors of
-  the network's member councils (the coordination groups), its evaluators, and by everyone once
-  accepted in a published plan;
+  the network's member councils, the people who sit today in the coordination group of its axis
+  (or in a coordination group of the whole plan), its evaluators, and by everyone once accepted
+  in a published plan;
 - evaluations are seen by the plan's writers and by the evaluator;
 - budget lines of actions and their execution follow the plan; a proposal's lines follow the
   proposal's writers; scenarios are the plan writers' working papers.
 """
 
+from django.db.models import Model, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.entities import Entity, register
-from municipia.core.visibility import Among, Is
+from municipia.core.visibility import NOTHING, Among, Custom, Is, Rule, User
+from municipia.governance.choices import BodyKind
+from municipia.governance.entities import member_body_ids
+from municipia.governance.models import Body
 from municipia.organizations.permissions import editable_organization_ids
 from municipia.portfolio.choices import ProposalStatus
 from municipia.portfolio.models import (
@@ -46,6 +51,31 @@ def _of_plan(path: str):
     return Is(f"{path}__is_published") | _writers(path)
 
 
+def _groups_sat_in(user: User):
+    """The coordination groups in which the user sits today (seats read once per user, see governance)."""
+    return Body.objects.filter(pk__in=member_body_ids(user), kind=BodyKind.COORDINATION_GROUP)
+
+
+def _group_q(user: User) -> Q:
+    if not member_body_ids(user):
+        return NOTHING
+    groups = _groups_sat_in(user)
+    return Q(axis_id__in=groups.filter(axis__isnull=False).values("axis_id")) | Q(
+        plan_id__in=groups.filter(axis__isnull=True).values("plan_id")
+    )
+
+
+def _group_test(user: User, obj: Model) -> bool:
+    if not member_body_ids(user):
+        return False
+    mine = Q(axis_id=obj.axis_id) | Q(axis__isnull=True, plan_id=obj.plan_id)  # type: ignore[attr-defined]
+    return _groups_sat_in(user).filter(mine).exists()
+
+
+#: A proposal is seen by the coordination group of its axis.
+IN_AXIS_GROUP: Rule = Custom(q=_group_q, test=_group_test)
+
+
 def _plan_page(obj, path: str) -> str:
     plan = obj
     for hop in path.split("__"):
@@ -61,6 +91,7 @@ PROPOSAL = register(
         | Among("proposed_by_id", own_user_id)
         | Among("plan__owner__memberships__member_id", editable_organization_ids, many=True)
         | Among("assignments__evaluator_id", own_user_id, many=True)
+        | IN_AXIS_GROUP
         | (Is("plan__is_published") & Is("status", ProposalStatus.ACCEPTED)),
         parent="plan",
         fields=("axis", "proposing_council", "title", "description", "expected_results"),

@@ -3,6 +3,8 @@
 Field lists come from the entities, so adding a field is one edit (entities.py).
 """
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -17,7 +19,6 @@ from municipia.portfolio.entities import (
     EXECUTION_ENTRY,
     FUNDING_SOURCE,
     PROPOSAL,
-    SCENARIO,
     SCORE,
     SOURCE_ALLOCATION,
 )
@@ -150,24 +151,165 @@ class ExecutionEntryForm(ServiceModelForm):
         fields = _fields(EXECUTION_ENTRY)
 
 
+def _percent(factor) -> Decimal:
+    """A factor (0.8) as the percentage the form shows (80, not 80.00 nor 8E+1)."""
+    value = (Decimal(str(factor)) * 100).quantize(Decimal("0.01"))
+    return value.to_integral_value() if value == value.to_integral_value() else value.normalize()
+
+
 class ScenarioForm(ServiceModelForm):
+    """A scenario's parameters as fields: each source's allocation (in all and per year) as a
+    percentage, the minimum and maximum proposals per axis, a floor per council, the score of
+    actions without one, and what must or must not be chosen. `service_data` turns them into the
+    `parameters` the optimiser reads (problem.py), so the API's JSON and this form say the same."""
+
+    intro = _(
+        "Percentages scale the allocations typed on each funding source: 80 means “cut by 20 %”, 0 means “none”. "
+        "Empty limits do not apply."
+    )
+
     class Meta:
         model = Scenario
-        fields = _fields(SCENARIO)
-        widgets = {"parameters": forms.Textarea(attrs={"rows": 6})}
+        fields = ["title"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parameters"].required = False
-        self.fields["parameters"].help_text = _(
-            'For example {"source_factors": {"ERDF": 0.8}, "year_factors": {"OWN|2024": 0}, '
-            '"axis_min": {"1": 2}, "axis_max": {"2": 5}, "council_floor": 1}'
+        plan = _plan(self.parent) or getattr(self.instance, "plan", None)
+        current = (self.instance.parameters or {}) if self.instance.pk else {}
+        self.groups_: list[tuple[str, str, list[str]]] = []
+        if plan is None:
+            return
+        sources = list(FundingSource.objects.filter(plan=plan).order_by("code"))
+        allocations = list(
+            SourceAllocation.objects.filter(source__plan=plan).select_related("source").order_by("source__code", "year")
         )
+        factors, year_factors = current.get("source_factors", {}), current.get("year_factors", {})
+        budget = []
+        for source in sources:
+            name = f"source__{source.code}"
+            self.fields[name] = _percent_field(
+                _("%(source)s: share of its allocations (%%)") % {"source": source.code},
+                factors.get(source.code, 1),
+            )
+            budget.append(name)
+        self.groups_.append(("budget", _("Budget in all, per source"), budget))
+        per_year = []
+        for allocation in allocations:
+            code = allocation.source.code
+            name = f"year__{code}__{allocation.year}"
+            self.fields[name] = _percent_field(
+                _("%(source)s in %(year)s (%%)") % {"source": code, "year": allocation.year},
+                year_factors.get(f"{code}|{allocation.year}", 1),
+            )
+            per_year.append(name)
+        self.groups_.append(("years", _("Budget per source and year"), per_year))
+        limits = []
+        for axis in plan.axes.order_by("position", "code"):
+            for bound, label in (
+                ("axis_min", _("Axis %(code)s: at least (proposals)")),
+                ("axis_max", _("Axis %(code)s: at most (proposals)")),
+            ):
+                name = f"{bound}__{axis.code}"
+                self.fields[name] = forms.IntegerField(
+                    label=label % {"code": axis.code},
+                    help_text=str(axis.title),
+                    required=False,
+                    min_value=0,
+                    initial=current.get(bound, {}).get(axis.code),
+                )
+                limits.append(name)
+        self.fields["council_floor"] = forms.IntegerField(
+            label=_("At least this many proposals per council (territorial balance)"),
+            required=False,
+            min_value=0,
+            initial=current.get("council_floor"),
+        )
+        self.fields["action_score"] = forms.DecimalField(
+            label=_("Score of planned actions that were never evaluated"),
+            help_text=_("Empty: the middle of the criteria's scale."),
+            required=False,
+            min_value=0,
+            initial=current.get("action_score"),
+        )
+        self.groups_.append(("limits", _("Limits per axis and council"), [*limits, "council_floor", "action_score"]))
+        choices = self._candidates(plan)
+        for name, label in (("include", _("Must include")), ("exclude", _("Must exclude"))):
+            self.fields[name] = forms.MultipleChoiceField(
+                label=label,
+                choices=choices,
+                required=False,
+                initial=current.get(name, []),
+                widget=forms.SelectMultiple(attrs={"size": min(max(len(choices), 2), 8), "style": "width:100%"}),
+            )
+        self.groups_.append(("choices", _("Proposals and actions"), ["include", "exclude"]))
+
+    @staticmethod
+    def _candidates(plan) -> list[tuple[str, str]]:
+        from municipia.portfolio.problem import OPEN
+        from municipia.strategy.choices import ActionStatus
+        from municipia.strategy.models import Action
+
+        proposals = (
+            Proposal.objects.filter(plan=plan, status__in=OPEN).select_related("axis").order_by("axis__code", "pk")
+        )
+        actions = Action.objects.filter(plan=plan, status=ActionStatus.PLANNED, progress=0).order_by("code")
+        return [
+            *((f"p{p.pk}", _("Proposal: %(title)s") % {"title": p.title}) for p in proposals),
+            *((f"a{a.pk}", _("Action %(code)s: %(title)s") % {"code": a.code, "title": a.title}) for a in actions),
+        ]
+
+    def groups(self) -> list[dict]:
+        return [
+            {"key": key, "legend": legend, "fields": [self[name] for name in names]}
+            for key, legend, names in self.groups_
+            if names
+        ]
+
+    def clean(self):
+        data = super().clean()
+        both = set(data.get("include") or []) & set(data.get("exclude") or [])
+        if both:
+            self.add_error("exclude", _("A proposal or action cannot be both included and excluded."))
+        for name in self.fields:
+            if name.startswith("axis_min__"):
+                low, high = data.get(name), data.get(name.replace("axis_min__", "axis_max__"))
+                if low is not None and high is not None and low > high:
+                    self.add_error(name.replace("axis_min__", "axis_max__"), _("The maximum is below the minimum."))
+        return data
 
     def service_data(self, **kwargs) -> dict:
-        data = super().service_data(**kwargs)
-        data["parameters"] = data.get("parameters") or {}
-        return data
+        data = self.cleaned_data
+        parameters: dict = {}
+        for name, value in data.items():
+            if value is None or value == "" or value == []:
+                continue
+            kind, _sep, rest = name.partition("__")
+            if kind == "source" and value != 100:
+                parameters.setdefault("source_factors", {})[rest] = float(value) / 100
+            elif kind == "year" and value != 100:
+                code, _sep, year = rest.rpartition("__")
+                parameters.setdefault("year_factors", {})[f"{code}|{year}"] = float(value) / 100
+            elif kind in ("axis_min", "axis_max"):
+                parameters.setdefault(kind, {})[rest] = value
+            elif name == "council_floor" and value:
+                parameters[name] = value
+            elif name == "action_score":
+                parameters[name] = float(value)
+            elif name in ("include", "exclude"):
+                parameters[name] = sorted(value)
+        return {"title": data["title"], "parameters": parameters}
+
+
+def _percent_field(label: str, factor) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=1000,
+        decimal_places=2,
+        initial=_percent(factor),
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
 
 
 class RejectForm(forms.Form):

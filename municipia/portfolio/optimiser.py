@@ -22,6 +22,7 @@ score-per-euro heuristic the optimum is compared with.
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -49,6 +50,8 @@ class Candidate:
     #: (source, year) → (the source's share, the own share)
     costs: dict[tuple[str, int], tuple[float, float]] = field(default_factory=dict)
     eligible: bool = True
+    #: The scenario insists on it (its "must include"); a scenario's "must exclude" makes it not eligible.
+    required: bool = False
 
     @property
     def total_cost(self) -> float:
@@ -203,6 +206,10 @@ def _highs() -> highspy.Highs:
     # Below one unit of the (integral) objective: a bound this close proves the optimum.
     h.setOptionValue("mip_abs_gap", 0.999)
     h.setOptionValue("threads", 1)
+    # The sub-MIP heuristics (RINS, RENS, root reduced cost) found the optimum no sooner and took most
+    # of the root's time: off, the 500-proposal benchmark is proven about 30 % faster (README).
+    for option in ("mip_heuristic_run_rins", "mip_heuristic_run_rens", "mip_heuristic_run_root_reduced_cost"):
+        h.setOptionValue(option, False)
     return h
 
 
@@ -235,7 +242,8 @@ def _model(problem: Problem, rows: list[Row], *, integer: bool, lower: np.ndarra
     h = _highs()
     scores = np.array([units(c.score) for c in problem.candidates], dtype=np.float64)
     upper = np.array([1.0 if c.eligible else 0.0 for c in problem.candidates], dtype=np.float64)
-    lower = np.zeros(n) if lower is None else lower
+    required = np.array([1.0 if c.required else 0.0 for c in problem.candidates], dtype=np.float64)
+    lower = required if lower is None else np.maximum(lower, required)
     h.addCols(n, scores, lower, upper, 0, np.array([], dtype=np.int32), np.array([], dtype=np.int32), np.array([]))
     if integer and n:
         h.changeColsIntegrality(n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n))
@@ -251,6 +259,13 @@ def solve(problem: Problem, *, with_greedy: bool = True, time_limit: float = 60.
     """The best selection, proven optimal (gap 0) unless `relative_gap` allows a proven bound instead
     (the benchmark measures both) or the time limit comes first (status "feasible")."""
     started = time.perf_counter()
+    result = Result(status="error", labels=dict(problem.labels), titles={c.key: c.title for c in problem.candidates})
+    impossible = [c for c in problem.candidates if c.required and not c.eligible]
+    if impossible:
+        result.status = "infeasible"
+        result.conflicts = [Conflict("required", c.title, None, 1, 1) for c in impossible]
+        result.seconds = time.perf_counter() - started
+        return result
     rows = build_rows(problem)
     h = _model(problem, rows, integer=True)
     h.setOptionValue("time_limit", time_limit)
@@ -258,7 +273,6 @@ def solve(problem: Problem, *, with_greedy: bool = True, time_limit: float = 60.
         h.setOptionValue("mip_rel_gap", relative_gap)
     h.run()
     status = h.getModelStatus()
-    result = Result(status="error", labels=dict(problem.labels), titles={c.key: c.title for c in problem.candidates})
     if status == highspy.HighsModelStatus.kModelEmpty:
         # Nothing to choose: the empty selection is optimal.
         result.status, result.gap, result.proven = "optimal", 0.0, True
@@ -340,10 +354,11 @@ def explain_infeasible(problem: Problem, rows: list[Row]) -> list[Conflict]:
     upper = np.array(
         [1.0 if c.eligible else 0.0 for c in problem.candidates] + [INF] * len(relaxable) + [1.0] * len(groups)
     )
+    lower = np.array([1.0 if c.required else 0.0 for c in problem.candidates] + [0.0] * (columns - n))
     h.addCols(
         columns,
         cost,
-        np.zeros(columns),
+        lower,
         upper,
         0,
         np.array([], dtype=np.int32),
@@ -405,7 +420,13 @@ def greedy(problem: Problem) -> list[str]:
         cost = candidate.total_cost
         return candidate.score / cost if cost > 0 else float("inf")
 
-    for candidate in sorted((c for c in problem.candidates if c.eligible), key=ratio, reverse=True):
+    # What the scenario insists on comes first, then the best score per euro.
+    ordered = sorted(
+        (c for c in problem.candidates if c.eligible),
+        key=lambda c: (c.required, ratio(c)),
+        reverse=True,
+    )
+    for candidate in ordered:
         if candidate.key in excluded or not needs[candidate.key] <= taken:
             continue
         if candidate.axis in axis_left and axis_left[candidate.axis] < 1:
@@ -474,7 +495,34 @@ def describe_conflict(entry: dict, labels: dict[str, str]) -> str:
         return _("The maximum of %(limit)s proposals in axis %(name)s must rise by %(short)s.") % values
     if kind == "floor":
         return _("The floor of %(limit)s proposals for %(name)s cannot be met: %(short)s fewer would fit.") % values
+    if kind == "required":
+        return _("“%(name)s” must be included but cannot be funded (not eligible, or also excluded).") % values
     return _("The dependencies and exclusions between proposals contradict each other.")
+
+
+def describe_parameters(parameters: dict, titles: dict[str, str]) -> list[str]:
+    """A scenario's parameters in words, for its page (the form that typed them is ScenarioForm)."""
+    lines = []
+    for code, factor in sorted(parameters.get("source_factors", {}).items()):
+        lines.append(
+            _("%(source)s: %(percent)s %% of its allocations.") % {"source": code, "percent": f"{factor * 100:g}"}
+        )
+    for key, factor in sorted(parameters.get("year_factors", {}).items()):
+        code, _sep, year = key.partition("|")
+        values = {"source": code, "year": year, "percent": f"{factor * 100:g}"}
+        lines.append(_("%(source)s in %(year)s: %(percent)s %% of its allocation.") % values)
+    for code, value in sorted(parameters.get("axis_min", {}).items()):
+        lines.append(_("Axis %(code)s: at least %(count)s proposals.") % {"code": code, "count": value})
+    for code, value in sorted(parameters.get("axis_max", {}).items()):
+        lines.append(_("Axis %(code)s: at most %(count)s proposals.") % {"code": code, "count": value})
+    if parameters.get("council_floor"):
+        lines.append(_("At least %(count)s proposals per council.") % {"count": parameters["council_floor"]})
+    if "action_score" in parameters:
+        lines.append(_("Planned actions never evaluated score %(score)s.") % {"score": parameters["action_score"]})
+    for name, text in (("include", _("Must include: %(names)s.")), ("exclude", _("Must exclude: %(names)s."))):
+        if parameters.get(name):
+            lines.append(text % {"names": "; ".join(titles.get(key, key) for key in parameters[name])})
+    return lines
 
 
 def _euros(value: float) -> str:
@@ -488,7 +536,7 @@ def parameter_errors(parameters: object) -> str:
     """A message when scenario parameters are malformed, or ''."""
     if not isinstance(parameters, dict):
         return _("Parameters must be an object.")
-    known = {"source_factors", "year_factors", "axis_min", "axis_max", "council_floor", "action_score"}
+    known = {"source_factors", "year_factors", "axis_min", "axis_max", "council_floor", "action_score", *KEY_LISTS}
     unknown = set(parameters) - known
     if unknown:
         return _("Unknown parameter: %(names)s.") % {"names": ", ".join(sorted(unknown))}
@@ -499,7 +547,18 @@ def parameter_errors(parameters: object) -> str:
     for name in ("council_floor", "action_score"):
         if name in parameters and not (_is_number(parameters[name]) and float(parameters[name]) >= 0):
             return _("%(name)s must be a number of at least 0.") % {"name": name}
+    for name in KEY_LISTS:
+        keys = parameters.get(name, [])
+        if not isinstance(keys, list) or not all(isinstance(k, str) and re.fullmatch(r"[pa]\d+", k) for k in keys):
+            return _("%(name)s must list proposals and actions as p<id> or a<id>.") % {"name": name}
+    both = set(parameters.get("include", [])) & set(parameters.get("exclude", []))
+    if both:
+        return _("Included and excluded at once: %(keys)s.") % {"keys": ", ".join(sorted(both))}
     return ""
+
+
+#: Scenario parameters that list candidates ("p12" a proposal, "a7" an action) to include or exclude.
+KEY_LISTS = ("include", "exclude")
 
 
 def _is_number(value: object) -> bool:

@@ -3,8 +3,10 @@
 - The plan owner's editors (a council's) or coordinators (a network's) — "the plan's writers" —
   manage criteria, evaluators, funding sources, budget lines, execution and scenarios, and
   decide on proposals.
-- Editors of any member council of the network that owns the plan (the coordination groups'
-  councils) propose; a proposer changes their proposal while it is a draft.
+- Editors of any member council of the network that owns the plan propose for any axis; the
+  people who sit today in one of the plan's coordination groups propose for their group's axis
+  (every axis for a group of the whole plan), even without a role in a council. A proposer
+  changes their proposal while it is a draft (`proposable_axis_ids` says which axes).
 - An evaluator scores the proposals they are assigned to while those are under evaluation.
 - Site administrators may do everything. Who may *see* what is each entity's rule (entities.py).
 """
@@ -14,6 +16,9 @@ from __future__ import annotations
 import rules
 from django.db.models import Model
 
+from municipia.governance.choices import BodyKind
+from municipia.governance.entities import member_body_ids
+from municipia.governance.models import Body
 from municipia.organizations.permissions import editable_organization_ids, is_site_admin
 from municipia.organizations.selectors import network_member_ids
 from municipia.portfolio.choices import ProposalStatus
@@ -59,6 +64,31 @@ def member_council_ids(user, plan: Plan) -> set[int]:
     return set(network_member_ids([plan.owner_id], among=ids))
 
 
+def group_axis_ids(user, plan: Plan) -> set[int | None]:
+    """The axes of the plan's coordination groups in which `user` sits today (None: a group of the
+    whole plan); one query, none for a user who sits nowhere."""
+    seats = member_body_ids(user)
+    if not seats:
+        return set()
+    return set(
+        Body.objects.filter(pk__in=seats, plan_id=plan.pk, kind=BodyKind.COORDINATION_GROUP).values_list(
+            "axis_id", flat=True
+        )
+    )
+
+
+def proposable_axis_ids(user, plan: Plan) -> set[int] | None:
+    """The axes `user` may propose for in `plan`: None for every axis (site admins, the plan's
+    writers, editors of a member council, members of a whole-plan coordination group), else the
+    axes of the coordination groups they sit in (empty: none)."""
+    if is_site_admin.test(user) or plan.owner_id in editable_organization_ids(user) or member_council_ids(user, plan):
+        return None
+    axes = group_axis_ids(user, plan)
+    if None in axes:
+        return None
+    return {axis for axis in axes if axis is not None}
+
+
 @rules.predicate
 def writes_plan(user, obj) -> bool:
     plan = plan_of(obj)
@@ -67,8 +97,9 @@ def writes_plan(user, obj) -> bool:
 
 @rules.predicate
 def proposes_in_plan(user, obj) -> bool:
+    """An editor of a member council of the plan's network, or a member of one of its coordination groups."""
     plan = plan_of(obj)
-    return plan is not None and bool(member_council_ids(user, plan))
+    return plan is not None and (bool(member_council_ids(user, plan)) or bool(group_axis_ids(user, plan)))
 
 
 def _proposal_of(obj: Model | None) -> Proposal | None:

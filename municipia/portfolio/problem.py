@@ -4,7 +4,8 @@ Scenario parameters change the plan's figures without touching them:
 `source_factors` {"ERDF": 0.8} scales a source's allocations, `year_factors` {"OWN|2024": 0}
 one year of one source, `axis_min`/`axis_max` {"<axis code>": n} bound the proposals chosen
 per axis, `council_floor` n asks for at least n per council involved, `action_score` is the score
-of an action that did not come from a scored proposal (default: the middle of the scale).
+of an action that did not come from a scored proposal (default: the middle of the scale),
+`include`/`exclude` ["p12", "a7"] force proposals (p) or actions (a) in or out.
 """
 
 from __future__ import annotations
@@ -151,6 +152,12 @@ def problem_from_plan(plan: Plan, parameters: dict) -> Problem:
     candidates = _candidates(plan, parameters, sources)
     _add_costs(plan, sources, candidates, allocations, own_budget)
     dependencies, exclusions = _links(plan, candidates)
+    for key in parameters.get("include", []):
+        if key in candidates:
+            candidates[key].required = True
+    for key in parameters.get("exclude", []):
+        if key in candidates:
+            candidates[key].eligible = False
     labels = {s.code: str(s.title) for s in sources.values()}
     labels.update({axis.code: f"{axis.code} {axis.title}" for axis in plan.axes.all()})
     councils = Proposal.objects.filter(plan=plan, status__in=OPEN).values_list(

@@ -45,6 +45,7 @@ from municipia.portfolio.models import (
     Score,
     SourceAllocation,
 )
+from municipia.portfolio.permissions import proposable_axis_ids
 from municipia.strategy import services as strategy_services
 from municipia.strategy.models import Action, Objective, Plan
 from municipia.strategy.selectors import action_codes, actions_among
@@ -115,6 +116,10 @@ def _save_proposal(
         errors.update(exc.message_dict)
     for key, message in _check_proposal_links(proposal, depends_on, excludes).items():
         errors.setdefault(key, [message])
+    if acting_user is not None and proposal.axis_id and "axis" not in errors:
+        axes = proposable_axis_ids(acting_user, proposal.plan)
+        if axes is not None and proposal.axis_id not in axes:
+            errors["axis"] = [_("You may propose only for the axis of your coordination group.")]
     _raise(errors)
     save_with_history(proposal, acting_user=acting_user)
     for name, values in (("councils", councils), ("depends_on", depends_on), ("excludes", excludes), ("tags", tags)):

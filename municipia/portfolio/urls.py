@@ -66,5 +66,11 @@ urlpatterns = [
     path("plans/<slug:slug>/scenarios/", views.scenario_list, name="scenario-list"),
     path("scenarios/<int:pk>/", views.scenario_detail, name="scenario-detail"),
     path("scenarios/<int:pk>/apply/", views.ScenarioApplyView.as_view(), name="scenario-apply"),
-    *entity_paths(SCENARIO, item="scenarios/<int:pk>/", create="plans/<slug:slug>/scenarios/new/", parent=PLAN),
+    *entity_paths(
+        SCENARIO,
+        item="scenarios/<int:pk>/",
+        create="plans/<slug:slug>/scenarios/new/",
+        parent=PLAN,
+        template_name="portfolio/scenario_form.html",
+    ),
 ]

@@ -24,7 +24,7 @@ from municipia.portfolio.entities import FUNDING_SOURCE, PROPOSAL, SCENARIO
 from municipia.portfolio.forms import ComparisonForm, ExecutionImportForm, MergeForm, RejectForm
 from municipia.portfolio.importer import UnreadableFile, check_table, read_table
 from municipia.portfolio.models import ExecutionMapping, Scenario
-from municipia.portfolio.optimiser import describe_binding, describe_conflict
+from municipia.portfolio.optimiser import describe_binding, describe_conflict, describe_parameters
 from municipia.strategy.entities import PLAN
 
 
@@ -32,14 +32,24 @@ def _plan(request, slug: str):
     return PLAN.get(request.user, slug=slug)
 
 
+def _axis(request, plan):
+    """The axis named by `?axis=<code>` (the plan page links each axis's proposals), or None."""
+    code = request.GET.get("axis")
+    return plan.axes.filter(code=code).first() if code else None
+
+
 def plan_portfolio(request, slug: str):
-    """A plan's proposals by axis, with their cost and aggregate score."""
+    """A plan's proposals by axis (or of one axis), with their cost and aggregate score."""
     plan = _plan(request, slug)
-    proposals = list(selectors.proposal_list(plan, request.user))
+    axis = _axis(request, plan)
+    proposals = selectors.proposal_list(plan, request.user)
+    if axis is not None:
+        proposals = proposals.filter(axis=axis)
     scores = selectors.proposal_scores(plan)
     rows = [(p, scores.get(p.pk)) for p in proposals]
     context = {
         "plan": plan,
+        "axis": axis,
         "rows": rows,
         "can_propose": request.user.has_perm("portfolio.add_proposal", plan),
         "can_manage": request.user.has_perm("portfolio.decide_proposal", plan),
@@ -168,8 +178,11 @@ class EvaluationView(View):
 
 def ranking_page(request, slug: str):
     plan = _plan(request, slug)
+    axis = _axis(request, plan)
     rows = selectors.ranking(plan, request.user)
-    return render(request, "portfolio/ranking.html", {"plan": plan, "rows": rows})
+    if axis is not None:
+        rows = [row for row in rows if row.proposal.axis_id == axis.pk]
+    return render(request, "portfolio/ranking.html", {"plan": plan, "axis": axis, "rows": rows})
 
 
 def source_list_page(request, slug: str):
@@ -218,6 +231,7 @@ def _described(scenario: Scenario) -> dict:
         "binding": [describe_binding(b, labels) for b in result.get("binding", [])],
         "conflicts": [describe_conflict(c, labels) for c in result.get("conflicts", [])],
         "selected": [result.get("titles", {}).get(key, key) for key in result.get("selected", [])],
+        "parameters": describe_parameters(scenario.parameters or {}, result.get("titles", {})),
     }
 
 

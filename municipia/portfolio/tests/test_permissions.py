@@ -4,18 +4,18 @@ Each request carries valid data, so only the permission system can stop it; a da
 fingerprint (row and history counts) shows whether anything was written.
 """
 
-import json
-
 import pytest
 from django.apps import apps
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from municipia.governance.tests.factories import BodyFactory, BodyMemberFactory
 from municipia.organizations.choices import RoleKind
 from municipia.organizations.tests.factories import (
     NetworkFactory,
     NetworkMembershipFactory,
     OrganizationFactory,
+    PersonFactory,
     RoleFactory,
     UserFactory,
 )
@@ -41,12 +41,15 @@ ROLES = [
     "plain user",
     "other council's editor",
     "member council's editor",
+    "coordination group member",
     "evaluator",
     "coordinator",
     "site admin",
 ]
 WRITERS = {"coordinator", "site admin"}
 PROPOSERS = {"member council's editor", *WRITERS}
+# A member of the axis's coordination group with no role in any council proposes for that axis.
+CREATORS = {"coordination group member", *PROPOSERS}
 SCORERS = {"evaluator", "site admin"}
 
 TRACKED = [
@@ -86,10 +89,13 @@ def world():
         "plain user": UserFactory(),
         "other council's editor": RoleFactory(organization=OrganizationFactory()).user,
         "member council's editor": RoleFactory(organization=member).user,
+        "coordination group member": UserFactory(),
         "evaluator": UserFactory(),
         "coordinator": RoleFactory(organization=network, kind=RoleKind.COORDINATOR).user,
         "site admin": UserFactory(is_superuser=True, is_staff=True),
     }
+    group = BodyFactory(plan=plan, axis=axis)
+    BodyMemberFactory(body=group, person=PersonFactory(user=users["coordination group member"]))
     draft = ProposalFactory(
         axis=axis, proposing_council=member, status=ProposalStatus.DRAFT, proposed_by=users["member council's editor"]
     )
@@ -134,7 +140,7 @@ def url(name, *args):
 # name → (who may, url(world), data(world))
 PAGE_ROUTES = {
     "proposal-create": (
-        PROPOSERS,
+        CREATORS,
         lambda w: url("proposal-create", w["plan"].slug),
         lambda w: {**_texts("New idea"), "axis": w["axis"].pk, "proposing_council": w["member"].pk},
     ),
@@ -283,12 +289,12 @@ PAGE_ROUTES = {
     "scenario-create": (
         WRITERS,
         lambda w: url("scenario-create", w["plan"].slug),
-        lambda w: {"title": "Baseline", "parameters": "{}"},
+        lambda w: {"title": "Baseline"},
     ),
     "scenario-update": (
         WRITERS,
         lambda w: url("scenario-update", w["scenario"].pk),
-        lambda w: {"title": "Renamed", "parameters": json.dumps({"council_floor": 0})},
+        lambda w: {"title": "Renamed", "council_floor": "1"},
     ),
     "scenario-delete": (WRITERS, lambda w: url("scenario-delete", w["scenario"].pk), lambda w: {}),
 }
@@ -320,6 +326,9 @@ def test_page_write_route_by_role(client, world, route, role):
         elif response.status_code == 302:
             # A decision page refuses with a message and sends the reader back, writing nothing.
             assert response["Location"].startswith(("/en/portfolio/proposals/", "/accounts/login/"))
+        elif response.status_code == 400:
+            # A proposer may open the budget-line form of the plan, but not cost another's proposal.
+            assert route == "budgetline-create" and "costs" in response.content.decode(), (route, role)
         else:
             assert response.status_code in (403, 404), (route, role, response.status_code)
 
@@ -335,7 +344,7 @@ def test_matrix_covers_every_write_route():
 
 API_ROUTES = {
     "proposals-create": (
-        PROPOSERS,
+        CREATORS,
         "post",
         lambda w: "/api/v1/proposals/",
         lambda w: {
@@ -427,3 +436,57 @@ def test_api_write_route_by_role(world, route, role):
     else:
         assert after == before, f"{route} by {role} changed the database"
         assert response.status_code in (400, 401, 403, 404), (route, role, response.status_code)
+
+
+def _group_member(world, *, axis=None):
+    user = UserFactory()
+    group = BodyFactory(plan=world["plan"], axis=axis)
+    BodyMemberFactory(body=group, person=PersonFactory(user=user))
+    return user
+
+
+def test_group_member_proposes_only_for_the_axis_of_their_group(client, world):
+    other_axis = AxisFactory(plan=world["plan"])
+    ObjectiveFactory(axis=other_axis)
+    client.force_login(world["users"]["coordination group member"])
+    before = fingerprint()
+    data = {**_texts("Elsewhere"), "axis": other_axis.pk, "proposing_council": world["member"].pk}
+    response = client.post(url("proposal-create", world["plan"].slug), data)
+    assert response.status_code == 400
+    assert "You may propose only for the axis of your coordination group." in response.content.decode()
+    assert fingerprint() == before
+    # A group of the whole plan (no axis) proposes for any axis.
+    client.force_login(_group_member(world))
+    response = client.post(url("proposal-create", world["plan"].slug), data)
+    assert response.status_code == 302
+    assert world["plan"].proposals.filter(title_en="Elsewhere", axis=other_axis).exists()
+
+
+def test_former_group_member_no_longer_proposes(client, world):
+    import datetime as dt
+
+    user = UserFactory()
+    group = BodyFactory(plan=world["plan"], axis=world["axis"])
+    BodyMemberFactory(body=group, person=PersonFactory(user=user), end_date=dt.date(2023, 12, 31))
+    client.force_login(user)
+    data = {**_texts("Late"), "axis": world["axis"].pk, "proposing_council": world["member"].pk}
+    response = client.post(url("proposal-create", world["plan"].slug), data)
+    assert response.status_code == 403
+    assert not world["plan"].proposals.filter(title_en="Late").exists()
+
+
+def test_group_sees_the_proposals_of_its_axis_only(client, world):
+    from municipia.portfolio.entities import PROPOSAL
+    from municipia.portfolio.models import Proposal
+
+    other_axis = AxisFactory(plan=world["plan"])
+    elsewhere = ProposalFactory(axis=other_axis, proposing_council=world["member"], status=ProposalStatus.SUBMITTED)
+    user = world["users"]["coordination group member"]
+    seen = set(PROPOSAL.visible(user, Proposal.objects.all()).values_list("pk", flat=True))
+    assert {world["draft"].pk, world["evaluated"].pk} <= seen
+    assert elsewhere.pk not in seen
+    client.force_login(user)
+    assert client.get(world["draft"].get_absolute_url()).status_code == 200
+    assert client.get(elsewhere.get_absolute_url()).status_code == 404
+    page = client.get(url("plan-portfolio", world["plan"].slug)).content.decode()
+    assert world["draft"].title in page and elsewhere.title not in page

@@ -1,6 +1,5 @@
 """The portfolio pages: they render in every language, show what the reader may see, and keep their query count."""
 
-import json
 from decimal import Decimal
 
 import pytest
@@ -119,13 +118,11 @@ def test_a_coordinator_compares_two_scenarios_and_applies_one(client, plan):
         )
         proposals.append(proposal)
     client.force_login(writer)
-    for title, parameters in (
-        ("Full budget", "{}"),
-        ("ERDF cut by 20 %", json.dumps({"source_factors": {source.code: 0.8}})),
+    for title, fields in (
+        ("Full budget", {}),
+        ("ERDF cut by 20 %", {f"source__{source.code}": "80"}),
     ):
-        response = client.post(
-            reverse("portfolio:scenario-create", args=[plan.slug]), {"title": title, "parameters": parameters}
-        )
+        response = client.post(reverse("portfolio:scenario-create", args=[plan.slug]), {"title": title, **fields})
         assert response.status_code == 302, response.content.decode()[:2000]
     page = _get(client, reverse("portfolio:scenario-list", args=[plan.slug])).content.decode()
     assert "Full budget" in page and "ERDF cut by 20 %" in page and "Proven optimal (gap 0)." in page
@@ -141,3 +138,163 @@ def test_a_coordinator_compares_two_scenarios_and_applies_one(client, plan):
     assert plan.actions.filter(proposal__in=proposals[1:]).count() == 2
     detail = _get(client, reverse("portfolio:scenario-detail", args=[full.pk])).content.decode()
     assert "ERDF" not in detail or "allocation" in detail
+
+
+def test_plan_page_links_to_the_portfolio_pages(client, plan):
+    source = _world(plan, 1)
+    axis = plan.axes.get()
+    html = _get(client, plan.get_absolute_url()).content.decode()
+    for name in ("plan-portfolio", "ranking", "plan-budget", "fundingsource-list", "plan-timeline"):
+        assert f'href="{reverse(f"portfolio:{name}", args=[plan.slug])}"' in html, name
+    assert f"{reverse('portfolio:plan-portfolio', args=[plan.slug])}?axis={axis.code}" in html
+    # Scenarios and funding reports are the plan writers' working papers.
+    assert reverse("portfolio:scenario-list", args=[plan.slug]) not in html
+    assert reverse("portfolio:fundingsource-report-pdf", args=[source.pk]) not in html
+    client.force_login(RoleFactory(organization=plan.owner).user)
+    html = _get(client, plan.get_absolute_url()).content.decode()
+    assert reverse("portfolio:scenario-list", args=[plan.slug]) in html
+    assert reverse("portfolio:fundingsource-report-pdf", args=[source.pk]) in html
+    assert reverse("portfolio:fundingsource-report-xlsx", args=[source.pk]) in html
+
+
+def test_an_axis_link_shows_that_axis_proposals_only(client, plan):
+    mine = ProposalFactory(axis__plan=plan, status=ProposalStatus.ACCEPTED, title_en="Smart lighting")
+    other = ProposalFactory(axis__plan=plan, status=ProposalStatus.ACCEPTED, title_en="Open data portal")
+    url = reverse("portfolio:plan-portfolio", args=[plan.slug])
+    html = _get(client, f"{url}?axis={mine.axis.code}").content.decode()
+    assert "Smart lighting" in html and "Open data portal" not in html
+    assert mine.axis.title in html
+    ranking = _get(client, reverse("portfolio:ranking", args=[plan.slug]) + f"?axis={other.axis.code}")
+    assert "Open data portal" in ranking.content.decode() and "Smart lighting" not in ranking.content.decode()
+
+
+def test_accepted_proposal_and_its_action_link_each_other(client, plan):
+    writer = RoleFactory(organization=plan.owner).user
+    objective = ObjectiveFactory(axis__plan=plan)
+    proposal = ProposalFactory(axis=objective.axis, status=ProposalStatus.UNDER_EVALUATION, title_en="Wi-Fi in parks")
+    services.proposal_accept(acting_user=writer, proposal=proposal)
+    proposal.refresh_from_db()
+    action_html = _get(client, proposal.action.get_absolute_url()).content.decode()
+    assert "Accepted proposal" in action_html and f'href="{proposal.get_absolute_url()}"' in action_html
+    proposal_html = _get(client, proposal.get_absolute_url()).content.decode()
+    assert "Became the plan's action" in proposal_html
+    assert f'href="{proposal.action.get_absolute_url()}"' in proposal_html
+
+
+def test_an_action_without_a_proposal_or_budget_lines_has_no_portfolio_card(client, plan):
+    action = ActionFactory(objective=ObjectiveFactory(axis__plan=plan), plan=plan)
+    assert 'id="portfolio"' not in _get(client, action.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize("name", ["plan-budget", "fundingsource-list", "ranking", "plan-timeline"])
+def test_breadcrumb_names_the_portfolio_not_always_proposals(client, plan, name):
+    _world(plan, 1)
+    html = _get(client, reverse(f"portfolio:{name}", args=[plan.slug])).content.decode()
+    breadcrumb = html.split('class="breadcrumb"')[1].split("</nav>")[0]
+    assert "Portfolio and funding" in breadcrumb
+    assert "Proposals" not in breadcrumb
+    assert 'aria-current="page"' in html
+
+
+def test_detail_pages_breadcrumb_names_their_list(client, plan):
+    source = _world(plan, 1)
+    html = _get(client, reverse("portfolio:fundingsource-detail", args=[source.pk])).content.decode()
+    breadcrumb = html.split('class="breadcrumb"')[1].split("</nav>")[0]
+    assert reverse("portfolio:fundingsource-list", args=[plan.slug]) in breadcrumb and "Proposals" not in breadcrumb
+
+
+def _scenario_world(plan):
+    objective = ObjectiveFactory(axis__plan=plan)
+    source = FundingSourceFactory(plan=plan, cofinancing_rate=Decimal("100"))
+    SourceAllocationFactory(source=source, year=2024, amount=Decimal("100"))
+    SourceAllocationFactory(source=source, year=2025, amount=Decimal("100"))
+    proposals = [
+        ProposalFactory(axis=objective.axis, status=ProposalStatus.SUBMITTED, title_en=f"Idea {n}") for n in range(2)
+    ]
+    return objective.axis, source, proposals
+
+
+def test_scenario_form_has_a_field_per_source_year_axis_and_proposal(client, plan):
+    axis, source, proposals = _scenario_world(plan)
+    client.force_login(RoleFactory(organization=plan.owner).user)
+    form = client.get(reverse("portfolio:scenario-create", args=[plan.slug])).context["form"]
+    for name in (
+        f"source__{source.code}",
+        f"year__{source.code}__2024",
+        f"year__{source.code}__2025",
+        f"axis_min__{axis.code}",
+        f"axis_max__{axis.code}",
+        "council_floor",
+        "action_score",
+        "include",
+        "exclude",
+    ):
+        assert name in form.fields, name
+    assert [key for key, _label in form.fields["include"].choices] == [f"p{p.pk}" for p in proposals]
+    response = client.post(
+        reverse("portfolio:scenario-create", args=[plan.slug]),
+        {
+            "title": "Lean year",
+            f"source__{source.code}": "90",
+            f"year__{source.code}__2025": "0",
+            f"axis_max__{axis.code}": "1",
+            "council_floor": "",
+            "include": [f"p{proposals[1].pk}"],
+            "exclude": [f"p{proposals[0].pk}"],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    scenario = Scenario.objects.get(title="Lean year")
+    assert scenario.parameters == {
+        "source_factors": {source.code: 0.9},
+        "year_factors": {f"{source.code}|2025": 0.0},
+        "axis_max": {axis.code: 1},
+        "include": [f"p{proposals[1].pk}"],
+        "exclude": [f"p{proposals[0].pk}"],
+    }
+    # Editing shows what was saved, in the same fields.
+    form = client.get(reverse("portfolio:scenario-update", args=[scenario.pk])).context["form"]
+    assert form[f"source__{source.code}"].value() == Decimal("90")
+    assert form[f"year__{source.code}__2025"].value() == Decimal("0")
+    assert form["include"].value() == [f"p{proposals[1].pk}"]
+    detail = client.get(scenario.get_absolute_url()).content.decode()
+    assert f"{source.code} in 2025: 0 % of its allocation." in detail and "Must include: Idea 1." in detail
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"source__{code}": "-5"}, "source__{code}", "greater than or equal to 0"),
+        ({"year__{code}__2024": "lots"}, "year__{code}__2024", "Enter a number."),
+        ({"axis_min__{axis}": "3", "axis_max__{axis}": "1"}, "axis_max__{axis}", "The maximum is below the minimum."),
+        ({"include": ["{p0}"], "exclude": ["{p0}"]}, "exclude", "cannot be both included and excluded"),
+        ({"council_floor": "-1"}, "council_floor", "greater than or equal to 0"),
+    ],
+)
+def test_bad_scenario_input_names_the_field_and_keeps_what_was_typed(client, plan, fields, field, message):
+    axis, source, proposals = _scenario_world(plan)
+    names = {"code": source.code, "axis": axis.code, "p0": f"p{proposals[0].pk}"}
+    data = {"title": "Typed title", f"axis_min__{axis.code}": "2"}
+    for key, value in fields.items():
+        data[key.format(**names)] = [v.format(**names) for v in value] if isinstance(value, list) else value
+    client.force_login(RoleFactory(organization=plan.owner).user)
+    response = client.post(reverse("portfolio:scenario-create", args=[plan.slug]), data)
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert message in " ".join(form.errors[field.format(**names)])
+    assert 'value="Typed title"' in response.content.decode()
+    assert form[f"axis_min__{axis.code}"].value() == data[f"axis_min__{axis.code}"]
+    assert not Scenario.objects.exists()
+
+
+def test_a_must_include_that_cannot_be_funded_is_explained(client, plan):
+    axis, source, proposals = _scenario_world(plan)
+    client.force_login(RoleFactory(organization=plan.owner).user)
+    response = client.post(
+        reverse("portfolio:scenario-create", args=[plan.slug]),
+        {"title": "Impossible", f"axis_max__{axis.code}": "0", "include": [f"p{proposals[0].pk}"]},
+    )
+    assert response.status_code == 302
+    detail = client.get(Scenario.objects.get().get_absolute_url()).content.decode()
+    assert "No selection fits every constraint." in detail
+    assert "The maximum of 0 proposals in axis" in detail
