@@ -869,8 +869,10 @@ def _check_finding_links(finding: Finding, acting_user: User | None) -> None:
         # The question's text goes into the plan (evidence, challenges): it must be one the editor
         # may see, and of the campaign's questionnaire when a campaign is named. A question the
         # editor may not see reads as any unsuitable one.
-        of_campaign = not finding.campaign_id or finding.question.questionnaire_id == finding.campaign.questionnaire_id
-        if not of_campaign or (acting_user is not None and not QUESTION.can_see(acting_user, finding.question)):
+        question, campaign = finding.question, finding.campaign
+        assert question is not None  # question_id is set
+        of_campaign = campaign is None or question.questionnaire_id == campaign.questionnaire_id
+        if not of_campaign or (acting_user is not None and not QUESTION.can_see(acting_user, question)):
             errors["question"] = _("Choose a question of the finding's campaign that you may see.")
     if errors:
         raise ValidationError(errors)
