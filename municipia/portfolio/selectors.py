@@ -187,23 +187,41 @@ class BudgetSummary:
     illustrative: bool
 
 
-def _execution_by_line(plan: Plan) -> dict[int, dict[str, Decimal]]:
-    rows = (
-        ExecutionEntry.objects.filter(budget_line__plan=plan)
-        .values_list("budget_line_id", "kind")
-        .annotate(total=Sum("amount"))
+def _money_by(plan: Plan, *keys: str) -> dict[tuple, Money]:
+    """Planned and executed money of the plan's actions' lines, summed in SQL by `keys` (two queries)."""
+    lines = (
+        BudgetLine.objects.filter(plan=plan, action__isnull=False)
+        .values_list(*keys)
+        .annotate(Sum("amount"), Sum("eu_share"), Sum("own_share"))
         .order_by()
     )
-    result: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for line_id, kind, total in rows:
-        result[line_id][kind] = total or ZERO
+    result: dict[tuple, Money] = {}
+    for *key, planned, eu_share, own_share in lines:
+        result[tuple(key)] = Money(planned=planned or ZERO, eu_share=eu_share or ZERO, own_share=own_share or ZERO)
+    names = {
+        ExecutionKind.COMMITTED: "committed",
+        ExecutionKind.OBLIGATION: "obligations",
+        ExecutionKind.PAYMENT: "paid",
+    }
+    done = (
+        ExecutionEntry.objects.filter(budget_line__plan=plan, budget_line__action__isnull=False)
+        .values_list(*(f"budget_line__{key}" for key in keys), "kind")
+        .annotate(Sum("amount"))
+        .order_by()
+    )
+    for *key, kind, amount in done:
+        money = result.setdefault(tuple(key), Money())
+        if kind in names:
+            setattr(money, names[kind], getattr(money, names[kind]) + (amount or ZERO))
     return result
 
 
 def plan_budget(plan: Plan) -> BudgetSummary:
-    """Planned, committed and paid per action, axis, source and year of the plan's actions, in four queries."""
-    lines = list(BudgetLine.objects.filter(plan=plan, action__isnull=False).select_related("action__objective__axis"))
-    execution = _execution_by_line(plan)
+    """Planned vs committed vs paid per action, axis, source and year of the plan's actions: sums
+    made by the database (a fixed number of queries, and no row per budget line in Python)."""
+    per_action = _money_by(plan, "action_id")
+    per_axis = _money_by(plan, "action__objective__axis_id")
+    by_source_year: dict[tuple[int, int], Money] = defaultdict(Money, _money_by(plan, "source_id", "year"))
     sources = {s.pk: s for s in FundingSource.objects.filter(plan=plan)}
     allocations = {
         (source_id, year): amount
@@ -211,31 +229,16 @@ def plan_budget(plan: Plan) -> BudgetSummary:
             "source_id", "year", "amount"
         )
     }
-    actions: dict[int, tuple[Action, Money]] = {}
-    axes: dict[int, tuple[Axis, Money]] = {}
+    action_rows = Action.objects.filter(pk__in=[key[0] for key in per_action])
+    actions = {action.pk: (action, per_action[(action.pk,)]) for action in action_rows}
+    axis_rows = Axis.objects.filter(pk__in=[key[0] for key in per_axis])
+    axes = {axis.pk: (axis, per_axis[(axis.pk,)]) for axis in axis_rows}
     by_source: dict[int, Money] = defaultdict(Money)
     by_year: dict[int, Money] = defaultdict(Money)
-    by_source_year: dict[tuple[int, int], Money] = defaultdict(Money)
     total = Money()
-    for line in lines:
-        done = execution.get(line.pk, {})
-        money = Money(
-            planned=line.amount,
-            eu_share=line.eu_share,
-            own_share=line.own_share,
-            committed=done.get(ExecutionKind.COMMITTED, ZERO),
-            obligations=done.get(ExecutionKind.OBLIGATION, ZERO),
-            paid=done.get(ExecutionKind.PAYMENT, ZERO),
-        )
-        action = line.action
-        if action is None:  # not the case: the lines are read with an action
-            continue
-        axis = action.objective.axis
-        actions.setdefault(action.pk, (action, Money()))[1].add(money)
-        axes.setdefault(axis.pk, (axis, Money()))[1].add(money)
-        by_source[line.source_id].add(money)
-        by_year[line.year].add(money)
-        by_source_year[(line.source_id, line.year)].add(money)
+    for (source_id, year), money in by_source_year.items():
+        by_source[source_id].add(money)
+        by_year[year].add(money)
         total.add(money)
     warnings = []
     own_total = {year: money.own_share for year, money in by_year.items()}
