@@ -1,6 +1,7 @@
 """The web server refuses to start without a secret key; commands and the demo do not need one."""
 
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -36,7 +37,7 @@ def test_check_deploy_is_clean_with_production_settings():
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         env={
             **{k: v for k, v in os.environ.items() if k not in {"DEBUG", "MUNICIPIA_TESTING"}},
-            "SECRET_KEY": "k7#Qm2!vX9pL4@zR8sT1wY6^nB3&cF5*hJ0-eU",
+            "SECRET_KEY": secrets.token_urlsafe(60),
             "ALLOWED_HOSTS": "municipia.example.org",
             "HTTPS": "1",
             "DJANGO_SETTINGS_MODULE": "municipia.settings",

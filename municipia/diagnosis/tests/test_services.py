@@ -416,6 +416,7 @@ def test_finding_cannot_become_a_challenge_of_another_plan():
 
 
 def test_a_finding_cannot_cite_a_question_of_another_councils_private_questionnaire():
+    from municipia.diagnosis.choices import SwotKind
     from municipia.diagnosis.tests.factories import QuestionFactory
     from municipia.organizations.tests.factories import RoleFactory
 
@@ -425,11 +426,11 @@ def test_a_finding_cannot_cite_a_question_of_another_councils_private_questionna
     own = QuestionFactory(section__questionnaire__owner=plan.owner)
     with pytest.raises(ValidationError) as caught:
         services.finding_create(
-            acting_user=editor, plan=plan, data={"title_en": "Phishing", "kind": "weakness", "question": private}
+            acting_user=editor, plan=plan, data={"title_en": "Phishing", "kind": SwotKind.WEAKNESS, "question": private}
         )
     assert "question" in caught.value.message_dict
     assert "phishing" not in str(caught.value.message_dict).lower()
     finding = services.finding_create(
-        acting_user=editor, plan=plan, data={"title_en": "Own", "kind": "weakness", "question": own}
+        acting_user=editor, plan=plan, data={"title_en": "Own", "kind": SwotKind.WEAKNESS, "question": own}
     )
     assert finding.question == own
