@@ -37,6 +37,11 @@ def organization_list() -> QuerySet[Organization]:
     return Organization.objects.all()
 
 
+def partner_organizations() -> QuerySet[Organization]:
+    """Organisations that take part in actions as partners (not councils or networks), by name."""
+    return Organization.objects.filter(kind__in=[OrganizationKind.PARTNER, OrganizationKind.PUBLIC_BODY])
+
+
 def networks() -> QuerySet[Organization]:
     """Every network of councils, by name."""
     return Organization.objects.filter(kind=OrganizationKind.NETWORK)
