@@ -182,6 +182,13 @@ class PersonSerializer(serializers.ModelSerializer):
         help_text=_("Slug of the person's organisation; its editors manage the person."),
     )
     organization_name = serializers.CharField(source="organization.name", read_only=True, default=None)
+    user = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("User name of the person's account; shown to and set by site administrators only."),
+    )
 
     class Meta:
         model = Person
@@ -197,15 +204,27 @@ class PersonSerializer(serializers.ModelSerializer):
             "language",
             "is_public",
             "show_email",
+            "user",
         ]
         extra_kwargs = translated_read_only_kwargs("position")
 
+    def _reader(self):
+        request = self.context.get("request")
+        return request.user if request is not None else None
+
+    def validate_user(self, value):
+        reader = self._reader()
+        if reader is None or not is_site_admin(reader):
+            raise serializers.ValidationError(_("Only site administrators may change this."))
+        return value
+
     def to_representation(self, instance: Person) -> dict[str, Any]:
         data = super().to_representation(instance)
-        request = self.context.get("request")
-        user = request.user if request is not None else None
-        if user is None or not user.has_perm("organizations.view_person_email", instance):
+        reader = self._reader()
+        if reader is None or not reader.has_perm("organizations.view_person_email", instance):
             data["email"] = None
+        if reader is None or not is_site_admin(reader):
+            data["user"] = None
         return data
 
 
@@ -270,7 +289,7 @@ class PersonViewSet(FixedOrganizationMixin, EntityViewSet):
     create_has_parent = True
 
     def get_queryset(self):
-        return super().get_queryset().select_related("organization").order_by("full_name", "id")
+        return super().get_queryset().select_related("organization", "user").order_by("full_name", "id")
 
     def create_object(self, parent, data):
         return self.entity.create_object(acting_user=self.request.user, parent=None, data=data)

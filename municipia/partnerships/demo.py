@@ -69,10 +69,10 @@ SIGNATORIES = [
         "Nadya Gogova",
         t(
             "position",
-            "Executive Director, IAB Bulgaria",
-            "Directora ejecutiva, IAB Bulgaria",
-            "Directora executiva, IAB Bulgaria",
-            "Изпълнителен директор, IAB Bulgaria",
+            "Executive Director",
+            "Directora ejecutiva",
+            "Directora executiva",
+            "Изпълнителен директор",
         ),
     ),
     (
@@ -80,10 +80,10 @@ SIGNATORIES = [
         "Milena Kaplamadzhieva",
         t(
             "position",
-            "Chair of the Management Board, IAB Bulgaria",
-            "Presidenta del Consejo de Administración, IAB Bulgaria",
-            "Presidenta del Consell d'Administració, IAB Bulgaria",
-            "Председател на Управителния съвет, IAB Bulgaria",
+            "Chair of the Management Board",
+            "Presidenta del Consejo de Administración",
+            "Presidenta del Consell d'Administració",
+            "Председател на Управителния съвет",
         ),
     ),
 ]

@@ -31,7 +31,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from municipia.core.mail import templated_email
-from municipia.organizations.models import Role
+from municipia.organizations.selectors import editor_addresses
 from municipia.partnerships.choices import CommitmentStatus, MailKind, NewsStatus
 from municipia.partnerships.models import Agreement, MailSent, NewsPost, Subscription
 from municipia.partnerships.selectors import commitment_state, commitments_with_work
@@ -150,8 +150,7 @@ def _editor_addresses(organization_ids: set[int]) -> dict[int, list[tuple[str, s
     """organisation id → (e-mail, language) of its editors with an address, in one query."""
     codes = {code for code, _name in settings.LANGUAGES}
     found: dict[int, list[tuple[str, str]]] = {}
-    roles = Role.objects.filter(organization_id__in=organization_ids).exclude(user__email="")
-    for org_id, email, language in roles.values_list("organization_id", "user__email", "user__person__language"):
+    for org_id, email, language in editor_addresses(organization_ids):
         found.setdefault(org_id, []).append((email, language if language in codes else settings.LANGUAGE_CODE))
     return found
 

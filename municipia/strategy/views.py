@@ -308,7 +308,8 @@ def action_detail(request, pk):
         "can_edit": user.has_perm("strategy.change_action", action),
         "can_view_history": can_view_history,
         "history": object_history(action) if can_view_history else [],
-        "partners": list(action.partnerships.all()),
+        # One line per partner organisation with its roles (lead, funder…).
+        "partners": sorted(action.partnerships.all(), key=lambda p: (str(p.organization), p.role)),
         # Sections other apps contribute (partnerships: the commitments this action serves).
         **section_context("action", user, action),
     }
