@@ -166,6 +166,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "municipia.indicators.tasks.send_indicator_reminders",
         "schedule": crontab(hour=7, minute=15),
     },
+    # Commitments and agreements coming due, then the news digests (partnerships.mail).
+    "send-partnership-mail": {
+        "task": "municipia.partnerships.tasks.send_partnership_mail",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 # Anonymous public pages and API reads are cached whole (municipia.core.cache); PUBLIC_CACHE=0
 # turns it off, e.g. to measure the uncached cost.

@@ -41,7 +41,13 @@ from municipia.indicators.api import (
     PlanMonitoringViewSet,
     TargetViewSet,
 )
-from municipia.organizations.api import NetworkViewSet, OrganizationViewSet
+from municipia.organizations.api import (
+    DepartmentViewSet,
+    NetworkViewSet,
+    OrganizationViewSet,
+    PersonViewSet,
+    RoleViewSet,
+)
 from municipia.partnerships.api import AgreementViewSet, ClarificationViewSet, CommitmentViewSet, NewsPostViewSet
 from municipia.portfolio.api import (
     AllocationViewSet,
@@ -57,6 +63,7 @@ from municipia.portfolio.api import (
 )
 from municipia.reports.api import IndicatorExportViewSet, ObservationExportViewSet
 from municipia.strategy.api import (
+    ActionPartnerViewSet,
     ActionViewSet,
     AxisViewSet,
     ChallengeViewSet,
@@ -71,12 +78,16 @@ app_name = "api"
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("networks", NetworkViewSet, basename="network")
+router.register("people", PersonViewSet, basename="person")
+router.register("departments", DepartmentViewSet, basename="department")
+router.register("roles", RoleViewSet, basename="role")
 router.register("plans", PlanViewSet, basename="plan")
 router.register("axes", AxisViewSet, basename="axis")
 router.register("challenges", ChallengeViewSet, basename="challenge")
 router.register("objectives", ObjectiveViewSet, basename="objective")
 router.register("actions", ActionViewSet, basename="action")
 router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("action-partners", ActionPartnerViewSet, basename="actionpartner")
 router.register("frameworks", FrameworkViewSet, basename="framework")
 router.register("framework-items", FrameworkItemViewSet, basename="framework-item")
 router.register("alignments", AlignmentViewSet, basename="alignment")

@@ -177,6 +177,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "is_anonymous",
             "language",
             "results_published_to",
+            "results_public",
             "wave_of",
             "wave_number",
             "population_margins",

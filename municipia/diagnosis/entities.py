@@ -156,6 +156,7 @@ CAMPAIGN = register(
             "is_anonymous",
             "language",
             "results_published_to",
+            "results_public",
         ),
         translated=("title", "description"),
         # Passed to the services as keyword arguments of their own: the questionnaire is chosen

@@ -310,6 +310,14 @@ class Campaign(RequiresOneLanguageMixin, TimeStampedModel):
         related_name="diagnosis_campaigns_shared",
         verbose_name=_("results published to"),
     )
+    results_public = models.BooleanField(
+        _("results public"),
+        default=False,
+        help_text=_(
+            "Show the aggregated results on the survey's public page, weighted as on the results page; "
+            "answers given by very few people (fewer than 5 by default) are hidden."
+        ),
+    )
     # {margin: {category: share}}: a margin is a profile question's code or profile (or several
     # joined by "|" for a joint margin such as "age_band|sex", whose categories join option codes
     # the same way); shares of the population add up to 1. Written by `campaign_margins_update`.

@@ -334,6 +334,8 @@ def build_sofia_demo(
             "is_anonymous": True,
             "language": "bg",
             "results_published_to": published_to,
+            # The study's aggregates are public (small cells suppressed): /surveys/<slug>/results/.
+            "results_public": True,
             "opens_at": timezone.make_aware(dt.datetime.combine(OPENS, dt.time())),
             "closes_at": timezone.make_aware(dt.datetime.combine(CLOSES, dt.time())),
             **fields(

@@ -27,6 +27,8 @@ urlpatterns = [
     path("surveys/t/<str:token>/", answering.answer_token, name="answer-token"),
     path("surveys/<slug:slug>/", answering.answer_public, name="answer-public"),
     path("surveys/<slug:slug>/thanks/", answering.answer_thanks, name="answer-thanks"),
+    path("surveys/<slug:slug>/results/", views.campaign_public_results, name="public-results"),
+    path("consultations/", views.consultation_list, name="consultation-list"),
     path("diagnosis/questionnaires/<int:pk>/", views.questionnaire_detail, name="questionnaire-detail"),
     path("diagnosis/plans/<slug:slug>/findings/", views.finding_board_view, name="finding-board"),
     *_signed_in(

@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from municipia.core.entity_views import EntityCreateView
-from municipia.core.views import EditorView, ServiceFormView, require_perm
+from municipia.core.views import EditorView, ServiceFormView, paginate, require_perm
 from municipia.core.visibility import User, is_site_admin
-from municipia.diagnosis import forms, services
+from municipia.diagnosis import forms, public_results, services
 from municipia.diagnosis.choices import Access, RefusalReason, SwotKind
 from municipia.diagnosis.entities import FINDING, INVITATION, QUESTIONNAIRE
 from municipia.diagnosis.selectors import (
@@ -413,3 +413,22 @@ class FindingToChallengeView(ServiceFormView):
             axis=form.cleaned_data["axis"],
             code=form.cleaned_data["code"],
         )
+
+
+# --- Public: open consultations and published results (diagnosis/public_results.py says why they are public)
+
+
+def consultation_list(request):
+    """Surveys anyone may answer now, and finished ones whose results their owners published.
+
+    Not publicly cached: campaigns open and close by their dates, and answers are not content changes."""
+    page = paginate(request, public_results.open_consultations())
+    return render(request, "diagnosis/consultation_list.html", {"page": page, "campaigns": page.object_list})
+
+
+def campaign_public_results(request, slug):
+    """A campaign's published aggregates (small cells suppressed), for everyone; the figures come
+    from the results' own cache, which follows every response (not the public page cache)."""
+    campaign = public_results.published_campaign(slug=slug)
+    data = public_results.public_results(campaign)
+    return render(request, "diagnosis/campaign_public_results.html", {"campaign": campaign, "data": data})

@@ -147,7 +147,8 @@ SOFIA_PEOPLE = {
     "iab-research": ("partner", "Desislava Todorova",
                      ("Head of research, IAB Bulgaria", "Ръководител „Проучвания“, IAB Bulgaria")),
 }  # fmt: skip
-SOFIA_MEETING = local(dt.datetime(2022, 10, 12, 11, 0), SOFIA_TZ)
+# The first operational meeting, three days after the memorandum was signed (26 July 2022).
+SOFIA_MEETING = local(dt.datetime(2022, 7, 29, 11, 0), SOFIA_TZ)
 # The subjects of the first operational meeting (DESIGN.md), each with the plan action it concerns.
 SOFIA_AGENDA = [
     ("3.1.1", "editor-sofia",
@@ -748,7 +749,7 @@ class GovernanceDemoBuilder:
                 (people["iab-director"], partner, MemberRole.MEMBER),
                 (people["iab-research"], partner, MemberRole.MEMBER),
             ],
-            dt.date(2022, 10, 1),
+            dt.date(2022, 7, 26),
         )
         meeting = services.meeting_create(
             acting_user=editor,

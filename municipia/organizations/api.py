@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -16,9 +17,9 @@ from municipia.api.permissions import RulesPermission
 from municipia.api.serializers import HtmlUrlField, LinkField, translated_fields, translated_read_only_kwargs
 from municipia.api.viewsets import EntityViewSet, PublicCacheMixin
 from municipia.organizations import selectors, services
-from municipia.organizations.entities import ORGANIZATION
-from municipia.organizations.filters import OrganizationFilter
-from municipia.organizations.models import NetworkMembership, Organization
+from municipia.organizations.entities import DEPARTMENT, ORGANIZATION, PERSON, ROLE
+from municipia.organizations.filters import DepartmentFilter, OrganizationFilter, PersonFilter, RoleFilter
+from municipia.organizations.models import Department, NetworkMembership, Organization, Person, Role
 from municipia.organizations.permissions import is_site_admin
 from municipia.organizations.services import ORGANIZATION_PROFILE_FIELDS
 
@@ -164,3 +165,163 @@ class NetworkViewSet(PublicCacheMixin, viewsets.ReadOnlyModelViewSet):
         member = get_object_or_404(Organization, slug=member_slug, network_memberships__network=network)
         services.network_member_remove(acting_user=request.user, network=network, member=member)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- People, departments and roles
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """A person with position and organisation; the e-mail only when they chose to show it, or to
+    the editors of their organisation. Anonymous readers see only the people with a public profile."""
+
+    url = LinkField(view_name="api:person-detail")
+    html_url = HtmlUrlField(view_name="organizations:person-detail")
+    organization = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Organization.objects.all(),
+        help_text=_("Slug of the person's organisation; its editors manage the person."),
+    )
+    organization_name = serializers.CharField(source="organization.name", read_only=True, default=None)
+    user = serializers.SlugRelatedField(
+        slug_field="username",
+        queryset=get_user_model().objects.all(),
+        required=False,
+        allow_null=True,
+        help_text=_("User name of the person's account; shown to and set by site administrators only."),
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "url",
+            "html_url",
+            "id",
+            "full_name",
+            *translated_fields("position"),
+            "organization",
+            "organization_name",
+            "email",
+            "language",
+            "is_public",
+            "show_email",
+            "user",
+        ]
+        extra_kwargs = translated_read_only_kwargs("position")
+
+    def _reader(self):
+        request = self.context.get("request")
+        return request.user if request is not None else None
+
+    def validate_user(self, value):
+        reader = self._reader()
+        if reader is None or not is_site_admin(reader):
+            raise serializers.ValidationError(_("Only site administrators may change this."))
+        return value
+
+    def to_representation(self, instance: Person) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        reader = self._reader()
+        if reader is None or not reader.has_perm("organizations.view_person_email", instance):
+            data["email"] = None
+        if reader is None or not is_site_admin(reader):
+            data["user"] = None
+        return data
+
+
+class DepartmentSerializer(serializers.ModelSerializer):
+    """A department (area, service) of an organisation."""
+
+    url = LinkField(view_name="api:department-detail")
+    organization = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Organization.objects.all(), help_text=_("Slug of the organisation; fixed.")
+    )
+
+    class Meta:
+        model = Department
+        fields = ["url", "id", "organization", *translated_fields("name"), "slug"]
+        extra_kwargs = {
+            **translated_read_only_kwargs("name"),
+            "slug": {"required": False, "help_text": _("Made from the name when left out.")},
+        }
+        validators: list = []
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    """Who may edit an organisation's content (site administrators only)."""
+
+    url = LinkField(view_name="api:role-detail")
+    user = serializers.SlugRelatedField(
+        slug_field="username", queryset=get_user_model().objects.all(), help_text=_("User name of the account.")
+    )
+    organization = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Organization.objects.all(), help_text=_("Slug of the organisation; fixed.")
+    )
+
+    class Meta:
+        model = Role
+        fields = ["url", "id", "user", "organization", "kind"]
+        extra_kwargs = {"kind": {"required": False, "help_text": _("Editor, or coordinator for a network.")}}
+        validators: list = []
+
+
+class FixedOrganizationMixin:
+    """The organisation a department, role or person belongs to governs who may create it there."""
+
+    def parent_of(self, data: dict[str, Any]) -> Organization | None:
+        return data.get("organization")
+
+    def update_object(self, instance, data):
+        if "organization" in data and data["organization"] != instance.organization:
+            raise serializers.ValidationError({"organization": [_("This cannot be changed once created.")]})
+        return super().update_object(instance, data)  # type: ignore[misc]
+
+
+class PersonViewSet(FixedOrganizationMixin, EntityViewSet):
+    """People who lead actions or sit in bodies, with position and organisation.
+
+    Anyone reads the public profiles; signed-in users read everyone; the editors of a person's
+    organisation create, change and delete them. Search by name or position (`search`), or by
+    the exact e-mail address."""
+
+    entity = PERSON
+    serializer_class = PersonSerializer
+    filterset_class = PersonFilter
+    create_has_parent = True
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("organization", "user").order_by("full_name", "id")
+
+    def create_object(self, parent, data):
+        return self.entity.create_object(acting_user=self.request.user, parent=None, data=data)
+
+    def update_object(self, instance, data):
+        # Moving a person to another organisation needs the right on both.
+        target = data.get("organization")
+        moving = target is not None and target != instance.organization
+        if moving and not self.request.user.has_perm("organizations.add_person", target):
+            raise serializers.ValidationError(
+                {"organization": [_("You may only move people to organisations you edit.")]}
+            )
+        return self.entity.update_object(acting_user=self.request.user, obj=instance, data=data)
+
+
+class DepartmentViewSet(FixedOrganizationMixin, EntityViewSet):
+    """Departments of organisations; anyone reads, the organisation's editors write."""
+
+    entity = DEPARTMENT
+    serializer_class = DepartmentSerializer
+    filterset_class = DepartmentFilter
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("organization").order_by("organization__name", "name", "id")
+
+
+class RoleViewSet(FixedOrganizationMixin, EntityViewSet):
+    """Roles (who edits which organisation): seen and changed by site administrators only."""
+
+    entity = ROLE
+    serializer_class = RoleSerializer
+    filterset_class = RoleFilter
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("user", "organization").order_by("organization__name", "id")

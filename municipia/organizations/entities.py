@@ -1,14 +1,17 @@
 """Organisations, their departments, people, network memberships and roles, each declared once.
 
 Organisations, departments and memberships are public; people (names, e-mails, positions) are
-shown to signed-in users; roles (who may edit what) to site administrators only, whom
+shown to signed-in users, and to everyone when they chose a public profile (the e-mail only if
+they chose that too); roles (who may edit what) to site administrators only, whom
 core.visibility lets see everything.
 """
 
+from django.db.models import Model
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.entities import Entity, register
-from municipia.core.visibility import Always, Never, SignedIn
+from municipia.core.visibility import Always, Is, Never, SignedIn
 from municipia.organizations.models import Department, NetworkMembership, Organization, Person, Role
 
 SERVICES = "municipia.organizations.services"
@@ -61,16 +64,28 @@ DEPARTMENT = register(
     )
 )
 
+
+def _after_person_delete(person: Model) -> str:
+    organization = getattr(person, "organization", None)
+    return organization.get_absolute_url() if organization is not None else reverse("organizations:organization-list")
+
+
 PERSON = register(
     Entity(
         model=Person,
-        visibility=SignedIn(),
-        fields=("position", "full_name", "email", "organization", "user", "language"),
+        # A public profile is seen by everyone (what it shows is the person's choice: the e-mail
+        # only with `show_email`, organizations.permissions.view_person_email); others by signed-in users.
+        visibility=Is("is_public") | SignedIn(),
+        fields=("position", "full_name", "email", "organization", "user", "language", "is_public", "show_email"),
         translated=("position",),
         create=f"{SERVICES}.person_create",
         update=f"{SERVICES}.person_update",
         delete=f"{SERVICES}.person_delete",
         select_related=("organization",),
+        form="municipia.organizations.forms.PersonForm",
+        titles=("", _("Edit person")),
+        messages=("", _("Person saved."), _("Person deleted.")),
+        after_delete=_after_person_delete,
     )
 )
 

@@ -144,6 +144,17 @@ class Person(TimeStampedModel):
         blank=True,
         help_text=_("The language of the e-mails this person receives; empty: the site's default language."),
     )
+    # What the person chose to publish: without it, only signed-in users see them at all.
+    is_public = models.BooleanField(
+        _("public profile"),
+        default=False,
+        help_text=_("Show the name, position and organisation on the public site."),
+    )
+    show_email = models.BooleanField(
+        _("public e-mail"),
+        default=False,
+        help_text=_("Also show the e-mail address to everyone who may see the profile."),
+    )
 
     class Meta:
         ordering = ["full_name", "id"]
@@ -152,6 +163,9 @@ class Person(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organizations:person-detail", kwargs={"pk": self.pk})
 
 
 class Role(models.Model):

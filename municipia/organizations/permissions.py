@@ -49,6 +49,15 @@ def edits_organization(user: User, obj: object) -> bool:
 
 can_edit_organization = is_site_admin | edits_organization
 
+
+@rules.predicate
+def person_shows_email(user: User, person: object) -> bool:
+    return isinstance(person, Person) and person.show_email
+
+
+# Who may see a person's e-mail address: the person chose to show it, or the reader edits their organisation.
+rules.add_perm("organizations.view_person_email", can_edit_organization | person_shows_email)
+
 # The `view_*` permissions are the entities' visibility rules (organizations/entities.py).
 rules.add_perm("organizations.add_organization", is_site_admin)
 rules.add_perm("organizations.change_organization", can_edit_organization)

@@ -12,7 +12,7 @@ from django.http import Http404
 
 from municipia.core.visibility import User
 from municipia.organizations.choices import OrganizationKind
-from municipia.organizations.models import Department, NetworkMembership, Organization, Person
+from municipia.organizations.models import Department, NetworkMembership, Organization, Person, Role
 from municipia.organizations.permissions import editable_organization_ids
 
 Ids = Iterable[int] | QuerySet[Any]
@@ -35,6 +35,11 @@ def organization_find(*, slug: str, kind: str | None = None) -> Organization:
 def organization_list() -> QuerySet[Organization]:
     """Every organisation, by name: the list page, and the choices of other apps' filters and API fields."""
     return Organization.objects.all()
+
+
+def partner_organizations() -> QuerySet[Organization]:
+    """Organisations that take part in actions as partners (not councils or networks), by name."""
+    return Organization.objects.filter(kind__in=[OrganizationKind.PARTNER, OrganizationKind.PUBLIC_BODY])
 
 
 def networks() -> QuerySet[Organization]:
@@ -206,3 +211,13 @@ def people_among(*ids: Ids) -> QuerySet[Person]:
     for some in ids:
         condition |= Q(pk__in=some)
     return Person.objects.filter(condition).select_related("organization").order_by("full_name", "id")
+
+
+def editor_addresses(organization_ids: Iterable[int]) -> list[tuple[int, str, str]]:
+    """(organisation id, e-mail, language of the person linked to the account or "") of the editors
+    and coordinators of these organisations who have an e-mail address, in one query (reminders)."""
+    roles = Role.objects.filter(organization_id__in=list(organization_ids)).exclude(user__email="")
+    return [
+        (org_id, email, language or "")
+        for org_id, email, language in roles.values_list("organization_id", "user__email", "user__person__language")
+    ]

@@ -4,10 +4,13 @@ from django.urls import path
 
 from municipia.core.entity_views import entity_paths
 from municipia.organizations import views
-from municipia.organizations.entities import ORGANIZATION
+from municipia.organizations.entities import ORGANIZATION, PERSON
 
 app_name = "organizations"
 urlpatterns = [
+    # People's profiles (before the organisations' slugs, which "people" would otherwise be).
+    path("people/<int:pk>/", views.person_detail, name="person-detail"),
+    *entity_paths(PERSON, item="people/<int:pk>/", views=("update", "delete")),
     path("", views.organization_list_view, name="organization-list"),
     path("<slug:slug>/", views.organization_detail, name="organization-detail"),
     # The editors' profile form (organization-update).

@@ -13,6 +13,7 @@ from municipia.core.history import object_history
 from municipia.core.sections import section_context
 from municipia.core.views import paginate
 from municipia.organizations.choices import Country, OrganizationKind
+from municipia.organizations.entities import PERSON
 from municipia.organizations.filters import OrganizationFilter
 from municipia.organizations.models import Organization
 from municipia.organizations.selectors import organization_get, organization_list
@@ -44,12 +45,27 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # keep the page whole when none is registered.
         "plans": [],
         "can_add_plan": False,
+        "partner_roles": [],
         # `first_memberships` is set by organization_get's Prefetch(to_attr=…), which the stubs cannot see.
         "members": [m.member for m in organization.first_memberships],  # type: ignore[attr-defined]
         "networks": [m.network for m in organization.network_memberships.all()],
         "departments": list(organization.departments.all()),
+        "people": list(PERSON.visible(user).filter(organization=organization).order_by("full_name", "id")),
         "can_edit": can_edit,
         "history": object_history(organization) if can_edit else [],
     }
     context.update(section_context("organization", user, organization))
     return render(request, "organizations/organization_detail.html", context)
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A person's profile: what they chose to publish (anonymous readers see public profiles only)."""
+    person = PERSON.get(request.user, pk=pk)
+    user = request.user
+    context = {
+        "person": person,
+        "show_email": bool(person.email) and user.has_perm("organizations.view_person_email", person),
+        "can_edit": user.has_perm("organizations.change_person", person),
+        "can_delete": user.has_perm("organizations.delete_person", person),
+    }
+    return render(request, "organizations/person_detail.html", context)

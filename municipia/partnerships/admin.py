@@ -3,14 +3,24 @@
 from django.contrib import admin
 
 from municipia.core.admin import EntityAdmin
-from municipia.partnerships.entities import AGREEMENT, CLARIFICATION, COMMITMENT, DOCUMENT, NEWS_POST, SIGNATORY
+from municipia.partnerships.entities import (
+    AGREEMENT,
+    CLARIFICATION,
+    COMMITMENT,
+    DOCUMENT,
+    NEWS_POST,
+    SIGNATORY,
+    SUBSCRIPTION,
+)
 from municipia.partnerships.models import (
     Agreement,
     AgreementDocument,
     Clarification,
     Commitment,
+    MailSent,
     NewsPost,
     Signatory,
+    Subscription,
 )
 
 TITLE_SEARCH = ["title_en", "title_es", "title_ca", "title_bg"]
@@ -75,3 +85,28 @@ class NewsPostAdmin(EntityAdmin):
     search_fields = [*TITLE_SEARCH, "slug"]
     autocomplete_fields = ["organization", "plans", "actions", "agreements"]
     raw_id_fields = ["meetings"]
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(EntityAdmin):
+    entity = SUBSCRIPTION
+    list_display = ["email", "scope", "language", "confirmed_at", "last_sent_at"]
+    list_filter = ["language"]
+    list_select_related = ["plan", "organization"]
+    search_fields = ["email"]
+    autocomplete_fields = ["plan", "organization"]
+
+
+@admin.register(MailSent)
+class MailSentAdmin(admin.ModelAdmin):
+    """Read-only: what this app has e-mailed (reminders, confirmations, digests), for support questions."""
+
+    list_display = ["kind", "key", "recipient", "sent_at"]
+    list_filter = ["kind"]
+    search_fields = ["recipient", "key"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

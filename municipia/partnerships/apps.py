@@ -3,6 +3,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from municipia.core.sections import register_section
+
 
 class PartnershipsConfig(AppConfig):
     name = "municipia.partnerships"
@@ -11,3 +13,10 @@ class PartnershipsConfig(AppConfig):
     def ready(self) -> None:
         # Registers this app's `rules` permissions (the entities register the `view_*` ones).
         from municipia.partnerships import permissions  # noqa: F401
+        from municipia.partnerships.selectors import action_commitments_section, linked_sections
+
+        # The action page shows the commitments it serves; plan and organisation pages their
+        # agreements, news and clarifications (core.sections: strategy never imports this app).
+        register_section("action", "partnerships", action_commitments_section)
+        register_section("plan", "partnerships", linked_sections)
+        register_section("organization", "partnerships", linked_sections)

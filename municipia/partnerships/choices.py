@@ -50,3 +50,10 @@ class NewsStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SCHEDULED = "scheduled", _("Scheduled")
     PUBLISHED = "published", _("Published")
+
+
+class MailKind(models.TextChoices):
+    COMMITMENT_DUE = "commitment_due", _("Commitment coming due")
+    AGREEMENT_EXPIRING = "agreement_expiring", _("Agreement expiring")
+    CONFIRMATION = "confirmation", _("Subscription confirmation")
+    NEWS_DIGEST = "news_digest", _("News digest")

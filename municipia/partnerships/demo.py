@@ -48,10 +48,44 @@ class PartnershipsSummary:
 
 
 SIGNATORIES = [
-    ("sofia", "Yordanka Fandakova", "Mayor of Sofia"),
-    ("sofia", "Gencho Kerezov", "Deputy Mayor for Digitalisation, Innovation and Economic Development"),
-    ("partner", "Nadya Gogova", "Executive Director, IAB Bulgaria"),
-    ("partner", "Milena Kaplamadzhieva", "Chair of the Management Board, IAB Bulgaria"),
+    (
+        "sofia",
+        "Yordanka Fandakova",
+        t("position", "Mayor of Sofia", "Alcaldesa de Sofía", "Alcaldessa de Sofia", "Кмет на Столична община"),
+    ),
+    (
+        "sofia",
+        "Gencho Kerezov",
+        t(
+            "position",
+            "Deputy Mayor for Digitalisation, Innovation and Economic Development",
+            "Teniente de alcalde de Digitalización, Innovación y Desarrollo Económico",
+            "Tinent d'alcalde de Digitalització, Innovació i Desenvolupament Econòmic",
+            "Заместник-кмет по направление „Дигитализация, иновации и икономическо развитие“",
+        ),
+    ),
+    (
+        "partner",
+        "Nadya Gogova",
+        t(
+            "position",
+            "Executive Director",
+            "Directora ejecutiva",
+            "Directora executiva",
+            "Изпълнителен директор",
+        ),
+    ),
+    (
+        "partner",
+        "Milena Kaplamadzhieva",
+        t(
+            "position",
+            "Chair of the Management Board",
+            "Presidenta del Consejo de Administración",
+            "Presidenta del Consell d'Administració",
+            "Председател на Управителния съвет",
+        ),
+    ),
 ]
 
 SCOPE = t(
@@ -248,7 +282,7 @@ def _build_agreement(summary: PartnershipsSummary) -> Agreement | None:
             agreement=agreement,
             data={
                 "person_name": name,
-                "position": position,
+                **position,
                 "organization": parties[party_key],
                 "signed_on": SIGNED_ON,
             },

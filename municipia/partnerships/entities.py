@@ -5,7 +5,9 @@ Who sees what (core.visibility; site administrators see everything):
 - an agreement, and all it holds: everyone when it is public, otherwise the editors of its parties;
 - a clarification: everyone once published, otherwise the editors of its publisher;
 - a news post: everyone once published (or scheduled and its time has come, computed at read
-  time), otherwise the editors of its organisation.
+  time), otherwise the editors of its organisation;
+- a newsletter subscription (an e-mail address): nobody but site administrators; its owner
+  manages it through the signed links e-mailed to the address.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.entities import Entity, register
-from municipia.core.visibility import Among, Custom, Is, Rule, User
+from municipia.core.visibility import Among, Custom, Is, Never, Rule, User
 from municipia.organizations.permissions import editable_organization_ids
 from municipia.partnerships.choices import ClarificationStatus, NewsStatus
 from municipia.partnerships.models import (
@@ -26,6 +28,7 @@ from municipia.partnerships.models import (
     Commitment,
     NewsPost,
     Signatory,
+    Subscription,
 )
 
 SERVICES = "municipia.partnerships.services"
@@ -88,6 +91,7 @@ SIGNATORY = register(
         visibility=_of_agreement("agreement"),
         parent="agreement",
         fields=("person_name", "position", "organization", "signed_on"),
+        translated=("position",),
         create=f"{SERVICES}.signatory_create",
         update=f"{SERVICES}.signatory_update",
         delete=f"{SERVICES}.signatory_delete",
@@ -182,5 +186,18 @@ NEWS_POST = register(
         titles=(_("New news post"), _("Edit news post")),
         form=f"{FORMS}.NewsPostForm",
         after_delete=lambda post: reverse("partnerships:newspost-list"),
+    )
+)
+
+SUBSCRIPTION = register(
+    Entity(
+        model=Subscription,
+        # Nobody but site administrators, whom core.visibility lets see everything.
+        visibility=Never(),
+        fields=("email", "language", "plan", "organization", "confirmed_at"),
+        create=f"{SERVICES}.subscription_create",
+        update=f"{SERVICES}.subscription_update",
+        delete=f"{SERVICES}.subscription_delete",
+        select_related=("plan", "organization"),
     )
 )

@@ -1,7 +1,9 @@
 """Editors' forms for agreements, commitments, clarifications and news; the services validate and save."""
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from municipia.core.forms import ServiceModelForm
 from municipia.diagnosis.selectors import campaigns_of_owners
@@ -115,3 +117,10 @@ class NewsPostForm(ServiceModelForm):
             Q(owner=organization) | Q(parties=organization)
         ).distinct()
         self.fields["meetings"].queryset = meetings_of_plan_owners([organization.pk])
+
+
+class SubscriptionForm(forms.Form):
+    """An address to send the news to, in a language; the plan or organisation comes from the page."""
+
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)

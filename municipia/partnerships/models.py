@@ -16,6 +16,7 @@ from municipia.partnerships.choices import (
     AgreementKind,
     ClarificationStatus,
     CommitmentStatus,
+    MailKind,
     NewsStatus,
     Verdict,
 )
@@ -348,3 +349,71 @@ class NewsPost(RequiresOneLanguageMixin, TimeStampedModel):
         if self.status == NewsStatus.SCHEDULED and self.is_live:
             return NewsStatus.PUBLISHED
         return self.status
+
+
+class Subscription(TimeStampedModel):
+    """An e-mail address following the news of the site, of a plan or of an organisation.
+
+    No account is needed: it is confirmed by a signed link sent to the address (double opt-in) and
+    ended by a signed one-click link in every e-mail. `last_sent_at` is how far the digests have got.
+    """
+
+    email = models.EmailField(_("e-mail"))
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subscriptions",
+        verbose_name=_("plan"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subscriptions",
+        verbose_name=_("organisation"),
+    )
+    #: "site", "plan-<id>" or "organization-<id>": one subscription per address and scope.
+    scope = models.CharField(_("scope"), max_length=40, editable=False)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    last_sent_at = models.DateTimeField(_("news sent up to"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["email", "scope", "id"]
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.UniqueConstraint(fields=["email", "scope"], name="subscription_unique_scope"),
+            models.CheckConstraint(
+                condition=models.Q(plan__isnull=True) | models.Q(organization__isnull=True),
+                name="subscription_one_scope",
+            ),
+        ]
+        indexes = [models.Index(fields=["confirmed_at", "id"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} · {self.scope}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:newspost-list")
+
+
+class MailSent(models.Model):
+    """An e-mail of this app already sent (reminder, confirmation, digest): the unique key makes sending idempotent."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=MailKind.choices)
+    key = models.CharField(_("key"), max_length=100)
+    recipient = models.EmailField(_("recipient"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("e-mail sent")
+        verbose_name_plural = _("e-mails sent")
+        constraints = [models.UniqueConstraint(fields=["kind", "key", "recipient"], name="mailsent_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.key} → {self.recipient}"

@@ -69,3 +69,7 @@ for model_name in ("clarification", "newspost"):
 rules.add_perm("partnerships.publish_clarification", can_edit_publication & is_not_author)
 # Editors of the parties see the contradictions between linked work and actions.
 rules.add_perm("partnerships.follow_commitment", can_edit_agreement)
+
+# Subscriptions are personal data: site administrators only (their owners use the signed links).
+for action_name in ("add", "change", "delete"):
+    rules.add_perm(f"partnerships.{action_name}_subscription", is_site_admin)

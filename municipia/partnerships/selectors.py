@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from municipia.core.entities import Entity
@@ -82,13 +82,17 @@ def commitment_state(commitment: Commitment) -> CommitmentState:
     )
 
 
-def commitments_with_work() -> QuerySet[Commitment]:
-    """Commitments with their party and linked work loaded (5 queries whatever their number)."""
+def commitments_with_work(*, response_counts: bool = False) -> QuerySet[Commitment]:
+    """Commitments with their party and linked work loaded (5 queries whatever their number); with
+    `response_counts`, each linked campaign has its number of responses (`response_count`)."""
+    campaigns = CAMPAIGN.model._default_manager.order_by("id")
+    if response_counts:
+        campaigns = campaigns.annotate(response_count=Count("responses"))
     return Commitment.objects.select_related("party", "agreement").prefetch_related(
         Prefetch("actions", queryset=action_choices().select_related("plan").order_by("code")),
         "tasks",
         "meetings",
-        "campaigns",
+        Prefetch("campaigns", queryset=campaigns),
     )
 
 
@@ -192,3 +196,49 @@ def news_page(user: User | None, *, slug: str) -> NewsPost:
         )
         .get()
     )
+
+
+# --- Sections of other apps' pages (registered in apps.py)
+
+
+def action_commitments_section(user: User, action: Action) -> dict[str, Any]:
+    """The action page's commitments: those serving the action that the reader may see, with the
+    state of their linked work (tasks, studies and their responses), and whether work is done while
+    the action has not moved (2 + 5 queries)."""
+    commitments = list(
+        commitments_with_work(response_counts=True)
+        .filter(actions=action, agreement__in=AGREEMENT.visible(user))
+        .order_by("due_date", "id")
+    )
+    rows = [(commitment, commitment_state(commitment)) for commitment in commitments]
+    stalled = any(action.pk in {a.pk for a in state.stalled_actions} for _c, state in rows)
+    tasks = {t.pk for commitment in commitments for t in commitment.tasks.all()}
+    campaigns = {c.pk for commitment in commitments for c in commitment.campaigns.all()}
+    return {
+        "action_commitments": rows,
+        "action_stalled": stalled and not action_is_done(action),
+        "action_visible_work": {
+            "task": _visible_ids(TASK, user, tasks),
+            "campaign": _visible_ids(CAMPAIGN, user, campaigns),
+        },
+    }
+
+
+def linked_sections(user: User, obj: Plan | Organization) -> dict[str, Any]:
+    """The plan's or organisation's agreements, latest news and clarifications the reader may see (3 queries)."""
+    if isinstance(obj, Plan):
+        agreements = AGREEMENT.visible(user).filter(commitments__actions__plan=obj).distinct()
+        news = NEWS_POST.visible(user).filter(plans=obj)
+        clarifications = CLARIFICATION.visible(user).filter(plans=obj)
+    else:
+        agreements = AGREEMENT.visible(user).filter(parties=obj)
+        news = NEWS_POST.visible(user).filter(organization=obj)
+        clarifications = CLARIFICATION.visible(user).filter(publisher=obj)
+    return {
+        "linked_agreements": list(agreements.order_by("-signed_on", "id")[:LINKED_ON_PAGE]),
+        "linked_news": list(news.order_by("-publish_at", "-id")[:LINKED_ON_PAGE]),
+        "linked_clarifications": list(clarifications.order_by("-published_at", "-id")[:LINKED_ON_PAGE]),
+    }
+
+
+LINKED_ON_PAGE = 5

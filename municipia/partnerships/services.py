@@ -23,7 +23,15 @@ from municipia.governance.models import Meeting, Task
 from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids
 from municipia.partnerships.choices import ClarificationStatus, NewsStatus
-from municipia.partnerships.entities import AGREEMENT, CLARIFICATION, COMMITMENT, DOCUMENT, NEWS_POST, SIGNATORY
+from municipia.partnerships.entities import (
+    AGREEMENT,
+    CLARIFICATION,
+    COMMITMENT,
+    DOCUMENT,
+    NEWS_POST,
+    SIGNATORY,
+    SUBSCRIPTION,
+)
 from municipia.partnerships.models import (
     Agreement,
     AgreementDocument,
@@ -32,6 +40,7 @@ from municipia.partnerships.models import (
     Commitment,
     NewsPost,
     Signatory,
+    Subscription,
 )
 from municipia.strategy.models import Action, Plan
 
@@ -41,6 +50,7 @@ DOCUMENT_FIELDS = DOCUMENT.editable_names()
 COMMITMENT_FIELDS = COMMITMENT.editable_names()
 CLARIFICATION_FIELDS = CLARIFICATION.editable_names()
 NEWS_POST_FIELDS = NEWS_POST.editable_names()
+SUBSCRIPTION_FIELDS = SUBSCRIPTION.editable_names()
 
 M = TypeVar("M", bound=Model)
 
@@ -413,3 +423,87 @@ def news_post_update(
 @transaction.atomic
 def news_post_delete(*, acting_user: User | None, post: NewsPost) -> None:
     _deleted(post, acting_user=acting_user)
+
+
+# --- Newsletter subscriptions (no account: double opt-in and one-click unsubscribe by signed links)
+
+
+def subscription_scope(*, plan: Plan | None, organization: Organization | None) -> str:
+    if plan is not None and organization is not None:
+        raise ValidationError({"plan": _("Follow a plan or an organisation, not both at once.")})
+    if plan is not None:
+        return f"plan-{plan.pk}"
+    if organization is not None:
+        return f"organization-{organization.pk}"
+    return "site"
+
+
+def _clean_subscription(subscription: Subscription) -> Subscription:
+    subscription.email = (subscription.email or "").strip().lower()
+    subscription.scope = subscription_scope(plan=subscription.plan, organization=subscription.organization)
+    subscription.full_clean(validate_constraints=False)
+    same = Subscription.objects.filter(email=subscription.email, scope=subscription.scope)
+    if same.exclude(pk=subscription.pk).exists():
+        raise ValidationError({"email": _("This address already follows these news.")})
+    return subscription
+
+
+@transaction.atomic
+def subscription_request(
+    *, email: str, language: str, plan: Plan | None = None, organization: Organization | None = None
+) -> Subscription:
+    """A new, unconfirmed subscription; the confirmation e-mail is sent once the transaction commits.
+
+    An address that asked before without confirming is sent the confirmation again; a confirmed
+    one is refused (the message names the e-mail field). Nothing is saved or sent on bad input.
+    """
+    from municipia.partnerships import mail  # the e-mails import this module's models and selectors
+
+    existing = Subscription.objects.filter(
+        email=(email or "").strip().lower(),
+        scope=subscription_scope(plan=plan, organization=organization),
+        confirmed_at__isnull=True,
+    ).first()
+    subscription = existing or Subscription(email=email, language=language, plan=plan, organization=organization)
+    subscription.language = language
+    _clean_subscription(subscription)
+    subscription.save()
+    transaction.on_commit(lambda: mail.send_confirmation(subscription))
+    return subscription
+
+
+@transaction.atomic
+def subscription_confirm(*, subscription: Subscription) -> Subscription:
+    """Confirms the address (the signed link was opened); news published from now on are sent."""
+    if subscription.confirmed_at is None:
+        subscription.confirmed_at = timezone.now()
+        subscription.last_sent_at = subscription.confirmed_at
+        subscription.save(update_fields=["confirmed_at", "last_sent_at", "updated_at"])
+    return subscription
+
+
+@transaction.atomic
+def subscription_cancel(*, subscription: Subscription) -> None:
+    """Unsubscribes: the address and its subscription are deleted, nothing more is sent."""
+    subscription.delete()
+
+
+@transaction.atomic
+def subscription_create(*, acting_user: User | None, data: dict[str, Any]) -> Subscription:
+    """A subscription entered by a site administrator (admin): confirmed only if `confirmed_at` is given."""
+    subscription = Subscription()
+    apply_fields(subscription, data, SUBSCRIPTION_FIELDS)
+    _clean_subscription(subscription).save()
+    return subscription
+
+
+@transaction.atomic
+def subscription_update(*, acting_user: User | None, subscription: Subscription, data: dict[str, Any]) -> Subscription:
+    apply_fields(subscription, data, SUBSCRIPTION_FIELDS)
+    _clean_subscription(subscription).save()
+    return subscription
+
+
+@transaction.atomic
+def subscription_delete(*, acting_user: User | None, subscription: Subscription) -> None:
+    subscription.delete()

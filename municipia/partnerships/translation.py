@@ -18,6 +18,11 @@ class AgreementTranslation(TranslationOptions):
     fields = ("title", "scope")
 
 
+@register(Signatory)
+class SignatoryTranslation(TranslationOptions):
+    fields = ("position",)
+
+
 @register(Commitment)
 class CommitmentTranslation(TranslationOptions):
     fields = ("deliverable",)

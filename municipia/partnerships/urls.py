@@ -33,6 +33,7 @@ urlpatterns = [
     ),
     *entity_paths(DOCUMENT, item="documents/<int:pk>/", views=("delete",)),
     path("documents/<int:pk>/", views.document_download, name="agreementdocument-download"),
+    path("actions/<int:pk>/complete/", views.ActionCompleteView.as_view(), name="action-complete"),
     # Verified information.
     path("clarifications/", views.clarification_list, name="clarification-list"),
     path("clarifications/feed.atom", feeds.clarification_feed, name="clarification-feed"),
@@ -53,5 +54,9 @@ urlpatterns = [
         NEWS_POST, item="news/<slug:slug>/", create="organizations/<slug:slug>/news/new/", parent=ORGANIZATION
     ),
     *entity_paths(NEWS_POST, item="news/<slug:slug>/", views=("delete",)),
+    # The newsletter (before the news posts' slugs, which "subscribe" would otherwise be).
+    path("news/subscribe/", views.subscribe, name="subscribe"),
+    path("news/subscribe/confirm/<str:token>/", views.ConfirmView.as_view(), name="subscription-confirm"),
+    path("news/unsubscribe/<str:token>/", views.UnsubscribeView.as_view(), name="subscription-cancel"),
     path("news/<slug:slug>/", views.news_detail, name="newspost-detail"),
 ]

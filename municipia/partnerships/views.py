@@ -3,7 +3,8 @@
 Plain create, edit and delete pages are the entities' generic ones (core.entity_views, see
 urls.py). Hand-written here, each saying why: the public registers and pages (reads), the
 document download (a file served only to those who may see the agreement), the publication of a
-clarification (a state transition under the four-eyes rule) and the upload pages (the generic
+clarification (a state transition under the four-eyes rule), the move of an action its
+commitments' done work serves (a state transition offered on the action page) and the upload pages (the generic
 form pages do not pass uploaded files to their forms).
 """
 
@@ -15,20 +16,28 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import URLPattern, path
+from django.utils.decorators import method_decorator
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 
 from municipia.core.cache import public_cache
 from municipia.core.entities import Entity
 from municipia.core.entity_views import EntityCreateView, EntityUpdateView
-from municipia.core.views import EditorView, paginate
+from municipia.core.i18n import current_language
+from municipia.core.views import EditorView, attach_errors, paginate
 from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids
-from municipia.organizations.selectors import organization_list
-from municipia.partnerships import jsonld, selectors, services
+from municipia.organizations.selectors import organization_find, organization_list
+from municipia.partnerships import jsonld, mail, selectors, services
 from municipia.partnerships.choices import ClarificationStatus
 from municipia.partnerships.entities import CLARIFICATION, DOCUMENT
+from municipia.partnerships.forms import SubscriptionForm
 from municipia.partnerships.models import AgreementDocument
+from municipia.strategy import services as strategy_services
+from municipia.strategy.choices import ActionStatus
+from municipia.strategy.entities import ACTION, PLAN
 
 
 def _edited_organizations(user) -> list[Organization]:
@@ -184,3 +193,103 @@ def news_detail(request, slug: str):
     post = selectors.news_page(request.user, slug=slug)
     context = {"post": post, "can_edit": request.user.has_perm("partnerships.change_newspost", post)}
     return render(request, "partnerships/news_detail.html", context)
+
+
+class ActionCompleteView(EditorView):
+    """Moves an action that a commitment's done work serves to completed (100 %): the offer the
+    action page makes when linked work is done and the action has not moved. Only POST changes
+    anything; the permission is the action's own (`strategy.change_action`)."""
+
+    permission = "strategy.change_action"
+
+    def load(self, **kwargs):
+        self.action = ACTION.get(self.request.user, pk=kwargs["pk"])
+        return self.action
+
+    def post(self, request, *args, **kwargs):
+        try:
+            strategy_services.action_update(
+                acting_user=request.user,
+                action=self.action,
+                data={"status": ActionStatus.COMPLETED, "progress": 100},
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The action is marked completed."))
+        return HttpResponseRedirect(self.action.get_absolute_url())
+
+
+# --- Newsletter: subscribe, confirm and unsubscribe (no account; the links are signed)
+
+
+def _subscription_scope(request) -> dict[str, Any]:
+    """The plan or organisation named by ?plan= / ?organization= (or the form's hidden fields)."""
+    source = request.POST if request.method == "POST" else request.GET
+    scope: dict[str, Any] = {}
+    if source.get("plan"):
+        scope["plan"] = PLAN.get(request.user, slug=source["plan"])
+    elif source.get("organization"):
+        scope["organization"] = organization_find(slug=source["organization"])
+    return scope
+
+
+def subscribe(request):
+    """Asks for an address and a language; a valid request is sent a confirmation link (double opt-in).
+
+    Hand-written: no account is involved, so it is not an entity's form page."""
+    scope = _subscription_scope(request)
+    form = SubscriptionForm(request.POST or None, initial={"language": current_language()})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.subscription_request(**form.cleaned_data, **scope)
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                return render(request, "partnerships/subscription.html", {"state": "requested", **scope})
+        status = 400
+    hidden = {name: obj.slug for name, obj in scope.items()}
+    context = {"state": "form", "form": form, "hidden": hidden, **scope}
+    return render(request, "partnerships/subscription.html", context, status=status)
+
+
+class SubscriptionLinkView(View):
+    """A signed link from an e-mail: GET shows a button (link scanners must not act), POST acts.
+
+    The unsubscribe link also answers a mail program's one-click POST (RFC 8058)."""
+
+    purpose = ""
+
+    def _subscription(self, token: str):
+        try:
+            return mail.subscription_from_token(token, purpose=self.purpose), ""
+        except ValidationError as exc:
+            return None, " ".join(exc.messages)
+
+    def get(self, request, token: str):
+        subscription, error = self._subscription(token)
+        state = "invalid" if subscription is None else f"{self.purpose}-ask"
+        context = {"state": state, "error": error, "subscription": subscription}
+        return render(request, "partnerships/subscription.html", context, status=400 if error else 200)
+
+    def post(self, request, token: str):
+        subscription, error = self._subscription(token)
+        if subscription is None:
+            return render(request, "partnerships/subscription.html", {"state": "invalid", "error": error}, status=400)
+        if self.purpose == "confirm":
+            services.subscription_confirm(subscription=subscription)
+        else:
+            services.subscription_cancel(subscription=subscription)
+        return render(request, "partnerships/subscription.html", {"state": f"{self.purpose}-done"})
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class UnsubscribeView(SubscriptionLinkView):
+    # Mail programs post the one-click unsubscribe without a CSRF token; the signed token is the proof.
+    purpose = "unsubscribe"
+
+
+class ConfirmView(SubscriptionLinkView):
+    purpose = "confirm"

@@ -50,6 +50,7 @@ ACTION_HEADINGS = {
     "title": gettext_lazy("action"),
     "owner_department": gettext_lazy("owner department"),
     "participating_councils": gettext_lazy("participating councils"),
+    "partner_organisations": gettext_lazy("partner organisations"),
 }
 
 

@@ -114,14 +114,30 @@ def _list_values(
     through = cast(type[Model], relation.remote_field.through)
     source, target = relation.m2m_field_name(), relation.m2m_reverse_field_name()
     rest = column.path.split("__", 1)[1]
+    # A link with a role (a partner organisation's: lead, funder…) names it after the organisation.
+    roles = _role_labels(through)
+    role_lookup = ["role"] if roles else []
     values: dict[int, list[str]] = defaultdict(list)
     for action_id, *texts in (
         through._default_manager.filter(**{f"{source}_id__in": action_ids})
-        .order_by(f"{target}__{rest}", f"{target}_id")
-        .values_list(f"{source}_id", *_lookups(f"{target}__{rest}", column.translated, languages))
+        .order_by(f"{target}__{rest}", f"{target}_id", *role_lookup)
+        .values_list(f"{source}_id", *_lookups(f"{target}__{rest}", column.translated, languages), *role_lookup)
     ):
-        values[action_id].append(_first(texts))
+        if roles:
+            *texts, role = texts
+            values[action_id].append(f"{_first(texts)} ({roles.get(role, role)})")
+        else:
+            values[action_id].append(_first(texts))
     return values
+
+
+def _role_labels(through: type[Model]) -> dict[Any, str]:
+    """value → label of the link table's `role` choices, in the active language ({} without one)."""
+    try:
+        field = through._meta.get_field("role")
+    except FieldDoesNotExist:
+        return {}
+    return {value: str(label) for value, label in getattr(field, "flatchoices", [])}
 
 
 def _reader(column: ExportColumn, span: slice) -> Callable[[Row, Lists], Any]:

@@ -28,19 +28,20 @@ from municipia.api.serializers import (
 from municipia.api.viewsets import EntityViewSet
 from municipia.core.entities import Entity
 from municipia.core.visibility import User
-from municipia.organizations.selectors import organization_links, organization_list
+from municipia.organizations.selectors import organization_links, organization_list, partner_organizations
 from municipia.strategy import services
 from municipia.strategy.choices import PlanStatus
-from municipia.strategy.entities import ACTION, AXIS, CHALLENGE, MILESTONE, OBJECTIVE, PLAN
+from municipia.strategy.entities import ACTION, ACTION_PARTNER, AXIS, CHALLENGE, MILESTONE, OBJECTIVE, PLAN
 from municipia.strategy.filters import (
     ActionFilter,
+    ActionPartnerFilter,
     AxisFilter,
     ChallengeFilter,
     MilestoneFilter,
     ObjectiveFilter,
     PlanFilter,
 )
-from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
+from municipia.strategy.models import Action, ActionPartner, Axis, Challenge, Milestone, Objective, Plan
 from municipia.strategy.selectors import action_list
 
 FIXED_AFTER_CREATION = _("This cannot be changed once created.")
@@ -283,6 +284,15 @@ class ActionCodesField(serializers.ListField):
         return [action.code for action in data.all()]
 
 
+class ActionPartnerBriefSerializer(serializers.ModelSerializer):
+    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = ActionPartner
+        fields = ["id", "organization", "organization_name", "role", "note"]
+
+
 class ActionSerializer(StrategySerializer):
     """An action of a plan."""
 
@@ -309,10 +319,16 @@ class ActionSerializer(StrategySerializer):
     dependencies = ActionCodesField(
         required=False, help_text=_("Codes of the actions of the same plan that this action depends on.")
     )
+    partners = ActionPartnerBriefSerializer(
+        source="partnerships",
+        many=True,
+        read_only=True,
+        help_text=_("Partner organisations with their role (written on /action-partners/)."),
+    )
 
     class Meta:
         model = Action
-        fields = entity_fields(ACTION, first=("url", "html_url", "id", "plan", "axis", "objective"))
+        fields = entity_fields(ACTION, first=("url", "html_url", "id", "plan", "axis", "objective"), last=("partners",))
         extra_kwargs = _translated_kwargs(ACTION)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -334,6 +350,7 @@ def _action_queryset(user):
     return action_list(user).prefetch_related(
         Prefetch("participants", queryset=organization_links()),
         Prefetch("dependencies", queryset=Action.objects.only("id", "code").order_by("code")),
+        Prefetch("partnerships", queryset=ActionPartner.objects.select_related("organization")),
     )
 
 
@@ -378,3 +395,38 @@ class MilestoneViewSet(EntityViewSet):
 
     def get_queryset(self):
         return self.entity.visible(self.request.user).select_related("action__plan")
+
+
+class ActionPartnerSerializer(StrategySerializer):
+    """A partner organisation (university, association, company…) taking part in an action in a role."""
+
+    parent_field = "action"
+
+    url = LinkField(view_name="api:actionpartner-detail")
+    html_url = HtmlUrlField(lambda partner: partner.get_absolute_url())
+    action = serializers.PrimaryKeyRelatedField(
+        queryset=Action.objects.none(), help_text=_("Id of the action; fixed once created.")
+    )
+    plan = serializers.SlugRelatedField(source="action.plan", slug_field="slug", read_only=True)
+    organization = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=partner_organizations(),
+        help_text=_("Slug of a partner organisation or other public body (councils take part as participants)."),
+    )
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = ActionPartner
+        fields = ["url", "html_url", "id", "plan", "action", "organization", "organization_name", "role", "note"]
+
+
+class ActionPartnerViewSet(EntityViewSet):
+    """Partner organisations of actions with their role; filter by `action`, `plan` or `organization`."""
+
+    entity = ACTION_PARTNER
+    serializer_class = ActionPartnerSerializer
+    filterset_class = ActionPartnerFilter
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self):
+        return self.entity.visible(self.request.user).select_related("action__plan", "organization")

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PlanStatus(models.TextChoices):
@@ -29,3 +30,12 @@ class ActionStatus(models.TextChoices):
     DELAYED = "delayed", _("Delayed")
     COMPLETED = "completed", _("Completed")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class PartnerRole(models.TextChoices):
+    """What a partner organisation does in an action."""
+
+    LEAD = "lead", pgettext_lazy("partner role", "Lead")
+    CONTRIBUTOR = "contributor", _("Contributor")
+    FUNDER = "funder", _("Funder")
+    DATA_PROVIDER = "data_provider", _("Data provider")

@@ -18,7 +18,7 @@ from municipia.organizations import services as org_services
 from municipia.organizations.choices import Country, OrganizationKind
 from municipia.organizations.models import Department, Organization, Person
 from municipia.strategy import services
-from municipia.strategy.choices import ActionStatus, PlanStatus
+from municipia.strategy.choices import ActionStatus, PartnerRole, PlanStatus
 from municipia.strategy.models import Action, Objective, Plan
 
 PASSWORD = "municipia-demo"
@@ -1313,6 +1313,16 @@ JEREZ_PLAN = PlanSpec(
 
 SOFIA_CODE = "SOF46"
 PARTNER_SLUG = "iab-bulgaria"
+# The memorandum's division of work: IAB Bulgaria delivers the studies (and their data); the
+# campaign against disinformation and the programme on digital rights are joint.
+SOFIA_PARTNER_ROLES = [
+    ("1.1.1", PartnerRole.LEAD),
+    ("1.1.1", PartnerRole.DATA_PROVIDER),
+    ("1.1.2", PartnerRole.LEAD),
+    ("2.1.1", PartnerRole.CONTRIBUTOR),
+    ("2.1.2", PartnerRole.CONTRIBUTOR),
+    ("3.1.1", PartnerRole.CONTRIBUTOR),
+]
 PARTNER_DESCRIPTION = t(
     "The Bulgarian member of the Interactive Advertising Bureau (IAB) network, the association of the digital "
     "media and advertising industry. In 2022 it signed a memorandum of cooperation with Sofia Municipality.",
@@ -1455,14 +1465,10 @@ SOFIA_PLAN = PlanSpec(
                         ActionSpec(
                             "1.1.1",
                             t(
-                                "Quantitative study of the digital environment and of citizens' expectations "
-                                "(IAB Bulgaria)",
-                                "Estudio cuantitativo del entorno digital y de las expectativas de la ciudadanía (IAB "
-                                "Bulgaria)",
-                                "Estudi quantitatiu de l'entorn digital i de les expectatives de la ciutadania (IAB "
-                                "Bulgaria)",
-                                "Количествено проучване на дигиталната среда и на очакванията на гражданите (IAB "
-                                "Bulgaria)",
+                                "Quantitative study of the digital environment and of citizens' expectations",
+                                "Estudio cuantitativo del entorno digital y de las expectativas de la ciudadanía",
+                                "Estudi quantitatiu de l'entorn digital i de les expectatives de la ciutadania",
+                                "Количествено проучване на дигиталната среда и на очакванията на гражданите",
                             ),
                             IN_PROGRESS,
                             50,
@@ -1476,14 +1482,10 @@ SOFIA_PLAN = PlanSpec(
                         ActionSpec(
                             "1.1.2",
                             t(
-                                "Qualitative study of the digital environment and of citizens' expectations (IAB "
-                                "Bulgaria)",
-                                "Estudio cualitativo del entorno digital y de las expectativas de la ciudadanía (IAB "
-                                "Bulgaria)",
-                                "Estudi qualitatiu de l'entorn digital i de les expectatives de la ciutadania (IAB "
-                                "Bulgaria)",
-                                "Качествено проучване на дигиталната среда и на очакванията на гражданите (IAB "
-                                "Bulgaria)",
+                                "Qualitative study of the digital environment and of citizens' expectations",
+                                "Estudio cualitativo del entorno digital y de las expectativas de la ciudadanía",
+                                "Estudi qualitatiu de l'entorn digital i de les expectatives de la ciutadania",
+                                "Качествено проучване на дигиталната среда и на очакванията на гражданите",
                             ),
                             IN_PROGRESS,
                             30,
@@ -1547,10 +1549,10 @@ SOFIA_PLAN = PlanSpec(
                         ActionSpec(
                             "2.1.1",
                             t(
-                                "Joint campaign against disinformation (with IAB Bulgaria)",
-                                "Campaña conjunta contra la desinformación (con IAB Bulgaria)",
-                                "Campanya conjunta contra la desinformació (amb IAB Bulgaria)",
-                                "Съвместна кампания срещу дезинформацията (с IAB Bulgaria)",
+                                "Joint campaign against disinformation",
+                                "Campaña conjunta contra la desinformación",
+                                "Campanya conjunta contra la desinformació",
+                                "Съвместна кампания срещу дезинформацията",
                             ),
                             PLANNED,
                             0,
@@ -1563,11 +1565,10 @@ SOFIA_PLAN = PlanSpec(
                         ActionSpec(
                             "2.1.2",
                             t(
-                                "Information programme on citizens' digital rights (with IAB Bulgaria)",
-                                "Programa de información sobre los derechos digitales de la ciudadanía (con IAB "
-                                "Bulgaria)",
-                                "Programa d'informació sobre els drets digitals de la ciutadania (amb IAB Bulgaria)",
-                                "Програма за информиране за цифровите права на гражданите (с IAB Bulgaria)",
+                                "Information programme on citizens' digital rights",
+                                "Programa de información sobre los derechos digitales de la ciudadanía",
+                                "Programa d'informació sobre els drets digitals de la ciutadania",
+                                "Програма за информиране за цифровите права на гражданите",
                             ),
                             PLANNED,
                             0,
@@ -1620,8 +1621,8 @@ SOFIA_PLAN = PlanSpec(
                             ),
                             COMPLETED,
                             100,
-                            "2022-09-01",
-                            "2022-10-31",
+                            "2022-07-26",
+                            "2022-07-29",
                             None,
                             owner="digitalisation",
                             lead="editor-sofia",
@@ -1634,8 +1635,8 @@ SOFIA_PLAN = PlanSpec(
                                         "Iniciatives conjuntes acordades",
                                         "Съвместните инициативи са договорени",
                                     ),
-                                    "2022-10-31",
-                                    "2022-10-27",
+                                    "2022-07-29",
+                                    "2022-07-29",
                                 ),
                             ),
                         ),
@@ -1859,6 +1860,14 @@ class DemoBuilder:
         if self.plan_exists(SOFIA_PLAN):
             return
         plan = self.build_plan(sofia, SOFIA_PLAN, departments=departments)
+        # IAB Bulgaria takes part as a partner organisation, with its role in each action.
+        partner = Organization.objects.get(slug=PARTNER_SLUG)
+        for code, role in SOFIA_PARTNER_ROLES:
+            services.action_partner_create(
+                acting_user=self.admin,
+                action=Action.objects.get(plan=plan, code=code),
+                data={"organization": partner, "role": role},
+            )
         services.plan_change_status(
             acting_user=self.admin, plan=plan, status=PlanStatus.APPROVED, note="Approved by the city (demo)."
         )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from municipia.core.entities import Entity, register
 from municipia.core.visibility import Among, Is
 from municipia.organizations.permissions import editable_organization_ids
-from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
+from municipia.strategy.models import Action, ActionPartner, Axis, Challenge, Milestone, Objective, Plan
 
 
 def _of_plan(path: str):
@@ -143,6 +143,7 @@ ACTION = register(
             "budget",
             "owner_department",
             "participating_councils",
+            "partner_organisations",
         ),
         snapshot_fields=(
             "title",
@@ -175,6 +176,7 @@ ACTION_EXPORT_PATHS = {
     "objective_title": "objective__title",
     "owner_department": "owner_department__name",
     "participating_councils": "participants__name",
+    "partner_organisations": "partners__name",
 }
 
 MILESTONE = register(
@@ -191,5 +193,24 @@ MILESTONE = register(
         titles=(_("New milestone"), _("Edit milestone")),
         form=f"{FORMS}.MilestoneForm",
         after_save=lambda milestone: milestone.action.get_absolute_url(),
+    )
+)
+
+ACTION_PARTNER = register(
+    Entity(
+        model=ActionPartner,
+        visibility=_of_plan("action__plan"),
+        parent="action",
+        fields=("organization", "role", "note"),
+        create=f"{SERVICES}.action_partner_create",
+        update=f"{SERVICES}.action_partner_update",
+        delete=f"{SERVICES}.action_partner_delete",
+        object_arg="partner",
+        select_related=("action__plan__owner", "organization"),
+        titles=(_("New partner of the action"), _("Edit partner of the action")),
+        messages=(_("Partner added."), _("Partner saved."), _("Partner removed.")),
+        form=f"{FORMS}.ActionPartnerForm",
+        after_save=lambda partner: partner.action.get_absolute_url() + "#partners",
+        after_delete=lambda partner: partner.action.get_absolute_url() + "#partners",
     )
 )

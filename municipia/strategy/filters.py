@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from municipia.core.filters import FilterSet, search_translated
 from municipia.organizations.selectors import department_list, organization_list
 from municipia.strategy.choices import ActionStatus, PlanStatus
-from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
+from municipia.strategy.models import Action, ActionPartner, Axis, Challenge, Milestone, Objective, Plan
 
 
 class PlanFilter(FilterSet):
@@ -104,3 +104,14 @@ class MilestoneFilter(FilterSet):
 
     def filter_search(self, queryset, name, value):
         return search_translated(queryset, value, "title")
+
+
+class ActionPartnerFilter(FilterSet):
+    plan = django_filters.ModelChoiceFilter(
+        field_name="action__plan", queryset=Plan.objects.all(), to_field_name="slug", label=_("Plan")
+    )
+    organization = django_filters.CharFilter(field_name="organization__slug", label=_("Organisation"))
+
+    class Meta:
+        model = ActionPartner
+        fields = ["plan", "action", "organization", "role"]

@@ -6,10 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from municipia.core.forms import ServiceModelForm
 from municipia.organizations.models import Department, Organization
-from municipia.organizations.selectors import associated_councils, departments_of, people_of
+from municipia.organizations.selectors import associated_councils, departments_of, partner_organizations, people_of
 from municipia.strategy.choices import PLAN_TRANSITIONS, PlanStatus
-from municipia.strategy.entities import ACTION, AXIS, CHALLENGE, MILESTONE, OBJECTIVE, PLAN
-from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
+from municipia.strategy.entities import ACTION, ACTION_PARTNER, AXIS, CHALLENGE, MILESTONE, OBJECTIVE, PLAN
+from municipia.strategy.models import Action, ActionPartner, Axis, Challenge, Milestone, Objective, Plan
 
 
 class PlanForm(ServiceModelForm):
@@ -57,6 +57,18 @@ class MilestoneForm(ServiceModelForm):
     class Meta:
         model = Milestone
         fields = MILESTONE.editable_names()
+
+
+class ActionPartnerForm(ServiceModelForm):
+    """The organisation is chosen among partner organisations and other public bodies."""
+
+    class Meta:
+        model = ActionPartner
+        fields = ACTION_PARTNER.editable_names()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = partner_organizations()
 
 
 class DepartmentChoiceField(forms.ModelChoiceField):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from municipia.core.models import RequiresOneLanguageMixin, TimeStampedModel, finish_clean
 from municipia.organizations.models import Department, Organization, Person
-from municipia.strategy.choices import ActionStatus, PlanStatus
+from municipia.strategy.choices import ActionStatus, PartnerRole, PlanStatus
 
 WEIGHT_VALIDATORS = [MinValueValidator(Decimal("0"))]
 
@@ -202,6 +202,15 @@ class Action(UniqueCodeMixin, RequiresOneLanguageMixin, TimeStampedModel):
     dependencies = models.ManyToManyField(
         "self", symmetrical=False, related_name="dependents", blank=True, verbose_name=_("depends on")
     )
+    # Universities, associations, companies… taking part with a role (ActionPartner); councils
+    # take part as `participants`.
+    partners = models.ManyToManyField(
+        Organization,
+        through="ActionPartner",
+        related_name="partner_actions",
+        blank=True,
+        verbose_name=_("partner organisations"),
+    )
 
     class Meta:
         ordering = ["plan_id", "code", "id"]
@@ -277,6 +286,33 @@ class Milestone(RequiresOneLanguageMixin, TimeStampedModel):
     @property
     def is_done(self) -> bool:
         return self.completed_on is not None
+
+
+class ActionPartner(TimeStampedModel):
+    """A partner organisation taking part in an action, in one role (lead, contributor, funder, data provider)."""
+
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="partnerships", verbose_name=_("action"), editable=False
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="action_partnerships", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=20, choices=PartnerRole.choices, default=PartnerRole.CONTRIBUTOR)
+    note = models.CharField(_("note"), max_length=250, blank=True, help_text=_("What the partner contributes."))
+
+    class Meta:
+        ordering = ["action_id", "role", "organization__name", "id"]
+        verbose_name = _("action partner")
+        verbose_name_plural = _("action partners")
+        constraints = [
+            models.UniqueConstraint(fields=["action", "organization", "role"], name="actionpartner_unique_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.get_role_display()}"
+
+    def get_absolute_url(self) -> str:
+        return self.action.get_absolute_url() + "#partners"
 
 
 class PlanVersion(models.Model):

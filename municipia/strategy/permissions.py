@@ -13,7 +13,7 @@ from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids, edits_organization, is_site_admin
 from municipia.strategy.choices import PlanStatus
 from municipia.strategy.entities import PLAN
-from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
+from municipia.strategy.models import Action, ActionPartner, Axis, Challenge, Milestone, Objective, Plan
 
 
 def plan_of(obj: object) -> Plan | None:
@@ -26,7 +26,7 @@ def plan_of(obj: object) -> Plan | None:
         return obj.plan
     if isinstance(obj, Challenge | Objective):
         return obj.axis.plan
-    if isinstance(obj, Milestone):
+    if isinstance(obj, Milestone | ActionPartner):
         return obj.action.plan
     return None
 
@@ -70,7 +70,7 @@ rules.add_perm("strategy.delete_plan", is_site_admin | (edits_plan_owner & plan_
 rules.add_perm("strategy.view_history", is_site_admin | edits_plan_owner)
 
 # Children of a plan: `add_*` receives the plan (or the parent element), the others the element.
-for model_name in ("axis", "challenge", "objective", "action", "milestone"):
+for model_name in ("axis", "challenge", "objective", "action", "milestone", "actionpartner"):
     rules.add_perm(f"strategy.add_{model_name}", can_edit)
     rules.add_perm(f"strategy.change_{model_name}", can_edit)
     rules.add_perm(f"strategy.delete_{model_name}", can_edit)

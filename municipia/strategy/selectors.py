@@ -15,7 +15,7 @@ from municipia.core.visibility import User
 from municipia.organizations.models import Organization
 from municipia.strategy.choices import ActionStatus
 from municipia.strategy.entities import ACTION, AXIS, CHALLENGE, OBJECTIVE, PLAN
-from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan, PlanVersion
+from municipia.strategy.models import Action, ActionPartner, Axis, Challenge, Milestone, Objective, Plan, PlanVersion
 
 # --- Visibility: the entities' rules (strategy/entities.py). Every fetch by id or slug goes
 # through these, so "not found" and "forbidden" look alike to a visitor.
@@ -47,7 +47,10 @@ def action_get(user: User | None, *, pk: int) -> Action:
         "plan__owner", "objective__axis", "owner_department__organization", "lead__organization"
     )
     try:
-        return queryset.prefetch_related("participants", "dependencies", "dependents", "milestones").get(pk=pk)
+        partners = Prefetch("partnerships", queryset=ActionPartner.objects.select_related("organization"))
+        return queryset.prefetch_related("participants", "dependencies", "dependents", "milestones", partners).get(
+            pk=pk
+        )
     except (Action.DoesNotExist, ValueError):
         raise Http404 from None
 
@@ -299,6 +302,9 @@ def plan_versions(plan: Plan) -> QuerySet[PlanVersion]:
 PLANS_ON_ORGANIZATION_PAGE = 50
 
 
+PARTNER_ROLES_ON_ORGANIZATION_PAGE = 50
+
+
 def organization_plans_section(user: User, organization: Organization) -> dict[str, Any]:
     """The organisation page's plans: the first ones the user may see, with their progress."""
     plans = list(plans_visible_to(user).filter(owner=organization)[:PLANS_ON_ORGANIZATION_PAGE])
@@ -307,6 +313,12 @@ def organization_plans_section(user: User, organization: Organization) -> dict[s
         "plans": [(plan, progress.plans.get(plan.pk)) for plan in plans],
         # Django's users and AnonymousUser both answer has_perm; the User union's base class does not say so.
         "can_add_plan": cast(Any, user).has_perm("strategy.add_plan", organization),
+        # The actions it takes part in as a partner, with its role (the ones the user may see).
+        "partner_roles": list(
+            ActionPartner.objects.filter(organization=organization, action__in=actions_visible_to(user))
+            .select_related("action__plan")
+            .order_by("action__plan__title", "action__code", "role")[:PARTNER_ROLES_ON_ORGANIZATION_PAGE]
+        ),
     }
 
 

@@ -14,8 +14,17 @@ from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.models import Organization
 from municipia.organizations.selectors import network_member_ids
 from municipia.strategy.choices import PLAN_TRANSITIONS, PlanStatus
-from municipia.strategy.entities import ACTION, AXIS, CHALLENGE, MILESTONE, OBJECTIVE, PLAN
-from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan, PlanVersion
+from municipia.strategy.entities import ACTION, ACTION_PARTNER, AXIS, CHALLENGE, MILESTONE, OBJECTIVE, PLAN
+from municipia.strategy.models import (
+    Action,
+    ActionPartner,
+    Axis,
+    Challenge,
+    Milestone,
+    Objective,
+    Plan,
+    PlanVersion,
+)
 from municipia.strategy.selectors import plan_snapshot
 
 # The fields each service accepts: the entities' editable fields (strategy/entities.py).
@@ -25,6 +34,7 @@ CHALLENGE_FIELDS = CHALLENGE.editable_names()
 OBJECTIVE_FIELDS = OBJECTIVE.editable_names()
 ACTION_FIELDS = ACTION.editable_names()
 MILESTONE_FIELDS = MILESTONE.editable_names()
+ACTION_PARTNER_FIELDS = ACTION_PARTNER.editable_names()
 
 
 M = TypeVar("M", bound=Model)
@@ -194,9 +204,10 @@ def _check_action_links(
     if participants is not None:
         wrong = [o.name for o in participants if o.kind != OrganizationKind.MUNICIPALITY]
         if wrong:
-            errors["participants"] = _("Only councils can participate: %(names)s is not one.") % {
-                "names": ", ".join(wrong)
-            }
+            errors["participants"] = _(
+                "Only councils can participate: %(names)s is not one. Add partner organisations with their role "
+                "under the action's partners."
+            ) % {"names": ", ".join(wrong)}
     department = action.owner_department
     if department is not None:
         allowed_orgs = {plan.owner_id}
@@ -322,3 +333,43 @@ def milestone_update(*, acting_user: User, milestone: Milestone, data: dict[str,
 @transaction.atomic
 def milestone_delete(*, acting_user: User, milestone: Milestone) -> None:
     delete_with_history(milestone, acting_user=acting_user)
+
+
+# --- Partner organisations of an action
+
+#: Who takes part as a partner (councils take part as participating councils).
+PARTNER_KINDS = (OrganizationKind.PARTNER, OrganizationKind.PUBLIC_BODY)
+
+
+def _saved_partner(partner: ActionPartner, data: dict[str, Any], *, acting_user: User) -> ActionPartner:
+    apply_fields(partner, data, ACTION_PARTNER_FIELDS)
+    errors: dict[str, str] = {}
+    organization = partner.organization if partner.organization_id else None
+    if organization is not None and organization.kind not in PARTNER_KINDS:
+        errors["organization"] = _(
+            "%(name)s is a council or a network: councils take part as participating councils."
+        ) % {"name": organization.name}
+    elif organization is not None:
+        same = ActionPartner.objects.filter(action_id=partner.action_id, organization=organization, role=partner.role)
+        if same.exclude(pk=partner.pk).exists():
+            errors["role"] = _("%(name)s already has this role in the action.") % {"name": organization.name}
+    if errors:
+        raise ValidationError(errors)
+    save_with_history(partner, acting_user=acting_user)
+    return partner
+
+
+@transaction.atomic
+def action_partner_create(*, acting_user: User, action: Action, data: dict[str, Any]) -> ActionPartner:
+    """A partner organisation (university, association, company…) takes part in `action` in a role."""
+    return _saved_partner(ActionPartner(action=action), data, acting_user=acting_user)
+
+
+@transaction.atomic
+def action_partner_update(*, acting_user: User, partner: ActionPartner, data: dict[str, Any]) -> ActionPartner:
+    return _saved_partner(partner, data, acting_user=acting_user)
+
+
+@transaction.atomic
+def action_partner_delete(*, acting_user: User, partner: ActionPartner) -> None:
+    delete_with_history(partner, acting_user=acting_user)

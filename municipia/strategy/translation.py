@@ -7,7 +7,7 @@ language's column (the order django-simple-history documents for modeltranslatio
 from modeltranslation.translator import TranslationOptions, register
 from simple_history import register as register_history
 
-from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
+from municipia.strategy.models import Action, ActionPartner, Axis, Challenge, Milestone, Objective, Plan
 
 
 @register(Plan)
@@ -46,3 +46,4 @@ register_history(Challenge, app=__package__)
 register_history(Objective, app=__package__, m2m_fields=["challenges"])
 register_history(Action, app=__package__, m2m_fields=["participants", "dependencies"])
 register_history(Milestone, app=__package__)
+register_history(ActionPartner, app=__package__)

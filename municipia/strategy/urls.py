@@ -8,7 +8,7 @@ from django.urls import path
 
 from municipia.core.entity_views import entity_paths
 from municipia.strategy import views
-from municipia.strategy.entities import ACTION, AXIS, CHALLENGE, MILESTONE, OBJECTIVE, PLAN
+from municipia.strategy.entities import ACTION, ACTION_PARTNER, AXIS, CHALLENGE, MILESTONE, OBJECTIVE, PLAN
 
 app_name = "strategy"
 urlpatterns = [
@@ -26,4 +26,7 @@ urlpatterns = [
     path("actions/", views.action_list_view, name="action-list"),
     path("actions/<int:pk>/", views.action_detail, name="action-detail"),
     *entity_paths(MILESTONE, item="milestones/<int:pk>/", create="actions/<int:pk>/milestones/new/", parent=ACTION),
+    *entity_paths(
+        ACTION_PARTNER, item="action-partners/<int:pk>/", create="actions/<int:pk>/partners/new/", parent=ACTION
+    ),
 ]

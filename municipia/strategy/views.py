@@ -308,6 +308,9 @@ def action_detail(request, pk):
         "can_edit": user.has_perm("strategy.change_action", action),
         "can_view_history": can_view_history,
         "history": object_history(action) if can_view_history else [],
+        # One line per partner organisation with its roles (lead, funder…).
+        "partners": sorted(action.partnerships.all(), key=lambda p: (str(p.organization), p.role)),
+        # Sections other apps contribute (partnerships: the commitments this action serves).
         **section_context("action", user, action),
     }
     return render(request, "strategy/action_detail.html", context)

@@ -428,6 +428,10 @@ def test_api_root_lists_the_resources(api, db):
     assert set(body) == {
         "organizations",
         "networks",
+        "people",
+        "departments",
+        "roles",
+        "action-partners",
         "plans",
         "axes",
         "challenges",

@@ -15,6 +15,7 @@ from municipia.partnerships.models import (
     Commitment,
     NewsPost,
     Signatory,
+    Subscription,
 )
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -99,6 +100,7 @@ class NewsPostFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = NewsPost
+        skip_postgeneration_save = True
 
     organization = factory.SubFactory(OrganizationFactory)
     slug = factory.Sequence(lambda n: f"news-{n}")
@@ -106,3 +108,21 @@ class NewsPostFactory(factory.django.DjangoModelFactory):
     summary_en = "A short summary."
     status = NewsStatus.PUBLISHED
     publish_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1))
+
+    @factory.post_generation
+    def plans(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.plans.add(*extracted)
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    """A confirmed newsletter subscription to the whole site's news."""
+
+    class Meta:
+        model = Subscription
+
+    email = factory.Sequence(lambda n: f"reader{n}@example.org")
+    language = "en"
+    scope = "site"
+    confirmed_at = factory.LazyFunction(timezone.now)
+    last_sent_at = factory.LazyFunction(timezone.now)

@@ -132,14 +132,14 @@ def test_unpublished_plan_is_exported_for_its_owners_editor(client):
 def test_csv_export_reads_actions_with_an_iterator_in_fixed_queries(
     client, plan_with_content, django_assert_max_num_queries
 ):
-    # plan_get, the actions, the councils of the one chunk.
-    with django_assert_max_num_queries(3):
+    # plan_get, the actions, the councils and the partner organisations of the one chunk.
+    with django_assert_max_num_queries(4):
         response = client.get(url("plan-export", plan_with_content.slug, "csv"))
         b"".join(response.streaming_content)
 
 
 def test_json_and_xml_exports_use_fixed_queries(client, plan_with_content, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):  # plan_get, the actions, councils and partners of the one chunk
         b"".join(client.get(url("plan-export", plan_with_content.slug, "json")).streaming_content)
     # plan_get, two link tables, indicators, organisations, targets, observations, axes, objectives.
     with django_assert_max_num_queries(9):

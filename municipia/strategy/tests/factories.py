@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import factory
 
-from municipia.organizations.tests.factories import OrganizationFactory
-from municipia.strategy.choices import ActionStatus, PlanStatus
-from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
+from municipia.organizations.tests.factories import OrganizationFactory, PartnerFactory
+from municipia.strategy.choices import ActionStatus, PartnerRole, PlanStatus
+from municipia.strategy.models import Action, ActionPartner, Axis, Challenge, Milestone, Objective, Plan
 
 
 class PlanFactory(factory.django.DjangoModelFactory):
@@ -72,3 +72,12 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     action = factory.SubFactory(ActionFactory)
     title_en = factory.Sequence(lambda n: f"Milestone {n}")
     due_date = datetime.date(2024, 9, 30)
+
+
+class ActionPartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionPartner
+
+    action = factory.SubFactory(ActionFactory)
+    organization = factory.SubFactory(PartnerFactory)
+    role = PartnerRole.CONTRIBUTOR

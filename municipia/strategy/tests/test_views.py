@@ -467,8 +467,9 @@ def build_plan(size: int) -> Plan:
 @pytest.mark.parametrize("size", [1, 12])
 def test_plan_page_queries_do_not_grow_with_the_plan(client, django_assert_max_num_queries, size):
     plan = build_plan(size)
-    # + the public cache's version read, + governance bodies and tasks, + portfolio proposals and sources
-    with django_assert_max_num_queries(14):
+    # + the public cache's version read, + governance bodies and tasks, + portfolio proposals and sources,
+    # + agreements, news and clarifications
+    with django_assert_max_num_queries(17):
         assert client.get(url("plan-detail", plan.slug)).status_code == 200
 
 
@@ -476,7 +477,8 @@ def test_plan_page_queries_do_not_grow_with_the_plan(client, django_assert_max_n
 def test_plan_page_for_editor_keeps_constant_queries(client, django_assert_max_num_queries, size):
     plan = build_plan(size)
     client.force_login(RoleFactory(organization=plan.owner).user)
-    with django_assert_max_num_queries(17):  # + governance bodies and tasks, + portfolio proposals and sources
+    # + governance bodies and tasks, + portfolio proposals and sources, + agreements, news and clarifications
+    with django_assert_max_num_queries(20):
         assert client.get(url("plan-detail", plan.slug)).status_code == 200
 
 
@@ -499,10 +501,13 @@ def test_action_page_queries_do_not_grow(client, django_assert_max_num_queries, 
     editor = RoleFactory(organization=plan.owner).user
     for progress in range(size):
         services.action_update(acting_user=editor, action=action, data={"progress": progress})
-    with django_assert_max_num_queries(10):  # + the public cache's content-version read, + portfolio origin and budget
+    # + the public cache's content-version read, + portfolio origin and budget, + partner organisations,
+    # + the commitments it serves
+    with django_assert_max_num_queries(12):
         assert client.get(url("action-detail", action.pk)).status_code == 200
     client.force_login(editor)
-    with django_assert_max_num_queries(22):  # + portfolio origin (with the seats in bodies) and budget
+    # + portfolio origin (with the seats in bodies) and budget, + partners, + commitments
+    with django_assert_max_num_queries(24):
         assert client.get(url("action-detail", action.pk)).status_code == 200
 
 

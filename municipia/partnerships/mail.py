@@ -1,0 +1,339 @@
+"""E-mails of partnerships: reminders to the parties' editors, newsletter confirmations and digests.
+
+- `send_reminders(now=…)`: commitments falling due within PARTNERSHIPS_COMMITMENT_REMINDER_DAYS
+  (14 by default) that are neither delivered nor fulfilled by their linked work, and agreements
+  expiring within PARTNERSHIPS_AGREEMENT_REMINDER_DAYS (60), to the editors of the party or parties;
+  a commitment whose linked work is done while an action it serves has not moved is named in its
+  reminder (the contradiction flagged to the owner).
+- `send_confirmation(subscription)`: the double opt-in e-mail with its signed link.
+- `send_news_digests(now=…)`: to every confirmed subscription, the news published since its last
+  digest, in batches; an address is sent one e-mail per run, and running twice sends nothing twice.
+
+Every e-mail goes through core.mail (templates in the recipient's language) and is recorded in
+`MailSent` inside the transaction that sends it (the unique key is the lock, as in
+governance.reminders): a failed hand-over to the mail server rolls the record back for the next run.
+"""
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from municipia.core.mail import templated_email
+from municipia.organizations.selectors import editor_addresses
+from municipia.partnerships.choices import CommitmentStatus, MailKind, NewsStatus
+from municipia.partnerships.models import Agreement, MailSent, NewsPost, Subscription
+from municipia.partnerships.selectors import commitment_state, commitments_with_work
+
+logger = logging.getLogger(__name__)
+
+CONFIRM_SALT = "municipia.partnerships.subscription.confirm"
+UNSUBSCRIBE_SALT = "municipia.partnerships.subscription.unsubscribe"
+CONFIRM_MAX_AGE = dt.timedelta(days=7)
+DIGEST_BATCH = 500
+DONE_STATUSES = (CommitmentStatus.DELIVERED, CommitmentStatus.CANCELLED)
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def site_link(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+# --- Signed links
+
+
+def confirm_token(subscription: Subscription) -> str:
+    return signing.dumps({"id": subscription.pk, "email": subscription.email}, salt=CONFIRM_SALT, compress=True)
+
+
+def unsubscribe_token(subscription: Subscription) -> str:
+    return signing.dumps({"id": subscription.pk, "email": subscription.email}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def subscription_from_token(token: str, *, purpose: str) -> Subscription:
+    """The subscription a signed link names; a `ValidationError` on "token" if it is tampered
+    with, expired (confirmation: 7 days) or its subscription is gone."""
+    try:
+        if purpose == "confirm":
+            value = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
+        else:
+            value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.SignatureExpired:
+        raise ValidationError({"token": _("This link has expired: subscribe again to get a new one.")}) from None
+    except signing.BadSignature:
+        raise ValidationError({"token": _("This link is not valid.")}) from None
+    subscription = None
+    if isinstance(value, dict) and isinstance(value.get("id"), int):
+        subscription = Subscription.objects.filter(pk=value["id"], email=value.get("email", "")).first()
+    if subscription is None:
+        raise ValidationError({"token": _("This subscription no longer exists.")})
+    return subscription
+
+
+def _links(subscription: Subscription) -> dict[str, str]:
+    with translation.override(subscription.language):
+        unsubscribe = reverse("partnerships:subscription-cancel", kwargs={"token": unsubscribe_token(subscription)})
+        confirm = reverse("partnerships:subscription-confirm", kwargs={"token": confirm_token(subscription)})
+    return {"unsubscribe_url": site_link(unsubscribe), "confirm_url": site_link(confirm)}
+
+
+def _with_unsubscribe_headers(message: EmailMultiAlternatives, unsubscribe_url: str) -> EmailMultiAlternatives:
+    # RFC 2369 and RFC 8058: mail programs offer their own one-click "unsubscribe" button.
+    message.extra_headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+    message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return message
+
+
+def _deliver(kind: str, key: str, recipient: str, build: Callable[[], EmailMultiAlternatives]) -> bool:
+    """Records and sends one e-mail atomically; False when already sent or the mail server refused."""
+    try:
+        with transaction.atomic():
+            MailSent.objects.create(kind=kind, key=key, recipient=recipient)
+            build().send()
+    except IntegrityError:
+        return False
+    except OSError:
+        logger.exception("E-mail %s %s to %s could not be sent", kind, key, recipient)
+        return False
+    return True
+
+
+def _scope_title(subscription: Subscription) -> str:
+    if subscription.plan_id:
+        return str(subscription.plan)
+    if subscription.organization_id:
+        return str(subscription.organization)
+    return ""
+
+
+def send_confirmation(subscription: Subscription) -> bool:
+    """The double opt-in e-mail; once per subscription and address (a repeated request resends
+    only after the link expired)."""
+    context = {"subscription": subscription, "scope_title": _scope_title(subscription), **_links(subscription)}
+    key = f"subscription-{subscription.pk}-{timezone.now():%Y%m%d}"
+
+    def build() -> EmailMultiAlternatives:
+        return templated_email(
+            "partnerships/email/confirm", context, to=subscription.email, language=subscription.language
+        )
+
+    return _deliver(MailKind.CONFIRMATION, key, subscription.email, build)
+
+
+# --- Reminders to the parties' editors
+
+
+@dataclass
+class PartnershipReminder:
+    kind: str
+    key: str
+    recipient: str
+    language: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+def _editor_addresses(organization_ids: set[int]) -> dict[int, list[tuple[str, str]]]:
+    """organisation id → (e-mail, language) of its editors with an address, in one query."""
+    codes = {code for code, _name in settings.LANGUAGES}
+    found: dict[int, list[tuple[str, str]]] = {}
+    for org_id, email, language in editor_addresses(organization_ids):
+        found.setdefault(org_id, []).append((email, language if language in codes else settings.LANGUAGE_CODE))
+    return found
+
+
+def reminders_due(*, now: dt.datetime) -> list[PartnershipReminder]:
+    """Commitments coming due and agreements expiring, one reminder per thing and editor (fixed queries)."""
+    today = timezone.localdate(now)
+    commitment_horizon = today + dt.timedelta(days=_setting("PARTNERSHIPS_COMMITMENT_REMINDER_DAYS", 14))
+    agreement_horizon = today + dt.timedelta(days=_setting("PARTNERSHIPS_AGREEMENT_REMINDER_DAYS", 60))
+    commitments = [
+        (commitment, commitment_state(commitment))
+        for commitment in commitments_with_work()
+        .filter(due_date__gte=today, due_date__lte=commitment_horizon)
+        .exclude(status__in=DONE_STATUSES)
+        .order_by("due_date", "id")
+    ]
+    commitments = [(c, state) for c, state in commitments if not state.fulfilled]
+    agreements = list(
+        Agreement.objects.filter(expires_on__gte=today, expires_on__lte=agreement_horizon)
+        .prefetch_related("parties")
+        .order_by("expires_on", "id")
+    )
+    ids = {c.party_id for c, _state in commitments} | {p.pk for a in agreements for p in a.parties.all()}
+    editors = _editor_addresses(ids)
+    due: list[PartnershipReminder] = []
+    for commitment, state in commitments:
+        for email, language in editors.get(commitment.party_id, []):
+            due.append(
+                PartnershipReminder(
+                    MailKind.COMMITMENT_DUE,
+                    f"commitment-{commitment.pk}-{commitment.due_date:%Y%m%d}",
+                    email,
+                    language,
+                    {"commitment": commitment, "state": state},
+                )
+            )
+    for agreement in agreements:
+        addresses = {pair for party in agreement.parties.all() for pair in editors.get(party.pk, [])}
+        for email, language in sorted(addresses):
+            due.append(
+                PartnershipReminder(
+                    MailKind.AGREEMENT_EXPIRING,
+                    f"agreement-{agreement.pk}-{agreement.expires_on:%Y%m%d}",
+                    email,
+                    language,
+                    {"agreement": agreement},
+                )
+            )
+    if due:
+        sent = set(MailSent.objects.filter(key__in={r.key for r in due}).values_list("kind", "key", "recipient"))
+        due = [r for r in due if (r.kind, r.key, r.recipient) not in sent]
+    return due
+
+
+REMINDER_TEMPLATES: dict[str, str] = {
+    MailKind.COMMITMENT_DUE: "partnerships/email/commitment_due",
+    MailKind.AGREEMENT_EXPIRING: "partnerships/email/agreement_expiring",
+}
+
+
+def send_reminders(*, now: dt.datetime | None = None, dry_run: bool = False) -> list[PartnershipReminder]:
+    """Sends every reminder due at `now` once; returns what was sent (or would be)."""
+    due = reminders_due(now=now or timezone.now())
+    if dry_run:
+        return due
+    sent = []
+    for reminder in due:
+        thing = reminder.context.get("commitment") or reminder.context["agreement"]
+        context = {**reminder.context, "page_url": site_link(thing.get_absolute_url())}
+
+        def build(
+            reminder: PartnershipReminder = reminder, context: dict[str, Any] = context
+        ) -> EmailMultiAlternatives:
+            return templated_email(
+                REMINDER_TEMPLATES[reminder.kind], context, to=reminder.recipient, language=reminder.language
+            )
+
+        if _deliver(reminder.kind, reminder.key, reminder.recipient, build):
+            sent.append(reminder)
+    return sent
+
+
+# --- News digests
+
+
+@dataclass
+class DigestRun:
+    subscriptions: int = 0
+    sent: int = 0
+    posts: int = 0
+
+
+def _live_posts(since: dt.datetime, now: dt.datetime) -> list[NewsPost]:
+    """Posts that went live in (since, now], with the plans they concern (2 queries)."""
+    posts = (
+        NewsPost.objects.filter(publish_at__gt=since, publish_at__lte=now)
+        .exclude(status=NewsStatus.DRAFT)
+        .select_related("organization")
+        .prefetch_related("plans")
+        .order_by("publish_at", "id")
+    )
+    return list(posts)
+
+
+def _matches(subscription: Subscription, post: NewsPost) -> bool:
+    if subscription.plan_id:
+        return any(plan.pk == subscription.plan_id for plan in post.plans.all())
+    if subscription.organization_id:
+        return post.organization_id == subscription.organization_id
+    return True
+
+
+def _confirmed(batch: int) -> Iterator[list[Subscription]]:
+    """Confirmed subscriptions in batches by id (keyset pagination: constant memory, fixed queries a batch)."""
+    last = 0
+    base = Subscription.objects.filter(confirmed_at__isnull=False).select_related("plan", "organization")
+    while True:
+        chunk = list(base.filter(pk__gt=last).order_by("pk")[:batch])
+        if not chunk:
+            return
+        yield chunk
+        last = chunk[-1].pk
+
+
+def send_news_digests(
+    *, now: dt.datetime | None = None, batch: int = DIGEST_BATCH, progress: Callable[[DigestRun], None] | None = None
+) -> DigestRun:
+    """Sends each confirmed subscription the news that went live since its last digest.
+
+    The posts are read once (those live since the oldest watermark), then matched in memory; each
+    e-mail is sent in the transaction that moves its subscription's watermark to `now` and records
+    it, so a second run at the same moment finds nothing new to send.
+    """
+    now = now or timezone.now()
+    run = DigestRun()
+    oldest = (
+        Subscription.objects.filter(confirmed_at__isnull=False)
+        .annotate(mark=Coalesce("last_sent_at", "confirmed_at"))
+        .order_by("mark")
+        .values_list("mark", flat=True)[:1]
+    )
+    since = next(iter(oldest), None)
+    if since is None:
+        return run
+    posts = _live_posts(since, now)
+    run.posts = len(posts)
+    for chunk in _confirmed(batch):
+        for subscription in chunk:
+            run.subscriptions += 1
+            mark = subscription.last_sent_at or subscription.confirmed_at or since
+            fresh = [
+                post
+                for post in posts
+                if post.publish_at is not None and post.publish_at > mark and _matches(subscription, post)
+            ]
+            if fresh and _send_digest(subscription, fresh, now):
+                run.sent += 1
+        if progress is not None:
+            progress(run)
+    return run
+
+
+def _send_digest(subscription: Subscription, posts: list[NewsPost], now: dt.datetime) -> bool:
+    links = _links(subscription)
+    context = {
+        "subscription": subscription,
+        "scope_title": _scope_title(subscription),
+        "posts": [(post, site_link(post.get_absolute_url())) for post in posts],
+        "unsubscribe_url": links["unsubscribe_url"],
+    }
+    key = f"digest-{subscription.pk}-{now:%Y%m%dT%H%M%S}"
+
+    def build() -> EmailMultiAlternatives:
+        # The watermark moves in the same transaction as the record and the hand-over.
+        updated = Subscription.objects.filter(pk=subscription.pk, last_sent_at=subscription.last_sent_at).update(
+            last_sent_at=now
+        )
+        if not updated:
+            raise IntegrityError("the subscription was sent by a concurrent run")
+        with translation.override(subscription.language):
+            message = templated_email(
+                "partnerships/email/news_digest", context, to=subscription.email, language=subscription.language
+            )
+        return _with_unsubscribe_headers(message, links["unsubscribe_url"])
+
+    return _deliver(MailKind.NEWS_DIGEST, key, subscription.email, build)

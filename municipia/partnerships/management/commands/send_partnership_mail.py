@@ -1,0 +1,42 @@
+"""`manage.py send_partnership_mail`: reminders of commitments and agreements, then the news digests.
+
+Idempotent: running it twice sends nothing twice. Celery's beat runs the task of the same name
+daily when REDIS_URL is set; otherwise cron can run this command.
+"""
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from municipia.partnerships import mail
+
+
+def _moment(text: str) -> dt.datetime:
+    value = parse_datetime(text)
+    if value is None:
+        raise CommandError("--now must be an ISO date and time, e.g. 2023-06-24T08:00.")
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+class Command(BaseCommand):
+    help = "Sends the reminders of commitments and agreements that are due, then the news digests."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--now", type=_moment, default=None, help="Act as if it were this ISO date and time.")
+        parser.add_argument("--batch", type=int, default=mail.DIGEST_BATCH, help="Subscriptions read per batch.")
+        parser.add_argument("--reminders-only", action="store_true", help="Send the reminders, not the digests.")
+
+    def handle(self, *args, **options) -> None:
+        now = options["now"] or timezone.now()
+        reminders = mail.send_reminders(now=now)
+        self.stdout.write(f"reminders sent: {len(reminders)}")
+        if options["reminders_only"]:
+            return
+
+        def progress(run: mail.DigestRun) -> None:
+            self.stdout.write(f"digests: {run.sent} sent of {run.subscriptions} subscriptions read")
+
+        run = mail.send_news_digests(now=now, batch=options["batch"], progress=progress)
+        self.stdout.write(f"digests sent: {run.sent} ({run.posts} posts, {run.subscriptions} subscriptions)")
