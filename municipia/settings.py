@@ -176,6 +176,8 @@ LANGUAGES = [
     ("bg", _("Bulgarian")),
 ]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Dates and numbers as CLDR writes them where Django's formats differ (bg grouping, ca "de").
+FORMAT_MODULE_PATH = ["municipia.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Madrid"
