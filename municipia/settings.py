@@ -178,6 +178,8 @@ LANGUAGES = [
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 # Dates and numbers as CLDR writes them where Django's formats differ (bg grouping, ca "de").
 FORMAT_MODULE_PATH = ["municipia.formats"]
+# A list filter's empty choice says what it does ("All"), not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Madrid"
