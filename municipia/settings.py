@@ -262,6 +262,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Strategic plans of councils and networks: organisations, plans, axes, "
     "challenges, objectives, actions and milestones.",
     "VERSION": "1.0.0",
+    # The data the API publishes is open data (portal/open-data page; exports say the same).
+    "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

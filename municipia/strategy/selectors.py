@@ -307,4 +307,28 @@ def organization_plans_section(user: User, organization: Organization) -> dict[s
         "plans": [(plan, progress.plans.get(plan.pk)) for plan in plans],
         # Django's users and AnonymousUser both answer has_perm; the User union's base class does not say so.
         "can_add_plan": cast(Any, user).has_perm("strategy.add_plan", organization),
+        "participations": organization_participations(user, organization),
     }
+
+
+PARTICIPATIONS_ON_ORGANIZATION_PAGE = 200
+
+
+def organization_participations(user: User, organization: Organization) -> list[dict[str, Any]]:
+    """The plans of others (a network's, mostly) in which a council takes part in actions, with those
+    actions and each plan's progress: one query for the actions, two for the progress."""
+    actions = list(
+        action_list(user)
+        .filter(participants=organization)
+        .exclude(plan__owner=organization)
+        .select_related("plan__owner")
+        .order_by("plan_id", "code", "pk")[:PARTICIPATIONS_ON_ORGANIZATION_PAGE]
+    )
+    by_plan: dict[int, dict[str, Any]] = {}
+    for action in actions:
+        entry = by_plan.setdefault(action.plan_id, {"plan": action.plan, "actions": []})
+        entry["actions"].append(action)
+    progress = progress_rollup(list(by_plan))
+    for plan_id, entry in by_plan.items():
+        entry["progress"] = progress.plans.get(plan_id)
+    return list(by_plan.values())

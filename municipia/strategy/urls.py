@@ -7,7 +7,7 @@ Create, edit and delete pages are the entities' generic ones (core.entity_views)
 from django.urls import path
 
 from municipia.core.entity_views import entity_paths
-from municipia.strategy import views
+from municipia.strategy import embed_views, views
 from municipia.strategy.entities import ACTION, AXIS, CHALLENGE, MILESTONE, OBJECTIVE, PLAN
 
 app_name = "strategy"
@@ -26,4 +26,7 @@ urlpatterns = [
     path("actions/", views.action_list_view, name="action-list"),
     path("actions/<int:pk>/", views.action_detail, name="action-detail"),
     *entity_paths(MILESTONE, item="milestones/<int:pk>/", create="actions/<int:pk>/milestones/new/", parent=ACTION),
+    # Cards other websites may show in a frame (the only pages that allow it).
+    path("embed/plans/<slug:slug>/", embed_views.plan_card, name="embed-plan"),
+    path("embed/organizations/<slug:slug>/", embed_views.participations_card, name="embed-participations"),
 ]
