@@ -17,6 +17,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -252,7 +253,9 @@ def _crosstab(request, campaign, page) -> dict | None:
         ],
         "table": table,
         "column_totals_flagged": list(zip(table.column_totals, table.few_respondents, strict=True)),
-        "p_text": "" if table.p_value is None else ("< 0.0001" if table.p_value < 0.0001 else f"= {table.p_value:.4f}"),
+        "p_text": ""
+        if table.p_value is None
+        else ("< " + number_format(0.0001, 4) if table.p_value < 0.0001 else "= " + number_format(table.p_value, 4)),
     }
 
 

@@ -57,7 +57,8 @@
   // A table wider than its box scrolls sideways; keyboard users must be able to reach and scroll
   // it, so it becomes a focusable, named region (WCAG 2.1.1; axe "scrollable-region-focusable").
   function markScrollable(wrap) {
-    var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+    // As axe-core measures it: any overflow, sideways or downwards, makes the box scroll.
+    var scrolls = wrap.scrollWidth > wrap.clientWidth || wrap.scrollHeight > wrap.clientHeight;
     if (scrolls && !wrap.hasAttribute("tabindex")) {
       var caption = wrap.querySelector("caption");
       var heading = wrap.closest("section, article, .card");
