@@ -24,6 +24,10 @@ class ServiceModelForm(forms.ModelForm):
     #: slug is not sent to the service.
     slug_help: str | None = None
 
+    #: Whether single choices among many organisations become search-as-you-type pickers
+    #: (`core.pickers`; costs a COUNT per such field, so forms shown many times on a page opt out).
+    pickers: bool = False
+
     def __init__(self, *args, parent=None, **kwargs):
         # The object the new or edited one belongs to (a plan for an axis), for forms whose
         # choices depend on it; entity pages always pass it.
@@ -47,7 +51,8 @@ class ServiceModelForm(forms.ModelForm):
                 form_field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
             elif isinstance(form_field.widget, forms.Textarea):
                 form_field.widget.attrs["rows"] = 3
-        use_pickers(self)
+        if self.pickers:
+            use_pickers(self)
 
     def _language_of(self, name: str) -> str | None:
         return split_translated(name)[1]
@@ -97,7 +102,10 @@ def plain_empty_choice(form_field: forms.Field) -> None:
     if isinstance(form_field, forms.ModelChoiceField) and not isinstance(form_field, forms.ModelMultipleChoiceField):
         if form_field.empty_label is not None:
             form_field.empty_label = label
-    elif isinstance(form_field, forms.ChoiceField) and not isinstance(form_field, forms.MultipleChoiceField):
+    elif isinstance(form_field, forms.ChoiceField) and not isinstance(
+        form_field, forms.MultipleChoiceField | forms.ModelChoiceField
+    ):
+        # (Never a model choice field: listing its choices would query the database.)
         choices = list(form_field.choices)  # type: ignore[arg-type]  # a list of pairs once the field exists
         if choices and choices[0][0] in ("", None) and choices[0][1] == "---------":
             form_field.choices = [("", label), *choices[1:]]

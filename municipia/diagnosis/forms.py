@@ -84,6 +84,7 @@ class CampaignForm(ServiceModelForm):
         }
 
     slug_help = _("The survey's address; left empty, it is made from the title.")
+    pickers = True
 
 
 class CampaignCreateForm(CampaignForm):
