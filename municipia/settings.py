@@ -239,6 +239,10 @@ LANGUAGES = [
     ("bg", _("Bulgarian")),
 ]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Dates and numbers as CLDR writes them where Django's formats differ (bg grouping, ca "de").
+FORMAT_MODULE_PATH = ["municipia.formats"]
+# A list filter's empty choice says what it does ("All"), not "---------".
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Madrid"
@@ -334,6 +338,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Strategic plans of councils and networks: organisations, plans, axes, "
     "challenges, objectives, actions and milestones.",
     "VERSION": "1.0.0",
+    # The data the API publishes is open data (portal/open-data page; exports say the same).
+    "LICENSE": {"name": "CC BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -149,14 +149,26 @@ def format_number(value: float, unit: str = "") -> str:
 
 
 def wrap(text: str, width_chars: int, max_lines: int = 2) -> list[str]:
-    """Split text into at most ``max_lines`` lines of ``width_chars``; the last one ends in … if cut."""
+    """Split text at spaces and hyphens into at most ``max_lines`` lines of about ``width_chars``.
+
+    A word is never split: one longer than a line stays whole on its own line (a label slightly
+    wider than planned reads better than "Digitalisa-" / "tion"). The last line ends in … if cut.
+    """
     width_chars = max(width_chars, 4)
-    lines = textwrap.wrap(text or "", width_chars, break_long_words=True) or [""]
+    lines = textwrap.wrap(text or "", width_chars, break_long_words=False) or [""]
     if len(lines) > max_lines:
         lines = lines[:max_lines]
         last = lines[-1]
-        lines[-1] = (last[: width_chars - 1].rstrip() if len(last) >= width_chars else last.rstrip()) + "…"
+        lines[-1] = _shorten(last, width_chars) + "…"
     return lines
+
+
+def _shorten(line: str, width_chars: int) -> str:
+    """The line cut at a word boundary to leave room for "…" (a single word is kept whole)."""
+    if len(line) < width_chars:
+        return line.rstrip()
+    head, _space, _tail = line[: width_chars - 1].rpartition(" ")
+    return (head or line).rstrip()
 
 
 def _text(x: float, y: float, content: str, *, anchor: str = "start", size: int = 13, weight: str = "normal",
@@ -314,7 +326,7 @@ def bar_chart(
             f"<g><title>{escape(marker.label)}: {escape(fmt(marker.value))}</title>"
             f'<line x1="{_n(x)}" y1="{_n(top - 4)}" x2="{_n(x)}" y2="{_n(y - 6)}" stroke="{INK}" '
             f'stroke-width="1" stroke-dasharray="3 3"/>'
-            + _text(x, top - 8 - 14 * row_of[marker], marker.label, anchor="middle", size=11, colour=MUTED)
+            + _text(x, top - 8 - 14 * row_of[marker], marker.label, anchor="middle", size=12, colour=MUTED)
             + "</g>"
         )
     # Rows after the reference lines so labels and bars sit on top of them.
@@ -488,7 +500,7 @@ def radar_chart(
         coords = " ".join(f"{_n(x)},{_n(y)}" for x, y in (point(i, ring) for i in range(count)))
         svg.add(f'<polygon points="{coords}" fill="none" stroke="{GRID}"/>')
         x, y = point(0, ring)
-        svg.add(_text(x + 4, y + 4, format_number(ring), size=10, colour=MUTED))
+        svg.add(_text(x + 4, y + 4, format_number(ring), size=12, colour=MUTED))
     label_chars = max(8, int((width / 2 - 20) / (12 * CHAR_WIDTH)) // 2)
     for i, name in enumerate(dimensions):
         x, y = point(i, max_value)

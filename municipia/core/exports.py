@@ -86,11 +86,23 @@ def csv_lines(header: Iterable, rows: Iterable[Iterable]) -> Iterator[str]:
         yield writer.writerow(safe_row(row))
 
 
+# --- Licence: every download says under which terms its data may be reused (portal/open-data page).
+
+DATA_LICENCE_NAME = "CC BY 4.0"
+DATA_LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def with_licence(response):
+    """Add the open-data licence as a `Link: <…>; rel="license"` header (RFC 8288, machine-readable)."""
+    response["Link"] = f'<{DATA_LICENCE_URL}>; rel="license"'
+    return response
+
+
 def csv_response(header: Iterable, rows: Iterable[Iterable], *, filename: str) -> StreamingHttpResponse:
     """A streamed CSV download; `rows` should be a lazy iterable (a generator over `.iterator()`)."""
     response = StreamingHttpResponse(csv_lines(header, rows), content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(filename)
-    return response
+    return with_licence(response)
 
 
 # --- JSON
@@ -117,7 +129,7 @@ def json_response(
     response = StreamingHttpResponse(json_chunks(objects, key=key, head=head), content_type=JSON_CONTENT_TYPE)
     if filename:
         response["Content-Disposition"] = content_disposition(filename)
-    return response
+    return with_licence(response)
 
 
 # --- XLSX
@@ -130,6 +142,7 @@ def xlsx_cell(value):
 def write_xlsx(sheets: Iterable[tuple[str, Iterable, Iterable[Iterable]]], target) -> None:
     """Writes `(title, header, rows)` sheets to `target` (a path or a binary file) in write-only mode."""
     workbook = Workbook(write_only=True)
+    workbook.properties.description = f"Licence: {DATA_LICENCE_NAME} {DATA_LICENCE_URL}"
     for title, header, rows in sheets:
         # Sheet titles: at most 31 characters, none of []:*?/\ (the XLSX rules).
         sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\]", " ", str(title))[:31] or "Sheet")
@@ -144,4 +157,4 @@ def xlsx_response(sheets: Iterable[tuple[str, Iterable, Iterable[Iterable]]], *,
     spool = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
     write_xlsx(sheets, spool)
     spool.seek(0)
-    return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+    return with_licence(FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE))

@@ -28,3 +28,20 @@ def translated_names(*fields: str) -> list[str]:
 
 def has_any_translation(values: dict, field: str) -> bool:
     return any((values.get(f"{field}_{code}") or "").strip() for code in language_codes())
+
+
+def shown_language(obj: object, *fields: str) -> str | None:
+    """The language of the text a page shows for `obj`'s translated field in the current language.
+
+    modeltranslation falls back to another language when the current one is empty; the page must
+    then mark that text with its own `lang`. With several fields, the first one with any text
+    counts (as in `short_title|default:title`). None when no language has text.
+    """
+    current = current_language()
+    order = [current, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES.get(current, ())]
+    order += [code for code in settings.MODELTRANSLATION_FALLBACK_LANGUAGES["default"] if code not in order]
+    for field in fields:
+        for code in order:
+            if (getattr(obj, f"{field}_{code}", None) or "").strip():
+                return code
+    return None

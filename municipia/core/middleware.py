@@ -6,21 +6,21 @@ from django.http import HttpRequest, HttpResponse
 
 # No inline or foreign scripts (the pages have none; the API docs load their start-up script
 # from a URL); styles may still be inline while the remaining style attributes move to CSS.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "worker-src 'self' blob:",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+_POLICY = [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+]
+CONTENT_SECURITY_POLICY = "; ".join([*_POLICY, "frame-ancestors 'none'"])
+# The cards other sites may frame (`xframe_options_exempt` views) say so in their policy too.
+FRAMEABLE_POLICY = "; ".join([*_POLICY, "frame-ancestors *"])
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (
@@ -47,7 +47,10 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        frameable = getattr(response, "xframe_options_exempt", False)
+        response.headers.setdefault(
+            "Content-Security-Policy", FRAMEABLE_POLICY if frameable else CONTENT_SECURITY_POLICY
+        )
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         user = getattr(request, "user", None)
         signed_in = (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META

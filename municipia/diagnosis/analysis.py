@@ -1,9 +1,8 @@
 """Survey statistics on plain Python data: frequencies, means with confidence intervals, cross-tabs, raking.
 
 Nothing here touches the database: `results.py` loads a campaign's answers and passes them in as
-sequences (one item per response) and weights (one float per response). No NumPy/SciPy is
-available, so the t and chi-square distributions are computed from the regularised incomplete
-beta and gamma functions (continued fractions, checked in the tests against published tables).
+sequences (one item per response) and weights (one float per response). Distributions come from
+`scipy.stats`; the tests check the figures against `statsmodels`.
 
 Weighted confidence intervals use Kish's effective sample size, n_eff = (Σw)² / Σw²: the
 weighted standard error of a mean is s_w / √n_eff (s_w the weighted standard deviation with the
@@ -11,6 +10,20 @@ n_eff / (n_eff − 1) correction) and the t quantile has n_eff − 1 degrees of 
 weights this is exactly the usual unweighted interval. It is the standard approximation for
 weights that correct a sample's composition (Kish 1965, "Survey Sampling", §11.7); it ignores
 the variance the estimated weights themselves add, so intervals are slightly narrow.
+
+Shares get Wilson score intervals on the same effective sample size (a weighted share p̂ is
+treated as p̂·n_eff successes out of n_eff), which stay inside 0–100 % and behave for small groups
+and extreme shares where the normal (Wald) interval does not.
+
+A weighted cross-table is tested with Rao and Scott's design-based correction of Pearson's χ²
+(Rao & Scott 1981, 1984): Pearson's statistic on the weighted table scaled to the n respondents
+is divided by the mean generalised design effect δ̄ of the table's interaction contrasts
+(first order), and by (1 + a²) with its degrees of freedom divided by the same (second order,
+Satterthwaite; a the coefficient of variation of the δ's). The design covariance of the cell
+shares is the linearisation (with-replacement) estimate from the weights, the simple-random-
+sampling one is multinomial at the same observed shares (as R's `survey::svychisq`), and the
+contrasts are the log-linear interaction terms scaled at the shares expected under independence
+(never zero, so an empty cell does not break them). With equal weights every δ is n/(n−1).
 """
 
 from __future__ import annotations
@@ -18,144 +31,35 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from statistics import NormalDist
+
+import numpy as np
+from scipy import stats
 
 CONFIDENCE = 0.95
 
 # ---------------------------------------------------------------------------------------------
-# Special functions and distributions
+# Distributions (scipy.stats)
 # ---------------------------------------------------------------------------------------------
 
-_EPSILON = 1e-15
-_TINY = 1e-300
 
-
-def _continued_fraction_beta(a: float, b: float, x: float) -> float:
-    """The continued fraction of the incomplete beta function (modified Lentz evaluation)."""
-    c, d = 1.0, 1.0 - (a + b) * x / (a + 1.0)
-    d = 1.0 / (d if abs(d) > _TINY else _TINY)
-    result = d
-    for m in range(1, 500):
-        m2 = 2 * m
-        # Even step of the fraction.
-        numerator = m * (b - m) * x / ((a + m2 - 1.0) * (a + m2))
-        d = 1.0 + numerator * d
-        d = 1.0 / (d if abs(d) > _TINY else _TINY)
-        c = 1.0 + numerator / c
-        c = c if abs(c) > _TINY else _TINY
-        result *= d * c
-        # Odd step.
-        numerator = -(a + m) * (a + b + m) * x / ((a + m2) * (a + m2 + 1.0))
-        d = 1.0 + numerator * d
-        d = 1.0 / (d if abs(d) > _TINY else _TINY)
-        c = 1.0 + numerator / c
-        c = c if abs(c) > _TINY else _TINY
-        delta = d * c
-        result *= delta
-        if abs(delta - 1.0) < _EPSILON:
-            break
-    return result
-
-
-def regularized_beta(a: float, b: float, x: float) -> float:
-    """I_x(a, b), the regularised incomplete beta function, for a, b > 0 and 0 ≤ x ≤ 1."""
-    if x <= 0.0:
-        return 0.0
-    if x >= 1.0:
-        return 1.0
-    log_front = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
-    front = math.exp(log_front)
-    # The fraction converges fast only below the mean; use the symmetry I_x(a,b) = 1 − I_1−x(b,a).
-    if x < (a + 1.0) / (a + b + 2.0):
-        return front * _continued_fraction_beta(a, b, x) / a
-    return 1.0 - front * _continued_fraction_beta(b, a, 1.0 - x) / b
-
-
-def regularized_gamma_upper(a: float, x: float) -> float:
-    """Q(a, x) = Γ(a, x) / Γ(a), the upper regularised incomplete gamma function."""
-    if x <= 0.0:
-        return 1.0
-    log_front = a * math.log(x) - x - math.lgamma(a)
-    if x < a + 1.0:
-        # Series for the lower function P(a, x), then Q = 1 − P.
-        term = total = 1.0 / a
-        denominator = a
-        for _ in range(1000):
-            denominator += 1.0
-            term *= x / denominator
-            total += term
-            if abs(term) < abs(total) * _EPSILON:
-                break
-        return max(0.0, 1.0 - total * math.exp(log_front))
-    # Continued fraction for Q (Lentz).
-    b = x + 1.0 - a
-    c = 1.0 / _TINY
-    d = 1.0 / b
-    result = d
-    for i in range(1, 1000):
-        numerator = -i * (i - a)
-        b += 2.0
-        d = numerator * d + b
-        d = 1.0 / (d if abs(d) > _TINY else _TINY)
-        c = b + numerator / c
-        c = c if abs(c) > _TINY else _TINY
-        delta = d * c
-        result *= delta
-        if abs(delta - 1.0) < _EPSILON:
-            break
-    return math.exp(log_front) * result
-
-
-def t_cdf(t: float, df: float) -> float:
-    """P(T ≤ t) for Student's t with `df` (> 0, not necessarily whole) degrees of freedom."""
-    tail = 0.5 * regularized_beta(df / 2.0, 0.5, df / (df + t * t))
-    return 1.0 - tail if t >= 0 else tail
-
-
-# A pure function of two numbers, no database data: an in-process lru_cache is the right tool
-# here (core.cache.cached_value is for values computed from data, which change with it).
-@lru_cache(maxsize=4096)
 def t_quantile(probability: float, df: float) -> float:
-    """The `probability` quantile of Student's t with `df` degrees of freedom (bisection on t_cdf).
-
-    Bisection on the exact CDF is slow only in comparison with a table look-up (about 100 CDF
-    evaluations) and is cached per (probability, df); it is exact to ~1e-12 for any df > 0,
-    which closed-form approximations such as Cornish–Fisher are not for df < 5.
-    """
+    """The `probability` quantile of Student's t with `df` (> 0, not necessarily whole) degrees of freedom."""
     if not 0.0 < probability < 1.0:
         raise ValueError("probability must be between 0 and 1")
     if df <= 0:
         raise ValueError("degrees of freedom must be positive")
-    if probability == 0.5:
-        return 0.0
-    if probability < 0.5:
-        return -t_quantile(1.0 - probability, df)
-    low, high = 0.0, 1.0
-    while t_cdf(high, df) < probability:
-        low, high = high, high * 2.0
-        if high > 1e12:
-            return math.inf
-    for _ in range(200):
-        middle = (low + high) / 2.0
-        if t_cdf(middle, df) < probability:
-            low = middle
-        else:
-            high = middle
-        if high - low < 1e-12 * max(1.0, high):
-            break
-    return (low + high) / 2.0
+    return float(stats.t.ppf(probability, df))
 
 
 def z_quantile(probability: float) -> float:
-    return NormalDist().inv_cdf(probability)
+    return float(stats.norm.ppf(probability))
 
 
-def chi_square_p_value(statistic: float, df: int) -> float:
+def chi_square_p_value(statistic: float, df: float) -> float:
     """P(X ≥ statistic) for a chi-square variable with `df` degrees of freedom."""
     if df <= 0:
         return 1.0
-    return regularized_gamma_upper(df / 2.0, statistic / 2.0)
+    return float(stats.chi2.sf(statistic, df))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -218,6 +122,31 @@ class FrequencyTable:
 
     def row(self, option: Hashable) -> FrequencyRow:
         return next(row for row in self.rows if row.option == option)
+
+    def interval(self, row: FrequencyRow, *, weighted: bool = True, confidence: float = CONFIDENCE) -> Interval:
+        """The confidence interval (in percent) of a row's share, on the effective sample size."""
+        if weighted:
+            return proportion_ci(row.weighted_percent / 100.0, self.n_eff, confidence=confidence)
+        return proportion_ci(row.percent / 100.0, self.n, confidence=confidence)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A confidence interval in percent; None bounds when there is no answer to base it on."""
+
+    low: float | None
+    high: float | None
+
+
+def proportion_ci(share: float, n_eff: float, *, confidence: float = CONFIDENCE) -> Interval:
+    """Wilson score interval (in percent) of a share 0–1 estimated from `n_eff` (effective) answers."""
+    if n_eff <= 0:
+        return Interval(None, None)
+    z = z_quantile(0.5 + confidence / 2.0)
+    z2 = z * z
+    centre = (share + z2 / (2 * n_eff)) / (1 + z2 / n_eff)
+    half = z / (1 + z2 / n_eff) * math.sqrt(share * (1 - share) / n_eff + z2 / (4 * n_eff * n_eff))
+    return Interval(100.0 * max(0.0, centre - half), 100.0 * min(1.0, centre + half))
 
 
 def _frequency_table(
@@ -367,14 +296,22 @@ def number_summary(
 # ---------------------------------------------------------------------------------------------
 
 
+# A breakdown's group with fewer respondents than this is flagged: its percentages move by tens of
+# points with one answer (the usual "base below 30: read with caution" of survey reporting).
+FEW_RESPONDENTS = 30
+
+
 @dataclass(frozen=True)
 class CrossTab:
     """Answers (rows) by a profile question (columns), with column percentages.
 
     `counts[r][c]` are respondents, `weighted[r][c]` their weights, `column_percent[r][c]` the
-    (weighted, when weights are given) share of column c that gave answer r. The chi-square
-    test of independence uses the unweighted counts (a weighted test would need the Rao–Scott
-    correction); it is None when a row or column is empty or fewer than 2×2 cells are filled.
+    (weighted, when weights are given) share of column c that gave answer r. The test of
+    independence is Pearson's χ² on the counts without weights and the Rao–Scott corrected χ²
+    with them (module docstring): `chi_square` is the statistic compared with a χ² of
+    `corrected_df` degrees of freedom (`degrees_of_freedom` unless corrected), `pearson` the
+    uncorrected statistic, `mean_design_effect` δ̄. The test is None when fewer than 2×2 rows and
+    columns are filled, and for multiple-choice questions (a respondent is in several cells).
     """
 
     row_options: list[Hashable]
@@ -386,6 +323,16 @@ class CrossTab:
     chi_square: float | None
     degrees_of_freedom: int
     p_value: float | None
+    # Defaults: results pickled before these fields existed still load.
+    corrected_df: float | None = None
+    pearson: float | None = None
+    mean_design_effect: float | None = None
+    design_based: bool = False
+
+    @property
+    def few_respondents(self) -> list[bool]:
+        """For each column, whether it has fewer respondents than FEW_RESPONDENTS (but some)."""
+        return [0 < total < FEW_RESPONDENTS for total in self.column_totals]
 
 
 def crosstab(
@@ -398,11 +345,13 @@ def crosstab(
     multiple: bool = False,
 ) -> CrossTab:
     """Cross-tab of a question by a profile question; respondents missing either are left out."""
+    design_based = weights is not None
     weights = _weights_for(len(answers), weights)
     row_index = {option: i for i, option in enumerate(row_options)}
     column_index = {option: j for j, option in enumerate(column_options)}
     counts = [[0] * len(column_options) for _ in row_options]
     weighted = [[0.0] * len(column_options) for _ in row_options]
+    squared = [[0.0] * len(column_options) for _ in row_options]
     respondents = [0] * len(column_options)
     respondent_weight = [0.0] * len(column_options)
     for answer, group, weight in zip(answers, profile, weights, strict=True):
@@ -418,6 +367,7 @@ def crosstab(
         for option in chosen:
             counts[row_index[option]][j] += 1
             weighted[row_index[option]][j] += weight
+            squared[row_index[option]][j] += weight * weight
     column_percent = [
         [
             100.0 * weighted[i][j] / respondent_weight[j] if respondent_weight[j] else 0.0
@@ -425,33 +375,115 @@ def crosstab(
         ]
         for i in range(len(row_options))
     ]
-    statistic, df, p_value = None, 0, None
+    test: IndependenceTest | None = None
     if not multiple:
-        statistic, df, p_value = _chi_square(counts)
+        test = rao_scott(counts, weighted, squared) if design_based else pearson_test(counts)
     return CrossTab(
-        list(row_options), list(column_options), counts, weighted, column_percent, respondents, statistic, df, p_value
+        list(row_options),
+        list(column_options),
+        counts,
+        weighted,
+        column_percent,
+        respondents,
+        chi_square=test.statistic if test else None,
+        degrees_of_freedom=test.degrees_of_freedom if test else 0,
+        p_value=test.p_value if test else None,
+        corrected_df=test.corrected_df if test else None,
+        pearson=test.pearson if test else None,
+        mean_design_effect=test.mean_design_effect if test else None,
+        design_based=bool(test and design_based),
     )
 
 
-def _chi_square(counts: list[list[int]]) -> tuple[float | None, int, float | None]:
-    """Pearson's test of independence over the non-empty rows and columns."""
-    rows = [row for row in counts if sum(row)]
-    if not rows:
-        return None, 0, None
-    keep = [j for j in range(len(rows[0])) if sum(row[j] for row in rows)]
-    table = [[row[j] for j in keep] for row in rows]
-    if len(table) < 2 or len(keep) < 2:
-        return None, 0, None
-    total = sum(map(sum, table))
-    row_sums = [sum(row) for row in table]
-    column_sums = [sum(row[j] for row in table) for j in range(len(keep))]
-    statistic = 0.0
-    for i, row in enumerate(table):
-        for j, observed in enumerate(row):
-            expected = row_sums[i] * column_sums[j] / total
-            statistic += (observed - expected) ** 2 / expected
-    df = (len(table) - 1) * (len(keep) - 1)
-    return statistic, df, chi_square_p_value(statistic, df)
+@dataclass(frozen=True)
+class IndependenceTest:
+    """A χ² test of independence: `statistic` on `corrected_df` degrees of freedom gives `p_value`."""
+
+    statistic: float
+    degrees_of_freedom: int
+    corrected_df: float
+    p_value: float
+    pearson: float
+    mean_design_effect: float = 1.0
+    first_order: float | None = None
+
+
+def _filled(table: Sequence[Sequence[float]]) -> tuple[list[int], list[int]]:
+    rows = [i for i, row in enumerate(table) if any(row)]
+    columns = [j for j in range(len(table[0]) if table else 0) if any(table[i][j] for i in rows)]
+    return rows, columns
+
+
+def pearson_test(counts: Sequence[Sequence[float]]) -> IndependenceTest | None:
+    """Pearson's test of independence over the non-empty rows and columns (scipy)."""
+    rows, columns = _filled(counts)
+    if len(rows) < 2 or len(columns) < 2:
+        return None
+    table = np.array([[counts[i][j] for j in columns] for i in rows], dtype=float)
+    result = stats.chi2_contingency(table, correction=False)
+    df = int(result.dof)
+    return IndependenceTest(float(result.statistic), df, float(df), float(result.pvalue), float(result.statistic))
+
+
+def rao_scott(
+    counts: Sequence[Sequence[int]], weighted: Sequence[Sequence[float]], squared: Sequence[Sequence[float]]
+) -> IndependenceTest | None:
+    """Rao–Scott corrected χ² of a weighted table from per-cell counts, Σw and Σw² (module docstring).
+
+    Each respondent is in one cell, so the linearisation covariance of the cell shares p̂ needs
+    only the cells' sums: V = n/(n−1) · Σ_cells Σw² (e_c − p̂)(e_c − p̂)ᵀ / W².
+    """
+    rows, columns = _filled(counts)
+    if len(rows) < 2 or len(columns) < 2:
+        return None
+    r, c = len(rows), len(columns)
+    n = sum(counts[i][j] for i in rows for j in columns)
+    total = np.array([[weighted[i][j] for j in columns] for i in rows], dtype=float)
+    w2 = np.array([[squared[i][j] for j in columns] for i in rows], dtype=float).ravel()
+    weight = total.sum()
+    if n < 2 or weight <= 0:
+        return None
+    shares = (total / weight).ravel()
+    pearson = float(stats.chi2_contingency(total / weight * n, correction=False).statistic)
+    # Design covariance of the cell shares (with-replacement linearisation).
+    design = np.diag(w2) - np.outer(w2, shares) - np.outer(shares, w2) + w2.sum() * np.outer(shares, shares)
+    design *= n / (n - 1) / (weight * weight)
+    # Shares expected under independence: the point at which the contrasts are evaluated.
+    expected = np.outer(total.sum(axis=1), total.sum(axis=0)).ravel() / (weight * weight)
+    simple = (np.diag(shares) - np.outer(shares, shares)) / n
+    contrasts = _interaction_contrasts(r, c) / expected[:, None]
+    # pinv: with empty cells the multinomial covariance may be singular along a contrast.
+    effects = np.linalg.pinv(contrasts.T @ simple @ contrasts) @ (contrasts.T @ design @ contrasts)
+    deltas = np.linalg.eigvals(effects).real
+    df = (r - 1) * (c - 1)
+    mean_delta = float(deltas.mean())
+    if not mean_delta > 0:
+        return None
+    first_order = pearson / mean_delta
+    spread = float(((deltas - mean_delta) ** 2).sum() / (df * mean_delta * mean_delta))
+    statistic = first_order / (1.0 + spread)
+    corrected_df = df / (1.0 + spread)
+    return IndependenceTest(
+        statistic=statistic,
+        degrees_of_freedom=df,
+        corrected_df=corrected_df,
+        p_value=chi_square_p_value(statistic, corrected_df),
+        pearson=pearson,
+        mean_design_effect=mean_delta,
+        first_order=first_order,
+    )
+
+
+def _interaction_contrasts(r: int, c: int) -> np.ndarray:
+    """The r·c × (r−1)(c−1) log-linear interaction columns, made orthogonal to the main effects."""
+    row_of = np.repeat(np.arange(r), c)
+    column_of = np.tile(np.arange(c), r)
+    rows = (row_of[:, None] == np.arange(1, r)[None, :]).astype(float)
+    cols = (column_of[:, None] == np.arange(1, c)[None, :]).astype(float)
+    main = np.column_stack([np.ones(r * c), rows, cols])
+    interaction = np.einsum("ki,kj->kij", rows, cols).reshape(r * c, -1)
+    coefficients, *_ = np.linalg.lstsq(main, interaction, rcond=None)
+    return interaction - main @ coefficients
 
 
 # ---------------------------------------------------------------------------------------------

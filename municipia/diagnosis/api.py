@@ -533,6 +533,13 @@ class OptionFrequencySerializer(serializers.Serializer):
     percent = serializers.FloatField(help_text=_("Percent of the respondents who answered the question."))
     weighted_count = serializers.FloatField(allow_null=True, help_text=_("Sum of their weights (null: not weighted)."))
     weighted_percent = serializers.FloatField(allow_null=True, help_text=_("Weighted percent (null: not weighted)."))
+    low = serializers.FloatField(
+        allow_null=True,
+        help_text=_(
+            "Lower bound of the Wilson confidence interval of the percent (weighted on the effective sample size)."
+        ),
+    )
+    high = serializers.FloatField(allow_null=True, help_text=_("Upper bound of the same interval."))
     change = WaveChangeSerializer(allow_null=True, help_text=_("Change since the earlier wave, if any."))
 
 
@@ -627,8 +634,18 @@ class CrossTabResultSerializer(serializers.Serializer):
         help_text=_("Share of each column giving each answer (weighted when the campaign is)."),
     )
     column_totals = serializers.ListField(child=serializers.IntegerField())
-    chi_square = serializers.FloatField(allow_null=True, help_text=_("Pearson's test on the unweighted counts."))
+    few_respondents = serializers.ListField(
+        child=serializers.BooleanField(), help_text=_("For each column, whether it has fewer than 30 respondents.")
+    )
+    chi_square = serializers.FloatField(
+        allow_null=True,
+        help_text=_("Test of independence: Pearson's χ², Rao–Scott corrected (second order) when weighted."),
+    )
     degrees_of_freedom = serializers.IntegerField()
+    corrected_degrees_of_freedom = serializers.FloatField(allow_null=True)
+    pearson = serializers.FloatField(allow_null=True, help_text=_("Pearson's χ² before any correction."))
+    mean_design_effect = serializers.FloatField(allow_null=True, help_text=_("Rao–Scott mean design effect δ̄."))
+    design_based = serializers.BooleanField(help_text=_("Whether the test is the Rao–Scott design-based one."))
     p_value = serializers.FloatField(allow_null=True)
 
 
@@ -701,6 +718,8 @@ def _frequencies_data(table: analysis.FrequencyTable, labels: dict, weighted: bo
                 "percent": row.percent,
                 "weighted_count": row.weighted_count if weighted else None,
                 "weighted_percent": row.weighted_percent if weighted else None,
+                "low": (interval := table.interval(row)).low,
+                "high": interval.high,
                 "change": _change_data(changes.get(row.option)),
             }
             for row in table.rows
@@ -790,8 +809,13 @@ def _crosstabs_build(campaign: Campaign, questions: list[Question], profile: Que
                 "counts": table.counts,
                 "column_percent": table.column_percent,
                 "column_totals": table.column_totals,
+                "few_respondents": table.few_respondents,
                 "chi_square": table.chi_square,
                 "degrees_of_freedom": table.degrees_of_freedom,
+                "corrected_degrees_of_freedom": table.corrected_df,
+                "pearson": table.pearson,
+                "mean_design_effect": table.mean_design_effect,
+                "design_based": table.design_based,
                 "p_value": table.p_value,
             }
         )

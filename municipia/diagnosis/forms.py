@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.forms import ServiceModelForm
+from municipia.core.pickers import picker_or_select
 from municipia.diagnosis.entities import CAMPAIGN, FINDING, OPTION, QUESTION, QUESTIONNAIRE, SECTION
 from municipia.diagnosis.models import Campaign, Finding, Option, Question, Questionnaire, Section
 from municipia.organizations.models import Organization
@@ -23,7 +24,7 @@ class QuestionnaireCopyForm(forms.Form):
 
     def __init__(self, *args, owners, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners
+        picker_or_select(self, "owner", owners)
 
 
 class SectionForm(ServiceModelForm):
@@ -83,6 +84,7 @@ class CampaignForm(ServiceModelForm):
         }
 
     slug_help = _("The survey's address; left empty, it is made from the title.")
+    pickers = True
 
 
 class CampaignCreateForm(CampaignForm):
@@ -91,7 +93,7 @@ class CampaignCreateForm(CampaignForm):
 
     def __init__(self, *args, owners, questionnaires, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = owners
+        picker_or_select(self, "owner", owners)
         self.fields["questionnaire"].queryset = questionnaires
 
 

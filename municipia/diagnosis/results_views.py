@@ -17,13 +17,14 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from municipia.core import charts, exports
 from municipia.core.cache import cached_value, shared_fragment
 from municipia.core.views import EditorView, attach_errors, paginate, require_perm
-from municipia.diagnosis import forms, results, services
+from municipia.diagnosis import analysis, forms, results, services
 from municipia.diagnosis.choices import ProfileKind, QuestionKind
 from municipia.diagnosis.entities import CAMPAIGN
 from municipia.diagnosis.models import Campaign
@@ -71,6 +72,7 @@ def _choice_block(question, result, weighted: bool, changes: dict) -> dict:
             "count": row.count,
             "percent": row.percent,
             "weighted_percent": row.weighted_percent,
+            "interval": table.interval(row),
             "change": changes.get(row.option),
         }
         for row in table.rows
@@ -235,7 +237,12 @@ def _crosstab(request, campaign, page) -> dict | None:
     return {
         "question": question.text,
         "profile": profile.text,
-        "columns": [column_labels.get(c, c) for c in table.column_options],
+        "columns": [
+            {"label": column_labels.get(c, c), "few": few}
+            for c, few in zip(table.column_options, table.few_respondents, strict=True)
+        ],
+        "few_respondents": any(table.few_respondents),
+        "few_threshold": analysis.FEW_RESPONDENTS,
         "column_totals": table.column_totals,
         "rows": [
             {
@@ -245,7 +252,10 @@ def _crosstab(request, campaign, page) -> dict | None:
             for i, option in enumerate(table.row_options)
         ],
         "table": table,
-        "p_text": "" if table.p_value is None else ("< 0.0001" if table.p_value < 0.0001 else f"= {table.p_value:.4f}"),
+        "column_totals_flagged": list(zip(table.column_totals, table.few_respondents, strict=True)),
+        "p_text": ""
+        if table.p_value is None
+        else ("< " + number_format(0.0001, 4) if table.p_value < 0.0001 else "= " + number_format(table.p_value, 4)),
     }
 
 
@@ -338,9 +348,12 @@ def _results_rows(campaign, computed, questions):
             continue
         labels = {option.code: option.label for option in question.options.all()}
         if result.frequencies is not None:
-            for row in result.frequencies.rows:
+            table = result.frequencies
+            for row in table.rows:
+                interval = table.interval(row)
                 yield [question.code, question.text, _label(row.option, labels), row.count, round(row.percent, 2),
-                       round(row.weighted_percent, 2), "", "", "", "", "", ""]  # fmt: skip
+                       round(row.weighted_percent, 2), "", _round(interval.low), _round(interval.high),
+                       round(table.n_eff, 1), "", ""]  # fmt: skip
         for name, estimate in (("mean", result.mean), ("weighted mean", result.weighted_mean)):
             if estimate is not None and estimate.mean is not None:
                 yield [question.code, question.text, name, estimate.n, "", "", round(estimate.mean, 4),

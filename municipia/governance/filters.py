@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from municipia.core.filters import FilterSet, search_translated
 from municipia.governance.choices import AttendanceStatus, BodyKind, MemberRole, TaskStatus
@@ -166,9 +167,9 @@ class TaskFilter(FilterSet):
     search = django_filters.CharFilter(method="filter_search", label=_("Search"))
     plan = _plan_filter("body__plan")
     body = _body_filter()
-    owner = django_filters.ModelChoiceFilter(queryset=person_list(), label=_("Owner"))
+    owner = django_filters.ModelChoiceFilter(queryset=person_list(), label=pgettext_lazy("person", "Owner"))
     status = django_filters.ChoiceFilter(choices=TaskStatus.choices, label=_("Status"), empty_label=_("All statuses"))
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label=_("Overdue"))
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label=pgettext_lazy("tasks", "Overdue"))
 
     class Meta:
         model = Task

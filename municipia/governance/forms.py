@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from municipia.core.forms import ServiceModelForm
 from municipia.governance import services
@@ -400,7 +401,7 @@ class DecisionForm(GovernanceForm):
 class TaskForm(GovernanceForm):
     """The owner is chosen among the body's current members."""
 
-    owner = PersonChoiceField(label=_("Owner"), queryset=PERSON.none())
+    owner = PersonChoiceField(label=pgettext_lazy("person", "Owner"), queryset=PERSON.none())
 
     class Meta:
         model = Task

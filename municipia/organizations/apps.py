@@ -11,4 +11,9 @@ class OrganizationsConfig(AppConfig):
     def ready(self) -> None:
         # Registers this app's `rules` permissions. The organisation page's plans are a section
         # strategy registers (strategy/apps.py): organisations sit below strategy.
+        from municipia.core.pickers import register_picker
         from municipia.organizations import permissions  # noqa: F401
+        from municipia.organizations.models import Organization
+
+        # A form choosing among thousands of councils offers a search-as-you-type picker.
+        register_picker(Organization, "organizations:organization-search")

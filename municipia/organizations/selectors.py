@@ -4,12 +4,14 @@ Other apps read these models through the functions here rather than through the 
 Functions taking ids also take a `values("…_id")` queryset, used as a subquery (no extra query).
 """
 
+from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.http import Http404
 
+from municipia.core.i18n import translated_names
 from municipia.core.visibility import User
 from municipia.organizations.choices import OrganizationKind
 from municipia.organizations.models import Department, NetworkMembership, Organization, Person, Role
@@ -220,4 +222,36 @@ def editor_addresses(organization_ids: Iterable[int]) -> list[tuple[int, str, st
     return [
         (org_id, email, language or "")
         for org_id, email, language in roles.values_list("organization_id", "user__email", "user__person__language")
+    ]
+
+
+def organization_suggestions(query: str, *, limit: int = 20) -> list[dict]:
+    """Organisations whose name contains `query`, names starting with it first: the pickers' suggestions.
+
+    A name several organisations share is suggested as "Name (slug)", which the picker reads back.
+    """
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    # Every language's name: a council named only in Catalan is found from the Bulgarian pages too.
+    columns = translated_names("name")
+    contains = Q()
+    starts = Q()
+    for column in columns:
+        contains |= Q(**{f"{column}__icontains": query})
+        starts |= Q(**{f"{column}__istartswith": query})
+    found = list(
+        Organization.objects.filter(contains)
+        .annotate(starts=Case(When(starts, then=0), default=1))
+        .only("pk", "slug", "kind", *columns)
+        .order_by("starts", "name")[:limit]
+    )
+    names = Counter(organization.name for organization in found)
+    return [
+        {
+            "name": org.name if names[org.name] == 1 else f"{org.name} ({org.slug})",
+            "slug": org.slug,
+            "detail": str(org.get_kind_display()),
+        }
+        for org in found
     ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     *entity_paths(PERSON, item="people/<int:pk>/", views=("update", "delete")),
     path("", views.organization_list_view, name="organization-list"),
+    path("search.json", views.organization_search, name="organization-search"),
     path("<slug:slug>/", views.organization_detail, name="organization-detail"),
     # The editors' profile form (organization-update).
     *entity_paths(ORGANIZATION, item="<slug:slug>/", views=("update",)),

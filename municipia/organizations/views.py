@@ -4,7 +4,7 @@ The organisation page shows what other apps contribute to its "organization" slo
 (core.sections) — the plans, from strategy — without this app importing theirs.
 """
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from municipia.organizations.choices import Country, OrganizationKind
 from municipia.organizations.entities import PERSON
 from municipia.organizations.filters import OrganizationFilter
 from municipia.organizations.models import Organization
-from municipia.organizations.selectors import organization_get, organization_list
+from municipia.organizations.selectors import organization_get, organization_list, organization_suggestions
 
 
 @public_cache
@@ -32,6 +32,11 @@ def organization_list_view(request: HttpRequest) -> HttpResponse:
     fields["country"].choices = [("", _("All countries")), *Country.choices]
     fields["network"].empty_label = _("All networks")
     return render(request, "organizations/organization_list.html", {"filterset": filterset, "page": page})
+
+
+def organization_search(request: HttpRequest) -> JsonResponse:
+    """Suggestions for the organisation pickers (`core.pickers`): names and web addresses, public data."""
+    return JsonResponse({"results": organization_suggestions(request.GET.get("q", ""))})
 
 
 @public_cache

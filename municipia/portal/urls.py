@@ -7,4 +7,6 @@ from municipia.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("open-data/", views.open_data, name="open-data"),
 ]

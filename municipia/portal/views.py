@@ -1,8 +1,9 @@
-"""The public home page."""
+"""The public home page, the accessibility statement and the open-data licence."""
 
 from django.shortcuts import render
 
 from municipia.core.cache import public_cache
+from municipia.core.exports import DATA_LICENCE_NAME, DATA_LICENCE_URL
 from municipia.organizations.selectors import network_list
 from municipia.strategy.selectors import plans_visible_to, progress_rollup
 
@@ -21,3 +22,17 @@ def home(request):
         "networks": networks,
     }
     return render(request, "portal/home.html", context)
+
+
+@public_cache
+def accessibility(request):
+    """The accessibility statement: the standard aimed at, how it is checked, what is known not to meet it."""
+    return render(request, "portal/accessibility.html")
+
+
+@public_cache
+def open_data(request):
+    """Under which licence the published data may be reused, and where to get it."""
+    return render(
+        request, "portal/open_data.html", {"licence_name": DATA_LICENCE_NAME, "licence_url": DATA_LICENCE_URL}
+    )

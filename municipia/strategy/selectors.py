@@ -319,6 +319,7 @@ def organization_plans_section(user: User, organization: Organization) -> dict[s
             .select_related("action__plan")
             .order_by("action__plan__title", "action__code", "role")[:PARTNER_ROLES_ON_ORGANIZATION_PAGE]
         ),
+        "participations": organization_participations(user, organization),
     }
 
 
@@ -448,3 +449,26 @@ def action_dependency_pairs(action_ids: list[int]) -> list[tuple[int, int]]:
 def milestones_of_actions(action_ids: Ids) -> QuerySet[Milestone]:
     """The milestones of these actions."""
     return Milestone.objects.filter(action_id__in=action_ids)
+
+
+PARTICIPATIONS_ON_ORGANIZATION_PAGE = 200
+
+
+def organization_participations(user: User, organization: Organization) -> list[dict[str, Any]]:
+    """The plans of others (a network's, mostly) in which a council takes part in actions, with those
+    actions and each plan's progress: one query for the actions, two for the progress."""
+    actions = list(
+        action_list(user)
+        .filter(participants=organization)
+        .exclude(plan__owner=organization)
+        .select_related("plan__owner")
+        .order_by("plan_id", "code", "pk")[:PARTICIPATIONS_ON_ORGANIZATION_PAGE]
+    )
+    by_plan: dict[int, dict[str, Any]] = {}
+    for action in actions:
+        entry = by_plan.setdefault(action.plan_id, {"plan": action.plan, "actions": []})
+        entry["actions"].append(action)
+    progress = progress_rollup(list(by_plan))
+    for plan_id, entry in by_plan.items():
+        entry["progress"] = progress.plans.get(plan_id)
+    return list(by_plan.values())

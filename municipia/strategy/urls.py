@@ -7,7 +7,7 @@ Create, edit and delete pages are the entities' generic ones (core.entity_views)
 from django.urls import path
 
 from municipia.core.entity_views import entity_paths
-from municipia.strategy import views
+from municipia.strategy import embed_views, views
 from municipia.strategy.entities import ACTION, ACTION_PARTNER, AXIS, CHALLENGE, MILESTONE, OBJECTIVE, PLAN
 
 app_name = "strategy"
@@ -29,4 +29,7 @@ urlpatterns = [
     *entity_paths(
         ACTION_PARTNER, item="action-partners/<int:pk>/", create="actions/<int:pk>/partners/new/", parent=ACTION
     ),
+    # Cards other websites may show in a frame (the only pages that allow it).
+    path("embed/plans/<slug:slug>/", embed_views.plan_card, name="embed-plan"),
+    path("embed/organizations/<slug:slug>/", embed_views.participations_card, name="embed-participations"),
 ]

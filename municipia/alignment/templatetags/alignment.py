@@ -62,3 +62,27 @@ def indicator_alignment(context, indicator):
 def plan_alignment_links(plan):
     """Links from a plan's page to its alignment, coverage and draft local review."""
     return {"plan": plan}
+
+
+@register.simple_tag
+def aligned_to_choices(current: str | None = None) -> list[dict]:
+    """The top items of the reference frameworks (the 17 SDGs, the recovery plan's levers…) as
+    option groups for the action list's "Aligned to" select: words, not codes like "SDG:9".
+
+    `current` (the filter's value) is kept as an option when it names another item (a target).
+    Two queries, whatever the number of items.
+    """
+    from municipia.alignment.models import Framework, FrameworkItem
+
+    frameworks = list(Framework.objects.filter(owner__isnull=True).order_by("position", "code"))
+    items = FrameworkItem.objects.filter(framework__in=frameworks, parent__isnull=True).order_by("position", "pk")
+    by_framework: dict[int, list[tuple[str, str]]] = {framework.pk: [] for framework in frameworks}
+    codes = {framework.pk: framework.code for framework in frameworks}
+    for item in items:
+        value = f"{codes[item.framework_id]}:{item.code}"
+        by_framework[item.framework_id].append((value, f"{item.code}. {item.short_title or item.title}"))
+    groups = [{"name": f.name, "options": by_framework[f.pk]} for f in frameworks if by_framework[f.pk]]
+    known = {value.upper() for group in groups for value, _label in group["options"]}
+    if current and current.upper() not in known:
+        groups.insert(0, {"name": "", "options": [(current, current)]})
+    return groups

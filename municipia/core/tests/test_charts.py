@@ -175,3 +175,19 @@ def test_wrap_keeps_short_text_whole():
 def test_two_charts_on_one_page_get_different_ids():
     first, second = parse(bar_chart([Bar("a", 1)], title="t")), parse(bar_chart([Bar("a", 1)], title="t"))
     assert first.get("id") != second.get("id")
+
+
+def test_wrap_never_splits_a_word():
+    # Radar labels such as "Digitalisation of services" used to break as "Digitalisat" / "ion".
+    lines = wrap("Digitalisation of municipal services", 8, 2)
+    words = ["Digitalisation", "of", "municipal", "services"]
+    for line in lines:
+        for word in line.rstrip("…").split():
+            assert word in words, line
+    assert wrap("Інтероперабельність", 6, 2) == ["Інтероперабельність"]
+
+
+def test_chart_text_is_at_least_12_units():
+    root = parse(radar_chart([Profile("Vic", [1, 2, 3])], dimensions=["a", "b", "c"], title="t"))
+    sizes = [float(t.get("font-size")) for t in root.iter(f"{SVG}text") if t.get("font-size")]
+    assert sizes and min(sizes) >= 12

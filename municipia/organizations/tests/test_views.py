@@ -120,8 +120,9 @@ def test_list_and_page_queries_do_not_grow(client, django_assert_max_num_queries
         PlanFactory(owner=network)
     with django_assert_max_num_queries(4):  # + the public cache's content-version read
         assert client.get(reverse("organizations:organization-list"), {"kind": "municipality"}).status_code == 200
-    # + people (1), actions it is a partner in (1), agreements, news and clarifications (3)
-    with django_assert_max_num_queries(14):
+    # + people (1), actions it is a partner in (1), agreements, news and clarifications (3),
+    # + the council's participations in others' plans (1)
+    with django_assert_max_num_queries(15):
         assert client.get(network.get_absolute_url()).status_code == 200
 
 

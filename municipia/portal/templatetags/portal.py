@@ -5,7 +5,7 @@ from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.translation import get_language_info, gettext
 
-from municipia.core.i18n import current_language, language_codes
+from municipia.core.i18n import current_language, language_codes, shown_language
 
 register = template.Library()
 
@@ -49,3 +49,13 @@ def progress_bar(value, label=""):
         value,
         value,
     )
+
+
+@register.filter
+def lang_attr(obj, fields: str):
+    """` lang="en"` when `obj`'s text for `fields` (space-separated, first with text) is shown in a
+    fallback language, else nothing: `<span{{ goal|lang_attr:"short_title title" }}>`."""
+    shown = shown_language(obj, *fields.split())
+    if shown is None or shown == current_language():
+        return ""
+    return format_html(' lang="{}"', shown)

@@ -1,0 +1,173 @@
+"""axe-core (vendored, `vendor/axe-core`) over the page templates in headless Chromium: anonymous and
+signed in, in English and Bulgarian, on a desktop and a 390 px phone: no WCAG 2.1 A/AA violation.
+
+One browser for the whole module and one data set per test keep it to a few seconds a page. Also
+checked in the browser: a wide table takes keyboard focus, the phone header folds behind its
+button, and nothing is wider than the phone's screen.
+"""
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from municipia.portal.tests.test_browser import CHROMEDRIVER
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+RUN = """
+var done = arguments[arguments.length - 1];
+axe.run(document, {runOnly: {type: 'tag', values: WCAG_TAGS}, resultTypes: ['violations']})
+  .then(function (r) { done(r.violations.map(function (v) {
+    var nodes = v.nodes.slice(0, 3).map(function (n) { return n.html.slice(0, 200); });
+    return v.id + ' (' + v.impact + '): ' + nodes.join(' | ');
+  })); })
+  .catch(function (e) { done(['axe failed: ' + e]); });
+""".replace("WCAG_TAGS", json.dumps(WCAG))
+# Each page in English on a desktop and in Bulgarian on a phone: both languages and both widths,
+# at half the cost of every combination.
+SETTINGS = (("en", 1280), ("bg", 390))
+PASSWORD = "accessible-pass"
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium or not Path(CHROMEDRIVER).exists():
+        pytest.fail("The accessibility tests need Debian's chromium and chromium-driver packages.")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="municipia-axe-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--no-first-run", f"--user-data-dir={profile}"):  # fmt: skip
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_script_timeout(60)
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def site():
+    """A network plan with a council taking part, an indicator, SDG alignment and an editor."""
+    from municipia.organizations.tests.factories import NetworkFactory, OrganizationFactory, RoleFactory
+    from municipia.strategy.tests.factories import ActionFactory, AxisFactory, ObjectiveFactory, PlanFactory
+
+    council = OrganizationFactory(name_en="Girona", name_bg="Жирона", slug="girona")
+    network = NetworkFactory(name_en="Digital network", slug="network")
+    plan = PlanFactory(owner=network, title_en="Network agenda", title_bg="Мрежова програма", slug="agenda")
+    axis = AxisFactory(plan=plan, code="1", title_en="Services", title_bg="Услуги")
+    objective = ObjectiveFactory(axis=axis, code="1.1", title_en="Online procedures")
+    actions = [ActionFactory(objective=objective, code=f"1.1.{n}", title_en=f"Procedure {n}") for n in range(1, 4)]
+    actions[0].participants.add(council)
+    editor = RoleFactory(organization=network, user__username="network-editor").user
+    editor.set_password(PASSWORD)
+    editor.save()
+    return {"plan": plan, "action": actions[0], "council": council, "editor": editor}
+
+
+def _violations(driver, url: str, width: int) -> list[str]:
+    driver.set_window_size(width, 900)
+    driver.get(url)
+    driver.execute_script(AXE)
+    found = [f"{url} at {width} px: {v}" for v in driver.execute_async_script(RUN)]
+    if width < 600:
+        overflow = driver.execute_script(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        if overflow > 1:
+            found.append(f"{url} at {width} px: the page is {overflow} px wider than the screen")
+    return found
+
+
+def _pages(site) -> list[str]:
+    plan, action, council = site["plan"], site["action"], site["council"]
+    return [
+        "/",
+        "/plans/",
+        f"/plans/{plan.slug}/",
+        "/actions/",
+        f"/actions/{action.pk}/",
+        "/organizations/",
+        f"/organizations/{council.slug}/",
+        f"/alignment/plans/{plan.slug}/coverage/",
+        "/indicators/",
+        "/governance/calendar/",
+        "/accessibility/",
+        "/open-data/",
+        f"/embed/plans/{plan.slug}/",
+        f"/embed/organizations/{council.slug}/",
+        "/accounts/login/",
+    ]
+
+
+def test_public_pages_have_no_wcag_violations(chromium, live_server, site):
+    problems = []
+    for language, width in SETTINGS:
+        for page in _pages(site):
+            problems += _violations(chromium, f"{live_server.url}/{language}{page}", width)
+    assert not problems, "\n".join(problems)
+
+
+def test_editor_pages_have_no_wcag_violations_and_errors_take_the_focus(chromium, live_server, site):
+    from selenium.webdriver.common.by import By
+
+    chromium.set_window_size(1280, 900)
+    chromium.get(f"{live_server.url}/en/accounts/login/")
+    chromium.find_element(By.ID, "id_username").send_keys("network-editor")
+    chromium.find_element(By.ID, "id_password").send_keys(PASSWORD)
+    chromium.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    action, plan = site["action"], site["plan"]
+    problems = []
+    for language, width in SETTINGS:
+        for page in (f"/plans/{plan.slug}/", f"/actions/{action.pk}/", f"/actions/{action.pk}/edit/",
+                     "/diagnosis/campaigns/new/"):  # fmt: skip
+            problems += _violations(chromium, f"{live_server.url}/{language}{page}", width)
+    assert not problems, "\n".join(problems)
+    # An invalid form: the error summary has the focus and the title says "Error:".
+    chromium.set_window_size(390, 900)
+    chromium.get(f"{live_server.url}/en/actions/{action.pk}/edit/")
+    progress = chromium.find_element(By.ID, "id_progress")
+    progress.clear()
+    progress.send_keys("250")
+    chromium.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    assert chromium.title.startswith("Error:")
+    assert chromium.switch_to.active_element.get_attribute("id") == "form-errors"
+    chromium.execute_script(AXE)
+    assert not chromium.execute_async_script(RUN)
+
+
+def test_phone_header_folds_and_wide_tables_take_the_keyboard(chromium, live_server, site):
+    from selenium.webdriver.common.by import By
+
+    chromium.set_window_size(390, 900)
+    chromium.get(f"{live_server.url}/bg/alignment/plans/{site['plan'].slug}/coverage/")
+    button = chromium.find_element(By.CSS_SELECTOR, ".menu-toggle")
+    assert button.is_displayed() and button.get_attribute("aria-expanded") == "false"
+    assert not chromium.find_element(By.ID, "site-menu").is_displayed()
+    button.click()
+    assert button.get_attribute("aria-expanded") == "true"
+    assert chromium.find_element(By.ID, "site-menu").is_displayed()
+    matrix = chromium.find_element(By.CSS_SELECTOR, ".matrix-wrap")
+    assert matrix.get_attribute("tabindex") == "0" and matrix.get_attribute("role") == "region"
+    # Every scrolling table box is focusable and named.
+    unreachable = chromium.execute_script(
+        "return [...document.querySelectorAll('.table-wrap')].filter(w => w.scrollWidth > w.clientWidth + 1"
+        " && (w.getAttribute('tabindex') !== '0'"
+        " || !(w.getAttribute('aria-label') || w.getAttribute('aria-labelledby'))))"
+        ".length"
+    )
+    assert unreachable == 0
+    chromium.set_window_size(1280, 900)
+    chromium.get(f"{live_server.url}/en/")
+    assert not chromium.find_element(By.CSS_SELECTOR, ".menu-toggle").is_displayed()
+    assert chromium.find_element(By.ID, "site-menu").is_displayed()
