@@ -12,6 +12,7 @@ write-only workbook writes it row by row to a temporary file, which is then sent
 
 import csv
 import datetime as dt
+import io
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -20,7 +21,8 @@ from itertools import islice
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, StreamingHttpResponse
-from openpyxl import Workbook
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_SIZE = 2000
@@ -141,3 +143,27 @@ def xlsx_response(sheets: Iterable[tuple[str, Iterable, Iterable[Iterable]]], *,
     write_xlsx(sheets, spool)
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+
+
+# --- Reading an uploaded table (CSV or XLSX): the bulk progress update and the execution import.
+
+
+class UnreadableFile(Exception):
+    """The upload is neither a UTF-8 CSV file nor an XLSX workbook that can be read."""
+
+
+def read_table(name: str, content: bytes) -> list[list]:
+    """The file's rows (the header first) as lists of cells; CSV with commas or semicolons, or XLSX."""
+    if name.lower().endswith(".xlsx") or content[:2] == b"PK":
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise UnreadableFile(_("This is not an XLSX file that can be read.")) from exc
+        return [list(row) for row in workbook.active.iter_rows(values_only=True)]
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(_("Save the CSV file as UTF-8.")) from exc
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    return list(csv.reader(io.StringIO(text), delimiter=delimiter))

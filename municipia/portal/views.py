@@ -1,8 +1,10 @@
-"""The public home page."""
+"""The public home page and a signed-in person's "My work"."""
 
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from municipia.core.cache import public_cache
+from municipia.core.sections import work_lists
 from municipia.organizations.selectors import network_list
 from municipia.strategy.selectors import plans_visible_to, progress_rollup
 
@@ -21,3 +23,12 @@ def home(request):
         "networks": networks,
     }
     return render(request, "portal/home.html", context)
+
+
+@login_required
+def my_work(request):
+    """What the signed-in user owes, from every app that registered a list (core.sections.register_work):
+    actions needing an update, meetings and minutes, overdue tasks, indicator values, evaluations,
+    commitments. Hand-written: it is no entity's page but a page of the person."""
+    lists = work_lists(request.user)
+    return render(request, "portal/my_work.html", {"lists": lists, "total": sum(w.total for w in lists)})

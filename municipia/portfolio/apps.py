@@ -10,4 +10,8 @@ class PortfolioConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers this app's entities and `rules` permissions.
+        from municipia.core.sections import register_work
         from municipia.portfolio import entities, permissions  # noqa: F401
+        from municipia.portfolio.selectors import my_work_evaluations
+
+        register_work("portfolio", my_work_evaluations)

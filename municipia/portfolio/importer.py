@@ -12,15 +12,13 @@ unless every row is good.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
+from municipia.core.exports import UnreadableFile, read_table  # noqa: F401 - part of this module's interface
 from municipia.portfolio.choices import ExecutionKind
 from municipia.portfolio.models import BudgetLine
 from municipia.strategy.models import Plan
@@ -35,10 +33,6 @@ KINDS = {
     "p": ExecutionKind.PAYMENT,
 }
 PREVIEW_ROWS = 20
-
-
-class UnreadableFile(Exception):
-    """Not a CSV or XLSX file this importer can read."""
 
 
 @dataclass
@@ -70,22 +64,6 @@ class CheckResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def read_table(name: str, content: bytes) -> list[list]:
-    """The file's rows (the header first) as lists of cells."""
-    if name.lower().endswith(".xlsx") or content[:2] == b"PK":
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise UnreadableFile(_("This is not an XLSX file that can be read.")) from exc
-        return [list(row) for row in workbook.active.iter_rows(values_only=True)]
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(_("Save the CSV file as UTF-8.")) from exc
-    delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-    return list(csv.reader(io.StringIO(text), delimiter=delimiter))
 
 
 def _text(cell) -> str:

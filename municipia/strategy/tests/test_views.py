@@ -467,7 +467,8 @@ def build_plan(size: int) -> Plan:
 @pytest.mark.parametrize("size", [1, 12])
 def test_plan_page_queries_do_not_grow_with_the_plan(client, django_assert_max_num_queries, size):
     plan = build_plan(size)
-    with django_assert_max_num_queries(12):  # + the public cache's version read, + governance bodies and tasks
+    # + the public cache's version read, + governance bodies and tasks, + computed statuses
+    with django_assert_max_num_queries(13):
         assert client.get(url("plan-detail", plan.slug)).status_code == 200
 
 
@@ -475,7 +476,7 @@ def test_plan_page_queries_do_not_grow_with_the_plan(client, django_assert_max_n
 def test_plan_page_for_editor_keeps_constant_queries(client, django_assert_max_num_queries, size):
     plan = build_plan(size)
     client.force_login(RoleFactory(organization=plan.owner).user)
-    with django_assert_max_num_queries(14):  # + governance bodies and tasks
+    with django_assert_max_num_queries(15):  # + governance bodies and tasks, + statuses
         assert client.get(url("plan-detail", plan.slug)).status_code == 200
 
 
@@ -498,10 +499,10 @@ def test_action_page_queries_do_not_grow(client, django_assert_max_num_queries, 
     editor = RoleFactory(organization=plan.owner).user
     for progress in range(size):
         services.action_update(acting_user=editor, action=action, data={"progress": progress})
-    with django_assert_max_num_queries(8):  # + the public cache's content-version read
+    with django_assert_max_num_queries(9):  # + the public cache's content-version read, + the last change
         assert client.get(url("action-detail", action.pk)).status_code == 200
     client.force_login(editor)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         assert client.get(url("action-detail", action.pk)).status_code == 200
 
 
