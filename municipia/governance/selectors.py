@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from municipia.core.history import history_entries
 from municipia.core.sections import WorkItem, WorkList
 from municipia.core.visibility import User
 from municipia.governance.choices import OFFICER_ROLES, MinutesStatus, TaskStatus
@@ -367,3 +368,13 @@ def my_work_governance(user: User) -> list[WorkList]:
         empty=_("No overdue tasks."),
     )
     return [meetings, minutes, tasks]
+
+
+def meeting_history(meeting: Meeting, *, limit: int = 100) -> list:
+    """The readable change history of a meeting, its decisions and its tasks, newest first (three queries)."""
+    records = [
+        *Meeting.history.filter(id=meeting.pk).select_related("history_user"),  # type: ignore[attr-defined]
+        *Decision.history.filter(meeting_id=meeting.pk).select_related("history_user"),  # type: ignore[attr-defined]
+        *Task.history.filter(meeting_id=meeting.pk).select_related("history_user"),  # type: ignore[attr-defined]
+    ]
+    return history_entries(records, limit=limit)
