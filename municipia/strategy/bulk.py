@@ -43,6 +43,24 @@ class RowChange:
     after: dict[str, Any]
     comment: str
 
+    @staticmethod
+    def _described(values: dict[str, Any]) -> str:
+        """ "progress (%): 60, status: In progress" in the active language."""
+        labels = dict(ActionStatus.choices)
+        parts = []
+        for name, value in values.items():
+            shown = labels.get(value, value) if name == "status" else value
+            parts.append(f"{HEADINGS[name]}: {shown}")
+        return ", ".join(parts)
+
+    @property
+    def before_text(self) -> str:
+        return self._described(self.before)
+
+    @property
+    def after_text(self) -> str:
+        return self._described(self.after)
+
 
 @dataclass
 class BulkResult:
