@@ -72,7 +72,7 @@ def render(digest: Digest):
             "entries": [(entry, base + entry.action.get_absolute_url()) for entry in digest.entries],
             "my_work_url": base + reverse("portal:my-work"),
             "bulk_urls": [
-                (plan, base + reverse("strategy:plan-bulk-update", args=[plan.slug]))
+                (plan, base + reverse("strategy:plan-progress-upload", args=[plan.slug]))
                 for plan in sorted(plans, key=lambda p: p.pk)
             ],
         }

@@ -449,7 +449,7 @@ def my_work_actions(user: User) -> list[Any]:
     plans = {entry.action.plan for entry in found}
     links = [
         (_("Update the progress of %(plan)s from a file") % {"plan": plan.title},
-         reverse("strategy:plan-bulk-update", args=[plan.slug]))
+         reverse("strategy:plan-progress-upload", args=[plan.slug]))
         for plan in sorted(plans, key=lambda p: p.pk)
     ]  # fmt: skip
     return [

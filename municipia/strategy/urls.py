@@ -18,7 +18,7 @@ urlpatterns = [
     *entity_paths(PLAN, item="plans/<slug:slug>/", views=("update", "delete")),
     path("plans/<slug:slug>/status/", views.PlanStatusView.as_view(), name="plan-status"),
     path("plans/<slug:slug>/changes/", views.plan_changes, name="plan-changes"),
-    path("plans/<slug:slug>/progress-update/", views.PlanBulkUpdateView.as_view(), name="plan-bulk-update"),
+    path("plans/<slug:slug>/progress-update/", views.PlanBulkUpdateView.as_view(), name="plan-progress-upload"),
     re_path(
         r"^plans/(?P<slug>[-\w]+)/progress-update/template\.(?P<fmt>csv|xlsx)$",
         views.PlanBulkTemplateView.as_view(),

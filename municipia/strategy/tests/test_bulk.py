@@ -57,7 +57,7 @@ def test_a_file_with_bad_rows_lists_every_one_and_changes_nothing(client, plan_a
         "1.1.3,30,finished,\n"
         "1.1.1,60,,\n"
     )
-    response = client.post(reverse("strategy:plan-bulk-update", args=[plan.slug]), {"file": upload(text)})
+    response = client.post(reverse("strategy:plan-progress-upload", args=[plan.slug]), {"file": upload(text)})
     assert response.status_code == 400
     errors = response.context["result"].errors
     assert [(row, column) for row, column, _m in errors] == [(3, "code"), (4, "progress"), (5, "status"), (6, "code")]
@@ -69,7 +69,7 @@ def test_a_file_with_bad_rows_lists_every_one_and_changes_nothing(client, plan_a
 def test_preview_then_apply_saves_all_with_the_upload_as_reason(client, plan_and_editor):
     plan, editor = plan_and_editor
     client.force_login(editor)
-    url = reverse("strategy:plan-bulk-update", args=[plan.slug])
+    url = reverse("strategy:plan-progress-upload", args=[plan.slug])
     text = "code;progress (%);status;comment\n1.1.1;50;in_progress;server bought\n1.1.2;100;Completed;\n1.1.3;10;;\n"
     preview = client.post(url, {"file": upload(text)})
     assert preview.status_code == 200
@@ -110,7 +110,7 @@ def test_a_reader_without_the_right_cannot_upload(client, plan_and_editor):
     outsider = RoleFactory().user
     client.force_login(outsider)
     response = client.post(
-        reverse("strategy:plan-bulk-update", args=[plan.slug]), {"file": upload("code,progress (%)\n1.1.1,90\n")}
+        reverse("strategy:plan-progress-upload", args=[plan.slug]), {"file": upload("code,progress (%)\n1.1.1,90\n")}
     )
     assert response.status_code in (403, 404)
     assert progress(plan)["1.1.1"] == 10
@@ -152,6 +152,6 @@ def test_my_work_lists_my_actions_needing_an_update_and_links_governance(client,
     section = html.split('id="work-actions"')[1].split("</section>")[0]
     assert "1.1.1" in section and "health-late" in section
     assert "1.1.2" not in section
-    assert reverse("strategy:plan-bulk-update", args=[plan.slug]) in section
+    assert reverse("strategy:plan-progress-upload", args=[plan.slug]) in section
     client.logout()
     assert client.get(reverse("portal:my-work")).status_code == 302
