@@ -171,6 +171,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "municipia.partnerships.tasks.send_partnership_mail",
         "schedule": crontab(hour=7, minute=30),
     },
+    "send-action-digests": {
+        "task": "municipia.strategy.tasks.send_action_digests",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=30),
+    },
 }
 # Anonymous public pages and API reads are cached whole (municipia.core.cache); PUBLIC_CACHE=0
 # turns it off, e.g. to measure the uncached cost.

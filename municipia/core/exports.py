@@ -12,6 +12,7 @@ write-only workbook writes it row by row to a temporary file, which is then sent
 
 import csv
 import datetime as dt
+import io
 import re
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -20,8 +21,10 @@ from itertools import islice
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import FileResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from municipia.core.datafiles import UnreadableTable, csv_rows, xlsx_rows
 from municipia.core.sanitize import xml_safe
 
 # What spreadsheet programs read as the start of a formula, with the fullwidth forms that some of
@@ -158,3 +161,27 @@ def xlsx_response(sheets: Iterable[tuple[str, Iterable, Iterable[Iterable]]], *,
     write_xlsx(sheets, spool)
     spool.seek(0)
     return with_licence(FileResponse(spool, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE))
+
+
+# --- Reading an uploaded table (CSV or XLSX): the bulk progress update and the execution import.
+
+
+class UnreadableFile(Exception):
+    """The upload is neither a UTF-8 CSV file nor an XLSX workbook that can be read."""
+
+
+def read_table(name: str, content: bytes) -> list[list]:
+    """The file's rows (the header first) as lists of cells: a CSV file with commas or semicolons, or
+    an XLSX workbook read within the bounds of `core.datafiles.xlsx_rows`."""
+    try:
+        if name.lower().endswith(".xlsx") or content[:2] == b"PK":
+            return list(xlsx_rows(content))
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise UnreadableFile(_("Save the CSV file as UTF-8.")) from exc
+        first = text.split("\n", 1)[0]
+        delimiter = ";" if first.count(";") > first.count(",") else ","
+        return list(csv_rows(csv.reader(io.StringIO(text), delimiter=delimiter)))
+    except UnreadableTable as exc:
+        raise UnreadableFile(str(exc)) from None

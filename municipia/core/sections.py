@@ -13,6 +13,7 @@ template includes what it knows. Sections run in registration order (INSTALLED_A
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 Section = Callable[[Any, Any], dict[str, Any]]
@@ -32,3 +33,42 @@ def section_context(slot: str, user: Any, obj: Any) -> dict[str, Any]:
                 raise KeyError(f"section {name!r} of slot {slot!r} repeats the context key {key!r}")
             context[key] = value
     return context
+
+
+# --- "My work": each app adds what the signed-in user owes (registered on the slot "my_work").
+
+
+@dataclass
+class WorkItem:
+    """One thing the user owes: what, where, and a short note (a due date, a status)."""
+
+    text: str
+    url: str = ""
+    note: str = ""
+    status: str = ""  # a computed status (badge colour), if any
+    status_label: str = ""
+
+
+@dataclass
+class WorkList:
+    """One list of the "My work" page (my actions needing an update, my overdue tasks…)."""
+
+    key: str
+    title: str
+    items: list[WorkItem] = field(default_factory=list)
+    total: int = 0
+    empty: str = ""
+    links: list[tuple[str, str]] = field(default_factory=list)  # (label, url) under the list
+
+
+WorkSection = Callable[[Any], list[WorkList]]
+_WORK: dict[str, WorkSection] = {}
+
+
+def register_work(name: str, section: WorkSection) -> None:
+    _WORK[name] = section
+
+
+def work_lists(user: Any) -> list[WorkList]:
+    """Every registered app's lists of what `user` owes, in registration (INSTALLED_APPS) order."""
+    return [work for section in _WORK.values() for work in section(user)]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from municipia.core.entity_views import EntityCreateView
+from municipia.core.history import object_history
 from municipia.core.views import EditorView, ServiceFormView, paginate, require_perm
 from municipia.core.visibility import User, is_site_admin
 from municipia.diagnosis import forms, public_results, services
@@ -187,6 +188,7 @@ def campaign_detail(request, slug):
             "upload_form": forms.InvitationUploadForm() if can_manage else None,
             "public_url": public_url,
             "now": timezone.now(),
+            "history": object_history(campaign) if can_manage else None,
         },
     )
 

@@ -9,10 +9,15 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
+from municipia.core.history import history_entries
+from municipia.core.sections import WorkItem, WorkList
 from municipia.core.visibility import User
-from municipia.governance.choices import TaskStatus
+from municipia.governance.choices import OFFICER_ROLES, MinutesStatus, TaskStatus
 from municipia.governance.entities import BODY, MEETING, TASK
 from municipia.governance.models import (
     AgendaItem,
@@ -315,3 +320,75 @@ def tasks_of_plan_owners(organization_ids: Iterable[int]) -> QuerySet[Task]:
 def meetings_of_plan_owners(organization_ids: Iterable[int]) -> QuerySet[Meeting]:
     """The meetings of the bodies of the plans these organisations own."""
     return Meeting.objects.filter(body__plan__owner_id__in=organization_ids)
+
+
+def my_work_governance(user: User) -> list[WorkList]:
+    """The "My work" lists of governance: next meetings, minutes awaiting approval where I am an
+    officer, my overdue tasks; `/governance/me/` has the rest (bodies, calendar address)."""
+    page = person_page(user, upcoming_limit=5)
+    if page.person is None:
+        return []
+    today = timezone.localdate()
+    more = [(_("My bodies, meetings, tasks and private calendar"), reverse("governance:my-governance"))]
+    meetings = WorkList(
+        key="meetings",
+        title=_("My next meetings"),
+        items=[
+            WorkItem(str(m.body), m.get_absolute_url(), date_format(timezone.localtime(m.starts_at), "DATETIME_FORMAT"))
+            for m in page.upcoming
+        ],
+        total=len(page.upcoming),
+        empty=_("No meetings coming up."),
+        links=more,
+    )
+    officer_bodies = [m.body_id for m in page.memberships if m.role in OFFICER_ROLES]
+    awaiting = list(
+        MEETING.visible(user)
+        .filter(
+            body_id__in=officer_bodies,
+            minutes_status=MinutesStatus.DRAFT,
+            is_cancelled=False,
+            starts_at__lt=timezone.now(),
+        )
+        .exclude(minutes="")
+        .select_related("body")
+        .order_by("-starts_at", "id")[:25]
+    )
+    minutes = WorkList(
+        key="minutes",
+        title=_("Minutes awaiting approval"),
+        items=[
+            WorkItem(str(m.body), m.get_absolute_url(), date_format(timezone.localtime(m.starts_at), "DATE_FORMAT"))
+            for m in awaiting
+        ],
+        total=len(awaiting),
+        empty=_("No minutes await your approval."),
+    )
+    overdue = [task for task in page.tasks if task.due_date and task.due_date < today]
+    tasks = WorkList(
+        key="tasks",
+        title=_("My overdue tasks"),
+        items=[
+            WorkItem(
+                task.title,
+                reverse("governance:body-detail", args=[task.body_id]) + "#tasks",
+                _("%(body)s · due %(date)s") % {"body": task.body, "date": date_format(task.due_date, "DATE_FORMAT")},
+                status="late",
+                status_label=str(_("Overdue")),
+            )
+            for task in overdue[:25]
+        ],
+        total=len(overdue),
+        empty=_("No overdue tasks."),
+    )
+    return [meetings, minutes, tasks]
+
+
+def meeting_history(meeting: Meeting, *, limit: int = 100) -> list:
+    """The readable change history of a meeting, its decisions and its tasks, newest first (three queries)."""
+    records = [
+        *Meeting.history.filter(id=meeting.pk).select_related("history_user"),  # type: ignore[attr-defined]
+        *Decision.history.filter(meeting_id=meeting.pk).select_related("history_user"),  # type: ignore[attr-defined]
+        *Task.history.filter(meeting_id=meeting.pk).select_related("history_user"),  # type: ignore[attr-defined]
+    ]
+    return history_entries(records, limit=limit)

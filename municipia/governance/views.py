@@ -191,6 +191,8 @@ def meeting_detail(request, pk):
         context["decision_form"] = DecisionForm(body=body, meeting=meeting, prefix="decision")
     if user.has_perm("governance.add_task", meeting):
         context["task_form"] = TaskForm(body=body, meeting=meeting, prefix="task")
+    # Who changed the meeting, its decisions and its tasks, when, before → after (its editors only).
+    context["history"] = selectors.meeting_history(meeting) if can_run else None
     return render(request, "governance/meeting_detail.html", context)
 
 

@@ -10,4 +10,8 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers this app's `rules` permissions.
+        from municipia.core.sections import register_work
         from municipia.indicators import permissions  # noqa: F401
+        from municipia.indicators.owed import my_work_indicators
+
+        register_work("indicators", my_work_indicators)

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from municipia.strategy.choices import ComputedStatus
+
 
 class Direction(models.TextChoices):
     HIGHER = "higher", _("Higher is better")
@@ -46,12 +48,5 @@ class ImportStatus(models.TextChoices):
     IMPORTED = "imported", _("Imported")
 
 
-class ActionHealth(models.TextChoices):
-    """How an action (or an objective, axis or plan rolled up from its actions) is doing; see monitoring.py."""
-
-    DONE = "done", _("Done")
-    ON_TRACK = "on_track", _("On track")
-    AT_RISK = "at_risk", _("At risk")
-    LATE = "late", _("Late")
-    NOT_STARTED = "not_started", _("Not started")
-    CANCELLED = "cancelled", _("Cancelled")
+# How an action is doing: one status model, defined by the strategy app (strategy/status.py).
+ActionHealth = ComputedStatus

@@ -1,20 +1,7 @@
 """How a plan's actions are doing (from dates, milestones and progress), rolled up to objective, axis and plan.
 
-**Action health** (`action_health`, pure), judged on `today`, the first rule that applies wins:
-
-1. `cancelled`: the action's status is cancelled (left out of every roll-up, as in progress).
-2. `done`: status completed, or progress 100 %.
-3. `late`: the end date has passed and progress is below 100 %.
-4. `not_started`: progress 0 % and the start date is still ahead (or, without dates, the status
-   is still "planned").
-5. `at_risk`, when any of:
-   - a milestone's due date has passed and it is not completed;
-   - the owner marked the action "delayed";
-   - with both dates, the progress expected by elapsed time — (today − start) / (end − start)
-     of 100 % — exceeds the actual progress by more than `PROGRESS_TOLERANCE` (20 points);
-   - progress is still 0 % although the start date has passed.
-6. `on_track`: everything else (progress ahead of or near the elapsed time, or no dates to
-   judge by and work under way).
+**Action health** is the one computed status of `municipia.strategy.status` (rules there and on
+the pages), read through `strategy.selectors.with_status_facts`: this module only rolls it up.
 
 **Roll-up**: each objective, axis and plan gets the weighted share of its actions in each
 health, with the weights of `municipia.strategy.selectors.progress_rollup`: an objective's
@@ -38,7 +25,6 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from municipia.core.cache import cached_value
 from municipia.core.i18n import translated_names
@@ -48,28 +34,22 @@ from municipia.indicators.selectors import indicator_status, indicators_visible_
 from municipia.indicators.status import Assessment
 from municipia.organizations.models import Organization
 from municipia.organizations.selectors import network_member_ids, organizations_by_id
-from municipia.strategy.choices import ActionStatus
 from municipia.strategy.models import Action, Axis, Plan
 from municipia.strategy.selectors import (
     Rollup,
+    action_status,
     actions_of_plans,
     axis_weights,
-    milestones_of_actions,
     objective_weights,
     progress_rollup,
+    with_status_facts,
 )
+from municipia.strategy.status import STATUS_ORDER, Verdict, status_counts
 
-PROGRESS_TOLERANCE = 20
 LATE_SHARE = 0.25
 RISK_SHARE = 0.25
 # Worst first: the order of tables and charts.
-HEALTH_ORDER = [
-    ActionHealth.LATE,
-    ActionHealth.AT_RISK,
-    ActionHealth.ON_TRACK,
-    ActionHealth.NOT_STARTED,
-    ActionHealth.DONE,
-]
+HEALTH_ORDER = STATUS_ORDER
 HEALTH_COLOURS = {
     ActionHealth.LATE: "#b42318",
     ActionHealth.AT_RISK: "#E69F00",
@@ -77,71 +57,6 @@ HEALTH_COLOURS = {
     ActionHealth.NOT_STARTED: "#9aa3ad",
     ActionHealth.DONE: "#146c2e",
     ActionHealth.CANCELLED: "#d5dbe3",
-}
-
-
-@dataclass(frozen=True)
-class ActionFacts:
-    """What the health rules read about one action."""
-
-    status: str
-    progress: int
-    start_date: dt.date | None
-    end_date: dt.date | None
-    overdue_milestones: int = 0
-
-
-@dataclass(frozen=True)
-class Verdict:
-    health: str
-    expected_progress: int | None
-    reason: str
-
-
-def expected_progress(start: dt.date | None, end: dt.date | None, today: dt.date) -> int | None:
-    """Progress by elapsed time (0–100), or None without both dates."""
-    if start is None or end is None:
-        return None
-    if today <= start:
-        return 0
-    if today >= end:
-        return 100
-    return round(100 * (today - start).days / max((end - start).days, 1))
-
-
-def action_health(facts: ActionFacts, today: dt.date) -> Verdict:
-    """The health of one action on `today` (rules in the module docstring); `reason` is a rule tag."""
-    expected = expected_progress(facts.start_date, facts.end_date, today)
-    if facts.status == ActionStatus.CANCELLED:
-        return Verdict(ActionHealth.CANCELLED, expected, "cancelled")
-    if facts.status == ActionStatus.COMPLETED or facts.progress >= 100:
-        return Verdict(ActionHealth.DONE, expected, "completed")
-    if facts.end_date is not None and today > facts.end_date:
-        return Verdict(ActionHealth.LATE, expected, "end_passed")
-    if facts.progress == 0:
-        not_begun = (facts.start_date is not None and today < facts.start_date) or (
-            facts.start_date is None and facts.end_date is None and facts.status == ActionStatus.PLANNED
-        )
-        if not_begun:
-            return Verdict(ActionHealth.NOT_STARTED, expected, "not_started")
-    if facts.overdue_milestones:
-        return Verdict(ActionHealth.AT_RISK, expected, "milestone_overdue")
-    if facts.status == ActionStatus.DELAYED:
-        return Verdict(ActionHealth.AT_RISK, expected, "marked_delayed")
-    if expected is not None and expected - facts.progress > PROGRESS_TOLERANCE:
-        return Verdict(ActionHealth.AT_RISK, expected, "behind_schedule")
-    if facts.progress == 0 and facts.start_date is not None and today >= facts.start_date:
-        return Verdict(ActionHealth.AT_RISK, expected, "start_passed")
-    return Verdict(ActionHealth.ON_TRACK, expected, "on_schedule")
-
-
-# What a reader is told about an action that needs attention.
-REASONS = {
-    "end_passed": _("The end date has passed and the action is not complete."),
-    "milestone_overdue": _("A milestone is overdue."),
-    "marked_delayed": _("Marked as delayed by its owner."),
-    "behind_schedule": _("Progress is behind the time elapsed."),
-    "start_passed": _("The start date has passed with no progress."),
 }
 
 
@@ -204,7 +119,7 @@ class ActionState:
 
     @property
     def reason(self) -> str:
-        return str(REASONS.get(self.verdict.reason, ""))
+        return self.verdict.explanation
 
 
 @dataclass
@@ -215,41 +130,32 @@ class PlanMonitoring:
     plans: dict[int, ElementHealth] = field(default_factory=dict)
 
 
-def _overdue_milestones(action_ids: QuerySet, today: dt.date) -> dict[int, int]:
-    counts: dict[int, int] = defaultdict(int)
-    rows = milestones_of_actions(action_ids).filter(completed_on__isnull=True, due_date__lt=today)
-    for action_id in rows.values_list("action_id", flat=True):
-        counts[action_id] += 1
-    return counts
-
-
 def plan_monitoring(plan_ids: list[int], *, today: dt.date | None = None) -> PlanMonitoring:
-    """Health of every action, objective, axis and plan in `plan_ids`, in seven queries whatever their size."""
+    """Health of every action, objective, axis and plan in `plan_ids`, in six queries whatever their size."""
     today = today or timezone.localdate()
     result = PlanMonitoring()
     if not plan_ids:
         return result
-    actions = actions_of_plans(plan_ids)
-    overdue = _overdue_milestones(actions.values("id"), today)
-    rows = actions.order_by("code").only(
-        "id",
-        "code",
-        *translated_names("title"),
-        "objective_id",
-        "plan_id",
-        "status",
-        "progress",
-        "weight",
-        "start_date",
-        "end_date",
-        "updated_at",
+    rows = (
+        with_status_facts(actions_of_plans(plan_ids), today)
+        .order_by("code")
+        .only(
+            "id",
+            "code",
+            *translated_names("title"),
+            "objective_id",
+            "plan_id",
+            "status",
+            "progress",
+            "weight",
+            "start_date",
+            "end_date",
+            "updated_at",
+        )
     )
     by_objective: dict[int, list[ActionState]] = defaultdict(list)
     for action in rows:
-        facts = ActionFacts(
-            action.status, action.progress, action.start_date, action.end_date, overdue.get(action.pk, 0)
-        )
-        state = ActionState(action, action_health(facts, today))
+        state = ActionState(action, action_status(action, today))
         result.actions[action.pk] = state
         by_objective[action.objective_id].append(state)
 
@@ -408,13 +314,8 @@ def plan_dashboard(user, plan: Plan, *, today: dt.date | None = None) -> PlanDas
     monitoring = plan_monitoring([plan.pk], today=today)
     axes = list(plan.axes.only("id", "code", "position", *translated_names("title"), "plan_id").order_by("position"))
     overall = monitoring.plans[plan.pk]
-    labels = dict(ActionHealth.choices)
-    health_counts = [(h, str(labels[h]), overall.counts.get(h, 0)) for h in HEALTH_ORDER]
-    if overall.counts.get(ActionHealth.CANCELLED):
-        health_counts.append(
-            (ActionHealth.CANCELLED, str(labels[ActionHealth.CANCELLED]), overall.counts[ActionHealth.CANCELLED])
-        )
     states = list(monitoring.actions.values())
+    health_counts = status_counts(state.verdict for state in states)
     attention = sorted(
         (s for s in states if s.health in (ActionHealth.LATE, ActionHealth.AT_RISK)),
         key=lambda s: (HEALTH_ORDER.index(s.health), s.action.end_date or dt.date.max, s.action.code),

@@ -24,9 +24,10 @@ from django.utils import timezone, translation
 
 from municipia.core.mail import templated_email
 from municipia.indicators.models import Indicator, IndicatorReminder
+from municipia.indicators.owed import owed_values
 from municipia.indicators.selectors import indicator_status
 from municipia.indicators.status import Assessment
-from municipia.organizations.models import Organization, Person
+from municipia.organizations.models import Organization, Person, Role
 from municipia.organizations.selectors import organizations_by_id
 
 logger = logging.getLogger(__name__)
@@ -63,7 +64,9 @@ def owner_address(person: Person) -> str:
 
 
 def reminders_due(*, today: dt.date) -> list[Reminder]:
-    """Stale values of indicators with an owner who has an e-mail, not yet reminded about; six queries."""
+    """Stale values not yet reminded about, one digest per address, in a fixed number of queries:
+    to the indicator's owner (all its stale values) and to the editors of each council that owes
+    one (owed.py: the councils a plan's indicator is judged on)."""
     indicators = [
         indicator
         for indicator in Indicator.objects.filter(owner_person__isnull=False).select_related("owner_person__user")
@@ -71,24 +74,51 @@ def reminders_due(*, today: dt.date) -> list[Reminder]:
     ]
     table = indicator_status(indicators, today=today)
     stale = [(key, a) for key, a in table.assessments.items() if a.stale and a.latest is not None]
-    if not stale:
+    owed = [v for v in owed_values(Indicator.objects.all(), today=today) if v.assessment.stale and v.assessment.latest]
+    if not stale and not owed:
         return []
     by_id = {indicator.pk: indicator for indicator in indicators}
     sent = set(
-        IndicatorReminder.objects.filter(indicator_id__in={ind for (ind, _org), _a in stale}).values_list(
-            "indicator_id", "organization_id", "latest_date", "recipient"
-        )
+        IndicatorReminder.objects.filter(
+            indicator_id__in={ind for (ind, _org), _a in stale} | {v.indicator.pk for v in owed}
+        ).values_list("indicator_id", "organization_id", "latest_date", "recipient")
     )
     organizations = organizations_by_id({org for (_ind, org), _a in stale})
     reminders: dict[str, Reminder] = {}
+
+    def add(person: Person, address: str, value: StaleValue) -> None:
+        key = (value.indicator.pk, value.organization.pk, value.assessment.latest.date, address)
+        if key in sent:
+            return
+        sent.add(key)  # once per address, whoever it is reminded as
+        reminders.setdefault(address.lower(), Reminder(person, address)).values.append(value)
+
     for (indicator_id, organization_id), assessment in sorted(stale, key=lambda item: item[0]):
         indicator = by_id[indicator_id]
-        address = owner_address(indicator.owner_person)
-        if (indicator_id, organization_id, assessment.latest.date, address) in sent:
-            continue
-        reminder = reminders.setdefault(address.lower(), Reminder(indicator.owner_person, address))
-        reminder.values.append(StaleValue(indicator, organizations[organization_id], assessment))
+        add(
+            indicator.owner_person,
+            owner_address(indicator.owner_person),
+            StaleValue(indicator, organizations[organization_id], assessment),
+        )
+    for address, person, organization_id in _council_editors({v.organization.pk for v in owed}):
+        for value in owed:
+            if value.organization.pk == organization_id:
+                add(person, address, StaleValue(value.indicator, value.organization, value.assessment))
     return list(reminders.values())
+
+
+def _council_editors(organization_ids: set[int]) -> list[tuple[str, Person, int]]:
+    """(address, person, council id) of each council's editors with an e-mail address."""
+    found = []
+    for role in Role.objects.filter(organization_id__in=organization_ids).select_related("user__person"):
+        address = (role.user.email or "").strip()
+        if not address:
+            continue
+        person = getattr(role.user, "person", None) or Person(
+            full_name=role.user.get_full_name() or role.user.get_username()
+        )
+        found.append((address, person, role.organization_id))
+    return found
 
 
 def render(reminder: Reminder) -> EmailMultiAlternatives:

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import F, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from municipia.core.history import history_entries
 from municipia.core.visibility import User, is_site_admin
 from municipia.indicators.entities import INDICATOR, OBSERVATION
-from municipia.indicators.models import Baseline, Indicator, Observation, Target
+from municipia.indicators.models import Baseline, Indicator, Observation, ObservationImport, Target
 from municipia.indicators.status import Assessment, Point, assess
 from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids
@@ -314,4 +315,25 @@ def observations_for(ids: list[int], organization_ids: list[int]) -> QuerySet[Ob
         Observation.objects.filter(indicator_id__in=ids, organization_id__in=organization_ids)
         .only("id", "indicator_id", "organization_id", "date", "value", "source")
         .order_by("indicator_id", "organization_id", "date")
+    )
+
+
+def indicator_history(indicator: Indicator, *, limit: int = 100) -> list:
+    """The readable change history of an indicator, its baselines and its targets (three queries)."""
+    records = [
+        *cast(Any, Indicator).history.filter(id=indicator.pk).select_related("history_user"),
+        *cast(Any, Baseline).history.filter(indicator_id=indicator.pk).select_related("history_user"),
+        *cast(Any, Target).history.filter(indicator_id=indicator.pk).select_related("history_user"),
+    ]
+    return history_entries(records, limit=limit)
+
+
+def indicator_imports(indicator: Indicator, *, limit: int = 20) -> list:
+    """The imports that brought values of this indicator: who, when, which file, how many of its values."""
+    return list(
+        ObservationImport.objects.filter(observations__indicator=indicator)
+        .select_related("created_by")
+        .annotate(rows_imported=Count("observations", filter=Q(observations__indicator=indicator)))
+        .defer("content")
+        .order_by("-created_at")[:limit]
     )

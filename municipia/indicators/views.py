@@ -25,6 +25,8 @@ from municipia.indicators.forms import ObservationUploadForm
 from municipia.indicators.models import Indicator, ObservationImport
 from municipia.indicators.selectors import (
     indicator_get,
+    indicator_history,
+    indicator_imports,
     indicator_list,
     indicator_observations,
     indicator_page,
@@ -122,6 +124,9 @@ def indicator_detail(request, pk):
         "can_edit": request.user.has_perm("indicators.change_indicator", indicator),
         "can_import": request.user.has_perm("indicators.import_observations"),
     }
+    if context["can_edit"]:  # who changed the indicator, its baselines and targets, and imported values
+        context["history"] = indicator_history(indicator)
+        context["imports"] = indicator_imports(indicator)
     return render(request, "indicators/indicator_detail.html", context)
 
 

@@ -4,6 +4,8 @@ The organisation page shows what other apps contribute to its "organization" slo
 (core.sections) — the plans, from strategy — without this app importing theirs.
 """
 
+from typing import cast
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -15,7 +17,7 @@ from municipia.core.views import paginate
 from municipia.organizations.choices import Country, OrganizationKind
 from municipia.organizations.entities import PERSON
 from municipia.organizations.filters import OrganizationFilter
-from municipia.organizations.models import Organization
+from municipia.organizations.models import Organization, Person
 from municipia.organizations.selectors import organization_get, organization_list, organization_suggestions
 
 
@@ -65,7 +67,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A person's profile: what they chose to publish (anonymous readers see public profiles only)."""
-    person = PERSON.get(request.user, pk=pk)
+    person = cast(Person, PERSON.get(request.user, pk=pk))
     user = request.user
     context = {
         "person": person,

@@ -4,23 +4,28 @@ Every read starts from an entity's visibility rule and loads what its page shows
 number of queries, whatever the number of rows.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from municipia.core.entities import Entity
 from municipia.core.filters import search_translated
+from municipia.core.sections import WorkItem, WorkList
 from municipia.core.visibility import User
 from municipia.diagnosis.choices import CampaignStatus
 from municipia.diagnosis.entities import CAMPAIGN
 from municipia.governance.choices import TaskStatus
 from municipia.governance.entities import MEETING, TASK
 from municipia.organizations.models import Organization
+from municipia.organizations.permissions import editable_organization_ids
 from municipia.organizations.selectors import organization_list
-from municipia.partnerships.choices import ClarificationStatus
+from municipia.partnerships.choices import ClarificationStatus, CommitmentStatus
 from municipia.partnerships.entities import AGREEMENT, CLARIFICATION, NEWS_POST
 from municipia.partnerships.models import Agreement, Clarification, Commitment, NewsPost, Signatory
 from municipia.strategy.choices import ActionStatus
@@ -242,3 +247,37 @@ def linked_sections(user: User, obj: Plan | Organization) -> dict[str, Any]:
 
 
 LINKED_ON_PAGE = 5
+
+
+COMMITMENTS_AHEAD_DAYS = 30
+
+
+def my_work_commitments(user: User) -> list[WorkList]:
+    """The "My work" list of partnerships: open commitments of organisations I edit, overdue or
+    due within COMMITMENTS_AHEAD_DAYS."""
+    mine = editable_organization_ids(user)
+    if not mine:
+        return []
+    horizon = timezone.localdate() + dt.timedelta(days=COMMITMENTS_AHEAD_DAYS)
+    commitments = list(
+        Commitment.objects.filter(party_id__in=mine, due_date__lte=horizon)
+        .exclude(status__in=[CommitmentStatus.DELIVERED, CommitmentStatus.CANCELLED])
+        .select_related("agreement", "party")
+        .order_by("due_date", "id")
+    )
+    if not commitments:
+        return []
+    today = timezone.localdate()
+    items = []
+    for c in commitments[:25]:
+        due = c.due_date or today  # the query keeps only dated commitments
+        items.append(
+            WorkItem(
+                str(c.deliverable)[:140],
+                c.agreement.get_absolute_url(),
+                f"{c.party} · {date_format(due, 'DATE_FORMAT')}",
+                status="late" if due < today else "",
+                status_label=str(_("Overdue")) if due < today else "",
+            )
+        )
+    return [WorkList(key="commitments", title=_("Commitments due"), items=items, total=len(commitments))]

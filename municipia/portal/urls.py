@@ -9,4 +9,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("open-data/", views.open_data, name="open-data"),
+    path("my-work/", views.my_work, name="my-work"),
 ]

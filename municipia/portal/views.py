@@ -1,9 +1,11 @@
-"""The public home page, the accessibility statement and the open-data licence."""
+"""The public home page, the accessibility statement, the open-data licence and a signed-in person's "My work"."""
 
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from municipia.core.cache import public_cache
 from municipia.core.exports import DATA_LICENCE_NAME, DATA_LICENCE_URL
+from municipia.core.sections import work_lists
 from municipia.organizations.selectors import network_list
 from municipia.strategy.selectors import plans_visible_to, progress_rollup
 
@@ -36,3 +38,12 @@ def open_data(request):
     return render(
         request, "portal/open_data.html", {"licence_name": DATA_LICENCE_NAME, "licence_url": DATA_LICENCE_URL}
     )
+
+
+@login_required
+def my_work(request):
+    """What the signed-in user owes, from every app that registered a list (core.sections.register_work):
+    actions needing an update, meetings and minutes, overdue tasks, indicator values, evaluations,
+    commitments. Hand-written: it is no entity's page but a page of the person."""
+    lists = work_lists(request.user)
+    return render(request, "portal/my_work.html", {"lists": lists, "total": sum(w.total for w in lists)})

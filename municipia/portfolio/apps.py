@@ -12,9 +12,12 @@ class PortfolioConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers this app's entities and `rules` permissions.
+        from municipia.core.sections import register_work
         from municipia.portfolio import entities, permissions  # noqa: F401
         from municipia.portfolio.sections import action_portfolio_section, plan_portfolio_section
+        from municipia.portfolio.selectors import my_work_evaluations
 
         # The plan and action pages (strategy) link to the portfolio without importing it.
         register_section("plan", "portfolio", plan_portfolio_section)
         register_section("action", "portfolio", action_portfolio_section)
+        register_work("portfolio", my_work_evaluations)

@@ -12,15 +12,13 @@ unless every row is good.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from municipia.core.datafiles import UnreadableTable, csv_rows, xlsx_rows
+from municipia.core.exports import UnreadableFile, read_table  # noqa: F401 - part of this module's interface
 from municipia.portfolio.choices import ExecutionKind
 from municipia.portfolio.models import BudgetLine
 from municipia.strategy.models import Plan
@@ -35,10 +33,6 @@ KINDS = {
     "p": ExecutionKind.PAYMENT,
 }
 PREVIEW_ROWS = 20
-
-
-class UnreadableFile(Exception):
-    """Not a CSV or XLSX file this importer can read."""
 
 
 @dataclass
@@ -70,22 +64,6 @@ class CheckResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def read_table(name: str, content: bytes) -> list[list]:
-    """The file's rows (the header first) as lists of cells; an XLSX workbook within the bounds
-    of `core.datafiles.xlsx_rows`."""
-    try:
-        if name.lower().endswith(".xlsx") or content[:2] == b"PK":
-            return list(xlsx_rows(content))
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise UnreadableFile(_("Save the CSV file as UTF-8.")) from exc
-        delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-        return list(csv_rows(csv.reader(io.StringIO(text), delimiter=delimiter)))
-    except UnreadableTable as exc:
-        raise UnreadableFile(str(exc)) from None
 
 
 def _text(cell) -> str:

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.utils.translation import gettext as _
 
+from municipia.core.sections import WorkItem, WorkList
 from municipia.core.visibility import User
 from municipia.portfolio.choices import ExecutionKind, ProposalStatus, SourceKind
 from municipia.portfolio.entities import FUNDING_SOURCE, PROPOSAL
@@ -16,6 +18,7 @@ from municipia.portfolio.models import (
     BudgetLine,
     CriteriaSet,
     Criterion,
+    EvaluatorAssignment,
     ExecutionEntry,
     FundingSource,
     Proposal,
@@ -261,3 +264,25 @@ def plan_budget(plan: Plan) -> BudgetSummary:
         total=total,
         illustrative=any(s.is_illustrative for s in sources.values()),
     )
+
+
+def my_work_evaluations(user: User) -> list[WorkList]:
+    """The "My work" list of the portfolio: proposals under evaluation that I am asked to score
+    and have not scored on every criterion yet."""
+    assignments = (
+        EvaluatorAssignment.objects.filter(evaluator_id=user.pk, proposal__status=ProposalStatus.UNDER_EVALUATION)
+        .select_related("proposal__plan")
+        .annotate(scored=Count("scores"))
+        .order_by("proposal__plan_id", "proposal_id")
+    )
+    criteria = dict(
+        Criterion.objects.filter(criteria_set__plan__in={a.proposal.plan_id for a in assignments})
+        .values("criteria_set__plan_id")
+        .annotate(n=Count("id"))
+        .values_list("criteria_set__plan_id", "n")
+    )
+    due = [a for a in assignments if a.scored < criteria.get(a.proposal.plan_id, 0) or not a.scored]
+    if not due:
+        return []
+    items = [WorkItem(str(a.proposal), a.proposal.get_absolute_url(), str(a.proposal.plan)) for a in due[:25]]
+    return [WorkList(key="evaluations", title=_("Proposals to evaluate"), items=items, total=len(due))]

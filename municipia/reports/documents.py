@@ -48,6 +48,7 @@ ACTION_HEADINGS = {
     "objective_title": gettext_lazy("strategic objective"),
     "code": gettext_lazy("action code"),
     "title": gettext_lazy("action"),
+    "status": gettext_lazy("status reported by the owner"),
     "owner_department": gettext_lazy("owner department"),
     "participating_councils": gettext_lazy("participating councils"),
     "partner_organisations": gettext_lazy("partner organisations"),
@@ -56,7 +57,12 @@ ACTION_HEADINGS = {
 
 def action_headers() -> list[str]:
     """The export's headings, in the order of its columns (the action entity's `export_fields`)."""
-    return [str(ACTION_HEADINGS.get(column.name) or _verbose_name(column.name)) for column in action_columns()]
+    headers = []
+    for column in action_columns():
+        headers.append(str(ACTION_HEADINGS.get(column.name) or _verbose_name(column.name)))
+        if column.name == "status":  # action_records puts the computed status after the reported one
+            headers.append(str(gettext_lazy("computed status")))
+    return headers
 
 
 def _verbose_name(name: str) -> str:

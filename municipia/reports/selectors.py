@@ -38,10 +38,11 @@ from municipia.indicators.selectors import (
 from municipia.indicators.status import Assessment
 from municipia.organizations.models import Organization
 from municipia.organizations.selectors import network_members, organization_with_members
-from municipia.strategy.choices import ActionStatus
+from municipia.strategy.choices import ActionStatus, ComputedStatus
 from municipia.strategy.entities import ACTION, ACTION_EXPORT_PATHS
 from municipia.strategy.models import Action, Axis, Plan
-from municipia.strategy.selectors import plan_actions, plan_outline, progress_rollup
+from municipia.strategy.selectors import plan_actions, plan_outline, progress_rollup, with_status_facts
+from municipia.strategy.status import StatusFacts, computed_status
 
 
 def fallback_languages(language: str | None = None) -> list[str]:
@@ -172,19 +173,33 @@ def action_records(actions: QuerySet[Action], *, chunk_size: int = CHUNK_SIZE) -
         names = _lookups(column.path, column.translated, languages)
         spans[column.name] = slice(len(lookups), len(lookups) + len(names))
         lookups.extend(names)
+    # The computed status (strategy/status.py) follows the reported one: the facts it reads come last.
+    facts_at = []
+    for name in ("status", "progress", "start_date", "end_date", "overdue_milestones"):
+        if name not in lookups:
+            lookups.append(name)
+        facts_at.append(lookups.index(name))
+    today = timezone.localdate()
     rows = (
-        actions.order_by(
-            "plan_id", "objective__axis__position", "objective__axis__code", "objective__code", "code", "id"
-        )
+        with_status_facts(actions, today)
+        .order_by("plan_id", "objective__axis__position", "objective__axis__code", "objective__code", "code", "id")
         .values_list(*lookups)
         .iterator(chunk_size=chunk_size)
     )
     readers = [(column.name, _reader(column, spans.get(column.name, slice(0)))) for column in columns]
+    labels = {value: str(label) for value, label in ComputedStatus.choices}
     for chunk in chunked_iterator(rows, chunk_size):
         ids = [row[0] for row in chunk]
         lists = {column.name: _list_values(column.many, column, ids, languages) for column in columns if column.many}
         for row in chunk:
-            yield {name: read(row, lists) for name, read in readers}
+            record = {}
+            for name, read in readers:
+                record[name] = read(row, lists)
+                if name == "status":
+                    record["computed_status"] = labels[
+                        computed_status(StatusFacts(*[row[i] for i in facts_at]), today).status
+                    ]
+            yield record
 
 
 def action_cells(record: dict[str, Any]) -> list[Any]:

@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers
 from rest_framework.decorators import action as viewset_action
 from rest_framework.permissions import SAFE_METHODS
@@ -27,10 +27,11 @@ from municipia.api.serializers import (
 )
 from municipia.api.viewsets import EntityViewSet
 from municipia.core.entities import Entity
+from municipia.core.exports import UnreadableFile
 from municipia.core.visibility import User
 from municipia.organizations.selectors import organization_links, organization_list, partner_organizations
-from municipia.strategy import services
-from municipia.strategy.choices import PlanStatus
+from municipia.strategy import bulk, services
+from municipia.strategy.choices import ComputedStatus, PlanStatus
 from municipia.strategy.entities import ACTION, ACTION_PARTNER, AXIS, CHALLENGE, MILESTONE, OBJECTIVE, PLAN
 from municipia.strategy.filters import (
     ActionFilter,
@@ -42,7 +43,7 @@ from municipia.strategy.filters import (
     PlanFilter,
 )
 from municipia.strategy.models import Action, ActionPartner, Axis, Challenge, Milestone, Objective, Plan
-from municipia.strategy.selectors import action_list
+from municipia.strategy.selectors import action_list, action_status, with_status_facts
 
 FIXED_AFTER_CREATION = _("This cannot be changed once created.")
 
@@ -125,7 +126,55 @@ class PlanStatusSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-@extend_schema_view(change_status=extend_schema(request=PlanStatusSerializer, responses=PlanSerializer))
+class BulkProgressSerializer(serializers.Serializer):
+    """A filled progress template (CSV or XLSX, columns code, progress (%), status, comment)."""
+
+    file = serializers.FileField(help_text=_("The plan's progress template, filled in (CSV or XLSX)."))
+    dry_run = serializers.BooleanField(
+        required=False, default=False, help_text=_("Only check the file and list the changes; save nothing.")
+    )
+
+
+class BulkRowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class BulkChangeSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    code = serializers.CharField()
+    before = serializers.DictField()
+    after = serializers.DictField()
+    comment = serializers.CharField()
+
+
+class BulkResultSerializer(serializers.Serializer):
+    applied = serializers.BooleanField()
+    unchanged = serializers.IntegerField()
+    changes = BulkChangeSerializer(many=True)
+    errors = BulkRowErrorSerializer(many=True)
+
+
+def _bulk_data(result: bulk.BulkResult) -> dict[str, Any]:
+    return {
+        "applied": result.applied,
+        "unchanged": result.unchanged,
+        "changes": [
+            {"row": c.row, "code": c.action.code, "before": c.before, "after": c.after, "comment": c.comment}
+            for c in result.changes
+        ],
+        "errors": [{"row": row, "column": column, "message": message} for row, column, message in result.errors],
+    }
+
+
+@extend_schema_view(
+    change_status=extend_schema(request=PlanStatusSerializer, responses=PlanSerializer),
+    progress_update=extend_schema(
+        request={"multipart/form-data": BulkProgressSerializer},
+        responses={200: BulkResultSerializer, 400: BulkResultSerializer},
+    ),
+)
 class PlanViewSet(EntityViewSet):
     """Strategic plans. Anonymous users see published plans; editors also their own drafts."""
 
@@ -134,7 +183,7 @@ class PlanViewSet(EntityViewSet):
     filterset_class = PlanFilter
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    rules_actions = {"change_status": "approve"}
+    rules_actions = {"change_status": "approve", "progress_update": "change"}
 
     def get_queryset(self):
         return self.entity.visible(self.request.user).select_related("owner")
@@ -147,6 +196,26 @@ class PlanViewSet(EntityViewSet):
         serializer.is_valid(raise_exception=True)
         services.plan_change_status(acting_user=request.user, plan=plan, **serializer.validated_data)
         return Response(self.get_serializer(self.refetched(plan)).data)
+
+    @viewset_action(detail=True, methods=["post"], url_path="progress-update")
+    def progress_update(self, request, slug=None):
+        """Updates the progress and status of many actions from a filled template, all or nothing
+        (the same check as the plan's page); `dry_run` only lists the changes and the bad rows."""
+        plan = self.get_object()
+        serializer = BulkProgressSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = serializer.validated_data["file"]
+        try:
+            result = bulk.bulk_progress_update(
+                acting_user=request.user,
+                plan=plan,
+                file_name=upload.name,
+                content=upload.read(),
+                dry_run=serializer.validated_data["dry_run"],
+            )
+        except UnreadableFile as exc:
+            raise serializers.ValidationError({"file": [str(exc)]}) from None
+        return Response(BulkResultSerializer(_bulk_data(result)).data, status=200 if result.ok else 400)
 
 
 # --- Axes, challenges, objectives
@@ -325,10 +394,20 @@ class ActionSerializer(StrategySerializer):
         read_only=True,
         help_text=_("Partner organisations with their role (written on /action-partners/)."),
     )
+    computed_status = serializers.SerializerMethodField(
+        help_text=_(
+            "How the action is doing, computed from its dates, progress and milestones today (the same "
+            "status as on the plan page, the dashboard and the exports); `status` is the one its owner reports."
+        )
+    )
 
     class Meta:
         model = Action
-        fields = entity_fields(ACTION, first=("url", "html_url", "id", "plan", "axis", "objective"), last=("partners",))
+        fields = entity_fields(
+            ACTION,
+            first=("url", "html_url", "id", "plan", "axis", "objective"),
+            last=("partners", "computed_status"),
+        )
         extra_kwargs = _translated_kwargs(ACTION)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -345,9 +424,13 @@ class ActionSerializer(StrategySerializer):
             attrs["dependencies"] = [found[code] for code in dict.fromkeys(codes)]
         return attrs
 
+    @extend_schema_field(serializers.ChoiceField(choices=ComputedStatus.choices))
+    def get_computed_status(self, action: Action) -> str:
+        return action_status(action).status
+
 
 def _action_queryset(user):
-    return action_list(user).prefetch_related(
+    return with_status_facts(action_list(user)).prefetch_related(
         Prefetch("participants", queryset=organization_links()),
         Prefetch("dependencies", queryset=Action.objects.only("id", "code").order_by("code")),
         Prefetch("partnerships", queryset=ActionPartner.objects.select_related("organization")),

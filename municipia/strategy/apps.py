@@ -12,8 +12,10 @@ class StrategyConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers this app's `rules` permissions.
+        from municipia.core.sections import register_work
         from municipia.strategy import permissions  # noqa: F401
-        from municipia.strategy.selectors import organization_plans_section
+        from municipia.strategy.selectors import my_work_actions, organization_plans_section
 
         # The organisation page (organizations, below strategy) lists the plans it owns.
         register_section("organization", "strategy", organization_plans_section)
+        register_work("strategy", my_work_actions)

@@ -21,13 +21,19 @@ class PlanForm(ServiceModelForm):
 
 
 class PlanStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"))
+    """The confirmation of one transition (`target`, from the button that led here), or a choice
+    among the allowed ones with none chosen in advance: a plan never changes status by default."""
+
+    status = forms.ChoiceField(label=_("New status"), widget=forms.RadioSelect)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args, plan: Plan, **kwargs):
+    def __init__(self, *args, plan: Plan, target: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = PLAN_TRANSITIONS[plan.status]
         self.fields["status"].choices = [(value, label) for value, label in PlanStatus.choices if value in allowed]
+        if target in allowed:
+            self.fields["status"].initial = target
+            self.fields["status"].widget = forms.HiddenInput()
 
 
 class AxisForm(ServiceModelForm):

@@ -6,16 +6,32 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import F, Model, Prefetch, Q, QuerySet, Sum
+from django.conf import settings
+from django.db.models import Count, F, IntegerField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from municipia.core.entities import Entity
 from municipia.core.i18n import language_codes
+from municipia.core.sections import WorkItem, WorkList
 from municipia.core.visibility import User
 from municipia.organizations.models import Organization
-from municipia.strategy.choices import ActionStatus
+from municipia.organizations.permissions import editable_organization_ids
+from municipia.strategy.choices import ActionStatus, ComputedStatus, PlanStatus
 from municipia.strategy.entities import ACTION, AXIS, CHALLENGE, OBJECTIVE, PLAN
 from municipia.strategy.models import Action, ActionPartner, Axis, Challenge, Milestone, Objective, Plan, PlanVersion
+from municipia.strategy.status import (
+    NEEDS_UPDATE,
+    STATUS_ORDER,
+    UPDATE_INTERVAL_DAYS,
+    StatusFacts,
+    Verdict,
+    computed_status,
+    status_counts,
+)
 
 # --- Visibility: the entities' rules (strategy/entities.py). Every fetch by id or slug goes
 # through these, so "not found" and "forbidden" look alike to a visitor.
@@ -43,7 +59,7 @@ def objective_get(user: User | None, *, pk: int) -> Objective:
 
 def action_get(user: User | None, *, pk: int) -> Action:
     """An action with everything its page shows (department, lead, councils, links, milestones)."""
-    queryset = actions_visible_to(user).select_related(
+    queryset = with_status_facts(actions_visible_to(user)).select_related(
         "plan__owner", "objective__axis", "owner_department__organization", "lead__organization"
     )
     try:
@@ -103,6 +119,47 @@ def plan_outline(plan: Plan) -> list[Axis]:
         Axis.objects.filter(plan_id=plan.pk)
         .only("id", "plan_id", "code", "position", "weight", *titles)
         .prefetch_related(Prefetch("objectives", queryset=objectives.order_by("code", "id")))
+    )
+
+
+# --- The one status model (strategy/status.py): every page, export and API reads it from here.
+
+
+def with_status_facts(actions: QuerySet[Action], today: dt.date | None = None) -> QuerySet[Action]:
+    """`actions` annotated with `overdue_milestones` (due before `today`, not completed), in the same query."""
+    today = today or timezone.localdate()
+    overdue = (
+        Milestone.objects.filter(action_id=OuterRef("pk"), completed_on__isnull=True, due_date__lt=today)
+        .order_by()
+        .values("action_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return actions.annotate(overdue_milestones=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)))
+
+
+def action_status(action: Action, today: dt.date | None = None) -> Verdict:
+    """The computed status of an action (annotated by `with_status_facts`, or one query more if not)."""
+    today = today or timezone.localdate()
+    overdue = getattr(action, "overdue_milestones", None)
+    if overdue is None:
+        overdue = Milestone.objects.filter(action_id=action.pk, completed_on__isnull=True, due_date__lt=today).count()
+    facts = StatusFacts(action.status, action.progress, action.start_date, action.end_date, overdue)
+    return computed_status(facts, today)
+
+
+def action_statuses(plan_ids: list[int], today: dt.date | None = None) -> dict[int, Verdict]:
+    """The computed status of every action of the plans, by action id, in one query."""
+    today = today or timezone.localdate()
+    annotated: Any = with_status_facts(Action.objects.filter(plan_id__in=plan_ids), today)
+    rows = annotated.values_list("id", "status", "progress", "start_date", "end_date", "overdue_milestones")
+    return {pk: computed_status(StatusFacts(*facts), today) for pk, *facts in rows}
+
+
+def action_last_change(action: Action) -> Any:
+    """The latest history record of an action (who changed it, when, why), or None."""
+    return (
+        cast(Any, Action).history.filter(id=action.pk).select_related("history_user").order_by("-history_date").first()
     )
 
 
@@ -170,18 +227,21 @@ class PlanPage:
     plan: Plan
     axes: list[Axis]
     progress: Rollup
-    status_counts: dict[str, int]
+    statuses: dict[int, Verdict]
+    status_counts: list[tuple[str, str, int]]
+    axis_status_counts: dict[int, list[tuple[str, str, int]]]
     action_count: int
     budget_total: Decimal
     last_version: PlanVersion | None
 
 
-def plan_page(plan: Plan) -> PlanPage:
-    """Everything the plan page shows: axes → challenges, objectives → actions, and progress."""
+def plan_page(plan: Plan, *, today: dt.date | None = None) -> PlanPage:
+    """Everything the plan page shows: axes → challenges, objectives → actions, progress and the
+    computed status of every action (the dashboard's, counted the same way)."""
     # The page shows only the axes' descriptions: the others (every language) are not loaded.
     actions = (
         Action.objects.select_related("owner_department")
-        .defer("description", "created_at", "updated_at", "start_date", "end_date", "lead_id")
+        .defer("description", "created_at", "updated_at", "lead_id")
         .order_by("code")
     )
     objectives = Objective.objects.defer("description", "created_at", "updated_at").prefetch_related(
@@ -193,20 +253,26 @@ def plan_page(plan: Plan) -> PlanPage:
             Prefetch("objectives", queryset=objectives), Prefetch("challenges", queryset=challenges)
         )
     )
-    status_counts: dict[str, int] = {}
+    statuses = action_statuses([plan.pk], today)
     budget = Decimal("0")
     count = 0
+    axis_counts = {}
     for axis in axes:
+        axis_verdicts = []
         for objective in axis.objectives.all():
             for action in objective.actions.all():
-                status_counts[action.status] = status_counts.get(action.status, 0) + 1
+                cast(Any, action).verdict = statuses[action.pk]
+                axis_verdicts.append(statuses[action.pk])
                 budget += action.budget or 0
                 count += 1
+        axis_counts[axis.pk] = status_counts(axis_verdicts)
     return PlanPage(
         plan=plan,
         axes=axes,
         progress=progress_rollup([plan.pk]),
-        status_counts=status_counts,
+        statuses=statuses,
+        status_counts=status_counts(statuses.values()),
+        axis_status_counts=axis_counts,
         action_count=count,
         budget_total=budget,
         last_version=plan.versions.order_by("-number").first(),
@@ -287,11 +353,18 @@ def _snapshot_queryset(section: SnapshotSection, plan: Plan) -> QuerySet[Any]:
 
 
 def plan_snapshot(plan: Plan) -> dict[str, Any]:
-    """A JSON-ready picture of the plan, keyed by element codes so versions can be compared."""
-    snapshot: dict[str, Any] = {"plan": _snapshot_of(PLAN, plan)}
-    for section in SNAPSHOT_SECTIONS:
-        elements = _snapshot_queryset(section, plan)
-        snapshot[section.name] = {section.key(obj): _snapshot_of(section.entity, obj) for obj in elements}
+    """A JSON-ready picture of the plan, keyed by element codes so versions can be compared.
+
+    Language-neutral: translated texts are kept per language (`title_es`), and related objects
+    (a department, a council, a milestone) are labelled in the site's default language whatever
+    language the approver or the reader uses, so a version approved in Bulgarian and read in
+    Spanish shows no invented changes.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        snapshot: dict[str, Any] = {"plan": _snapshot_of(PLAN, plan)}
+        for section in SNAPSHOT_SECTIONS:
+            elements = _snapshot_queryset(section, plan)
+            snapshot[section.name] = {section.key(obj): _snapshot_of(section.entity, obj) for obj in elements}
     return snapshot
 
 
@@ -472,3 +545,84 @@ def organization_participations(user: User, organization: Organization) -> list[
     for plan_id, entry in by_plan.items():
         entry["progress"] = progress.plans.get(plan_id)
     return list(by_plan.values())
+
+
+# --- Actions needing an update from their owners ("My work", the reminder digest, the bulk update).
+
+
+@dataclass
+class ActionToUpdate:
+    action: Action
+    verdict: Verdict
+    stale: bool  # not updated for UPDATE_INTERVAL_DAYS
+
+
+def owed_actions(*, user: User | None = None) -> QuerySet[Action]:
+    """Open actions (not completed, cancelled or at 100 %) that `user` answers for: those they lead
+    and those of plans owned by organisations they edit; every open action without `user`."""
+    actions = Action.objects.exclude(status__in=[ActionStatus.COMPLETED, ActionStatus.CANCELLED]).exclude(
+        progress__gte=100
+    )
+    if user is not None:
+        actions = actions.filter(Q(lead__user=user) | Q(plan__owner_id__in=editable_organization_ids(user)))
+        actions = actions.exclude(plan__status=PlanStatus.CLOSED)
+    return actions
+
+
+def actions_needing_update(actions: QuerySet[Action], *, today: dt.date | None = None) -> list[ActionToUpdate]:
+    """Of `actions`, those late or at risk, or under way and not updated for UPDATE_INTERVAL_DAYS:
+    worst first, in one query (with the plan and the lead)."""
+    today = today or timezone.localdate()
+    cutoff = timezone.now() - dt.timedelta(days=UPDATE_INTERVAL_DAYS)
+    rows = (
+        with_status_facts(actions, today)
+        .select_related("plan", "lead__user")
+        .defer("description", "plan__summary", "plan__vision", "plan__mission")
+        .order_by("plan_id", "code", "id")
+    )
+    found = []
+    for action in rows:
+        verdict = action_status(action, today)
+        stale = verdict.status == ComputedStatus.ON_TRACK and action.updated_at < cutoff
+        if verdict.status in NEEDS_UPDATE or stale:
+            found.append(ActionToUpdate(action, verdict, stale))
+    order: dict[str, int] = {str(status): i for i, status in enumerate(STATUS_ORDER)}
+    found.sort(key=lambda item: (order.get(item.verdict.status, 9), item.action.end_date or dt.date.max))
+    return found
+
+
+MY_WORK_ROWS = 25
+
+
+def my_work_actions(user: User) -> list[Any]:
+    """The "My work" list of the strategy app: my actions needing an update."""
+    found = actions_needing_update(owed_actions(user=user))
+    items = []
+    for entry in found[:MY_WORK_ROWS]:
+        action = entry.action
+        note = entry.verdict.explanation or _("Not updated for %(days)s days.") % {"days": UPDATE_INTERVAL_DAYS}
+        items.append(
+            WorkItem(
+                text=f"{action.code} {action.title}",
+                url=action.get_absolute_url(),
+                note=f"{action.plan.title} · {action.progress} % · {note}",
+                status=entry.verdict.status,
+                status_label=entry.verdict.label,
+            )
+        )
+    plans = {entry.action.plan for entry in found}
+    links = [
+        (_("Update the progress of %(plan)s from a file") % {"plan": plan.title},
+         reverse("strategy:plan-progress-upload", args=[plan.slug]))
+        for plan in sorted(plans, key=lambda p: p.pk)
+    ]  # fmt: skip
+    return [
+        WorkList(
+            key="actions",
+            title=_("My actions needing an update"),
+            items=items,
+            total=len(found),
+            empty=_("None of your actions needs an update."),
+            links=links,
+        )
+    ]

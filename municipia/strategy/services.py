@@ -261,6 +261,7 @@ def _save_action(
     acting_user: User | None,
     participants: Iterable[Organization] | None,
     dependencies: Iterable[Action] | None,
+    reason: str = "",
 ) -> Action:
     participants = list(participants) if participants is not None else None
     dependencies = list(dependencies) if dependencies is not None else None
@@ -277,7 +278,7 @@ def _save_action(
             errors.setdefault(key, messages)
     if errors:
         raise ValidationError(errors)
-    save_with_history(action, acting_user=acting_user)
+    save_with_history(action, acting_user=acting_user, reason=reason)
     if participants is not None:
         action.participants.set(participants)
     if dependencies is not None:
@@ -307,9 +308,12 @@ def action_update(
     data: dict[str, Any],
     participants: Iterable[Organization] | None = None,
     dependencies: Iterable[Action] | None = None,
+    reason: str = "",
 ) -> Action:
     apply_fields(action, data, ACTION_FIELDS)
-    return _save_action(action, acting_user=acting_user, participants=participants, dependencies=dependencies)
+    return _save_action(
+        action, acting_user=acting_user, participants=participants, dependencies=dependencies, reason=reason
+    )
 
 
 @transaction.atomic

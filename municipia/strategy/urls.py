@@ -4,7 +4,7 @@ Create, edit and delete pages are the entities' generic ones (core.entity_views)
 (its owner comes from `?owner=`) and the status change are this app's own views.
 """
 
-from django.urls import path
+from django.urls import path, re_path
 
 from municipia.core.entity_views import entity_paths
 from municipia.strategy import embed_views, views
@@ -18,6 +18,12 @@ urlpatterns = [
     *entity_paths(PLAN, item="plans/<slug:slug>/", views=("update", "delete")),
     path("plans/<slug:slug>/status/", views.PlanStatusView.as_view(), name="plan-status"),
     path("plans/<slug:slug>/changes/", views.plan_changes, name="plan-changes"),
+    path("plans/<slug:slug>/progress-update/", views.PlanBulkUpdateView.as_view(), name="plan-progress-upload"),
+    re_path(
+        r"^plans/(?P<slug>[-\w]+)/progress-update/template\.(?P<fmt>csv|xlsx)$",
+        views.PlanBulkTemplateView.as_view(),
+        name="plan-bulk-template",
+    ),
     path("plans/<slug:slug>/history/", views.PlanHistoryView.as_view(), name="plan-history"),
     *entity_paths(AXIS, item="axes/<int:pk>/", create="plans/<slug:slug>/axes/new/", parent=PLAN),
     *entity_paths(ACTION, item="actions/<int:pk>/", create="plans/<slug:slug>/actions/new/", parent=PLAN),

@@ -4,19 +4,22 @@ Each view checks the permission (`require_perm` / `EditorView`), calls a selecto
 and renders. Objects are fetched through selectors scoped to what the user may see.
 """
 
+import base64
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Field
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import get_language_info, gettext_lazy
+from django.utils.translation import get_language_info, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from municipia.core.cache import public_cache
 from municipia.core.entity_views import EntityCreateView
+from municipia.core.exports import UnreadableFile, csv_response, xlsx_response
 from municipia.core.history import history_entries, object_history
 from municipia.core.i18n import current_language, language_codes, split_translated
 from municipia.core.links import reverse_many
@@ -28,8 +31,14 @@ from municipia.organizations.selectors import (
     organizations_among,
     organizations_edited_by,
 )
-from municipia.strategy import services
-from municipia.strategy.choices import ActionStatus, PlanStatus
+from municipia.strategy import bulk, services
+from municipia.strategy.choices import (
+    BACKWARD_TRANSITIONS,
+    PLAN_TRANSITIONS,
+    TRANSITION_LABELS,
+    ActionStatus,
+    PlanStatus,
+)
 from municipia.strategy.entities import ACTION, PLAN
 from municipia.strategy.filters import ActionFilter
 from municipia.strategy.forms import PlanForm, PlanStatusForm
@@ -37,14 +46,18 @@ from municipia.strategy.models import Action, Axis, Challenge, Objective, Plan
 from municipia.strategy.selectors import (
     SNAPSHOT_SECTIONS,
     action_get,
+    action_last_change,
     action_list,
+    action_status,
     plan_get,
     plan_page,
     plan_snapshot,
     plan_versions,
     plans_visible_to,
     progress_rollup,
+    with_status_facts,
 )
+from municipia.strategy.status import STATUS_RULES
 from municipia.strategy.versions import diff_snapshots
 
 PLANS_PER_PAGE = 20
@@ -86,18 +99,26 @@ def plan_detail(request, slug):
                 action.detail_url = action_url(action.pk)
                 action.status_label = labels.get(action.status, action.status)
             objectives.append((objective, page.progress.objectives.get(objective.pk), actions))
-        axes.append({"axis": axis, "progress": page.progress.axes.get(axis.pk), "objectives": objectives})
-    status_counts = [(labels[value], page.status_counts.get(value, 0)) for value in ActionStatus.values]
+        axes.append(
+            {
+                "axis": axis,
+                "progress": page.progress.axes.get(axis.pk),
+                "objectives": objectives,
+                "status_counts": page.axis_status_counts.get(axis.pk, []),
+                "action_count": sum(len(actions) for _o, _p, actions in objectives),
+            }
+        )
     context = {
         "plan": plan,
         "page": page,
         "axes": axes,
         "progress": page.progress.plans.get(plan.pk),
-        "status_counts": status_counts,
+        "status_counts": page.status_counts,
+        "status_rules": STATUS_RULES,
+        "transitions": plan_transitions(user, plan),
         "can_edit": user.has_perm("strategy.change_plan", plan),
         "can_delete": user.has_perm("strategy.delete_plan", plan),
         "can_view_history": user.has_perm("strategy.view_history", plan),
-        "status_form": PlanStatusForm(plan=plan) if user.has_perm("strategy.change_plan", plan) else None,
         **section_context("plan", user, plan),
     }
     return render(request, "strategy/plan_detail.html", context)
@@ -207,14 +228,16 @@ def action_list_view(request):
         actions = action_list(request.user)
     else:
         actions = filterset.qs if filterset.is_valid() else Action.objects.none()
-    page = paginate(request, actions)
+    page = paginate(request, with_status_facts(actions))
     page.object_list = list(page.object_list)
     action_url, plan_url = reverse_many("strategy:action-detail"), reverse_many("strategy:plan-detail", "slug")
     labels = status_labels()
+    today = timezone.localdate()
     for action in page.object_list:
         action.detail_url = action_url(action.pk)
         action.plan_url = plan_url(action.plan.slug)
         action.status_label = labels.get(action.status, action.status)
+        action.verdict = action_status(action, today)
     context = {"filterset": filterset, "page": page, **_filter_choices(request, filterset)}
     return render(request, "strategy/action_list.html", context)
 
@@ -302,6 +325,9 @@ def action_detail(request, pk):
     can_view_history = user.has_perm("strategy.view_history", action)
     context = {
         "action": action,
+        "verdict": action_status(action),
+        "last_change": action_last_change(action),
+        "status_rules": STATUS_RULES,
         "plan": action.plan,
         "milestones": sorted(action.milestones.all(), key=lambda m: (m.due_date, m.pk)),
         "further_facts": _further_facts(action),
@@ -342,23 +368,57 @@ class PlanCreateView(EntityCreateView):
         return {**super().get_context(), "hidden": {"owner": self.parent.slug}}
 
 
+def plan_transitions(user, plan: Plan) -> list[dict]:
+    """The buttons of the plan's next steps the user may take ("Approve plan", "Start execution"…),
+    each leading to a confirmation page; none without the right."""
+    if not user.has_perm("strategy.change_plan", plan):
+        return []
+    buttons = []
+    for status in PlanStatus.values:
+        if status not in PLAN_TRANSITIONS[plan.status]:
+            continue
+        if status == PlanStatus.APPROVED and not user.has_perm("strategy.approve_plan", plan):
+            continue
+        step = (plan.status, status)
+        buttons.append(
+            {
+                "status": status,
+                "label": str(TRANSITION_LABELS[step]),
+                "backward": step in BACKWARD_TRANSITIONS,
+            }
+        )
+    return buttons
+
+
 class PlanStatusView(ServiceFormView):
     """Moves a plan along its lifecycle: a state transition, not an edit (approving needs
-    `approve_plan` and keeps a version), so it has its own form and service."""
+    `approve_plan` and keeps a version), so it has its own form and service. The plan page's
+    buttons lead here with `?to=<status>`: this page asks for confirmation (and a note)."""
 
     permission = "strategy.change_plan"
     form_class = PlanStatusForm
-    title = gettext_lazy("Change the plan's status")
 
     def load(self, slug):
         self.plan = plan_get(self.request.user, slug=slug)
+        self.target = self.request.GET.get("to") or self.request.POST.get("status")
         return self.plan
 
+    @property
+    def title(self):
+        label = TRANSITION_LABELS.get((self.plan.status, self.target))
+        if label:
+            return _("%(step)s: please confirm") % {"step": label}
+        return _("Change the plan's status")
+
     def get_form_kwargs(self):
-        return {"plan": self.plan}
+        return {"plan": self.plan, "target": self.target}
 
     def get_context(self):
-        return {"subtitle": self.plan.title}
+        status = self.plan.get_status_display()
+        return {
+            "subtitle": _("%(plan)s — now %(status)s") % {"plan": self.plan.title, "status": status},
+            "submit_label": _("Confirm"),
+        }
 
     def cancel_url(self):
         return self.plan.get_absolute_url()
@@ -372,3 +432,81 @@ class PlanStatusView(ServiceFormView):
         )
         messages.success(self.request, _("Status changed to %(status)s.") % {"status": plan.get_status_display()})
         return plan
+
+
+# --- Bulk progress update (strategy/bulk.py): a template to download, an upload, a preview, all or nothing.
+
+BULK_SESSION_KEY = "strategy-bulk-update"
+BULK_MAX_BYTES = 5 * 1024 * 1024
+
+
+class PlanBulkTemplateView(EditorView):
+    """The plan's actions as a CSV or XLSX template to fill in (progress, status, comment)."""
+
+    permission = "strategy.change_plan"
+
+    def load(self, slug, fmt):
+        self.plan = plan_get(self.request.user, slug=slug)
+        return self.plan
+
+    def get(self, request, slug, fmt):
+        stem = f"{self.plan.slug}-progress"
+        header, rows = bulk.template_header(), bulk.template_rows(self.plan)
+        if fmt == "xlsx":
+            return xlsx_response([(_("Progress"), header, rows)], filename=f"{stem}.xlsx")
+        return csv_response(header, rows, filename=f"{stem}.csv")
+
+
+class PlanBulkUpdateView(EditorView):
+    """Upload a filled template → a preview listing every change and every bad row → apply all or
+    nothing. Special because the upload is kept (in the session) between preview and apply."""
+
+    permission = "strategy.change_plan"
+    template_name = "strategy/plan_bulk_update.html"
+
+    def load(self, slug):
+        self.plan = plan_get(self.request.user, slug=slug)
+        return self.plan
+
+    def render_page(self, result=None, error="", status=200):
+        context = {"plan": self.plan, "result": result, "error": error, "max_rows": bulk.MAX_ROWS}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, slug):
+        return self.render_page()
+
+    def post(self, request, slug):
+        key = f"{BULK_SESSION_KEY}-{self.plan.pk}"
+        if "apply" in request.POST:
+            kept = request.session.get(key)
+            if not kept:
+                return self.render_page(error=_("Upload the file again: the preview has expired."), status=400)
+            name, content = kept["name"], base64.b64decode(kept["content"])
+        else:
+            upload = request.FILES.get("file")
+            if upload is None:
+                return self.render_page(error=_("Choose a CSV or XLSX file."), status=400)
+            if upload.size > BULK_MAX_BYTES:
+                return self.render_page(error=_("The file is larger than 5 MB."), status=400)
+            name, content = upload.name, upload.read()
+        try:
+            result = bulk.bulk_progress_update(
+                acting_user=request.user,
+                plan=self.plan,
+                file_name=name,
+                content=content,
+                dry_run="apply" not in request.POST,
+            )
+        except UnreadableFile as exc:
+            return self.render_page(error=str(exc), status=400)
+        if result.applied:
+            request.session.pop(key, None)
+            messages.success(
+                request,
+                ngettext("%(n)s action updated.", "%(n)s actions updated.", len(result.changes))
+                % {"n": len(result.changes)},
+            )
+            return redirect(self.plan.get_absolute_url())
+        if result.ok:
+            request.session[key] = {"name": name, "content": base64.b64encode(content).decode()}
+        return self.render_page(result=result, status=200 if result.ok else 400)

@@ -6,15 +6,12 @@ from decimal import Decimal
 import pytest
 
 from municipia.indicators.choices import ActionHealth
-from municipia.indicators.monitoring import (
-    ActionFacts,
-    action_health,
-    expected_progress,
-    health_from_shares,
-    plan_monitoring,
-)
+from municipia.indicators.monitoring import health_from_shares, plan_monitoring
 from municipia.strategy.choices import ActionStatus
 from municipia.strategy.selectors import progress_rollup
+from municipia.strategy.status import StatusFacts as ActionFacts
+from municipia.strategy.status import computed_status as action_health
+from municipia.strategy.status import expected_progress
 from municipia.strategy.tests.factories import (
     ActionFactory,
     AxisFactory,

@@ -85,11 +85,11 @@ def test_reminders_due_take_the_same_queries_for_many_indicators(django_assert_m
     owner = PersonFactory(email="owner@example.org")
     for index in range(2):
         ObservationFactory(indicator=IndicatorFactory(owner_person=owner), date=dt.date(2020, 1, 1 + index))
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(13):  # + the councils that owe values (owed.py) and their editors
         small = reminders_due(today=LATER)
     for index in range(20):
         ObservationFactory(indicator=IndicatorFactory(owner_person=owner), date=dt.date(2020, 2, 1 + index))
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(13):  # + the councils that owe values (owed.py) and their editors
         big = reminders_due(today=LATER)
     assert len(small[0].values) == 2 and len(big[0].values) == 22
 
@@ -108,3 +108,30 @@ class FailingBackend:
 
     def send_messages(self, messages):
         raise OSError("mail server down")
+
+
+def test_each_council_that_owes_a_value_of_a_network_plan_is_reminded_through_its_editors():
+    from municipia.organizations.models import NetworkMembership
+    from municipia.organizations.tests.factories import RoleFactory
+    from municipia.strategy.tests.factories import AxisFactory, ObjectiveFactory, PlanFactory
+
+    network = OrganizationFactory(name_en="Network", kind="network")
+    tremp, vic, girona = (OrganizationFactory(name_en=name) for name in ("Tremp", "Vic", "Girona"))
+    for member in (tremp, vic, girona):
+        NetworkMembership.objects.create(network=network, member=member)
+    plan = PlanFactory(owner=network)
+    objective = ObjectiveFactory(axis=AxisFactory(plan=plan))
+    indicator = IndicatorFactory(code="NET-01", owner_person=None)
+    indicator.objectives.add(objective)
+    ObservationFactory(indicator=indicator, organization=tremp, date=dt.date(2023, 12, 31), value=Decimal(40))
+    ObservationFactory(indicator=indicator, organization=vic, date=dt.date(2025, 6, 30), value=Decimal(50))
+    RoleFactory(organization=tremp, user=UserFactory(email="tremp@example.org"))
+    RoleFactory(organization=vic, user=UserFactory(email="vic@example.org"))
+    RoleFactory(organization=girona, user=UserFactory(email=""))  # no address: nobody to write to
+    RoleFactory(user=UserFactory(email="elsewhere@example.org"))
+
+    sent = send_indicator_reminders(today=LATER)
+
+    assert {reminder.recipient for reminder in sent} == {"tremp@example.org"}  # Vic's value is fresh
+    assert "NET-01" in mail.outbox[0].body and "Tremp" in mail.outbox[0].body
+    assert send_indicator_reminders(today=LATER) == []

@@ -146,3 +146,64 @@ def test_running_the_demo_twice_duplicates_nothing(demo):
     assert {model: model.history.count() for model in histories} == histories
     assert get_user_model().objects.count() == users
     assert "already exists" in out.getvalue()
+
+
+LANGUAGES = ("en", "es", "ca", "bg")
+
+
+def _changes_in(language: str, old: dict, plan: Plan) -> list[tuple]:
+    from django.utils import translation
+
+    from municipia.strategy.views import readable_changes
+
+    with translation.override(language):
+        changes = diff_snapshots(old, plan_snapshot(plan))
+        rows = readable_changes(changes)
+    assert len(rows) == len(changes)
+    return [(c.section, c.key, c.kind, c.field) for c in changes]
+
+
+@pytest.mark.parametrize("slug", [CATALAN, JEREZ, SOFIA])
+def test_change_lists_are_the_same_in_every_interface_language(demo, slug, client):
+    """The stored version (approved with English active) and a version approved with each other
+    language active: read in any language, the same changes, and none where nothing changed."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    plan = Plan.objects.get(slug=slug)
+    version = plan.versions.order_by("-number").first()
+    if version is not None:
+        stored = [_changes_in(language, version.snapshot, plan) for language in LANGUAGES]
+        assert all(found == stored[0] for found in stored)
+        # The page says as much, in each language.
+        for language in LANGUAGES:
+            with translation.override(language):
+                html = client.get(reverse("strategy:plan-changes", args=[slug])).content.decode()
+            assert html.count("<tr") - 1 == len(stored[0]) or (not stored[0] and "<tr" not in html)
+    for approver_language in LANGUAGES:
+        with translation.override(approver_language):
+            approved = plan_snapshot(plan)
+        for reader_language in LANGUAGES:
+            assert _changes_in(reader_language, approved, plan) == []
+
+
+def test_a_change_to_one_language_shows_as_that_field_in_that_language(demo):
+    from django.utils import translation
+
+    from municipia.strategy.views import readable_changes
+
+    plan = Plan.objects.get(slug=SOFIA)
+    with translation.override("bg"):
+        approved = plan_snapshot(plan)
+    action = Action.objects.filter(plan=plan).order_by("code").first()
+    with transaction.atomic():
+        Action.objects.filter(pk=action.pk).update(title_es="Un título nuevo")
+        for language in LANGUAGES:
+            with translation.override(language):
+                changes = diff_snapshots(approved, plan_snapshot(plan))
+                rows = readable_changes(changes)
+            assert [(c.key, c.field, c.after) for c in changes] == [(action.code, "title_es", "Un título nuevo")]
+        with translation.override("en"):
+            assert readable_changes(changes)[0].field == "Title (español)"
+        transaction.set_rollback(True)
+    assert rows

@@ -471,8 +471,8 @@ def build_plan(size: int) -> Plan:
 def test_plan_page_queries_do_not_grow_with_the_plan(client, django_assert_max_num_queries, size):
     plan = build_plan(size)
     # + the public cache's version read, + governance bodies and tasks, + portfolio proposals and sources,
-    # + agreements, news and clarifications
-    with django_assert_max_num_queries(17):
+    # + agreements, news and clarifications, + computed statuses
+    with django_assert_max_num_queries(18):
         assert client.get(url("plan-detail", plan.slug)).status_code == 200
 
 
@@ -480,8 +480,9 @@ def test_plan_page_queries_do_not_grow_with_the_plan(client, django_assert_max_n
 def test_plan_page_for_editor_keeps_constant_queries(client, django_assert_max_num_queries, size):
     plan = build_plan(size)
     client.force_login(RoleFactory(organization=plan.owner).user)
-    # + governance bodies and tasks, + portfolio proposals and sources, + agreements, news and clarifications
-    with django_assert_max_num_queries(20):
+    # + governance bodies and tasks, + portfolio proposals and sources, + agreements, news and clarifications,
+    # + statuses
+    with django_assert_max_num_queries(21):
         assert client.get(url("plan-detail", plan.slug)).status_code == 200
 
 
@@ -506,12 +507,12 @@ def test_action_page_queries_do_not_grow(client, django_assert_max_num_queries, 
     for progress in range(size):
         services.action_update(acting_user=editor, action=action, data={"progress": progress})
     # + the public cache's content-version read, + portfolio origin and budget, + partner organisations,
-    # + the commitments it serves
-    with django_assert_max_num_queries(12):
+    # + the commitments it serves, + the last change
+    with django_assert_max_num_queries(13):
         assert client.get(url("action-detail", action.pk)).status_code == 200
     client.force_login(editor)
-    # + portfolio origin (with the seats in bodies) and budget, + partners, + commitments
-    with django_assert_max_num_queries(24):
+    # + portfolio origin (with the seats in bodies) and budget, + partners, + commitments, + the last change
+    with django_assert_max_num_queries(25):
         assert client.get(url("action-detail", action.pk)).status_code == 200
 
 
