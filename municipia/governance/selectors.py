@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from municipia.core.history import history_entries
 from municipia.core.sections import WorkItem, WorkList
 from municipia.core.visibility import User
-from municipia.governance.choices import OFFICER_ROLES, MinutesStatus, TaskStatus
+from municipia.governance.choices import OFFICER_ROLES, BodyKind, MinutesStatus, TaskStatus
 from municipia.governance.entities import BODY, MEETING, TASK
 from municipia.governance.models import (
     AgendaItem,
@@ -392,3 +392,9 @@ def meeting_history(meeting: Meeting, *, limit: int = 100) -> list:
         *Task.history.filter(meeting_id=meeting.pk).select_related("history_user"),  # type: ignore[attr-defined]
     ]
     return history_entries(records, limit=limit)
+
+
+def coordination_groups(body_ids: Iterable[int], *, plan_id: int | None = None) -> QuerySet[Body]:
+    """The coordination groups among these bodies (of one plan, if given)."""
+    groups = Body.objects.filter(pk__in=body_ids, kind=BodyKind.COORDINATION_GROUP)
+    return groups.filter(plan_id=plan_id) if plan_id is not None else groups

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from municipia.core.models import RequiresOneLanguageMixin, TimeStampedModel, finish_clean
 from municipia.indicators.choices import Direction, Frequency, ImportStatus
-from municipia.organizations.models import NetworkMembership, Organization, Person
+from municipia.organizations.models import Organization, Person
 
 # Wide enough for counts in millions and rates with six decimals.
 VALUE_DIGITS = 20
@@ -317,8 +317,9 @@ def indicator_reach(owner_ids: set[int]) -> dict[int, set[int]]:
     itself and, for a network, its members (one query). Site-wide indicators reach everyone."""
     reach: dict[int, set[int]] = {owner: {owner} for owner in owner_ids}
     if owner_ids:
-        pairs = NetworkMembership.objects.filter(network_id__in=owner_ids).values_list("network_id", "member_id")
-        for network_id, member_id in pairs:
+        from municipia.organizations.selectors import network_member_pairs  # selectors import models
+
+        for network_id, member_id in network_member_pairs(owner_ids):
             reach[network_id].add(member_id)
     return reach
 

@@ -22,8 +22,9 @@ from municipia.indicators.choices import IndicatorStatus
 from municipia.indicators.models import Indicator
 from municipia.indicators.selectors import indicator_status
 from municipia.indicators.status import Assessment
-from municipia.organizations.models import NetworkMembership, Organization
+from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids
+from municipia.organizations.selectors import network_member_pairs, networks_of_members, organizations_by_id
 
 
 @dataclass
@@ -56,9 +57,7 @@ def owed_values(indicators: QuerySet[Indicator], *, today: dt.date | None = None
     owners = _plans_of(list(indicators_by_id))
     members: dict[int, set[int]] = defaultdict(set)
     all_owners = {o for ids in owners.values() for o in ids}
-    for network_id, member_id in NetworkMembership.objects.filter(network_id__in=all_owners).values_list(
-        "network_id", "member_id"
-    ):
+    for network_id, member_id in network_member_pairs(all_owners):
         members[network_id].add(member_id)
     councils: dict[int, set[int]] = {pk: set() for pk in indicators_by_id}
     for indicator_id, owner_ids in owners.items():
@@ -68,7 +67,7 @@ def owed_values(indicators: QuerySet[Indicator], *, today: dt.date | None = None
     if not all_councils:
         return []
     table = indicator_status(list(indicators_by_id.values()), organization_ids=all_councils, today=today)
-    organizations = Organization.objects.in_bulk(all_councils)
+    organizations = organizations_by_id(all_councils)
     owed = []
     for (indicator_id, organization_id), assessment in sorted(table.assessments.items()):
         if organization_id not in councils.get(indicator_id, ()):
@@ -84,7 +83,7 @@ def my_work_indicators(user: User) -> list[WorkList]:
     owned = Q(owner_person__user=user)
     if mine:
         measured = Q(objectives__axis__plan__owner_id__in=mine) | Q(actions__plan__owner_id__in=mine)
-        member_of = NetworkMembership.objects.filter(member_id__in=mine).values("network_id")
+        member_of = networks_of_members(mine)
         measured |= Q(objectives__axis__plan__owner_id__in=member_of) | Q(actions__plan__owner_id__in=member_of)
         candidates = Indicator.objects.filter(owned | measured)
     else:

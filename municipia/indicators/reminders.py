@@ -27,8 +27,8 @@ from municipia.indicators.models import Indicator, IndicatorReminder
 from municipia.indicators.owed import owed_values
 from municipia.indicators.selectors import indicator_status
 from municipia.indicators.status import Assessment
-from municipia.organizations.models import Organization, Person, Role
-from municipia.organizations.selectors import organizations_by_id
+from municipia.organizations.models import Organization, Person
+from municipia.organizations.selectors import organizations_by_id, roles_with_people
 
 logger = logging.getLogger(__name__)
 TEMPLATE = "indicators/email/stale_reminder"
@@ -110,7 +110,7 @@ def reminders_due(*, today: dt.date) -> list[Reminder]:
 def _council_editors(organization_ids: set[int]) -> list[tuple[str, Person, int]]:
     """(address, person, council id) of each council's editors with an e-mail address."""
     found = []
-    for role in Role.objects.filter(organization_id__in=organization_ids).select_related("user__person"):
+    for role in roles_with_people(organization_ids):
         address = (role.user.email or "").strip()
         if not address:
             continue

@@ -255,3 +255,18 @@ def organization_suggestions(query: str, *, limit: int = 20) -> list[dict]:
         }
         for org in found
     ]
+
+
+def network_member_pairs(network_ids: Ids) -> list[tuple[int, int]]:
+    """(network id, member id) of every membership of these networks."""
+    return list(NetworkMembership.objects.filter(network_id__in=network_ids).values_list("network_id", "member_id"))
+
+
+def networks_of_members(member_ids: Ids) -> QuerySet[Any]:
+    """The ids (as a subquery of `network_id` values) of the networks these councils belong to."""
+    return NetworkMembership.objects.filter(member_id__in=member_ids).values("network_id")
+
+
+def roles_with_people(organization_ids: Ids) -> QuerySet[Role]:
+    """The roles held in these organisations, with each user and the person linked to the account."""
+    return Role.objects.filter(organization_id__in=organization_ids).select_related("user__person")

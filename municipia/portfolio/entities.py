@@ -17,9 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from municipia.core.entities import Entity, register
 from municipia.core.visibility import NOTHING, Among, Custom, Is, Rule, User
-from municipia.governance.choices import BodyKind
 from municipia.governance.entities import member_body_ids
-from municipia.governance.models import Body
+from municipia.governance.selectors import coordination_groups
 from municipia.organizations.permissions import editable_organization_ids
 from municipia.portfolio.choices import ProposalStatus
 from municipia.portfolio.models import (
@@ -53,7 +52,7 @@ def _of_plan(path: str):
 
 def _groups_sat_in(user: User):
     """The coordination groups in which the user sits today (seats read once per user, see governance)."""
-    return Body.objects.filter(pk__in=member_body_ids(user), kind=BodyKind.COORDINATION_GROUP)
+    return coordination_groups(member_body_ids(user))
 
 
 def _group_q(user: User) -> Q:

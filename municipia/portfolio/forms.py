@@ -247,12 +247,12 @@ class ScenarioForm(ServiceModelForm):
     def _candidates(plan) -> list[tuple[str, str]]:
         from municipia.portfolio.problem import OPEN
         from municipia.strategy.choices import ActionStatus
-        from municipia.strategy.models import Action
+        from municipia.strategy.selectors import actions_of_plans
 
         proposals = (
             Proposal.objects.filter(plan=plan, status__in=OPEN).select_related("axis").order_by("axis__code", "pk")
         )
-        actions = Action.objects.filter(plan=plan, status=ActionStatus.PLANNED, progress=0).order_by("code")
+        actions = actions_of_plans([plan.pk]).filter(status=ActionStatus.PLANNED, progress=0).order_by("code")
         return [
             *((f"p{p.pk}", _("Proposal: %(title)s") % {"title": p.title}) for p in proposals),
             *((f"a{a.pk}", _("Action %(code)s: %(title)s") % {"code": a.code, "title": a.title}) for a in actions),

@@ -16,9 +16,8 @@ from __future__ import annotations
 import rules
 from django.db.models import Model
 
-from municipia.governance.choices import BodyKind
 from municipia.governance.entities import member_body_ids
-from municipia.governance.models import Body
+from municipia.governance.selectors import coordination_groups
 from municipia.organizations.permissions import editable_organization_ids, is_site_admin
 from municipia.organizations.selectors import network_member_ids
 from municipia.portfolio.choices import ProposalStatus
@@ -70,11 +69,7 @@ def group_axis_ids(user, plan: Plan) -> set[int | None]:
     seats = member_body_ids(user)
     if not seats:
         return set()
-    return set(
-        Body.objects.filter(pk__in=seats, plan_id=plan.pk, kind=BodyKind.COORDINATION_GROUP).values_list(
-            "axis_id", flat=True
-        )
-    )
+    return set(coordination_groups(seats, plan_id=plan.pk).values_list("axis_id", flat=True))
 
 
 def proposable_axis_ids(user, plan: Plan) -> set[int] | None:

@@ -26,6 +26,7 @@ from municipia.portfolio.models import (
     SourceAllocation,
 )
 from municipia.strategy.models import Action, Axis, Plan
+from municipia.strategy.selectors import actions_among, axes_among
 
 ZERO = Decimal("0")
 
@@ -232,9 +233,9 @@ def plan_budget(plan: Plan) -> BudgetSummary:
             "source_id", "year", "amount"
         )
     }
-    action_rows = Action.objects.filter(pk__in=[key[0] for key in per_action])
+    action_rows = actions_among([key[0] for key in per_action])
     actions = {action.pk: (action, per_action[(action.pk,)]) for action in action_rows}
-    axis_rows = Axis.objects.filter(pk__in=[key[0] for key in per_axis])
+    axis_rows = axes_among([key[0] for key in per_axis])
     axes = {axis.pk: (axis, per_axis[(axis.pk,)]) for axis in axis_rows}
     by_source: dict[int, Money] = defaultdict(Money)
     by_year: dict[int, Money] = defaultdict(Money)

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from municipia.core.mail import templated_email
-from municipia.organizations.models import Role
+from municipia.organizations.selectors import roles_with_people
 from municipia.strategy.selectors import ActionToUpdate, actions_needing_update, owed_actions
 
 logger = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def digests_due() -> list[Digest]:
     found = actions_needing_update(owed_actions())
     editors: dict[int, list[tuple[str, str, str]]] = {}
     leaderless_owners = {entry.action.plan.owner_id for entry in found if entry.action.lead_id is None}
-    for role in Role.objects.filter(organization_id__in=leaderless_owners).select_related("user__person"):
+    for role in roles_with_people(leaderless_owners):
         address = (role.user.email or "").strip()
         if address:
             person = getattr(role.user, "person", None)

@@ -626,3 +626,8 @@ def my_work_actions(user: User) -> list[Any]:
             links=links,
         )
     ]
+
+
+def axes_among(ids: Ids) -> QuerySet[Axis]:
+    """The axes with these ids."""
+    return Axis.objects.filter(pk__in=ids)
