@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.filters import search_translated
+from municipia.core.search import search_filter
 from municipia.governance.choices import AttendanceStatus, BodyKind, MemberRole, TaskStatus
 from municipia.governance.entities import BODY, MEETING
 from municipia.governance.models import (
@@ -124,7 +125,7 @@ class MeetingFilter(django_filters.FilterSet):
         form = MeetingFilterForm
 
     def filter_search(self, queryset, name, value):
-        return search_translated(queryset, value, "title")
+        return search_filter(queryset, value)
 
     def filter_from(self, queryset, name, value):
         start = _start_of(value)

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from municipia.core.filters import search_translated
+from municipia.core.search import search_filter
 from municipia.organizations.choices import Country, OrganizationKind
 from municipia.organizations.models import Organization
 
@@ -31,4 +31,4 @@ class OrganizationFilter(django_filters.FilterSet):
         fields = ["search", "kind", "country", "region_code", "network", "official_code"]
 
     def filter_search(self, queryset, name, value):
-        return search_translated(queryset, value, "name", exact=("official_code",))
+        return search_filter(queryset, value)

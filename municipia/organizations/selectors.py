@@ -7,7 +7,7 @@ Functions taking ids also take a `values("…_id")` queryset, used as a subquery
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from municipia.core.visibility import User
@@ -197,3 +197,8 @@ def people_among(*ids: Ids) -> QuerySet[Person]:
     for some in ids:
         condition |= Q(pk__in=some)
     return Person.objects.filter(condition).select_related("organization").order_by("full_name", "id")
+
+
+def organization_scope(slug: str) -> tuple[str, Any]:
+    """The cache scope of an organisation's page: changes to its plans, or its members' (a network's)."""
+    return ("org", Subquery(Organization.objects.filter(slug=slug).values("pk")[:1]))

@@ -15,7 +15,7 @@ from municipia.core.views import paginate
 from municipia.organizations.choices import Country, OrganizationKind
 from municipia.organizations.filters import OrganizationFilter
 from municipia.organizations.models import Organization
-from municipia.organizations.selectors import organization_get, organization_list
+from municipia.organizations.selectors import organization_get, organization_list, organization_scope
 
 
 @public_cache
@@ -33,7 +33,7 @@ def organization_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "organizations/organization_list.html", {"filterset": filterset, "page": page})
 
 
-@public_cache
+@public_cache(scope=lambda request, slug: organization_scope(slug))
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organization = organization_get(slug=slug)
     user = request.user

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.entities import Entity, register
+from municipia.core.search import searchable
 from municipia.core.visibility import Among, Custom, Is, Rule, User
 from municipia.organizations.permissions import editable_organization_ids
 from municipia.partnerships.choices import ClarificationStatus, NewsStatus
@@ -184,3 +185,5 @@ NEWS_POST = register(
         after_delete=lambda post: reverse("partnerships:newspost-list"),
     )
 )
+
+searchable(NewsPost, kind="news", title=("title",), body=("summary", "body"), label=_("News"))

@@ -7,4 +7,5 @@ from municipia.portal import views
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
 ]

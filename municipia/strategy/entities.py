@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.entities import Entity, register
+from municipia.core.search import searchable
 from municipia.core.visibility import Among, Is
 from municipia.organizations.permissions import editable_organization_ids
 from municipia.strategy.models import Action, Axis, Challenge, Milestone, Objective, Plan
@@ -192,4 +193,22 @@ MILESTONE = register(
         form=f"{FORMS}.MilestoneForm",
         after_save=lambda milestone: milestone.action.get_absolute_url(),
     )
+)
+
+searchable(
+    Plan,
+    kind="plan",
+    title=("title",),
+    body=("summary", "vision", "mission"),
+    label=_("Plans"),
+    meta=lambda plan: str(plan.owner),
+)
+searchable(
+    Action,
+    kind="action",
+    title=("title",),
+    body=("description",),
+    codes=("code",),
+    label=_("Actions"),
+    meta=lambda action: f"{action.code} · {action.plan}",
 )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import F, Model, Prefetch, QuerySet, Sum
+from django.db.models import F, Model, Prefetch, QuerySet, Subquery, Sum
 from django.http import Http404
 
 from municipia.core.entities import Entity
@@ -308,3 +308,26 @@ def organization_plans_section(user: User, organization: Organization) -> dict[s
         # Django's users and AnonymousUser both answer has_perm; the User union's base class does not say so.
         "can_add_plan": cast(Any, user).has_perm("strategy.add_plan", organization),
     }
+
+
+# --- what a cached page shows (municipia.core.cache scopes), resolved inside the version query
+
+
+def plan_scope(slug: str) -> tuple[str, Any]:
+    """The cache scope of the pages of the plan `slug`."""
+    return ("plan", Subquery(Plan.objects.filter(slug=slug).values("pk")[:1]))
+
+
+def action_scope(pk: Any) -> tuple[str, Any]:
+    """The cache scope of an action's pages: its plan's."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        pk = 0
+    return ("plan", Subquery(Action.objects.filter(pk=pk).values("plan_id")[:1]))
+
+
+def action_list_scope(params: Any) -> tuple[str, Any] | None:
+    """A list of one plan's actions (`?plan=<slug>`) keys on that plan; any other list on the site."""
+    slugs = params.getlist("plan")
+    return plan_scope(slugs[0]) if len(slugs) == 1 and slugs[0] else None
