@@ -113,9 +113,19 @@ def scopes_of(instance: Model) -> list[tuple[str, int]] | None:
     return [SITE, *(("plan", pk) for pk in plan_ids), *(("org", pk) for pk in owners | networks)]
 
 
-def content_changed_for(instance: Model) -> None:
-    """Marks stale the cached pages a change to `instance` shows in (see the module's docstring)."""
+def content_changed_for(instance: Model, related: type[Model] | None = None, related_ids: Iterable[Any] = ()) -> None:
+    """Marks stale the cached pages a change to `instance` shows in (see the module's docstring).
+
+    `related` and `related_ids` are the other side of a many-to-many change: their pages show it too.
+    """
     scopes = scopes_of(instance)
+    related_ids = list(related_ids or ())
+    if scopes is not None and related is not None and related_ids:
+        if any(field.attname == "plan_id" for field in related._meta.concrete_fields):
+            plans = related._default_manager.filter(pk__in=related_ids).values_list("plan_id", flat=True)
+            scopes += [("plan", pk) for pk in set(plans)]
+        else:
+            scopes = None  # a council joining an action shows on the council's pages: anywhere
     bump([ALL, SITE] if scopes is None else scopes)
 
 

@@ -19,7 +19,7 @@ def _on_change(sender, **kwargs) -> None:
         return
     if kwargs.get("action", "post_").startswith("pre_"):
         return
-    content_changed_for(kwargs["instance"])
+    content_changed_for(kwargs["instance"], kwargs.get("model"), kwargs.get("pk_set") or ())
 
 
 def connect() -> None:
@@ -34,5 +34,12 @@ def connect() -> None:
 
 def _fill_search_index(sender, app_config=None, using="default", **kwargs) -> None:
     """After `migrate`: a database with content but an empty index (just upgraded) gets it built."""
-    if app_config is not None and app_config.label == "core":
+    from django.db import connections
+
+    from municipia.core.models import SearchEntry
+
+    if app_config is None or app_config.label != "core":
+        return
+    # Not after migrating core backwards, past the migration that creates the index.
+    if SearchEntry._meta.db_table in connections[using].introspection.table_names():
         search.rebuild_if_empty()

@@ -17,24 +17,28 @@ POSTGRES = [
     "CREATE INDEX core_searchentry_vector ON core_searchentry USING GIN (vector)",
 ]
 POSTGRES_UNDO = ["DROP INDEX IF EXISTS core_searchentry_vector", "ALTER TABLE core_searchentry DROP COLUMN vector"]
+# The FTS5 rowid is the object's id × 8 + its kind's code (municipia.core.search.KIND_CODES), so a
+# match joins the model's table by primary key without reading anything but the index.
+ROWID = "({row}.object_id * 8 + CASE {row}.kind " + " ".join(
+    f"WHEN '{kind}' THEN {code}"
+    for kind, code in [("plan", 1), ("action", 2), ("organization", 3), ("indicator", 4), ("meeting", 5), ("news", 6)]
+) + " ELSE 7 END)"
+NEW, OLD = ROWID.format(row="new"), ROWID.format(row="old")
 SQLITE = [
     """CREATE VIRTUAL TABLE core_search_fts USING fts5(
-        kind UNINDEXED, object_id UNINDEXED, plain_title, plain_body,
-        content='core_searchentry', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
+        plain_title, plain_body, content='', tokenize='porter unicode61 remove_diacritics 2'
     )""",
-    """CREATE TRIGGER core_search_fts_insert AFTER INSERT ON core_searchentry BEGIN
-        INSERT INTO core_search_fts(rowid, kind, object_id, plain_title, plain_body)
-        VALUES (new.id, new.kind, new.object_id, new.plain_title, new.plain_body);
+    f"""CREATE TRIGGER core_search_fts_insert AFTER INSERT ON core_searchentry BEGIN
+        INSERT INTO core_search_fts(rowid, plain_title, plain_body) VALUES ({NEW}, new.plain_title, new.plain_body);
     END""",
-    """CREATE TRIGGER core_search_fts_delete AFTER DELETE ON core_searchentry BEGIN
-        INSERT INTO core_search_fts(core_search_fts, rowid, kind, object_id, plain_title, plain_body)
-        VALUES ('delete', old.id, old.kind, old.object_id, old.plain_title, old.plain_body);
+    f"""CREATE TRIGGER core_search_fts_delete AFTER DELETE ON core_searchentry BEGIN
+        INSERT INTO core_search_fts(core_search_fts, rowid, plain_title, plain_body)
+        VALUES ('delete', {OLD}, old.plain_title, old.plain_body);
     END""",
-    """CREATE TRIGGER core_search_fts_update AFTER UPDATE ON core_searchentry BEGIN
-        INSERT INTO core_search_fts(core_search_fts, rowid, kind, object_id, plain_title, plain_body)
-        VALUES ('delete', old.id, old.kind, old.object_id, old.plain_title, old.plain_body);
-        INSERT INTO core_search_fts(rowid, kind, object_id, plain_title, plain_body)
-        VALUES (new.id, new.kind, new.object_id, new.plain_title, new.plain_body);
+    f"""CREATE TRIGGER core_search_fts_update AFTER UPDATE ON core_searchentry BEGIN
+        INSERT INTO core_search_fts(core_search_fts, rowid, plain_title, plain_body)
+        VALUES ('delete', {OLD}, old.plain_title, old.plain_body);
+        INSERT INTO core_search_fts(rowid, plain_title, plain_body) VALUES ({NEW}, new.plain_title, new.plain_body);
     END""",
 ]
 SQLITE_UNDO = [

@@ -177,3 +177,11 @@ def test_a_change_that_shows_everywhere_stales_every_page(client, action, site_a
     # A plan's title shows in the plan menus of other plans' lists: every page is rendered afresh.
     services.plan_update(acting_user=site_admin, plan=action.plan, data={"title_en": "Agenda 2030"})
     assert not _cached(client, url, django_assert_num_queries)
+
+
+def test_a_new_dependency_stales_the_page_of_the_action_depended_on(client, action, site_admin):
+    other = ActionFactory(title_en="Smart lighting", objective__axis__plan__slug="other")
+    url = f"/en/actions/{action.pk}/"
+    assert "Smart lighting" not in client.get(url).content.decode()
+    other.dependencies.add(action)
+    assert "Smart lighting" in client.get(url).content.decode()
