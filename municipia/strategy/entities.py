@@ -210,5 +210,5 @@ searchable(
     body=("description",),
     codes=("code",),
     label=_("Actions"),
-    meta=lambda action: f"{action.code} · {action.plan}",
+    meta=lambda action: str(action.plan),
 )
