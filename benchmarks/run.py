@@ -288,17 +288,20 @@ def pick_targets(db_path: Path) -> list[tuple[str, str]]:
             except NoReverseMatch:
                 print(f"SKIPPED target {name}: no URL named {url_name} in this checkout.", flush=True)
     indicators = indicator_targets()
-    connection.close()
-    return [
-        ("bare view", f"/bench/bare/?plan={plan.slug}"),
+    main = [
         ("plan page", plan_url),
         ("action list, filtered", f"{action_list_url}?plan={plan.slug}&status={ActionStatus.IN_PROGRESS}"),
         ("action list, search", f"{action_list_url}?search={SEARCH_TERM}"),
         ("API action list", f"/api/v1/actions/?plan={plan.slug}"),
         ("API action detail", f"/api/v1/actions/{action.pk}/"),
-        *governance,
-        *indicators,
     ]
+    # Issue 15: the same reads by a signed-in reader with no role (no whole-page cache).
+    cookie = signed_in_cookie()
+    signed_in = [(name + SIGNED_IN, path) for name, path in main]
+    for name, _path in signed_in:
+        TARGET_HEADERS[name] = {"Cookie": cookie}
+    connection.close()
+    return [("bare view", f"/bench/bare/?plan={plan.slug}"), *main, *signed_in, *governance, *indicators]
 
 
 def get(port: int, path: str, headers: dict[str, str] | None = None) -> tuple[int, bytes, str]:
@@ -352,7 +355,7 @@ def check_targets(port: int, targets: list[tuple[str, str]]) -> None:
         print(f"  {status}  {len(body):>7} B  {content_type.split(';')[0]:<18} {name}: {path}", flush=True)
         if status != 200:
             failures.append(f"{name} ({path}) answered {status}")
-        elif name.endswith(SIGNED_IN) and b"bench-reader" not in body:
+        elif SIGNED_IN in name and "html" in content_type and b"bench-reader" not in body:
             failures.append(f"{name} ({path}) was not served to the signed-in reader")
     if failures:
         raise BenchmarkError("Not every target answers 200: " + "; ".join(failures))
@@ -513,6 +516,138 @@ def stop(server: subprocess.Popen) -> None:
             server.wait()
 
 
+CACHE_OFF = " (page cache off)"
+MIX_NAMES = ("mixed traffic", "mixed traffic" + SIGNED_IN)
+
+
+def measure_phase(wrk, env, db_path, targets, mix, suffix, args) -> list[dict]:
+    """One server (the page cache on, or off with suffix CACHE_OFF): every target, then the mixes."""
+    log_path = RESULTS_DIR / "gunicorn.log"
+    port = free_port()
+    print(f"Starting gunicorn{suffix} on 127.0.0.1:{port} with {args.workers} workers …", flush=True)
+    server = start_server(env, port, args.workers, log_path)
+    results = []
+    scripts: list[Path] = []
+
+    def script_file(text: str) -> Path:
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+            handle.write(text)
+        scripts.append(Path(handle.name))
+        return scripts[-1]
+
+    try:
+        wait_until_ready(server, port, targets[0][1], log_path)
+        print("Checking the targets:", flush=True)
+        check_targets(port, targets)
+        prewarm(port, targets, args.workers)
+        script = script_file(WRK_SCRIPT)
+        print(f"Measuring{suffix}, {args.clients} clients, {args.warmup:g} s warm-up + {args.duration:g} s per target:")
+        for name, path in targets:
+            result = measure(wrk, script, server, port, name, path, args)
+            result["name"] = name + suffix
+            results.append(result)
+            report(result)
+        bare = results[0]
+        for result in results:
+            result["ratio"] = result["throughput_rps"] / bare["throughput_rps"]
+        if mix is not None:
+            results += measure_mixes(wrk, server, port, mix, suffix, args, script_file)
+    finally:
+        for path in scripts:
+            path.unlink(missing_ok=True)
+        stop(server)
+    return results
+
+
+def report(result: dict) -> None:
+    cpu = result["cpu_ms_per_request"]
+    print(
+        f"  {result['name']:<24} p50 {result['p50_ms']:7.1f} ms   p95 {result['p95_ms']:7.1f} ms   "
+        f"{result['throughput_rps']:7.0f} req/s   server CPU "
+        + (f"{cpu:6.1f} ms/req" if cpu is not None else "   n/a")
+        + (f"   (others used {other:.1f} cores)" if (other := result["other_programs_cores"]) else "")
+        + (f"   {result['timeouts']} TIMEOUTS (> 30 s)" if result["timeouts"] else ""),
+        flush=True,
+    )
+
+
+def pooled(name: str, path: str, rounds: list[dict]) -> dict:
+    """The figures of interleaved rounds taken together (p95: the worst round's)."""
+    requests = sum(r["requests"] for r in rounds)
+    seconds = sum(r["requests"] / r["throughput_rps"] for r in rounds if r["throughput_rps"])
+    cpus = [r["cpu_ms_per_request"] * r["requests"] for r in rounds if r["cpu_ms_per_request"] is not None]
+    others = [r["other_programs_cores"] for r in rounds if r["other_programs_cores"] is not None]
+    return {
+        "name": name,
+        "path": path,
+        "requests": requests,
+        "throughput_rps": requests / seconds if seconds else 0.0,
+        "p50_ms": max(r["p50_ms"] for r in rounds),
+        "p95_ms": max(r["p95_ms"] for r in rounds),
+        "p99_ms": max(r["p99_ms"] for r in rounds),
+        "max_ms": max(r["max_ms"] for r in rounds),
+        "timeouts": sum(r["timeouts"] for r in rounds),
+        "kb_per_response": sum(r["kb_per_response"] * r["requests"] for r in rounds) / max(requests, 1),
+        "cpu_ms_per_request": sum(cpus) / requests if cpus and requests else None,
+        "other_programs_cores": max(others) if others else None,
+        "rounds": len(rounds),
+    }
+
+
+def measure_mixes(wrk, server, port, mix, suffix, args, script_file) -> list[dict]:
+    """Issue 15's mixed traffic, anonymous and signed in, in rounds interleaved with the bare view over
+    random plans, while an editor saves an action every second; each ratio is taken against the bare
+    view's rounds of the same phase."""
+    from benchmarks.mixed import SEED, lua_script
+
+    paths, bare_paths = mix
+    done_hook = WRK_SCRIPT
+    scripts = {
+        "bare view, random plans": script_file(lua_script(bare_paths, done_hook)),
+        MIX_NAMES[0]: script_file(lua_script(paths, done_hook)),
+        MIX_NAMES[1]: script_file(lua_script(paths, done_hook)),
+    }
+    cookie = next(iter(v for k, v in TARGET_HEADERS.items() if SIGNED_IN in k), {}).get("Cookie")
+    if cookie:
+        TARGET_HEADERS[MIX_NAMES[1]] = {"Cookie": cookie}
+    else:
+        scripts.pop(MIX_NAMES[1])
+    editor_log = (RESULTS_DIR / "editor.log").open("w")
+    editor = subprocess.Popen(
+        [sys.executable, str(BENCH_DIR / "mixed.py"), "editor", "--db", str(args.db.resolve())],
+        cwd=REPO_DIR,
+        env={**server_env(args.db.resolve()), "PUBLIC_CACHE": "1"},
+        stdout=editor_log,
+        stderr=subprocess.STDOUT,
+    )
+    rounds: dict[str, list[dict]] = {name: [] for name in scripts}
+    print(f"Mixed traffic{suffix}: {args.rounds} interleaved rounds, an editor saving an action every second:")
+    try:
+        for number in range(args.rounds):
+            for name, script in scripts.items():
+                result = measure(wrk, script, server, port, name, "/", args)
+                result["name"] = f"{name}{suffix}, round {number + 1}"
+                report(result)
+                rounds[name].append(result)
+    finally:
+        editor.terminate()
+        editor.wait(timeout=20)
+        editor_log.close()
+    saves = (RESULTS_DIR / "editor.log").read_text().count("saved ")
+    print(f"  the editor saved {saves} actions meanwhile", flush=True)
+    bare = pooled("bare view, random plans" + suffix, "/bench/bare/?plan=<random>", rounds["bare view, random plans"])
+    bare["ratio"] = 1.0
+    results = [bare]
+    for name in scripts:
+        if name == "bare view, random plans":
+            continue
+        result = pooled(name + suffix, f"{len(paths)} addresses, seed {SEED}", rounds[name])
+        result["ratio"] = result["throughput_rps"] / bare["throughput_rps"] if bare["throughput_rps"] else 0.0
+        result["editor_saves"] = saves
+        results.append(result)
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     cpus = os.cpu_count() or 1
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -525,6 +660,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", default=[], help="Measure only targets whose name contains this.")
     parser.add_argument("--check", action="store_true", help="Exit with status 1 when a target is missed.")
     parser.add_argument("--feed-runs", type=int, default=7, help="Runs per in-process feed build timing (median).")
+    parser.add_argument("--rounds", type=int, default=3, help="Interleaved rounds of the mixed traffic (default 3).")
+    parser.add_argument("--mix-addresses", type=int, default=4000, help="Addresses drawn for the mix.")
+    parser.add_argument("--no-mix", action="store_true", help="Leave out the mixed traffic.")
+    parser.add_argument("--no-cache-off", action="store_true", help="Leave out the targets with the page cache off.")
     args = parser.parse_args(argv)
 
     db_path = args.db.resolve()
@@ -557,44 +696,19 @@ def main(argv: list[str] | None = None) -> int:
         indicators = measure_indicators(env, db_path)
 
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    log_path = RESULTS_DIR / "gunicorn.log"
-    port = free_port()
-    print(f"Starting gunicorn on 127.0.0.1:{port} with {args.workers} workers …", flush=True)
-    server = start_server(env, port, args.workers, log_path)
-    results = []
-    try:
-        wait_until_ready(server, port, targets[0][1], log_path)
-        print("Checking the targets:", flush=True)
-        check_targets(port, targets)
-        prewarm(port, targets, args.workers)
-        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script_file:
-            script_file.write(WRK_SCRIPT)
-        script = Path(script_file.name)
-        try:
-            print(f"Measuring, {args.clients} clients, {args.warmup:g} s warm-up + {args.duration:g} s per target:")
-            for name, path in targets:
-                result = measure(wrk, script, server, port, name, path, args)
-                results.append(result)
-                cpu = result["cpu_ms_per_request"]
-                print(
-                    f"  {name:<24} p50 {result['p50_ms']:7.1f} ms   p95 {result['p95_ms']:7.1f} ms   "
-                    f"{result['throughput_rps']:7.0f} req/s   server CPU "
-                    + (f"{cpu:6.1f} ms/req" if cpu is not None else "   n/a")
-                    + (f"   (others used {other:.1f} cores)" if (other := result["other_programs_cores"]) else "")
-                    + (f"   {result['timeouts']} TIMEOUTS (> 30 s)" if result["timeouts"] else ""),
-                    flush=True,
-                )
-        finally:
-            script.unlink(missing_ok=True)
-    finally:
-        stop(server)
+    mix = None
+    if not args.no_mix and (not args.only or any("mix" in word for word in args.only)):
+        configure_django(db_path, SETTINGS_MODULE)
+        from benchmarks.mixed import draw_paths
 
-    bare = results[0]
-    for result in results:
-        result["ratio"] = result["throughput_rps"] / bare["throughput_rps"]
-        cpu = result["cpu_ms_per_request"]
-        result["cpu_ratio"] = bare["cpu_ms_per_request"] / cpu if cpu and bare["cpu_ms_per_request"] else None
-    product = results[1:] or results
+        mix = draw_paths(args.mix_addresses)
+    phases = [("", env)]
+    if not args.no_cache_off:
+        phases.append((CACHE_OFF, {**env, "PUBLIC_CACHE": "0"}))
+    results = []
+    for suffix, phase_env in phases:
+        results += measure_phase(wrk, phase_env, db_path, targets, mix, suffix, args)
+    product = [r for r in results if not r["name"].startswith("bare view")] or results
     worst_ratio = min(r["ratio"] for r in product)
     worst_p95 = max(r["p95_ms"] for r in product)
     summary = f"worst ratio {worst_ratio:.2f}, worst p95 {worst_p95:.1f} ms"

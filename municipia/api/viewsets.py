@@ -18,7 +18,7 @@ from rest_framework import exceptions, status, viewsets
 
 from municipia.api.pagination import StandardPagination
 from municipia.api.permissions import RulesPermission
-from municipia.core.cache import cache_key, cached_response, store_response
+from municipia.core.cache import Scope, cache_key, cached_response, store_response
 from municipia.core.entities import Entity
 from municipia.core.versions import Conflict, check_version, etag_of
 
@@ -33,8 +33,12 @@ class PublicCacheMixin:
 
     _public_cache_key: str | None = None
 
+    def cache_scope(self, request) -> Scope | None:
+        """What this read shows, for the cache's versions (see municipia.core.cache); the site by default."""
+        return None
+
     def _from_cache(self, request, handler, *args, **kwargs):
-        key = cache_key(request)
+        key = cache_key(request, self.cache_scope(request))
         if key is not None:
             hit = cached_response(key)
             if hit is not None:

@@ -1,21 +1,31 @@
-"""Caching of public pages and API reads for anonymous visitors, invalidated by any content change.
+"""Caching of public pages and API reads, invalidated by the changes that show in them.
 
 Anonymous GETs of the portal's pages and of the API's lists and details are stored whole,
-keyed on the content version, the language, the origin (scheme and host), the `Accept` header
-and the full path; a response that varies by any other request header is not stored. Any save, delete or
-many-to-many change of organisations or plan content bumps the version (`content_changed`,
-connected to Django's model signals in `municipia.core.signals`), so the next request renders
-afresh. Signed-in users, requests with an Authorization header and requests carrying flash
-messages are never served from the cache.
+keyed on the language, the origin (scheme and host), the `Accept` header, the full path and
+the versions of the scopes the page shows (`ContentVersion`); a response that varies by any
+other request header is not stored. A page about one plan (its page, its actions, its filtered
+lists) keys on that plan's version, an organisation's page on the organisation's, every other
+page on the site-wide version. A save, delete or many-to-many change (`content_changed_for`,
+connected to Django's model signals in `municipia.core.signals`) bumps, in the writing
+transaction, the scopes it shows in: an action's plan, the plan's owner and the owner's
+networks, and the site-wide lists; a change that may show anywhere (an organisation's name, a
+plan's title, which the lists of other plans show) bumps the `all` version every key includes.
+So an edit to one plan leaves the cached pages of every other plan alone.
+
+Signed-in users, requests with an Authorization header and requests carrying flash messages are
+never served whole from the cache.
 """
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
+from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Model, Q
 from django.http import HttpResponse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -28,19 +38,100 @@ CACHED_HEADERS = ("Content-Type", "Content-Language", "Allow", "Vary")
 # Cookie because only visitors without a session or CSRF secret in play reach the cache).
 KEYED_VARY = frozenset({"accept", "accept-language", "host", "cookie"})
 
+ALL = ("all", 0)
+SITE = ("site", 0)
+#: A scope: ("plan", id) or ("org", id), where the id may be a Subquery (resolved in the same query).
+Scope = tuple[str, Any]
+#: Models whose changes may show on the pages of any plan (names, titles in lists and menus).
+EVERYWHERE = {"strategy.plan", "organizations.organization", "organizations.networkmembership"}
+
+
+def scope_versions(scope: Scope | None = None) -> str:
+    """The versions a page's cache key carries: `all`, and its scope's (the site's by default). One query."""
+    kind, ident = scope or SITE
+    condition = Q(kind=ALL[0], object_id=0) | Q(kind=kind, object_id=ident)
+    rows = ContentVersion.objects.filter(condition).values_list("kind", "value")
+    return "-".join(f"{name}{value}" for name, value in sorted(rows))
+
 
 def content_version() -> int:
-    value = ContentVersion.objects.filter(pk=1).values_list("value", flat=True).first()
-    return value or 0
+    """A number that grows with every change to public content (the `all` and site-wide versions)."""
+    values = ContentVersion.objects.filter(kind__in=[ALL[0], SITE[0]], object_id=0).values_list("value", flat=True)
+    return sum(values)
+
+
+def bump(scopes: Iterable[tuple[str, int]]) -> None:
+    """Adds one to each scope's version (one statement, inside the caller's transaction)."""
+    rows = sorted({(kind, int(ident)) for kind, ident in scopes})
+    if not rows:
+        return
+    table = ContentVersion._meta.db_table
+    values = ", ".join(["(%s, %s, 1)"] * len(rows))
+    sql = (
+        f"INSERT INTO {table} (kind, object_id, value) VALUES {values} "  # noqa: S608 - table name is ours
+        f"ON CONFLICT (kind, object_id) DO UPDATE SET value = {table}.value + 1"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [part for row in rows for part in row])
 
 
 def content_changed() -> None:
-    """Marks all cached public content as stale (one UPDATE, inside the caller's transaction)."""
-    table = ContentVersion._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET value = value + 1 WHERE id = 1")  # noqa: S608 - table name is ours
-        if cursor.rowcount == 0:
-            ContentVersion.objects.get_or_create(pk=1, defaults={"value": 1})
+    """Marks all cached public content as stale (for bulk writes that may touch anything)."""
+    bump([ALL, SITE])
+
+
+def _plan_ids(instance: Model) -> set[int]:
+    """The plans an object belongs to, following `plan_id` or its entity's parent (a few steps at most)."""
+    from municipia.core.entities import REGISTRY
+
+    obj: Any = instance
+    for _step in range(4):
+        if obj is None:
+            return set()
+        if obj._meta.label_lower == "strategy.plan":
+            return {obj.pk} if obj.pk else set()
+        plan_id = getattr(obj, "plan_id", None)
+        if plan_id:
+            return {plan_id}
+        entity = REGISTRY.get(type(obj))
+        if entity is None or not entity.parent:
+            return set()
+        obj = entity.parent_of(obj)
+    return set()
+
+
+def scopes_of(instance: Model) -> list[tuple[str, int]] | None:
+    """The scopes a change to `instance` shows in, or None when it may show anywhere."""
+    if instance._meta.label_lower in EVERYWHERE:
+        return None
+    plan_ids = _plan_ids(instance)
+    if not plan_ids:
+        return None
+    plan_model = apps.get_model("strategy", "Plan")
+    owners = set(plan_model.objects.filter(pk__in=plan_ids).values_list("owner_id", flat=True))
+    membership = apps.get_model("organizations", "NetworkMembership")
+    networks = set(membership.objects.filter(member_id__in=owners).values_list("network_id", flat=True))
+    # An action other plans' actions depend on shows on their pages too.
+    if instance._meta.label_lower == "strategy.action" and instance.pk:
+        through = type(instance).dependencies.through  # type: ignore[attr-defined]
+        plan_ids |= set(through.objects.filter(to_action_id=instance.pk).values_list("from_action__plan_id", flat=True))
+    return [SITE, *(("plan", pk) for pk in plan_ids), *(("org", pk) for pk in owners | networks)]
+
+
+def content_changed_for(instance: Model, related: type[Model] | None = None, related_ids: Iterable[Any] = ()) -> None:
+    """Marks stale the cached pages a change to `instance` shows in (see the module's docstring).
+
+    `related` and `related_ids` are the other side of a many-to-many change: their pages show it too.
+    """
+    scopes = scopes_of(instance)
+    related_ids = list(related_ids or ())
+    if scopes is not None and related is not None and related_ids:
+        if any(field.attname == "plan_id" for field in related._meta.concrete_fields):
+            plans = related._default_manager.filter(pk__in=related_ids).values_list("plan_id", flat=True)
+            scopes += [("plan", pk) for pk in set(plans)]
+        else:
+            scopes = None  # a council joining an action shows on the council's pages: anywhere
+    bump([ALL, SITE] if scopes is None else scopes)
 
 
 def cached_value(
@@ -86,11 +177,12 @@ def shared_fragment(
     return mark_safe(content)  # noqa: S308 - rendered by our own templates, escaped there
 
 
-def cache_key(request) -> str | None:
+def cache_key(request, scope: Scope | None = None) -> str | None:
     """The cache key of an anonymous read, or None when the request must not use the cache.
 
     `request` may be Django's or DRF's; with DRF, pass its request after authentication so
-    `request.user` is whoever the API authenticated.
+    `request.user` is whoever the API authenticated. `scope` is what the page shows (a plan, an
+    organisation); by default the whole site.
     """
     if (
         not settings.PUBLIC_CACHE
@@ -107,7 +199,7 @@ def cache_key(request) -> str | None:
         request.get_full_path(),
     )
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
-    return f"public:{content_version()}:{get_language()}:{request.method}:{digest}"
+    return f"public:{scope_versions(scope)}:{get_language()}:{request.method}:{digest}"
 
 
 def cached_response(key: str) -> HttpResponse | None:
@@ -139,12 +231,18 @@ def store_response(key: str, response: HttpResponse, request) -> None:
         cache.set(key, (response.status_code, headers, response.content), CACHE_SECONDS)
 
 
-def public_cache(view):
-    """Decorator for a public page: anonymous reads are served from the cache."""
+def public_cache(view=None, *, scope: Callable[..., Scope | None] | None = None):
+    """Decorator for a public page: anonymous reads are served from the cache.
+
+    `@public_cache(scope=…)`: `scope(request, *args, **kwargs)` names what the page shows, so
+    only changes there make it stale.
+    """
+    if view is None:
+        return lambda function: public_cache(function, scope=scope)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        key = cache_key(request)
+        key = cache_key(request, None if scope is None else scope(request, *args, **kwargs))
         if key is None:
             return view(request, *args, **kwargs)
         response = cached_response(key)

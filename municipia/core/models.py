@@ -52,17 +52,52 @@ class RequiresOneLanguageMixin:
 
 
 class ContentVersion(models.Model):
-    """A single counter bumped by every change to published content; public page caches key on it.
+    """A counter of changes to public content in one scope; public page caches key on them.
 
-    It lives in the database so that every web worker (and host) sees the same value without a
-    shared cache, and it is bumped inside the writing transaction, so a page cached under a
+    Scopes (`kind`, `object_id`): `("all", 0)` for changes that may show anywhere (an
+    organisation's name, a framework), `("site", 0)` for any change at all (site-wide lists),
+    `("plan", id)` for a plan and everything in it, `("org", id)` for an organisation's and its
+    networks' views. A change bumps every scope it shows in (`municipia.core.cache`).
+
+    They live in the database so that every web worker (and host) sees the same values without a
+    shared cache, and they are bumped inside the writing transaction, so a page cached under a
     version never shows content older than that version.
     """
 
+    kind = models.CharField(max_length=10, default="all")
+    object_id = models.BigIntegerField(default=0)
     value = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = "content version"
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="core_content_version_scope")]
 
     def __str__(self) -> str:
-        return str(self.value)
+        return f"{self.kind}:{self.object_id} {self.value}"
+
+
+class SearchEntry(models.Model):
+    """One searchable object's text, kept by `municipia.core.search` in step with the object.
+
+    `title_en`/`body_en` and `title_es`/`body_es` keep the original text for the databases'
+    stemmers; `plain_title`/`plain_body` hold every language's text unaccented and lower-cased
+    for accent-insensitive matching. The full-text index over them is the database's own (a
+    PostgreSQL `tsvector` column with a GIN index, or an SQLite FTS5 table), made by migration
+    `0002_search_entry` and invisible to Django.
+    """
+
+    kind = models.CharField(max_length=20)
+    object_id = models.BigIntegerField()
+    title_en = models.TextField(blank=True)
+    body_en = models.TextField(blank=True)
+    title_es = models.TextField(blank=True)
+    body_es = models.TextField(blank=True)
+    plain_title = models.TextField(blank=True)
+    plain_body = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "search entry"
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="core_search_entry_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"

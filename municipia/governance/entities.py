@@ -14,9 +14,11 @@ from typing import Any
 from django.db.models import Model, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.entities import Entity, register
+from municipia.core.search import searchable
 from municipia.core.visibility import NOTHING, Among, Custom, Is, Rule, User, resolve
 from municipia.governance.choices import OFFICER_ROLES
 from municipia.governance.models import (
@@ -286,4 +288,12 @@ REPORT = register(
         after_save=lambda report: _body_page(report, "#reports"),
         after_delete=lambda report: _body_page(report, "#reports"),
     )
+)
+
+searchable(
+    Meeting,
+    kind="meeting",
+    title=("title",),
+    label=_("Meetings"),
+    meta=lambda meeting: f"{date_format(timezone.localtime(meeting.starts_at), 'DATE_FORMAT')} · {meeting.body}",
 )

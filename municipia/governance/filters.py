@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from municipia.core.filters import FilterSet, search_translated
+from municipia.core.search import search_filter
 from municipia.governance.choices import AttendanceStatus, BodyKind, MemberRole, TaskStatus
 from municipia.governance.entities import BODY, MEETING
 from municipia.governance.models import (
@@ -125,7 +126,7 @@ class MeetingFilter(FilterSet):
         form = MeetingFilterForm
 
     def filter_search(self, queryset, name, value):
-        return search_translated(queryset, value, "title")
+        return search_filter(queryset, value)
 
     def filter_from(self, queryset, name, value):
         start = _start_of(value)

@@ -15,6 +15,7 @@ from django.db.models import Max, Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from municipia.core import search
 from municipia.core.i18n import language_codes
 from municipia.core.services import apply_fields, delete_with_history, save_with_history, signed_in
 from municipia.core.visibility import User
@@ -293,6 +294,7 @@ def _materialise(series: MeetingSeries, occurrences: list[Occurrence]) -> None:
     ]
     # bulk_create skips save(): the series' own history entry records their creation.
     Meeting.objects.bulk_create(meetings, batch_size=500)
+    search.index_objects(meetings)
 
 
 def _untouched_future_meetings(series: MeetingSeries, now: dt.datetime) -> QuerySet[Meeting]:
@@ -361,6 +363,7 @@ def series_update(*, acting_user: ActingUser, series: MeetingSeries, data: dict[
     if changed:
         # Like the series' creation, its history entry records the change of its meetings.
         Meeting.objects.bulk_update(meetings, sorted(changed), batch_size=500)
+        search.index_objects(meetings)
     return series
 
 

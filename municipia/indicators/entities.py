@@ -4,7 +4,10 @@ Everyone sees public indicators with their values; a private indicator, and its 
 seen by the editors (or coordinators) of its owner organisation; site administrators see everything.
 """
 
+from django.utils.translation import gettext_lazy as _
+
 from municipia.core.entities import Entity, register
+from municipia.core.search import searchable
 from municipia.core.visibility import Among, Is, Rule
 from municipia.indicators.models import Baseline, Indicator, Observation, Target
 from municipia.organizations.permissions import editable_organization_ids
@@ -83,4 +86,14 @@ OBSERVATION = register(
         delete=f"{SERVICES}.observation_delete",
         select_related=("indicator", "organization"),
     )
+)
+
+searchable(
+    Indicator,
+    kind="indicator",
+    title=("name",),
+    body=("description",),
+    codes=("code", "framework_code"),
+    label=_("Indicators"),
+    meta=lambda indicator: indicator.code,
 )

@@ -4,7 +4,8 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from municipia.core.filters import FilterSet, search_translated
+from municipia.core.filters import FilterSet
+from municipia.core.search import search_filter
 from municipia.indicators.choices import Direction, Frequency, IndicatorStatus
 from municipia.indicators.models import Baseline, Indicator, Observation, Target
 from municipia.indicators.selectors import indicator_ids_with_status
@@ -52,7 +53,7 @@ class IndicatorFilter(FilterSet):
         fields = ["search", "plan", "objective", "action", "framework_code", "owner", "direction", "frequency"]
 
     def filter_search(self, queryset, name, value):
-        return search_translated(queryset, value, "name", "description", exact=("code", "framework_code"))
+        return search_filter(queryset, value)
 
     def filter_plan(self, queryset, name, value):
         if value is None:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.entities import Entity, register
+from municipia.core.search import searchable
 from municipia.core.visibility import Always, Is, Never, SignedIn
 from municipia.organizations.models import Department, NetworkMembership, Organization, Person, Role
 
@@ -117,4 +118,14 @@ ROLE = register(
         delete=f"{SERVICES}.role_revoke",
         select_related=("user", "organization"),
     )
+)
+
+searchable(
+    Organization,
+    kind="organization",
+    title=("name",),
+    body=("description",),
+    codes=("official_code",),
+    label=_("Organisations"),
+    meta=lambda organization: str(organization.get_kind_display()),
 )

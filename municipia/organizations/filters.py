@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from municipia.core.filters import FilterSet, search_translated
 from municipia.core.i18n import translated_names
+from municipia.core.search import search_filter
 from municipia.organizations.choices import Country, OrganizationKind
 from municipia.organizations.models import Department, Organization, Person, Role
 
@@ -33,7 +34,7 @@ class OrganizationFilter(FilterSet):
         fields = ["search", "kind", "country", "region_code", "network", "official_code"]
 
     def filter_search(self, queryset, name, value):
-        return search_translated(queryset, value, "name", exact=("official_code",))
+        return search_filter(queryset, value)
 
 
 class PersonFilter(FilterSet):

@@ -18,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from municipia.core import search
 from municipia.core.cache import content_changed
 from municipia.core.datafiles import read_csv_rows
 from municipia.core.i18n import translated_names
@@ -322,7 +323,7 @@ def load_records(records: list[MunicipalityRecord], *, acting_user=None) -> Load
         slugs = _new_slugs(to_create, taken)
         # Giving every translated column a value spares modeltranslation a per-field default look-up.
         blank = dict.fromkeys(translated_names("name", "description"))
-        bulk_create_with_history(
+        created = bulk_create_with_history(
             [Organization(**{**blank, **record.values}, slug=slugs[record.key]) for record in to_create],
             Organization,
             batch_size=BATCH_SIZE,
@@ -339,8 +340,9 @@ def load_records(records: list[MunicipalityRecord], *, acting_user=None) -> Load
             default_change_reason=CHANGE_REASON,
         )
     if to_create or to_update:
-        # Bulk writes send no model signals; public pages must still be rendered afresh.
+        # Bulk writes send no model signals; public pages must still be rendered afresh and searched anew.
         content_changed()
+        search.index_objects([*(created if to_create else []), *to_update])
     return result
 
 

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Subquery, When
 from django.http import Http404
 
 from municipia.core.i18n import translated_names
@@ -270,3 +270,8 @@ def networks_of_members(member_ids: Ids) -> QuerySet[Any]:
 def roles_with_people(organization_ids: Ids) -> QuerySet[Role]:
     """The roles held in these organisations, with each user and the person linked to the account."""
     return Role.objects.filter(organization_id__in=organization_ids).select_related("user__person")
+
+
+def organization_scope(slug: str) -> tuple[str, Any]:
+    """The cache scope of an organisation's page: changes to its plans, or its members' (a network's)."""
+    return ("org", Subquery(Organization.objects.filter(slug=slug).values("pk")[:1]))

@@ -18,7 +18,12 @@ from municipia.organizations.choices import Country, OrganizationKind
 from municipia.organizations.entities import PERSON
 from municipia.organizations.filters import OrganizationFilter
 from municipia.organizations.models import Organization, Person
-from municipia.organizations.selectors import organization_get, organization_list, organization_suggestions
+from municipia.organizations.selectors import (
+    organization_get,
+    organization_list,
+    organization_scope,
+    organization_suggestions,
+)
 
 
 @public_cache
@@ -41,7 +46,7 @@ def organization_search(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"results": organization_suggestions(request.GET.get("q", ""))})
 
 
-@public_cache
+@public_cache(scope=lambda request, slug: organization_scope(slug))
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organization = organization_get(slug=slug)
     user = request.user

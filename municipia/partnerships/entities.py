@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.entities import Entity, register
+from municipia.core.search import searchable
 from municipia.core.visibility import Among, Custom, Is, Never, Rule, User
 from municipia.organizations.permissions import editable_organization_ids
 from municipia.partnerships.choices import ClarificationStatus, NewsStatus
@@ -201,3 +202,5 @@ SUBSCRIPTION = register(
         select_related=("plan", "organization"),
     )
 )
+
+searchable(NewsPost, kind="news", title=("title",), body=("summary", "body"), label=_("News"))

@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.filters import FilterSet, search_translated
+from municipia.core.search import search_filter
 from municipia.organizations.selectors import organization_list
 from municipia.partnerships.choices import AgreementKind, ClarificationStatus, CommitmentStatus, NewsStatus, Verdict
 from municipia.partnerships.models import Agreement, Clarification, Commitment, NewsPost
@@ -68,4 +69,4 @@ class NewsPostFilter(FilterSet):
         fields = ["search", "organization", "plan", "status"]
 
     def filter_search(self, queryset, name, value):
-        return search_translated(queryset, value, "title", "summary", "body")
+        return search_filter(queryset, value)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("open-data/", views.open_data, name="open-data"),
     path("my-work/", views.my_work, name="my-work"),
+    path("search/", views.search, name="search"),
 ]

@@ -26,6 +26,7 @@ from municipia.api.serializers import (
     translated_read_only_kwargs,
 )
 from municipia.api.viewsets import EntityViewSet
+from municipia.core.cache import Scope
 from municipia.core.entities import Entity
 from municipia.core.exports import UnreadableFile
 from municipia.core.visibility import User
@@ -43,7 +44,7 @@ from municipia.strategy.filters import (
     PlanFilter,
 )
 from municipia.strategy.models import Action, ActionPartner, Axis, Challenge, Milestone, Objective, Plan
-from municipia.strategy.selectors import action_list, action_status, with_status_facts
+from municipia.strategy.selectors import action_list, action_list_scope, action_scope, action_status, with_status_facts
 
 FIXED_AFTER_CREATION = _("This cannot be changed once created.")
 
@@ -447,6 +448,11 @@ class ActionViewSet(EntityViewSet):
 
     def get_queryset(self):
         return _action_queryset(self.request.user)
+
+    def cache_scope(self, request) -> Scope | None:
+        if "pk" in self.kwargs:
+            return action_scope(self.kwargs["pk"])
+        return action_list_scope(request.query_params)
 
 
 class MilestoneSerializer(StrategySerializer):

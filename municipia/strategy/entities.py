@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.entities import Entity, register
+from municipia.core.search import searchable
 from municipia.core.visibility import Among, Is
 from municipia.organizations.permissions import editable_organization_ids
 from municipia.strategy.models import Action, ActionPartner, Axis, Challenge, Milestone, Objective, Plan
@@ -213,4 +214,21 @@ ACTION_PARTNER = register(
         after_save=lambda partner: partner.action.get_absolute_url() + "#partners",
         after_delete=lambda partner: partner.action.get_absolute_url() + "#partners",
     )
+)
+searchable(
+    Plan,
+    kind="plan",
+    title=("title",),
+    body=("summary", "vision", "mission"),
+    label=_("Plans"),
+    meta=lambda plan: str(plan.owner),
+)
+searchable(
+    Action,
+    kind="action",
+    title=("title",),
+    body=("description",),
+    codes=("code",),
+    label=_("Actions"),
+    meta=lambda action: str(action.plan),
 )

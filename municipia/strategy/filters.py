@@ -4,6 +4,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.filters import FilterSet, search_translated
+from municipia.core.search import search_filter
 from municipia.organizations.selectors import department_list, organization_list
 from municipia.strategy.choices import ActionStatus, PlanStatus
 from municipia.strategy.models import Action, ActionPartner, Axis, Challenge, Milestone, Objective, Plan
@@ -21,7 +22,7 @@ class PlanFilter(FilterSet):
         fields = ["owner", "status", "is_published"]
 
     def filter_search(self, queryset, name, value):
-        return search_translated(queryset, value, "title", "summary")
+        return search_filter(queryset, value)
 
 
 class ActionFilter(FilterSet):
@@ -48,7 +49,7 @@ class ActionFilter(FilterSet):
         fields = ["search", "plan", "axis", "objective", "status", "owner", "council"]
 
     def filter_search(self, queryset, name, value):
-        return search_translated(queryset, value, "title", "description", exact=("code",))
+        return search_filter(queryset, value)
 
 
 def register_action_filter(name: str, action_filter: django_filters.Filter) -> None:

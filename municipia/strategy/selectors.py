@@ -631,3 +631,26 @@ def my_work_actions(user: User) -> list[Any]:
 def axes_among(ids: Ids) -> QuerySet[Axis]:
     """The axes with these ids."""
     return Axis.objects.filter(pk__in=ids)
+
+
+# --- what a cached page shows (municipia.core.cache scopes), resolved inside the version query
+
+
+def plan_scope(slug: str) -> tuple[str, Any]:
+    """The cache scope of the pages of the plan `slug`."""
+    return ("plan", Subquery(Plan.objects.filter(slug=slug).values("pk")[:1]))
+
+
+def action_scope(pk: Any) -> tuple[str, Any]:
+    """The cache scope of an action's pages: its plan's."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        pk = 0
+    return ("plan", Subquery(Action.objects.filter(pk=pk).values("plan_id")[:1]))
+
+
+def action_list_scope(params: Any) -> tuple[str, Any] | None:
+    """A list of one plan's actions (`?plan=<slug>`) keys on that plan; any other list on the site."""
+    slugs = params.getlist("plan")
+    return plan_scope(slugs[0]) if len(slugs) == 1 and slugs[0] else None

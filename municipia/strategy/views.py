@@ -48,9 +48,12 @@ from municipia.strategy.selectors import (
     action_get,
     action_last_change,
     action_list,
+    action_list_scope,
+    action_scope,
     action_status,
     plan_get,
     plan_page,
+    plan_scope,
     plan_snapshot,
     plan_versions,
     plans_visible_to,
@@ -81,7 +84,7 @@ def plan_list(request):
     return render(request, "strategy/plan_list.html", {"page": page, "rows": rows, "editable_owners": editable})
 
 
-@public_cache
+@public_cache(scope=lambda request, slug: plan_scope(slug))
 def plan_detail(request, slug):
     plan = plan_get(request.user, slug=slug)
     page = plan_page(plan)
@@ -189,7 +192,7 @@ def readable_changes(changes) -> list[ChangeRow]:
     return rows
 
 
-@public_cache
+@public_cache(scope=lambda request, slug: plan_scope(slug))
 def plan_changes(request, slug):
     plan = plan_get(request.user, slug=slug)
     last_version = plan_versions(plan).first()
@@ -221,7 +224,7 @@ class PlanHistoryView(EditorView):
         return render(request, "strategy/plan_history.html", {"plan": plan, "entries": entries})
 
 
-@public_cache
+@public_cache(scope=lambda request: action_list_scope(request.GET))
 def action_list_view(request):
     filterset = ActionFilter(request.GET or None, queryset=action_list(request.user), request=request)
     if not filterset.is_bound:
@@ -318,7 +321,7 @@ def _further_facts(action: Action) -> list[tuple[str, object]]:
     return facts
 
 
-@public_cache
+@public_cache(scope=lambda request, pk: action_scope(pk))
 def action_detail(request, pk):
     action = action_get(request.user, pk=pk)
     user = request.user

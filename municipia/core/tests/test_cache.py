@@ -163,3 +163,67 @@ def test_a_page_carrying_a_csrf_token_is_not_stored(rf):
     request.user = AnonymousUser()
     get_token(request)
     assert not storable(request, HttpResponse("form"))
+
+
+# --- invalidation scoped to what changed
+
+
+def _cached(client, url, django_assert_num_queries) -> bool:
+    """True when the anonymous read of `url` came from the cache (one query: the versions)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries) == 1
+
+
+def test_an_edit_to_one_plan_leaves_other_plans_pages_cached(client, action, site_admin, django_assert_num_queries):
+    other = ActionFactory(title_en="Smart lighting", objective__axis__plan__slug="other")
+    urls = [
+        "/en/plans/other/",
+        f"/en/actions/{other.pk}/",
+        "/en/actions/?plan=other",
+        f"/api/v1/actions/{other.pk}/",
+        "/api/v1/actions/?plan=other",
+    ]
+    mine = ["/en/plans/agenda/", f"/en/actions/{action.pk}/", "/en/actions/?plan=agenda", "/en/actions/"]
+    for url in urls + mine:
+        client.get(url)
+    services.action_update(acting_user=site_admin, action=action, data={"title_en": "Open data portal 2.0"})
+    assert all(_cached(client, url, django_assert_num_queries) for url in urls)
+    # The edited plan's pages, its lists and the site-wide lists are rendered afresh.
+    for url in mine:
+        assert not _cached(client, url, django_assert_num_queries)
+        assert "Open data portal 2.0" in client.get(url).content.decode()
+
+
+def test_an_edit_stales_the_owner_and_its_networks_pages(client, action, site_admin, django_assert_num_queries):
+    from municipia.organizations.models import NetworkMembership
+
+    network = OrganizationFactory(kind="network", slug="xarxa")
+    NetworkMembership.objects.create(network=network, member=action.plan.owner)
+    stranger = OrganizationFactory(slug="stranger")
+    urls = [f"/en/organizations/{slug}/" for slug in (action.plan.owner.slug, "xarxa", "stranger")]
+    for url in urls:
+        client.get(url)
+    services.action_update(acting_user=site_admin, action=action, data={"title_en": "Open data portal 2.0"})
+    assert [_cached(client, url, django_assert_num_queries) for url in urls] == [False, False, True]
+    assert stranger.pk
+
+
+def test_a_change_that_shows_everywhere_stales_every_page(client, action, site_admin, django_assert_num_queries):
+    other = ActionFactory(title_en="Smart lighting", objective__axis__plan__slug="other")
+    url = f"/en/actions/{other.pk}/"
+    client.get(url)
+    # A plan's title shows in the plan menus of other plans' lists: every page is rendered afresh.
+    services.plan_update(acting_user=site_admin, plan=action.plan, data={"title_en": "Agenda 2030"})
+    assert not _cached(client, url, django_assert_num_queries)
+
+
+def test_a_new_dependency_stales_the_page_of_the_action_depended_on(client, action, site_admin):
+    other = ActionFactory(title_en="Smart lighting", objective__axis__plan__slug="other")
+    url = f"/en/actions/{action.pk}/"
+    assert "Smart lighting" not in client.get(url).content.decode()
+    other.dependencies.add(action)
+    assert "Smart lighting" in client.get(url).content.decode()
