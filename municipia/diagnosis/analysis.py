@@ -31,6 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import stats
@@ -385,14 +386,23 @@ def crosstab(
         weighted,
         column_percent,
         respondents,
-        chi_square=test.statistic if test else None,
-        degrees_of_freedom=test.degrees_of_freedom if test else 0,
-        p_value=test.p_value if test else None,
-        corrected_df=test.corrected_df if test else None,
-        pearson=test.pearson if test else None,
-        mean_design_effect=test.mean_design_effect if test else None,
-        design_based=bool(test and design_based),
+        **_test_fields(test, design_based),
     )
+
+
+def _test_fields(test: IndependenceTest | None, design_based: bool) -> dict[str, Any]:
+    """The CrossTab fields that report its test of independence (empty when there is none)."""
+    if test is None:
+        return {"chi_square": None, "degrees_of_freedom": 0, "p_value": None, "design_based": False}
+    return {
+        "chi_square": test.statistic,
+        "degrees_of_freedom": test.degrees_of_freedom,
+        "p_value": test.p_value,
+        "corrected_df": test.corrected_df,
+        "pearson": test.pearson,
+        "mean_design_effect": test.mean_design_effect,
+        "design_based": design_based,
+    }
 
 
 @dataclass(frozen=True)
