@@ -361,6 +361,12 @@ SPECTACULAR_SETTINGS = {
         "ProfileKindEnum": "municipia.diagnosis.choices.ProfileKind",
         "SwotKindEnum": "municipia.diagnosis.choices.SwotKind",
         "LanguageEnum": [code for code, _name in LANGUAGES],
+        # The same codes with their names (people's, campaigns' and subscriptions' languages).
+        "InterfaceLanguageEnum": LANGUAGES,
+        # One status model: the dashboard's health and the actions' computed status are one set.
+        "ComputedStatusEnum": "municipia.strategy.choices.ComputedStatus",
+        # Partners in actions and members of bodies both have a `role`.
+        "PartnerRoleEnum": "municipia.strategy.choices.PartnerRole",
     },
 }
 

@@ -131,6 +131,6 @@ def test_citizen_answers_on_a_phone_in_catalan_and_the_owner_sees_it(browser, li
     browser.get(f"{live_server.url}/ca/accounts/login/?next=/ca/diagnosis/campaigns/{campaign.slug}/")
     browser.find_element(By.NAME, "username").send_keys("analyst")
     browser.find_element(By.NAME, "password").send_keys("analyst-pass")
-    browser.find_element(By.CSS_SELECTOR, "form [type=submit]").click()
+    browser.find_element(By.CSS_SELECTOR, "main form [type=submit]").click()
     count = wait.until(ec.presence_of_element_located((By.ID, "response-count")))
     assert count.text == "1"

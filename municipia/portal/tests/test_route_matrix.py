@@ -13,12 +13,15 @@ from municipia.organizations.tests.factories import (
     NetworkFactory,
     NetworkMembershipFactory,
     OrganizationFactory,
+    PartnerFactory,
+    PersonFactory,
     RoleFactory,
     UserFactory,
 )
 from municipia.strategy.choices import PlanStatus
 from municipia.strategy.tests.factories import (
     ActionFactory,
+    ActionPartnerFactory,
     ChallengeFactory,
     MilestoneFactory,
     PlanFactory,
@@ -32,12 +35,14 @@ ALLOWED = {"own editor", "site admin"}
 TRACKED = [
     "organizations.Organization",
     "organizations.Department",
+    "organizations.Person",
     "strategy.Plan",
     "strategy.Axis",
     "strategy.Challenge",
     "strategy.Objective",
     "strategy.Action",
     "strategy.Milestone",
+    "strategy.ActionPartner",
     "strategy.PlanVersion",
 ]
 
@@ -61,6 +66,9 @@ def world():
     challenge = ChallengeFactory(axis__plan=plan, code="C1")
     action = ActionFactory(objective__axis=challenge.axis, code="1.1.1")
     milestone = MilestoneFactory(action=action)
+    partner = PartnerFactory(slug="partner-university")
+    action_partner = ActionPartnerFactory(action=action, organization=partner)
+    person = PersonFactory(organization=council, full_name="Council officer")
     users = {
         "anonymous": None,
         "plain user": UserFactory(),
@@ -77,6 +85,9 @@ def world():
         "objective": action.objective,
         "action": action,
         "milestone": milestone,
+        "partner": partner,
+        "action_partner": action_partner,
+        "person": person,
         "users": users,
     }
 
@@ -167,6 +178,23 @@ PAGE_ROUTES = {
         lambda w: {"title_en": "Renamed milestone", "due_date": "2025-02-28"},
     ),
     "milestone-delete": (lambda w: reverse("strategy:milestone-delete", args=[w["milestone"].pk]), lambda w: {}),
+    "actionpartner-create": (
+        lambda w: reverse("strategy:actionpartner-create", args=[w["action"].pk]),
+        lambda w: {"organization": w["partner"].pk, "role": "funder", "note": ""},
+    ),
+    "actionpartner-update": (
+        lambda w: reverse("strategy:actionpartner-update", args=[w["action_partner"].pk]),
+        lambda w: {"organization": w["partner"].pk, "role": "data_provider", "note": "Open data"},
+    ),
+    "actionpartner-delete": (
+        lambda w: reverse("strategy:actionpartner-delete", args=[w["action_partner"].pk]),
+        lambda w: {},
+    ),
+    "person-update": (
+        lambda w: reverse("organizations:person-update", args=[w["person"].pk]),
+        lambda w: {"full_name": "Council officer (renamed)", "position_en": "Head of digital", "language": "en"},
+    ),
+    "person-delete": (lambda w: reverse("organizations:person-delete", args=[w["person"].pk]), lambda w: {}),
     "organization-update": (
         lambda w: reverse("organizations:organization-update", args=[w["council"].slug]),
         lambda w: {"name_en": "Renamed council", "website": "https://example.org"},
