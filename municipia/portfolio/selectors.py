@@ -8,8 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from municipia.core.cache import cached_value, scope_versions
 from municipia.core.sections import WorkItem, WorkList
 from municipia.core.visibility import User
 from municipia.portfolio.choices import ExecutionKind, ProposalStatus, SourceKind
@@ -25,7 +28,7 @@ from municipia.portfolio.models import (
     Score,
     SourceAllocation,
 )
-from municipia.strategy.models import Action, Axis, Plan
+from municipia.strategy.models import Axis, Plan
 from municipia.strategy.selectors import actions_among, axes_among
 
 ZERO = Decimal("0")
@@ -178,9 +181,25 @@ class Money:
 
 
 @dataclass
+class ActionRow:
+    """An action as the budget page lists it: light enough to keep in the shared cache."""
+
+    pk: int
+    code: str
+    title: str
+    url: str
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+@dataclass
 class BudgetSummary:
     years: list[int]
-    by_action: list[tuple[Action, Money]]
+    by_action: list[tuple[ActionRow, Money]]
     by_axis: list[tuple[Axis, Money]]
     by_source: list[tuple[FundingSource, Money]]
     by_year: list[tuple[int, Money]]
@@ -222,9 +241,9 @@ def _money_by(plan: Plan, *keys: str) -> dict[tuple, Money]:
 
 def plan_budget(plan: Plan) -> BudgetSummary:
     """Planned vs committed vs paid per action, axis, source and year of the plan's actions: sums
-    made by the database (a fixed number of queries, and no row per budget line in Python)."""
+    made by the database (a fixed number of queries, and no row per budget line in Python); the
+    axes' sums are the sums of their actions'."""
     per_action = _money_by(plan, "action_id")
-    per_axis = _money_by(plan, "action__objective__axis_id")
     by_source_year: dict[tuple[int, int], Money] = defaultdict(Money, _money_by(plan, "source_id", "year"))
     sources = {s.pk: s for s in FundingSource.objects.filter(plan=plan)}
     allocations = {
@@ -233,10 +252,14 @@ def plan_budget(plan: Plan) -> BudgetSummary:
             "source_id", "year", "amount"
         )
     }
-    action_rows = actions_among([key[0] for key in per_action])
-    actions = {action.pk: (action, per_action[(action.pk,)]) for action in action_rows}
-    axis_rows = axes_among([key[0] for key in per_axis])
-    axes = {axis.pk: (axis, per_axis[(axis.pk,)]) for axis in axis_rows}
+    by_action = []
+    per_axis: dict[int, Money] = defaultdict(Money)
+    for action in actions_among([key[0] for key in per_action]).select_related("objective"):
+        money = per_action[(action.pk,)]
+        row = ActionRow(action.pk, action.code, str(action.title), reverse("strategy:action-detail", args=[action.pk]))
+        by_action.append((row, money))
+        per_axis[action.objective.axis_id].add(money)
+    axes = {axis.pk: (axis, per_axis[axis.pk]) for axis in axes_among(list(per_axis))}
     by_source: dict[int, Money] = defaultdict(Money)
     by_year: dict[int, Money] = defaultdict(Money)
     total = Money()
@@ -255,8 +278,8 @@ def plan_budget(plan: Plan) -> BudgetSummary:
             warnings.append((source, year, used, limit))
     return BudgetSummary(
         years=sorted(by_year),
-        by_action=sorted(actions.values(), key=lambda pair: pair[0].code),
-        by_axis=sorted(axes.values(), key=lambda pair: pair[0].code),
+        by_action=sorted(by_action, key=lambda pair: _code_order(pair[0].code)),
+        by_axis=sorted(axes.values(), key=lambda pair: _code_order(pair[0].code)),
         by_source=[(sources[pk], money) for pk, money in sorted(by_source.items(), key=lambda kv: sources[kv[0]].code)],
         by_year=sorted(by_year.items()),
         by_source_year=dict(by_source_year),
@@ -265,6 +288,31 @@ def plan_budget(plan: Plan) -> BudgetSummary:
         total=total,
         illustrative=any(s.is_illustrative for s in sources.values()),
     )
+
+
+def _code_order(code: str) -> tuple:
+    """Codes in reading order: 1.2 before 1.10."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in code.split("."))
+
+
+def plan_budget_kept(plan: Plan) -> BudgetSummary:
+    """`plan_budget`, computed once per version of the plan's content and language and kept in the
+    shared cache: any save or delete of the plan's budget lines, execution entries, sources,
+    allocations, actions or axes bumps the plan's version (`core.signals`), so a kept summary is
+    never stale. One query (the versions) when it is kept."""
+    parts = [plan.pk, scope_versions(("plan", plan.pk)), get_language()]
+    summary = cached_value("portfolio-budget", parts, lambda: plan_budget(plan))
+    return summary  # type: ignore[return-value]
+
+
+#: How the budget page's per-action table may be sorted: by code, or by the largest amounts first.
+BUDGET_SORTS = ("code", "planned", "committed", "paid")
+
+
+def budget_actions(summary: BudgetSummary, sort: str) -> list[tuple[ActionRow, Money]]:
+    if sort in ("planned", "committed", "paid"):
+        return sorted(summary.by_action, key=lambda pair: (-getattr(pair[1], sort), _code_order(pair[0].code)))
+    return summary.by_action
 
 
 def my_work_evaluations(user: User) -> list[WorkList]:

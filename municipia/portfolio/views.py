@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
+from municipia.core.cache import public_cache
 from municipia.core.exports import content_disposition, xlsx_response
-from municipia.core.views import EditorView, NeedsLogin, attach_errors, require_perm
+from municipia.core.views import EditorView, NeedsLogin, attach_errors, paginate, require_perm
 from municipia.portfolio import gantt, report, selectors, services
 from municipia.portfolio.ahp import CONSISTENCY_LIMIT
 from municipia.portfolio.entities import FUNDING_SOURCE, PROPOSAL, SCENARIO
@@ -26,6 +27,7 @@ from municipia.portfolio.importer import UnreadableFile, check_table, read_table
 from municipia.portfolio.models import ExecutionMapping, Scenario
 from municipia.portfolio.optimiser import describe_binding, describe_conflict, describe_parameters
 from municipia.strategy.entities import PLAN
+from municipia.strategy.selectors import plan_scope
 
 
 def _plan(request, slug: str):
@@ -210,13 +212,34 @@ def source_detail(request, pk: int):
     return render(request, "portfolio/fundingsource_detail.html", context)
 
 
+#: Rows of the budget page's per-action table; the totals above it are the whole plan's.
+BUDGET_ACTIONS_PER_PAGE = 50
+
+
+@public_cache(scope=lambda request, slug: plan_scope(slug))
 def plan_budget_page(request, slug: str):
-    """Planned vs committed vs paid per action, axis, source and year (a fixed number of queries)."""
+    """Planned vs committed vs paid per axis, source and year, and per action a page at a time, sortable.
+
+    The sums are computed once per version of the plan (`selectors.plan_budget_kept`), so a request
+    costs a fixed few queries whatever the plan's size."""
     plan = _plan(request, slug)
-    summary = selectors.plan_budget(plan)
+    summary = selectors.plan_budget_kept(plan)
+    sort = request.GET.get("sort", "code")
+    if sort not in selectors.BUDGET_SORTS:
+        sort = "code"
+    page = paginate(request, selectors.budget_actions(summary, sort), BUDGET_ACTIONS_PER_PAGE)
+    sorts = [
+        ("code", _("Code")),
+        ("planned", _("Planned (largest first)")),
+        ("committed", _("Committed (largest first)")),
+        ("paid", _("Paid (largest first)")),
+    ]
     context = {
         "plan": plan,
         "summary": summary,
+        "page": page,
+        "sort": sort,
+        "sorts": sorts,
         "can_edit": request.user.has_perm("portfolio.decide_proposal", plan),
     }
     return render(request, "portfolio/plan_budget.html", context)

@@ -298,3 +298,59 @@ def test_a_must_include_that_cannot_be_funded_is_explained(client, plan):
     detail = client.get(Scenario.objects.get().get_absolute_url()).content.decode()
     assert "No selection fits every constraint." in detail
     assert "The maximum of 0 proposals in axis" in detail
+
+
+def _many_actions(plan, count: int):
+    """`count` actions coded 1.1.1 … 1.1.<count>, the n-th with one line of n × 100 € and n × 10 € paid."""
+    source = FundingSourceFactory(plan=plan, is_illustrative=True)
+    objective = ObjectiveFactory(axis__plan=plan)
+    for n in range(1, count + 1):
+        action = ActionFactory(objective=objective, plan=plan, code=f"1.1.{n}", title_en=f"Budgeted action {n}")
+        line = BudgetLineFactory(
+            action=action, plan=plan, source=source, amount=Decimal(n * 100), eu_share=Decimal(n * 80),
+            own_share=Decimal(n * 20),
+        )  # fmt: skip
+        ExecutionEntryFactory(budget_line=line, kind="payment", amount=Decimal(n * 10))
+    return source
+
+
+def _action_rows(html: str) -> list[str]:
+    section = html.split('id="by-action"')[1]
+    return [part.split("</a>")[0].split(">")[-1] for part in section.split('<th scope="row"><a href=')[1:]]
+
+
+def test_budget_page_lists_actions_fifty_a_page_under_the_whole_plans_totals(client, plan):
+    _many_actions(plan, 55)
+    url = reverse("portfolio:plan-budget", args=[plan.slug])
+    first = _get(client, url).content.decode()
+    # Codes in reading order (1.1.2 before 1.1.10), fifty of them; the totals are the whole plan's 55.
+    rows = _action_rows(first)
+    assert len(rows) == 50 and rows[0] == "1.1.1. Budgeted action 1" and rows[9] == "1.1.10. Budgeted action 10"
+    assert "Actions 1–50 of 55" in first
+    assert "154,000.00" in first  # planned: 100 × (1 + … + 55)
+    second = _get(client, url + "?page=2").content.decode()
+    assert _action_rows(second) == [f"1.1.{n}. Budgeted action {n}" for n in range(51, 56)]
+    assert "154,000.00" in second
+
+
+def test_budget_page_sorts_actions_by_amount_paid(client, plan):
+    _many_actions(plan, 55)
+    url = reverse("portfolio:plan-budget", args=[plan.slug])
+    html = _get(client, url + "?sort=paid").content.decode()
+    assert _action_rows(html)[:2] == ["1.1.55. Budgeted action 55", "1.1.54. Budgeted action 54"]
+    assert '<option value="paid" selected>' in html
+    # An unknown order falls back to the codes'.
+    assert _action_rows(_get(client, url + "?sort=nonsense").content.decode())[0] == "1.1.1. Budgeted action 1"
+
+
+def test_budget_page_shows_a_new_payment_at_once_although_its_sums_are_kept(client, plan):
+    source = _many_actions(plan, 2)
+    url = reverse("portfolio:plan-budget", args=[plan.slug])
+    assert "30.00" in _get(client, url).content.decode()  # paid: 10 + 20
+    line = BudgetLineFactory(action__objective__axis__plan=plan, plan=plan, source=source, amount=Decimal("5000"))
+    ExecutionEntryFactory(budget_line=line, kind="payment", amount=Decimal("4000"))
+    for reader in (client, None):
+        if reader is None:
+            client.force_login(UserFactory(is_superuser=True))
+        html = _get(client, url).content.decode()
+        assert "4,030.00" in html and "5,300.00" in html, reader
