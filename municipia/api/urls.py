@@ -26,6 +26,7 @@ from municipia.diagnosis.api import (
 from municipia.governance.api import (
     AgendaItemViewSet,
     AttendanceViewSet,
+    BodyInvitationViewSet,
     BodyMemberViewSet,
     BodyViewSet,
     DecisionViewSet,
@@ -97,6 +98,7 @@ router.register("suggestions", SuggestionViewSet, basename="suggestion")
 router.register("suggestion-feedback", SuggestionFeedbackViewSet, basename="suggestion-feedback")
 router.register("bodies", BodyViewSet, basename="body")
 router.register("body-members", BodyMemberViewSet, basename="bodymember")
+router.register("body-invitations", BodyInvitationViewSet, basename="bodyinvitation")
 router.register("meeting-series", MeetingSeriesViewSet, basename="meetingseries")
 router.register("meetings", MeetingViewSet, basename="meeting")
 router.register("agenda-items", AgendaItemViewSet, basename="agendaitem")

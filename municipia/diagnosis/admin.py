@@ -65,7 +65,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Response)
 class ResponseAdmin(ReadOnlyAdmin):
-    list_display = ["id", "campaign", "submitted_at", "language", "weight"]
+    list_display = ["public_id", "campaign", "submitted_at", "language", "weight"]
     list_filter = ["language"]
     list_select_related = ["campaign"]
     exclude = ["user", "invitation"]

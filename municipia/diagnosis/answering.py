@@ -127,7 +127,10 @@ class Flow:
 
     @property
     def session_key(self) -> str:
-        suffix = f"-{self.invitation.pk}" if self.invitation is not None else ""
+        # In an anonymous campaign the session names no invitation either: a session row holding
+        # answers beside an invitation's id would be a draft next to the invitee's e-mail address.
+        named = self.invitation is not None and not self.campaign.is_anonymous
+        suffix = f"-{self.invitation.pk}" if named else ""
         return f"diagnosis-draft-{self.campaign.pk}{suffix}"
 
     @property

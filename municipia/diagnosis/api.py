@@ -262,6 +262,9 @@ class ResponseSerializer(serializers.ModelSerializer):
     """A submitted response. An anonymous campaign's responses carry no user and no invitation,
     and their time is the day only."""
 
+    id = serializers.UUIDField(
+        source="public_id", read_only=True, help_text=_("A random identifier: its order says nothing of when.")
+    )
     campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     answers = AnswerSerializer(many=True, read_only=True)
 
@@ -300,7 +303,10 @@ class ResponseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     responses of campaigns whose results you may see (?campaign=<slug>)."""
 
     pagination_class = StandardPagination
-    lookup_value_regex = r"\d+"
+    # Responses are named by their random public id, never by the sequential key.
+    lookup_field = "public_id"
+    lookup_url_kwarg = "id"
+    lookup_value_regex = r"[0-9a-fA-F-]{32,36}"
 
     def get_permissions(self):
         return [AllowAny()]
@@ -317,7 +323,8 @@ class ResponseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         campaign = self.request.query_params.get("campaign")
         if campaign:
             responses = responses.filter(campaign__slug=campaign)
-        return responses.select_related("campaign").prefetch_related(answers).order_by("id")
+        # In random order (by public id), so that the list's order is not the order of submission.
+        return responses.select_related("campaign").prefetch_related(answers).order_by("public_id")
 
     @extend_schema(
         request=ResponseSubmitSerializer,

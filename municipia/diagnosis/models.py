@@ -5,6 +5,8 @@ user, no invitation and no IP (there is no column for an IP at all); its submiss
 kept to the day only; the invitation it came through records only that it was used.
 """
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -436,6 +438,9 @@ class Response(models.Model):
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="responses", verbose_name=_("campaign")
     )
+    # The identifier shown anywhere outside the database (API, exports, admin list, logs): random,
+    # so that its order says nothing about the order of submission (which logs could tie to people).
+    public_id = models.UUIDField(_("response id"), default=uuid.uuid4, unique=True, editable=False)
     submitted_at = models.DateTimeField(_("submitted at"), db_index=True)
     is_complete = models.BooleanField(_("complete"), default=True)
     invitation = models.ForeignKey(
@@ -467,7 +472,7 @@ class Response(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.campaign} #{self.pk}"
+        return f"{self.campaign} · {self.public_id}"
 
 
 class Answer(models.Model):

@@ -708,16 +708,18 @@ def response_export_rows(
     applied = weighting is not None and weighting.applied
     option_code = {option.pk: option.code for question in questions for option in question.options.all()}
     column_of = {question.pk: index for index, question in enumerate(questions)}
+    # Rows go by the random public id, not by submission: neither the id nor the row order tells
+    # who answered when (both queries sort by it, so the answers still stream alongside).
     responses = (
         Response.objects.filter(campaign=campaign)
-        .order_by("id")
-        .values_list("id", "submitted_at", "language")
+        .order_by("public_id")
+        .values_list("public_id", "submitted_at", "language")
         .iterator(chunk_size=CHUNK)
     )
     answers = (
         Answer.objects.filter(response__campaign=campaign)
-        .order_by("response_id", "question_id", "id")
-        .values_list("response_id", "question_id", "option_id", "row_id", "value_number", "value_text", "rank")
+        .order_by("response__public_id", "question_id", "id")
+        .values_list("response__public_id", "question_id", "option_id", "row_id", "value_number", "value_text", "rank")
         .iterator(chunk_size=CHUNK)
     )
     pending = next(answers, None)
@@ -741,7 +743,7 @@ def response_export_rows(
         values = [cell[0] if len(cell) == 1 else "; ".join(str(v) for v in cell) for cell in cells]
         weight = weighting.weight_of(dict(zip(codes, values, strict=True))) if applied else None
         yield [
-            response_id,
+            str(response_id),
             submitted_at.date().isoformat() if submitted_at else "",
             language,
             "" if weight is None else round(weight, 6),

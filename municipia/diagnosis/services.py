@@ -259,6 +259,10 @@ def campaign_update(
     if questionnaire is not None:
         campaign.questionnaire = questionnaire
     campaign = save_with_history(campaign, acting_user=acting_user)
+    if campaign.is_anonymous:
+        # Answers saved with invitations before the campaign became anonymous would stay next to
+        # the invitees' e-mail addresses: an anonymous campaign keeps no draft with an invitation.
+        campaign.invitations.exclude(draft={}).update(draft={})
     return _margins_set(acting_user, campaign, population_margins)
 
 

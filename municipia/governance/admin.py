@@ -1,6 +1,7 @@
 """Admin for governance bodies, series, meetings, decisions, tasks and reports; writes go through the services."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.admin import EntityAdmin
@@ -47,6 +48,20 @@ class BodyMemberAdmin(EntityAdmin):
     list_filter = ["role"]
     list_select_related = ["person", "body", "organization"]
     autocomplete_fields = ["body", "person", "organization"]
+
+    def create(self, request, obj, data):
+        # The admin enrols directly; a person whose consent is needed is invited from the body page,
+        # where she is told and answers (services.member_create).
+        person = data.get("person")
+        if person is not None and services.needs_invitation(acting_user=request.user, person=person):
+            raise ValidationError(
+                {
+                    "person": _(
+                        "This person belongs to an organisation you do not edit: invite them from the body's page."
+                    )
+                }
+            )
+        return super().create(request, obj, data)
 
 
 @admin.register(MeetingSeries)

@@ -19,11 +19,11 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import serializers
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action as viewset_action
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import SAFE_METHODS
+from rest_framework.permissions import SAFE_METHODS, IsAuthenticated
 from rest_framework.response import Response
 
 from municipia.api.serializers import (
@@ -35,7 +35,7 @@ from municipia.api.serializers import (
 )
 from municipia.api.viewsets import EntityViewSet
 from municipia.core.links import reverse_many
-from municipia.governance import services
+from municipia.governance import selectors, services
 from municipia.governance.choices import TaskStatus
 from municipia.governance.entities import (
     AGENDA_ITEM,
@@ -63,6 +63,7 @@ from municipia.governance.models import (
     AgendaItem,
     Attendance,
     Body,
+    BodyInvitation,
     BodyMember,
     Decision,
     Meeting,
@@ -281,8 +282,54 @@ class BodyMemberSerializer(GovernanceSerializer):
         extra_kwargs = {"start_date": {"required": False, "help_text": _("Today when left out.")}}
 
 
+class BodyInvitationSerializer(serializers.ModelSerializer):
+    """A seat offered to a person of another organisation: a membership only once she accepts."""
+
+    url = LinkField(view_name="api:bodyinvitation-detail")
+    person_name = serializers.CharField(source="person.full_name", read_only=True)
+    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    membership = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text=_("Id of the body member created when the invitation was accepted.")
+    )
+
+    class Meta:
+        model = BodyInvitation
+        fields = (
+            "url",
+            "id",
+            "body",
+            "person",
+            "person_name",
+            "organization",
+            "role",
+            "start_date",
+            "end_date",
+            "status",
+            "created_at",
+            "answered_at",
+            "membership",
+        )
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    create=extend_schema(
+        responses={
+            201: BodyMemberSerializer,
+            202: OpenApiResponse(
+                BodyInvitationSerializer,
+                description=_(
+                    "The person belongs to an organisation you do not edit: nobody is enrolled, she is "
+                    "invited (status `pending`, at /api/v1/body-invitations/) and becomes a member when she accepts."
+                ),
+            ),
+        }
+    )
+)
 class BodyMemberViewSet(GovernanceViewSet):
-    """Members of bodies."""
+    """Members of bodies. Adding a person of an organisation you do not edit enrols nobody: it
+    answers 202 Accepted with a pending invitation (Location: the invitation), which she accepts
+    or declines at /api/v1/body-invitations/<id>/accept/ or …/decline/."""
 
     entity = MEMBER
     serializer_class = BodyMemberSerializer
@@ -290,6 +337,70 @@ class BodyMemberViewSet(GovernanceViewSet):
 
     def get_queryset(self):
         return super().get_queryset().select_related("body__plan", "person", "organization")
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        body = self.parent_of(data)
+        self.check_object_permissions(request, body)
+        result = self.create_object(body, data)
+        if isinstance(result, BodyInvitation):
+            answer = BodyInvitationSerializer(result, context=self.get_serializer_context()).data
+            return Response(answer, status=status.HTTP_202_ACCEPTED, headers={"Location": answer["url"]})
+        serializer.instance = self._etag_object = self.refetched(result)
+        return Response(
+            serializer.data, status=status.HTTP_201_CREATED, headers=self.get_success_headers(serializer.data)
+        )
+
+
+@extend_schema_view(
+    accept=extend_schema(request=None, responses=BodyMemberSerializer),
+    decline=extend_schema(request=None, responses=BodyInvitationSerializer),
+    withdraw=extend_schema(request=None, responses=BodyInvitationSerializer),
+)
+class BodyInvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Invitations to sit in a body: those addressed to you, and those of the bodies whose plan you
+    edit. The person invited accepts (the answer is her new membership) or declines; the body's
+    editors withdraw an invitation not yet answered. Answering twice is a 400."""
+
+    serializer_class = BodyInvitationSerializer
+    permission_classes = [IsAuthenticated]
+    lookup_value_regex = r"\d+"
+    filterset_class = None
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.invitations_visible_to(self.request.user).order_by("-created_at", "-id")
+
+    def _own(self) -> BodyInvitation:
+        invitation = self.get_object()
+        if invitation.person.user_id != self.request.user.pk:
+            raise PermissionDenied(_("Only the person invited answers an invitation."))
+        return invitation
+
+    @viewset_action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """The person invited takes the seat; the answer is her membership (201)."""
+        member = services.invitation_accept(acting_user=request.user, invitation=self._own())
+        member = MEMBER.visible(request.user).select_related("body__plan", "person", "organization").get(pk=member.pk)
+        data = BodyMemberSerializer(member, context=self.get_serializer_context()).data
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @viewset_action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        """The person invited says no; nothing is created."""
+        invitation = services.invitation_decline(acting_user=request.user, invitation=self._own())
+        return Response(self.get_serializer(invitation).data)
+
+    @viewset_action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """The body's editors take back an invitation not yet answered."""
+        invitation = self.get_object()
+        if not request.user.has_perm("governance.add_bodymember", invitation.body):
+            raise PermissionDenied
+        invitation = services.invitation_withdraw(acting_user=request.user, invitation=invitation)
+        return Response(self.get_serializer(invitation).data)
 
 
 # --- Meeting series

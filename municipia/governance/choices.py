@@ -78,3 +78,12 @@ class ReminderKind(models.TextChoices):
     AGENDA = "agenda", _("Agenda of an upcoming meeting")
     MINUTES_AWAITING_APPROVAL = "minutes", _("Minutes awaiting approval")
     OVERDUE_TASKS = "overdue_tasks", _("Digest of overdue tasks")
+
+
+class InvitationStatus(models.TextChoices):
+    """Where an invitation to sit in a body stands: only an accepted one is a membership."""
+
+    PENDING = "pending", _("Awaiting an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")

@@ -12,6 +12,7 @@ from municipia.governance.choices import (
     BodyKind,
     HolidayPolicy,
     HolidayRegion,
+    InvitationStatus,
     MemberRole,
     MinutesStatus,
     ReminderKind,
@@ -154,6 +155,77 @@ class BodyMember(TimeStampedModel):
 
     def clean(self) -> None:
         finish_clean(_period_errors("end_date", self.start_date, self.end_date), super().clean)
+
+
+class BodyInvitation(TimeStampedModel):
+    """A seat offered to a person of an organisation the inviting editor does not edit.
+
+    No membership exists until the person accepts: then `membership` is the BodyMember created
+    with the role and dates offered. Until then the body's private meetings stay out of her
+    calendar and her pages.
+    """
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("body"))
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="body_invitations", verbose_name=_("person")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation represented"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=MemberRole.choices, default=MemberRole.MEMBER)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    membership = models.OneToOneField(
+        BodyMember,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitation",
+        verbose_name=_("membership"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation to a body")
+        verbose_name_plural = _("invitations to bodies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "person", "role"],
+                condition=models.Q(status="pending"),
+                name="bodyinvitation_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
+                name="bodyinvitation_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_role_display()} · {self.body} ({self.get_status_display()})"
+
+    def clean(self) -> None:
+        finish_clean(_period_errors("end_date", self.start_date, self.end_date), super().clean)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == InvitationStatus.PENDING
 
 
 class MeetingSeries(RequiresOneLanguageMixin, TimeStampedModel):

@@ -28,7 +28,7 @@ from django.utils import timezone, translation
 
 from municipia.core.mail import templated_email
 from municipia.governance.choices import OFFICER_ROLES, MinutesStatus, ReminderKind, TaskStatus
-from municipia.governance.models import AgendaItem, BodyMember, Meeting, ReminderSent, Task
+from municipia.governance.models import AgendaItem, BodyInvitation, BodyMember, Meeting, ReminderSent, Task
 from municipia.governance.recurrence import is_known_time_zone
 from municipia.organizations.models import Person
 
@@ -230,3 +230,20 @@ def send_reminders(*, now: dt.datetime | None = None, dry_run: bool = False) -> 
     if dry_run:
         return due
     return {kind: [reminder for reminder in reminders if _deliver(reminder)] for kind, reminders in due.items()}
+
+
+def invitation_email(invitation: BodyInvitation) -> EmailMultiAlternatives:
+    """The e-mail telling a person she is invited to sit in a body, with where to answer."""
+    person = invitation.person
+    language = person.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {
+            "person": person,
+            "invitation": invitation,
+            "body": invitation.body,
+            "inviter": invitation.invited_by.get_full_name() or invitation.invited_by.get_username()
+            if invitation.invited_by
+            else "",
+            "answer_url": _page_link("governance:my-governance"),
+        }
+    return templated_email("governance/email/body_invitation", context, to=person.email, language=language)

@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 from municipia.core.history import history_entries
 from municipia.core.sections import WorkItem, WorkList
 from municipia.core.visibility import User
-from municipia.governance.choices import OFFICER_ROLES, BodyKind, MinutesStatus, TaskStatus
+from municipia.governance.choices import OFFICER_ROLES, BodyKind, InvitationStatus, MinutesStatus, TaskStatus
 from municipia.governance.entities import BODY, MEETING, TASK
 from municipia.governance.models import (
     AgendaItem,
     Attendance,
     Body,
+    BodyInvitation,
     BodyMember,
     CalendarToken,
     Decision,
@@ -273,6 +274,7 @@ class PersonPage:
     upcoming: list[Meeting] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
     token: CalendarToken | None = None
+    invitations: list[BodyInvitation] = field(default_factory=list)
 
 
 def person_page(user: User, *, upcoming_limit: int = 10) -> PersonPage:
@@ -301,7 +303,67 @@ def person_page(user: User, *, upcoming_limit: int = 10) -> PersonPage:
         .order_by("due_date", "id")
     )
     token = CalendarToken.objects.filter(person=person, revoked_at__isnull=True).first()
-    return PersonPage(person=person, memberships=memberships, upcoming=upcoming, tasks=tasks, token=token)
+    return PersonPage(
+        person=person,
+        memberships=memberships,
+        upcoming=upcoming,
+        tasks=tasks,
+        token=token,
+        invitations=list(pending_invitations(person)),
+    )
+
+
+# --- Invitations to bodies (services.invitation_create): seen by the person invited and the body's editors.
+
+
+def pending_invitations(person: Person) -> QuerySet[BodyInvitation]:
+    """The invitations `person` has not answered yet, with what a page shows of each."""
+    return (
+        BodyInvitation.objects.filter(person=person, status=InvitationStatus.PENDING)
+        .select_related("body__plan", "organization", "invited_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def invitation_for_invitee(user: User, pk: int | str) -> BodyInvitation:
+    """An invitation addressed to the user's own person; 404 alike for missing and someone else's."""
+    try:
+        return BodyInvitation.objects.select_related("body__plan", "person").get(
+            pk=pk, person__user_id=user.pk or 0
+        )
+    except (BodyInvitation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def invitation_get(user: User, pk: int | str) -> BodyInvitation:
+    """An invitation the user may see (`invitations_visible_to`); 404 alike for missing and forbidden."""
+    try:
+        return invitations_visible_to(user).get(pk=pk)
+    except (BodyInvitation.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def invitations_of_body(body: Body) -> list[BodyInvitation]:
+    """A body's invitations still awaiting an answer, or declined in the last answers (for its editors)."""
+    return list(
+        BodyInvitation.objects.filter(body=body)
+        .exclude(status__in=[InvitationStatus.ACCEPTED, InvitationStatus.WITHDRAWN])
+        .select_related("person", "organization")
+        .order_by("status", "-created_at", "-id")[:50]
+    )
+
+
+def invitations_visible_to(user: User) -> QuerySet[BodyInvitation]:
+    """Invitations to the user's person, and those of bodies whose plan the user edits (the API list)."""
+    from municipia.core.visibility import is_site_admin
+    from municipia.organizations.permissions import editable_organization_ids
+
+    queryset = BodyInvitation.objects.select_related("body__plan", "person", "organization", "invited_by")
+    if is_site_admin(user):
+        return queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    return queryset.filter(Q(person__user_id=user.pk) | Q(body__plan__owner_id__in=editable_organization_ids(user)))
 
 
 def plan_governance_section(user: User, plan: Plan) -> dict[str, list]:
@@ -381,7 +443,25 @@ def my_work_governance(user: User) -> list[WorkList]:
         total=len(overdue),
         empty=_("No overdue tasks."),
     )
-    return [meetings, minutes, tasks]
+    lists = [meetings, minutes, tasks]
+    if page.invitations:
+        # Only while there is something to answer: an invitation is rare, and waits for a yes or no.
+        invited = WorkList(
+            key="invitations",
+            title=_("Invitations to bodies"),
+            items=[
+                WorkItem(
+                    str(invitation.body),
+                    reverse("governance:my-governance") + "#invitations",
+                    _("%(role)s · awaiting your answer") % {"role": invitation.get_role_display()},
+                )
+                for invitation in page.invitations
+            ],
+            total=len(page.invitations),
+            empty="",
+        )
+        lists.insert(0, invited)
+    return lists
 
 
 def meeting_history(meeting: Meeting, *, limit: int = 100) -> list:

@@ -4,6 +4,7 @@ Forms, admin, API and data loads call these: keyword-only, `acting_user=`, atomi
 with the change history recorded.
 """
 
+import contextlib
 import datetime as dt
 import secrets
 from typing import Any, TypeVar, cast
@@ -18,13 +19,14 @@ from django.utils.translation import gettext as _
 from municipia.core import search
 from municipia.core.i18n import language_codes
 from municipia.core.services import apply_fields, delete_with_history, save_with_history, signed_in
-from municipia.core.visibility import User
-from municipia.governance.choices import AttendanceStatus, MinutesStatus, TaskStatus
+from municipia.core.visibility import User, is_site_admin
+from municipia.governance.choices import AttendanceStatus, InvitationStatus, MinutesStatus, TaskStatus
 from municipia.governance.entities import AGENDA_ITEM, BODY, DECISION, MEETING, MEMBER, REPORT, SERIES, TASK
 from municipia.governance.models import (
     AgendaItem,
     Attendance,
     Body,
+    BodyInvitation,
     BodyMember,
     CalendarToken,
     Decision,
@@ -41,6 +43,7 @@ from municipia.governance.recurrence import (
     is_known_time_zone,
 )
 from municipia.organizations.models import Organization, Person
+from municipia.organizations.permissions import editable_organization_ids
 from municipia.strategy.models import Plan
 
 # The fields each service accepts: the entity's (governance/entities.py), so adding a field is one edit.
@@ -134,15 +137,126 @@ def member_add(
 
 
 @transaction.atomic
-def member_create(*, acting_user: ActingUser, body: Body, data: dict[str, Any]) -> BodyMember:
+def member_create(*, acting_user: ActingUser, body: Body, data: dict[str, Any]) -> BodyMember | BodyInvitation:
     """`member_add` with the person among the values, as pages, API and admin send them.
 
-    Left empty, the organisation represented is the person's own.
+    Left empty, the organisation represented is the person's own. A person of an organisation
+    the acting user does not edit is not enrolled: she is invited (`invitation_create`) and
+    sits in the body only once she accepts — so the result is then a pending BodyInvitation.
     """
     values = dict(data)
     person = values.pop("person")
     organization = values.pop("organization", None)
+    if needs_invitation(acting_user=acting_user, person=person):
+        return invitation_create(
+            acting_user=acting_user, body=body, person=person, data=values, organization=organization
+        )
     return member_add(acting_user=acting_user, body=body, person=person, data=values, organization=organization)
+
+
+def needs_invitation(*, acting_user: ActingUser, person: Person) -> bool:
+    """Whether enrolling `person` takes her consent: she belongs to no organisation the user edits.
+
+    Data loads (no acting user) and site administrators enrol directly; an editor enrols the
+    people of the organisations she edits, and invites everyone else.
+    """
+    if acting_user is None or not acting_user.is_authenticated or is_site_admin(acting_user):
+        return False
+    return person.organization_id is None or person.organization_id not in editable_organization_ids(acting_user)
+
+
+@transaction.atomic
+def invitation_create(
+    *,
+    acting_user: ActingUser,
+    body: Body,
+    person: Person,
+    data: dict[str, Any],
+    organization: Organization | None = None,
+) -> BodyInvitation:
+    """Offers `person` a seat in `body`; she is told by e-mail and on her pages, and answers."""
+    invitation = BodyInvitation(
+        body=body,
+        person=person,
+        organization=organization or person.organization,
+        invited_by=signed_in(acting_user),
+    )
+    apply_fields(invitation, data, MEMBER_FIELDS)
+    if invitation.start_date is None:
+        invitation.start_date = timezone.localdate()
+    invitation.full_clean(validate_constraints=False)
+    # The same refusal as for a direct enrolment, so an invitation never duplicates a seat.
+    _check_member_overlap(
+        BodyMember(
+            body=body,
+            person=person,
+            role=invitation.role,
+            start_date=invitation.start_date,
+            end_date=invitation.end_date,
+        )
+    )
+    pending = BodyInvitation.objects.select_for_update().filter(
+        body=body, person=person, role=invitation.role, status=InvitationStatus.PENDING
+    )
+    if pending.exists():
+        raise ValidationError(
+            {"person": _("%(person)s has already been invited to this body in this role.") % {"person": person}}
+        )
+    save_with_history(invitation, acting_user=acting_user)
+    transaction.on_commit(lambda: _send_invitation(invitation.pk))
+    return invitation
+
+
+def _send_invitation(invitation_pk: int) -> None:
+    """E-mails the invited person, in her language, where to accept or decline (side effect after commit)."""
+    from municipia.governance.reminders import invitation_email
+
+    invitation = BodyInvitation.objects.select_related("body__plan", "person", "organization").get(pk=invitation_pk)
+    if invitation.person.email:
+        # The invitation stands and shows on her pages; a mail server down must not undo it.
+        with contextlib.suppress(OSError):
+            invitation_email(invitation).send()
+
+
+@transaction.atomic
+def invitation_accept(*, acting_user: ActingUser, invitation: BodyInvitation) -> BodyMember:
+    """The invited person takes the seat: a membership with the role and dates offered."""
+    invitation = BodyInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_pending:
+        raise ValidationError(_("This invitation has already been answered or withdrawn."))
+    member = member_add(
+        acting_user=acting_user,
+        body=invitation.body,
+        person=invitation.person,
+        organization=invitation.organization,
+        data={"role": invitation.role, "start_date": invitation.start_date, "end_date": invitation.end_date},
+    )
+    invitation.status = InvitationStatus.ACCEPTED
+    invitation.answered_at = timezone.now()
+    invitation.membership = member
+    save_with_history(invitation, acting_user=acting_user, reason="invitation accepted")
+    return member
+
+
+@transaction.atomic
+def invitation_decline(*, acting_user: ActingUser, invitation: BodyInvitation) -> BodyInvitation:
+    """The invited person says no; nothing is created and the body's editors see the answer."""
+    return _invitation_closed(acting_user, invitation, InvitationStatus.DECLINED, "invitation declined")
+
+
+@transaction.atomic
+def invitation_withdraw(*, acting_user: ActingUser, invitation: BodyInvitation) -> BodyInvitation:
+    """The body's editors take back an invitation not yet answered."""
+    return _invitation_closed(acting_user, invitation, InvitationStatus.WITHDRAWN, "invitation withdrawn")
+
+
+def _invitation_closed(acting_user: ActingUser, invitation: BodyInvitation, status: str, reason: str) -> BodyInvitation:
+    invitation = BodyInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_pending:
+        raise ValidationError(_("This invitation has already been answered or withdrawn."))
+    invitation.status = status
+    invitation.answered_at = timezone.now()
+    return save_with_history(invitation, acting_user=acting_user, reason=reason)
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from municipia.governance.models import (
     AgendaItem,
     Attendance,
     Body,
+    BodyInvitation,
     BodyMember,
     Decision,
     Meeting,
@@ -56,6 +57,7 @@ class ReportTranslation(TranslationOptions):
 
 register_history(Body, app=__package__)
 register_history(BodyMember, app=__package__)
+register_history(BodyInvitation, app=__package__)
 register_history(MeetingSeries, app=__package__)
 register_history(Meeting, app=__package__)
 register_history(AgendaItem, app=__package__)

@@ -49,7 +49,16 @@ urlpatterns = [
     path("plans/<slug:slug>/", views.plan_bodies, name="plan-bodies"),
     *_pages(BODY, "body", create="plans/<slug:slug>/bodies/new/", item="bodies/<int:pk>/", parent=PLAN),
     path("bodies/<int:pk>/", views.body_detail, name="body-detail"),
-    *_pages(MEMBER, "member", create="bodies/<int:pk>/members/new/", item="members/<int:pk>/", parent=BODY),
+    # Adding a member may invite instead (a person of another organisation): its own create view.
+    path(
+        "bodies/<int:pk>/members/new/",
+        views.MemberCreateView.as_view(entity=MEMBER, parent_entity=BODY, form_class=MEMBER.service("form")),
+        name="member-create",
+    ),
+    *_pages(MEMBER, "member", item="members/<int:pk>/", parent=BODY),
+    path("invitations/<int:pk>/accept/", views.invitation_accept, name="invitation-accept"),
+    path("invitations/<int:pk>/decline/", views.invitation_decline, name="invitation-decline"),
+    path("invitations/<int:pk>/withdraw/", views.invitation_withdraw, name="invitation-withdraw"),
     path("members/<int:pk>/end/", views.MemberEndView.as_view(), name="member-end"),
     path(
         "bodies/<int:pk>/series/new/",

@@ -35,7 +35,7 @@ from municipia.governance.forms import (
     TaskForm,
     meeting_subtitle,
 )
-from municipia.governance.models import Body, BodyMember, Decision, Meeting, Task
+from municipia.governance.models import Body, BodyInvitation, BodyMember, Decision, Meeting, Task
 from municipia.governance.recurrence import describe_rule
 from municipia.organizations.models import Person
 from municipia.strategy.entities import PLAN
@@ -146,6 +146,8 @@ def body_detail(request, pk):
         "can_file_report": body.followed_up_by_id is not None and user.has_perm("governance.add_report", body),
         "can_change_reports": user.has_perm("governance.change_report", body),
     }
+    # Who was invited and has not answered (or said no) is the business of the body's editors only.
+    context["invitations"] = selectors.invitations_of_body(body) if context["can_add_member"] else []
     return render(request, "governance/body_detail.html", context)
 
 
@@ -600,3 +602,70 @@ DELETE_CONSEQUENCES = {
     ),
     DECISION: gettext_lazy("Only for a decision recorded by mistake; the other decisions keep their numbers."),
 }
+
+
+# --- Invitations to bodies (services.invitation_create)
+
+
+class MemberCreateView(EntityCreateView):
+    """Adds a member — or, for a person of an organisation the editor does not edit, invites her:
+    the page then says so, since nobody has been added yet."""
+
+    template_name = FORM_TEMPLATE
+
+    def save(self, form):
+        result = self.entity.create_object(acting_user=self.request.user, parent=self.parent, data=form.service_data())
+        if isinstance(result, BodyInvitation):
+            messages.success(
+                self.request,
+                _(
+                    "%(person)s belongs to another organisation, so they have been invited: "
+                    "they become a member once they accept."
+                )
+                % {"person": result.person},
+            )
+        else:
+            messages.success(self.request, str(self.entity.messages[0]))
+        return result
+
+    def success_url(self, obj):
+        return body_url(obj.body_id) + "#invitations" if isinstance(obj, BodyInvitation) else super().success_url(obj)
+
+
+def _answered(request, pk, service, text: str) -> HttpResponseRedirect:
+    invitation = selectors.invitation_for_invitee(request.user, pk)
+    try:
+        service(acting_user=request.user, invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, text % {"body": invitation.body})
+    return HttpResponseRedirect(reverse("governance:my-governance"))
+
+
+@login_required
+@require_POST
+def invitation_accept(request, pk):
+    return _answered(request, pk, services.invitation_accept, _("You are now a member of %(body)s."))
+
+
+@login_required
+@require_POST
+def invitation_decline(request, pk):
+    return _answered(request, pk, services.invitation_decline, _("You declined the invitation to %(body)s."))
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request, pk):
+    """The body's editors take back an unanswered invitation (404 for anyone who may not see it)."""
+    invitation = selectors.invitation_get(request.user, pk)
+    if not request.user.has_perm("governance.add_bodymember", invitation.body):
+        raise Http404
+    try:
+        services.invitation_withdraw(acting_user=request.user, invitation=invitation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Invitation withdrawn."))
+    return HttpResponseRedirect(body_url(invitation.body_id) + "#members")

@@ -40,6 +40,7 @@ MEETING_WRITERS = {"body secretary", "own editor", "site admin"}
 GOVERNANCE_TRACKED = [
     "governance.Body",
     "governance.BodyMember",
+    "governance.BodyInvitation",
     "governance.MeetingSeries",
     "governance.Meeting",
     "governance.AgendaItem",

@@ -24,7 +24,7 @@ from municipia.governance.tests.factories import (
     ReportFactory,
     TaskFactory,
 )
-from municipia.organizations.tests.factories import OrganizationFactory, PersonFactory, UserFactory
+from municipia.organizations.tests.factories import PersonFactory, UserFactory
 from municipia.strategy.tests.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -354,10 +354,11 @@ def test_series_are_changed_and_deleted_through_the_api_keeping_past_meetings(ap
 
 def test_member_added_and_ended(api, world):
     _as(api, world, "own editor")
-    person = PersonFactory(organization=OrganizationFactory(slug="tremp"))
+    # A person of the editor's own council is enrolled at once (another council's is invited: test_invitations).
+    person = PersonFactory(organization=world["council"])
     response = api.post("/api/v1/body-members/", {"body": world["body"].pk, "person": person.pk, "role": "member"})
     assert response.status_code == 201, response.content
-    assert response.json()["organization"] == "tremp"
+    assert response.json()["organization"] == "own-council"
     assert response.json()["start_date"] is not None
     ended = api.patch(response.json()["url"], {"end_date": "2030-01-01"})
     assert ended.status_code == 200 and ended.json()["end_date"] == "2030-01-01"

@@ -249,6 +249,44 @@ def test_api_write_route_by_role(world, route, role):
         assert response.status_code == expected, (route, role, response.status_code, response.content[:800])
 
 
+# Invitations: the person invited answers, the body's editors withdraw (roles as above plus "invitee").
+INVITATION_API_ROUTES = {
+    "body-invitations-accept": {"invitee"},
+    "body-invitations-decline": {"invitee"},
+    "body-invitations-withdraw": STRUCTURE_WRITERS,
+}
+
+
+@pytest.mark.parametrize("role", [*GOVERNANCE_ROLES, "invitee"])
+@pytest.mark.parametrize("route", sorted(INVITATION_API_ROUTES))
+def test_api_invitation_route_by_role(world, route, role):
+    from municipia.governance import services
+    from municipia.organizations.tests.factories import OrganizationFactory, UserFactory
+
+    invitee = UserFactory()
+    person = PersonFactory(user=invitee, organization=OrganizationFactory())
+    invitation = services.member_create(
+        acting_user=world["users"]["own editor"], body=world["body"], data={"person": person, "role": "member"}
+    )
+    client = APIClient()
+    user = invitee if role == "invitee" else world["users"][role]
+    if user is not None:
+        client.force_authenticate(user)
+    before = governance_fingerprint()
+    action = route.removeprefix("body-invitations-")
+    response = client.post(f"/api/v1/body-invitations/{invitation.pk}/{action}/", format="json")
+    after = governance_fingerprint()
+    if role in INVITATION_API_ROUTES[route]:
+        assert response.status_code in (200, 201), (route, role, response.status_code, response.content[:800])
+        assert after != before
+    else:
+        assert after == before, f"{route} by {role} changed the database"
+        # Who may not see the invitation gets 404; the body's editor answering for the invitee 403.
+        assert response.status_code in (401, 403, 404), (route, role, response.status_code)
+        if user is None:
+            assert response.status_code in (401, 403)
+
+
 def test_matrix_covers_every_governance_write_route_of_the_api():
     """A new write endpoint or action must be added to the matrix above."""
     from municipia.api.urls import router
@@ -257,13 +295,14 @@ def test_matrix_covers_every_governance_write_route_of_the_api():
     for prefix, viewset, _basename in router.registry:
         if viewset.__module__ != "municipia.governance.api":
             continue
-        methods = set(viewset.http_method_names)
-        if "post" in methods:
+        # The writes a viewset implements (a read-only viewset answers 405 to the others).
+        if hasattr(viewset, "create"):
             expected.add(f"{prefix}-create")
-        if "patch" in methods:
+        if hasattr(viewset, "partial_update"):
             expected.add(f"{prefix}-update")
-        if "delete" in methods:
+        if hasattr(viewset, "destroy"):
             expected.add(f"{prefix}-delete")
         for extra in viewset.get_extra_actions():
             expected.add(f"{prefix}-{extra.url_path}")
-    assert expected <= set(API_ROUTES), expected - set(API_ROUTES)
+    covered = set(API_ROUTES) | set(INVITATION_API_ROUTES)
+    assert expected <= covered, expected - covered

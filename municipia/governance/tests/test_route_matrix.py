@@ -272,7 +272,46 @@ def test_personal_calendar_address_routes_by_role(client, governance_world, rout
             assert response.status_code == 404
 
 
+# Invitations to a body (services.invitation_create): the person invited answers, the body's
+# editors withdraw; roles are the usual ones plus "invitee", another council's person invited.
+INVITATION_ROUTES = {
+    "invitation-accept": {"invitee"},
+    "invitation-decline": {"invitee"},
+    "invitation-withdraw": STRUCTURE_WRITERS,
+}
+
+
+@pytest.mark.parametrize("role", [*GOVERNANCE_ROLES, "invitee"])
+@pytest.mark.parametrize("route", sorted(INVITATION_ROUTES))
+def test_invitation_routes_by_role(client, governance_world, route, role):
+    from municipia.governance import services
+    from municipia.organizations.tests.factories import OrganizationFactory, UserFactory
+
+    invitee = UserFactory()
+    person = PersonFactory(user=invitee, organization=OrganizationFactory())
+    invitation = services.member_create(
+        acting_user=governance_world["users"]["own editor"],
+        body=governance_world["body"],
+        data={"person": person, "role": MemberRole.MEMBER},
+    )
+    user = invitee if role == "invitee" else governance_world["users"][role]
+    if user is not None:
+        client.force_login(user)
+    before = governance_fingerprint()
+    response = client.post(gov(route, invitation.pk))
+    after = governance_fingerprint()
+    if role in INVITATION_ROUTES[route]:
+        assert response.status_code == 302, (route, role, response.status_code)
+        assert after != before, f"{route} by {role} wrote nothing"
+    else:
+        assert after == before, f"{route} by {role} changed the database"
+        if user is None:
+            assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+        else:
+            assert response.status_code == 404, (route, role, response.status_code)
+
+
 def test_matrix_covers_every_write_route_of_the_governance_pages():
     """A new governance editing page must be added to the matrix above."""
     names = {pattern.name for pattern in governance_urls.urlpatterns} - READ_ROUTES
-    assert names == set(PAGE_ROUTES) | PERSONAL_ROUTES
+    assert names == set(PAGE_ROUTES) | PERSONAL_ROUTES | set(INVITATION_ROUTES)
