@@ -63,7 +63,8 @@ class ServiceModelForm(forms.ModelForm):
             model_field = model_fields.get(name)
             if isinstance(form_field, forms.DecimalField) and model_field is not None and is_money(model_field):
                 money = model_field.formfield(form_class=MoneyField)
-                money.label, money.required, money.help_text = form_field.label, form_field.required, form_field.help_text
+                money.label, money.required = form_field.label, form_field.required
+                money.help_text = form_field.help_text
                 self.fields[name] = money
 
     def _language_of(self, name: str) -> str | None:

@@ -21,10 +21,14 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009'€]")
 
 
 def is_money(model_field: models.Field) -> bool:
-    return isinstance(model_field, models.DecimalField) and (
-        model_field.max_digits,
-        model_field.decimal_places,
-    ) == MONEY_DIGITS
+    return (
+        isinstance(model_field, models.DecimalField)
+        and (
+            model_field.max_digits,
+            model_field.decimal_places,
+        )
+        == MONEY_DIGITS
+    )
 
 
 def format_money(value: Decimal | float | int | None) -> str:

@@ -45,11 +45,13 @@ document.querySelectorAll('main a[href], main button').forEach(function (el) {
   var name = (el.getAttribute('aria-label') || el.textContent).trim().replace(/\\s+/g, ' ');
   if (!name || name.split(' ').length > 2) return;
   var form = el.closest('form');
-  var target = el.tagName === 'A' ? el.getAttribute('href') : (form ? form.getAttribute('action') + '#' + el.name + el.value : '');
+  var target = el.tagName === 'A' ? el.getAttribute('href')
+    : (form ? form.getAttribute('action') + '#' + el.name + el.value : '');
   (targets[name] = targets[name] || new Set()).add(target);
 });
 Object.keys(targets).forEach(function (name) {
-  if (targets[name].size > 1) problems.push('“' + name + '” names ' + targets[name].size + ' different links or buttons');
+  var size = targets[name].size;
+  if (size > 1) problems.push('“' + name + '” names ' + size + ' different links or buttons');
 });
 return problems;
 """
