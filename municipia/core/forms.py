@@ -6,6 +6,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.i18n import current_language, language_codes, split_translated
+from municipia.core.money import MoneyField, is_money
 from municipia.core.pickers import use_pickers
 
 #: Fields a person edits most, shown first in the form's details (in this order); the rest keep theirs.
@@ -39,6 +40,7 @@ class ServiceModelForm(forms.ModelForm):
                 self.fields["slug"].help_text = self.slug_help
         if "slug" in self.fields:
             self.fields["slug"].label = _("Web address")
+        self._use_money_fields()
         for name, form_field in self.fields.items():
             if language := self._language_of(name):
                 # The disclosure names the language, so the label does not repeat "[ca]"; the
@@ -53,6 +55,17 @@ class ServiceModelForm(forms.ModelForm):
                 form_field.widget.attrs["rows"] = 3
         if self.pickers:
             use_pickers(self)
+
+    def _use_money_fields(self) -> None:
+        """Amounts in euros are shown and typed as the reader's language writes them (core.money)."""
+        model_fields = {f.name: f for f in self._meta.model._meta.concrete_fields}
+        for name, form_field in list(self.fields.items()):
+            model_field = model_fields.get(name)
+            if isinstance(form_field, forms.DecimalField) and model_field is not None and is_money(model_field):
+                money = model_field.formfield(form_class=MoneyField)
+                money.label, money.required = form_field.label, form_field.required
+                money.help_text = form_field.help_text
+                self.fields[name] = money
 
     def _language_of(self, name: str) -> str | None:
         return split_translated(name)[1]

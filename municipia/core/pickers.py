@@ -1,7 +1,7 @@
 """Search-as-you-type pickers for long choice lists (thousands of councils), working without JavaScript.
 
 A `PickerField` is a text input: the person types an organisation's name (or its web address,
-the slug) and the form finds it among the field's queryset. `static/js/picker.js` adds, when it
+the slug) and the form finds it among the field's queryset. `static/js/municipia.js` adds, when it
 runs, suggestions from a small JSON endpoint into the input's <datalist>; without it the form is
 still a plain form that accepts an exact name. A select of 8,000 options is neither usable nor
 light (every page load sends them all).
@@ -93,12 +93,13 @@ class PickerField(forms.ModelChoiceField):
         raise forms.ValidationError(self.error_messages[code], code=code, params={"value": text})
 
 
-#: Model → name of the URL of its JSON suggestions; each app registers its own (AppConfig.ready).
-_SOURCES: dict[type[Model], str] = {}
+#: Model → (name of the URL of its JSON suggestions, field class reading the typed text back);
+#: each app registers its own (AppConfig.ready).
+_SOURCES: dict[type[Model], tuple[str, type[PickerField]]] = {}
 
 
-def register_picker(model: type[Model], url_name: str) -> None:
-    _SOURCES[model] = url_name
+def register_picker(model: type[Model], url_name: str, field_class: type[PickerField] = PickerField) -> None:
+    _SOURCES[model] = (url_name, field_class)
 
 
 def picker_or_select(form: forms.Form, name: str, queryset=None, *, search_url: str | None = None) -> None:
@@ -107,11 +108,11 @@ def picker_or_select(form: forms.Form, name: str, queryset=None, *, search_url: 
     field = form.fields[name]
     assert isinstance(field, forms.ModelChoiceField)
     queryset = field.queryset if queryset is None else queryset
-    url_name = _SOURCES.get(queryset.model)
+    url_name, field_class = _SOURCES.get(queryset.model, ("", PickerField))
     if search_url is None and url_name:
         search_url = str(reverse_lazy(url_name))
     if search_url is not None and queryset.count() > PICKER_THRESHOLD:
-        form.fields[name] = PickerField(
+        form.fields[name] = field_class(
             search_url=search_url,
             queryset=queryset,
             label=field.label,
@@ -123,7 +124,8 @@ def picker_or_select(form: forms.Form, name: str, queryset=None, *, search_url: 
 
 
 def use_pickers(form: forms.Form) -> None:
-    """Every single-choice field of `form` over a registered model becomes a picker when its choices are many."""
+    """Every single-choice field of `form` over a registered model becomes a picker when its choices are many
+    (call it once the form has set its fields' querysets)."""
     for name, field in list(form.fields.items()):
         if (
             isinstance(field, forms.ModelChoiceField)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from municipia.core.forms import ServiceModelForm
+from municipia.core.pickers import picker_or_select
 from municipia.governance import services
 from municipia.governance.choices import AttendanceStatus
 from municipia.governance.models import (
@@ -194,10 +195,11 @@ class MemberForm(GovernanceForm):
             del self.fields["person"]
             extra = Q(pk=self.instance.organization_id) if self.instance.organization_id else None
         else:
-            self.fields["person"].queryset = plan_people(plan)
+            # A network's plan: hundreds of people, so a search-as-you-type picker (core.pickers).
+            picker_or_select(self, "person", plan_people(plan))
             extra = None
-        self.fields["organization"].queryset = plan_organizations(plan, extra=extra)
         self.fields["organization"].help_text = _("Left empty, the person's own organisation.")
+        picker_or_select(self, "organization", plan_organizations(plan, extra=extra))
 
     @property
     def page_subtitle(self) -> str:
@@ -343,7 +345,7 @@ class AgendaItemForm(GovernanceForm):
         plan = meeting.body.plan
         members = BodyMember.objects.filter(body_id=meeting.body_id).values("person_id")
         presenter = [self.instance.presenter_id] if self.instance.presenter_id else []
-        self.fields["presenter"].queryset = plan_people(plan, also=people_among(members, presenter).values("pk"))
+        picker_or_select(self, "presenter", plan_people(plan, also=people_among(members, presenter).values("pk")))
         self.fields["action"].queryset = plan_actions(plan)
         self.fields["position"].required = False
         self.fields["position"].help_text = _("Left empty, the item goes last.")
@@ -415,8 +417,8 @@ class TaskForm(GovernanceForm):
             Q(end_date__isnull=True) | Q(end_date__gte=today)
         )
         owner = [self.instance.owner_id] if self.instance.owner_id else []
-        self.fields["owner"].queryset = people_among(current.values("person_id"), owner)
         self.fields["owner"].help_text = _("A current member of the body.")
+        picker_or_select(self, "owner", people_among(current.values("person_id"), owner))
         decisions = Decision.objects.filter(body=body)
         if meeting is not None:
             decisions = decisions.filter(meeting=meeting)

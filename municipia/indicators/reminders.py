@@ -9,7 +9,9 @@ Idempotence follows `municipia.governance.reminders`: each digest is sent inside
 that first inserts its `IndicatorReminder` rows; the unique constraint makes a second (or
 concurrent) run skip what was sent, and a failed send rolls the rows back for the next run.
 A value is reminded about once per stale episode: its key includes the latest value's date,
-so a new observation that goes stale again gets a new reminder.
+so a new observation that goes stale again gets a new reminder. A council that owes a value it
+has never given (owed.py) is reminded once per reporting period of the indicator (monthly,
+quarterly… from the start of the year), keyed by the period's first day.
 """
 
 import datetime as dt
@@ -23,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from municipia.core.mail import templated_email
+from municipia.indicators.choices import FREQUENCY_MONTHS
 from municipia.indicators.models import Indicator, IndicatorReminder
 from municipia.indicators.owed import owed_values
 from municipia.indicators.selectors import indicator_status
@@ -39,6 +42,24 @@ class StaleValue:
     indicator: Indicator
     organization: Organization
     assessment: Assessment
+    #: The day that keys the reminder (IndicatorReminder.latest_date): the latest value's date, or
+    #: for a value never given, the first day of the indicator's current reporting period.
+    episode: dt.date | None = None
+
+    def __post_init__(self) -> None:
+        if self.episode is None and self.assessment.latest is not None:
+            self.episode = self.assessment.latest.date
+
+    @property
+    def missing(self) -> bool:
+        return self.assessment.latest is None
+
+
+def period_start(frequency: str, today: dt.date) -> dt.date:
+    """The first day of the reporting period `today` falls in (periods counted from January)."""
+    months = FREQUENCY_MONTHS.get(frequency, 12)
+    index = (today.year * 12 + today.month - 1) // months * months
+    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass
@@ -74,7 +95,12 @@ def reminders_due(*, today: dt.date) -> list[Reminder]:
     ]
     table = indicator_status(indicators, today=today)
     stale = [(key, a) for key, a in table.assessments.items() if a.stale and a.latest is not None]
-    owed = [v for v in owed_values(Indicator.objects.all(), today=today) if v.assessment.stale and v.assessment.latest]
+    # Owed by a council: a stale value, or none ever given (a network member that never reported).
+    owed = [
+        v
+        for v in owed_values(Indicator.objects.all(), today=today)
+        if (v.assessment.stale and v.assessment.latest) or v.missing
+    ]
     if not stale and not owed:
         return []
     by_id = {indicator.pk: indicator for indicator in indicators}
@@ -87,7 +113,7 @@ def reminders_due(*, today: dt.date) -> list[Reminder]:
     reminders: dict[str, Reminder] = {}
 
     def add(person: Person, address: str, value: StaleValue) -> None:
-        key = (value.indicator.pk, value.organization.pk, value.assessment.latest.date, address)
+        key = (value.indicator.pk, value.organization.pk, value.episode, address)
         if key in sent:
             return
         sent.add(key)  # once per address, whoever it is reminded as
@@ -103,7 +129,8 @@ def reminders_due(*, today: dt.date) -> list[Reminder]:
     for address, person, organization_id in _council_editors({v.organization.pk for v in owed}):
         for value in owed:
             if value.organization.pk == organization_id:
-                add(person, address, StaleValue(value.indicator, value.organization, value.assessment))
+                episode = period_start(value.indicator.frequency, today) if value.missing else None
+                add(person, address, StaleValue(value.indicator, value.organization, value.assessment, episode))
     return list(reminders.values())
 
 
@@ -148,7 +175,7 @@ def _deliver(reminder: Reminder) -> bool:
                 IndicatorReminder(
                     indicator=value.indicator,
                     organization=value.organization,
-                    latest_date=value.assessment.latest.date,
+                    latest_date=value.episode,
                     recipient=reminder.recipient,
                 )
                 for value in reminder.values

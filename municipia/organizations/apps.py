@@ -13,7 +13,10 @@ class OrganizationsConfig(AppConfig):
         # strategy registers (strategy/apps.py): organisations sit below strategy.
         from municipia.core.pickers import register_picker
         from municipia.organizations import permissions  # noqa: F401
-        from municipia.organizations.models import Organization
+        from municipia.organizations.forms import PersonPickerField
+        from municipia.organizations.models import Organization, Person
 
         # A form choosing among thousands of councils offers a search-as-you-type picker.
         register_picker(Organization, "organizations:organization-search")
+        # …and among hundreds of people (a network's members, an action's possible leads).
+        register_picker(Person, "organizations:person-search", PersonPickerField)

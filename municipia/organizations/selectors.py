@@ -275,3 +275,23 @@ def roles_with_people(organization_ids: Ids) -> QuerySet[Role]:
 def organization_scope(slug: str) -> tuple[str, Any]:
     """The cache scope of an organisation's page: changes to its plans, or its members' (a network's)."""
     return ("org", Subquery(Organization.objects.filter(slug=slug).values("pk")[:1]))
+
+
+def person_label(person: Person) -> str:
+    """How a person is named in pickers and their suggestions: "Full name (Organisation)"."""
+    return f"{person.full_name} ({person.organization})" if person.organization_id else person.full_name
+
+
+def person_suggestions(people: QuerySet[Person], query: str, *, limit: int = 20) -> list[dict]:
+    """People of `people` (those the reader may see) whose name contains `query`, names starting with
+    it first: the person pickers' suggestions, named as the picker reads them back (`person_label`)."""
+    query = query.strip()
+    if len(query) < 2:
+        return []
+    found = (
+        people.filter(full_name__icontains=query)
+        .annotate(starts=Case(When(full_name__istartswith=query, then=0), default=1))
+        .select_related("organization")
+        .order_by("starts", "full_name", "id")[:limit]
+    )
+    return [{"name": person_label(person), "id": person.pk, "detail": person.position or ""} for person in found]

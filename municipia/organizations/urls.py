@@ -9,6 +9,7 @@ from municipia.organizations.entities import ORGANIZATION, PERSON
 app_name = "organizations"
 urlpatterns = [
     # People's profiles (before the organisations' slugs, which "people" would otherwise be).
+    path("people/search.json", views.person_search, name="person-search"),
     path("people/<int:pk>/", views.person_detail, name="person-detail"),
     *entity_paths(PERSON, item="people/<int:pk>/", views=("update", "delete")),
     path("", views.organization_list_view, name="organization-list"),

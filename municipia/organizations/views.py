@@ -23,6 +23,7 @@ from municipia.organizations.selectors import (
     organization_list,
     organization_scope,
     organization_suggestions,
+    person_suggestions,
 )
 
 
@@ -44,6 +45,14 @@ def organization_list_view(request: HttpRequest) -> HttpResponse:
 def organization_search(request: HttpRequest) -> JsonResponse:
     """Suggestions for the organisation pickers (`core.pickers`): names and web addresses, public data."""
     return JsonResponse({"results": organization_suggestions(request.GET.get("q", ""))})
+
+
+def person_search(request: HttpRequest) -> JsonResponse:
+    """Suggestions for the person pickers: only people the reader may see (public profiles when
+    signed out), never cached across readers."""
+    response = JsonResponse({"results": person_suggestions(PERSON.visible(request.user), request.GET.get("q", ""))})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @public_cache(scope=lambda request, slug: organization_scope(slug))

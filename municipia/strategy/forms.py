@@ -5,6 +5,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from municipia.core.forms import ServiceModelForm
+from municipia.core.pickers import picker_or_select
 from municipia.organizations.models import Department, Organization
 from municipia.organizations.selectors import associated_councils, departments_of, partner_organizations, people_of
 from municipia.strategy.choices import PLAN_TRANSITIONS, PlanStatus
@@ -109,7 +110,7 @@ class ActionForm(ServiceModelForm):
             .order_by("axis__position", "axis__code", "code")
         )
         self.fields["owner_department"].queryset = departments_of(organizations)
-        self.fields["lead"].queryset = people_of(organizations, also=[action.lead_id] if action.lead_id else None)
+        picker_or_select(self, "lead", people_of(organizations, also=[action.lead_id] if action.lead_id else None))
         dependencies = Action.objects.filter(plan=plan).order_by("code")
         if action.pk:
             dependencies = dependencies.exclude(pk=action.pk)

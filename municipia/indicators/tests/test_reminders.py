@@ -135,3 +135,39 @@ def test_each_council_that_owes_a_value_of_a_network_plan_is_reminded_through_it
     assert {reminder.recipient for reminder in sent} == {"tremp@example.org"}  # Vic's value is fresh
     assert "NET-01" in mail.outbox[0].body and "Tremp" in mail.outbox[0].body
     assert send_indicator_reminders(today=LATER) == []
+
+
+def test_a_network_council_that_never_gave_a_value_is_reminded_once_per_period():
+    from municipia.organizations.models import NetworkMembership
+    from municipia.organizations.tests.factories import RoleFactory
+    from municipia.strategy.tests.factories import AxisFactory, ObjectiveFactory, PlanFactory
+
+    network = OrganizationFactory(name_en="Network", kind="network")
+    vic, tremp, girona, reus = (OrganizationFactory(name_en=name) for name in ("Vic", "Tremp", "Girona", "Reus"))
+    for member in (vic, tremp, girona, reus):
+        NetworkMembership.objects.create(network=network, member=member)
+    plan = PlanFactory(owner=network)
+    indicator = IndicatorFactory(code="NET-02", owner_person=None, frequency="yearly")
+    indicator.objectives.add(ObjectiveFactory(axis=AxisFactory(plan=plan)))
+    ObservationFactory(indicator=indicator, organization=vic, date=dt.date(2025, 6, 30), value=Decimal(50))
+    for council, address in ((vic, "vic@example.org"), (tremp, "tremp@example.org"), (girona, "girona@example.org")):
+        RoleFactory(organization=council, user=UserFactory(email=address))
+    # Reus has no editor with an address; a council outside the network never owes NET-02.
+    RoleFactory(user=UserFactory(email="elsewhere@example.org"))
+
+    due = reminders_due(today=LATER)
+    assert {r.recipient: [(v.organization.name, v.missing) for v in r.values] for r in due} == {
+        "tremp@example.org": [("Tremp", True)],
+        "girona@example.org": [("Girona", True)],
+    }
+    sent = send_indicator_reminders(today=LATER)
+    assert len(sent) == 2 and len(mail.outbox) == 2
+    body = next(m.body for m in mail.outbox if m.to == ["girona@example.org"])
+    assert "NET-02" in body and "no value given yet (yearly)" in body
+    # Once in the period (a yearly indicator: the calendar year); again in the next one.
+    assert send_indicator_reminders(today=LATER + dt.timedelta(days=30)) == []
+    again = send_indicator_reminders(today=dt.date(LATER.year + 1, 2, 1))
+    assert {r.recipient for r in again} == {"tremp@example.org", "girona@example.org"}
+    # A council that gives its value owes nothing any more.
+    ObservationFactory(indicator=indicator, organization=girona, date=dt.date(LATER.year + 1, 3, 1), value=1)
+    assert {r.recipient for r in reminders_due(today=dt.date(LATER.year + 2, 2, 1))} == {"tremp@example.org"}
