@@ -17,3 +17,9 @@ class OrganizationsConfig(AppConfig):
 
         # A form choosing among thousands of councils offers a search-as-you-type picker.
         register_picker(Organization, "organizations:organization-search")
+
+        # A role widens what a user sees and may do: such users never share the readers' page cache.
+        from municipia.core.cache import register_reader_rights
+        from municipia.organizations.models import Role
+
+        register_reader_rights(lambda user: Role.objects.filter(user_id=user.pk))
