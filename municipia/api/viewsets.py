@@ -18,7 +18,7 @@ from rest_framework import exceptions, status, viewsets
 
 from municipia.api.pagination import StandardPagination
 from municipia.api.permissions import RulesPermission
-from municipia.core.cache import Scope, cache_key, cached_response, store_response
+from municipia.core.cache import READER, Scope, cache_key, cached_response, store_response
 from municipia.core.entities import Entity
 from municipia.core.versions import Conflict, check_version, etag_of
 
@@ -27,20 +27,24 @@ class PublicCacheMixin:
     """Anonymous reads are answered from the public cache (see municipia.core.cache).
 
     The look-up happens in `list`/`retrieve`, after DRF has authenticated the request, so any
-    authenticated caller (token, session or otherwise) bypasses the cache; the rendered bytes
-    are stored in `finalize_response`, once DRF has chosen the renderer.
+    authenticated caller (token, session or otherwise) bypasses the cache, unless the viewset sets
+    `cache_readers`: then callers whose rights are a plain reader's (`reader_fingerprint`, by
+    token or session alike) share one copy of each JSON answer; the rendered bytes are stored in
+    `finalize_response`, once DRF has chosen the renderer.
     """
 
     _public_cache_key: str | None = None
+    #: Whether signed-in plain readers share cached answers (only for reads that show a reader nothing of their own).
+    cache_readers = False
 
     def cache_scope(self, request) -> Scope | None:
         """What this read shows, for the cache's versions (see municipia.core.cache); the site by default."""
         return None
 
     def _from_cache(self, request, handler, *args, **kwargs):
-        key = cache_key(request, self.cache_scope(request))
+        key = cache_key(request, self.cache_scope(request), readers=self.cache_readers)
         if key is not None:
-            hit = cached_response(key)
+            hit = cached_response(key, request)
             if hit is not None:
                 return hit
             self._public_cache_key = key
@@ -54,9 +58,12 @@ class PublicCacheMixin:
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if self._public_cache_key is not None and response.status_code == 200:
+        key = self._public_cache_key
+        if key is not None and response.status_code == 200:
             response.render()
-            store_response(self._public_cache_key, response, request)
+            # Readers share JSON only: the browsable HTML API shows who is signed in.
+            if not key.startswith(f"{READER}:") or response.get("Content-Type", "").startswith("application/json"):
+                store_response(key, response, request)
         return response
 
 

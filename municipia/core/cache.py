@@ -12,21 +12,38 @@ networks, and the site-wide lists; a change that may show anywhere (an organisat
 plan's title, which the lists of other plans show) bumps the `all` version every key includes.
 So an edit to one plan leaves the cached pages of every other plan alone.
 
-Signed-in users, requests with an Authorization header and requests carrying flash messages are
-never served whole from the cache.
+Signed-in readers share the cache too (issue 15), where a view opts in (`public_cache(readers=True)`,
+`cache_readers = True` on an API viewset): a page is the same for every signed-in user whose rights
+are a plain reader's — no role on any organisation, no seat on any body, no proposal, evaluation or
+authored record that widens what they see, not staff, no Django groups or permissions
+(`reader_fingerprint`, one query; apps register what widens a user's rights with
+`register_reader_rights`). Those share one stored copy under a key of their own (`reader:`), from
+which what is the reader's own is cut out before storing and put back on each hit: the parts of the
+page marked `{% per_reader "name" %}` (the account menu of the header: user name, "My work",
+log-out form) are rendered for the reader, and every form's CSRF token is a fresh one of the
+reader's session. Users with any further right get their pages rendered for them, uncached. API
+responses are shared only as JSON (the browsable HTML API shows the user). Responses to signed-in
+users stay `Cache-Control: no-store, private` (core.middleware): this is a server-side cache only.
+
+Requests carrying flash messages, pages with an Authorization header and writes are never served
+from the cache.
 """
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Model, Q
+from django.db.models import Exists, Model, Q, QuerySet
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -177,21 +194,67 @@ def shared_fragment(
     return mark_safe(content)  # noqa: S308 - rendered by our own templates, escaped there
 
 
-def cache_key(request, scope: Scope | None = None) -> str | None:
-    """The cache key of an anonymous read, or None when the request must not use the cache.
+# --- Signed-in readers (see the module's docstring)
+
+#: Sources of rights beyond a plain reader's: each returns a queryset that is empty for a plain reader.
+_READER_RIGHTS: list[Callable[[Any], QuerySet]] = []
+#: The parts of a page that are the reader's own, by name: the template each is rendered from.
+PER_READER_PARTS = {"account": "includes/account_menu.html"}
+READER = "reader"
+_PART = re.compile(r"<!--reader:(\w+)-->.*?<!--/reader:\1-->", re.DOTALL)
+_TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+_TOKEN_HOLE = "\x00reader-token\x00"
+
+
+def register_reader_rights(source: Callable[[Any], QuerySet]) -> None:
+    """Declares something that widens what a user sees or may do (a role, a seat, an authored
+    proposal): `source(user)` is a queryset, empty for a user without that right. Apps call it
+    from `ready()`; a user for whom any source is non-empty never shares the readers' cache."""
+    _READER_RIGHTS.append(source)
+
+
+def reader_fingerprint(user) -> str:
+    """Whose copy of a page `user` may be shown: "anonymous", "reader" (a signed-in user whose
+    rights are a plain reader's, the same for every such user), or "user:<pk>" (anyone else,
+    whose pages are not shared). One query, kept on the user object for the request."""
+    if not user.is_authenticated:
+        return "anonymous"
+    known = getattr(user, "_municipia_reader_fingerprint", None)
+    if known is not None:
+        return known
+    fingerprint = f"user:{user.pk}"
+    if user.is_active and not user.is_staff and not user.is_superuser:
+        sources = [lambda u: u.groups.all(), lambda u: u.user_permissions.all(), *_READER_RIGHTS]
+        checks = {f"right{index}": Exists(source(user)) for index, source in enumerate(sources)}
+        row = get_user_model().objects.filter(pk=user.pk).annotate(**checks).values_list(*checks).first()
+        if row is not None and not any(row):
+            fingerprint = READER
+    user._municipia_reader_fingerprint = fingerprint
+    return fingerprint
+
+
+def _has_messages(request) -> bool:
+    if "messages" in request.COOKIES:
+        return True
+    session = getattr(request, "session", None)
+    return session is not None and "_messages" in session
+
+
+def cache_key(request, scope: Scope | None = None, *, readers: bool = False) -> str | None:
+    """The cache key of a read, or None when the request must not use the cache.
 
     `request` may be Django's or DRF's; with DRF, pass its request after authentication so
     `request.user` is whoever the API authenticated. `scope` is what the page shows (a plan, an
-    organisation); by default the whole site.
+    organisation); by default the whole site. `readers`: signed-in plain readers share a copy
+    (the view must show them nothing of their own outside `per_reader` parts and CSRF tokens).
     """
-    if (
-        not settings.PUBLIC_CACHE
-        or request.method not in ("GET", "HEAD")
-        or request.user.is_authenticated
-        or "HTTP_AUTHORIZATION" in request.META
-        or "messages" in request.COOKIES
-    ):
+    if not settings.PUBLIC_CACHE or request.method not in ("GET", "HEAD") or _has_messages(request):
         return None
+    audience = "public"
+    if request.user.is_authenticated or "HTTP_AUTHORIZATION" in request.META:
+        if not readers or not request.user.is_authenticated or reader_fingerprint(request.user) != READER:
+            return None
+        audience = READER
     parts = (
         request.scheme,
         request.get_host(),
@@ -199,26 +262,62 @@ def cache_key(request, scope: Scope | None = None) -> str | None:
         request.get_full_path(),
     )
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
-    return f"public:{scope_versions(scope)}:{get_language()}:{request.method}:{digest}"
+    return f"{audience}:{scope_versions(scope)}:{get_language()}:{request.method}:{digest}"
 
 
-def cached_response(key: str) -> HttpResponse | None:
+def _for_reader(content: bytes, request) -> bytes:
+    """A stored readers' page with the reader's own parts and CSRF token put back."""
+    text = content.decode()
+    if _TOKEN_HOLE in text:
+        text = text.replace(_TOKEN_HOLE, get_token(request))
+
+    def fill(match: re.Match) -> str:
+        name = match.group(1)
+        inner = render_to_string(PER_READER_PARTS[name], request=request)
+        return f"<!--reader:{name}-->{inner}<!--/reader:{name}-->"
+
+    return _PART.sub(fill, text).encode()
+
+
+def _shareable(content: bytes, request) -> bytes | None:
+    """A page rendered for one reader made fit for every reader: their own parts emptied and
+    CSRF tokens replaced by a hole; None when something of theirs may remain."""
+    text = content.decode()
+    text = _PART.sub(lambda m: f"<!--reader:{m.group(1)}--><!--/reader:{m.group(1)}-->", text)
+    text = _TOKEN.sub(lambda m: f"{m.group(1)}{_TOKEN_HOLE}{m.group(2)}", text)
+    secret = request.META.get("CSRF_COOKIE")
+    if (secret and secret in text) or "csrf" in text.replace("csrfmiddlewaretoken", "").lower():
+        return None  # a token outside a form field: not ours to cut out
+    for match in _PART.finditer(text):
+        if match.group(1) not in PER_READER_PARTS:
+            return None
+    return text.encode()
+
+
+def cached_response(key: str, request=None) -> HttpResponse | None:
     stored = cache.get(key)
     if stored is None:
         return None
     status, headers, content = stored
+    if key.startswith(f"{READER}:"):
+        if request is None:
+            return None
+        content = _for_reader(content, request)
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response[name] = value
     return response
 
 
-def storable(request, response: HttpResponse) -> bool:
+def storable(request, response: HttpResponse, *, reader: bool = False) -> bool:
     """Whether a response may be served to other visitors: a 200 that sets no cookie, embeds no
-    CSRF token (it would hand this visitor's secret to the next) and varies only by keyed headers."""
+    CSRF token (it would hand this visitor's secret to the next; for readers the tokens are cut
+    out instead) and varies only by keyed headers."""
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
-    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED"):
+    if not reader and (request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or request.META.get("CSRF_COOKIE_USED")):
+        return False
+    if reader and response.get("Content-Type", "").split(";")[0].strip() not in ("text/html", "application/json"):
         return False
     varies = {name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()}
     return varies <= KEYED_VARY
@@ -226,26 +325,39 @@ def storable(request, response: HttpResponse) -> bool:
 
 def store_response(key: str, response: HttpResponse, request) -> None:
     """Keeps a rendered response to `request` if `storable` allows it."""
-    if storable(request, response):
-        headers = [(name, response[name]) for name in CACHED_HEADERS if response.has_header(name)]
-        cache.set(key, (response.status_code, headers, response.content), CACHE_SECONDS)
+    reader = key.startswith(f"{READER}:")
+    if not storable(request, response, reader=reader):
+        return
+    content = response.content
+    if reader:
+        if response["Content-Type"].startswith("application/json"):
+            if b"csrf" in content.lower():
+                return
+        else:
+            shared = _shareable(content, request)
+            if shared is None:
+                return
+            content = shared
+    headers = [(name, response[name]) for name in CACHED_HEADERS if response.has_header(name)]
+    cache.set(key, (response.status_code, headers, content), CACHE_SECONDS)
 
 
-def public_cache(view=None, *, scope: Callable[..., Scope | None] | None = None):
+def public_cache(view=None, *, scope: Callable[..., Scope | None] | None = None, readers: bool = False):
     """Decorator for a public page: anonymous reads are served from the cache.
 
     `@public_cache(scope=…)`: `scope(request, *args, **kwargs)` names what the page shows, so
-    only changes there make it stale.
+    only changes there make it stale. `readers=True`: signed-in plain readers share a copy too
+    (the page must decide what the reader sees through permissions only; see the module).
     """
     if view is None:
-        return lambda function: public_cache(function, scope=scope)
+        return lambda function: public_cache(function, scope=scope, readers=readers)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        key = cache_key(request, None if scope is None else scope(request, *args, **kwargs))
+        key = cache_key(request, None if scope is None else scope(request, *args, **kwargs), readers=readers)
         if key is None:
             return view(request, *args, **kwargs)
-        response = cached_response(key)
+        response = cached_response(key, request)
         if response is None:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):

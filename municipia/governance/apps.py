@@ -20,3 +20,9 @@ class GovernanceConfig(AppConfig):
         # import governance, it asks for the sections registered for its "plan" slot.
         register_section("plan", "governance", plan_governance_section)
         register_work("governance", my_work_governance)
+
+        # A seat on a body shows the body's private meetings and tasks: not a plain reader (core.cache).
+        from municipia.core.cache import register_reader_rights
+        from municipia.governance.entities import _current_seats
+
+        register_reader_rights(_current_seats)

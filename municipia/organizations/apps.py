@@ -20,3 +20,9 @@ class OrganizationsConfig(AppConfig):
         register_picker(Organization, "organizations:organization-search")
         # …and among hundreds of people (a network's members, an action's possible leads).
         register_picker(Person, "organizations:person-search", PersonPickerField)
+
+        # A role widens what a user sees and may do: such users never share the readers' page cache.
+        from municipia.core.cache import register_reader_rights
+        from municipia.organizations.models import Role
+
+        register_reader_rights(lambda user: Role.objects.filter(user_id=user.pk))

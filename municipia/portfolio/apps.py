@@ -21,3 +21,10 @@ class PortfolioConfig(AppConfig):
         register_section("plan", "portfolio", plan_portfolio_section)
         register_section("action", "portfolio", action_portfolio_section)
         register_work("portfolio", my_work_evaluations)
+
+        # Proposing or evaluating shows proposals others do not see: not a plain reader (core.cache).
+        from municipia.core.cache import register_reader_rights
+        from municipia.portfolio.models import EvaluatorAssignment, Proposal
+
+        register_reader_rights(lambda user: Proposal.objects.filter(proposed_by_id=user.pk))
+        register_reader_rights(lambda user: EvaluatorAssignment.objects.filter(evaluator_id=user.pk))

@@ -179,6 +179,8 @@ def _bulk_data(result: bulk.BulkResult) -> dict[str, Any]:
 class PlanViewSet(EntityViewSet):
     """Strategic plans. Anonymous users see published plans; editors also their own drafts."""
 
+    cache_readers = True  # what a reader sees depends on the plan's visibility only
+
     entity = PLAN
     serializer_class = PlanSerializer
     filterset_class = PlanFilter
@@ -248,6 +250,8 @@ class AxisSerializer(StrategySerializer):
 class AxisViewSet(EntityViewSet):
     """Strategic axes of plans."""
 
+    cache_readers = True  # what a reader sees depends on the plan's visibility only
+
     entity = AXIS
     serializer_class = AxisSerializer
     filterset_class = AxisFilter
@@ -281,6 +285,8 @@ class ChallengeSerializer(StrategySerializer):
 
 class ChallengeViewSet(EntityViewSet):
     """Challenges identified for an axis."""
+
+    cache_readers = True  # what a reader sees depends on the plan's visibility only
 
     entity = CHALLENGE
     serializer_class = ChallengeSerializer
@@ -328,6 +334,8 @@ class ObjectiveSerializer(StrategySerializer):
 
 class ObjectiveViewSet(EntityViewSet):
     """Strategic objectives of an axis."""
+
+    cache_readers = True  # what a reader sees depends on the plan's visibility only
 
     entity = OBJECTIVE
     serializer_class = ObjectiveSerializer
@@ -441,6 +449,8 @@ def _action_queryset(user):
 class ActionViewSet(EntityViewSet):
     """Actions of plans: who does what, when, with which budget, and how far it has got."""
 
+    cache_readers = True  # what a reader sees depends on the plan's visibility only
+
     entity = ACTION
     serializer_class = ActionSerializer
     filterset_class = ActionFilter
@@ -477,6 +487,8 @@ class MilestoneSerializer(StrategySerializer):
 class MilestoneViewSet(EntityViewSet):
     """Dated steps of actions."""
 
+    cache_readers = True  # what a reader sees depends on the plan's visibility only
+
     entity = MILESTONE
     serializer_class = MilestoneSerializer
     filterset_class = MilestoneFilter
@@ -511,6 +523,8 @@ class ActionPartnerSerializer(StrategySerializer):
 
 class ActionPartnerViewSet(EntityViewSet):
     """Partner organisations of actions with their role; filter by `action`, `plan` or `organization`."""
+
+    cache_readers = True  # what a reader sees depends on the plan's visibility only
 
     entity = ACTION_PARTNER
     serializer_class = ActionPartnerSerializer

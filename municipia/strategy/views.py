@@ -84,7 +84,7 @@ def plan_list(request):
     return render(request, "strategy/plan_list.html", {"page": page, "rows": rows, "editable_owners": editable})
 
 
-@public_cache(scope=lambda request, slug: plan_scope(slug))
+@public_cache(scope=lambda request, slug: plan_scope(slug), readers=True)
 def plan_detail(request, slug):
     plan = plan_get(request.user, slug=slug)
     page = plan_page(plan)
@@ -224,7 +224,7 @@ class PlanHistoryView(EditorView):
         return render(request, "strategy/plan_history.html", {"plan": plan, "entries": entries})
 
 
-@public_cache(scope=lambda request: action_list_scope(request.GET))
+@public_cache(scope=lambda request: action_list_scope(request.GET), readers=True)
 def action_list_view(request):
     filterset = ActionFilter(request.GET or None, queryset=action_list(request.user), request=request)
     if not filterset.is_bound:
@@ -321,7 +321,7 @@ def _further_facts(action: Action) -> list[tuple[str, object]]:
     return facts
 
 
-@public_cache(scope=lambda request, pk: action_scope(pk))
+@public_cache(scope=lambda request, pk: action_scope(pk), readers=True)
 def action_detail(request, pk):
     action = action_get(request.user, pk=pk)
     user = request.user
