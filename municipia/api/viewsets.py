@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models, transaction
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, status, viewsets
+from rest_framework.validators import UniqueValidator
 
 from municipia.api.pagination import StandardPagination
 from municipia.api.permissions import RulesPermission
@@ -88,6 +89,18 @@ class ServiceModelViewSet(PublicCacheMixin, viewsets.ModelViewSet):
     pagination_class = StandardPagination
     # False when new objects have no parent: `add_*` is then checked before the body is read.
     create_has_parent = True
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        if self.request is None or self.request.method in ("GET", "HEAD", "OPTIONS"):
+            return serializer
+        # Uniqueness is the services' (core.uniqueness): DRF's own check would answer "already
+        # exists" for a slug held by an object the caller may not see, confirming that it exists.
+        fields = getattr(serializer, "fields", {})
+        for field in fields.values():
+            if any(isinstance(v, UniqueValidator) for v in field.validators):
+                field.validators = [v for v in field.validators if not isinstance(v, UniqueValidator)]
+        return serializer
 
     def parent_of(self, data: dict[str, Any]) -> models.Model | None:
         raise NotImplementedError

@@ -5,10 +5,12 @@ from typing import Any, TypeVar, cast
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.contrib.auth.models import User as AuthUser
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.text import slugify
 
 from municipia.core.sanitize import strip_forbidden_characters
+from municipia.core.uniqueness import avoid_private_collisions
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -37,7 +39,15 @@ def save_with_history(
     # by RequiresOneLanguageMixin.clean per language; validating it too would repeat the error
     # without naming a field the user can see.
     strip_forbidden_characters(instance)
-    instance.full_clean(exclude=list(getattr(instance, "required_translations", ())))
+    excluded = list(getattr(instance, "required_translations", ()))
+    try:
+        instance.full_clean(exclude=excluded)
+    except ValidationError as error:
+        # A slug or code held only by objects the user may not see is replaced, not refused:
+        # the refusal would confirm they exist (core.uniqueness).
+        if not avoid_private_collisions(instance, acting_user, error):
+            raise
+        instance.full_clean(exclude=excluded)
     if acting_user is not None and getattr(acting_user, "is_authenticated", False):
         # simple-history reads these two attributes when it writes the historical row.
         setattr(instance, "_history_user", acting_user)  # noqa: B010
