@@ -118,8 +118,10 @@ class _Svg:
         head = (
             f'<svg xmlns="http://www.w3.org/2000/svg" class="svg-chart" role="img" id="{self.chart_id}" '
             f'aria-labelledby="{title_id} {desc_id}" viewBox="0 0 {_n(self.width)} {_n(self.height)}" '
-            f'width="100%" preserveAspectRatio="xMinYMin meet" '
-            f'style="max-width:{_n(self.width * 1.15)}px;height:auto" font-family="{FONT}" font-size="13" fill="{INK}">'
+            # Drawn at most 15 % larger than its box; the stylesheets (page and PDF) shrink it to fit,
+            # with `max-width: 100%; height: auto` (no style attribute: the CSP allows none).
+            f'width="{_n(self.width * 1.15)}" height="{_n(self.height * 1.15)}" preserveAspectRatio="xMinYMin meet" '
+            f'font-family="{FONT}" font-size="13" fill="{INK}">'
             f'<title id="{title_id}">{escape(self.title)}</title>'
             f'<desc id="{desc_id}">{escape(self.description)}</desc>'
         )

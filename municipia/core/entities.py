@@ -77,6 +77,9 @@ class Entity:
     messages: tuple[Any, Any, Any] = ("", "", "")
     #: The form class of the create/edit pages (a core.forms.ServiceModelForm), or its dotted path.
     form: type | str | None = None
+    #: Values the edit form starts with, from the page's query string (an offer such as
+    #: "?finish=1": the editor still reviews and saves them); none by default.
+    prefill: Callable[[Any], dict[str, Any]] | None = None
     #: Where a page goes after a save (default: the object's own page).
     after_save: Callable[[Model], str] | None = None
     #: Where a page goes after a delete (default: the parent's page).

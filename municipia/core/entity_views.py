@@ -87,7 +87,10 @@ class EntityUpdateView(ServiceFormView):
         return self.object
 
     def get_form_kwargs(self) -> dict[str, Any]:
-        return {"instance": self.object, "parent": self.entity.parent_of(self.object)}
+        kwargs = {"instance": self.object, "parent": self.entity.parent_of(self.object)}
+        if self.request.method == "GET" and self.entity.prefill is not None:
+            kwargs["initial"] = self.entity.prefill(self.request.GET)
+        return kwargs
 
     def get_context(self) -> dict[str, Any]:
         parent = self.entity.parent_of(self.object)

@@ -72,3 +72,26 @@ def register_work(name: str, section: WorkSection) -> None:
 def work_lists(user: Any) -> list[WorkList]:
     """Every registered app's lists of what `user` owes, in registration (INSTALLED_APPS) order."""
     return [work for section in _WORK.values() for work in section(user)]
+
+
+# --- Work linked to actions (milestones, follow-up tasks, partners' commitments): each app counts its own,
+# so strategy can tell when everything an action waits on is finished without importing those apps.
+
+#: (actions: a queryset of Action ids) -> {action id: (items that count, items finished)}; cancelled
+#: items do not count.
+LinkedWork = Callable[[Any], dict[int, tuple[int, int]]]
+_LINKED: dict[str, LinkedWork] = {}
+
+
+def register_linked_work(name: str, counter: LinkedWork) -> None:
+    _LINKED[name] = counter
+
+
+def linked_work(action_ids: Any) -> dict[int, tuple[int, int]]:
+    """Every registered app's counts added up per action: one query per app."""
+    totals: dict[int, tuple[int, int]] = {}
+    for counter in _LINKED.values():
+        for action_id, (count, finished) in counter(action_ids).items():
+            before = totals.get(action_id, (0, 0))
+            totals[action_id] = (before[0] + count, before[1] + finished)
+    return totals

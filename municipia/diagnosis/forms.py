@@ -199,7 +199,7 @@ class CampaignMarginsForm(forms.Form):
                     max_value=100,
                     decimal_places=3,
                     initial=None if share is None else round(100 * share, 3),
-                    widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "style": "max-width: 9rem"}),
+                    widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "class": "input-narrow"}),
                 )
                 cells.append({"category": category, "label": " · ".join(labels), "field": field_name})
             self.groups.append({"name": name, "title": title, "cells": cells})

@@ -3,7 +3,7 @@
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -478,3 +478,14 @@ def coordination_groups(body_ids: Iterable[int], *, plan_id: int | None = None) 
     """The coordination groups among these bodies (of one plan, if given)."""
     groups = Body.objects.filter(pk__in=body_ids, kind=BodyKind.COORDINATION_GROUP)
     return groups.filter(plan_id=plan_id) if plan_id is not None else groups
+
+
+def action_task_counts(action_ids: Any) -> dict[int, tuple[int, int]]:
+    """Action id → (its follow-up tasks not cancelled, those done), in one query (core.sections.linked_work)."""
+    rows = (
+        Task.objects.filter(action_id__in=action_ids)
+        .exclude(status=TaskStatus.CANCELLED)
+        .values("action_id")
+        .annotate(count=Count("id"), done=Count("id", filter=Q(status=TaskStatus.DONE)))
+    )
+    return {row["action_id"]: (row["count"], row["done"]) for row in rows}

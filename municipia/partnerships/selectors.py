@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -281,3 +281,15 @@ def my_work_commitments(user: User) -> list[WorkList]:
             )
         )
     return [WorkList(key="commitments", title=_("Commitments due"), items=items, total=len(commitments))]
+
+
+def action_commitment_counts(action_ids: Any) -> dict[int, tuple[int, int]]:
+    """Action id → (commitments serving it, not cancelled; those delivered), in one query
+    (core.sections.linked_work)."""
+    links = Commitment.actions.through.objects.filter(action_id__in=action_ids).exclude(
+        commitment__status=CommitmentStatus.CANCELLED
+    )
+    rows = links.values("action_id").annotate(
+        count=Count("id"), done=Count("id", filter=Q(commitment__status=CommitmentStatus.DELIVERED))
+    )
+    return {row["action_id"]: (row["count"], row["done"]) for row in rows}

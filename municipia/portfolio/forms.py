@@ -239,7 +239,7 @@ class ScenarioForm(ServiceModelForm):
                 choices=choices,
                 required=False,
                 initial=current.get(name, []),
-                widget=forms.SelectMultiple(attrs={"size": min(max(len(choices), 2), 8), "style": "width:100%"}),
+                widget=forms.SelectMultiple(attrs={"size": min(max(len(choices), 2), 8), "class": "input-full"}),
             )
         self.groups_.append(("choices", _("Proposals and actions"), ["include", "exclude"]))
 

@@ -104,7 +104,7 @@ def gantt_svg(rows: list[Row], *, title: str, width: int = 900) -> SafeString:
 
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="gantt-title" '
-        f'viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px">'
+        f'class="gantt-chart" viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
         f'<title id="gantt-title">{escape(title)}</title>'
     ]
     for year in range(first.year, last.year + 2):

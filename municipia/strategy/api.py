@@ -134,6 +134,12 @@ class BulkProgressSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(
         required=False, default=False, help_text=_("Only check the file and list the changes; save nothing.")
     )
+    finish = serializers.ListField(
+        child=serializers.CharField(max_length=50),
+        required=False,
+        default=list,
+        help_text=_("Codes of offered actions (whose linked work is finished) to complete at 100 % too."),
+    )
 
 
 class BulkRowErrorSerializer(serializers.Serializer):
@@ -150,11 +156,18 @@ class BulkChangeSerializer(serializers.Serializer):
     comment = serializers.CharField()
 
 
+class BulkOfferSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    finished_items = serializers.IntegerField()
+    chosen = serializers.BooleanField()
+
+
 class BulkResultSerializer(serializers.Serializer):
     applied = serializers.BooleanField()
     unchanged = serializers.IntegerField()
     changes = BulkChangeSerializer(many=True)
     errors = BulkRowErrorSerializer(many=True)
+    offers = BulkOfferSerializer(many=True)
 
 
 def _bulk_data(result: bulk.BulkResult) -> dict[str, Any]:
@@ -166,6 +179,9 @@ def _bulk_data(result: bulk.BulkResult) -> dict[str, Any]:
             for c in result.changes
         ],
         "errors": [{"row": row, "column": column, "message": message} for row, column, message in result.errors],
+        "offers": [
+            {"code": o.action.code, "finished_items": o.finished_items, "chosen": o.chosen} for o in result.offers
+        ],
     }
 
 
@@ -186,7 +202,7 @@ class PlanViewSet(EntityViewSet):
     filterset_class = PlanFilter
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    rules_actions = {"change_status": "approve", "progress_update": "change"}
+    rules_actions = {"change_status": "approve", "progress_update": "strategy.update_progress"}
 
     def get_queryset(self):
         return self.entity.visible(self.request.user).select_related("owner")
@@ -215,6 +231,7 @@ class PlanViewSet(EntityViewSet):
                 file_name=upload.name,
                 content=upload.read(),
                 dry_run=serializer.validated_data["dry_run"],
+                finish=serializer.validated_data["finish"],
             )
         except UnreadableFile as exc:
             raise serializers.ValidationError({"file": [str(exc)]}) from None

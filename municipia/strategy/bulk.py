@@ -6,9 +6,15 @@ every row (unknown or repeated codes, progress outside 0–100, unknown status, 
 action's own validation says), and either applies every change through `action_update` — each
 recorded in the history with the upload as its reason — or none. With `dry_run` it only checks
 and returns the preview. Pages and the API call the same function.
+
+Finishing the linked work offers to move the action: the preview lists the plan's actions whose
+milestones, follow-up tasks and partners' commitments are all finished (after the file's changes)
+but that are not yet completed at 100 %; the editor ticks those to complete (`finish`, off by
+default), and they are completed in the same all-or-nothing run.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +28,8 @@ from municipia.core.i18n import language_codes
 from municipia.core.visibility import User
 from municipia.strategy.choices import ActionStatus
 from municipia.strategy.models import Action, Plan
+from municipia.strategy.permissions import actions_answered_by
+from municipia.strategy.selectors import finished_work, is_finished
 from municipia.strategy.services import action_update
 
 COLUMNS = ("code", "title", "progress", "status", "comment")
@@ -63,11 +71,30 @@ class RowChange:
 
 
 @dataclass
+class FinishOffer:
+    """An action whose linked work is all finished but which is not completed at 100 %."""
+
+    action: Action
+    finished_items: int
+    chosen: bool = False
+
+
+@dataclass
 class BulkResult:
     changes: list[RowChange] = field(default_factory=list)
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (row, column, message)
     unchanged: int = 0
     applied: bool = False
+    offers: list[FinishOffer] = field(default_factory=list)
+
+    @property
+    def finished(self) -> list[Action]:
+        return [offer.action for offer in self.offers if offer.chosen]
+
+    @property
+    def has_work(self) -> bool:
+        """Something to apply: a change from the file, or an action whose linked work is finished."""
+        return bool(self.changes or self.offers)
 
     @property
     def ok(self) -> bool:
@@ -78,11 +105,12 @@ def template_header() -> list[str]:
     return [str(HEADINGS[name]) for name in COLUMNS]
 
 
-def template_rows(plan: Plan) -> list[list[Any]]:
-    """One row per action of the plan, with its current progress and status and an empty comment."""
+def template_rows(plan: Plan, *, user: User | None = None) -> list[list[Any]]:
+    """One row per action of the plan that `user` reports on (all without a user), with its current
+    progress and status and an empty comment."""
+    actions = Action.objects.filter(plan=plan) if user is None else actions_answered_by(user, plan)
     return [
-        [action.code, action.title, action.progress, action.status, ""]
-        for action in Action.objects.filter(plan=plan).order_by("code", "id")
+        [action.code, action.title, action.progress, action.status, ""] for action in actions.order_by("code", "id")
     ]
 
 
@@ -136,8 +164,11 @@ def _parse_progress(text: str) -> int | None:
     return int(number) if number.is_integer() else None
 
 
-def check_rows(plan: Plan, table: list[list[Any]]) -> tuple[BulkResult, list[tuple[int, Action, dict, str]]]:
-    """Reads the table: errors by row and column, and the changes each valid row asks for."""
+def check_rows(
+    plan: Plan, table: list[list[Any]], *, user: User | None = None
+) -> tuple[BulkResult, list[tuple[int, Action, dict, str]]]:
+    """Reads the table: errors by row and column, and the changes each valid row asks for (only for
+    actions `user` reports on, when given)."""
     result = BulkResult()
     if not table:
         result.errors.append((1, "", _("The file is empty.")))
@@ -153,6 +184,7 @@ def check_rows(plan: Plan, table: list[list[Any]]) -> tuple[BulkResult, list[tup
         result.errors.append((1, "", _("At most %(n)s rows at a time.") % {"n": MAX_ROWS}))
         return result, []
     actions = {a.code: a for a in Action.objects.filter(plan=plan)}
+    allowed = set(actions) if user is None else set(actions_answered_by(user, plan).values_list("code", flat=True))
     statuses = _status_names()
     seen: dict[str, int] = {}
     wanted = []
@@ -163,6 +195,19 @@ def check_rows(plan: Plan, table: list[list[Any]]) -> tuple[BulkResult, list[tup
         action = actions.get(code)
         if action is None:
             result.errors.append((number, "code", _("No action of this plan has code “%(code)s”.") % {"code": code}))
+            continue
+        if code not in allowed:
+            result.errors.append(
+                (
+                    number,
+                    "code",
+                    _(
+                        "You do not report on action %(code)s: neither a department of your council owns it "
+                        "nor one of its people leads it."
+                    )
+                    % {"code": code},
+                )
+            )
             continue
         if code in seen:
             result.errors.append(
@@ -208,11 +253,28 @@ def check_rows(plan: Plan, table: list[list[Any]]) -> tuple[BulkResult, list[tup
     return result, wanted
 
 
+def finish_offers(plan: Plan, *, user: User | None = None) -> list[FinishOffer]:
+    """The plan's actions (that `user` reports on) whose linked work is finished but which are not
+    completed at 100 %, by code."""
+    done = finished_work(Action.objects.filter(plan=plan) if user is None else actions_answered_by(user, plan))
+    if not done:
+        return []
+    actions = Action.objects.filter(pk__in=list(done)).order_by("code", "id")
+    return [FinishOffer(action, done[action.pk]) for action in actions if not is_finished(action)]
+
+
 def bulk_progress_update(
-    *, acting_user: User, plan: Plan, file_name: str, content: bytes, dry_run: bool = False
+    *,
+    acting_user: User,
+    plan: Plan,
+    file_name: str,
+    content: bytes,
+    dry_run: bool = False,
+    finish: Iterable[str] = (),
 ) -> BulkResult:
-    """Checks the uploaded table and applies all of it, or nothing (see the module docstring)."""
-    result, wanted = check_rows(plan, read_table(file_name, content))
+    """Checks the uploaded table and applies all of it, or nothing (see the module docstring);
+    `finish` names the codes of offered actions to complete too."""
+    result, wanted = check_rows(plan, read_table(file_name, content), user=acting_user)
     stamp = dt.date.today().isoformat()
     with transaction.atomic():
         for number, action, data, comment in wanted:
@@ -231,6 +293,28 @@ def bulk_progress_update(
                     result.errors.append((number, column, " ".join(messages)))
                 continue
             result.changes.append(RowChange(number, action, before, dict(data), comment))
+        # Offers as the plan stands after the file's changes (read inside this transaction).
+        result.offers = finish_offers(plan, user=acting_user)
+        chosen = set(finish)
+        rows = {change.action.pk: change.row for change in result.changes}
+        for offer in result.offers:
+            if offer.action.code not in chosen:
+                continue
+            offer.chosen = True
+            reason = _("Bulk update from %(file)s (%(date)s): its linked work is finished") % {
+                "file": file_name,
+                "date": stamp,
+            }
+            try:
+                action_update(
+                    acting_user=acting_user,
+                    action=offer.action,
+                    data={"progress": 100, "status": ActionStatus.COMPLETED},
+                    reason=reason[:100],
+                )
+            except ValidationError as exc:
+                for column, messages in exc.message_dict.items():
+                    result.errors.append((rows.get(offer.action.pk, 0), column, " ".join(messages)))
         if dry_run or result.errors:
             transaction.set_rollback(True)
         else:

@@ -4,6 +4,8 @@ Everyone sees what belongs to a published plan; the owner's editors (a council's
 coordinators (a network's) also see its drafts; site administrators see everything.
 """
 
+from typing import Any
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +13,7 @@ from municipia.core.entities import Entity, register
 from municipia.core.search import searchable
 from municipia.core.visibility import Among, Is
 from municipia.organizations.permissions import editable_organization_ids
+from municipia.strategy.choices import ActionStatus
 from municipia.strategy.models import Action, ActionPartner, Axis, Challenge, Milestone, Objective, Plan
 
 
@@ -98,6 +101,11 @@ OBJECTIVE = register(
     )
 )
 
+
+def _finish_prefill(query: Any) -> dict[str, Any]:
+    return {"status": ActionStatus.COMPLETED, "progress": 100} if query.get("finish") == "1" else {}
+
+
 ACTION = register(
     Entity(
         model=Action,
@@ -126,6 +134,8 @@ ACTION = register(
         titles=(_("New action"), _("Edit action")),
         messages=(_("Action created."), _("Action saved."), _("Action deleted.")),
         form=f"{FORMS}.ActionForm",
+        # The action page's offer once its linked work is finished (strategy.selectors.finished_work).
+        prefill=_finish_prefill,
         # Flat records (CSV, XLSX, JSON): the action's own fields by name, the others through
         # ACTION_EXPORT_PATHS. Approved versions compare the fields below (plan elements by code).
         export_fields=(

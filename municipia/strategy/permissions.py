@@ -5,9 +5,13 @@
   content while the plan is not closed; site admins always may.
 - Creating a plan needs a role on the organisation that will own it (the object passed in).
 - Only drafts may be deleted by editors; approved plans carry a public record.
+- Progress is reported by whoever answers for an action: besides the plan's editors, the editors of
+  the council whose department owns it or whose person leads it — a network member council
+  reports on its actions of the network's plan (`strategy.update_progress`, bulk update).
 """
 
 import rules
+from django.db.models import Q
 
 from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids, edits_organization, is_site_admin
@@ -62,6 +66,30 @@ def can_view(user, obj) -> bool:
 
 
 can_edit = is_site_admin | (edits_plan_owner & plan_is_open)
+
+
+def actions_answered_by(user, plan: Plan):
+    """The actions of `plan` whose progress `user` reports: all of them for its editors; for the
+    editors of another council (a network's member), those its departments own or its people lead."""
+    actions = Action.objects.filter(plan=plan)
+    if user.has_perm("strategy.change_plan", plan):
+        return actions
+    mine = editable_organization_ids(user)
+    if not mine:
+        return actions.none()
+    return actions.filter(Q(owner_department__organization_id__in=mine) | Q(lead__organization_id__in=mine))
+
+
+@rules.predicate
+def answers_for_some_action(user, obj) -> bool:
+    if isinstance(obj, Plan):
+        return actions_answered_by(user, obj).exists()
+    if isinstance(obj, Action):
+        return actions_answered_by(user, obj.plan).filter(pk=obj.pk).exists()
+    return False
+
+
+rules.add_perm("strategy.update_progress", can_edit | (plan_is_open & answers_for_some_action))
 
 rules.add_perm("strategy.add_plan", is_site_admin | is_plan_owner_candidate)
 rules.add_perm("strategy.change_plan", can_edit)

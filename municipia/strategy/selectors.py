@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from municipia.core.entities import Entity
 from municipia.core.i18n import language_codes
-from municipia.core.sections import WorkItem, WorkList
+from municipia.core.sections import WorkItem, WorkList, linked_work
 from municipia.core.visibility import User
 from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids
@@ -558,13 +558,21 @@ class ActionToUpdate:
 
 
 def owed_actions(*, user: User | None = None) -> QuerySet[Action]:
-    """Open actions (not completed, cancelled or at 100 %) that `user` answers for: those they lead
-    and those of plans owned by organisations they edit; every open action without `user`."""
+    """Open actions (not completed, cancelled or at 100 %) that `user` answers for: those they lead,
+    those of plans owned by organisations they edit, and those a department or person of such an
+    organisation owns or leads; every open action without `user`."""
     actions = Action.objects.exclude(status__in=[ActionStatus.COMPLETED, ActionStatus.CANCELLED]).exclude(
         progress__gte=100
     )
     if user is not None:
-        actions = actions.filter(Q(lead__user=user) | Q(plan__owner_id__in=editable_organization_ids(user)))
+        mine = editable_organization_ids(user)
+        # Also a network member council's actions of the network's plan (strategy.update_progress).
+        actions = actions.filter(
+            Q(lead__user=user)
+            | Q(plan__owner_id__in=mine)
+            | Q(owner_department__organization_id__in=mine)
+            | Q(lead__organization_id__in=mine)
+        )
         actions = actions.exclude(plan__status=PlanStatus.CLOSED)
     return actions
 
@@ -654,3 +662,28 @@ def action_list_scope(params: Any) -> tuple[str, Any] | None:
     """A list of one plan's actions (`?plan=<slug>`) keys on that plan; any other list on the site."""
     slugs = params.getlist("plan")
     return plan_scope(slugs[0]) if len(slugs) == 1 and slugs[0] else None
+
+
+# --- Finishing the linked work offers to move the action (bulk preview, action page).
+
+
+def action_milestone_counts(action_ids: Any) -> dict[int, tuple[int, int]]:
+    """Action id → (its milestones, those completed), in one query (core.sections.linked_work)."""
+    rows = (
+        Milestone.objects.filter(action_id__in=action_ids)
+        .values("action_id")
+        .annotate(count=Count("id"), done=Count("id", filter=Q(completed_on__isnull=False)))
+    )
+    return {row["action_id"]: (row["count"], row["done"]) for row in rows}
+
+
+def is_finished(action: Action) -> bool:
+    return action.status == ActionStatus.COMPLETED and action.progress == 100
+
+
+def finished_work(actions: QuerySet[Action]) -> dict[int, int]:
+    """Of `actions` (not cancelled), those whose linked work — milestones, follow-up tasks, partners'
+    commitments, as each app counts it — is all finished: action id → number of items finished.
+    Whether the action itself is done is the caller's question (`is_finished`)."""
+    counts = linked_work(actions.exclude(status=ActionStatus.CANCELLED).values("pk"))
+    return {action_id: done for action_id, (count, done) in counts.items() if count and done == count}

@@ -51,6 +51,8 @@ from municipia.strategy.selectors import (
     action_list_scope,
     action_scope,
     action_status,
+    finished_work,
+    is_finished,
     plan_get,
     plan_page,
     plan_scope,
@@ -326,15 +328,22 @@ def action_detail(request, pk):
     action = action_get(request.user, pk=pk)
     user = request.user
     can_view_history = user.has_perm("strategy.view_history", action)
+    can_edit = user.has_perm("strategy.change_action", action)
+    # Its milestones, tasks and commitments all finished, the action not yet: offer to complete it
+    # (editors only, three more queries: one per app that links work to actions).
+    finished_items = 0
+    if can_edit and not is_finished(action) and action.status != ActionStatus.CANCELLED:
+        finished_items = finished_work(Action.objects.filter(pk=action.pk)).get(action.pk, 0)
     context = {
         "action": action,
+        "finished_items": finished_items,
         "verdict": action_status(action),
         "last_change": action_last_change(action),
         "status_rules": STATUS_RULES,
         "plan": action.plan,
         "milestones": sorted(action.milestones.all(), key=lambda m: (m.due_date, m.pk)),
         "further_facts": _further_facts(action),
-        "can_edit": user.has_perm("strategy.change_action", action),
+        "can_edit": can_edit,
         "can_view_history": can_view_history,
         "history": object_history(action) if can_view_history else [],
         # One line per partner organisation with its roles (lead, funder…).
@@ -446,7 +455,7 @@ BULK_MAX_BYTES = 5 * 1024 * 1024
 class PlanBulkTemplateView(EditorView):
     """The plan's actions as a CSV or XLSX template to fill in (progress, status, comment)."""
 
-    permission = "strategy.change_plan"
+    permission = "strategy.update_progress"
 
     def load(self, slug, fmt):
         self.plan = plan_get(self.request.user, slug=slug)
@@ -454,7 +463,7 @@ class PlanBulkTemplateView(EditorView):
 
     def get(self, request, slug, fmt):
         stem = f"{self.plan.slug}-progress"
-        header, rows = bulk.template_header(), bulk.template_rows(self.plan)
+        header, rows = bulk.template_header(), bulk.template_rows(self.plan, user=self.request.user)
         if fmt == "xlsx":
             return xlsx_response([(_("Progress"), header, rows)], filename=f"{stem}.xlsx")
         return csv_response(header, rows, filename=f"{stem}.csv")
@@ -464,7 +473,7 @@ class PlanBulkUpdateView(EditorView):
     """Upload a filled template → a preview listing every change and every bad row → apply all or
     nothing. Special because the upload is kept (in the session) between preview and apply."""
 
-    permission = "strategy.change_plan"
+    permission = "strategy.update_progress"
     template_name = "strategy/plan_bulk_update.html"
 
     def load(self, slug):
@@ -499,15 +508,15 @@ class PlanBulkUpdateView(EditorView):
                 file_name=name,
                 content=content,
                 dry_run="apply" not in request.POST,
+                finish=request.POST.getlist("finish") if "apply" in request.POST else (),
             )
         except UnreadableFile as exc:
             return self.render_page(error=str(exc), status=400)
         if result.applied:
             request.session.pop(key, None)
+            updated = len({c.action.pk for c in result.changes} | {a.pk for a in result.finished})
             messages.success(
-                request,
-                ngettext("%(n)s action updated.", "%(n)s actions updated.", len(result.changes))
-                % {"n": len(result.changes)},
+                request, ngettext("%(n)s action updated.", "%(n)s actions updated.", updated) % {"n": updated}
             )
             return redirect(self.plan.get_absolute_url())
         if result.ok:

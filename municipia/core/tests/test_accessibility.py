@@ -29,9 +29,11 @@ axe.run(document, {runOnly: {type: 'tag', values: WCAG_TAGS}, resultTypes: ['vio
   .catch(function (e) { done(['axe failed: ' + e]); });
 """.replace("WCAG_TAGS", json.dumps(WCAG))
 # Beyond axe (which leaves both to "best practice" or manual review): every data table has a caption
-# (or a name), and links or buttons that share a short name ("Edit", "Delete") lead to the same place,
+# (or a name), and no two "Edit" / "Delete" / "Remove" links or buttons (English, Bulgarian) that act
+# on different things share a name,
 # so a screen reader's list of links tells them apart (WCAG 2.4.4 in context, 1.3.1).
 NAMES_AND_CAPTIONS = """
+var EDIT_WORDS = ['Edit', 'Delete', 'Remove', 'Редактиране', 'Изтриване', 'Премахване'];
 var problems = [];
 document.querySelectorAll('table').forEach(function (t) {
   if (!t.querySelector('th')) return;
@@ -43,7 +45,7 @@ document.querySelectorAll('table').forEach(function (t) {
 var targets = {};
 document.querySelectorAll('main a[href], main button').forEach(function (el) {
   var name = (el.getAttribute('aria-label') || el.textContent).trim().replace(/\\s+/g, ' ');
-  if (!name || name.split(' ').length > 2) return;
+  if (EDIT_WORDS.indexOf(name) < 0) return;
   var form = el.closest('form');
   var target = el.tagName === 'A' ? el.getAttribute('href')
     : (form ? form.getAttribute('action') + '#' + el.name + el.value : '');

@@ -1,5 +1,6 @@
-"""End to end in headless Chromium: a network's editor opens "My work", updates three actions
-from a file, and finds the plan page and the dashboard counting the same computed statuses.
+"""End to end in headless Chromium: the editor of a network's member council (not the network's
+coordinator) opens "My work", updates the three actions its department owns from a file, and finds
+the plan page and the dashboard counting the same computed statuses.
 
 Screenshots of each step (desktop and 390 px, English and Catalan) go to $SCREENSHOTS when set.
 """
@@ -20,14 +21,16 @@ PASSWORD = "network-editor-pass-1"
 @pytest.fixture
 def network_plan():
     from municipia.organizations.models import NetworkMembership
-    from municipia.organizations.tests.factories import OrganizationFactory, RoleFactory
+    from municipia.organizations.tests.factories import DepartmentFactory, OrganizationFactory, RoleFactory
     from municipia.strategy.tests.factories import ActionFactory, AxisFactory, ObjectiveFactory, PlanFactory
 
     today = dt.date.today()
     network = OrganizationFactory(name_en="Xarxa Agenda Digital", slug="xarxa", kind="network")
-    for name in ("Tremp", "Vic"):
-        NetworkMembership.objects.create(network=network, member=OrganizationFactory(name_en=name))
-    editor = RoleFactory(organization=network, user__username="network-editor").user
+    tremp, vic = (OrganizationFactory(name_en=name) for name in ("Tremp", "Vic"))
+    for member in (tremp, vic):
+        NetworkMembership.objects.create(network=network, member=member)
+    # Tremp's editor: a member council's, with no role on the network itself.
+    editor = RoleFactory(organization=tremp, user__username="network-editor").user
     editor.set_password(PASSWORD)
     editor.save()
     plan = PlanFactory(
@@ -39,8 +42,16 @@ def network_plan():
     )
     objective = ObjectiveFactory(axis=AxisFactory(plan=plan, code="1", title_en="Smart administration"), code="1.1")
     late = {"start_date": today - dt.timedelta(days=400), "end_date": today - dt.timedelta(days=5), "progress": 40}
+    department = DepartmentFactory(organization=tremp, name_en="Digital services")
     for i in (1, 2, 3):
-        ActionFactory(objective=objective, code=f"1.1.{i}", title_en=f"Late action {i}", status="in_progress", **late)
+        ActionFactory(
+            objective=objective,
+            code=f"1.1.{i}",
+            title_en=f"Late action {i}",
+            status="in_progress",
+            owner_department=department,
+            **late,
+        )
     ActionFactory(
         objective=objective,
         code="1.1.4",
@@ -49,6 +60,15 @@ def network_plan():
         start_date=today - dt.timedelta(days=10),
         end_date=today + dt.timedelta(days=300),
         progress=5,
+    )
+    # Vic's late action: not Tremp's to report on, so not in its editor's "My work".
+    ActionFactory(
+        objective=objective,
+        code="1.1.5",
+        title_en="Vic's late action",
+        status="in_progress",
+        owner_department=DepartmentFactory(organization=vic),
+        **late,
     )
     return plan
 
@@ -100,7 +120,7 @@ def test_network_editor_bulk_updates_three_actions_and_page_and_dashboard_agree(
     wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "h1"), "My work"))
     actions = browser.find_element(By.ID, "work-actions").text
     assert all(f"1.1.{i} Late action {i}" in actions for i in (1, 2, 3))
-    assert "1.1.4" not in actions
+    assert "1.1.4" not in actions and "1.1.5" not in actions
     _shoot(browser, "my-work-en")
 
     # The plan's bulk update, from the link under the list; a filled template.
@@ -118,12 +138,13 @@ def test_network_editor_bulk_updates_three_actions_and_page_and_dashboard_agree(
     browser.find_element(By.XPATH, "//main//button[normalize-space()='Check the file']").click()
     wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "main"), "3 actions will change."))
     assert set(Action.objects.filter(plan=plan).values_list("progress", flat=True)) == {40, 5}  # nothing yet
+    assert "network-editor" not in {u.username for u in plan.owner.roles.all()}  # not the coordinator
     _shoot(browser, "bulk-preview-en")
     browser.find_element(By.XPATH, "//main//button[normalize-space()='Apply all these changes']").click()
     wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "main"), "3 actions updated."))
 
     # The plan page (where the update lands) and the dashboard count the same statuses.
-    expected = {"done": "3", "on_track": "1"}
+    expected = {"done": "3", "on_track": "1", "late": "1"}
     assert _counts(browser, "#plan-status-counts .badge") == expected
     _shoot(browser, "plan-en")
     browser.get(f"{live_server.url}/en/indicators/plans/{plan.slug}/dashboard/")

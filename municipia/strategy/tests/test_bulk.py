@@ -155,3 +155,111 @@ def test_my_work_lists_my_actions_needing_an_update_and_links_governance(client,
     assert reverse("strategy:plan-progress-upload", args=[plan.slug]) in section
     client.logout()
     assert client.get(reverse("portal:my-work")).status_code == 302
+
+
+@pytest.fixture
+def finished_work(plan_and_editor):
+    """1.1.1: a milestone and a task done, a commitment delivered (a cancelled task does not count);
+    1.1.2: a milestone done but a task still open; 1.1.3: a commitment delivered, already completed."""
+    from municipia.governance.choices import TaskStatus
+    from municipia.governance.tests.factories import BodyFactory, TaskFactory
+    from municipia.partnerships.choices import CommitmentStatus
+    from municipia.partnerships.tests.factories import CommitmentFactory
+    from municipia.strategy.tests.factories import MilestoneFactory
+
+    plan, editor = plan_and_editor
+    actions = {a.code: a for a in Action.objects.filter(plan=plan)}
+    body = BodyFactory(plan=plan)
+    MilestoneFactory(action=actions["1.1.1"], completed_on=dt.date(2024, 5, 1))
+    TaskFactory(body=body, action=actions["1.1.1"], status=TaskStatus.DONE)
+    TaskFactory(body=body, action=actions["1.1.1"], status=TaskStatus.CANCELLED)
+    CommitmentFactory(status=CommitmentStatus.DELIVERED).actions.add(actions["1.1.1"], actions["1.1.3"])
+    MilestoneFactory(action=actions["1.1.2"], completed_on=dt.date(2024, 5, 1))
+    TaskFactory(body=body, action=actions["1.1.2"], status=TaskStatus.OPEN)
+    Action.objects.filter(pk=actions["1.1.3"].pk).update(progress=100, status="completed")
+    return plan, editor
+
+
+def test_finished_linked_work_is_offered_unticked_and_completes_the_action_only_when_ticked(client, finished_work):
+    plan, editor = finished_work
+    client.force_login(editor)
+    url = reverse("strategy:plan-progress-upload", args=[plan.slug])
+    text = "code,progress (%)\n1.1.4,30\n"
+    preview = client.post(url, {"file": upload(text)})
+    offers = preview.context["result"].offers
+    assert [(o.action.code, o.finished_items) for o in offers] == [("1.1.1", 3)]
+    html = preview.content.decode()
+    checkbox = '<input type="checkbox" name="finish" value="1.1.1">'
+    assert checkbox in html  # offered, off by default
+    # Applied without ticking it: only the file's change.
+    client.post(url, {"apply": "1"})
+    assert Action.objects.get(plan=plan, code="1.1.1").status != "completed"
+    assert progress(plan)["1.1.4"] == 30
+    # Ticked: completed at 100 %, in the history with the reason.
+    client.post(url, {"file": upload("code,progress (%)\n1.1.4,35\n")})
+    response = client.post(url, {"apply": "1", "finish": ["1.1.1", "1.1.2"]})  # 1.1.2 was not offered
+    assert response.status_code == 302
+    done = Action.objects.get(plan=plan, code="1.1.1")
+    assert (done.progress, done.status) == (100, "completed")
+    assert "linked work is finished" in done.history.first().history_change_reason
+    assert Action.objects.get(plan=plan, code="1.1.2").status != "completed"
+    assert progress(plan)["1.1.4"] == 35
+
+
+def test_the_action_page_offers_to_complete_it_and_the_api_takes_the_same_choice(client, finished_work):
+    from rest_framework.test import APIClient
+
+    plan, editor = finished_work
+    action = Action.objects.get(plan=plan, code="1.1.1")
+    client.force_login(editor)
+    page = client.get(reverse("strategy:action-detail", args=[action.pk])).content.decode()
+    edit = reverse("strategy:action-update", args=[action.pk]) + "?finish=1"
+    assert edit in page
+    form = client.get(edit).content.decode()
+    assert '<option value="completed" selected>' in form and 'name="progress" value="100"' in form
+    assert Action.objects.get(pk=action.pk).progress == 10  # an offer: nothing saved until the editor saves
+    # Nothing is offered on the page of an action with open work, nor to anonymous readers.
+    other = Action.objects.get(plan=plan, code="1.1.2")
+    assert "?finish=1" not in client.get(reverse("strategy:action-detail", args=[other.pk])).content.decode()
+    client.logout()
+    assert "?finish=1" not in client.get(reverse("strategy:action-detail", args=[action.pk])).content.decode()
+    api = APIClient()
+    api.force_authenticate(editor)
+    api_url = f"/api/v1/plans/{plan.slug}/progress-update/"
+    dry = api.post(api_url, {"file": upload("code,progress (%)\n1.1.4,20\n"), "dry_run": True}, format="multipart")
+    assert dry.json()["offers"] == [{"code": "1.1.1", "finished_items": 3, "chosen": False}]
+    done = api.post(api_url, {"file": upload("code,progress (%)\n1.1.4,20\n"), "finish": ["1.1.1"]}, format="multipart")
+    assert done.status_code == 200 and done.json()["offers"][0]["chosen"] is True
+    assert Action.objects.get(pk=action.pk).status == "completed"
+
+
+def test_a_member_council_editor_reports_only_on_the_actions_its_council_owns_or_leads(client):
+    from municipia.organizations.models import NetworkMembership
+    from municipia.organizations.tests.factories import DepartmentFactory, OrganizationFactory, PersonFactory
+
+    network = OrganizationFactory(kind="network")
+    tremp, vic = OrganizationFactory(name_en="Tremp"), OrganizationFactory(name_en="Vic")
+    for member in (tremp, vic):
+        NetworkMembership.objects.create(network=network, member=member)
+    plan = PlanFactory(owner=network, slug="net", period_start=dt.date(2020, 1, 1), period_end=dt.date(2035, 1, 1))
+    objective = ObjectiveFactory(axis=AxisFactory(plan=plan, code="1"), code="1.1")
+    ActionFactory(
+        objective=objective, code="1.1.1", progress=10, owner_department=DepartmentFactory(organization=tremp)
+    )
+    ActionFactory(objective=objective, code="1.1.2", progress=10, lead=PersonFactory(organization=tremp))
+    ActionFactory(objective=objective, code="1.1.3", progress=10, owner_department=DepartmentFactory(organization=vic))
+    tremp_editor = RoleFactory(organization=tremp).user
+    client.force_login(tremp_editor)
+    csv_text = b"".join(client.get(reverse("strategy:plan-bulk-template", args=[plan.slug, "csv"])).streaming_content)
+    assert [line.split(",")[0] for line in csv_text.decode("utf-8-sig").splitlines()[1:]] == ["1.1.1", "1.1.2"]
+    url = reverse("strategy:plan-progress-upload", args=[plan.slug])
+    refused = client.post(url, {"file": upload("code,progress (%)\n1.1.1,50\n1.1.3,50\n")})
+    assert refused.status_code == 400
+    assert [(row, column) for row, column, _m in refused.context["result"].errors] == [(3, "code")]
+    assert progress(plan) == {"1.1.1": 10, "1.1.2": 10, "1.1.3": 10}
+    client.post(url, {"file": upload("code,progress (%)\n1.1.1,50\n1.1.2,60\n")})
+    assert client.post(url, {"apply": "1"}).status_code == 302
+    assert progress(plan) == {"1.1.1": 50, "1.1.2": 60, "1.1.3": 10}
+    # A council with no action in the plan has no upload page; nor has it anything to report.
+    client.force_login(RoleFactory(organization=OrganizationFactory()).user)
+    assert client.get(url).status_code in (403, 404)
