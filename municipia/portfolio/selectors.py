@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -295,24 +296,77 @@ def _code_order(code: str) -> tuple:
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in code.split("."))
 
 
-def plan_budget_kept(plan: Plan) -> BudgetSummary:
-    """`plan_budget`, computed once per version of the plan's content and language and kept in the
-    shared cache: any save or delete of the plan's budget lines, execution entries, sources,
-    allocations, actions or axes bumps the plan's version (`core.signals`), so a kept summary is
+#: A `Money` formatted for the page (in the language active when it was made), as a plain tuple in
+#: this order: plain tuples of str unpickle without a constructor call per row (a NamedTuple's took
+#: most of a signed-in request's time at 1,000 actions).
+MONEY_FIELDS = ("planned", "eu_share", "own_share", "committed", "obligations", "paid")
+MoneyText = tuple[str, str, str, str, str, str]
+
+
+def _amount(value: Decimal) -> str:
+    # A plain str: floatformat's SafeString pickles through a constructor call, which made unpickling
+    # the kept page take most of a request's time (digits and separators need no escaping anyway).
+    return "".join((floatformat(value, "2g"),))
+
+
+def _text(money: Money) -> MoneyText:
+    planned, eu_share, own_share, committed, obligations, paid = (
+        _amount(getattr(money, name)) for name in MONEY_FIELDS
+    )
+    return (planned, eu_share, own_share, committed, obligations, paid)
+
+
+@dataclass
+class BudgetPage:
+    """What the budget page shows, formatted once per plan version and language and kept in the shared
+    cache: strings unpickle fast and need no formatting per request (that was most of a request's time)."""
+
+    by_source: list[tuple[str, MoneyText, str]]
+    by_year: list[tuple[str, MoneyText, str]]
+    by_axis: list[tuple[str, MoneyText, str]]
+    by_action: list[tuple[str, MoneyText, str]]  # (code and title, money, the action's address)
+    #: Positions in `by_action` for each order of BUDGET_SORTS.
+    orders: dict[str, list[int]]
+    warnings: list[tuple[str, int, str, str]]  # (source code, year, planned, allocation)
+    total: MoneyText
+    illustrative: bool
+
+
+def budget_page(summary: BudgetSummary) -> BudgetPage:
+    by_action = [(str(row), _text(money), row.url) for row, money in summary.by_action]
+    orders = {"code": list(range(len(by_action)))}
+    for name in ("planned", "committed", "paid"):
+        # Largest first; equal amounts keep the codes' order (sorted is stable).
+        orders[name] = sorted(orders["code"], key=lambda i: -getattr(summary.by_action[i][1], name))
+    return BudgetPage(
+        by_source=[(str(source), _text(money), "") for source, money in summary.by_source],
+        by_year=[(str(year), _text(money), "") for year, money in summary.by_year],
+        by_axis=[(str(axis), _text(money), "") for axis, money in summary.by_axis],
+        by_action=by_action,
+        orders=orders,
+        warnings=[(source.code, year, _amount(used), _amount(limit)) for source, year, used, limit in summary.warnings],
+        total=_text(summary.total),
+        illustrative=summary.illustrative,
+    )
+
+
+def plan_budget_kept(plan: Plan) -> BudgetPage:
+    """`plan_budget` formatted for the page, computed once per version of the plan's content and language
+    and kept in the shared cache: any save or delete of the plan's budget lines, execution entries,
+    sources, allocations, actions or axes bumps the plan's version (`core.signals`), so what is kept is
     never stale. One query (the versions) when it is kept."""
     parts = [plan.pk, scope_versions(("plan", plan.pk)), get_language()]
-    summary = cached_value("portfolio-budget", parts, lambda: plan_budget(plan))
-    return summary  # type: ignore[return-value]
+    page = cached_value("portfolio-budget", parts, lambda: budget_page(plan_budget(plan)))
+    return page  # type: ignore[return-value]
 
 
 #: How the budget page's per-action table may be sorted: by code, or by the largest amounts first.
 BUDGET_SORTS = ("code", "planned", "committed", "paid")
 
 
-def budget_actions(summary: BudgetSummary, sort: str) -> list[tuple[ActionRow, Money]]:
-    if sort in ("planned", "committed", "paid"):
-        return sorted(summary.by_action, key=lambda pair: (-getattr(pair[1], sort), _code_order(pair[0].code)))
-    return summary.by_action
+def budget_actions(page: BudgetPage, sort: str) -> list[tuple[str, MoneyText, str]]:
+    order = page.orders.get(sort, page.orders["code"])
+    return [page.by_action[i] for i in order]
 
 
 def my_work_evaluations(user: User) -> list[WorkList]:
