@@ -349,6 +349,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Empty optional addresses and values hidden from the reader, as the responses really are.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "municipia.api.schema.document_empty_and_hidden_values",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "PlanStatusEnum": "municipia.strategy.choices.PlanStatus",
         "ActionStatusEnum": "municipia.strategy.choices.ActionStatus",

@@ -455,8 +455,9 @@ class ImportErrorsSerializer(serializers.Serializer):
         many=True, required=False, help_text=_("The first problems of the rows (at most 200); nothing was imported.")
     )
     file = serializers.ListField(child=serializers.CharField(), required=False)
-    error_count = serializers.IntegerField(help_text=_("How many problems the file has in all."))
-    error_rows = serializers.IntegerField(help_text=_("How many rows have problems."))
+    # A request without a usable file is refused naming the field (`file`), with no counts.
+    error_count = serializers.IntegerField(required=False, help_text=_("How many problems the file has in all."))
+    error_rows = serializers.IntegerField(required=False, help_text=_("How many rows have problems."))
 
 
 @extend_schema_view(

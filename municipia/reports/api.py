@@ -69,7 +69,10 @@ class StreamedExportViewSet(viewsets.ViewSet):
 
 
 EXPORT_RESPONSES = {
-    (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT, description=_("A JSON array, streamed.")),
+    # The item's schema: drf-spectacular makes a list action's answer an array of it.
+    (200, "application/json"): OpenApiResponse(
+        {"type": "object", "additionalProperties": {}}, description=_("A JSON array, streamed.")
+    ),
     (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description=_("CSV with a header row, streamed.")),
 }
 

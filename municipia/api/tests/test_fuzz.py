@@ -1,0 +1,66 @@
+"""Schemathesis over the whole OpenAPI schema, in-process (WSGI): no input answers 500, and every
+response matches what the schema documents — as an anonymous visitor (reads) and as an editor
+signed in with an API token (reads and writes).
+
+Bounded and repeatable: a few derandomised examples per operation (FUZZ_EXAMPLES, default 3),
+so the module runs in about three minutes on the CI machine. The world is small but real: a
+published and a private plan of the editor's council, with an axis, an objective and an action,
+so that identifiers in the examples sometimes name existing objects.
+"""
+
+import os
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance
+
+from municipia.accounts import services as account_services
+from municipia.organizations.tests.factories import OrganizationFactory, RoleFactory
+from municipia.strategy.tests.factories import ActionFactory, PlanFactory
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+FUZZ_SETTINGS = hypothesis_settings(
+    max_examples=EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@pytest.fixture
+def api_schema(db):
+    from municipia.wsgi import application
+
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+
+
+@pytest.fixture
+def editor_token(db) -> str:
+    council = OrganizationFactory(slug="fuzz-council")
+    plan = PlanFactory(owner=council, slug="fuzz-plan", is_published=True)
+    PlanFactory(owner=council, slug="fuzz-private", is_published=False)
+    ActionFactory(objective__axis__plan=plan, code="1.1.1")
+    editor = RoleFactory(organization=council).user
+    _token, key = account_services.token_issue(acting_user=editor, name="fuzz", days=30)
+    return key
+
+
+schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@schema.include(method="GET").parametrize()
+@FUZZ_SETTINGS
+def test_anonymous_reads_never_fail(case):
+    case.call_and_validate(checks=CHECKS)
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_editor_reads_and_writes_never_fail(case, editor_token):
+    case.call_and_validate(headers={"Authorization": f"Token {editor_token}"}, checks=CHECKS)
