@@ -1,6 +1,12 @@
-"""Builds the country-sized benchmark data set in its own SQLite file, deterministically.
+"""Builds the country-sized benchmark data set in its own SQLite file (or PostgreSQL database), deterministically.
 
     .venv/bin/python benchmarks/generate.py [--db PATH] [--force]
+    DATABASE_URL=postgres://user@host:5432/name .venv/bin/python benchmarks/generate.py [--force]
+
+With a PostgreSQL `DATABASE_URL` the data set goes into that database instead of the SQLite file
+(`--db` is then ignored): an empty database is filled; one that holds a complete data set is left
+alone; anything else (another database's tables, a build that stopped half-way) is emptied first
+only with `--force` (its `public` schema is dropped and created again).
 
 Every Spanish and Bulgarian municipality (through the product's `load_municipalities` command),
 regional networks of councils, 2,000 plans (owned by councils and by networks, most of them
@@ -235,11 +241,34 @@ FIRST_NAMES = ["Ana", "Jordi", "Lucía", "Marc", "Elena", "Pau", "Maria", "Iván
 LAST_NAMES = ["García", "Puig", "Martínez", "Serra", "López", "Vidal", "Ivanova", "Petrov", "Ruiz", "Ferrer"]
 
 
+def postgres_url() -> str | None:
+    """The PostgreSQL database DATABASE_URL names, if it names one: the data set lives there then."""
+    url = os.environ.get("DATABASE_URL", "")
+    return url if url.startswith(("postgres://", "postgresql://", "pgsql://")) else None
+
+
+def dataset_url(db_path: Path) -> str:
+    """Where the data set is: the PostgreSQL DATABASE_URL when set, else the SQLite file `db_path`."""
+    return postgres_url() or f"sqlite:///{Path(db_path).resolve()}"
+
+
+def dataset_name(db_path: Path) -> str:
+    """The data set for messages: the SQLite file, or the PostgreSQL database without credentials."""
+    url = postgres_url()
+    if url is None:
+        return str(db_path)
+    return "PostgreSQL " + url.rsplit("@", 1)[-1]
+
+
+#: Written last by a build on PostgreSQL: its presence says the data set is complete.
+BUILT_MARKER = "benchmark_data_set_built"
+
+
 def configure_django(db_path: Path, settings_module: str = "municipia.settings") -> None:
-    """Points Django at the benchmark's SQLite file and sets it up (call once, before any model import)."""
+    """Points Django at the benchmark's data set and sets it up (call once, before any model import)."""
     if str(REPO_DIR) not in sys.path:
         sys.path.insert(0, str(REPO_DIR))
-    os.environ["DATABASE_URL"] = f"sqlite:///{Path(db_path).resolve()}"
+    os.environ["DATABASE_URL"] = dataset_url(db_path)
     os.environ["DJANGO_SETTINGS_MODULE"] = settings_module
     os.environ.setdefault("SECRET_KEY", "municipia-benchmark-only-not-a-secret")
     os.environ.setdefault("HTTPS", "0")
@@ -289,11 +318,13 @@ def build(db_path: Path) -> None:
     call_command("load_municipalities", verbosity=0)
     timer.step("load_municipalities (product command)")
 
+    sqlite = connection.vendor == "sqlite"
     # A generator may trade durability for speed; the benchmark's server opens the file normally.
     with connection.cursor() as cursor:
-        cursor.execute("PRAGMA synchronous=OFF")
+        cursor.execute("PRAGMA synchronous=OFF" if sqlite else "SET synchronous_commit TO OFF")
     # SQLite ≥ 3.32 takes 32,766 parameters per statement; Django assumes the old 999.
-    connection.features.max_query_params = 30_000
+    if sqlite:
+        connection.features.max_query_params = 30_000
     with transaction.atomic():
         fill(random.Random(SEED), timer)
     # Issue 3's bodies and meetings, on top (benchmarks/governance.py; its own seed).
@@ -307,9 +338,20 @@ def build(db_path: Path) -> None:
 
     fill_indicators(1_000_000)
     timer.step("500 indicators, 1,000,000 observations (product import)")
+    # The full-text index of everything bulk-written above (the product's own rebuild: bulk_create
+    # sends no signals, and migrate indexed only what existed then).
+    from municipia.core import search
+
+    counts = search.rebuild()
+    timer.step(f"full-text index ({sum(counts.values()):,} entries)")
     with connection.cursor() as cursor:
-        # One self-contained file: no -wal/-shm beside it once the connection closes.
-        cursor.execute("PRAGMA journal_mode=DELETE")
+        if sqlite:
+            # One self-contained file: no -wal/-shm beside it once the connection closes.
+            cursor.execute("PRAGMA journal_mode=DELETE")
+        else:
+            cursor.execute("ANALYZE")
+            cursor.execute(f"CREATE TABLE {BUILT_MARKER} (built_at timestamptz DEFAULT now())")
+            cursor.execute(f"INSERT INTO {BUILT_MARKER} DEFAULT VALUES")  # noqa: S608 - our constant
     connection.close()
     print(f"Data set built in {timer.total:.1f} s: {db_path}", flush=True)
 
@@ -577,6 +619,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="Rebuild even if the file exists.")
     args = parser.parse_args(argv)
     db_path = args.db.resolve()
+    if postgres_url():
+        return build_postgres(args.force)
     if db_path.exists() and not args.force:
         print(f"{db_path} exists; nothing to do (--force rebuilds it).")
         return 0
@@ -588,6 +632,40 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Building the country-sized data set (seed {SEED}) …", flush=True)
     build(partial)
     os.replace(partial, db_path)
+    return 0
+
+
+def postgres_state() -> str:
+    """ "built", "empty" or "other" for the PostgreSQL database DATABASE_URL names (Django not set up)."""
+    import psycopg
+
+    url = postgres_url() or ""
+    with psycopg.connect(url.replace("pgsql://", "postgresql://", 1)) as db:
+        tables = {row[0] for row in db.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")}
+    if BUILT_MARKER in tables:
+        return "built"
+    return "other" if tables else "empty"
+
+
+def build_postgres(force: bool) -> int:
+    """Fills the PostgreSQL database DATABASE_URL names (see the module's docstring)."""
+    import psycopg
+
+    state = postgres_state()
+    name = dataset_name(DEFAULT_DB)
+    if state == "built" and not force:
+        print(f"{name} holds the data set; nothing to do (--force rebuilds it).")
+        return 0
+    if state != "empty":
+        if not force:
+            print(f"{name} is not empty and holds no complete data set: --force empties it first.", file=sys.stderr)
+            return 1
+        print(f"Emptying {name} (drop and create the public schema) …", flush=True)
+        with psycopg.connect((postgres_url() or "").replace("pgsql://", "postgresql://", 1), autocommit=True) as db:
+            db.execute("DROP SCHEMA public CASCADE")
+            db.execute("CREATE SCHEMA public")
+    print(f"Building the country-sized data set (seed {SEED}) in {name} …", flush=True)
+    build(DEFAULT_DB)
     return 0
 
 

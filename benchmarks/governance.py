@@ -95,13 +95,16 @@ def generate(db_path: Path) -> None:
     if has_governance():
         print("The data set already has governance bodies; nothing to add.", flush=True)
         return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA synchronous=OFF")
-    connection.features.max_query_params = 30_000
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=OFF")
+        connection.features.max_query_params = 30_000
     with transaction.atomic():
         fill(random.Random(SEED), timer)
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA journal_mode=DELETE")
+    if sqlite:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode=DELETE")
     connection.close()
     print(f"Governance data added in {timer.total:.1f} s", flush=True)
 

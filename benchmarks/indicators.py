@@ -115,6 +115,8 @@ INDICATOR_NAMES = [
 def configure(db_path: Path | None) -> str:
     """Points Django at DATABASE_URL when set (and no --db), else at the SQLite data set; returns the URL."""
     url = os.environ.get("DATABASE_URL") if db_path is None else None
+    if os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://", "pgsql://")):
+        url = os.environ["DATABASE_URL"]  # a PostgreSQL data set (generate.py) wins over the SQLite --db
     if not url:
         url = f"sqlite:///{(db_path or DEFAULT_DB).resolve()}"
     os.environ["DATABASE_URL"] = url

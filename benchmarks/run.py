@@ -34,7 +34,7 @@ REPO_DIR = BENCH_DIR.parent
 if str(REPO_DIR) not in sys.path:
     sys.path.insert(0, str(REPO_DIR))
 
-from benchmarks.generate import DEFAULT_DB, configure_django  # noqa: E402
+from benchmarks.generate import DEFAULT_DB, configure_django, dataset_name, dataset_url, postgres_url  # noqa: E402
 
 RESULTS_DIR = BENCH_DIR / "results"
 SETTINGS_MODULE = "benchmarks.settings"
@@ -71,7 +71,7 @@ def server_env(db_path: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DJANGO_SETTINGS_MODULE=SETTINGS_MODULE,
-        DATABASE_URL=f"sqlite:///{db_path}",
+        DATABASE_URL=dataset_url(db_path),
         DEBUG="0",
         SECRET_KEY="municipia-benchmark-only-not-a-secret",
         ALLOWED_HOSTS="127.0.0.1",
@@ -84,6 +84,10 @@ def server_env(db_path: Path) -> dict[str, str]:
 
 
 def ensure_data_set(db_path: Path) -> None:
+    if postgres_url():
+        # generate.py fills an empty database, leaves a complete data set alone, refuses anything else.
+        subprocess.run([sys.executable, str(BENCH_DIR / "generate.py")], check=True)
+        return
     if db_path.exists():
         return
     print(f"No data set at {db_path}: building it (a few minutes, once).", flush=True)
@@ -92,6 +96,8 @@ def ensure_data_set(db_path: Path) -> None:
 
 def ensure_governance(db_path: Path) -> None:
     """Adds issue 3's bodies and meetings to a data set built before they existed."""
+    if postgres_url():
+        return  # built with them
     try:
         with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
             if db.execute("SELECT 1 FROM governance_body LIMIT 1").fetchone():
@@ -104,6 +110,8 @@ def ensure_governance(db_path: Path) -> None:
 
 def ensure_indicators(db_path: Path) -> None:
     """Adds issue 4's indicators and their 1,000,000 observations to a data set built before them."""
+    if postgres_url():
+        return  # built with them
     try:
         with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
             if db.execute("SELECT 1 FROM indicators_observation LIMIT 1").fetchone():
@@ -497,8 +505,9 @@ def write_results(results: list[dict], meta: dict, summary: str) -> None:
     payload = {"meta": meta, "results": results, "summary": summary}
     markdown = (
         f"Measured {meta['finished_at']} with `{meta['command']}`: gunicorn, {meta['workers']} sync workers "
-        f"(--preload), SQLite, DEBUG off; wrk, {meta['clients']} concurrent clients, {meta['duration_s']:g} s per "
-        f"target after {meta['warmup_s']:g} s of warm-up; {meta['cpus']} CPUs, {meta['machine']}.\n\n"
+        f"(--preload), {meta['database']}, DEBUG off; wrk, {meta['clients']} concurrent clients, "
+        f"{meta['duration_s']:g} s per target after {meta['warmup_s']:g} s of warm-up; "
+        f"{meta['cpus']} CPUs, {meta['machine']}.\n\n"
         f"{markdown_table(results)}\n\n{summary}\n"
     )
     for name in ("latest", stamp):
@@ -651,7 +660,12 @@ def measure_mixes(wrk, server, port, mix, suffix, args, script_file) -> list[dic
 def main(argv: list[str] | None = None) -> int:
     cpus = os.cpu_count() or 1
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, default=DEFAULT_DB, help="SQLite data set (built if missing).")
+    parser.add_argument(
+        "--db",
+        type=Path,
+        default=DEFAULT_DB,
+        help="SQLite data set (built if missing); DATABASE_URL=postgres://… instead.",
+    )
     parser.add_argument("--rebuild", action="store_true", help="Rebuild the data set first.")
     parser.add_argument("--duration", type=float, default=15, help="Seconds measured per target (default 15).")
     parser.add_argument("--warmup", type=float, default=3, help="Seconds of discarded warm-up per target.")
@@ -669,6 +683,7 @@ def main(argv: list[str] | None = None) -> int:
     db_path = args.db.resolve()
     if args.rebuild:
         subprocess.run([sys.executable, str(BENCH_DIR / "generate.py"), "--db", str(db_path), "--force"], check=True)
+    print(f"Data set: {dataset_name(db_path)}", flush=True)
     ensure_data_set(db_path)
     ensure_governance(db_path)
     ensure_indicators(db_path)
@@ -722,7 +737,8 @@ def main(argv: list[str] | None = None) -> int:
         "warmup_s": args.warmup,
         "cpus": cpus,
         "machine": f"{platform.system()} {platform.machine()}, Python {platform.python_version()}",
-        "data_set": str(db_path),
+        "data_set": dataset_name(db_path),
+        "database": "PostgreSQL" if postgres_url() else "SQLite",
         "targets": {"p95_ms_below": TARGET_P95_MS, "ratio_at_least": TARGET_RATIO, "met": met},
         "governance": governance,
         "indicators": indicators,

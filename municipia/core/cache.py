@@ -213,6 +213,29 @@ def register_reader_rights(source: Callable[[Any], QuerySet]) -> None:
     _READER_RIGHTS.append(source)
 
 
+#: A user id no account has: the rights query is built once for it, then run with the reader's id.
+_ANY_USER = -7_777_777
+_rights_sql: dict[object, tuple[str, list[Any]]] = {}
+
+
+def _rights_query() -> tuple[str, list[Any]]:
+    """SQL of "does the user have any right beyond a plain reader's" and its parameters, with
+    `_ANY_USER` where the user's id goes; built through the ORM once per process and day (a seat
+    counts by date), since building it per request cost more than running it."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    known = _rights_sql.get(today)
+    if known is None:
+        anyone = get_user_model()(pk=_ANY_USER)
+        sources = [lambda u: u.groups.all(), lambda u: u.user_permissions.all(), *_READER_RIGHTS]
+        checks = {f"right{index}": Exists(source(anyone)) for index, source in enumerate(sources)}
+        query = get_user_model().objects.filter(pk=_ANY_USER).annotate(**checks).values_list(*checks)
+        sql, params = query.query.sql_with_params()
+        known = _rights_sql[today] = (sql, list(params))
+    return known
+
+
 def reader_fingerprint(user) -> str:
     """Whose copy of a page `user` may be shown: "anonymous", "reader" (a signed-in user whose
     rights are a plain reader's, the same for every such user), or "user:<pk>" (anyone else,
@@ -224,9 +247,10 @@ def reader_fingerprint(user) -> str:
         return known
     fingerprint = f"user:{user.pk}"
     if user.is_active and not user.is_staff and not user.is_superuser:
-        sources = [lambda u: u.groups.all(), lambda u: u.user_permissions.all(), *_READER_RIGHTS]
-        checks = {f"right{index}": Exists(source(user)) for index, source in enumerate(sources)}
-        row = get_user_model().objects.filter(pk=user.pk).annotate(**checks).values_list(*checks).first()
+        sql, params = _rights_query()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [user.pk if value == _ANY_USER else value for value in params])
+            row = cursor.fetchone()
         if row is not None and not any(row):
             fingerprint = READER
     user._municipia_reader_fingerprint = fingerprint
