@@ -328,9 +328,7 @@ def pending_invitations(person: Person) -> QuerySet[BodyInvitation]:
 def invitation_for_invitee(user: User, pk: int | str) -> BodyInvitation:
     """An invitation addressed to the user's own person; 404 alike for missing and someone else's."""
     try:
-        return BodyInvitation.objects.select_related("body__plan", "person").get(
-            pk=pk, person__user_id=user.pk or 0
-        )
+        return BodyInvitation.objects.select_related("body__plan", "person").get(pk=pk, person__user_id=user.pk or 0)
     except (BodyInvitation.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
