@@ -198,6 +198,8 @@ def shared_fragment(
 
 #: Sources of rights beyond a plain reader's: each returns a queryset that is empty for a plain reader.
 _READER_RIGHTS: list[Callable[[Any], QuerySet]] = []
+#: Checks of the same rights that the pages make anyway and keep on the user (no query of their own then).
+_KNOWN_RIGHTS: list[Callable[[Any], bool]] = []
 #: The parts of a page that are the reader's own, by name: the template each is rendered from.
 PER_READER_PARTS = {"account": "includes/account_menu.html"}
 READER = "reader"
@@ -206,11 +208,15 @@ _TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 _TOKEN_HOLE = "\x00reader-token\x00"
 
 
-def register_reader_rights(source: Callable[[Any], QuerySet]) -> None:
+def register_reader_rights(source: Callable[[Any], QuerySet], *, known: Callable[[Any], bool] | None = None) -> None:
     """Declares something that widens what a user sees or may do (a role, a seat, an authored
     proposal): `source(user)` is a queryset, empty for a user without that right. Apps call it
-    from `ready()`; a user for whom any source is non-empty never shares the readers' cache."""
+    from `ready()`; a user for whom any source is non-empty never shares the readers' cache.
+    `known(user)`, if given, answers the same from the look-up the pages make anyway and keep on
+    the user: a user it says yes for is told apart without a query of its own."""
     _READER_RIGHTS.append(source)
+    if known is not None:
+        _KNOWN_RIGHTS.append(known)
 
 
 #: A user id no account has: the rights query is built once for it, then run with the reader's id.
@@ -246,7 +252,7 @@ def reader_fingerprint(user) -> str:
     if known is not None:
         return known
     fingerprint = f"user:{user.pk}"
-    if user.is_active and not user.is_staff and not user.is_superuser:
+    if user.is_active and not user.is_staff and not user.is_superuser and not any(k(user) for k in _KNOWN_RIGHTS):
         sql, params = _rights_query()
         with connection.cursor() as cursor:
             cursor.execute(sql, [user.pk if value == _ANY_USER else value for value in params])

@@ -24,5 +24,8 @@ class OrganizationsConfig(AppConfig):
         # A role widens what a user sees and may do: such users never share the readers' page cache.
         from municipia.core.cache import register_reader_rights
         from municipia.organizations.models import Role
+        from municipia.organizations.permissions import editable_organization_ids
 
-        register_reader_rights(lambda user: Role.objects.filter(user_id=user.pk))
+        register_reader_rights(
+            lambda user: Role.objects.filter(user_id=user.pk), known=lambda user: bool(editable_organization_ids(user))
+        )

@@ -38,7 +38,7 @@ def test_plain_readers_share_one_copy_with_their_own_header_and_token(
     url = reverse("strategy:plan-detail", args=["agenda"])
     first = signed_in(type(client), ana).get(url)
     second_client = signed_in(type(client), jordi)
-    # A hit: the session, the user, the reader check and the versions; no rendering of the plan.
+    # A hit: the session, the user, the roles and the rights check, the versions; no rendering of the plan.
     with django_assert_max_num_queries(5):
         second = second_client.get(url)
     body = second.content.decode()
@@ -139,7 +139,7 @@ def test_api_readers_share_json_and_never_see_private_answers(action, django_ass
     first.force_authenticate(UserFactory())
     second.force_authenticate(UserFactory())
     assert first.get(url).json()["title_en"] == "Open data portal"
-    with django_assert_max_num_queries(3):  # the reader check and the versions
+    with django_assert_max_num_queries(3):  # the roles and rights check, the versions
         assert second.get(url).json()["title_en"] == "Open data portal"
     # A draft plan's action: its editor reads it, a reader never does, whichever came first.
     action.plan.is_published = False
