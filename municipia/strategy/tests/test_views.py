@@ -481,8 +481,8 @@ def test_plan_page_for_editor_keeps_constant_queries(client, django_assert_max_n
     plan = build_plan(size)
     client.force_login(RoleFactory(organization=plan.owner).user)
     # + governance bodies and tasks, + portfolio proposals and sources, + agreements, news and clarifications,
-    # + statuses
-    with django_assert_max_num_queries(21):
+    # + statuses, + whether the reader follows the plan (partnerships)
+    with django_assert_max_num_queries(22):
         assert client.get(url("plan-detail", plan.slug)).status_code == 200
 
 
@@ -511,8 +511,9 @@ def test_action_page_queries_do_not_grow(client, django_assert_max_num_queries, 
     with django_assert_max_num_queries(13):
         assert client.get(url("action-detail", action.pk)).status_code == 200
     client.force_login(editor)
-    # + portfolio origin (with the seats in bodies) and budget, + partners, + commitments, + the last change
-    with django_assert_max_num_queries(25):
+    # + portfolio origin (with the seats in bodies) and budget, + partners, + commitments, + the last change,
+    # + whether the reader follows the action (partnerships)
+    with django_assert_max_num_queries(26):
         assert client.get(url("action-detail", action.pk)).status_code == 200
 
 
