@@ -1,22 +1,29 @@
 """The newsletter's sending benchmark (issue 13, "Speed"): news digests to many subscribers.
 
-    .venv/bin/python benchmarks/newsletter.py [--subscribers 100000] [--posts 20] [--batch 500] [--smtp]
+    .venv/bin/python benchmarks/newsletter.py [--subscribers 10000 100000] [--posts 20] [--batch 500]
+                                              [--locmem] [--tracemalloc]
 
-Builds a fresh SQLite database in a temporary directory (migrate, one council, `--posts` news
-posts published in the last day, `--subscribers` confirmed subscriptions to the site's news,
-written with bulk_create), then runs `partnerships.mail.send_news_digests` as the worker does and
-prints the throughput (e-mails a second) and the peak of traced Python memory per batch, which
-must stay flat whatever the number of subscribers (the subscriptions are read in keyset batches,
-the posts once). With `--smtp` the e-mails go over SMTP to a local sink that accepts and discards
-them (a thread in this process); without it, to Django's in-memory backend, emptied per batch.
-The second run at the same moment must send nothing (idempotence): it is timed too.
+For each number of subscribers, in a fresh process and a fresh SQLite database in a temporary
+directory (migrate, one council, `--posts` news posts published in the last day, that many
+confirmed subscriptions to the site's news written with bulk_create), it queues a newsletter send
+and runs it as the worker does (`partnerships.tasks.send_newsletter` → `mail.run_newsletter_send`:
+keyset batches of `--batch`, one SMTP connection a batch, the send's counts written after each
+batch), over SMTP to a local sink that accepts and discards every message (a separate process on
+a free local port, so it takes no time from the sender's interpreter). It prints the throughput
+(e-mails a second) and the resident memory (RSS) of the sending process after every batch —
+first, median, last and max, which must stay flat whatever the number of subscribers — and, with
+`--tracemalloc`, the peak of traced Python memory per batch (slower: tracing costs time). The
+second send at the same moment must send nothing (idempotence): it is timed too. `--locmem`
+sends to Django's in-memory backend instead of SMTP (emptied per batch).
 """
 
 import argparse
+import multiprocessing
+import os
 import socketserver
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 import tracemalloc
 from datetime import timedelta
@@ -56,21 +63,30 @@ class SinkHandler(socketserver.StreamRequestHandler):
                 self.wfile.write(b"250 ok\r\n")
 
 
-def start_sink() -> int:
+def _serve_sink(ready) -> None:
     server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), SinkHandler)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server.server_address[1]
+    ready.send(server.server_address[1])
+    server.serve_forever()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--subscribers", type=int, default=100_000)
-    parser.add_argument("--posts", type=int, default=20)
-    parser.add_argument("--batch", type=int, default=500)
-    parser.add_argument("--smtp", action="store_true", help="Send over SMTP to a local sink.")
-    args = parser.parse_args()
+def start_sink() -> tuple[int, multiprocessing.Process]:
+    """The SMTP sink in its own process; returns its port and the process (stopped at the end)."""
+    parent, child = multiprocessing.Pipe()
+    process = multiprocessing.Process(target=_serve_sink, args=(child,), daemon=True)
+    process.start()
+    return parent.recv(), process
 
+
+def rss_mib() -> float:
+    """The resident memory of this process now, from /proc (Linux)."""
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def one(args) -> None:
+    """One size, in this process."""
     workdir = Path(tempfile.mkdtemp(prefix="municipia-newsletter-"))
     configure_django(workdir / "bench.sqlite3")
     from django.conf import settings
@@ -78,18 +94,20 @@ def main() -> None:
     from django.core.management import call_command
     from django.utils import timezone
 
-    if args.smtp:
-        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", start_sink()
-        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    else:
+    sink = None
+    if args.locmem:
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    else:
+        port, sink = start_sink()
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     django_mail.outbox = []
 
     call_command("migrate", verbosity=0)
     from municipia.organizations.models import Organization
     from municipia.partnerships import mail
-    from municipia.partnerships.models import NewsPost, Subscription
+    from municipia.partnerships.models import NewsletterSend, NewsPost, Subscription
 
     now = timezone.now()
     council = Organization.objects.create(kind="municipality", name_en="Benchmark council", slug="bench")
@@ -112,32 +130,69 @@ def main() -> None:
                          last_sent_at=since)
             for i in range(start, min(start + 5000, args.subscribers))
         )  # fmt: skip
-    print(f"{args.subscribers:,} subscriptions written in {time.perf_counter() - started:.1f} s")
+    print(f"{args.subscribers:,} subscriptions written in {time.perf_counter() - started:.1f} s", flush=True)
 
+    rss: list[float] = []
     peaks: list[float] = []
 
-    def progress(run: mail.DigestRun) -> None:
-        peaks.append(tracemalloc.get_traced_memory()[1] / 2**20)
-        tracemalloc.reset_peak()
+    def on_batch(run: mail.DigestRun) -> None:
         django_mail.outbox = []  # the in-memory backend keeps every message otherwise
+        rss.append(rss_mib())
+        if args.tracemalloc:
+            peaks.append(tracemalloc.get_traced_memory()[1] / 2**20)
+            tracemalloc.reset_peak()
 
-    tracemalloc.start()
+    if args.tracemalloc:
+        tracemalloc.start()
+    load = os.getloadavg()[0]
     started = time.perf_counter()
-    run = mail.send_news_digests(now=now, batch=args.batch, progress=progress)
+    send = mail.run_newsletter_send(NewsletterSend.objects.create(), now=now, batch=args.batch, on_batch=on_batch)
     elapsed = time.perf_counter() - started
-    tracemalloc.stop()
+    if args.tracemalloc:
+        tracemalloc.stop()
     started = time.perf_counter()
-    again = mail.send_news_digests(now=now, batch=args.batch)
+    again = mail.run_newsletter_send(NewsletterSend.objects.create(), now=now, batch=args.batch)
     second = time.perf_counter() - started
-    backend = "SMTP sink" if args.smtp else "in-memory backend"
-    print(f"{run.sent:,} digests of {run.posts} posts sent in {elapsed:.1f} s to the {backend}: "
-          f"{run.sent / elapsed:,.0f} e-mails a second")  # fmt: skip
+    backend = "in-memory backend" if args.locmem else "SMTP sink"
+    print(
+        f"{send.sent:,} digests of {send.posts} posts sent in {elapsed:.1f} s to the {backend} "
+        f"({send.failed} failed, state {send.state}): {send.sent / elapsed:,.0f} e-mails a second "
+        f"(load average {load:.2f} at the start, {os.getloadavg()[0]:.2f} at the end)"
+    )
+    median = sorted(rss)[len(rss) // 2]
+    print(
+        f"RSS after each of {len(rss)} batches of {args.batch}: first {rss[0]:.1f} MiB, median {median:.1f} MiB, "
+        f"last {rss[-1]:.1f} MiB, max {max(rss):.1f} MiB"
+    )
     if peaks:
         print(
-            f"peak traced memory per batch of {args.batch}: first {peaks[0]:.1f} MiB, "
-            f"median {sorted(peaks)[len(peaks) // 2]:.1f} MiB, last {peaks[-1]:.1f} MiB, max {max(peaks):.1f} MiB"
+            f"peak traced memory per batch: first {peaks[0]:.1f} MiB, median {sorted(peaks)[len(peaks) // 2]:.1f} MiB, "
+            f"last {peaks[-1]:.1f} MiB, max {max(peaks):.1f} MiB"
         )
-    print(f"second run at the same moment: {again.sent} sent in {second:.1f} s")
+    print(f"second send at the same moment: {again.sent} sent in {second:.1f} s")
+    if sink is not None:
+        sink.terminate()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subscribers", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--posts", type=int, default=20)
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--locmem", action="store_true", help="Send to the in-memory backend, not SMTP.")
+    parser.add_argument("--tracemalloc", action="store_true", help="Also trace Python memory (slower).")
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        args.subscribers = args.subscribers[0]
+        one(args)
+        return
+    for count in args.subscribers:
+        print(f"--- {count:,} subscribers", flush=True)
+        command = [sys.executable, __file__, "--one", "--subscribers", str(count), "--posts", str(args.posts)]
+        command += ["--batch", str(args.batch)] + (["--locmem"] if args.locmem else [])
+        command += ["--tracemalloc"] if args.tracemalloc else []
+        subprocess.run(command, check=True)
 
 
 if __name__ == "__main__":

@@ -171,6 +171,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "municipia.partnerships.tasks.send_partnership_mail",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Followers of actions and plans (partnerships.follows): also queued a few minutes after a
+    # save; hourly catches computed statuses that move with the date.
+    "send-follow-notices": {
+        "task": "municipia.partnerships.tasks.send_follow_notices",
+        "schedule": crontab(minute=20),
+    },
     "send-action-digests": {
         "task": "municipia.strategy.tasks.send_action_digests",
         "schedule": crontab(day_of_week="mon", hour=7, minute=30),

@@ -49,7 +49,13 @@ from municipia.organizations.api import (
     PersonViewSet,
     RoleViewSet,
 )
-from municipia.partnerships.api import AgreementViewSet, ClarificationViewSet, CommitmentViewSet, NewsPostViewSet
+from municipia.partnerships.api import (
+    AgreementViewSet,
+    ClarificationViewSet,
+    CommitmentViewSet,
+    NewsletterSendViewSet,
+    NewsPostViewSet,
+)
 from municipia.portfolio.api import (
     AllocationViewSet,
     AssignmentViewSet,
@@ -134,6 +140,7 @@ router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("commitments", CommitmentViewSet, basename="commitment")
 router.register("clarifications", ClarificationViewSet, basename="clarification")
 router.register("news", NewsPostViewSet, basename="newspost")
+router.register("newsletter-sends", NewsletterSendViewSet, basename="newslettersend")
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="token"),

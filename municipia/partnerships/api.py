@@ -11,8 +11,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import serializers
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action as viewset_action
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from municipia.api.serializers import HtmlUrlField, LinkField, entity_fields, translated_read_only_kwargs
@@ -25,8 +26,16 @@ from municipia.organizations.selectors import organization_list
 from municipia.partnerships import services
 from municipia.partnerships.entities import AGREEMENT, CLARIFICATION, COMMITMENT, NEWS_POST
 from municipia.partnerships.filters import AgreementFilter, ClarificationFilter, CommitmentFilter, NewsPostFilter
-from municipia.partnerships.models import Agreement, AgreementDocument, Clarification, Commitment, NewsPost, Signatory
-from municipia.partnerships.selectors import commitment_state, commitments_with_work
+from municipia.partnerships.models import (
+    Agreement,
+    AgreementDocument,
+    Clarification,
+    Commitment,
+    NewsletterSend,
+    NewsPost,
+    Signatory,
+)
+from municipia.partnerships.selectors import commitment_state, commitments_with_work, newsletter_sends
 from municipia.strategy.entities import ACTION, PLAN
 
 FIXED_AFTER_CREATION = _("This cannot be changed once created.")
@@ -291,3 +300,60 @@ class NewsPostViewSet(EntityViewSet):
                 *_visible_links(self.request.user, plans=PLAN, actions=ACTION, agreements=AGREEMENT, meetings=MEETING),
             )
         )
+
+
+# --- Newsletter sends (site administrators): queue one, follow its progress
+
+
+class CanSendNewsletter(BasePermission):
+    """The newsletter reaches every subscriber: site administrators only (partnerships.permissions)."""
+
+    def has_permission(self, request, view) -> bool:
+        return bool(request.user and request.user.has_perm("partnerships.send_newsletter"))
+
+
+class NewsletterSendSerializer(serializers.ModelSerializer):
+    url = HtmlUrlField()
+    requested_by: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = NewsletterSend
+        fields = [
+            "id",
+            "url",
+            "state",
+            "total",
+            "processed",
+            "sent",
+            "failed",
+            "posts",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "error",
+            "requested_by",
+        ]
+        read_only_fields = fields
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Newsletter sends, newest first, with their progress"),
+    retrieve=extend_schema(summary="One newsletter send: state, counts, times"),
+    create=extend_schema(
+        summary="Queue a send of the news digests (a running send is returned instead of a second)",
+        request=None,
+    ),
+)
+class NewsletterSendViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = NewsletterSendSerializer
+    permission_classes = [CanSendNewsletter]
+
+    def get_queryset(self) -> QuerySet[NewsletterSend]:
+        return newsletter_sends()
+
+    def create(self, request, *args, **kwargs):
+        send = services.newsletter_send_queue(acting_user=request.user)
+        send.refresh_from_db()
+        return Response(self.get_serializer(send).data, status=status.HTTP_202_ACCEPTED)

@@ -29,3 +29,17 @@ class PartnershipsConfig(AppConfig):
         # Finishing the work linked to an action offers to move it (strategy.selectors.finished_work).
         register_linked_work("partnerships", action_commitment_counts)
         register_work("partnerships", my_work_commitments)
+
+        # Following actions and plans: the button on their pages, the list on "My work", and
+        # the followers' notices queued when either is saved.
+        from django.db.models.signals import post_save
+
+        from municipia.partnerships.selectors import follow_section, my_work_follows
+        from municipia.partnerships.signals import queue_follow_notices
+        from municipia.strategy.models import Action, Plan
+
+        register_section("action", "partnerships-follow", follow_section)
+        register_section("plan", "partnerships-follow", follow_section)
+        register_work("partnerships-follow", my_work_follows)
+        post_save.connect(queue_follow_notices, sender=Action, dispatch_uid="partnerships-follow-action")
+        post_save.connect(queue_follow_notices, sender=Plan, dispatch_uid="partnerships-follow-plan")

@@ -57,3 +57,16 @@ class MailKind(models.TextChoices):
     AGREEMENT_EXPIRING = "agreement_expiring", _("Agreement expiring")
     CONFIRMATION = "confirmation", _("Subscription confirmation")
     NEWS_DIGEST = "news_digest", _("News digest")
+    FOLLOW_CHANGE = "follow_change", _("Change of a followed action or plan")
+
+
+class SubscriptionKind(models.TextChoices):
+    NEWS = "news", _("News")
+    FOLLOW = "follow", _("Follows an action or a plan")
+
+
+class SendState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

@@ -23,8 +23,9 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -32,8 +33,8 @@ from django.utils.translation import gettext as _
 
 from municipia.core.mail import templated_email
 from municipia.organizations.selectors import editor_addresses
-from municipia.partnerships.choices import CommitmentStatus, MailKind, NewsStatus
-from municipia.partnerships.models import Agreement, MailSent, NewsPost, Subscription
+from municipia.partnerships.choices import CommitmentStatus, MailKind, NewsStatus, SendState, SubscriptionKind
+from municipia.partnerships.models import Agreement, MailSent, NewsletterSend, NewsPost, Subscription
 from municipia.partnerships.selectors import commitment_state, commitments_with_work
 
 logger = logging.getLogger(__name__)
@@ -84,35 +85,45 @@ def subscription_from_token(token: str, *, purpose: str) -> Subscription:
     return subscription
 
 
-def _links(subscription: Subscription) -> dict[str, str]:
+def subscription_links(subscription: Subscription) -> dict[str, str]:
     with translation.override(subscription.language):
         unsubscribe = reverse("partnerships:subscription-cancel", kwargs={"token": unsubscribe_token(subscription)})
         confirm = reverse("partnerships:subscription-confirm", kwargs={"token": confirm_token(subscription)})
     return {"unsubscribe_url": site_link(unsubscribe), "confirm_url": site_link(confirm)}
 
 
-def _with_unsubscribe_headers(message: EmailMultiAlternatives, unsubscribe_url: str) -> EmailMultiAlternatives:
+def with_unsubscribe_headers(message: EmailMultiAlternatives, unsubscribe_url: str) -> EmailMultiAlternatives:
     # RFC 2369 and RFC 8058: mail programs offer their own one-click "unsubscribe" button.
     message.extra_headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
     message.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return message
 
 
-def _deliver(kind: str, key: str, recipient: str, build: Callable[[], EmailMultiAlternatives]) -> bool:
-    """Records and sends one e-mail atomically; False when already sent or the mail server refused."""
+SENT, ALREADY, FAILED = "sent", "already", "failed"
+
+
+def attempt(kind: str, key: str, recipient: str, build: Callable[[], EmailMultiAlternatives]) -> str:
+    """Records and sends one e-mail atomically: SENT, ALREADY (recorded before, or moved on by a
+    concurrent run) or FAILED (the mail server refused; the record is rolled back for the next run)."""
     try:
         with transaction.atomic():
             MailSent.objects.create(kind=kind, key=key, recipient=recipient)
             build().send()
     except IntegrityError:
-        return False
+        return ALREADY
     except OSError:
         logger.exception("E-mail %s %s to %s could not be sent", kind, key, recipient)
-        return False
-    return True
+        return FAILED
+    return SENT
+
+
+def _deliver(kind: str, key: str, recipient: str, build: Callable[[], EmailMultiAlternatives]) -> bool:
+    return attempt(kind, key, recipient, build) == SENT
 
 
 def _scope_title(subscription: Subscription) -> str:
+    if subscription.action_id:
+        return str(subscription.action)
     if subscription.plan_id:
         return str(subscription.plan)
     if subscription.organization_id:
@@ -123,13 +134,21 @@ def _scope_title(subscription: Subscription) -> str:
 def send_confirmation(subscription: Subscription) -> bool:
     """The double opt-in e-mail; once per subscription and address (a repeated request resends
     only after the link expired)."""
-    context = {"subscription": subscription, "scope_title": _scope_title(subscription), **_links(subscription)}
+    context = {
+        "subscription": subscription,
+        "scope_title": _scope_title(subscription),
+        **subscription_links(subscription),
+    }
     key = f"subscription-{subscription.pk}-{timezone.now():%Y%m%d}"
 
+    template = (
+        "partnerships/email/confirm_follow"
+        if subscription.kind == SubscriptionKind.FOLLOW
+        else "partnerships/email/confirm"
+    )
+
     def build() -> EmailMultiAlternatives:
-        return templated_email(
-            "partnerships/email/confirm", context, to=subscription.email, language=subscription.language
-        )
+        return templated_email(template, context, to=subscription.email, language=subscription.language)
 
     return _deliver(MailKind.CONFIRMATION, key, subscription.email, build)
 
@@ -236,11 +255,17 @@ def send_reminders(*, now: dt.datetime | None = None, dry_run: bool = False) -> 
 # --- News digests
 
 
+def news_subscriptions() -> "QuerySet[Subscription]":
+    """The confirmed subscriptions to news (not the follows of actions and plans)."""
+    return Subscription.objects.filter(kind=SubscriptionKind.NEWS, confirmed_at__isnull=False)
+
+
 @dataclass
 class DigestRun:
     subscriptions: int = 0
     sent: int = 0
     posts: int = 0
+    failed: int = 0
 
 
 def _live_posts(since: dt.datetime, now: dt.datetime) -> list[NewsPost]:
@@ -266,7 +291,7 @@ def _matches(subscription: Subscription, post: NewsPost) -> bool:
 def _confirmed(batch: int) -> Iterator[list[Subscription]]:
     """Confirmed subscriptions in batches by id (keyset pagination: constant memory, fixed queries a batch)."""
     last = 0
-    base = Subscription.objects.filter(confirmed_at__isnull=False).select_related("plan", "organization")
+    base = news_subscriptions().select_related("plan", "organization")
     while True:
         chunk = list(base.filter(pk__gt=last).order_by("pk")[:batch])
         if not chunk:
@@ -287,7 +312,7 @@ def send_news_digests(
     now = now or timezone.now()
     run = DigestRun()
     oldest = (
-        Subscription.objects.filter(confirmed_at__isnull=False)
+        news_subscriptions()
         .annotate(mark=Coalesce("last_sent_at", "confirmed_at"))
         .order_by("mark")
         .values_list("mark", flat=True)[:1]
@@ -298,23 +323,51 @@ def send_news_digests(
     posts = _live_posts(since, now)
     run.posts = len(posts)
     for chunk in _confirmed(batch):
-        for subscription in chunk:
-            run.subscriptions += 1
-            mark = subscription.last_sent_at or subscription.confirmed_at or since
-            fresh = [
-                post
-                for post in posts
-                if post.publish_at is not None and post.publish_at > mark and _matches(subscription, post)
-            ]
-            if fresh and _send_digest(subscription, fresh, now):
-                run.sent += 1
+        # One connection to the mail server a batch, not one per e-mail. If it cannot be opened,
+        # each e-mail tries on its own and a refusal is counted as a failure, as it would be anyway.
+        connection = get_connection()
+        try:
+            connection.open()
+        except OSError:
+            logger.warning("The mail server did not accept a connection; sending e-mail by e-mail")
+            connection = None
+        try:
+            _send_chunk(chunk, posts, since, now, run, connection)
+        finally:
+            if connection is not None:
+                connection.close()
         if progress is not None:
             progress(run)
     return run
 
 
-def _send_digest(subscription: Subscription, posts: list[NewsPost], now: dt.datetime) -> bool:
-    links = _links(subscription)
+def _send_chunk(
+    chunk: list[Subscription],
+    posts: list[NewsPost],
+    since: dt.datetime,
+    now: dt.datetime,
+    run: DigestRun,
+    connection: Any,
+) -> None:
+    for subscription in chunk:
+        run.subscriptions += 1
+        mark = subscription.last_sent_at or subscription.confirmed_at or since
+        fresh = [
+            post
+            for post in posts
+            if post.publish_at is not None and post.publish_at > mark and _matches(subscription, post)
+        ]
+        if not fresh:
+            continue
+        outcome = _send_digest(subscription, fresh, now, connection)
+        if outcome == SENT:
+            run.sent += 1
+        elif outcome == FAILED:
+            run.failed += 1
+
+
+def _send_digest(subscription: Subscription, posts: list[NewsPost], now: dt.datetime, connection: Any = None) -> str:
+    links = subscription_links(subscription)
     context = {
         "subscription": subscription,
         "scope_title": _scope_title(subscription),
@@ -334,6 +387,57 @@ def _send_digest(subscription: Subscription, posts: list[NewsPost], now: dt.date
             message = templated_email(
                 "partnerships/email/news_digest", context, to=subscription.email, language=subscription.language
             )
-        return _with_unsubscribe_headers(message, links["unsubscribe_url"])
+        message.connection = connection
+        return with_unsubscribe_headers(message, links["unsubscribe_url"])
 
-    return _deliver(MailKind.NEWS_DIGEST, key, subscription.email, build)
+    return attempt(MailKind.NEWS_DIGEST, key, subscription.email, build)
+
+
+# --- A newsletter send: the digests run with its state and counts kept for the progress page
+
+
+def run_newsletter_send(
+    send: NewsletterSend,
+    *,
+    now: dt.datetime | None = None,
+    batch: int = DIGEST_BATCH,
+    on_batch: Callable[[DigestRun], None] | None = None,
+) -> NewsletterSend:
+    """Runs a queued send once (a second call, or a second worker, does nothing), writing its counts
+    after every batch; an unexpected error marks it failed with the error, and what was sent stays
+    recorded, so queuing a new send finishes the rest without sending anything twice."""
+    now = now or timezone.now()
+    started = timezone.now()
+    total = news_subscriptions().count()
+    claimed = NewsletterSend.objects.filter(pk=send.pk, state=SendState.QUEUED).update(
+        state=SendState.SENDING, started_at=started, total=total
+    )
+    if not claimed:
+        send.refresh_from_db()
+        return send
+
+    def progress(run: DigestRun) -> None:
+        NewsletterSend.objects.filter(pk=send.pk).update(
+            processed=run.subscriptions, sent=run.sent, failed=run.failed, posts=run.posts
+        )
+        if on_batch is not None:
+            on_batch(run)
+
+    try:
+        run = send_news_digests(now=now, batch=batch, progress=progress)
+    except Exception as exc:  # noqa: BLE001 - any failure is shown on the progress page
+        logger.exception("Newsletter send %s failed", send.pk)
+        NewsletterSend.objects.filter(pk=send.pk).update(
+            state=SendState.FAILED, finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+    else:
+        NewsletterSend.objects.filter(pk=send.pk).update(
+            state=SendState.DONE,
+            finished_at=timezone.now(),
+            processed=run.subscriptions,
+            sent=run.sent,
+            failed=run.failed,
+            posts=run.posts,
+        )
+    send.refresh_from_db()
+    return send

@@ -18,6 +18,8 @@ from municipia.partnerships.choices import (
     CommitmentStatus,
     MailKind,
     NewsStatus,
+    SendState,
+    SubscriptionKind,
     Verdict,
 )
 from municipia.strategy.models import Action, Plan
@@ -60,6 +62,8 @@ class Agreement(RequiresOneLanguageMixin, TimeStampedModel):
                 name="agreement_expires_after_start",
             ),
         ]
+        # The register, newest first, stays an index walk at 100,000 agreements (benchmarks/partnerships.py).
+        indexes = [models.Index(fields=["is_public", "-signed_on", "id"], name="agreement_register")]
 
     def __str__(self) -> str:
         return self.title
@@ -242,7 +246,11 @@ class Clarification(RequiresOneLanguageMixin, TimeStampedModel):
         ordering = ["-published_at", "-created_at", "id"]
         verbose_name = _("clarification")
         verbose_name_plural = _("clarifications")
-        indexes = [models.Index(fields=["status", "published_at"])]
+        indexes = [
+            models.Index(fields=["status", "published_at"]),
+            # The register's order, so a page of it is an index walk at 100,000 entries.
+            models.Index(fields=["status", "-published_at", "-created_at", "-id"], name="clarification_register"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -321,7 +329,11 @@ class NewsPost(RequiresOneLanguageMixin, TimeStampedModel):
         ordering = ["-publish_at", "-id"]
         verbose_name = _("news post")
         verbose_name_plural = _("news posts")
-        indexes = [models.Index(fields=["status", "publish_at"])]
+        indexes = [
+            models.Index(fields=["status", "publish_at"]),
+            # The news list's order (newest first), so a page of it is an index walk at 100,000 posts.
+            models.Index(fields=["-publish_at", "-id"], name="newspost_list"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -352,14 +364,20 @@ class NewsPost(RequiresOneLanguageMixin, TimeStampedModel):
 
 
 class Subscription(TimeStampedModel):
-    """An e-mail address following the news of the site, of a plan or of an organisation.
+    """An e-mail address following the news (of the site, a plan or an organisation), or following
+    one action or plan to be told when its status or progress changes (`kind` "follow").
 
     No account is needed: it is confirmed by a signed link sent to the address (double opt-in) and
-    ended by a signed one-click link in every e-mail. `last_sent_at` is how far the digests have got.
+    ended by a signed one-click link in every e-mail; a signed-in user's follow is confirmed at once
+    and carries the `user`. `last_sent_at` is how far the digests have got; `notified_state` is
+    what a follower was last told (status, computed status, progress), the base of the next "before → after".
     """
 
     email = models.EmailField(_("e-mail"))
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=SubscriptionKind.choices, default=SubscriptionKind.NEWS, editable=False
+    )
     plan = models.ForeignKey(
         Plan,
         on_delete=models.CASCADE,
@@ -376,10 +394,30 @@ class Subscription(TimeStampedModel):
         related_name="subscriptions",
         verbose_name=_("organisation"),
     )
-    #: "site", "plan-<id>" or "organization-<id>": one subscription per address and scope.
+    action = models.ForeignKey(
+        Action,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="followers",
+        verbose_name=_("action"),
+        editable=False,
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="follows",
+        verbose_name=_("user"),
+        editable=False,
+    )
+    #: "site", "plan-<id>", "organization-<id>", "follow-plan-<id>" or "follow-action-<id>":
+    #: one subscription per address and scope.
     scope = models.CharField(_("scope"), max_length=40, editable=False)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     last_sent_at = models.DateTimeField(_("news sent up to"), null=True, blank=True)
+    notified_state = models.JSONField(_("state last notified"), default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["email", "scope", "id"]
@@ -391,14 +429,81 @@ class Subscription(TimeStampedModel):
                 condition=models.Q(plan__isnull=True) | models.Q(organization__isnull=True),
                 name="subscription_one_scope",
             ),
+            models.CheckConstraint(
+                condition=models.Q(kind=SubscriptionKind.NEWS, action__isnull=True)
+                | models.Q(
+                    kind=SubscriptionKind.FOLLOW, organization__isnull=True, action__isnull=False, plan__isnull=True
+                )
+                | models.Q(
+                    kind=SubscriptionKind.FOLLOW, organization__isnull=True, action__isnull=True, plan__isnull=False
+                ),
+                name="subscription_follow_one_target",
+            ),
         ]
-        indexes = [models.Index(fields=["confirmed_at", "id"])]
+        indexes = [
+            models.Index(fields=["confirmed_at", "id"]),
+            models.Index(fields=["kind", "id"], name="subscription_kind_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} · {self.scope}"
 
     def get_absolute_url(self) -> str:
+        if self.kind == SubscriptionKind.FOLLOW:
+            target = self.action if self.action_id else self.plan
+            if target is not None:
+                return target.get_absolute_url()
         return reverse("partnerships:newspost-list")
+
+    @property
+    def target(self) -> Action | Plan | None:
+        """The followed action or plan (of a follow)."""
+        if self.kind != SubscriptionKind.FOLLOW:
+            return None
+        return self.action if self.action_id else self.plan
+
+
+class NewsletterSend(models.Model):
+    """One run of the news digests, queued by a site administrator or the daily schedule: its
+    state and counts, updated by the worker after every batch, are the progress page."""
+
+    state = models.CharField(_("state"), max_length=10, choices=SendState.choices, default=SendState.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    total = models.PositiveIntegerField(_("subscriptions"), default=0)
+    processed = models.PositiveIntegerField(_("subscriptions read"), default=0)
+    sent = models.PositiveIntegerField(_("e-mails sent"), default=0)
+    failed = models.PositiveIntegerField(_("failures"), default=0)
+    posts = models.PositiveIntegerField(_("news posts"), default=0)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("newsletter send")
+        verbose_name_plural = _("newsletter sends")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} · {self.get_state_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:newsletter-send-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in (SendState.QUEUED, SendState.SENDING)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.processed / self.total) if self.total else (100 if not self.is_running else 0)
 
 
 class MailSent(models.Model):

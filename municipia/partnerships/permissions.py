@@ -73,3 +73,6 @@ rules.add_perm("partnerships.follow_commitment", can_edit_agreement)
 # Subscriptions are personal data: site administrators only (their owners use the signed links).
 for action_name in ("add", "change", "delete"):
     rules.add_perm(f"partnerships.{action_name}_subscription", is_site_admin)
+
+# Sending the newsletter to every subscriber, and watching its progress: site administrators.
+rules.add_perm("partnerships.send_newsletter", is_site_admin)

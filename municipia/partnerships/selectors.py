@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -25,9 +26,17 @@ from municipia.governance.entities import MEETING, TASK
 from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids
 from municipia.organizations.selectors import organization_list
-from municipia.partnerships.choices import ClarificationStatus, CommitmentStatus
+from municipia.partnerships.choices import ClarificationStatus, CommitmentStatus, SubscriptionKind
 from municipia.partnerships.entities import AGREEMENT, CLARIFICATION, NEWS_POST
-from municipia.partnerships.models import Agreement, Clarification, Commitment, NewsPost, Signatory
+from municipia.partnerships.models import (
+    Agreement,
+    Clarification,
+    Commitment,
+    NewsletterSend,
+    NewsPost,
+    Signatory,
+    Subscription,
+)
 from municipia.strategy.choices import ActionStatus
 from municipia.strategy.entities import ACTION, PLAN
 from municipia.strategy.models import Action, Plan
@@ -293,3 +302,71 @@ def action_commitment_counts(action_ids: Any) -> dict[int, tuple[int, int]]:
         count=Count("id"), done=Count("id", filter=Q(commitment__status=CommitmentStatus.DELIVERED))
     )
     return {row["action_id"]: (row["count"], row["done"]) for row in rows}
+
+
+# --- Following actions and plans
+
+
+def follow_section(user: User, obj: Action | Plan) -> dict[str, Any]:
+    """The follow button of an action or plan page: whether the reader follows it (one query when
+    signed in, none otherwise; an anonymous reader is offered the e-mail form)."""
+    kind = "action" if isinstance(obj, Action) else "plan"
+    following = False
+    if user is not None and user.is_authenticated:
+        following = Subscription.objects.filter(user_id=user.pk, scope=f"follow-{kind}-{obj.pk}").exists()
+    key = obj.pk if kind == "action" else getattr(obj, "slug", obj.pk)
+    return {
+        "follow": {
+            "kind": kind,
+            "following": following,
+            "url": reverse(f"partnerships:follow-{kind}", args=[key]),
+            "unfollow_url": reverse(f"partnerships:unfollow-{kind}", args=[key]),
+        }
+    }
+
+
+FOLLOWS_ON_MY_WORK = 25
+
+
+def follows_of(user: User) -> QuerySet[Subscription]:
+    """The actions and plans a signed-in user follows, with what the list shows (one query)."""
+    return (
+        Subscription.objects.filter(user__pk=int(getattr(user, "pk", 0) or 0), kind=SubscriptionKind.FOLLOW)
+        .select_related("action", "action__plan", "plan")
+        .order_by("-created_at", "-id")
+    )
+
+
+def my_work_follows(user: User) -> list[WorkList]:
+    """The "My work" list of what the user follows (changes are e-mailed to them)."""
+    if user is None or not user.is_authenticated:
+        return []
+    follows = list(follows_of(user)[: FOLLOWS_ON_MY_WORK + 1])
+    if not follows:
+        return []
+    items = []
+    for subscription in follows[:FOLLOWS_ON_MY_WORK]:
+        target = subscription.target
+        if target is None:
+            continue
+        where = str(_("Action")) if subscription.action_id else str(_("Plan"))
+        items.append(WorkItem(str(target)[:140], target.get_absolute_url(), where))
+    return [
+        WorkList(
+            key="follows",
+            title=_("Following"),
+            items=items,
+            total=len(follows)
+            if len(follows) <= FOLLOWS_ON_MY_WORK
+            else Subscription.objects.filter(
+                user__pk=int(getattr(user, "pk", 0) or 0), kind=SubscriptionKind.FOLLOW
+            ).count(),
+        )
+    ]
+
+
+# --- Newsletter sends
+
+
+def newsletter_sends() -> QuerySet[NewsletterSend]:
+    return NewsletterSend.objects.select_related("requested_by").order_by("-created_at", "-id")

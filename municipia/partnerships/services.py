@@ -22,7 +22,7 @@ from municipia.diagnosis.models import Campaign
 from municipia.governance.models import Meeting, Task
 from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids
-from municipia.partnerships.choices import ClarificationStatus, NewsStatus
+from municipia.partnerships.choices import ClarificationStatus, NewsStatus, SubscriptionKind
 from municipia.partnerships.entities import (
     AGREEMENT,
     CLARIFICATION,
@@ -38,6 +38,7 @@ from municipia.partnerships.models import (
     Clarification,
     ClarificationVersion,
     Commitment,
+    NewsletterSend,
     NewsPost,
     Signatory,
     Subscription,
@@ -438,12 +439,23 @@ def subscription_scope(*, plan: Plan | None, organization: Organization | None) 
     return "site"
 
 
+def follow_scope(target: Action | Plan) -> str:
+    return f"follow-action-{target.pk}" if isinstance(target, Action) else f"follow-plan-{target.pk}"
+
+
 def _clean_subscription(subscription: Subscription) -> Subscription:
     subscription.email = (subscription.email or "").strip().lower()
-    subscription.scope = subscription_scope(plan=subscription.plan, organization=subscription.organization)
+    if subscription.kind == SubscriptionKind.FOLLOW:
+        target = subscription.action if subscription.action_id else subscription.plan
+        assert target is not None
+        subscription.scope = follow_scope(target)
+    else:
+        subscription.scope = subscription_scope(plan=subscription.plan, organization=subscription.organization)
     subscription.full_clean(validate_constraints=False)
     same = Subscription.objects.filter(email=subscription.email, scope=subscription.scope)
     if same.exclude(pk=subscription.pk).exists():
+        if subscription.kind == SubscriptionKind.FOLLOW:
+            raise ValidationError({"email": _("This address already follows it.")})
         raise ValidationError({"email": _("This address already follows these news.")})
     return subscription
 
@@ -478,7 +490,14 @@ def subscription_confirm(*, subscription: Subscription) -> Subscription:
     if subscription.confirmed_at is None:
         subscription.confirmed_at = timezone.now()
         subscription.last_sent_at = subscription.confirmed_at
-        subscription.save(update_fields=["confirmed_at", "last_sent_at", "updated_at"])
+        fields = ["confirmed_at", "last_sent_at", "updated_at"]
+        if subscription.kind == SubscriptionKind.FOLLOW and subscription.target is not None:
+            # Changes from now on are told: the state at confirmation is the "before" of the first.
+            from municipia.partnerships.follows import current_state
+
+            subscription.notified_state = current_state(subscription.target)
+            fields.append("notified_state")
+        subscription.save(update_fields=fields)
     return subscription
 
 
@@ -507,3 +526,103 @@ def subscription_update(*, acting_user: User | None, subscription: Subscription,
 @transaction.atomic
 def subscription_delete(*, acting_user: User | None, subscription: Subscription) -> None:
     subscription.delete()
+
+
+# --- Following an action or a plan (a subscription of kind "follow")
+
+
+def _follow_target(action: Action | None, plan: Plan | None) -> dict[str, Any]:
+    if (action is None) == (plan is None):
+        raise ValidationError({"action": _("Follow one action or one plan.")})
+    return {"action": action} if action is not None else {"plan": plan}
+
+
+def _target_of(action: Action | None, plan: Plan | None) -> Action | Plan:
+    target = action if action is not None else plan
+    if target is None or (action is not None and plan is not None):
+        raise ValidationError({"action": _("Follow one action or one plan.")})
+    return target
+
+
+@transaction.atomic
+def follow_create(
+    *, acting_user: User, language: str, action: Action | None = None, plan: Plan | None = None
+) -> Subscription:
+    """A signed-in user follows an action or a plan (which the caller fetched through the user's
+    scoped getter); confirmed at once, told of changes from now on. Following twice is one follow."""
+    from municipia.partnerships.follows import current_state
+
+    if acting_user is None or not acting_user.is_authenticated:
+        raise ValidationError({"email": _("Sign in, or give an e-mail address to confirm.")})
+    email = (getattr(acting_user, "email", "") or "").strip().lower()
+    if not email:
+        raise ValidationError({"email": _("Your account has no e-mail address: add one to your profile first.")})
+    target = _target_of(action, plan)
+    scope = follow_scope(target)
+    existing = Subscription.objects.filter(user_id=acting_user.pk, scope=scope).first()
+    if existing is not None:
+        return existing
+    # The address may have followed it before signing in (confirmed or not): it becomes the user's.
+    subscription = Subscription.objects.filter(email=email, scope=scope).first() or Subscription(
+        kind=SubscriptionKind.FOLLOW, email=email, language=language, **_follow_target(action, plan)
+    )
+    subscription.user_id = acting_user.pk
+    _clean_subscription(subscription)
+    subscription.confirmed_at = subscription.confirmed_at or timezone.now()
+    subscription.last_sent_at = subscription.last_sent_at or subscription.confirmed_at
+    if not subscription.notified_state:
+        subscription.notified_state = current_state(target)
+    subscription.save()
+    return subscription
+
+
+@transaction.atomic
+def follow_request(
+    *, email: str, language: str, action: Action | None = None, plan: Plan | None = None
+) -> Subscription:
+    """A reader without an account asks to follow: a confirmation link is e-mailed (double opt-in).
+
+    An address that asked before without confirming is sent the link again; a confirmed one is
+    refused, naming the e-mail field. Nothing is saved or sent on bad input."""
+    from municipia.partnerships import mail
+
+    target = _target_of(action, plan)
+    existing = Subscription.objects.filter(
+        email=(email or "").strip().lower(), scope=follow_scope(target), confirmed_at__isnull=True
+    ).first()
+    subscription = existing or Subscription(
+        kind=SubscriptionKind.FOLLOW, email=email, language=language, **_follow_target(action, plan)
+    )
+    subscription.language = language
+    _clean_subscription(subscription)
+    subscription.save()
+    transaction.on_commit(lambda: mail.send_confirmation(subscription))
+    return subscription
+
+
+@transaction.atomic
+def follow_cancel(*, acting_user: User, action: Action | None = None, plan: Plan | None = None) -> int:
+    """The signed-in user stops following (anonymous followers use the signed link); the number ended."""
+    target = action if action is not None else plan
+    if target is None or acting_user is None or not acting_user.is_authenticated:
+        return 0
+    deleted, _detail = Subscription.objects.filter(user_id=acting_user.pk, scope=follow_scope(target)).delete()
+    return deleted
+
+
+# --- Newsletter sends
+
+
+@transaction.atomic
+def newsletter_send_queue(*, acting_user: User | None) -> NewsletterSend:
+    """Queues a send of the news digests for the worker (a running one is returned instead of a second)."""
+    running = NewsletterSend.objects.filter(state__in=["queued", "sending"]).order_by("-created_at").first()
+    if running is not None:
+        return running
+    send = NewsletterSend.objects.create(
+        requested_by_id=acting_user.pk if acting_user is not None and acting_user.is_authenticated else None
+    )
+    from municipia.partnerships import tasks
+
+    transaction.on_commit(lambda: tasks.send_newsletter.delay(send.pk))
+    return send

@@ -58,5 +58,13 @@ urlpatterns = [
     path("news/subscribe/", views.subscribe, name="subscribe"),
     path("news/subscribe/confirm/<str:token>/", views.ConfirmView.as_view(), name="subscription-confirm"),
     path("news/unsubscribe/<str:token>/", views.UnsubscribeView.as_view(), name="subscription-cancel"),
+    # Newsletter sends and their progress (site administrators).
+    path("news/sends/", views.NewsletterSendListView.as_view(), name="newsletter-send-list"),
+    path("news/sends/<int:pk>/", views.NewsletterSendDetailView.as_view(), name="newsletter-send-detail"),
     path("news/<slug:slug>/", views.news_detail, name="newspost-detail"),
+    # Following an action or a plan.
+    path("follow/actions/<int:key>/", views.FollowView.as_view(kind="action"), name="follow-action"),
+    path("follow/actions/<int:key>/stop/", views.UnfollowView.as_view(kind="action"), name="unfollow-action"),
+    path("follow/plans/<slug:key>/", views.FollowView.as_view(kind="plan"), name="follow-plan"),
+    path("follow/plans/<slug:key>/stop/", views.UnfollowView.as_view(kind="plan"), name="unfollow-plan"),
 ]

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import URLPattern, path
 from django.utils.decorators import method_decorator
 from django.utils.safestring import SafeString, mark_safe
@@ -31,10 +31,10 @@ from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids
 from municipia.organizations.selectors import organization_find, organization_list
 from municipia.partnerships import jsonld, mail, selectors, services
-from municipia.partnerships.choices import ClarificationStatus
+from municipia.partnerships.choices import ClarificationStatus, SubscriptionKind
 from municipia.partnerships.entities import CLARIFICATION, DOCUMENT
 from municipia.partnerships.forms import SubscriptionForm
-from municipia.partnerships.models import AgreementDocument
+from municipia.partnerships.models import AgreementDocument, NewsletterSend
 from municipia.strategy import services as strategy_services
 from municipia.strategy.choices import ActionStatus
 from municipia.strategy.entities import ACTION, PLAN
@@ -268,11 +268,17 @@ class SubscriptionLinkView(View):
         except ValidationError as exc:
             return None, " ".join(exc.messages)
 
+    @staticmethod
+    def _template(subscription) -> str:
+        if subscription is not None and subscription.kind == SubscriptionKind.FOLLOW:
+            return "partnerships/follow.html"
+        return "partnerships/subscription.html"
+
     def get(self, request, token: str):
         subscription, error = self._subscription(token)
         state = "invalid" if subscription is None else f"{self.purpose}-ask"
         context = {"state": state, "error": error, "subscription": subscription}
-        return render(request, "partnerships/subscription.html", context, status=400 if error else 200)
+        return render(request, self._template(subscription), context, status=400 if error else 200)
 
     def post(self, request, token: str):
         subscription, error = self._subscription(token)
@@ -282,7 +288,8 @@ class SubscriptionLinkView(View):
             services.subscription_confirm(subscription=subscription)
         else:
             services.subscription_cancel(subscription=subscription)
-        return render(request, "partnerships/subscription.html", {"state": f"{self.purpose}-done"})
+        context = {"state": f"{self.purpose}-done", "subscription": subscription}
+        return render(request, self._template(subscription), context)
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -293,3 +300,103 @@ class UnsubscribeView(SubscriptionLinkView):
 
 class ConfirmView(SubscriptionLinkView):
     purpose = "confirm"
+
+
+# --- Following an action or a plan
+
+
+class FollowView(View):
+    """Follow an action or a plan. A signed-in reader follows with one button (POST); a visitor
+    gives an address and confirms it by a signed link (double opt-in), as for the newsletter.
+
+    Hand-written: one page for two kinds of target and two kinds of reader, no entity's form. The
+    target is fetched through the reader's scoped getter, so a plan or action they cannot see is
+    404 alike for missing and forbidden, and cannot be followed."""
+
+    kind = "action"
+
+    def target(self, request, key):
+        if self.kind == "action":
+            return ACTION.get(request.user, pk=key)
+        return PLAN.get(request.user, slug=key)
+
+    def _context(self, target, **extra):
+        return {"target": target, "kind": self.kind, **extra}
+
+    def get(self, request, key):
+        target = self.target(request, key)
+        following = False
+        if request.user.is_authenticated:
+            following = bool(selectors.follow_section(request.user, target)["follow"]["following"])
+        form = SubscriptionForm(initial={"language": current_language()})
+        return render(
+            request, "partnerships/follow.html", self._context(target, state="form", form=form, following=following)
+        )
+
+    def post(self, request, key):
+        target = self.target(request, key)
+        on = {self.kind: target}
+        if request.user.is_authenticated:
+            try:
+                services.follow_create(acting_user=request.user, language=current_language(), **on)
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("You follow it: changes of its status or progress are e-mailed to you."))
+            return HttpResponseRedirect(target.get_absolute_url())
+        form = SubscriptionForm(request.POST)
+        if form.is_valid():
+            try:
+                services.follow_request(**form.cleaned_data, **on)
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                return render(request, "partnerships/follow.html", self._context(target, state="requested"))
+        return render(request, "partnerships/follow.html", self._context(target, state="form", form=form), status=400)
+
+
+class UnfollowView(FollowView):
+    """A signed-in reader stops following (POST only); visitors use the signed link of their e-mails."""
+
+    def get(self, request, key):
+        return HttpResponseRedirect(self.target(request, key).get_absolute_url())
+
+    def post(self, request, key):
+        target = self.target(request, key)
+        if request.user.is_authenticated and services.follow_cancel(acting_user=request.user, **{self.kind: target}):
+            messages.success(request, _("You no longer follow it."))
+        return HttpResponseRedirect(target.get_absolute_url())
+
+
+# --- Newsletter sends: queue one, and watch its progress
+
+
+class NewsletterSendListView(EditorView):
+    """Site administrators queue a send of the news digests and see the earlier ones."""
+
+    permission = "partnerships.send_newsletter"
+
+    def load(self, **kwargs):
+        return None
+
+    def get(self, request):
+        page = paginate(request, selectors.newsletter_sends())
+        return render(request, "partnerships/newsletter_send_list.html", {"page": page, "sends": page.object_list})
+
+    def post(self, request):
+        send = services.newsletter_send_queue(acting_user=request.user)
+        return HttpResponseRedirect(send.get_absolute_url())
+
+
+class NewsletterSendDetailView(EditorView):
+    """The progress of one send: state, counts, failures, times; the page refreshes itself while it runs."""
+
+    permission = "partnerships.send_newsletter"
+
+    def load(self, **kwargs):
+        self.send = get_object_or_404(selectors.newsletter_sends(), pk=kwargs["pk"])
+        return self.send
+
+    def get(self, request, pk: int):
+        send: NewsletterSend = self.send
+        return render(request, "partnerships/newsletter_send_detail.html", {"send": send})

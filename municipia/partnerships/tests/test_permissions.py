@@ -8,8 +8,10 @@ from municipia.partnerships.models import (
     AgreementDocument,
     Clarification,
     Commitment,
+    NewsletterSend,
     NewsPost,
     Signatory,
+    Subscription,
 )
 from municipia.partnerships.tests.factories import (
     AgreementDocumentFactory,
@@ -30,7 +32,8 @@ PUBLISHER_WRITERS = {"editor", "admin"}
 
 
 def fingerprint() -> tuple:
-    return tuple((m.objects.count(), m.history.count()) for m in MODELS)
+    counts = tuple((m.objects.count(), m.history.count()) for m in MODELS)
+    return (*counts, NewsletterSend.objects.count(), Subscription.objects.count())
 
 
 def routes(world) -> list[tuple[str, set[str]]]:
@@ -60,6 +63,8 @@ def routes(world) -> list[tuple[str, set[str]]]:
         (reverse("partnerships:newspost-create", args=["sofia"]), PUBLISHER_WRITERS),
         (reverse("partnerships:newspost-update", args=[n]), PUBLISHER_WRITERS),
         (reverse("partnerships:newspost-delete", args=[n]), PUBLISHER_WRITERS),
+        # Sending the newsletter to every subscriber: site administrators only.
+        (reverse("partnerships:newsletter-send-list"), {"admin"}),
     ]
 
 

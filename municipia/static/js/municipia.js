@@ -80,6 +80,12 @@
   document.querySelectorAll("input[data-picker-url]").forEach(attachPicker);
   document.querySelectorAll(".menu-toggle").forEach(attachMenu);
   markAll();
+  // A page that follows a running job (a newsletter send) reloads itself while it runs: the
+  // server sets data-refresh-seconds only then, so a finished job's page stays still.
+  document.querySelectorAll("[data-refresh-seconds]").forEach(function (box) {
+    var seconds = parseInt(box.getAttribute("data-refresh-seconds"), 10);
+    if (seconds > 0) { window.setTimeout(function () { window.location.reload(); }, seconds * 1000); }
+  });
   var resizing = null;
   window.addEventListener("resize", function () {
     window.clearTimeout(resizing);

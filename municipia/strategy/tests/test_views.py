@@ -483,8 +483,8 @@ def test_plan_page_for_editor_keeps_constant_queries(client, django_assert_max_n
     plan = build_plan(size)
     client.force_login(RoleFactory(organization=plan.owner).user)
     # + governance bodies and tasks, + portfolio proposals and sources, + agreements, news and clarifications,
-    # + statuses
-    with django_assert_max_num_queries(21):
+    # + statuses, + whether the reader follows the plan (partnerships)
+    with django_assert_max_num_queries(22):
         assert client.get(url("plan-detail", plan.slug)).status_code == 200
 
 
@@ -514,8 +514,9 @@ def test_action_page_queries_do_not_grow(client, django_assert_max_num_queries, 
         assert client.get(url("action-detail", action.pk)).status_code == 200
     client.force_login(editor)
     # + portfolio origin (with the seats in bodies) and budget, + partners, + commitments, + the last change,
-    # + whether its linked work is finished (milestones, tasks, commitments: one query each, editors only)
-    with django_assert_max_num_queries(28):
+    # + whether its linked work is finished (milestones, tasks, commitments: one query each, editors only),
+    # + whether the reader follows the action (partnerships)
+    with django_assert_max_num_queries(29):
         assert client.get(url("action-detail", action.pk)).status_code == 200
 
 
