@@ -43,3 +43,11 @@ class PartnershipsConfig(AppConfig):
         register_work("partnerships-follow", my_work_follows)
         post_save.connect(queue_follow_notices, sender=Action, dispatch_uid="partnerships-follow-action")
         post_save.connect(queue_follow_notices, sender=Plan, dispatch_uid="partnerships-follow-plan")
+
+        # A follower's action and plan pages say "Following": their own, so followers do not
+        # share the signed-in readers' copy of those pages (core.cache).
+        from municipia.core.cache import register_reader_rights
+        from municipia.partnerships.choices import SubscriptionKind
+        from municipia.partnerships.models import Subscription
+
+        register_reader_rights(lambda user: Subscription.objects.filter(user_id=user.pk, kind=SubscriptionKind.FOLLOW))

@@ -201,3 +201,23 @@ def test_notice_run_reads_a_fixed_number_of_queries(action, followers, django_as
     with django_assert_max_num_queries(5 + 5 * followers):
         run = follows.send_follow_notices()
     assert run.sent == followers
+
+
+def test_followers_never_get_another_readers_copy_of_the_page(client, action, settings):
+    """Signed-in readers share a cached copy of action pages (core.cache); a follower's says
+    "Following", so it is never taken from, nor given to, the shared copy."""
+    from django.test import Client
+
+    settings.PUBLIC_CACHE = True
+    first, follower = UserFactory(), UserFactory()
+    client.force_login(follower)
+    client.post(reverse("partnerships:follow-action", args=[action.pk]))
+    reader = Client()
+    reader.force_login(first)
+    assert "Follow this action" in reader.get(action.get_absolute_url()).content.decode()  # fills the copy
+    fresh = Client()  # a new session: no confirmation message pending
+    fresh.force_login(follower)
+    html = fresh.get(action.get_absolute_url()).content.decode()
+    assert "Stop following" in html and "Follow this action" not in html
+    html = reader.get(action.get_absolute_url()).content.decode()
+    assert "Follow this action" in html and "Stop following" not in html
