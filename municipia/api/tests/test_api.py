@@ -432,6 +432,8 @@ def test_api_root_lists_the_resources(api, db):
         "departments",
         "roles",
         "action-partners",
+        "body-invitations",
+        "newsletter-sends",
         "plans",
         "axes",
         "challenges",
