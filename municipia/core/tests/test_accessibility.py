@@ -181,8 +181,9 @@ def more_pages(site):
     """One page of each remaining kind: governance, indicators, consultations, portfolio and
     partnerships; `public` for everyone, `signed_in` for the network's editor (who is also a person
     sitting on a body)."""
-    from municipia.diagnosis.tests.factories import CampaignFactory, build_questionnaire
+    from municipia.diagnosis.tests.factories import CampaignFactory, FindingFactory, build_questionnaire
     from municipia.governance.tests.factories import (
+        AgendaItemFactory,
         BodyFactory,
         BodyMemberFactory,
         DecisionFactory,
@@ -208,13 +209,15 @@ def more_pages(site):
     meeting = MeetingFactory(body=body, title_en="Kick-off")
     DecisionFactory(body=body, meeting=meeting, text_en="The plan is approved.")
     TaskFactory(body=body, owner=person, title_en="Draft the call")
+    AgendaItemFactory(meeting=meeting, title_en="Welcome")
     indicator = IndicatorFactory(owner_organization=council, name_en="Online procedures", name_bg="Онлайн услуги")
     ObservationFactory(indicator=indicator, organization=council)
     TargetFactory(indicator=indicator)
     campaign = CampaignFactory(questionnaire=build_questionnaire(owner=network), owner=network, results_public=True)
     proposal = ProposalFactory(axis=action.objective.axis, proposing_council=council, title_en="Shared register")
     scenario = ScenarioFactory(plan=plan, title="Lean year")
-    BudgetLineFactory(action=action)
+    FindingFactory(plan=plan, title_en="Paper forms")
+    source = BudgetLineFactory(action=action).source
     agreement = AgreementFactory(owner=network, title_en="Memorandum of understanding")
     SignatoryFactory(agreement=agreement)
     CommitmentFactory(agreement=agreement)
@@ -239,6 +242,16 @@ def more_pages(site):
         f"/partnerships/news/{news.slug}/",
         "/partnerships/clarifications/",
         f"/partnerships/clarifications/{clarification.slug}/",
+        "/partnerships/news/subscribe/",
+        f"/portfolio/plans/{plan.slug}/sources/",
+        f"/portfolio/plans/{plan.slug}/ranking/",
+        f"/plans/{plan.slug}/changes/",
+        f"/alignment/plans/{plan.slug}/",
+        "/alignment/frameworks/",
+        f"/diagnosis/plans/{plan.slug}/findings/",
+        f"/portfolio/sources/{source.pk}/",
+        f"/surveys/{campaign.slug}/thanks/",
+        f"/alignment/networks/{network.slug}/coverage/",
     ]
     signed_in = [  # a private profile and a submitted proposal are for signed-in readers
         f"/organizations/people/{person.pk}/",
@@ -249,6 +262,23 @@ def more_pages(site):
         f"/portfolio/scenarios/{scenario.pk}/",
         f"/plans/{plan.slug}/progress-update/",
         "/accounts/tokens/",
+        "/accounts/",
+        "/accounts/password/change/",
+        "/accounts/two-factor/setup/",
+        "/diagnosis/",
+        f"/diagnosis/campaigns/{campaign.slug}/",
+        f"/diagnosis/results/campaigns/{campaign.slug}/",
+        f"/diagnosis/questionnaires/{campaign.questionnaire_id}/",
+        f"/portfolio/plans/{plan.slug}/evaluation/",
+        f"/plans/{plan.slug}/history/",
+        f"/governance/bodies/{body.pk}/members/new/",
+        f"/governance/meetings/{meeting.pk}/minutes/",
+        f"/governance/meetings/{meeting.pk}/attendance/",
+        f"/portfolio/plans/{plan.slug}/proposals/new/",
+        f"/partnerships/agreements/{agreement.slug}/commitments/new/",
+        f"/governance/bodies/{body.pk}/edit/",
+        f"/governance/meetings/{meeting.pk}/delete/",
+        f"/organizations/{network.slug}/edit/",
     ]
     return {"public": public, "signed_in": signed_in}
 
