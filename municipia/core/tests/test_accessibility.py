@@ -1,7 +1,10 @@
 """axe-core (vendored, `vendor/axe-core`) over the page templates in headless Chromium: anonymous and
 signed in, in English and Bulgarian, on a desktop and a 390 px phone: no WCAG 2.1 A/AA violation.
 
-One browser for the whole module and one data set per test keep it to a few seconds a page. Also
+One browser for the whole module and one data set per test keep it to a few seconds a page. The
+pages of the apps beyond strategy (governance, indicators, consultations, portfolio, partnerships,
+accounts) are in `more_pages`, checked anonymously and then signed in; each must answer 200 first,
+so a page that 404s cannot pass by showing the error template. Also
 checked in the browser: a wide table takes keyboard focus, the phone header folds behind its
 button, and nothing is wider than the phone's screen.
 """
