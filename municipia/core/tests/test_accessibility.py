@@ -255,6 +255,7 @@ def more_pages(site):
         f"/portfolio/sources/{source.pk}/",
         f"/surveys/{campaign.slug}/thanks/",
         f"/alignment/networks/{network.slug}/coverage/",
+        "/accounts/password/reset/",
     ]
     signed_in = [  # a private profile and a submitted proposal are for signed-in readers
         f"/organizations/people/{person.pk}/",
@@ -282,6 +283,11 @@ def more_pages(site):
         f"/governance/bodies/{body.pk}/edit/",
         f"/governance/meetings/{meeting.pk}/delete/",
         f"/organizations/{network.slug}/edit/",
+        "/indicators/import/",
+        f"/portfolio/plans/{plan.slug}/execution/import/",
+        f"/plans/{plan.slug}/status/",
+        f"/diagnosis/plans/{plan.slug}/report/",
+        f"/indicators/{indicator.pk}/benchmark/{network.slug}/",
     ]
     return {"public": public, "signed_in": signed_in}
 
