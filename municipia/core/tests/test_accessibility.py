@@ -1,7 +1,10 @@
 """axe-core (vendored, `vendor/axe-core`) over the page templates in headless Chromium: anonymous and
 signed in, in English and Bulgarian, on a desktop and a 390 px phone: no WCAG 2.1 A/AA violation.
 
-One browser for the whole module and one data set per test keep it to a few seconds a page. Also
+One browser for the whole module and one data set per test keep it to a few seconds a page. The
+pages of the apps beyond strategy (governance, indicators, consultations, portfolio, partnerships,
+accounts) are in `more_pages`, checked anonymously and then signed in; each must answer 200 first,
+so a page that 404s cannot pass by showing the error template. Also
 checked in the browser: a wide table takes keyboard focus, the phone header folds behind its
 button, and nothing is wider than the phone's screen.
 """
@@ -174,6 +177,153 @@ def test_editor_pages_have_no_wcag_violations_and_errors_take_the_focus(chromium
     assert chromium.switch_to.active_element.get_attribute("id") == "form-errors"
     chromium.execute_script(AXE)
     assert not chromium.execute_async_script(RUN)
+
+
+@pytest.fixture
+def more_pages(site):
+    """One page of each remaining kind: governance, indicators, consultations, portfolio and
+    partnerships; `public` for everyone, `signed_in` for the network's editor (who is also a person
+    sitting on a body)."""
+    from municipia.diagnosis.tests.factories import CampaignFactory, FindingFactory, build_questionnaire
+    from municipia.governance.tests.factories import (
+        AgendaItemFactory,
+        BodyFactory,
+        BodyMemberFactory,
+        DecisionFactory,
+        MeetingFactory,
+        TaskFactory,
+    )
+    from municipia.indicators.tests.factories import IndicatorFactory, ObservationFactory, TargetFactory
+    from municipia.organizations.tests.factories import PersonFactory
+    from municipia.partnerships.tests.factories import (
+        AgreementFactory,
+        ClarificationFactory,
+        CommitmentFactory,
+        NewsPostFactory,
+        SignatoryFactory,
+    )
+    from municipia.portfolio.tests.factories import BudgetLineFactory, ProposalFactory, ScenarioFactory
+
+    plan, action, council, editor = site["plan"], site["action"], site["council"], site["editor"]
+    network = plan.owner
+    person = PersonFactory(full_name="Laia Puig", organization=network, user=editor)
+    body = BodyFactory(plan=plan, name_en="Steering committee", name_bg="Управителен комитет")
+    BodyMemberFactory(body=body, person=person)
+    meeting = MeetingFactory(body=body, title_en="Kick-off")
+    DecisionFactory(body=body, meeting=meeting, text_en="The plan is approved.")
+    TaskFactory(body=body, owner=person, title_en="Draft the call")
+    AgendaItemFactory(meeting=meeting, title_en="Welcome")
+    indicator = IndicatorFactory(owner_organization=council, name_en="Online procedures", name_bg="Онлайн услуги")
+    ObservationFactory(indicator=indicator, organization=council)
+    TargetFactory(indicator=indicator)
+    campaign = CampaignFactory(questionnaire=build_questionnaire(owner=network), owner=network, results_public=True)
+    proposal = ProposalFactory(axis=action.objective.axis, proposing_council=council, title_en="Shared register")
+    scenario = ScenarioFactory(plan=plan, title="Lean year")
+    FindingFactory(plan=plan, title_en="Paper forms")
+    source = BudgetLineFactory(action=action).source
+    agreement = AgreementFactory(owner=network, title_en="Memorandum of understanding")
+    SignatoryFactory(agreement=agreement)
+    CommitmentFactory(agreement=agreement)
+    clarification = ClarificationFactory(publisher=network)
+    news = NewsPostFactory(organization=network, title_en="The network meets")
+    public = [
+        f"/indicators/plans/{plan.slug}/dashboard/",
+        f"/indicators/{indicator.pk}/",
+        f"/governance/plans/{plan.slug}/",
+        f"/governance/bodies/{body.pk}/",
+        f"/governance/meetings/{meeting.pk}/",
+        "/search/?q=procedure",
+        "/consultations/",
+        f"/surveys/{campaign.slug}/",
+        f"/surveys/{campaign.slug}/results/",
+        f"/portfolio/plans/{plan.slug}/",
+        f"/portfolio/plans/{plan.slug}/budget/",
+        f"/portfolio/plans/{plan.slug}/timeline/",
+        "/partnerships/agreements/",
+        f"/partnerships/agreements/{agreement.slug}/",
+        "/partnerships/news/",
+        f"/partnerships/news/{news.slug}/",
+        "/partnerships/clarifications/",
+        f"/partnerships/clarifications/{clarification.slug}/",
+        "/partnerships/news/subscribe/",
+        f"/portfolio/plans/{plan.slug}/sources/",
+        f"/portfolio/plans/{plan.slug}/ranking/",
+        f"/plans/{plan.slug}/changes/",
+        f"/alignment/plans/{plan.slug}/",
+        "/alignment/frameworks/",
+        f"/diagnosis/plans/{plan.slug}/findings/",
+        f"/portfolio/sources/{source.pk}/",
+        f"/surveys/{campaign.slug}/thanks/",
+        f"/alignment/networks/{network.slug}/coverage/",
+        "/accounts/password/reset/",
+    ]
+    signed_in = [  # a private profile and a submitted proposal are for signed-in readers
+        f"/organizations/people/{person.pk}/",
+        f"/portfolio/proposals/{proposal.pk}/",
+        "/governance/me/",
+        "/my-work/",
+        f"/portfolio/plans/{plan.slug}/scenarios/",
+        f"/portfolio/scenarios/{scenario.pk}/",
+        f"/plans/{plan.slug}/progress-update/",
+        "/accounts/tokens/",
+        "/accounts/",
+        "/accounts/password/change/",
+        "/accounts/two-factor/setup/",
+        "/diagnosis/",
+        f"/diagnosis/campaigns/{campaign.slug}/",
+        f"/diagnosis/results/campaigns/{campaign.slug}/",
+        f"/diagnosis/questionnaires/{campaign.questionnaire_id}/",
+        f"/portfolio/plans/{plan.slug}/evaluation/",
+        f"/plans/{plan.slug}/history/",
+        f"/governance/bodies/{body.pk}/members/new/",
+        f"/governance/meetings/{meeting.pk}/minutes/",
+        f"/governance/meetings/{meeting.pk}/attendance/",
+        f"/portfolio/plans/{plan.slug}/proposals/new/",
+        f"/partnerships/agreements/{agreement.slug}/commitments/new/",
+        f"/governance/bodies/{body.pk}/edit/",
+        f"/governance/meetings/{meeting.pk}/delete/",
+        f"/organizations/{network.slug}/edit/",
+        "/indicators/import/",
+        f"/portfolio/plans/{plan.slug}/execution/import/",
+        f"/plans/{plan.slug}/status/",
+        f"/diagnosis/plans/{plan.slug}/report/",
+        f"/indicators/{indicator.pk}/benchmark/{network.slug}/",
+    ]
+    return {"public": public, "signed_in": signed_in}
+
+
+def _check(driver, client, base: str, pages: list[str]) -> list[str]:
+    problems = []
+    for page in pages:
+        status = client.get(f"/en{page}").status_code
+        if status != 200:  # an error page would pass axe and prove nothing about the template
+            problems.append(f"{page}: answered {status}")
+            continue
+        for language, width in SETTINGS:
+            problems += _violations(driver, f"{base}/{language}{page}", width)
+    return problems
+
+
+def _sign_in(driver, base: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.set_window_size(1280, 900)
+    driver.get(f"{base}/en/accounts/login/")
+    driver.find_element(By.ID, "id_username").send_keys("network-editor")
+    driver.find_element(By.ID, "id_password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+
+
+def test_every_other_page_template_has_no_wcag_violations(chromium, live_server, site, more_pages, client):
+    """The governance, indicator, consultation, portfolio and partnership pages, and the signed-in
+    pages (my governance, my work, scenarios, the bulk progress update, the API tokens): anonymous
+    and then signed in."""
+    chromium.delete_all_cookies()
+    problems = _check(chromium, client, live_server.url, more_pages["public"])
+    client.force_login(site["editor"])
+    _sign_in(chromium, live_server.url)
+    problems += _check(chromium, client, live_server.url, more_pages["public"] + more_pages["signed_in"])
+    assert not problems, "\n".join(problems)
 
 
 def test_phone_header_folds_and_wide_tables_take_the_keyboard(chromium, live_server, site):
