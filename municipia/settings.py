@@ -378,6 +378,7 @@ SPECTACULAR_SETTINGS = {
         "ComputedStatusEnum": "municipia.strategy.choices.ComputedStatus",
         # Partners in actions and members of bodies both have a `role`.
         "PartnerRoleEnum": "municipia.strategy.choices.PartnerRole",
+        "MemberRoleEnum": "municipia.governance.choices.MemberRole",
     },
 }
 

@@ -33,7 +33,7 @@ from municipia.partnerships.models import Subscription
 from municipia.strategy.choices import ActionStatus, ComputedStatus, PlanStatus
 from municipia.strategy.entities import ACTION, PLAN
 from municipia.strategy.models import Action, Plan
-from municipia.strategy.selectors import with_status_facts
+from municipia.strategy.selectors import actions_with_status_facts
 from municipia.strategy.status import StatusFacts, computed_status
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def action_states(action_ids: Iterable[int], today: dt.date | None = None) -> di
     ids = list(set(action_ids))
     if not ids:
         return {}
-    annotated: Any = with_status_facts(Action.objects.filter(pk__in=ids), today)
+    annotated: Any = actions_with_status_facts(ids, today)
     rows = annotated.values_list("id", "status", "progress", "start_date", "end_date", "overdue_milestones")
     states: dict[int, State] = {}
     for pk, status, progress, start, end, overdue in rows:

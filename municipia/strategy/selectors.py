@@ -138,6 +138,11 @@ def with_status_facts(actions: QuerySet[Action], today: dt.date | None = None) -
     return actions.annotate(overdue_milestones=Coalesce(Subquery(overdue, output_field=IntegerField()), Value(0)))
 
 
+def actions_with_status_facts(ids: list[int], today: dt.date | None = None) -> QuerySet[Action]:
+    """The actions with these ids, annotated with what their computed status needs (one query)."""
+    return with_status_facts(Action.objects.filter(pk__in=ids), today)
+
+
 def action_status(action: Action, today: dt.date | None = None) -> Verdict:
     """The computed status of an action (annotated by `with_status_facts`, or one query more if not)."""
     today = today or timezone.localdate()

@@ -36,11 +36,28 @@ FUZZ_SETTINGS = hypothesis_settings(
 )
 
 
+@pytest.fixture(autouse=True)
+def one_connection_per_test():
+    """Requests made through WSGI close "old" database connections when they finish, which on
+    PostgreSQL drops the test's transaction; Django's own test client switches that off, and so
+    does this (the same connection serves the test and the requests)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def api_schema(db):
-    from municipia.wsgi import application
+    # Django's own WSGI handler: importing municipia.wsgi would mark this process as a web server
+    # (MUNICIPIA_SERVING), which its subprocesses (the settings tests) would inherit.
+    from django.core.wsgi import get_wsgi_application
 
-    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    return schemathesis.openapi.from_wsgi("/api/schema/?format=json", get_wsgi_application())
 
 
 @pytest.fixture
