@@ -252,7 +252,13 @@ def test_action_delete(api, world):
 def test_action_filters_are_the_html_filters(api, world):
     department = DepartmentFactory(organization=world.council_a)
     other_objective = ObjectiveFactory(axis__plan=world.plan_a)
-    delayed = ActionFactory(objective=other_objective, code="2.1.1", status="delayed", owner_department=department)
+    delayed = ActionFactory(
+        objective=other_objective,
+        code="2.1.1",
+        status="delayed",
+        owner_department=department,
+        title_en="Dark fibre ring",
+    )
     delayed.participants.add(world.council_b)
 
     def codes(**params):
