@@ -1,6 +1,7 @@
 """Schemathesis over the whole OpenAPI schema, in-process (WSGI): no input answers 500, and every
 response matches what the schema documents — as an anonymous visitor (reads) and as an editor
-signed in with an API token (reads and writes).
+signed in with an API token (every write: POST, PUT, PATCH, DELETE; reads are the anonymous pass's,
+and the editor's private reads are the permission matrices').
 
 Bounded and repeatable: a few derandomised examples per operation (FUZZ_EXAMPLES, default 3),
 the editor's pass one per operation (FUZZ_EDITOR_EXAMPLES). The world is small but real: a
@@ -22,7 +23,7 @@ from municipia.organizations.tests.factories import OrganizationFactory, RoleFac
 from municipia.strategy.tests.factories import ActionFactory, PlanFactory
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
-#: The editor's pass covers 313 operations, most of them writes: one derandomised example each keeps
+#: The editor's pass covers some 200 write operations: one derandomised example each keeps
 #: it to a few minutes per database in `make test`; FUZZ_EDITOR_EXAMPLES=25 for a deeper run.
 EDITOR_EXAMPLES = int(os.environ.get("FUZZ_EDITOR_EXAMPLES", "1"))
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
@@ -80,7 +81,7 @@ def test_anonymous_reads_never_fail(case):
     case.call_and_validate(checks=CHECKS)
 
 
-@schema.parametrize()
+@schema.exclude(method="GET").parametrize()
 @hypothesis_settings(FUZZ_SETTINGS, max_examples=EDITOR_EXAMPLES)
-def test_editor_reads_and_writes_never_fail(case, editor_token):
+def test_editor_writes_never_fail(case, editor_token):
     case.call_and_validate(headers={"Authorization": f"Token {editor_token}"}, checks=CHECKS)
