@@ -62,6 +62,26 @@ def _indicator_row(driver, code: str) -> str:
     raise AssertionError(f"No row of {code} in the dashboard's indicators")
 
 
+def _choose_file(driver, wait, path: str) -> None:
+    """Puts `path` into the upload's file field, again if Chromium answers while it is still
+    swapping the page in ("Node with given id does not belong to the document")."""
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    from selenium.webdriver.common.by import By
+
+    def attempt(d) -> bool:
+        try:
+            d.find_element(By.ID, "id_file").send_keys(path)
+        except StaleElementReferenceException:
+            return False
+        except WebDriverException as error:
+            if "does not belong to the document" not in str(error):
+                raise
+            return False
+        return True
+
+    wait.until(attempt)
+
+
 def test_editor_imports_a_csv_and_the_dashboard_shows_the_value_off_track(
     browser,  # noqa: F811
     live_server,
@@ -97,7 +117,7 @@ def test_editor_imports_a_csv_and_the_dashboard_shows_the_value_off_track(
         encoding="utf-8",
     )
     browser.get(f"{live_server.url}/en/indicators/import/")
-    browser.find_element(By.ID, "id_file").send_keys(str(csv_file))
+    _choose_file(browser, wait, str(csv_file))
     browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
 
     # The preview shows what will be imported; nothing is saved yet.
@@ -107,8 +127,9 @@ def test_editor_imports_a_csv_and_the_dashboard_shows_the_value_off_track(
     assert "tremp-values.csv" in main
     assert "Ajuntament de Tremp" in main and "21.5" in main
     assert indicator.observations.count() == 0
+    preview = browser.find_element(By.TAG_NAME, "main")
     browser.find_element(By.XPATH, "//main//button[normalize-space()='Import 1 value']").click()
-    wait.until(ec.url_contains("/en/indicators/"))
+    wait.until(ec.staleness_of(preview))
     wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "main"), "1 observation imported (0 replaced)."))
 
     # After: the dashboard counts the value off track and names the indicator and the council.
