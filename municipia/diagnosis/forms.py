@@ -5,7 +5,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from municipia.core.forms import ServiceModelForm
+from municipia.core.forms import ServiceModelForm, plain_empty_choice
 from municipia.core.pickers import picker_or_select
 from municipia.diagnosis.entities import CAMPAIGN, FINDING, OPTION, QUESTION, QUESTIONNAIRE, SECTION
 from municipia.diagnosis.models import Campaign, Finding, Option, Question, Questionnaire, Section
@@ -17,6 +17,13 @@ class QuestionnaireForm(ServiceModelForm):
     class Meta:
         model = Questionnaire
         fields = QUESTIONNAIRE.editable_names()
+
+
+def owner_field(owners) -> forms.ModelChoiceField:
+    """The organisation a new questionnaire belongs to, among those the user may choose."""
+    field = forms.ModelChoiceField(queryset=owners, label=_("Owner"))
+    plain_empty_choice(field)
+    return field
 
 
 class QuestionnaireCopyForm(forms.Form):

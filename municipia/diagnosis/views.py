@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from municipia.core.entity_views import EntityCreateView
 from municipia.core.history import object_history
+from municipia.core.pickers import picker_or_select
 from municipia.core.views import EditorView, ServiceFormView, paginate, require_perm
 from municipia.core.visibility import User, is_site_admin
 from municipia.diagnosis import forms, public_results, services
@@ -89,18 +90,38 @@ def questionnaire_detail(request, pk):
 
 class QuestionnaireCreateView(ServiceFormView):
     """A new questionnaire: special because its owner is named in the query string (?owner=<slug>,
-    from the overview's per-organisation buttons), not in the path an entity page reads."""
+    from the overview's per-organisation buttons), not in the path an entity page reads. Without
+    it, the owner is the one organisation the user edits, or is chosen in the form among them."""
 
     permission = "diagnosis.add_questionnaire"
     form_class = forms.QuestionnaireForm
     title = gettext_lazy("New questionnaire")
 
     def load(self):
-        self.owner = organization_find(slug=self.request.GET.get("owner", ""))
-        return self.owner
+        self.owners = None
+        slug = self.request.GET.get("owner", "")
+        if slug:
+            self.owner = organization_find(slug=slug)
+            return self.owner
+        first_two = list(_owner_choices(self.request.user)[:2])
+        self.owner = first_two[0] if len(first_two) == 1 else None
+        if len(first_two) > 1:
+            # The permission is checked again on the organisation chosen in the form.
+            self.owners = _owner_choices(self.request.user)
+        return first_two[0] if first_two else None
+
+    def get_form(self, data=None):
+        form = super().get_form(data)
+        if self.owners is not None:
+            form.fields = {"owner": forms.owner_field(self.owners), **form.fields}
+            picker_or_select(form, "owner", self.owners)
+        return form
 
     def save(self, form):
-        return QUESTIONNAIRE.create_object(acting_user=self.request.user, parent=self.owner, data=form.service_data())
+        data = form.service_data(exclude=("owner",))
+        owner = self.owner or form.cleaned_data["owner"]
+        require_perm(self.request, "diagnosis.add_questionnaire", owner)
+        return QUESTIONNAIRE.create_object(acting_user=self.request.user, parent=owner, data=data)
 
 
 class QuestionnaireCopyView(ServiceFormView):
