@@ -268,11 +268,38 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
-# Files the product writes (report jobs' PDFs and spreadsheets). Several web hosts and Celery
-# workers must share this directory (a network file system) or it must point at shared storage.
+# Files the product writes or receives (report jobs' PDFs and spreadsheets, agreement documents):
+# in MEDIA_ROOT by default, which several web hosts and Celery workers would have to share; in an
+# S3-compatible bucket when S3_BUCKET is set, so that a deployment needs no shared file system.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
+
+
+def file_storage() -> dict[str, Any]:
+    """The default storage: the local directory, or the bucket S3_BUCKET names (django-storages).
+
+    Credentials come from boto3's usual sources (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, an
+    instance role…); S3_ENDPOINT_URL points at a non-AWS service (MinIO, Ceph, OVH, Scaleway).
+    Files are private: downloads go through the product's views, which check permissions.
+    """
+    bucket = os.environ.get("S3_BUCKET", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": file_storage(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
