@@ -331,3 +331,28 @@ def test_api_write_route_by_role(world, route, role):
     else:
         assert after == before, f"{route} by {role} changed the database"
         assert response.status_code in (401, 403, 404), (route, role, response.status_code, response.content[:500])
+
+
+# API routes that take a POST but write nothing: name → (url(world), data(world), who may).
+API_READ_ROUTES = {
+    # The SDG suggester computes from the text it is sent; signed-in users only (it costs CPU).
+    "suggestions-create": (
+        lambda w: "/api/v1/suggestions/",
+        lambda w: {"text": "Broadband and 5G coverage for every district", "language": "en"},
+        {"plain user", "other council's editor", "network coordinator", "own editor", "site admin"},
+    ),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", API_READ_ROUTES)
+def test_api_read_by_post_by_role(world, route, role):
+    url_of, data_of, allowed = API_READ_ROUTES[route]
+    client = APIClient()
+    if world["users"][role] is not None:
+        client.force_authenticate(world["users"][role])
+    before = fingerprint()
+    response = client.post(url_of(world), data_of(world), format="json")
+    assert fingerprint() == before, f"{route} by {role} changed the database"
+    expected = (200,) if role in allowed else (401, 403)
+    assert response.status_code in expected, (route, role, response.status_code)

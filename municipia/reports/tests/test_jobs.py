@@ -284,24 +284,42 @@ def test_job_page_and_file_by_role_and_subject(client, people, role):
 
 
 # Job-creating routes × roles: who may ask for which job (the subject must be visible).
+# name@subject → (url and data(subjects), who may); core/tests/test_route_matrix_coverage.py reads the names.
+PAGE_ROUTES = {
+    "network-benchmark-job@public": (
+        lambda s: (url("network-benchmark-job", "net"), {"indicator": s["public"].pk}),
+        EVERYONE,
+    ),
+    "network-benchmark-job@private": (
+        lambda s: (url("network-benchmark-job", "net"), {"indicator": s["private"].pk}),
+        REQUESTER,
+    ),
+    "plan-status-job@published": (
+        lambda s: (url("plan-status-job", s["published"].slug), {"format": "xlsx"}),
+        EVERYONE,
+    ),
+    "plan-status-job@unpublished": (
+        lambda s: (url("plan-status-job", s["unpublished"].slug), {"format": "xlsx"}),
+        REQUESTER,
+    ),
+}
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_asking_for_jobs_by_role(client, people, role, django_capture_on_commit_callbacks):
     council, users = people
     network = NetworkFactory(slug="net")
     NetworkMembershipFactory(network=network, member=council)
-    private = IndicatorFactory(owner_organization=council, is_public=False)
-    public = IndicatorFactory(owner_organization=council)
-    unpublished = PlanFactory(owner=council, is_published=False)
-    published = PlanFactory(owner=council, is_published=True)
+    subjects = {
+        "private": IndicatorFactory(owner_organization=council, is_public=False),
+        "public": IndicatorFactory(owner_organization=council),
+        "unpublished": PlanFactory(owner=council, is_published=False),
+        "published": PlanFactory(owner=council, is_published=True),
+    }
     if users[role] is not None:
         client.force_login(users[role])
-    requests = {
-        "public benchmark": (url("network-benchmark-job", "net"), {"indicator": public.pk}, EVERYONE),
-        "private benchmark": (url("network-benchmark-job", "net"), {"indicator": private.pk}, REQUESTER),
-        "published status xlsx": (url("plan-status-job", published.slug), {"format": "xlsx"}, EVERYONE),
-        "unpublished status xlsx": (url("plan-status-job", unpublished.slug), {"format": "xlsx"}, REQUESTER),
-    }
-    for case, (route, data, allowed) in requests.items():
+    for case, (request_of, allowed) in PAGE_ROUTES.items():
+        route, data = request_of(subjects)
         before = ReportJob.objects.count()
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(route, data)
