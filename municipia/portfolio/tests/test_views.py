@@ -375,6 +375,10 @@ def test_budget_page_shows_every_edit_at_once_to_every_reader_although_its_parts
     for html in pages():  # the caches are warm from here on
         assert "300.00" in html and "30.00" in html and "Budgeted action 1<" in html
         assert "planned against an allocation" not in html
+    # The readers' copy never carries an editor's toolbar, nor the editor's page a reader's menu.
+    anonymous_html, reader_html, editor_html = pages()
+    assert "New budget line" in editor_html and "New budget line" not in reader_html + anonymous_html
+    assert f">{reader.username}<" in reader_html and f">{reader.username}<" not in editor_html
     line = source.budget_lines.get(action__code="1.1.1")
     line.amount, line.eu_share, line.own_share = Decimal("700"), Decimal("560"), Decimal("140")
     line.save()
