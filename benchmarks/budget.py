@@ -10,10 +10,12 @@ and 45,000 execution entries (commitments, recognised obligations and payments).
 the page's SQL queries at 10 and at 1,000 actions (they must be equal), starts gunicorn with the
 benchmark settings like run.py, and measures with wrk at 8 clients, in the same run, the bare view
 (/bench/bare/, one query, no template: the floor of Django on this machine) and the budget page
-of an anonymous visitor (served whole from the public page cache once rendered), the same page
-signed in (never served whole from the cache: rendered each time from the plan's kept budget
-summary) and, signed in, page 7 of the per-action table sorted by amount paid. It prints p50/p95,
-throughput and the ratio to the bare view, the load average, and one JSON line.
+of an anonymous visitor and of a signed-in plain reader (each served whole from the page cache once
+rendered: the readers' copy gets the reader's menu put back), page 7 of the per-action table sorted
+by amount paid for that reader, and the page for an editor of the plan's council (never served
+whole from the cache: the frame, with the editor's toolbar, is rendered per request around the
+kept fragments of the tables). It prints p50/p95, throughput and the ratio to the bare view, the
+load average, and one JSON line.
 """
 
 import argparse
@@ -162,6 +164,31 @@ def count_queries() -> None:
         counts[slug] = len(queries)
     print("QUERIES-JSON " + json.dumps(counts))
     print("COOKIE " + run.signed_in_cookie())
+    print("EDITOR-COOKIE " + editor_cookie())
+
+
+def editor_cookie() -> str:
+    """A session of an editor of the benchmark plan's council (a role: never shares the readers' copy)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model, load_backend
+
+    from municipia.organizations.models import Role
+    from municipia.strategy.models import Plan
+
+    user, _created = get_user_model().objects.get_or_create(username="bench-budget-editor")
+    owner = Plan.objects.get(slug=PLAN_SLUG).owner
+    Role.objects.get_or_create(user=user, organization=owner, kind="editor")
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+    )
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.set_expiry(24 * 3600)
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
 def main() -> int:
@@ -193,16 +220,20 @@ def main() -> int:
     port = run.free_port()
     log_path = Path(tempfile.gettempdir()) / "municipia-budget-benchmark.log"
     cookie = next(line for line in queries.stdout.splitlines() if line.startswith("COOKIE "))[7:]
+    editor = next(line for line in queries.stdout.splitlines() if line.startswith("EDITOR-COOKIE "))[14:]
     page = f"/en/portfolio/plans/{PLAN_SLUG}/budget/"
     targets = [
         ("bare view", f"/bench/bare/?plan={PLAN_SLUG}"),
         ("budget page", page),
-        # Signed in: never served whole from the page cache; the sums come from the kept summary.
+        # A plain reader: the readers' copy of the page, with the reader's menu put back.
         ("budget page, signed in", page),
         ("page 7 by paid, signed in", page + "?sort=paid&page=7"),
+        # An editor: the frame rendered per request around the kept fragments.
+        ("budget page, editor", page),
     ]
-    for name, _path in targets[2:]:
+    for name, _path in targets[2:4]:
         run.TARGET_HEADERS[name] = {"Cookie": cookie}
+    run.TARGET_HEADERS["budget page, editor"] = {"Cookie": editor}
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script_file:
         script_file.write(run.WRK_SCRIPT)
     script = Path(script_file.name)

@@ -350,12 +350,12 @@ def budget_page(summary: BudgetSummary) -> BudgetPage:
     )
 
 
-def plan_budget_kept(plan: Plan) -> BudgetPage:
+def plan_budget_kept(plan: Plan, versions: str | None = None) -> BudgetPage:
     """`plan_budget` formatted for the page, computed once per version of the plan's content and language
     and kept in the shared cache: any save or delete of the plan's budget lines, execution entries,
     sources, allocations, actions or axes bumps the plan's version (`core.signals`), so what is kept is
-    never stale. One query (the versions) when it is kept."""
-    parts = [plan.pk, scope_versions(("plan", plan.pk)), get_language()]
+    never stale. One query (the versions, unless the caller read them: `versions`) when it is kept."""
+    parts = [plan.pk, versions or scope_versions(("plan", plan.pk)), get_language()]
     page = cached_value("portfolio-budget", parts, lambda: budget_page(plan_budget(plan)))
     return page  # type: ignore[return-value]
 

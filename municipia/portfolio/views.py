@@ -12,11 +12,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 
-from municipia.core.cache import public_cache
+from municipia.core.cache import public_cache, scope_versions, shared_fragment
 from municipia.core.exports import content_disposition, xlsx_response
 from municipia.core.views import EditorView, NeedsLogin, attach_errors, paginate, require_perm
 from municipia.portfolio import gantt, report, selectors, services
@@ -216,30 +218,52 @@ def source_detail(request, pk: int):
 BUDGET_ACTIONS_PER_PAGE = 50
 
 
-@public_cache(scope=lambda request, slug: plan_scope(slug))
+@public_cache(scope=lambda request, slug: plan_scope(slug), readers=True)
 def plan_budget_page(request, slug: str):
     """Planned vs committed vs paid per axis, source and year, and per action a page at a time, sortable.
 
-    The sums are computed once per version of the plan (`selectors.plan_budget_kept`), so a request
-    costs a fixed few queries whatever the plan's size."""
+    Everything under the toolbar is the same for every reader of the plan (budget lines are seen with
+    the plan), so it is rendered once per version of the plan's content, language and address and
+    kept (`shared_fragment`): an editor's request renders only the frame around it. The sums behind
+    it are computed once per version too (`selectors.plan_budget_kept`) and read only to render a
+    fragment. Any save or delete of the plan's budget lines, execution entries, sources,
+    allocations, actions or axes bumps the plan's version (`core.signals`), so nothing kept is stale.
+    Anonymous visitors and signed-in plain readers are served the whole page from the page cache."""
     plan = _plan(request, slug)
-    summary = selectors.plan_budget_kept(plan)
-    sort = request.GET.get("sort", "code")
-    if sort not in selectors.BUDGET_SORTS:
-        sort = "code"
-    page = paginate(request, selectors.budget_actions(summary, sort), BUDGET_ACTIONS_PER_PAGE)
-    sorts = [
-        ("code", _("Code")),
-        ("planned", _("Planned (largest first)")),
-        ("committed", _("Committed (largest first)")),
-        ("paid", _("Paid (largest first)")),
-    ]
+    version = scope_versions(("plan", plan.pk))
+    parts = [plan.pk, version, get_language()]
+    kept: list[selectors.BudgetPage] = []
+
+    def summary() -> selectors.BudgetPage:
+        if not kept:
+            kept.append(selectors.plan_budget_kept(plan, version))
+        return kept[0]
+
+    def render_summary() -> str:
+        return render_to_string("portfolio/_budget_summary.html", {"summary": summary()}, request)
+
+    def render_actions() -> str:
+        sort = request.GET.get("sort", "code")
+        if sort not in selectors.BUDGET_SORTS:
+            sort = "code"
+        context = {
+            "page": paginate(request, selectors.budget_actions(summary(), sort), BUDGET_ACTIONS_PER_PAGE),
+            "sort": sort,
+            "sorts": [
+                ("code", _("Code")),
+                ("planned", _("Planned (largest first)")),
+                ("committed", _("Committed (largest first)")),
+                ("paid", _("Paid (largest first)")),
+            ],
+        }
+        return render_to_string("portfolio/_budget_actions.html", context, request)
+
+    # The pagination's links keep the other parameters of the address: it is part of the key.
+    actions_parts = [*parts, request.GET.urlencode()]
     context = {
         "plan": plan,
-        "summary": summary,
-        "page": page,
-        "sort": sort,
-        "sorts": sorts,
+        "budget_summary": shared_fragment("portfolio-budget-summary", parts, render_summary),
+        "budget_actions": shared_fragment("portfolio-budget-actions", actions_parts, render_actions),
         "can_edit": request.user.has_perm("portfolio.decide_proposal", plan),
     }
     return render(request, "portfolio/plan_budget.html", context)

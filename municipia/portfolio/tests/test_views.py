@@ -354,3 +354,41 @@ def test_budget_page_shows_a_new_payment_at_once_although_its_sums_are_kept(clie
             client.force_login(UserFactory(is_superuser=True))
         html = _get(client, url).content.decode()
         assert "4,030.00" in html and "5,300.00" in html, reader
+
+
+def test_budget_page_shows_every_edit_at_once_to_every_reader_although_its_parts_are_kept(client, plan):
+    """Anonymous visitors and plain readers get the whole page from the page cache, editors its kept
+    fragments: a budget line, an execution entry, an allocation or an action changed shows at once."""
+    source = _many_actions(plan, 2)  # planned 100 + 200, paid 10 + 20
+    allocation = SourceAllocationFactory(source=source, year=2024, amount=Decimal("1000"))
+    url = reverse("portfolio:plan-budget", args=[plan.slug])
+    reader, editor = UserFactory(), UserFactory(is_superuser=True)
+
+    def pages() -> list[str]:
+        client.logout()
+        seen = [_get(client, url).content.decode()]
+        for user in (reader, editor):
+            client.force_login(user)
+            seen.append(_get(client, url).content.decode())
+        return seen
+
+    for html in pages():  # the caches are warm from here on
+        assert "300.00" in html and "30.00" in html and "Budgeted action 1<" in html
+        assert "planned against an allocation" not in html
+    # The readers' copy never carries an editor's toolbar, nor the editor's page a reader's menu.
+    anonymous_html, reader_html, editor_html = pages()
+    assert "New budget line" in editor_html and "New budget line" not in reader_html + anonymous_html
+    assert f">{reader.username}<" in reader_html and f">{reader.username}<" not in editor_html
+    line = source.budget_lines.get(action__code="1.1.1")
+    line.amount, line.eu_share, line.own_share = Decimal("700"), Decimal("560"), Decimal("140")
+    line.save()
+    assert all("900.00" in html for html in pages())  # planned: 700 + 200
+    ExecutionEntryFactory(budget_line=line, kind="payment", amount=Decimal("500"))
+    assert all("530.00" in html for html in pages())  # paid: 10 + 20 + 500
+    allocation.amount = Decimal("100")
+    allocation.save()
+    assert all("planned against an allocation of 100.00 €" in html for html in pages())
+    action = line.action
+    action.title_en = "Renamed action"
+    action.save()
+    assert all("Renamed action" in html and "Budgeted action 1<" not in html for html in pages())
