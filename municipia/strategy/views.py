@@ -307,15 +307,24 @@ def _filter_choices(request, filterset) -> dict:
         "council_options": [],
     }
     if plan is not None:
-        context["axis_options"] = list(plan.axes.all())
-        actions = Action.objects.filter(plan=plan)
-        context["council_options"] = list(
-            organizations_among(Action.participants.through.objects.filter(action__plan=plan).values("organization_id"))
-            .only("pk", "slug", *[f"name_{c}" for c in language_codes()])
-            .order_by("name")
-        )
-        context["department_options"] = list(departments_among(actions.values("owner_department_id")))
+        # The same for every reader of the plan until it changes (the page's versions: the plan's
+        # when it is the only one asked for, else the site's, which every change bumps).
+        versions = page_versions(request, ("plan", plan.pk))
+        options = cached_value("action-list-options", [plan.pk, versions], lambda: _plan_options(plan))
+        context.update(cast(dict, options))
     return context
+
+
+def _plan_options(plan: Plan) -> dict[str, list]:
+    """The axes, councils and departments of one plan's actions, for the filter form (three queries)."""
+    actions = Action.objects.filter(plan=plan)
+    participations = Action.participants.through.objects.filter(action__plan=plan)
+    councils = organizations_among(participations.values("organization_id"))
+    return {
+        "axis_options": list(plan.axes.all()),
+        "council_options": list(councils.only("pk", "slug", *[f"name_{c}" for c in language_codes()]).order_by("name")),
+        "department_options": list(departments_among(actions.values("owner_department_id"))),
+    }
 
 
 #: The action's fields its page shows in a way of its own (or, like the weight, not at all);
