@@ -296,7 +296,7 @@ def cache_key(request, scope: Scope | None = None, *, readers: bool = False) -> 
     return f"{audience}:{versions}:{get_language()}:{request.method}:{digest}"
 
 
-def page_versions(request, scope: Scope) -> str:
+def page_versions(request, scope: Scope | None) -> str:
     """The versions of the page's own `scope`, as its cache key read them (no second query), or read
     now when the page cache was not asked (it is off, or the reader has rights of their own).
     For the keys of a page's `shared_fragment`s and `cached_value`s."""

@@ -511,6 +511,20 @@ def test_filtered_action_list_queries_do_not_grow(client, django_assert_max_num_
     assert response.context["page"].paginator.count == size * 3
 
 
+def test_filtered_action_list_options_follow_the_plans_changes(client, settings, django_assert_max_num_queries):
+    settings.PUBLIC_CACHE = False  # the options are kept for every reader, also when pages are not
+    plan = build_plan(2)
+    with django_assert_max_num_queries(100) as cold:
+        first = client.get(url("action-list"), {"plan": plan.slug})
+    # The plan's axes, councils and departments (three queries) and the "Aligned to" frameworks (one: there
+    # are none here, so their items are not asked for) are read once.
+    with django_assert_max_num_queries(len(cold.captured_queries) - 4):
+        again = client.get(url("action-list"), {"plan": plan.slug})
+    assert [a.pk for a in again.context["axis_options"]] == [a.pk for a in first.context["axis_options"]]
+    AxisFactory(plan=plan, code="9", title_en="A new axis")
+    assert "A new axis" in client.get(url("action-list"), {"plan": plan.slug}).content.decode()
+
+
 @pytest.mark.parametrize("size", [1, 12])
 def test_action_page_queries_do_not_grow(client, django_assert_max_num_queries, size):
     plan = build_plan(size)
