@@ -292,7 +292,15 @@ def cache_key(request, scope: Scope | None = None, *, readers: bool = False) -> 
         request.get_full_path(),
     )
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
-    return f"{audience}:{scope_versions(scope)}:{get_language()}:{request.method}:{digest}"
+    versions = request._page_versions = scope_versions(scope)
+    return f"{audience}:{versions}:{get_language()}:{request.method}:{digest}"
+
+
+def page_versions(request, scope: Scope | None) -> str:
+    """The versions of the page's own `scope`, as its cache key read them (no second query), or read
+    now when the page cache was not asked (it is off, or the reader has rights of their own).
+    For the keys of a page's `shared_fragment`s and `cached_value`s."""
+    return getattr(request, "_page_versions", None) or scope_versions(scope)
 
 
 def _for_reader(content: bytes, request) -> bytes:

@@ -370,13 +370,48 @@ class ObjectiveViewSet(EntityViewSet):
 # --- Actions and milestones
 
 
+# The API's action reads prefetch the related lists with `to_attr` (`PREFETCHED` + the field's
+# source): a prefetch into the related manager builds a manager and a filtered queryset per action
+# and per relation, which was a fifth of the time of a page of 50 actions. Fields read the list
+# when it is there and the relation otherwise (an action saved by a write, before it is read again).
+PREFETCHED = "prefetched_"
+
+
+def _prefetched_or_related(instance: Any, source: str) -> Any:
+    prefetched = getattr(instance, PREFETCHED + source, None)
+    return prefetched if prefetched is not None else getattr(instance, source).all()
+
+
+class PrefetchedManyRelatedField(serializers.ManyRelatedField):
+    def get_attribute(self, instance):
+        return _prefetched_or_related(instance, self.source)
+
+
+class PrefetchedSlugRelatedField(serializers.SlugRelatedField):
+    """A `SlugRelatedField(many=True)` that reads the `to_attr` prefetched list when there is one."""
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        field = super().many_init(*args, **kwargs)
+        field.__class__ = PrefetchedManyRelatedField
+        return field
+
+
 class ActionCodesField(serializers.ListField):
     """Actions of the same plan named by their codes, e.g. `["1.2.1", "2.3"]`."""
 
     child = serializers.CharField(max_length=20)
 
+    def get_attribute(self, instance):
+        return _prefetched_or_related(instance, self.source)
+
     def to_representation(self, data) -> list[str]:
-        return [action.code for action in data.all()]
+        return [action.code for action in data]
+
+
+class PrefetchedListSerializer(serializers.ListSerializer):
+    def get_attribute(self, instance):
+        return _prefetched_or_related(instance, self.source)
 
 
 class ActionPartnerBriefSerializer(serializers.ModelSerializer):
@@ -386,6 +421,7 @@ class ActionPartnerBriefSerializer(serializers.ModelSerializer):
     class Meta:
         model = ActionPartner
         fields = ["id", "organization", "organization_name", "role", "note"]
+        list_serializer_class = PrefetchedListSerializer
 
 
 class ActionSerializer(StrategySerializer):
@@ -404,7 +440,7 @@ class ActionSerializer(StrategySerializer):
     axis = serializers.IntegerField(
         source="objective.axis_id", read_only=True, help_text=_("Id of the objective's axis.")
     )
-    participants = serializers.SlugRelatedField(
+    participants = PrefetchedSlugRelatedField(
         slug_field="slug",
         many=True,
         required=False,
@@ -457,9 +493,17 @@ class ActionSerializer(StrategySerializer):
 
 def _action_queryset(user):
     return with_status_facts(action_list(user)).prefetch_related(
-        Prefetch("participants", queryset=organization_links()),
-        Prefetch("dependencies", queryset=Action.objects.only("id", "code").order_by("code")),
-        Prefetch("partnerships", queryset=ActionPartner.objects.select_related("organization")),
+        Prefetch("participants", queryset=organization_links(), to_attr=PREFETCHED + "participants"),
+        Prefetch(
+            "dependencies",
+            queryset=Action.objects.only("id", "code").order_by("code"),
+            to_attr=PREFETCHED + "dependencies",
+        ),
+        Prefetch(
+            "partnerships",
+            queryset=ActionPartner.objects.select_related("organization"),
+            to_attr=PREFETCHED + "partnerships",
+        ),
     )
 
 

@@ -6,18 +6,20 @@ and renders. Objects are fetched through selectors scoped to what the user may s
 
 import base64
 from dataclasses import dataclass
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Field
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import get_language_info, gettext_lazy, ngettext
+from django.utils.translation import get_language, get_language_info, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from municipia.core.cache import public_cache
+from municipia.core.cache import cached_value, page_versions, public_cache, shared_fragment
 from municipia.core.entity_views import EntityCreateView
 from municipia.core.exports import UnreadableFile, csv_response, xlsx_response
 from municipia.core.history import history_entries, object_history
@@ -45,6 +47,7 @@ from municipia.strategy.forms import PlanForm, PlanStatusForm
 from municipia.strategy.models import Action, Axis, Challenge, Objective, Plan
 from municipia.strategy.selectors import (
     SNAPSHOT_SECTIONS,
+    PlanPage,
     action_get,
     action_last_change,
     action_list,
@@ -89,42 +92,64 @@ def plan_list(request):
 @public_cache(scope=lambda request, slug: plan_scope(slug), readers=True)
 def plan_detail(request, slug):
     plan = plan_get(request.user, slug=slug)
-    page = plan_page(plan)
     user = request.user
-    # Per-row values computed once here rather than per row in the template (reverse() and
-    # get_status_display() were a large share of rendering a plan with many actions).
-    action_url = reverse_many("strategy:action-detail")
-    labels = status_labels()
-    axes = []
-    for axis in page.axes:
-        objectives = []
-        for objective in axis.objectives.all():
-            actions = list(objective.actions.all())
-            for action in actions:
-                action.detail_url = action_url(action.pk)
-                action.status_label = labels.get(action.status, action.status)
-            objectives.append((objective, page.progress.objectives.get(objective.pk), actions))
-        axes.append(
-            {
-                "axis": axis,
-                "progress": page.progress.axes.get(axis.pk),
-                "objectives": objectives,
-                "status_counts": page.axis_status_counts.get(axis.pk, []),
-                "action_count": sum(len(actions) for _o, _p, actions in objectives),
-            }
-        )
+    can_edit = user.has_perm("strategy.change_plan", plan)
+    sections = section_context("plan", user, plan)
+    # The plan's content (axes → objectives → actions, progress, statuses) is the same for every
+    # reader until the plan's version (or the day) changes: it is read once, and the axes with their
+    # actions — most of the page — are rendered once per language and editing right, also when the
+    # whole page is not cached (a signed-in editor, PUBLIC_CACHE=0). The keys name the same versions
+    # as the page cache's, so an edit shows at once.
+    # (The statuses' labels are in the page's language.)
+    today, language = timezone.localdate(), get_language()
+    versions = page_versions(request, ("plan", plan.pk))
+    page = cast(
+        PlanPage, cached_value("plan-page", [plan.pk, versions, today, language], lambda: plan_page(plan, today=today))
+    )
+    portfolio = sections.get("portfolio_section")
+    axis_url = portfolio["axis_url"] if portfolio else ""
+    axes = [
+        {
+            "axis": axis,
+            "progress": page.progress.axes.get(axis.pk),
+            "objectives": [
+                (objective, page.progress.objectives.get(objective.pk), list(objective.actions.all()))
+                for objective in axis.objectives.all()
+            ],
+            "status_counts": page.axis_status_counts.get(axis.pk, []),
+            "action_count": sum(len(objective.actions.all()) for objective in axis.objectives.all()),
+        }
+        for axis in page.axes
+    ]
+
+    def render_axes() -> str:
+        # Per-row values computed once here rather than per row in the template (reverse() and
+        # get_status_display() were a large share of rendering a plan with many actions).
+        action_url = reverse_many("strategy:action-detail")
+        labels = status_labels()
+        for item in axes:
+            for _objective, _progress, actions in item["objectives"]:
+                for action in actions:
+                    action.detail_url = action_url(action.pk)
+                    action.status_label = labels.get(action.status, action.status)
+        portfolio_links = {"axis_url": axis_url} if portfolio else None
+        context = {"axes": axes, "can_edit": can_edit, "portfolio_section": portfolio_links}
+        return render_to_string("strategy/includes/plan_axes.html", context).removesuffix("\n")
+
+    parts = [plan.pk, versions, today, language, can_edit, axis_url]
     context = {
         "plan": plan,
         "page": page,
         "axes": axes,
+        "plan_axes": shared_fragment("plan-axes", parts, render_axes),
         "progress": page.progress.plans.get(plan.pk),
         "status_counts": page.status_counts,
         "status_rules": STATUS_RULES,
         "transitions": plan_transitions(user, plan),
-        "can_edit": user.has_perm("strategy.change_plan", plan),
+        "can_edit": can_edit,
         "can_delete": user.has_perm("strategy.delete_plan", plan),
         "can_view_history": user.has_perm("strategy.view_history", plan),
-        **section_context("plan", user, plan),
+        **sections,
     }
     return render(request, "strategy/plan_detail.html", context)
 
@@ -282,15 +307,24 @@ def _filter_choices(request, filterset) -> dict:
         "council_options": [],
     }
     if plan is not None:
-        context["axis_options"] = list(plan.axes.all())
-        actions = Action.objects.filter(plan=plan)
-        context["council_options"] = list(
-            organizations_among(Action.participants.through.objects.filter(action__plan=plan).values("organization_id"))
-            .only("pk", "slug", *[f"name_{c}" for c in language_codes()])
-            .order_by("name")
-        )
-        context["department_options"] = list(departments_among(actions.values("owner_department_id")))
+        # The same for every reader of the plan until it changes (the page's versions: the plan's
+        # when it is the only one asked for, else the site's, which every change bumps).
+        versions = page_versions(request, ("plan", plan.pk))
+        options = cached_value("action-list-options", [plan.pk, versions], lambda: _plan_options(plan))
+        context.update(cast(dict, options))
     return context
+
+
+def _plan_options(plan: Plan) -> dict[str, list]:
+    """The axes, councils and departments of one plan's actions, for the filter form (three queries)."""
+    actions = Action.objects.filter(plan=plan)
+    participations = Action.participants.through.objects.filter(action__plan=plan)
+    councils = organizations_among(participations.values("organization_id"))
+    return {
+        "axis_options": list(plan.axes.all()),
+        "council_options": list(councils.only("pk", "slug", *[f"name_{c}" for c in language_codes()]).order_by("name")),
+        "department_options": list(departments_among(actions.values("owner_department_id"))),
+    }
 
 
 #: The action's fields its page shows in a way of its own (or, like the weight, not at all);

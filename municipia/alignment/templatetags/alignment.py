@@ -1,10 +1,14 @@
 """Template helpers other apps' pages include: an action's or indicator's alignments and suggestions, a plan's links."""
 
+from typing import cast
+
 from django import template
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from municipia.alignment.selectors import element_alignments, element_suggestions
+from municipia.core.cache import cached_value, page_versions
 from municipia.core.i18n import current_language
 
 register = template.Library()
@@ -64,14 +68,25 @@ def plan_alignment_links(plan):
     return {"plan": plan}
 
 
-@register.simple_tag
-def aligned_to_choices(current: str | None = None) -> list[dict]:
+@register.simple_tag(takes_context=True)
+def aligned_to_choices(context, current: str | None = None) -> list[dict]:
     """The top items of the reference frameworks (the 17 SDGs, the recovery plan's levers…) as
     option groups for the action list's "Aligned to" select: words, not codes like "SDG:9".
 
     `current` (the filter's value) is kept as an option when it names another item (a target).
-    Two queries, whatever the number of items.
+    Read once per content version and language (every page of the list shows the same groups):
+    two queries then, none after.
     """
+    # Any page's versions carry the site-wide `all` one, which a change to a framework bumps.
+    versions = page_versions(context.get("request"), None)
+    groups = cast(list[dict], cached_value("aligned-to-choices", [versions, get_language()], _framework_groups))
+    known = {value.upper() for group in groups for value, _label in group["options"]}
+    if current and current.upper() not in known:
+        groups.insert(0, {"name": "", "options": [(current, current)]})
+    return groups
+
+
+def _framework_groups() -> list[dict]:
     from municipia.alignment.models import Framework, FrameworkItem
 
     frameworks = list(Framework.objects.filter(owner__isnull=True).order_by("position", "code"))
@@ -81,8 +96,4 @@ def aligned_to_choices(current: str | None = None) -> list[dict]:
     for item in items:
         value = f"{codes[item.framework_id]}:{item.code}"
         by_framework[item.framework_id].append((value, f"{item.code}. {item.short_title or item.title}"))
-    groups = [{"name": f.name, "options": by_framework[f.pk]} for f in frameworks if by_framework[f.pk]]
-    known = {value.upper() for group in groups for value, _label in group["options"]}
-    if current and current.upper() not in known:
-        groups.insert(0, {"name": "", "options": [(current, current)]})
-    return groups
+    return [{"name": str(f.name), "options": by_framework[f.pk]} for f in frameworks if by_framework[f.pk]]

@@ -1,6 +1,7 @@
 """Plan and action pages, and the editors' forms that create and change them."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -483,9 +484,21 @@ def test_plan_page_for_editor_keeps_constant_queries(client, django_assert_max_n
     plan = build_plan(size)
     client.force_login(RoleFactory(organization=plan.owner).user)
     # + governance bodies and tasks, + portfolio proposals and sources, + agreements, news and clarifications,
-    # + statuses, + whether the reader follows the plan (partnerships)
-    with django_assert_max_num_queries(22):
-        assert client.get(url("plan-detail", plan.slug)).status_code == 200
+    # + statuses, + whether the reader follows the plan (partnerships), + the plan's content version
+    with django_assert_max_num_queries(23):
+        first = client.get(url("plan-detail", plan.slug))
+    assert first.status_code == 200
+    # The plan's content and its axes' rendering are shared until the plan changes: the axes, objectives,
+    # actions, statuses, progress and last version are not read again (six queries fewer).
+    with django_assert_max_num_queries(17):
+        again = client.get(url("plan-detail", plan.slug))
+    token = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
+    assert token.sub(b"", again.content) == token.sub(b"", first.content)
+    # An edit shows at once: it changes the plan's version, which the shared parts are keyed on.
+    action = plan.actions.order_by("code").last()
+    action.title_en = "Renamed action"
+    action.save()
+    assert "Renamed action" in client.get(url("plan-detail", plan.slug)).content.decode()
 
 
 @pytest.mark.parametrize("size", [1, 12])
@@ -496,6 +509,20 @@ def test_filtered_action_list_queries_do_not_grow(client, django_assert_max_num_
         response = client.get(url("action-list"), {"plan": plan.slug, "status": "in_progress", "search": "Action"})
     assert response.status_code == 200
     assert response.context["page"].paginator.count == size * 3
+
+
+def test_filtered_action_list_options_follow_the_plans_changes(client, settings, django_assert_max_num_queries):
+    settings.PUBLIC_CACHE = False  # the options are kept for every reader, also when pages are not
+    plan = build_plan(2)
+    with django_assert_max_num_queries(100) as cold:
+        first = client.get(url("action-list"), {"plan": plan.slug})
+    # The plan's axes, councils and departments (three queries) and the "Aligned to" frameworks (one: there
+    # are none here, so their items are not asked for) are read once.
+    with django_assert_max_num_queries(len(cold.captured_queries) - 4):
+        again = client.get(url("action-list"), {"plan": plan.slug})
+    assert [a.pk for a in again.context["axis_options"]] == [a.pk for a in first.context["axis_options"]]
+    AxisFactory(plan=plan, code="9", title_en="A new axis")
+    assert "A new axis" in client.get(url("action-list"), {"plan": plan.slug}).content.decode()
 
 
 @pytest.mark.parametrize("size", [1, 12])
