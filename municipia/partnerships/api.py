@@ -16,6 +16,7 @@ from rest_framework.decorators import action as viewset_action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from municipia.api.pagination import KeysetPagination
 from municipia.api.serializers import HtmlUrlField, LinkField, entity_fields, translated_read_only_kwargs
 from municipia.api.viewsets import EntityViewSet
 from municipia.core.entities import Entity
@@ -35,7 +36,14 @@ from municipia.partnerships.models import (
     NewsPost,
     Signatory,
 )
-from municipia.partnerships.selectors import commitment_state, commitments_with_work, newsletter_sends
+from municipia.partnerships.selectors import (
+    AGREEMENT_KEY,
+    CLARIFICATION_KEY,
+    NEWS_KEY,
+    commitment_state,
+    commitments_with_work,
+    newsletter_sends,
+)
 from municipia.strategy.entities import ACTION, PLAN
 
 FIXED_AFTER_CREATION = _("This cannot be changed once created.")
@@ -143,6 +151,8 @@ class AgreementViewSet(EntityViewSet):
     entity = AGREEMENT
     serializer_class = AgreementSerializer
     filterset_class = AgreementFilter
+    pagination_class = KeysetPagination
+    keyset_field = AGREEMENT_KEY
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
 
@@ -232,6 +242,8 @@ class ClarificationViewSet(EntityViewSet):
     entity = CLARIFICATION
     serializer_class = ClarificationSerializer
     filterset_class = ClarificationFilter
+    pagination_class = KeysetPagination
+    keyset_field = CLARIFICATION_KEY
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     # The four-eyes rule is the service's: the author gets a 400 naming `reviewer`, not a bare 403.
@@ -285,6 +297,8 @@ class NewsPostViewSet(EntityViewSet):
     entity = NEWS_POST
     serializer_class = NewsPostSerializer
     filterset_class = NewsPostFilter
+    pagination_class = KeysetPagination
+    keyset_field = NEWS_KEY
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
 
