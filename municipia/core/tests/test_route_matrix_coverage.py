@@ -357,6 +357,10 @@ API_WRITE_GAPS = {
     "scores-update",
     "scores-delete",
     "suggestions-create",
+    # --- Follows API (helper "reg"): the caller's own follows only, tested own vs other user,
+    # anonymous and unseen targets in partnerships/tests/test_follow_api.py.
+    "follows-create",
+    "follows-delete",
 }
 
 
