@@ -120,7 +120,7 @@ def keyset_page(
     """The page of `queryset` (newest `field` first, then id) after bookmark `older`, or before
     bookmark `newer`, or the first page; one or two queries for the rows (two only where dated
     rows end and undated ones begin), then the queryset's prefetches once for the whole page."""
-    lookups = queryset._prefetch_related_lookups
+    lookups = queryset._prefetch_related_lookups  # type: ignore[attr-defined]  # Django keeps them here
     base = queryset.prefetch_related(None)
     model = queryset.model
     before = parse_bookmark(model, field, newer) if newer else None

@@ -460,5 +460,7 @@ class FollowViewSet(
         return Response(self.get_serializer(follow).data, status=code)
 
     def perform_destroy(self, instance: Subscription) -> None:
-        target = {"action": instance.action} if instance.action_id else {"plan": instance.plan}
-        services.follow_cancel(acting_user=self.request.user, **target)
+        if instance.action_id:
+            services.follow_cancel(acting_user=self.request.user, action=instance.action)
+        else:
+            services.follow_cancel(acting_user=self.request.user, plan=instance.plan)

@@ -406,7 +406,7 @@ class DigestRenderings:
                     "partnerships/email/news_digest", context, to=subscription.email, language=subscription.language
                 )
             html = next(content for content, mimetype in template.alternatives if mimetype == "text/html")
-            self._cache[key] = (template.subject, template.body, str(html))
+            self._cache[key] = (str(template.subject), str(template.body), str(html))
         subject, text, html = self._cache[key]
         message = EmailMultiAlternatives(
             subject=subject,
