@@ -7,9 +7,10 @@ For each number of subscribers, in a fresh process and a fresh SQLite database i
 directory (migrate, one council, `--posts` news posts published in the last day, that many
 confirmed subscriptions to the site's news written with bulk_create), it queues a newsletter send
 and runs it as the worker does (`partnerships.tasks.send_newsletter` → `mail.run_newsletter_send`:
-keyset batches of `--batch`, one SMTP connection a batch, the send's counts written after each
-batch), over SMTP to a local sink that accepts and discards every message (a separate process on
-a free local port, so it takes no time from the sender's interpreter). It prints the throughput
+keyset batches of `--batch`, one SMTP connection and one commit a batch, the digest rendered once
+per language, scope and set of posts, the send's counts written after each batch), over SMTP to a
+local sink that accepts and discards every message (a separate process on a free local port, so it
+takes no time from the sender's interpreter). It prints the throughput
 (e-mails a second) and the resident memory (RSS) of the sending process after every batch —
 first, median, last and max, which must stay flat whatever the number of subscribers — and, with
 `--tracemalloc`, the peak of traced Python memory per batch (slower: tracing costs time). The

@@ -1,18 +1,19 @@
 """The registers of issue 13 at 100,000 entries each: news list, clarifications, agreements.
 
-    .venv/bin/python benchmarks/partnerships.py [--rows 100000] [--duration 15] [--warmup 3] [--clients 8] [--rebuild]
+    .venv/bin/python benchmarks/partnerships.py [--rows 100000] [--duration 10] [--warmup 2] [--clients 8] [--rebuild]
 
 One command: builds (once) its own SQLite data set, benchmarks/data/partnerships.sqlite3 (git-ignored):
 `--rows` published news posts, `--rows` clarifications (95 % published) and `--rows` agreements
-(90 % public, each with two parties), written in bulk after the product's migrations. Then it
-counts each list page's SQL queries on its first, middle and last page (they must be equal: the
-page size is fixed and the lists read a page through their ordering's index), starts gunicorn with
-the benchmark settings like run.py, and measures with wrk at 8 clients, in the same run, the bare
-view (/bench/bare/, one query, no template: the floor of Django on this machine) and each list
-for an anonymous reader, every request asking for a page drawn at random over the whole list
-(`?page=1…rows/50`), with the whole-page public cache off (PUBLIC_CACHE=0), so each figure is the
-cost of rendering a page. It prints p50/p95, throughput and the ratio to the bare view, the load
-average, and one JSON line.
+(90 % public, each with two parties), written in bulk after the product's migrations (run again on
+every start, so an older data set gets new indexes). Then, in process, it counts each list's SQL
+queries on its first page, a page in the middle and one near the end (reached by their keyset
+bookmarks: they must be equal), and draws 1,000 bookmarks at random over each whole list (fixed
+seed). It starts gunicorn with the benchmark settings like run.py (public page cache off,
+PUBLIC_CACHE=0, so each figure is the cost of building a page) and measures with wrk at 8 clients,
+in the same run, the bare view (/bench/bare/, one query, no template: the floor of Django on this
+machine) and each list's first page and its deep pages (each request an `?older=` bookmark drawn at
+random from the 1,000), for an anonymous reader and for a signed-in reader with no role. It prints
+p50/p95, throughput, the ratio to the bare view and the load average as a table, and one JSON line.
 """
 
 import argparse
@@ -24,6 +25,7 @@ import sys
 import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_DIR = BENCH_DIR.parent
@@ -41,16 +43,19 @@ LISTS = {
     "agreements": "/en/partnerships/agreements/",
 }
 
-# A page drawn at random over the whole list for every request (STYLE rule 21), and the figures.
-RANDOM_PAGES = (
+# A deep page drawn at random over the whole list for every request (STYLE rule 21), and the figures.
+RANDOM_BOOKMARKS = (
     """
 math.randomseed(os.time())
+paths = {{paths}}
 request = function()
-  return wrk.format("GET", wrk.path .. "?page=" .. math.random(1, {pages}))
+  return wrk.format("GET", wrk.path .. paths[math.random(#paths)])
 end
 """
     + run.WRK_SCRIPT
 )
+KEYS = {"news list": "publish_at", "clarifications": "published_at", "agreements": "signed_on"}
+BOOKMARKS = 1000
 
 
 def fill(rows: int) -> None:
@@ -124,33 +129,54 @@ def fill(rows: int) -> None:
             )
 
 
-def count_queries(rows: int) -> None:
-    """Each list's queries on its first, middle and last page (printed as JSON)."""
+def prepare(rows: int) -> None:
+    """Each list's queries on its first, middle and last pages (the last two by bookmark), 1,000
+    bookmarks drawn over each whole list and a signed-in reader's session (printed as JSON)."""
     import django
 
     django.setup()
+    from django.contrib.auth.models import AnonymousUser
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    last = max(1, -(-rows // PAGE_SIZE))
+    from municipia.core.keyset import bookmark
+    from municipia.partnerships.entities import AGREEMENT, CLARIFICATION, NEWS_POST
+
+    entities = {"news list": NEWS_POST, "clarifications": CLARIFICATION, "agreements": AGREEMENT}
+    rng = random.Random(SEED)
     counts: dict[str, list[int]] = {}
+    bookmarks: dict[str, list[str]] = {}
     for name, path in LISTS.items():
+        key = KEYS[name]
+        listed = list(
+            entities[name]
+            .visible(AnonymousUser())
+            .filter(**{f"{key}__isnull": False})
+            .order_by(f"-{key}", "-id")
+            .values_list("id", key)
+        )
+
+        def token(index: int, key: str = key, listed: list = listed) -> str:
+            pk, value = listed[index]
+            return bookmark(SimpleNamespace(pk=pk, **{key: value}), key)
+
+        bookmarks[name] = [token(rng.randrange(len(listed) - PAGE_SIZE)) for _ in range(BOOKMARKS)]
         counts[name] = []
-        for page in (1, last // 2 or 1, last):
+        for query in ("", f"?older={token(len(listed) // 2)}", f"?older={token(len(listed) - PAGE_SIZE - 1)}"):
             with CaptureQueriesContext(connection) as queries:
-                status = Client().get(f"{path}?page={page}", HTTP_HOST="127.0.0.1").status_code
-            assert status == 200, (path, page, status)
+                status = Client().get(f"{path}{query}", HTTP_HOST="127.0.0.1").status_code
+            assert status == 200, (path, query, status)
             counts[name].append(len(queries))
-    print("QUERIES-JSON " + json.dumps(counts))
+    print("PREPARE-JSON " + json.dumps({"queries": counts, "bookmarks": bookmarks, "cookie": run.signed_in_cookie()}))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", nargs="?", default="measure", choices=["measure", "fill", "queries"])
+    parser.add_argument("command", nargs="?", default="measure", choices=["measure", "fill", "prepare"])
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--duration", type=float, default=15)
-    parser.add_argument("--warmup", type=float, default=3)
+    parser.add_argument("--duration", type=float, default=10)
+    parser.add_argument("--warmup", type=float, default=2)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=0)
     parser.add_argument("--rebuild", action="store_true")
@@ -158,8 +184,8 @@ def main() -> int:
     if args.command == "fill":
         fill(args.rows)
         return 0
-    if args.command == "queries":
-        count_queries(args.rows)
+    if args.command == "prepare":
+        prepare(args.rows)
         return 0
     env = run.server_env(DB_PATH)
     env["PUBLIC_CACHE"] = "0"  # the cost of rendering each page, not of the whole-page cache
@@ -171,29 +197,41 @@ def main() -> int:
             [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=REPO_DIR, env=env, check=True
         )
         subprocess.run([sys.executable, __file__, "fill", "--rows", str(args.rows)], cwd=REPO_DIR, env=env, check=True)
+    else:  # an older data set gets the indexes of later migrations
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=REPO_DIR, env=env, check=True
+        )
     run.collect_static(env)
-    queries = subprocess.run(
-        [sys.executable, __file__, "queries", "--rows", str(args.rows)],
+    prepared = subprocess.run(
+        [sys.executable, __file__, "prepare", "--rows", str(args.rows)],
         cwd=REPO_DIR,
         env=env,
         check=True,
         capture_output=True,
         text=True,
     )
-    counts = json.loads(next(line for line in queries.stdout.splitlines() if line.startswith("QUERIES-JSON "))[13:])
+    line = next(line for line in prepared.stdout.splitlines() if line.startswith("PREPARE-JSON "))
+    data = json.loads(line.removeprefix("PREPARE-JSON "))
+    counts = data["queries"]
     for name, (first, middle, last) in counts.items():
-        print(f"SQL queries of the {name}: {first} on the first page, {middle} in the middle, {last} on the last")
+        print(f"SQL queries of the {name}: {first} on the first page, {middle} in the middle, {last} near the end")
     wrk = run.ensure_wrk()
     workers = args.workers or 2 * len(os.sched_getaffinity(0))
     port = run.free_port()
     log_path = Path(tempfile.gettempdir()) / "municipia-partnerships-benchmark.log"
-    pages = max(1, -(-args.rows // PAGE_SIZE))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as bare_file:
         bare_file.write(run.WRK_SCRIPT)
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as random_file:
-        random_file.write(RANDOM_PAGES.replace("{pages}", str(pages)))
     targets = [("bare view", "/bench/bare/?plan=none", Path(bare_file.name))]
-    targets += [(name, path, Path(random_file.name)) for name, path in LISTS.items()]
+    for name, path in LISTS.items():
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as random_file:
+            paths = ", ".join(f'"?older={token}"' for token in data["bookmarks"][name])
+            random_file.write(RANDOM_BOOKMARKS.replace("{paths}", paths))
+        for reader in ("", run.SIGNED_IN):
+            targets.append((f"{name}, first page{reader}", path, Path(bare_file.name)))
+            targets.append((f"{name}, deep pages{reader}", path, Path(random_file.name)))
+    for name, _path, _script in targets:
+        if name.endswith(run.SIGNED_IN):
+            run.TARGET_HEADERS[name] = {"Cookie": data["cookie"]}
     load_before = os.getloadavg()
     server = run.start_server(env, port, workers, log_path)
     results = []
@@ -214,14 +252,14 @@ def main() -> int:
             results.append(row)
     finally:
         run.stop(server)
-        for _name, _path, script in targets:
+        for script in {script for _name, _path, script in targets}:
             script.unlink(missing_ok=True)
     load_after = os.getloadavg()
     bare = results[0]["throughput_rps"]
     for row in results:
         row["ratio_to_bare"] = row["throughput_rps"] / bare if bare else None
         print(
-            f"{row['name']:<15} p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
+            f"{row['name']:<38} p50 {row['p50_ms']:7.1f} ms  p95 {row['p95_ms']:7.1f} ms  "
             f"{row['throughput_rps']:7.1f} req/s  ratio to bare {row['ratio_to_bare']:.2f}  "
             f"server CPU {row['cpu_ms_per_request'] or 0:.1f} ms/req  (other programs used "
             f"{row['other_programs_cores']} cores meanwhile)"

@@ -53,6 +53,7 @@ from municipia.partnerships.api import (
     AgreementViewSet,
     ClarificationViewSet,
     CommitmentViewSet,
+    FollowViewSet,
     NewsletterSendViewSet,
     NewsPostViewSet,
 )
@@ -141,6 +142,7 @@ router.register("commitments", CommitmentViewSet, basename="commitment")
 router.register("clarifications", ClarificationViewSet, basename="clarification")
 router.register("news", NewsPostViewSet, basename="newspost")
 router.register("newsletter-sends", NewsletterSendViewSet, basename="newslettersend")
+router.register("follows", FollowViewSet, basename="follow")
 
 urlpatterns = [
     path("v1/auth/token/", TokenView.as_view(), name="token"),

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import models, transaction
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, status, viewsets
+from rest_framework.pagination import BasePagination
 from rest_framework.validators import UniqueValidator
 
 from municipia.api.pagination import StandardPagination
@@ -86,7 +87,7 @@ class ServiceModelViewSet(PublicCacheMixin, viewsets.ModelViewSet):
     permission_classes = [RulesPermission]
     # The FilterSets already offer `search`; DRF's SearchFilter would be a second way.
     filter_backends = [DjangoFilterBackend]
-    pagination_class = StandardPagination
+    pagination_class: type[BasePagination] = StandardPagination
     # False when new objects have no parent: `add_*` is then checked before the body is read.
     create_has_parent = True
 

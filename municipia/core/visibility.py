@@ -61,6 +61,11 @@ class Rule:
     def test(self, user: User, obj: Model) -> bool:
         raise NotImplementedError
 
+    def many_for(self, user: User) -> bool:
+        """Whether `q(user)` follows a many-valued relation (a part that gives this user nothing
+        adds no join: the public's register of agreements is then a plain, index-ordered filter)."""
+        return self.many and self.q(user) != NOTHING
+
     def __or__(self, other: Rule) -> Rule:
         return AnyOf(self, other)
 
@@ -145,6 +150,9 @@ class AnyOf(Rule):
     def test(self, user: User, obj: Model) -> bool:
         return any(rule.test(user, obj) for rule in self.rules)
 
+    def many_for(self, user: User) -> bool:
+        return any(rule.many_for(user) for rule in self.rules)
+
 
 class AllOf(Rule):
     def __init__(self, *rules: Rule) -> None:
@@ -163,6 +171,9 @@ class AllOf(Rule):
     def test(self, user: User, obj: Model) -> bool:
         return all(rule.test(user, obj) for rule in self.rules)
 
+    def many_for(self, user: User) -> bool:
+        return any(rule.many_for(user) for rule in self.rules)
+
 
 def visible(rule: Rule, queryset: QuerySet, user: User | None) -> QuerySet:
     """`queryset` narrowed to what `user` may see under `rule` (everything for site admins)."""
@@ -173,7 +184,7 @@ def visible(rule: Rule, queryset: QuerySet, user: User | None) -> QuerySet:
     condition = rule.q(user)
     if condition == NOTHING:
         return queryset.none()
-    if rule.many:
+    if rule.many_for(user):
         # A many-valued path would repeat rows; filter by ids instead of DISTINCT, which would
         # forbid ordering by fields not selected and slow the lists down.
         return queryset.filter(pk__in=queryset.model._default_manager.filter(condition).values("pk"))

@@ -13,12 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action as viewset_action
-from rest_framework.permissions import BasePermission
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from municipia.api.pagination import KeysetPagination
 from municipia.api.serializers import HtmlUrlField, LinkField, entity_fields, translated_read_only_kwargs
 from municipia.api.viewsets import EntityViewSet
 from municipia.core.entities import Entity
+from municipia.core.i18n import current_language
 from municipia.diagnosis.entities import CAMPAIGN
 from municipia.governance.entities import MEETING, TASK
 from municipia.organizations.models import Organization
@@ -34,8 +36,17 @@ from municipia.partnerships.models import (
     NewsletterSend,
     NewsPost,
     Signatory,
+    Subscription,
 )
-from municipia.partnerships.selectors import commitment_state, commitments_with_work, newsletter_sends
+from municipia.partnerships.selectors import (
+    AGREEMENT_KEY,
+    CLARIFICATION_KEY,
+    NEWS_KEY,
+    commitment_state,
+    commitments_with_work,
+    follows_of,
+    newsletter_sends,
+)
 from municipia.strategy.entities import ACTION, PLAN
 
 FIXED_AFTER_CREATION = _("This cannot be changed once created.")
@@ -143,6 +154,8 @@ class AgreementViewSet(EntityViewSet):
     entity = AGREEMENT
     serializer_class = AgreementSerializer
     filterset_class = AgreementFilter
+    pagination_class = KeysetPagination
+    keyset_field = AGREEMENT_KEY
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
 
@@ -232,6 +245,8 @@ class ClarificationViewSet(EntityViewSet):
     entity = CLARIFICATION
     serializer_class = ClarificationSerializer
     filterset_class = ClarificationFilter
+    pagination_class = KeysetPagination
+    keyset_field = CLARIFICATION_KEY
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     # The four-eyes rule is the service's: the author gets a 400 naming `reviewer`, not a bare 403.
@@ -285,6 +300,8 @@ class NewsPostViewSet(EntityViewSet):
     entity = NEWS_POST
     serializer_class = NewsPostSerializer
     filterset_class = NewsPostFilter
+    pagination_class = KeysetPagination
+    keyset_field = NEWS_KEY
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
 
@@ -357,3 +374,93 @@ class NewsletterSendViewSet(
         send = services.newsletter_send_queue(acting_user=request.user)
         send.refresh_from_db()
         return Response(self.get_serializer(send).data, status=status.HTTP_202_ACCEPTED)
+
+
+# --- Follows of actions and plans (the signed-in user's own)
+
+
+class FollowSerializer(serializers.ModelSerializer):
+    """An action or a plan the caller follows: changes of its status or progress are e-mailed to them."""
+
+    action = ScopedIdField(
+        ACTION,
+        required=False,
+        allow_null=True,
+        help_text=_("Id of the action to follow (one you may see); give either an action or a plan."),
+        error_messages={"does_not_exist": _("There is no action with id {pk_value} that you may see.")},
+    )
+    plan = ScopedSlugField(
+        PLAN,
+        required=False,
+        allow_null=True,
+        help_text=_("Slug of the plan to follow (one you may see); give either an action or a plan."),
+        error_messages={"does_not_exist": _("There is no plan with slug {value} that you may see.")},
+    )
+    title = serializers.SerializerMethodField(help_text=_("Title of the followed action or plan."))
+    html_url = serializers.SerializerMethodField(help_text=_("Link to the followed action's or plan's page."))
+
+    class Meta:
+        model = Subscription
+        fields = ["id", "action", "plan", "title", "html_url", "language", "created_at"]
+        read_only_fields = ["id", "language", "created_at"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if bool(attrs.get("action")) == bool(attrs.get("plan")):
+            raise serializers.ValidationError({"action": [_("Give either an action or a plan to follow.")]})
+        return attrs
+
+    @extend_schema_field(serializers.CharField())
+    def get_title(self, follow: Subscription) -> str:
+        return str(follow.target or "")
+
+    @extend_schema_field(serializers.URLField())
+    def get_html_url(self, follow: Subscription) -> str:
+        request = self.context.get("request")
+        path = follow.get_absolute_url()
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The actions and plans you follow"),
+    retrieve=extend_schema(summary="One of your follows"),
+    create=extend_schema(summary="Follow an action or a plan you may see (following twice is one follow)"),
+    destroy=extend_schema(summary="Stop following"),
+)
+class FollowViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The signed-in caller's follows, and nobody else's: another user's follow answers 404.
+
+    Not an EntityViewSet: a follow belongs to a user, not to an organisation, so the entity layer's
+    per-organisation rules do not apply; the queryset is the caller's own (`selectors.follows_of`)
+    and writes go through the same services as the follow buttons of the pages.
+    """
+
+    serializer_class = FollowSerializer
+    permission_classes = [IsAuthenticated]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[Subscription]:
+        return follows_of(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        target = {
+            name: serializer.validated_data[name] for name in ("action", "plan") if serializer.validated_data.get(name)
+        }
+        known = set(self.get_queryset().values_list("pk", flat=True))
+        follow = services.follow_create(acting_user=request.user, language=current_language(), **target)
+        follow = self.get_queryset().get(pk=follow.pk)
+        code = status.HTTP_200_OK if follow.pk in known else status.HTTP_201_CREATED
+        return Response(self.get_serializer(follow).data, status=code)
+
+    def perform_destroy(self, instance: Subscription) -> None:
+        if instance.action_id:
+            services.follow_cancel(acting_user=self.request.user, action=instance.action)
+        else:
+            services.follow_cancel(acting_user=self.request.user, plan=instance.plan)

@@ -62,8 +62,12 @@ class Agreement(RequiresOneLanguageMixin, TimeStampedModel):
                 name="agreement_expires_after_start",
             ),
         ]
-        # The register, newest first, stays an index walk at 100,000 agreements (benchmarks/partnerships.py).
-        indexes = [models.Index(fields=["is_public", "-signed_on", "id"], name="agreement_register")]
+        # The register's keyset pages (core.keyset: signed on, then id, newest first) are index walks
+        # at 100,000 agreements (benchmarks/partnerships.py): the public's and the parties' editors'.
+        indexes = [
+            models.Index(fields=["is_public", "-signed_on", "-id"], name="agreement_register_key"),
+            models.Index(fields=["-signed_on", "-id"], name="agreement_by_date"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -248,8 +252,10 @@ class Clarification(RequiresOneLanguageMixin, TimeStampedModel):
         verbose_name_plural = _("clarifications")
         indexes = [
             models.Index(fields=["status", "published_at"]),
-            # The register's order, so a page of it is an index walk at 100,000 entries.
-            models.Index(fields=["status", "-published_at", "-created_at", "-id"], name="clarification_register"),
+            # The register's keyset pages (core.keyset: published at, then id, newest first) are index
+            # walks at 100,000 entries: the public's, and the publisher's editors' (drafts too).
+            models.Index(fields=["status", "-published_at", "-id"], name="clarification_register_key"),
+            models.Index(fields=["-published_at", "-id"], name="clarification_by_date"),
         ]
 
     def __str__(self) -> str:
@@ -331,7 +337,8 @@ class NewsPost(RequiresOneLanguageMixin, TimeStampedModel):
         verbose_name_plural = _("news posts")
         indexes = [
             models.Index(fields=["status", "publish_at"]),
-            # The news list's order (newest first), so a page of it is an index walk at 100,000 posts.
+            # The news list's keyset pages (core.keyset: publication time, then id, newest first) are
+            # index walks at 100,000 posts.
             models.Index(fields=["-publish_at", "-id"], name="newspost_list"),
         ]
 

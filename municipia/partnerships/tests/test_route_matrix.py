@@ -85,9 +85,10 @@ def _build() -> dict:
         publisher=council, slug="own-draft", status=ClarificationStatus.DRAFT, published_at=None, author=author
     )
     # Everyone signed in already follows the second plan and its action (so that they may stop).
-    for user in users.values():
+    follows = {}
+    for role, user in users.items():
         if user is not None:
-            services.follow_create(acting_user=user, language="en", action=followed_action)
+            follows[role] = services.follow_create(acting_user=user, language="en", action=followed_action)
             services.follow_create(acting_user=user, language="en", plan=followed_plan)
     pending = SubscriptionFactory(confirmed_at=None)
     confirmed = SubscriptionFactory()
@@ -106,6 +107,7 @@ def _build() -> dict:
         "pending": pending,
         "confirmed": confirmed,
         "users": users,
+        "admin_follow": follows["site admin"],
     }
 
 
@@ -308,6 +310,15 @@ API_ROUTES = {
     "news-update": (EDITORS, "patch", lambda w: f"/api/v1/news/{w['news'].slug}/", lambda w: {"title_en": "Renamed"}),
     "news-delete": (EDITORS, "delete", lambda w: f"/api/v1/news/{w['news'].slug}/", lambda w: None),
     "newsletter-sends-create": ({"site admin"}, "post", lambda w: "/api/v1/newsletter-sends/", lambda w: {}),
+    # Follows are the caller's own: anyone signed in follows what they see; only its owner (here
+    # the site administrator's own follow) stops one, another user's id answers 404.
+    "follows-create": (SIGNED_IN, "post", lambda w: "/api/v1/follows/", lambda w: {"action": w["action"].pk}),
+    "follows-delete": (
+        {"site admin"},
+        "delete",
+        lambda w: f"/api/v1/follows/{w['admin_follow'].pk}/",
+        lambda w: None,
+    ),
 }
 
 
