@@ -19,6 +19,11 @@ class Frameworks:
 
 @pytest.fixture
 def frameworks(db) -> Frameworks:
+    return build_frameworks()
+
+
+def build_frameworks() -> Frameworks:
+    """The reference frameworks, built in the current transaction (a module world calls it directly)."""
     sdg = FrameworkFactory(code="SDG", name_en="SDGs", is_default=True, position=1)
     prtr = FrameworkFactory(code="PRTR", name_en="Recovery plan", position=2)
     rights = FrameworkFactory(code="DIGITAL-RIGHTS", name_en="Digital rights", position=3)

@@ -13,6 +13,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from municipia.alignment import services
+from municipia.alignment.tests.conftest import build_frameworks
+from municipia.core.tests.matrix import fresh, module_world
 from municipia.indicators.tests.factories import IndicatorFactory
 from municipia.organizations.choices import RoleKind
 from municipia.organizations.tests.factories import (
@@ -51,8 +53,8 @@ def fingerprint() -> tuple:
     return tuple(counts)
 
 
-@pytest.fixture
-def world(frameworks):
+def _build():
+    frameworks = build_frameworks()
     council = OrganizationFactory(slug="own-council")
     network = NetworkFactory()
     NetworkMembershipFactory(network=network, member=council)
@@ -93,6 +95,11 @@ def world(frameworks):
         "rights": frameworks.rights,
         "users": users,
     }
+
+
+# One world for the module, rolled back at its end; each case runs in a savepoint of it, and
+# takes its user afresh from the database (see `fresh`).
+world = module_world(_build)
 
 
 def _texts(name: str, value: str) -> dict:
@@ -207,7 +214,7 @@ def _allowed(route: str, role: str) -> bool:
 @pytest.mark.parametrize("route", PAGE_ROUTES)
 def test_page_write_route_by_role(client, world, route, role):
     url_of, data_of = PAGE_ROUTES[route]
-    user = world["users"][role]
+    user = fresh(world["users"][role])
     if user is not None:
         client.force_login(user)
     before = fingerprint()
@@ -319,7 +326,7 @@ API_ROUTES = {
 def test_api_write_route_by_role(world, route, role):
     method, url_of, data_of = API_ROUTES[route]
     client = APIClient()
-    user = world["users"][role]
+    user = fresh(world["users"][role])
     if user is not None:
         client.force_authenticate(user)
     before = fingerprint()
@@ -349,8 +356,9 @@ API_READ_ROUTES = {
 def test_api_read_by_post_by_role(world, route, role):
     url_of, data_of, allowed = API_READ_ROUTES[route]
     client = APIClient()
-    if world["users"][role] is not None:
-        client.force_authenticate(world["users"][role])
+    user = fresh(world["users"][role])
+    if user is not None:
+        client.force_authenticate(user)
     before = fingerprint()
     response = client.post(url_of(world), data_of(world), format="json")
     assert fingerprint() == before, f"{route} by {role} changed the database"

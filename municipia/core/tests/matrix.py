@@ -24,6 +24,15 @@ def module_world(build: Callable[[], dict]):
     return world
 
 
+def fresh(instance):
+    """The same row loaded anew, or None: a case must not inherit what an earlier case left on a
+    module world's object (per-request caches on a user such as `_municipia_org_ids`, fields a
+    request changed, `last_login` set by `force_login`)."""
+    if instance is None:
+        return None
+    return type(instance)._default_manager.get(pk=instance.pk)
+
+
 def fingerprint(labels: Iterable[str]) -> tuple:
     """Row and history counts of the models `labels` name ("app.Model")."""
     counts = []

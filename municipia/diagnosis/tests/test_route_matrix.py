@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from municipia.core.tests.matrix import fresh, module_world
 from municipia.diagnosis import services
 from municipia.diagnosis.choices import Access, CampaignStatus
 from municipia.diagnosis.tests.factories import (
@@ -59,8 +60,7 @@ def fingerprint() -> tuple:
     return tuple(counts)
 
 
-@pytest.fixture
-def world():
+def _build():
     services.maturity_dimensions_ensure()
     council = OrganizationFactory(slug="own-council")
     department = DepartmentFactory(organization=council)
@@ -100,6 +100,18 @@ def world():
         "finding": finding,
         "users": users,
     }
+
+
+# One set of rows for the module, rolled back at its end; each case runs in a savepoint of it.
+rows = module_world(_build)
+
+
+@pytest.fixture
+def world(rows):
+    """The module's rows, with the campaign (which cases read back) and the users loaded afresh, so
+    that no case sees what an earlier one left on them (a status, per-request caches)."""
+    users = {role: fresh(user) for role, user in rows["users"].items()}
+    return {**rows, "campaign": fresh(rows["campaign"]), "users": users}
 
 
 def _r(name, *args):

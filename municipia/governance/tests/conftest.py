@@ -66,6 +66,11 @@ def governance_fingerprint() -> tuple:
 @pytest.fixture
 def governance_world(db):
     """A public coordination group of an open plan, a working group it follows, and one user per role."""
+    return build_governance_world()
+
+
+def build_governance_world() -> dict:
+    """The rows of `governance_world`, built in the current transaction (a module world calls it directly)."""
     council = OrganizationFactory(slug="own-council")
     plan = PlanFactory(
         owner=council,

@@ -7,6 +7,7 @@ Each request carries valid data, so the only thing that can stop it is the permi
 import pytest
 from django.urls import reverse
 
+from municipia.core.tests.matrix import fresh, module_world
 from municipia.governance import urls as governance_urls
 from municipia.governance.choices import AttendanceStatus, BodyKind, MemberRole, MinutesStatus, TaskStatus
 from municipia.governance.models import CalendarToken, Meeting
@@ -14,12 +15,17 @@ from municipia.governance.tests.conftest import (
     GOVERNANCE_ROLES,
     MEETING_WRITERS,
     STRUCTURE_WRITERS,
+    build_governance_world,
     governance_fingerprint,
 )
 from municipia.governance.tests.factories import DecisionFactory, MeetingFactory
 from municipia.organizations.tests.factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
+
+# One world for the module (it overrides the conftest's per-test one), rolled back at its end; each
+# case runs in a savepoint of it and takes the objects it hands to a request or service afresh.
+governance_world = module_world(build_governance_world)
 
 READ_ROUTES = {"plan-bodies", "body-detail", "meeting-detail", "calendar", "my-governance"}
 # A person's own private calendar address: whoever has a person record manages their own.
@@ -228,7 +234,7 @@ PAGE_ROUTES = {
 @pytest.mark.parametrize("route", PAGE_ROUTES)
 def test_page_write_route_by_role(client, governance_world, route, role):
     allowed, url_of, data_of = PAGE_ROUTES[route]
-    user = governance_world["users"][role]
+    user = fresh(governance_world["users"][role])
     if user is not None:
         client.force_login(user)
     address, data = url_of(governance_world), data_of(governance_world)
@@ -250,7 +256,7 @@ def test_page_write_route_by_role(client, governance_world, route, role):
 @pytest.mark.parametrize("route", sorted(PERSONAL_ROUTES))
 def test_personal_calendar_address_routes_by_role(client, governance_world, route, role):
     """Only a signed-in user with a person record changes their own address, and nobody else's."""
-    user = governance_world["users"][role]
+    user = fresh(governance_world["users"][role])
     if user is not None:
         client.force_login(user)
     has_person = role in ("body member", "body secretary")
@@ -290,11 +296,11 @@ def test_invitation_routes_by_role(client, governance_world, route, role):
     invitee = UserFactory()
     person = PersonFactory(user=invitee, organization=OrganizationFactory())
     invitation = services.member_create(
-        acting_user=governance_world["users"]["own editor"],
-        body=governance_world["body"],
+        acting_user=fresh(governance_world["users"]["own editor"]),
+        body=fresh(governance_world["body"]),
         data={"person": person, "role": MemberRole.MEMBER},
     )
-    user = invitee if role == "invitee" else governance_world["users"][role]
+    user = invitee if role == "invitee" else fresh(governance_world["users"][role])
     if user is not None:
         client.force_login(user)
     before = governance_fingerprint()

@@ -14,6 +14,7 @@ from django.db.models import Sum
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from municipia.core.tests.matrix import fresh, module_world
 from municipia.indicators import services
 from municipia.indicators.tests.conftest import csv_bytes
 from municipia.indicators.tests.factories import BaselineFactory, IndicatorFactory, ObservationFactory, TargetFactory
@@ -58,8 +59,7 @@ def observation_file() -> bytes:
     return csv_bytes([["OWN-1", "own-council", "2024-12-31", "42", "", ""]])
 
 
-@pytest.fixture
-def world():
+def _build():
     council = OrganizationFactory(slug="own-council")
     network = NetworkFactory()
     NetworkMembershipFactory(network=network, member=council)
@@ -90,6 +90,11 @@ def world():
     }
 
 
+# One world for the module, rolled back at its end; each case runs in a savepoint of it, and
+# takes its user afresh from the database (see `fresh`).
+world = module_world(_build)
+
+
 # name → (url(world, role), data(world)); the data is complete and valid.
 PAGE_ROUTES = {
     "observation-import": (
@@ -107,7 +112,7 @@ PAGE_ROUTES = {
 @pytest.mark.parametrize("route", PAGE_ROUTES)
 def test_page_write_route_by_role(client, world, route, role):
     url_of, data_of = PAGE_ROUTES[route]
-    user = world["users"][role]
+    user = fresh(world["users"][role])
     if user is not None:
         client.force_login(user)
     before = fingerprint()
@@ -182,7 +187,7 @@ API_ROUTES = {
 def test_api_write_route_by_role(world, route, role):
     method, url_of, data_of = API_ROUTES[route]
     client = APIClient()
-    user = world["users"][role]
+    user = fresh(world["users"][role])
     if user is not None:
         client.force_authenticate(user)
     before = fingerprint()
