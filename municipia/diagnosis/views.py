@@ -39,7 +39,12 @@ from municipia.diagnosis.selectors import (
 )
 from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids
-from municipia.organizations.selectors import organization_find, organizations_among, organizations_edited_by
+from municipia.organizations.selectors import (
+    organization_find,
+    organization_list,
+    organizations_among,
+    organizations_edited_by,
+)
 from municipia.strategy.entities import PLAN
 
 
@@ -103,11 +108,13 @@ class QuestionnaireCreateView(ServiceFormView):
         if slug:
             self.owner = organization_find(slug=slug)
             return self.owner
-        first_two = list(_owner_choices(self.request.user)[:2])
+        user = self.request.user
+        owners = organization_list().order_by("name") if is_site_admin(user) else _owner_choices(user)
+        first_two = list(owners[:2])
         self.owner = first_two[0] if len(first_two) == 1 else None
         if len(first_two) > 1:
             # The permission is checked again on the organisation chosen in the form.
-            self.owners = _owner_choices(self.request.user)
+            self.owners = owners
         return first_two[0] if first_two else None
 
     def get_form(self, data=None):

@@ -46,3 +46,12 @@ def test_user_without_a_council_is_refused(client):
     assert client.get(URL).status_code == 403
     assert client.post(URL, DATA).status_code == 403
     assert not Questionnaire.objects.exists()
+
+
+def test_site_admin_chooses_among_every_organisation(client):
+    council = OrganizationFactory(name_en="Ajuntament de Vic")
+    OrganizationFactory(name_en="Ajuntament de Olot")
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    assert 'name="owner"' in client.get(URL).content.decode()
+    assert client.post(URL, {**DATA, "owner": council.pk}).status_code == 302
+    assert Questionnaire.objects.get().owner == council
