@@ -10,7 +10,7 @@ from municipia.diagnosis import results, services
 from municipia.diagnosis.choices import ProfileKind, QuestionKind
 from municipia.diagnosis.models import Campaign, Option, Question
 from municipia.diagnosis.tests.test_results import add_responses, build_campaign
-from municipia.diagnosis.tests.test_route_matrix import ROLES, fingerprint, world  # noqa: F401 (fixture)
+from municipia.diagnosis.tests.test_route_matrix import ROLES, fingerprint, rows, world  # noqa: F401 (fixtures)
 from municipia.organizations.tests.factories import OrganizationFactory, PartnerFactory, RoleFactory
 
 pytestmark = pytest.mark.django_db
