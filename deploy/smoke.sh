@@ -82,7 +82,8 @@ check() { checks=$((checks + 1)); echo "ok $checks - $1"; }
 [ "$(status "$BASE/en/")" = 200 ] || fail "home page over TLS"; check "home page over TLS through nginx and gunicorn"
 [ "$(status "http://127.0.0.1:$HTTP_PORT/en/")" = 301 ] || fail "plain HTTP is not redirected"; check "plain HTTP redirected to HTTPS"
 [ "$(status "$BASE/static/css/municipia.css")" = 200 ] || fail "static file"; check "static files served by nginx"
-curl -skI "$BASE/en/accounts/login/" | grep -qi "set-cookie: csrftoken=.*secure" || fail "CSRF cookie not secure"
+curl -skI -o "$WORK/login-headers.txt" "$BASE/en/accounts/login/"  # a file: `curl | grep -q` races under pipefail
+grep -qi "set-cookie: csrftoken=.*secure" "$WORK/login-headers.txt" || fail "CSRF cookie not secure"
 check "cookies marked Secure behind the TLS proxy"
 
 token=$(curl -sk -X POST "$BASE/api/v1/auth/token/" -d username=smoke -d password=smoke-pass-1234 | "$PY" -c "import json,sys; print(json.load(sys.stdin)['token'])")
