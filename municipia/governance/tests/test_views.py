@@ -187,6 +187,21 @@ def test_plan_page_shows_its_governance_and_overdue_tasks(client, governance_wor
     assert w["task"].title in page
 
 
+def test_plan_without_bodies_has_no_governance_section_for_one_query(django_assert_num_queries, governance_world):
+    from django.contrib.auth.models import AnonymousUser
+
+    from municipia.governance.selectors import plan_governance_section
+    from municipia.strategy.tests.factories import PlanFactory
+
+    w = governance_world
+    bare_plan = PlanFactory(owner=w["plan"].owner, is_published=True)
+    with django_assert_num_queries(1):  # only "has it any body?": the two annotated queries are skipped
+        section = plan_governance_section(AnonymousUser(), bare_plan)
+    assert section == {"governance_bodies": [], "governance_overdue": []}
+    section = plan_governance_section(AnonymousUser(), w["plan"])
+    assert w["body"] in section["governance_bodies"] and w["task"] in section["governance_overdue"]
+
+
 # --- Forms refuse bad input, name the field and keep what was typed
 
 
