@@ -28,11 +28,13 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Model, QuerySet
 
+from municipia.core.cache import bump, cached_value, reader_fingerprint, scope_versions
 from municipia.core.i18n import language_codes
 from municipia.core.models import SearchEntry
 from municipia.core.visibility import User
@@ -44,6 +46,11 @@ FTS_TABLE = "core_search_fts"
 #: SQLite's FTS5 rowid is `object_id * 8 + code` (migration core 0002 writes it the same way).
 TITLE_MATCH = f"{FTS_TABLE}.rowid IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)"  # noqa: S608
 KIND_CODES = {"plan": 1, "action": 2, "organization": 3, "indicator": 4, "meeting": 5, "news": 6}
+#: The version of the index's text: bumped (in the writer's transaction) only when a searchable
+#: text is written, added or removed, not by the many saves that change nothing searchable (a
+#: progress update), so what a search matches can be kept between such saves (`search_page`).
+SEARCH_SCOPE = ("search", 0)
+ENTRY_FIELDS = ("title_en", "body_en", "title_es", "body_es", "plain_title", "plain_body")
 
 
 @dataclass(frozen=True)
@@ -123,15 +130,33 @@ def index_objects(objects: Iterable[Model], *, batch: int = 1000) -> int:
             batch_size=batch,
             update_conflicts=True,
             unique_fields=["kind", "object_id"],
-            update_fields=["title_en", "body_en", "title_es", "body_es", "plain_title", "plain_body"],
+            update_fields=list(ENTRY_FIELDS),
         )
+        bump([SEARCH_SCOPE])
     return len(rows)
+
+
+def index_object(obj: Model) -> bool:
+    """Writes one object's search entry if its text changed (or it had none); returns whether it did.
+
+    Most saves change no searchable text (a progress update, a status): comparing costs one small
+    read, and leaves the index and its version alone, so kept search results stay valid."""
+    spec = BY_MODEL.get(type(obj))
+    if spec is None or obj.pk is None:
+        return False
+    values = _values(spec, obj)
+    stored = SearchEntry.objects.filter(kind=spec.kind, object_id=obj.pk).values(*ENTRY_FIELDS).first()
+    if stored == values:
+        return False
+    index_objects([obj])
+    return True
 
 
 def unindex(model: type[Model], ids: Iterable[Any]) -> None:
     spec = BY_MODEL.get(model)
     if spec is not None:
         SearchEntry.objects.filter(kind=spec.kind, object_id__in=list(ids)).delete()
+        bump([SEARCH_SCOPE])
 
 
 def rebuild(kinds: Iterable[str] | None = None, *, batch: int = 2000) -> dict[str, int]:
@@ -225,6 +250,38 @@ def search_filter(queryset: QuerySet, text: str, *, ranked: bool = True) -> Quer
     return result.order_by("-search_rank", "pk") if ranked else result
 
 
+def search_page(request, matches: QuerySet, rows: QuerySet, text: str, *, per_page: int) -> Page | None:
+    """The page of `matches` (a queryset filtered by `text`, best first) that `?page=` asks for, its
+    objects read from `rows`, with the matches' order and count kept between writes that change no
+    searchable text; None when they may not be kept (a reader with rights of their own, no words).
+
+    Counting and ranking the matches of a common word is most of a search's cost (thousands of
+    rows: tens of milliseconds), and the same for every anonymous visitor, or every plain reader,
+    until a searchable text or anything's visibility changes (the index's version and the site's
+    `all` version, both in the key). The page's rows are read fresh, through `queryset`'s own
+    visibility rule (`rows` must apply the same one as `matches`), so their progress and status are
+    always current and nothing hidden shows.
+    """
+    audience = reader_fingerprint(request.user)
+    words = _words(text)
+    if not words or audience.startswith("user:"):
+        return None
+    model = matches.model
+    number = request.GET.get("page")
+
+    def ranked() -> tuple[int, int, list[Any]]:
+        page = Paginator(matches.values_list("pk", flat=True), per_page).get_page(number)
+        return page.paginator.count, page.number, list(page.object_list)
+
+    parts = [model._meta.label, " ".join(words), number, per_page, audience, scope_versions(SEARCH_SCOPE)]
+    kept = cast(tuple[int, int, list[Any]], cached_value("search-page", parts, ranked))
+    count, shown, ids = kept
+    found = {obj.pk: obj for obj in rows.order_by().filter(pk__in=ids)}
+    paginator: Paginator = Paginator([], per_page)
+    paginator.__dict__["count"] = count  # the matches' count as kept (Paginator caches it here)
+    return Page([found[pk] for pk in ids if pk in found], shown, paginator)
+
+
 @dataclass
 class KindResults:
     spec: Searchable
@@ -265,7 +322,7 @@ def site_search(user: User | None, text: str, *, per_kind: int = 5) -> list[Kind
 
 def on_save(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
     if not raw and sender in BY_MODEL:
-        index_objects([instance])
+        index_object(instance)
 
 
 def on_delete(sender: type[Model], instance: Model, **kwargs: Any) -> None:

@@ -25,8 +25,9 @@ from municipia.core.exports import UnreadableFile, csv_response, xlsx_response
 from municipia.core.history import history_entries, object_history
 from municipia.core.i18n import current_language, language_codes, split_translated
 from municipia.core.links import reverse_many
+from municipia.core.search import search_page
 from municipia.core.sections import section_context
-from municipia.core.views import EditorView, ServiceFormView, paginate, require_perm
+from municipia.core.views import PAGE_SIZE, EditorView, ServiceFormView, paginate, require_perm
 from municipia.organizations.selectors import (
     departments_among,
     organization_find,
@@ -258,7 +259,13 @@ def action_list_view(request):
         actions = action_list(request.user)
     else:
         actions = filterset.qs if filterset.is_valid() else Action.objects.none()
-    page = paginate(request, with_status_facts(actions))
+    page = None
+    if filterset.is_bound and filterset.is_valid() and set(request.GET) <= SEARCH_ONLY:
+        # A search over every plan: its matches are kept between edits that change no text.
+        rows = with_status_facts(action_list(request.user))
+        page = search_page(request, actions, rows, request.GET.get("search", ""), per_page=PAGE_SIZE)
+    if page is None:
+        page = paginate(request, with_status_facts(actions))
     page.object_list = list(page.object_list)
     action_url, plan_url = reverse_many("strategy:action-detail"), reverse_many("strategy:plan-detail", "slug")
     labels = status_labels()
@@ -273,6 +280,7 @@ def action_list_view(request):
 
 
 PLAN_OPTIONS_MAX = 100
+SEARCH_ONLY = {"search", "page"}
 
 
 def _filter_choices(request, filterset) -> dict:

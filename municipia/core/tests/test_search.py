@@ -166,3 +166,65 @@ def test_the_rebuild_command_writes_every_entry():
     call_command("rebuild_search_index", stdout=out)
     assert "action: 1" in out.getvalue()
     assert titles(Action.objects.all(), "portal") == ["Open data portal"]
+
+
+# --- Kept search results (search_page): valid until a searchable text or a visibility changes
+
+
+def search_version() -> str:
+    from municipia.core.cache import scope_versions
+
+    return scope_versions(search.SEARCH_SCOPE)
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """Every request reaches the view (the kept matches are what is tested, not the page cache)."""
+    settings.PUBLIC_CACHE = False
+
+
+def listed(client, text, **params):
+    response = client.get(reverse("strategy:action-list"), {"search": text, **params})
+    return [action.title_en for action in response.context["page"].object_list]
+
+
+def test_a_save_that_changes_no_searchable_text_leaves_the_index_version_alone(site_admin):
+    action = ActionFactory(title_en="Open data portal")
+    before = search_version()
+    services.action_update(acting_user=site_admin, action=action, data={"progress": 40})
+    assert search_version() == before
+    services.action_update(acting_user=site_admin, action=action, data={"title_en": "Open data catalogue"})
+    assert search_version() != before
+    assert titles(Action.objects.all(), "catalogue") == ["Open data catalogue"]
+
+
+def test_kept_search_results_follow_every_kind_of_change(client, site_admin, no_page_cache):
+    plan = PlanFactory(title_en="Agenda")
+    first = ActionFactory(title_en="Broadband for schools", objective__axis__plan=plan)
+    ActionFactory(title_en="Broadband in villages", objective__axis__plan=plan)
+    assert listed(client, "broadband") == ["Broadband for schools", "Broadband in villages"]
+    # A progress update shows at once in the kept results' rows (read fresh), without a new count.
+    services.action_update(acting_user=site_admin, action=first, data={"progress": 70})
+    page = client.get(reverse("strategy:action-list"), {"search": "broadband"})
+    assert [a.progress for a in page.context["page"].object_list if a.pk == first.pk] == [70]
+    # A new text is found, a changed one no longer matches the old word.
+    ActionFactory(title_en="Broadband vouchers", objective__axis__plan=plan)
+    services.action_update(acting_user=site_admin, action=first, data={"title_en": "Fibre for schools"})
+    assert listed(client, "broadband") == ["Broadband in villages", "Broadband vouchers"]
+    # A plan withdrawn from the public hides its actions from the kept results at once.
+    services.plan_update(acting_user=site_admin, plan=plan, data={"is_published": False})
+    assert listed(client, "broadband") == []
+    assert client.get(reverse("strategy:action-list"), {"search": "broadband"}).context["page"].paginator.count == 0
+
+
+def test_kept_search_results_page_like_fresh_ones(client, no_page_cache):
+    plan = PlanFactory()
+    for n in range(60):
+        ActionFactory(title_en=f"Broadband step {n:02d}", objective__axis__plan=plan)
+    first = listed(client, "broadband")
+    second = listed(client, "broadband", page=2)
+    again = listed(client, "broadband", page=2)  # from the kept matches
+    assert len(first) == 50 and len(second) == 10 and again == second
+    assert set(first).isdisjoint(second)
+    response = client.get(reverse("strategy:action-list"), {"search": "broadband", "page": 2})
+    assert response.context["page"].paginator.count == 60 and response.context["page"].number == 2

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from municipia.portal.tests.test_browser import TIMEOUT, browser  # noqa: F401 - the Chromium fixture
+from municipia.portal.tests.test_browser import TIMEOUT, browser, page_wait  # noqa: F401 - the Chromium fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,11 +60,11 @@ def _shot(driver, name):
 def test_citizen_answers_on_a_phone_in_catalan_and_the_owner_sees_it(browser, live_server, campaign):  # noqa: F811
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
     from municipia.diagnosis.models import Answer, Response
 
-    wait = WebDriverWait(browser, TIMEOUT)
+    wait = page_wait(browser)
     url = f"{live_server.url}/ca/surveys/{campaign.slug}/"
 
     if os.environ.get("DIAGNOSIS_SHOTS_DIR"):

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from municipia.portal.tests.test_browser import page_wait
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMEDRIVER = "/usr/bin/chromedriver"
@@ -80,9 +82,9 @@ def past_meeting():
 def test_secretary_drafts_minutes_records_a_decision_and_adds_a_task(browser, live_server, past_meeting):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import Select, WebDriverWait
+    from selenium.webdriver.support.ui import Select
 
-    wait = WebDriverWait(browser, TIMEOUT)
+    wait = page_wait(browser)
     meeting = past_meeting["meeting"]
     page_path = f"/en/governance/meetings/{meeting.pk}/"
 

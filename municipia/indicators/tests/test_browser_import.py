@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from municipia.portal.tests.test_browser import TIMEOUT, browser  # noqa: F401 - the Chromium fixture
+from municipia.portal.tests.test_browser import TIMEOUT, browser, page_wait  # noqa: F401 - the Chromium fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -90,9 +90,8 @@ def test_editor_imports_a_csv_and_the_dashboard_shows_the_value_off_track(
 ):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
-    wait = WebDriverWait(browser, TIMEOUT)
+    wait = page_wait(browser)
     plan, indicator = monitored_plan["plan"], monitored_plan["indicator"]
     dashboard = f"{live_server.url}/en/indicators/plans/{plan.slug}/dashboard/"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from municipia.portal.tests.test_browser import TIMEOUT, browser  # noqa: F401 - the Chromium fixture
+from municipia.portal.tests.test_browser import TIMEOUT, browser, page_wait  # noqa: F401 - the Chromium fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "browser-pass-1"
@@ -52,11 +52,10 @@ def _shot(driver, name):
 def test_officer_drafts_a_second_person_publishes_and_the_page_carries_claimreview(browser, live_server, people):  # noqa: F811
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     from municipia.partnerships.models import Clarification
 
-    wait = WebDriverWait(browser, TIMEOUT)
+    wait = page_wait(browser)
     base = live_server.url
     _sign_in(browser, base, "officer", "/en/partnerships/organizations/sofia/clarifications/new/")
     wait.until(ec.url_contains("/clarifications/new/"))
@@ -96,7 +95,6 @@ def test_officer_drafts_a_second_person_publishes_and_the_page_carries_claimrevi
 def test_the_partners_done_work_is_shown_on_the_action_and_its_editor_moves_it(browser, live_server, people):  # noqa: F811
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     from municipia.governance.choices import TaskStatus
     from municipia.governance.tests.factories import BodyFactory, TaskFactory
@@ -121,7 +119,7 @@ def test_the_partners_done_work_is_shown_on_the_action_and_its_editor_moves_it(b
     commitment.actions.add(action)
     commitment.tasks.add(task)
 
-    wait = WebDriverWait(browser, TIMEOUT)
+    wait = page_wait(browser)
     _sign_in(browser, live_server.url, "officer", action.get_absolute_url())
     wait.until(ec.url_contains(action.get_absolute_url()))
     partners = browser.find_element(By.ID, "partners").text

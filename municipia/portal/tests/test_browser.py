@@ -13,6 +13,31 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 TIMEOUT = 15
 
 
+def page_wait(driver, timeout: float = TIMEOUT):
+    """A WebDriverWait that keeps waiting while Chromium swaps the next page in.
+
+    Between a form's submission and the next page, Chromium may answer a look-up with "Node with
+    given id does not belong to the document" (an element of the page being replaced): the
+    condition is simply not met yet. Any other error still fails the test at once.
+    """
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    class PageWait(WebDriverWait):
+        def until(self, method, message=""):
+            def tolerant(d):
+                try:
+                    return method(d)
+                except WebDriverException as error:
+                    if "does not belong to the document" not in str(error):
+                        raise
+                    return False
+
+            return super().until(tolerant, message)
+
+    return PageWait(driver, timeout)
+
+
 @pytest.fixture
 def browser():
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -69,9 +94,8 @@ def demo():
 def test_visitor_switches_language_and_editor_updates_action_progress(browser, live_server, demo):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
-    wait = WebDriverWait(browser, TIMEOUT)
+    wait = page_wait(browser)
     plan, action = demo["plan"], demo["action"]
 
     browser.get(f"{live_server.url}/en/plans/{plan.slug}/")

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from municipia.governance.tests.test_browser import TIMEOUT
 from municipia.governance.tests.test_browser import browser as browser  # the shared headless Chromium
+from municipia.portal.tests.test_browser import page_wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,9 +70,8 @@ def _new_scenario(browser, wait, title: str, fields: dict[str, str]) -> None:
 def test_coordinator_compares_two_scenarios_applies_one_and_sees_it_on_the_plan(browser, live_server, network_plan):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
-    wait = WebDriverWait(browser, TIMEOUT)
+    wait = page_wait(browser)
     plan = network_plan["plan"]
     plan_path = f"/en/plans/{plan.slug}/"
     browser.get(f"{live_server.url}/en/accounts/login/?next={plan_path}")

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from municipia.portal.tests.test_browser import TIMEOUT, browser  # noqa: F401 - the Chromium fixture
+from municipia.portal.tests.test_browser import TIMEOUT, browser, page_wait  # noqa: F401 - the Chromium fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -103,11 +103,10 @@ def test_network_editor_bulk_updates_three_actions_and_page_and_dashboard_agree(
 ):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
 
     from municipia.strategy.models import Action
 
-    wait = WebDriverWait(browser, TIMEOUT)
+    wait = page_wait(browser)
     plan = network_plan
     browser.get(f"{live_server.url}/en/accounts/login/?next=/en/")
     browser.find_element(By.ID, "id_username").send_keys("network-editor")
