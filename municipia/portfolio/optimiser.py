@@ -445,6 +445,12 @@ def _solve_with_fixing(problem: Problem, rows: list[Row], deadline: float, relat
         return _Outcome("solved", chosen, math.floor(bound + margin), fixed)
     h = _model(problem, rows, integer=True, lower=fixed_lower, upper=fixed_upper)
     h.setOptionValue("time_limit", max(deadline - time.perf_counter(), 0.01))
+    # When the core stopped well short of the optimum (30 hundredths or more), HiGHS's tree search took
+    # 10 s and more to find the better selections; RINS (a sub-MIP around the LP and the incumbent)
+    # finds them in its root. On nine instances of the benchmark's shape it cut the total CPU time by
+    # a third and the slowest instance from ~11 s to ~4 s; RENS and root reduced cost cost more than
+    # they found (README, "Portfolio optimiser").
+    h.setOptionValue("mip_heuristic_run_rins", True)
     if relative_gap:
         h.setOptionValue("mip_rel_gap", relative_gap)
     _start_from(h, chosen, n)
