@@ -8,9 +8,10 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.http import Http404
 
+from municipia.core.cache import ScopeId
 from municipia.core.i18n import translated_names
 from municipia.core.visibility import User
 from municipia.organizations.choices import OrganizationKind
@@ -274,7 +275,7 @@ def roles_with_people(organization_ids: Ids) -> QuerySet[Role]:
 
 def organization_scope(slug: str) -> tuple[str, Any]:
     """The cache scope of an organisation's page: changes to its plans, or its members' (a network's)."""
-    return ("org", Subquery(Organization.objects.filter(slug=slug).values("pk")[:1]))
+    return ("org", ScopeId(f'(SELECT "id" FROM "{Organization._meta.db_table}" WHERE "slug" = %s)', (slug,)))  # noqa: S608 - our table
 
 
 def person_label(person: Person) -> str:

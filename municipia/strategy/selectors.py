@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from municipia.core.cache import ScopeId
 from municipia.core.entities import Entity
 from municipia.core.i18n import language_codes
 from municipia.core.sections import WorkItem, WorkList, linked_work
@@ -651,7 +652,7 @@ def axes_among(ids: Ids) -> QuerySet[Axis]:
 
 def plan_scope(slug: str) -> tuple[str, Any]:
     """The cache scope of the pages of the plan `slug`."""
-    return ("plan", Subquery(Plan.objects.filter(slug=slug).values("pk")[:1]))
+    return ("plan", ScopeId(f'(SELECT "id" FROM "{Plan._meta.db_table}" WHERE "slug" = %s)', (slug,)))  # noqa: S608 - our table
 
 
 def action_scope(pk: Any) -> tuple[str, Any]:
@@ -660,7 +661,9 @@ def action_scope(pk: Any) -> tuple[str, Any]:
         pk = int(pk)
     except (TypeError, ValueError):
         pk = 0
-    return ("plan", Subquery(Action.objects.filter(pk=pk).values("plan_id")[:1]))
+    if not 0 < pk < 2**63:  # no such action (and no integer the database could be asked about)
+        pk = 0
+    return ("plan", ScopeId(f'(SELECT "plan_id" FROM "{Action._meta.db_table}" WHERE "id" = %s)', (pk,)))  # noqa: S608 - our table
 
 
 def action_list_scope(params: Any) -> tuple[str, Any] | None:
