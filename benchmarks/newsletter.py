@@ -1,7 +1,7 @@
 """The newsletter's sending benchmark (issue 13, "Speed"): news digests to many subscribers.
 
     .venv/bin/python benchmarks/newsletter.py [--subscribers 10000 100000] [--posts 20] [--batch 500]
-                                              [--locmem] [--tracemalloc]
+                                              [--locmem] [--tracemalloc] [--every 20]
 
 For each number of subscribers, in a fresh process and a fresh SQLite database in a temporary
 directory (migrate, one council, `--posts` news posts published in the last day, that many
@@ -12,8 +12,9 @@ per language, scope and set of posts, the send's counts written after each batch
 local sink that accepts and discards every message (a separate process on a free local port, so it
 takes no time from the sender's interpreter). It prints the throughput
 (e-mails a second) and the resident memory (RSS) of the sending process after every batch —
-first, median, last and max, which must stay flat whatever the number of subscribers — and, with
-`--tracemalloc`, the peak of traced Python memory per batch (slower: tracing costs time). The
+first, median, last and max, which must stay flat whatever the number of subscribers, and every
+`--every` batches as it goes — and, with `--tracemalloc`, the traced Python memory now and its peak
+per batch (slower: tracing costs time). The
 second send at the same moment must send nothing (idempotence): it is timed too. `--locmem`
 sends to Django's in-memory backend instead of SMTP (emptied per batch).
 """
@@ -139,9 +140,14 @@ def one(args) -> None:
     def on_batch(run: mail.DigestRun) -> None:
         django_mail.outbox = []  # the in-memory backend keeps every message otherwise
         rss.append(rss_mib())
+        line = f"batch {len(rss)}: {run.sent:,} sent, RSS {rss[-1]:.1f} MiB"
         if args.tracemalloc:
-            peaks.append(tracemalloc.get_traced_memory()[1] / 2**20)
+            current, peak = tracemalloc.get_traced_memory()
+            peaks.append(peak / 2**20)
             tracemalloc.reset_peak()
+            line += f", traced now {current / 2**20:.2f} MiB, peak {peak / 2**20:.2f} MiB"
+        if args.every and (len(rss) == 1 or len(rss) % args.every == 0):
+            print(line, flush=True)
 
     if args.tracemalloc:
         tracemalloc.start()
@@ -182,6 +188,7 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--locmem", action="store_true", help="Send to the in-memory backend, not SMTP.")
     parser.add_argument("--tracemalloc", action="store_true", help="Also trace Python memory (slower).")
+    parser.add_argument("--every", type=int, default=20, help="Print RSS every that many batches (0: never).")
     parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -191,7 +198,7 @@ def main() -> None:
     for count in args.subscribers:
         print(f"--- {count:,} subscribers", flush=True)
         command = [sys.executable, __file__, "--one", "--subscribers", str(count), "--posts", str(args.posts)]
-        command += ["--batch", str(args.batch)] + (["--locmem"] if args.locmem else [])
+        command += ["--batch", str(args.batch), "--every", str(args.every)] + (["--locmem"] if args.locmem else [])
         command += ["--tracemalloc"] if args.tracemalloc else []
         subprocess.run(command, check=True)
 
