@@ -79,7 +79,10 @@ def agreement_parties(agreements: Sequence[Agreement]) -> dict[int, list[Organiz
     )
     if not pairs:
         return {}
-    by_name = list(organization_list().filter(pk__in={party for _agreement, party in pairs}).order_by("name", "pk"))
+    # PARTIES' own queryset: its order ("name", resolved by modeltranslation when this module was
+    # imported, so the English name) is the order the register has always shown.
+    assert PARTIES.queryset is not None
+    by_name = list(PARTIES.queryset.filter(pk__in={party for _agreement, party in pairs}))
     rank = {organization.pk: position for position, organization in enumerate(by_name)}
     parties: dict[int, list[Organization]] = {}
     for agreement, party in sorted(pairs, key=lambda pair: rank[pair[1]]):
