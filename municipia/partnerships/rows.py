@@ -14,12 +14,16 @@ from html import escape
 from typing import Any
 from urllib.parse import quote
 
+from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeData, SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from modeltranslation.fields import NONE
+from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 from municipia.organizations.models import Organization
 from municipia.partnerships.choices import AgreementKind, ClarificationStatus, NewsStatus, Verdict
@@ -52,6 +56,29 @@ def _dates(format_name: str) -> Callable[[dt.date | dt.datetime | None], str]:
         return written[value]
 
     return write
+
+
+def _translated(model: type[Model], name: str) -> Callable[[Any], Any]:
+    """Reads a translated field as modeltranslation's descriptor does — the current language, then
+    its fallbacks, the first meaningful value — with the languages' order worked out once a page
+    instead of once a row and field (the descriptor asks for the language every time)."""
+    descriptor = model.__dict__[name]  # modeltranslation's TranslationFieldDescriptor
+    undefined = descriptor.fallback_undefined
+    if undefined is NONE:
+        undefined = descriptor.field.get_default()
+    attnames = [
+        build_localized_fieldname(name, language)
+        for language in resolution_order(get_language(), descriptor.fallback_languages)
+    ]
+
+    def read(instance: Any) -> Any:
+        for attname in attnames:
+            value = getattr(instance, attname, None)
+            if descriptor.meaningful_value(value, undefined):
+                return value
+        return getattr(instance, name)  # no language has one: the descriptor's own fallback or default
+
+    return read
 
 
 def _html(template: str, *values: object) -> SafeString:
@@ -90,16 +117,18 @@ def news_rows(posts: Sequence[NewsPost]) -> SafeString:
     dates = _dates("DATE_FORMAT")
     statuses = _labels(NewsStatus.choices)
     demo = _badge(_("Demo content"))
+    title, summary = _translated(NewsPost, "title"), _translated(NewsPost, "summary")
+    name = _translated(Organization, "name")
     return _joined(
         _html(
             NEWS_ROW,
             url(post.slug),
-            post.title,
+            title(post),
             "" if (status := post.shown_status) == NewsStatus.PUBLISHED else _badge(statuses.get(status, status)),
             demo if post.is_demo else "",
-            post.organization.name,
+            name(post.organization),
             _html(" · {}", dates(post.publish_at)) if post.publish_at else "",
-            _html("<br>{}", summary) if (summary := post.summary) else "",
+            _html("<br>{}", text) if (text := summary(post)) else "",
         )
         for post in posts
     )
@@ -121,18 +150,19 @@ def clarification_rows(clarifications: Sequence[Clarification]) -> SafeString:
     verdicts = _labels(Verdict.choices)
     statuses = _labels(ClarificationStatus.choices)
     demo = _badge(_("Demo content"))
+    title, name = _translated(Clarification, "title"), _translated(Organization, "name")
     return _joined(
         _html(
             CLARIFICATION_ROW,
             url(clarification.slug),
-            clarification.title,
+            title(clarification),
             clarification.verdict,
             verdicts.get(clarification.verdict, clarification.verdict),
             ""
             if clarification.status == ClarificationStatus.PUBLISHED
             else _badge(statuses.get(clarification.status, clarification.status)),
             demo if clarification.is_demo else "",
-            clarification.publisher.name,
+            name(clarification.publisher),
             _html(" · {}", dates(clarification.published_at)) if clarification.published_at else "",
         )
         for clarification in clarifications
@@ -157,16 +187,17 @@ def agreement_rows(agreements: Sequence[Agreement], parties: Mapping[int, Sequen
     kinds = _labels(AgreementKind.choices)
     private = _html(' <span class="badge">{}</span>', _("Private"))
     parties_label, signed_label, expires_label = _("Parties"), _("Signed on"), _("Expires on")
+    title, name = _translated(Agreement, "title"), _translated(Organization, "name")
 
     return _joined(
         _html(
             AGREEMENT_ROW,
             url(agreement.slug),
-            agreement.title,
+            title(agreement),
             kinds.get(agreement.kind, agreement.kind),
             "" if agreement.is_public else private,
             parties_label,
-            ", ".join(party.name for party in parties.get(agreement.pk, ())),
+            ", ".join(name(party) for party in parties.get(agreement.pk, ())),
             signed_label,
             dates(agreement.signed_on) or "—",
             expires_label,
