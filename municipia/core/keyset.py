@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import DateTimeField, Model, Q, QuerySet, prefetch_related_objects
+from django.db.models.sql.where import AND
 
 PAGE_SIZE = 50
 NULL = "-"
@@ -70,6 +71,24 @@ def parse_bookmark(model: type[Model], field: str, token: str | None) -> tuple[A
         return None
 
 
+def _from_bookmark(queryset: QuerySet, condition: Q) -> QuerySet:
+    """`queryset` filtered by the bookmark's `condition`, with that condition first in the WHERE.
+
+    SQLite uses only one upper bound of a column for its index range and, with the values bound as
+    parameters, takes the first one written: when the list's own filter already bounds the key
+    (news: "published by now"), a bookmark written after it became a filter checked row by row, and
+    a page deep in a list of 100,000 walked every newer entry (7 ms instead of 0.5 ms). The order of
+    AND-ed conditions changes nothing else (PostgreSQL plans from the values themselves).
+    """
+    before = queryset.query.where
+    kept = len(before.children) if before.connector == AND and not before.negated else 1
+    filtered = queryset.filter(condition)
+    where = filtered.query.where
+    if where.connector == AND and not where.negated:
+        where.children[:] = where.children[kept:] + where.children[:kept]
+    return filtered
+
+
 def _rows(queryset: QuerySet, limit: int) -> list[Any]:
     return list(queryset[:limit]) if limit > 0 else []
 
@@ -86,8 +105,9 @@ def _older(queryset: QuerySet, field: str, after: tuple[Any, int] | None, limit:
         value, pk = after
         # The redundant `<=` lets the database start its index scan at the bookmark.
         rows = _rows(
-            dated.filter(**{f"{field}__lte": value}).filter(
-                Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk})
+            _from_bookmark(
+                dated,
+                Q(**{f"{field}__lte": value}) & (Q(**{f"{field}__lt": value}) | Q(**{field: value, "pk__lt": pk})),
             ),
             limit,
         )
@@ -102,8 +122,9 @@ def _newer(queryset: QuerySet, field: str, before: tuple[Any, int], limit: int) 
         rows = _rows(queryset.filter(**{f"{field}__isnull": True, "pk__gt": pk}).order_by("pk"), limit)
         return rows + _rows(dated, limit - len(rows))
     return _rows(
-        dated.filter(**{f"{field}__gte": value}).filter(
-            Q(**{f"{field}__gt": value}) | Q(**{field: value, "pk__gt": pk})
+        _from_bookmark(
+            dated,
+            Q(**{f"{field}__gte": value}) & (Q(**{f"{field}__gt": value}) | Q(**{field: value, "pk__gt": pk})),
         ),
         limit,
     )

@@ -31,7 +31,7 @@ from municipia.core.views import EditorView, attach_errors, paginate
 from municipia.organizations.models import Organization
 from municipia.organizations.permissions import editable_organization_ids
 from municipia.organizations.selectors import organization_find, organization_list
-from municipia.partnerships import jsonld, mail, selectors, services
+from municipia.partnerships import jsonld, mail, rows, selectors, services
 from municipia.partnerships.choices import ClarificationStatus, SubscriptionKind
 from municipia.partnerships.entities import CLARIFICATION, DOCUMENT
 from municipia.partnerships.forms import SubscriptionForm
@@ -54,7 +54,12 @@ def _edited_organizations(user) -> list[Organization]:
 def agreement_list(request):
     """The public register (and, for the parties' editors, their private agreements)."""
     page = page_from_request(request, selectors.agreement_list(request.user), field=selectors.AGREEMENT_KEY)
-    context = {"page": page, "agreements": page.object_list, "editable_owners": _edited_organizations(request.user)}
+    context = {
+        "page": page,
+        "agreements": page.object_list,
+        "rows": rows.agreement_rows(page.object_list, selectors.agreement_parties(page.object_list)),
+        "editable_owners": _edited_organizations(request.user),
+    }
     return render(request, "partnerships/agreement_list.html", context)
 
 
@@ -129,11 +134,12 @@ def upload_paths(entity: Entity, *, item: str, create: str, parent: Entity) -> l
 @public_cache
 def clarification_list(request):
     search = request.GET.get("q", "")
-    queryset = selectors.clarification_list(request.user, search=search)
+    queryset = selectors.clarification_register(request.user, search=search)
     page = page_from_request(request, queryset, field=selectors.CLARIFICATION_KEY)
     context = {
         "page": page,
         "clarifications": page.object_list,
+        "rows": rows.clarification_rows(page.object_list),
         "search": search,
         "editable_owners": _edited_organizations(request.user),
     }
@@ -186,8 +192,13 @@ class ClarificationPublishView(EditorView):
 
 def news_list(request):
     """Not publicly cached: a scheduled post appears when its time comes, whatever the cache holds."""
-    page = page_from_request(request, selectors.news_list(request.user), field=selectors.NEWS_KEY)
-    context = {"page": page, "posts": page.object_list, "editable_owners": _edited_organizations(request.user)}
+    page = page_from_request(request, selectors.news_register(request.user), field=selectors.NEWS_KEY)
+    context = {
+        "page": page,
+        "posts": page.object_list,
+        "rows": rows.news_rows(page.object_list),
+        "editable_owners": _edited_organizations(request.user),
+    }
     return render(request, "partnerships/news_list.html", context)
 
 
