@@ -140,7 +140,10 @@ def _content_parts(request: HttpRequest, *extra: object) -> list[object]:
     return [request.get_full_path(), get_language(), timezone.localdate().isoformat(), content_version(), *extra]
 
 
-@public_cache
+# Signed-in plain readers share these two pages with each other (`readers=True`): which indicators a
+# reader sees depends only on their roles (indicator_visibility), and a plain reader has none, so the
+# page is the same for all of them; nothing else of the reader's own is shown but the account menu.
+@public_cache(readers=True)
 def plan_dashboard(request, slug):
     plan = plan_get(request.user, slug=slug)
 
@@ -163,7 +166,7 @@ def plan_dashboard(request, slug):
     return render(request, "indicators/plan_dashboard.html", {"plan": plan, "content": content})
 
 
-@public_cache
+@public_cache(readers=True)
 def indicator_benchmark(request, pk, network):
     indicator = indicator_get(request.user, pk=pk)
     network = organization_find(slug=network, kind=OrganizationKind.NETWORK)

@@ -163,3 +163,18 @@ def test_the_browsable_api_is_not_shared_between_readers(action):
     first.get(url, HTTP_ACCEPT="text/html")
     body = second.get(url, HTTP_ACCEPT="text/html").content.decode()
     assert "ana-reader" not in body
+
+
+def test_plain_readers_share_the_indicator_dashboard_but_an_editor_does_not(
+    client, action, django_assert_max_num_queries
+):
+    plan = action.plan
+    url = reverse("indicators:plan-dashboard", args=[plan.slug])
+    signed_in(type(client), UserFactory(username="ana-reader")).get(url)
+    jordi = signed_in(type(client), UserFactory(username="jordi-reader"))
+    with django_assert_max_num_queries(5):  # session, user, roles, rights, versions: the shared copy
+        body = jordi.get(url).content.decode()
+    assert "jordi-reader" in body and "ana-reader" not in body
+    editor = signed_in(type(client), RoleFactory(organization=plan.owner, user__username="eva-editor").user)
+    page = editor.get(url).content.decode()
+    assert "eva-editor" in page and "jordi-reader" not in page
