@@ -331,6 +331,8 @@ DIAGNOSIS_INLINE_RESULTS_MAX = int(os.environ.get("DIAGNOSIS_INLINE_RESULTS_MAX"
 
 # --- Security: strict by default, relaxed only by DEBUG for the local demo.
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, looked up with one plain statement (municipia/accounts/sessions.py).
+SESSION_ENGINE = "municipia.accounts.sessions"
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
