@@ -226,6 +226,9 @@ _READER_RIGHTS: list[Callable[[Any], QuerySet]] = []
 _KNOWN_RIGHTS: list[Callable[[Any], bool]] = []
 #: The parts of a page that are the reader's own, by name: the template each is rendered from.
 PER_READER_PARTS = {"account": "includes/account_menu.html"}
+#: Parts whose text depends only on the reader's name, the language and a CSRF token (put back on
+#: each hit): kept rendered per reader instead of rendered on every hit of the readers' copy.
+NAME_AND_LANGUAGE_PARTS = {"account"}
 READER = "reader"
 _PART = re.compile(r"<!--reader:(\w+)-->.*?<!--/reader:\1-->", re.DOTALL)
 _TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
@@ -335,7 +338,17 @@ def _for_reader(content: bytes, request) -> bytes:
 
     def fill(match: re.Match) -> str:
         name = match.group(1)
-        inner = render_to_string(PER_READER_PARTS[name], request=request)
+        if name in NAME_AND_LANGUAGE_PARTS:
+            # Rendered once per reader, name and language, and kept with a hole for the token.
+            key = f"reader-part:{name}:{request.user.pk}:{request.user.get_username()}:{get_language()}"
+            kept = cache.get(key)
+            if kept is None:
+                rendered = render_to_string(PER_READER_PARTS[name], request=request)
+                kept = _TOKEN.sub(lambda m: f"{m.group(1)}{_TOKEN_HOLE}{m.group(2)}", rendered)
+                cache.set(key, kept, CACHE_SECONDS)
+            inner = kept.replace(_TOKEN_HOLE, get_token(request)) if _TOKEN_HOLE in kept else kept
+        else:
+            inner = render_to_string(PER_READER_PARTS[name], request=request)
         return f"<!--reader:{name}-->{inner}<!--/reader:{name}-->"
 
     return _PART.sub(fill, text).encode()

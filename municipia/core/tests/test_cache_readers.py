@@ -178,3 +178,18 @@ def test_plain_readers_share_the_indicator_dashboard_but_an_editor_does_not(
     editor = signed_in(type(client), RoleFactory(organization=plan.owner, user__username="eva-editor").user)
     page = editor.get(url).content.decode()
     assert "eva-editor" in page and "jordi-reader" not in page
+
+
+def test_a_readers_kept_menu_follows_their_name_and_carries_each_sessions_token(client, action):
+    url = reverse("strategy:plan-detail", args=["agenda"])
+    signed_in(type(client), UserFactory(username="ana-reader")).get(url)  # the readers' copy exists
+    marta = UserFactory(username="marta-reader")
+    at_home, at_work = signed_in(type(client), marta), signed_in(type(client), marta)
+    for browser in (at_home, at_work, at_home):  # the second and third read the kept menu
+        body = browser.get(url).content.decode()
+        assert "marta-reader" in body
+        tokens = TOKEN.findall(body)
+        assert tokens and all(_unmask_cipher_token(t) == browser.cookies["csrftoken"].value for t in tokens)
+    marta.username = "marta-i-reader"
+    marta.save()
+    assert "marta-i-reader" in at_work.get(url).content.decode()
