@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from municipia.portal.tests.test_browser import CHROMEDRIVER
+from municipia.portal.tests.test_browser import CHROMEDRIVER, page_wait
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -159,6 +159,7 @@ def test_editor_pages_have_no_wcag_violations_and_errors_take_the_focus(chromium
     chromium.find_element(By.ID, "id_username").send_keys("network-editor")
     chromium.find_element(By.ID, "id_password").send_keys(PASSWORD)
     chromium.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    page_wait(chromium).until(lambda d: "/accounts/login/" not in d.current_url)
     action, plan = site["action"], site["plan"]
     problems = []
     for language, width in SETTINGS:
@@ -173,7 +174,8 @@ def test_editor_pages_have_no_wcag_violations_and_errors_take_the_focus(chromium
     progress.clear()
     progress.send_keys("250")
     chromium.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-    assert chromium.title.startswith("Error:")
+    # The click returns before the answer arrives: wait for the next page, not just any page.
+    page_wait(chromium).until(lambda d: d.title.startswith("Error:"))
     assert chromium.switch_to.active_element.get_attribute("id") == "form-errors"
     chromium.execute_script(AXE)
     assert not chromium.execute_async_script(RUN)
@@ -312,6 +314,7 @@ def _sign_in(driver, base: str) -> None:
     driver.find_element(By.ID, "id_username").send_keys("network-editor")
     driver.find_element(By.ID, "id_password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
+    page_wait(driver).until(lambda d: "/accounts/login/" not in d.current_url)
 
 
 def test_every_other_page_template_has_no_wcag_violations(chromium, live_server, site, more_pages, client):
