@@ -109,7 +109,7 @@ def test_coordinator_compares_two_scenarios_applies_one_and_sees_it_on_the_plan(
     body = browser.find_element(By.TAG_NAME, "main").text
     assert portal in body and app in body and fibre not in body
     browser.find_element(By.LINK_TEXT, portal).click()
-    origin = browser.find_element(By.ID, "portfolio")
+    origin = wait.until(ec.presence_of_element_located((By.ID, "portfolio")))
     assert "Accepted proposal" in origin.text and portal in origin.text
     origin.find_element(By.LINK_TEXT, portal).click()
-    assert "Became the plan's action" in browser.find_element(By.TAG_NAME, "main").text
+    wait.until(ec.text_to_be_present_in_element((By.TAG_NAME, "main"), "Became the plan's action"))
