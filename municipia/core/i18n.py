@@ -1,5 +1,7 @@
 """Helpers for content translated with django-modeltranslation."""
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.utils.translation import get_language
 
@@ -45,3 +47,24 @@ def shown_language(obj: object, *fields: str) -> str | None:
             if (getattr(obj, f"{field}_{code}", None) or "").strip():
                 return code
     return None
+
+
+def row_columns(model: type, fields: Sequence[str]) -> list[str]:
+    """The columns a row of `fields` reads as plain values: each field as named, and a translated one
+    (also across a relation, `"organization__name"`) as its column in every language, so that the
+    row can fall back from one language to the next as modeltranslation's descriptor does."""
+    from modeltranslation.translator import NotRegistered, translator
+
+    columns = []
+    for name in fields:
+        path, _sep, field = name.rpartition("__")
+        target = model
+        for step in path.split("__") if path else ():
+            target = target._meta.get_field(step).related_model
+        try:
+            translated = field in translator.get_options_for_model(target).all_fields
+        except NotRegistered:
+            translated = False
+        prefix = f"{path}__" if path else ""
+        columns += [prefix + column for column in translated_names(field)] if translated else [name]
+    return columns

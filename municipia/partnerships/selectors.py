@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from municipia.core.entities import Entity
 from municipia.core.filters import search_translated
+from municipia.core.i18n import row_columns
 from municipia.core.sections import WorkItem, WorkList
 from municipia.core.visibility import User
 from municipia.diagnosis.choices import CampaignStatus
@@ -56,6 +57,15 @@ AGREEMENT_ROW_FIELDS = ("slug", "title", "kind", "is_public", "signed_on", "expi
 CLARIFICATION_ROW_FIELDS = ("slug", "title", "verdict", "status", "is_demo", "published_at", "publisher__name")
 NEWS_ROW_FIELDS = ("slug", "title", "summary", "status", "publish_at", "is_demo", "organization__name")
 
+
+def _as_rows(queryset: QuerySet, fields: Sequence[str]) -> QuerySet:
+    """`queryset` read as named tuples of its `pk` and `fields` (translated ones in every language:
+    `core.i18n.row_columns`) instead of model instances: building 50 posts with their organisations,
+    through modeltranslation's constructor, was about a fifth of a register page's CPU. The rows
+    are read by `partnerships/rows.py` and paged by `core.keyset` as instances would be."""
+    return queryset.rewrite(False).values_list("pk", *row_columns(queryset.model, fields), named=True)  # type: ignore[attr-defined]
+
+
 PARTIES = Prefetch("parties", queryset=organization_list().order_by("name"))
 
 
@@ -64,10 +74,10 @@ PARTIES = Prefetch("parties", queryset=organization_list().order_by("name"))
 
 def agreement_list(user: User | None) -> QuerySet[Agreement]:
     """The register: the agreements `user` may see (their parties: `agreement_parties`)."""
-    return AGREEMENT.visible(user).only(*AGREEMENT_ROW_FIELDS)
+    return _as_rows(AGREEMENT.visible(user), AGREEMENT_ROW_FIELDS)
 
 
-def agreement_parties(agreements: Sequence[Agreement]) -> dict[int, list[Organization]]:
+def agreement_parties(agreements: Sequence[Any]) -> dict[int, list[Any]]:
     """The parties of each agreement of a register page, by name, in two queries whatever the page's
     size: the (agreement, party) pairs as plain values, then each party once. A prefetch made an
     organisation and a related manager for every pair (100 of each a page of 50, a third of its CPU)
@@ -81,10 +91,11 @@ def agreement_parties(agreements: Sequence[Agreement]) -> dict[int, list[Organiz
         return {}
     # PARTIES' own queryset: its order ("name", resolved by modeltranslation when this module was
     # imported, so the English name) is the order the register has always shown.
+    # Each party is read as a row of its id and names (`_as_rows`), not as an organisation.
     assert PARTIES.queryset is not None
-    by_name = list(PARTIES.queryset.filter(pk__in={party for _agreement, party in pairs}))
+    by_name = list(_as_rows(PARTIES.queryset.filter(pk__in={party for _agreement, party in pairs}), ("name",)))
     rank = {organization.pk: position for position, organization in enumerate(by_name)}
-    parties: dict[int, list[Organization]] = {}
+    parties: dict[int, list[Any]] = {}
     for agreement, party in sorted(pairs, key=lambda pair: rank[pair[1]]):
         parties.setdefault(agreement, []).append(by_name[rank[party]])
     return parties
@@ -198,7 +209,7 @@ def clarification_list(user: User | None, *, search: str = "") -> QuerySet[Clari
 
 def clarification_register(user: User | None, *, search: str = "") -> QuerySet[Clarification]:
     """The register's page: `clarification_list` with only what its rows show."""
-    return clarification_list(user, search=search).only(*CLARIFICATION_ROW_FIELDS)
+    return _as_rows(clarification_list(user, search=search), CLARIFICATION_ROW_FIELDS)
 
 
 def published_clarifications() -> QuerySet[Clarification]:
@@ -236,7 +247,7 @@ def news_list(
 
 def news_register(user: User | None) -> QuerySet[NewsPost]:
     """The news list's page: `news_list` with only what its rows show."""
-    return news_list(user).only(*NEWS_ROW_FIELDS)
+    return _as_rows(news_list(user), NEWS_ROW_FIELDS)
 
 
 def public_news(**scope: Any) -> QuerySet[NewsPost]:

@@ -59,3 +59,29 @@ def test_home_queries_do_not_grow(client, django_assert_max_num_queries, size):
         NetworkMembershipFactory()
     with django_assert_max_num_queries(6):  # + the public cache's content-version read
         assert client.get("/en/").status_code == 200
+
+
+def test_the_frame_is_rendered_once_per_language_and_state_and_says_each_language(client, django_user_model):
+    """The header's links, the style sheets and the footer are kept per language and signed-in state
+    (portal.templatetags.portal.shell): each language still gets its own words and addresses, and
+    only signed-in readers get the diagnosis link."""
+    from municipia.portal.templatetags import portal
+
+    portal._SHELL.clear()
+    english = client.get("/en/").content.decode()
+    spanish = client.get("/es/").content.decode()
+    assert '<a href="/en/plans/">Plans</a>' in english and "Skip to content" in english
+    spanish_links = spanish.split("<main")[0].split("site-languages")[0]
+    assert '<a href="/es/plans/">' in spanish_links and "/en/plans/" not in spanish_links
+    assert "Skip to content" not in spanish
+    assert 'href="/en/diagnosis/"' not in english
+    assert {part for part, language, *_rest in portal._SHELL} == {"assets", "header", "footer"}
+    assert {language for _part, language, *_rest in portal._SHELL} == {"en", "es"}
+    kept = len(portal._SHELL)
+    client.get("/en/plans/")
+    assert len(portal._SHELL) == kept  # another page in a language already seen renders nothing anew
+
+    client.force_login(django_user_model.objects.create_user("reader"))
+    signed_in = client.get("/en/").content.decode()
+    assert 'href="/en/diagnosis/"' in signed_in
+    assert len(portal._SHELL) == kept + 3
