@@ -1,6 +1,7 @@
 """Helpers for content translated with django-modeltranslation."""
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.conf import settings
 from django.utils.translation import get_language
@@ -49,7 +50,7 @@ def shown_language(obj: object, *fields: str) -> str | None:
     return None
 
 
-def row_columns(model: type, fields: Sequence[str]) -> list[str]:
+def row_columns(model: Any, fields: Sequence[str]) -> list[str]:
     """The columns a row of `fields` reads as plain values: each field as named, and a translated one
     (also across a relation, `"organization__name"`) as its column in every language, so that the
     row can fall back from one language to the next as modeltranslation's descriptor does."""
