@@ -219,7 +219,7 @@ def agreement_rows(agreements: Sequence[Any], parties: Mapping[int, Sequence[Any
     kinds = _labels(AgreementKind.choices)
     private = _html(' <span class="badge">{}</span>', _("Private"))
     parties_label, signed_label, expires_label = _("Parties"), _("Signed on"), _("Expires on")
-    title, name = _translated(Agreement, "title"), _translated(Organization, "name")
+    title, name = _translated(Agreement, "title"), _translated(Organization, "name", "organization__")
 
     return _joined(
         _html(
