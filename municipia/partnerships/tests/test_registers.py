@@ -219,3 +219,33 @@ def _register(path: str):
     if "clarification" in path:
         return CLARIFICATION, "published_at"
     return AGREEMENT, "signed_on"
+
+
+@pytest.mark.parametrize("language", ["en", "es", "ca", "bg"])
+def test_register_rows_read_as_values_fall_back_between_languages_as_the_models_do(client, language):
+    """The registers read their rows as plain values (selectors._as_rows), not model instances: each
+    translated text (titles, summaries, the organisations' names) must still fall back from the
+    page's language exactly as modeltranslation's descriptor does on an instance."""
+    from django.utils import translation
+
+    from municipia.organizations.tests.factories import OrganizationFactory
+    from municipia.partnerships.tests.factories import ClarificationFactory, NewsPostFactory
+
+    council = OrganizationFactory(name_en="", name_es="Ayuntamiento de Jerez", name_bg="Община Йерес")
+    partner = OrganizationFactory(name_en="IAB Bulgaria", name_bg="ИАБ България")
+    post = NewsPostFactory(organization=council, title_en="", title_ca="Nova seu electrònica", summary_es="Resumen")
+    clarification = ClarificationFactory(publisher=council, title_en="", title_bg="Порталът работи")
+    agreement = AgreementFactory(owner=council, title_en="Memorandum", title_es="")
+    agreement.parties.set([council, partner])
+    with translation.override(language):
+        expected = [
+            post.title, post.summary, post.organization.name, clarification.title, agreement.title,
+            council.name, partner.name,
+        ]  # fmt: skip
+    pages = "".join(
+        unescape(client.get(f"/{language}/partnerships/{register}/").content.decode())
+        for register in ("news", "clarifications", "agreements")
+    )
+    for text in expected:
+        if text:
+            assert text in pages, f"{text!r} missing in {language}"
