@@ -232,15 +232,17 @@ def test_register_rows_read_as_values_fall_back_between_languages_as_the_models_
     from municipia.partnerships.tests.factories import ClarificationFactory, NewsPostFactory
 
     council = OrganizationFactory(name_en="", name_es="Ayuntamiento de Jerez", name_bg="Община Йерес")
+    publisher = OrganizationFactory(name_en="", name_ca="Ajuntament de Tremp")
+    owner = OrganizationFactory(name_en="Sofia", name_bg="София")
     partner = OrganizationFactory(name_en="IAB Bulgaria", name_bg="ИАБ България")
     post = NewsPostFactory(organization=council, title_en="", title_ca="Nova seu electrònica", summary_es="Resumen")
-    clarification = ClarificationFactory(publisher=council, title_en="", title_bg="Порталът работи")
-    agreement = AgreementFactory(owner=council, title_en="Memorandum", title_es="")
-    agreement.parties.set([council, partner])
+    clarification = ClarificationFactory(publisher=publisher, title_en="", title_bg="Порталът работи")
+    agreement = AgreementFactory(owner=owner, title_en="Memorandum", title_es="")
+    agreement.parties.set([owner, partner])
     with translation.override(language):
         expected = [
-            post.title, post.summary, post.organization.name, clarification.title, agreement.title,
-            council.name, partner.name,
+            post.title, post.summary, council.name, clarification.title, publisher.name, agreement.title,
+            owner.name, partner.name,
         ]  # fmt: skip
     pages = "".join(
         unescape(client.get(f"/{language}/partnerships/{register}/").content.decode())
