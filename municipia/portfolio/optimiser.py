@@ -563,9 +563,9 @@ def _widen_core(
     How many columns the search must leave free follows from the start's score (those whose reduced
     cost is within L − z − 1 of zero). When that is a large part of the problem, the core held too
     few of the columns the optimum changes: on two instances of the benchmark's shape it stopped 1.5
-    and 1.8 points below the optimum, 2,700 and 4,600 of the 5,000 columns stayed free and the search
-    took 9 and 17 s. A core of a tenth of the columns, started from the first core's selection, finds
-    a start within about 0.1 point in under 0.5 s; on the other instances it is not run at all."""
+    and 1.8 points below the optimum, ~4,600 of the 5,000 columns stayed free and the search took 9
+    and 17 s. A core of a tenth of the columns, started from the first core's selection, found starts
+    within 0.1 point in under 0.5 s there; where the first core did well it is not run at all."""
     scores = np.array([units(c.score) for c in problem.candidates], dtype=np.float64)
     incumbent = int(scores[chosen].sum())
     free_columns = lower < upper
