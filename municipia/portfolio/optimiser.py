@@ -399,7 +399,8 @@ def _solve_with_fixing(problem: Problem, rows: list[Row], deadline: float, relat
        bound that maximises dⱼxⱼ and L(y) = Σ yᵣbᵣ + Σ dⱼx̂ⱼ (Lagrangian duality; L is recomputed here
        from y in our own arithmetic, so the proof does not rest on the solver's tolerances).
     2. A good selection scores z: the better of the LP rounded down and completed (`_round_and_complete`)
-       and the optimum of the core problem (`_solve_core`), which is usually the optimum itself.
+       and the core problem's selection (`_solve_core`), which is usually the optimum or within a few
+       hundredths of it; when that would leave much of the problem free, a wider core's (`_widen_core`).
     3. Any selection that moves xⱼ off x̂ⱼ scores at most L − |dⱼ|. Scores are whole units, so when
        L − |dⱼ| < z + 1 no such selection beats z: xⱼ is fixed to x̂ⱼ without losing any better selection.
     4. HiGHS solves the rest exactly, starting from that selection; the answer is the better of its
