@@ -399,7 +399,8 @@ def _solve_with_fixing(problem: Problem, rows: list[Row], deadline: float, relat
        bound that maximises dⱼxⱼ and L(y) = Σ yᵣbᵣ + Σ dⱼx̂ⱼ (Lagrangian duality; L is recomputed here
        from y in our own arithmetic, so the proof does not rest on the solver's tolerances).
     2. A good selection scores z: the better of the LP rounded down and completed (`_round_and_complete`)
-       and the optimum of the core problem (`_solve_core`), which is usually the optimum itself.
+       and the core problem's selection (`_solve_core`), which is usually the optimum or within a few
+       hundredths of it; when that would leave much of the problem free, a wider core's (`_widen_core`).
     3. Any selection that moves xⱼ off x̂ⱼ scores at most L − |dⱼ|. Scores are whole units, so when
        L − |dⱼ| < z + 1 no such selection beats z: xⱼ is fixed to x̂ⱼ without losing any better selection.
     4. HiGHS solves the rest exactly, starting from that selection; the answer is the better of its
@@ -432,6 +433,7 @@ def _solve_with_fixing(problem: Problem, rows: list[Row], deadline: float, relat
         core = _solve_core(problem, rows, reduced, best_side, lower, upper, deadline)
         if core is not None and int(scores[core].sum()) > incumbent:
             chosen, incumbent = core, int(scores[core].sum())
+        chosen, incumbent = _widen_core(problem, rows, reduced, best_side, lower, upper, bound, chosen, deadline)
     # A safety margin against rounding in the sums above (scores are up to ~10⁷ units).
     margin = 1e-6 * max(1.0, abs(bound))
     free = lower < upper
@@ -487,6 +489,13 @@ CORE_TIME_SHARE = 0.3
 #: The core is a start, not the answer: it stops once its selection is within this many score units
 #: of the core's own bound (proving the core's optimum took longer than the proof of the whole).
 CORE_ABS_GAP = 10
+#: The wider core (`_widen_core`): when the core's selection still leaves more than this share of the
+#: columns free for the search, a core of this share of them is solved from that selection, stopped
+#: within WIDE_CORE_ABS_GAP score units of its own bound or after WIDE_CORE_SECONDS.
+WIDE_CORE_TRIGGER = 0.4
+WIDE_CORE_SHARE = 0.1
+WIDE_CORE_ABS_GAP = 25
+WIDE_CORE_SECONDS = 0.5
 
 
 def _solve_core(
@@ -497,6 +506,11 @@ def _solve_core(
     lower: np.ndarray,
     upper: np.ndarray,
     deadline: float,
+    *,
+    columns: int = CORE_COLUMNS,
+    abs_gap: float = CORE_ABS_GAP,
+    seconds: float = math.inf,
+    start: list[int] | None = None,
 ) -> list[int] | None:
     """A near-optimal selection, found fast: the "core" of a knapsack problem.
 
@@ -509,10 +523,10 @@ def _solve_core(
     distance = np.where(free_columns, np.abs(reduced), np.inf)
     if not free_columns.any():
         return None
-    size = min(CORE_COLUMNS, int(free_columns.sum()))
+    size = min(columns, int(free_columns.sum()))
     threshold = max(CORE_REDUCED_COST, float(np.partition(distance, size - 1)[size - 1]))
     core = free_columns & (distance <= threshold)
-    time_left = (deadline - time.perf_counter()) * CORE_TIME_SHARE
+    time_left = min((deadline - time.perf_counter()) * CORE_TIME_SHARE, seconds)
     if time_left < 0.01:
         return None
     h = _model(
@@ -525,11 +539,58 @@ def _solve_core(
     for option in ("mip_heuristic_run_rins", "mip_heuristic_run_rens", "mip_heuristic_run_root_reduced_cost"):
         h.setOptionValue(option, True)
     h.setOptionValue("time_limit", time_left)
-    h.setOptionValue("mip_abs_gap", CORE_ABS_GAP)
+    h.setOptionValue("mip_abs_gap", abs_gap)
+    if start is not None:
+        _start_from(h, start, len(problem.candidates))
     h.run()
     if h.getInfo().primal_solution_status != 2:
         return None
     return [i for i, value in enumerate(h.getSolution().col_value) if value > 0.5]
+
+
+def _widen_core(
+    problem: Problem,
+    rows: list[Row],
+    reduced: np.ndarray,
+    best_side: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    bound: float,
+    chosen: list[int],
+    deadline: float,
+) -> tuple[list[int], int]:
+    """A better start when the core's is poor, and the score of the start kept.
+
+    How many columns the search must leave free follows from the start's score (those whose reduced
+    cost is within L − z − 1 of zero). When that is a large part of the problem, the core held too
+    few of the columns the optimum changes: on two instances of the benchmark's shape it stopped 1.5
+    and 1.8 points below the optimum, ~4,600 of the 5,000 columns stayed free and the search took 9
+    and 17 s. A core of a tenth of the columns, started from the first core's selection, found starts
+    within 0.1 point in under 0.5 s there; where the first core did well it is not run at all."""
+    scores = np.array([units(c.score) for c in problem.candidates], dtype=np.float64)
+    incumbent = int(scores[chosen].sum())
+    free_columns = lower < upper
+    free = int(free_columns.sum())
+    left_free = int((free_columns & (np.abs(reduced) <= bound - incumbent - 1)).sum())
+    columns = round(WIDE_CORE_SHARE * free)
+    if left_free <= WIDE_CORE_TRIGGER * free or columns <= CORE_COLUMNS:
+        return chosen, incumbent
+    wider = _solve_core(
+        problem,
+        rows,
+        reduced,
+        best_side,
+        lower,
+        upper,
+        deadline,
+        columns=columns,
+        abs_gap=WIDE_CORE_ABS_GAP,
+        seconds=WIDE_CORE_SECONDS,
+        start=chosen,
+    )
+    if wider is not None and int(scores[wider].sum()) > incumbent:
+        return wider, int(scores[wider].sum())
+    return chosen, incumbent
 
 
 def _start_from(h: highspy.Highs, chosen: list[int], n: int) -> None:

@@ -180,3 +180,29 @@ def test_fixing_leaves_only_the_fractional_proposal_to_search():
     )
     result = solve(problem)
     assert result.proven and sorted(result.selected) == ["A", "B"] and result.fixed == 2
+
+
+def test_a_wider_core_started_from_a_poor_one_keeps_the_optimum(monkeypatch):
+    # Shrunk so that these small instances take the path the benchmark's hard instances take: a core
+    # of two columns leaves most of the problem free, so a core of half the columns is solved from it.
+    from municipia.portfolio import optimiser
+
+    monkeypatch.setattr(optimiser, "CORE_COLUMNS", 2)
+    monkeypatch.setattr(optimiser, "CORE_REDUCED_COST", 0)
+    monkeypatch.setattr(optimiser, "WIDE_CORE_TRIGGER", 0.0)
+    monkeypatch.setattr(optimiser, "WIDE_CORE_SHARE", 0.5)
+    widened = []
+    solve_core = optimiser._solve_core
+
+    def spy(*args, **kwargs):
+        if kwargs.get("start") is not None:
+            widened.append(kwargs["columns"])
+        return solve_core(*args, **kwargs)
+
+    monkeypatch.setattr(optimiser, "_solve_core", spy)
+    for seed in range(8):
+        problem = _random_problem(seed)
+        plain, fixing = solve(problem, fixing=False), solve(problem, fixing=True)
+        assert plain.proven and fixing.proven, seed
+        assert round(fixing.objective, 2) == round(plain.objective, 2), seed
+    assert widened and all(columns > 2 for columns in widened)
